@@ -1,0 +1,27 @@
+"""Workforce engine for ML teams: scenarios, Monte Carlo projections, hiring-path
+solver, capacity model, estimation from history and CSV ingest.
+
+Pure Python: never imports streamlit or altair. Importing this package is cheap;
+statsmodels and pandas are imported only by the modules that need them.
+"""
+
+from forecasting.errors import (
+    EstimationError,
+    IngestError,
+    PlannerError,
+    ScenarioError,
+    SolverError,
+)
+from forecasting.roles import OTHER, ROLE_KEYS, ROLES, Role
+
+__all__ = [
+    "OTHER",
+    "ROLE_KEYS",
+    "ROLES",
+    "EstimationError",
+    "IngestError",
+    "PlannerError",
+    "Role",
+    "ScenarioError",
+    "SolverError",
+]
