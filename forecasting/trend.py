@@ -1,0 +1,422 @@
+"""Status-quo headcount trend per role: what happens if nothing changes.
+
+With at least `MIN_POINTS` (24) months of history, four candidates are compared by
+a rolling-origin backtest and the one with the lowest mean absolute error wins:
+
+* "Naive (last value)" -- random walk; interval sigma * sqrt(h), sigma from the
+  month-to-month changes;
+* "Naive with drift" -- last value plus the average monthly change; interval
+  sigma * sqrt(h * (1 + h / (n - 1))), which includes the drift's uncertainty;
+* "ARIMA(0,1,0) with drift" -- statsmodels `ARIMA(order=(0, 1, 0), trend="t")`;
+  its point forecast equals the drift benchmark's (the drift MLE is the mean
+  change), so it only wins when it is clearly better -- see the tie rule;
+* "ETS (additive, damped trend)" -- statsmodels `ETSModel(error="add",
+  trend="add", damped_trend=True)`, intervals from `get_prediction`.
+
+Backtest: origins are the last 12 months (never leaving fewer than
+`MIN_TRAIN` = 18 months to fit on), each forecasting up to 6 months ahead
+(fewer near the end of the data); MAE over all (origin, step) pairs. Ties:
+a model is chosen over a simpler one only if its MAE is lower by more than 0.1%
+(simplest first: naive, drift, ARIMA, ETS). A statsmodels fit counts as failed
+when it raises, emits a ConvergenceWarning, reports ``converged=False`` in
+``mle_retvals`` or gives non-finite forecasts; a model with any failed backtest
+fit is not eligible, and if the winner's final fit fails the next best is used
+(``fallback=True``, said in ``note``).
+
+Intervals are then checked against the backtest: model intervals ignore
+parameter uncertainty (an ETS fit with smoothing ~ 0 is a fixed trend whose
+band does not widen), so the chosen model's band is widened -- never narrowed --
+by the factor that puts `level` of the backtest errors inside it (when that
+factor exceeds 1.05), and the note says so. The backtest table reports each
+model's raw interval coverage.
+
+Fewer than 24 months, or a constant series: the last value, no fitted trend,
+``fallback=True`` and a `note` saying why. Short series get random-walk intervals
+with Student-t quantiles when there are at least 6 month-to-month changes, else
+NaN; a constant series has no variation to measure, so its intervals are NaN.
+
+Headcount cannot be negative: means and interval bounds are floored at 0 (for
+quantiles this is the same as flooring every simulated path).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from forecasting.errors import EstimationError
+from forecasting.rates import _role_order, validate_history
+
+#: Months of history needed before ETS / ARIMA are tried.
+MIN_POINTS = 24
+#: Backtest: origins over the last BACKTEST_ORIGINS months, BACKTEST_HORIZON steps ahead.
+BACKTEST_ORIGINS = 12
+BACKTEST_HORIZON = 6
+#: Never fit a backtest model on fewer months than this.
+MIN_TRAIN = 18
+#: A more complex model must beat a simpler one's MAE by more than this fraction.
+TIE_TOLERANCE = 1e-3
+#: Intervals are widened only when backtest errors need more than this factor.
+WIDEN_THRESHOLD = 1.05
+#: Short series: random-walk intervals need at least this many monthly changes.
+MIN_CHANGES_FOR_INTERVAL = 6
+
+NAIVE = "Naive (last value)"
+DRIFT = "Naive with drift"
+ARIMA_DRIFT = "ARIMA(0,1,0) with drift"
+ETS_DAMPED = "ETS (additive, damped trend)"
+#: Candidates, simplest first (the tie-break order).
+MODELS: tuple[str, ...] = (NAIVE, DRIFT, ARIMA_DRIFT, ETS_DAMPED)
+
+
+@dataclass(frozen=True, eq=False)
+class TrendForecast:
+    """A status-quo projection for one role.
+
+    `history`: month, headcount. `forecast`: month, mean, low, high (never negative;
+    months continue after the last history month). `backtest`: model, mae, coverage
+    (share of backtest actuals inside the model's interval), origins, failures, chosen.
+    `model`: the UI label of the model used. `fallback`: True when the full comparison
+    could not be used (short/constant series, failed fit).
+    """
+
+    role: str
+    history: pd.DataFrame
+    forecast: pd.DataFrame
+    model: str
+    backtest: pd.DataFrame
+    note: str
+    fallback: bool
+    level: float
+
+
+class _FitFailed(Exception):
+    """A statsmodels fit failed or did not converge (internal)."""
+
+
+# --------------------------------------------------------------------------- models
+# Each returns (mean, low, high) arrays of length h for a series y (float array).
+
+
+def _z(level: float) -> float:
+    from scipy import stats
+
+    return float(stats.norm.ppf(0.5 + level / 2.0))
+
+
+def _naive(y: np.ndarray, h: int, level: float) -> tuple[np.ndarray, ...]:
+    steps = np.arange(1, h + 1, dtype=float)
+    mean = np.full(h, y[-1], dtype=float)
+    d = np.diff(y)
+    sigma = float(np.sqrt(np.mean(d**2))) if d.size else np.nan
+    half = _z(level) * sigma * np.sqrt(steps)
+    return mean, mean - half, mean + half
+
+
+def _drift(y: np.ndarray, h: int, level: float) -> tuple[np.ndarray, ...]:
+    steps = np.arange(1, h + 1, dtype=float)
+    d = np.diff(y)
+    slope = float(d.mean())
+    mean = y[-1] + slope * steps
+    sigma = float(d.std(ddof=1)) if d.size > 1 else np.nan
+    half = _z(level) * sigma * np.sqrt(steps * (1.0 + steps / d.size))
+    return mean, mean - half, mean + half
+
+
+def _checked_fit(fit: Callable[[], Any]) -> Any:
+    """Run a statsmodels fit; raise _FitFailed on errors or non-convergence."""
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            res = fit()
+        except (ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
+            raise _FitFailed(str(exc)) from None
+    if any(issubclass(c.category, ConvergenceWarning) for c in caught):
+        raise _FitFailed("did not converge")
+    retvals = getattr(res, "mle_retvals", None) or {}
+    if retvals.get("converged") is False:
+        raise _FitFailed("did not converge")
+    if not np.all(np.isfinite(np.asarray(res.params, dtype=float))):
+        raise _FitFailed("non-finite parameters")
+    return res
+
+
+def _series(y: np.ndarray) -> pd.Series:
+    # statsmodels' ETS prediction needs a pandas index (plain arrays fail in 0.15).
+    return pd.Series(y, index=pd.RangeIndex(y.size), dtype=float)
+
+
+def _finite(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+    out = tuple(np.asarray(a, dtype=float) for a in arrays)
+    if not all(np.isfinite(a).all() for a in out):
+        raise _FitFailed("non-finite forecast")
+    return out
+
+
+def _arima(y: np.ndarray, h: int, level: float) -> tuple[np.ndarray, ...]:
+    from statsmodels.tsa.arima.model import ARIMA
+
+    res = _checked_fit(lambda: ARIMA(_series(y), order=(0, 1, 0), trend="t").fit())
+    frame = res.get_forecast(h).summary_frame(alpha=1.0 - level)
+    return _finite(frame["mean"], frame["mean_ci_lower"], frame["mean_ci_upper"])
+
+
+def _ets(y: np.ndarray, h: int, level: float) -> tuple[np.ndarray, ...]:
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    model = ETSModel(_series(y), error="add", trend="add", damped_trend=True)
+    res = _checked_fit(lambda: model.fit(disp=False))
+    pred = res.get_prediction(start=y.size, end=y.size + h - 1)
+    frame = pred.summary_frame(alpha=1.0 - level)
+    return _finite(frame["mean"], frame["pi_lower"], frame["pi_upper"])
+
+
+_FORECASTERS: dict[str, Callable[[np.ndarray, int, float], tuple[np.ndarray, ...]]] = {
+    NAIVE: _naive,
+    DRIFT: _drift,
+    ARIMA_DRIFT: _arima,
+    ETS_DAMPED: _ets,
+}
+
+
+# --------------------------------------------------------------------------- backtest
+
+
+def _backtest(y: np.ndarray, level: float) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Rolling-origin MAE and interval coverage per model (see module docstring).
+
+    Returns the table (model, mae, coverage, origins, failures) and, per model,
+    the backtest errors scaled by the interval half-width (|error| / half-width).
+    """
+    n = y.size
+    origins = range(max(n - BACKTEST_ORIGINS, MIN_TRAIN), n)
+    rows = []
+    scaled: dict[str, np.ndarray] = {}
+    for name in MODELS:
+        errors: list[np.ndarray] = []
+        ratios: list[np.ndarray] = []
+        failures = 0
+        for o in origins:
+            h = min(BACKTEST_HORIZON, n - o)
+            try:
+                mean, low, high = _FORECASTERS[name](y[:o], h, level)
+            except _FitFailed:
+                failures += 1
+                continue
+            actual = y[o : o + h]
+            errors.append(np.abs(np.maximum(mean, 0.0) - actual))
+            err = np.abs(mean - actual)
+            half = (high - low) / 2.0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratios.append(np.where(err == 0, 0.0, err / half))
+        err_all = np.concatenate(errors) if errors else np.array([])
+        ratio_all = np.concatenate(ratios) if ratios else np.array([])
+        scaled[name] = ratio_all
+        rows.append(
+            {
+                "model": name,
+                "mae": float(err_all.mean()) if err_all.size else np.nan,
+                "coverage": float(np.mean(ratio_all <= 1.0)) if ratio_all.size else np.nan,
+                "origins": len(origins),
+                "failures": failures,
+            }
+        )
+    table = pd.DataFrame(rows, columns=["model", "mae", "coverage", "origins", "failures"])
+    return table, scaled
+
+
+def _calibrate(
+    fc: tuple[np.ndarray, ...], ratios: np.ndarray, level: float
+) -> tuple[tuple[np.ndarray, ...], float]:
+    """Widen (never narrow) an interval so `level` of the backtest errors fall inside it.
+
+    Model intervals ignore parameter uncertainty; an ETS fit with smoothing ~ 0 is a
+    fixed trend whose band does not grow with the horizon. The factor is the `level`
+    quantile of |error| / half-width over the backtest pairs.
+    """
+    finite = ratios[np.isfinite(ratios)]
+    if finite.size < ratios.size or finite.size == 0:
+        return fc, 1.0  # zero-width intervals with errors: leave the model's own band
+    k = float(np.quantile(finite, level, method="higher"))
+    if k <= WIDEN_THRESHOLD:
+        return fc, 1.0
+    mean, low, high = fc
+    return (mean, mean - k * (mean - low), mean + k * (high - mean)), k
+
+
+def _ranking(backtest: pd.DataFrame) -> list[str]:
+    """Eligible models best first; near-ties go to the simpler model."""
+    eligible = backtest[(backtest["failures"] == 0) & backtest["mae"].notna()]
+    ranked: list[str] = []
+    remaining = eligible.copy()
+    while not remaining.empty:
+        best = float(remaining["mae"].min())
+        near = remaining[remaining["mae"] <= best * (1.0 + TIE_TOLERANCE) + 1e-12]
+        pick = near.iloc[0]["model"]  # rows are in MODELS order: simplest first
+        ranked.append(pick)
+        remaining = remaining[remaining["model"] != pick]
+    return ranked
+
+
+# --------------------------------------------------------------------------- public
+
+
+def _frame(months: list[str], mean: np.ndarray, low: np.ndarray, high: np.ndarray) -> pd.DataFrame:
+    floor = lambda a: np.where(np.isnan(a), np.nan, np.maximum(a, 0.0))  # noqa: E731
+    return pd.DataFrame(
+        {"month": months, "mean": floor(mean), "low": floor(low), "high": floor(high)}
+    )
+
+
+def status_quo(
+    history: pd.DataFrame, role: Any, horizon: int, *, level: float = 0.80
+) -> TrendForecast:
+    """Project one role's headcount forward if nothing changes.
+
+    Args:
+        history: tidy frame month ("YYYY-MM"), role, headcount [, hires, exits].
+        role: the role key (or Role) to project.
+        horizon: months to forecast after the last history month (>= 1).
+        level: prediction-interval level (default 0.80).
+
+    Returns:
+        A TrendForecast (model label, forecast with intervals floored at 0,
+        backtest table including the naive benchmarks, note, fallback flag).
+
+    Raises:
+        EstimationError: invalid history, unknown role, bad horizon or level.
+    """
+    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
+        raise EstimationError(f"horizon must be a whole number of months >= 1, got {horizon!r}")
+    horizon = int(horizon)
+    level = float(level)
+    if not (0.0 < level < 1.0):
+        raise EstimationError(f"level must be in (0, 1), e.g. 0.8, got {level!r}")
+    return _project(validate_history(history), str(role), horizon, level)
+
+
+def _project(df: pd.DataFrame, key: str, horizon: int, level: float) -> TrendForecast:
+    """status_quo on an already validated history."""
+    g = df[df["role"] == key]
+    if g.empty:
+        raise EstimationError(
+            f"no history for role {key!r}; roles in the history: "
+            f"{', '.join(_role_order(df['role'].unique()))}"
+        )
+    y = g["headcount"].to_numpy(dtype=float)
+    n = y.size
+    last = g["period"].iloc[-1]
+    months = [str(p) for p in pd.period_range(last + 1, periods=horizon, freq="M")]
+    hist = pd.DataFrame({"month": g["month"].to_numpy(), "headcount": y})
+    empty_backtest = pd.DataFrame(
+        {
+            "model": list(MODELS),
+            "mae": np.nan,
+            "coverage": np.nan,
+            "origins": 0,
+            "failures": 0,
+            "chosen": False,
+        }
+    )
+
+    def result(model, frame, backtest, note, fallback):
+        return TrendForecast(
+            role=key,
+            history=hist,
+            forecast=frame,
+            model=model,
+            backtest=backtest,
+            note=note,
+            fallback=fallback,
+            level=level,
+        )
+
+    flat = np.full(horizon, y[-1])
+    nan = np.full(horizon, np.nan)
+    if np.ptp(y) == 0:
+        backtest = empty_backtest.assign(chosen=empty_backtest["model"] == NAIVE)
+        note = (
+            f"Headcount has been constant at {y[-1]:g} for {n} month(s): no variation to "
+            "estimate a trend or its uncertainty from, so the last value is carried forward "
+            "without an interval."
+        )
+        return result(NAIVE, _frame(months, flat, nan, nan), backtest, note, True)
+
+    if n < MIN_POINTS:
+        backtest = empty_backtest.assign(chosen=empty_backtest["model"] == NAIVE)
+        changes = n - 1
+        if changes >= MIN_CHANGES_FOR_INTERVAL:
+            from scipy import stats
+
+            d = np.diff(y)
+            sigma = float(np.sqrt(np.mean(d**2)))
+            q = float(stats.t.ppf(0.5 + level / 2.0, df=changes))
+            half = q * sigma * np.sqrt(np.arange(1, horizon + 1))
+            low, high = flat - half, flat + half
+            how = "the interval is a random walk's, from the month-to-month changes"
+        else:
+            low, high = nan, nan
+            how = "too few changes to size an interval"
+        note = (
+            f"Only {n} month(s) of history ({MIN_POINTS} needed to fit and backtest ETS / "
+            f"ARIMA trends), so the last value is carried forward; {how}."
+        )
+        return result(NAIVE, _frame(months, flat, low, high), backtest, note, True)
+
+    backtest, scaled = _backtest(y, level)
+    ranking = _ranking(backtest)
+    notes: list[str] = []
+    failed = backtest.loc[backtest["failures"] > 0, "model"].tolist()
+    if failed:
+        notes.append(f"{', '.join(failed)}: some backtest fits failed, so not eligible")
+    chosen, fc = None, None
+    for name in ranking:
+        try:
+            fc = _FORECASTERS[name](y, horizon, level)
+            chosen = name
+            break
+        except _FitFailed as exc:
+            notes.append(f"{name} won the backtest but its final fit failed ({exc})")
+    if chosen is None or fc is None:  # naive never fails; defensive
+        chosen, fc = NAIVE, _naive(y, horizon, level)
+    fallback = chosen != ranking[0]
+    if fallback:
+        notes.append(f"using {chosen} instead")
+    fc, k = _calibrate(fc, scaled.get(chosen, np.array([])), level)
+    if k > 1.0:
+        notes.append(
+            f"interval widened x{k:.2f} so that {level:.0%} of backtest errors fall inside it"
+        )
+    backtest = backtest.assign(chosen=backtest["model"] == chosen)
+    return result(chosen, _frame(months, *fc), backtest, "; ".join(notes), fallback)
+
+
+def status_quo_all(history: pd.DataFrame, horizon: int, **kw: Any) -> dict[str, TrendForecast]:
+    """Status-quo projections for every role in the history.
+
+    Args:
+        history: tidy frame month, role, headcount [, hires, exits].
+        horizon: months to forecast (>= 1).
+        **kw: passed to `status_quo` (e.g. level).
+
+    Returns:
+        {role: TrendForecast}, roles in canonical order.
+    """
+    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
+        raise EstimationError(f"horizon must be a whole number of months >= 1, got {horizon!r}")
+    level = float(kw.pop("level", 0.80))
+    if not (0.0 < level < 1.0):
+        raise EstimationError(f"level must be in (0, 1), e.g. 0.8, got {level!r}")
+    if kw:
+        raise EstimationError(f"status_quo_all: unknown option(s) {', '.join(kw)}")
+    df = validate_history(history)
+    return {
+        role: _project(df, role, int(horizon), level) for role in _role_order(df["role"].unique())
+    }
