@@ -1,0 +1,567 @@
+"""Monte Carlo stock-flow projection of the four roles: `simulate(scenario)`.
+
+Month t -> t+1, per role and path (the semantics in docs/scenario-format.md):
+
+1. exits ~ Binomial(N_t, p) with p = 1 - (1 - annual)^(1/12) (per path, drawn
+   once from a Beta matched to `attrition_interval` when one is given);
+2. data scientists move to ML engineer ~ Binomial(DS survivors, p_reskill);
+3. ``planned_starts[role][t]`` (plus open requisitions at index
+   ``time_to_fill - 1``) join, each kept with probability `fill_rate` when it is
+   below 1; they are counted in N_{t+1}.
+
+Random numbers: one PCG64 generator per role plus one for reskilling, spawned
+from ``SeedSequence(scenario.seed)``. Every person-draw consumes the same
+uniforms whatever the other roles or the ML engineer schedule are, so two
+scenarios that differ only in ML engineer starts share their data-scientist
+paths exactly (common random numbers; the solver relies on it). Only
+vectorised over paths; the loop runs over months.
+
+pandas is imported lazily, only when a DataFrame attribute is first read: the
+CLI `plan` path needs numpy only.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from forecasting.capacity import CapacitySummary, capacity_paths
+from forecasting.roles import ROLE_KEYS, ROLES, Role
+from forecasting.scenario import Scenario
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+DE, DS, MLE, PM = (
+    ROLES.index(r)
+    for r in (
+        Role.DATA_ENGINEER,
+        Role.DATA_SCIENTIST,
+        Role.ML_ENGINEER,
+        Role.PRODUCT_MANAGER,
+    )
+)
+QUANTILES: tuple[float, float, float] = (0.1, 0.5, 0.9)
+
+
+def monthly_probability(annual: float | np.ndarray) -> float | np.ndarray:
+    """Convert an annual rate to the monthly probability 1 - (1 - annual)^(1/12)."""
+    return 1.0 - (1.0 - annual) ** (1.0 / 12.0)
+
+
+@functools.lru_cache(maxsize=256)
+def beta_for_interval(low: float, high: float, mass: float = 0.9) -> tuple[float, float]:
+    """Beta(a, b) whose central `mass` interval is [low, high] (equal tails).
+
+    Solved numerically on a logit grid with numpy only (no scipy import).
+
+    Args:
+        low: lower end of the interval, in (0, 1).
+        high: upper end, above `low` and below 1.
+        mass: probability inside the interval, e.g. 0.9.
+
+    Returns:
+        (a, b). A very wide interval is clamped to the most diffuse Beta tried
+        (concentration a + b = 0.05).
+    """
+    tail = (1.0 - mass) / 2.0
+    low = min(max(low, 1e-6), 1 - 2e-6)
+    high = min(max(high, low * (1 + 1e-6) + 1e-9), 1 - 1e-6)
+    zl, zh = math.log(low / (1 - low)), math.log(high / (1 - high))
+    width = zh - zl
+    z = np.unique(
+        np.concatenate(
+            [
+                np.linspace(zl - 4 * width, zh + 4 * width, 401),
+                np.linspace(-40.0, 40.0, 321),
+                [zl, zh],
+            ]
+        )
+    )
+    log_x, log_1mx = -np.logaddexp(0.0, -z), -np.logaddexp(0.0, z)
+    il, ih = int(np.searchsorted(z, zl)), int(np.searchsorted(z, zh))
+    dz = np.diff(z)
+
+    def tails(m: float, c: float) -> tuple[float, float]:
+        lw = m * c * log_x + (1 - m) * c * log_1mx
+        w = np.exp(lw - lw.max())
+        cum = np.concatenate([[0.0], np.cumsum(0.5 * (w[1:] + w[:-1]) * dz)])
+        return cum[il] / cum[-1], 1.0 - cum[ih] / cum[-1]
+
+    def centre(c: float) -> tuple[float, float]:
+        lo, hi = zl, zh  # the mean lies inside the interval; bisect in logit space
+        for _ in range(30):
+            mid = 0.5 * (lo + hi)
+            left, right = tails(1 / (1 + math.exp(-mid)), c)
+            if left > right:
+                lo = mid
+            else:
+                hi = mid
+        m = 1 / (1 + math.exp(-0.5 * (lo + hi)))
+        return m, sum(tails(m, c))
+
+    # Bracket the concentration around the moment-matching guess, then bisect.
+    mean, sd = 0.5 * (low + high), (high - low) / (2 * 1.6449)
+    guess = max(mean * (1 - mean) / max(sd * sd, 1e-300) - 1.0, 1.0)
+    lo_c, hi_c = math.log(0.05), math.log(guess * 100)
+    for _ in range(30):
+        mid_c = 0.5 * (lo_c + hi_c)
+        _, outside = centre(math.exp(mid_c))
+        if outside > 2 * tail:
+            lo_c = mid_c
+        else:
+            hi_c = mid_c
+    c = math.exp(0.5 * (lo_c + hi_c))
+    m, _ = centre(c)
+    return m * c, (1 - m) * c
+
+
+def _generators(seed: int) -> list[np.random.Generator]:
+    """One generator per role (ROLES order) plus one for reskilling."""
+    children = np.random.SeedSequence(seed).spawn(len(ROLES) + 1)
+    return [np.random.Generator(np.random.PCG64(c)) for c in children]
+
+
+def scheduled_starts(scenario: Scenario, role_index: int) -> np.ndarray:
+    """Planned starts of one role by month index, open requisitions included.
+
+    Args:
+        scenario: the scenario.
+        role_index: index into ROLES.
+
+    Returns:
+        int64 array of length horizon: entry i joins at the end of month i+1.
+        Open requisitions sit at index ``max(time_to_fill, 1) - 1``.
+    """
+    role = ROLES[role_index]
+    starts = np.array(scenario.starts_of(role), dtype=np.int64)
+    reqs = scenario.open_requisitions[role_index]
+    at = max(scenario.time_to_fill_months[role_index], 1) - 1
+    if reqs and at < len(starts):
+        starts[at] += reqs
+    return starts
+
+
+def _exit_probability(
+    rng: np.random.Generator, scenario: Scenario, r: int, paths: int
+) -> float | np.ndarray:
+    """Monthly exit probability of role r: a number, or one draw per path from the Beta."""
+    interval = scenario.attrition_interval[r]
+    if interval is None or interval[1] - interval[0] < 1e-9:
+        return float(monthly_probability(scenario.attrition_annual[r]))
+    a, b = beta_for_interval(*interval)
+    return monthly_probability(rng.beta(a, b, size=paths))
+
+
+def simulate_role(
+    rng: np.random.Generator,
+    out: np.ndarray,
+    *,
+    n0: int,
+    p_exit: float | np.ndarray,
+    starts: np.ndarray,
+    fill_rate: float,
+    inflow: np.ndarray | None = None,
+    reskill: tuple[np.random.Generator, float] | None = None,
+    aligned_fill: bool = False,
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Run one role's stock-flow recursion over all months, writing into `out`.
+
+    Args:
+        rng: the role's generator (consumes one uniform per person-draw).
+        out: (T+1, P) integer array to fill with headcount.
+        n0: month-0 headcount.
+        p_exit: monthly exit probability, a number or (P,).
+        starts: (T,) planned starts; entry t joins at the end of month t+1.
+        fill_rate: probability each planned start happens.
+        inflow: optional (T, P) people joining from another role after exits.
+        reskill: optional (generator, monthly probability) moving survivors out.
+        aligned_fill: when fill_rate < 1, draw the fill uniforms every month even
+            with no planned start, so the stream does not depend on the schedule
+            (used for ML engineers, whose schedule the solver varies).
+
+    Returns:
+        (realised starts (T, P) or None when starts are certain,
+        moved out by reskilling (T, P) or None).
+    """
+    months = out.shape[0] - 1
+    paths = out.shape[1]
+    out[0] = n0
+    random_fill = fill_rate < 1.0 and (aligned_fill or bool(np.any(starts)))
+    realised = np.empty((months, paths), dtype=np.int64) if random_fill else None
+    moved = np.empty((months, paths), dtype=np.int64) if reskill is not None else None
+    for t in range(months):
+        cur = out[t]
+        # np.maximum(.., 1) makes a path with nobody consume its uniform too, so
+        # the stream stays aligned across scenarios (common random numbers).
+        exits = rng.binomial(np.maximum(cur, 1), p_exit)
+        np.minimum(exits, cur, out=exits)
+        nxt = cur - exits
+        if reskill is not None:
+            step = reskill[0].binomial(nxt, reskill[1])
+            moved[t] = step
+            nxt -= step
+        if inflow is not None:
+            nxt += inflow[t]
+        planned = int(starts[t])
+        if realised is not None:
+            if planned or aligned_fill:
+                got = rng.binomial(max(planned, 1), fill_rate, size=paths)
+                if planned == 0:
+                    got[:] = 0
+                nxt += got
+            else:
+                got = 0
+            realised[t] = got
+        elif planned:
+            nxt += planned
+        out[t + 1] = nxt
+    return realised, moved
+
+
+@dataclass(frozen=True)
+class _Paths:
+    """Raw per-path output of the recursion (internal; shared with the solver)."""
+
+    headcount: np.ndarray  # (T+1, 4, P) int32
+    realised: list[np.ndarray | None]  # per role: (T, P) or None when certain
+    moved: np.ndarray | None  # (T, P) reskilled DS -> MLE, or None
+
+
+def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _Paths:
+    """Simulate the headcount paths of `roles` (indices into ROLES).
+
+    Args:
+        scenario: the scenario.
+        roles: which roles to simulate; the others stay 0. Data scientists are
+            simulated whenever ML engineers are and reskilling is on.
+
+    Returns:
+        The raw paths.
+    """
+    months, paths = scenario.horizon_months, scenario.paths
+    gens = _generators(scenario.seed)
+    headcount = np.zeros((months + 1, len(ROLES), paths), dtype=np.int32)
+    realised: list[np.ndarray | None] = [None] * len(ROLES)
+    p_reskill = float(monthly_probability(scenario.reskill_annual))
+    moved = None
+    order = sorted(roles, key=lambda r: r != DS)  # DS first: reskilling feeds MLE
+    if MLE in roles and DS not in roles and p_reskill > 0:
+        order = [DS, *order]
+    for r in order:
+        rng = gens[r]
+        realised[r], moved_r = simulate_role(
+            rng,
+            headcount[:, r, :],
+            n0=scenario.headcount[r],
+            p_exit=_exit_probability(rng, scenario, r, paths),
+            starts=scheduled_starts(scenario, r),
+            fill_rate=scenario.fill_rate,
+            inflow=moved if r == MLE else None,
+            reskill=(gens[-1], p_reskill) if r == DS and p_reskill > 0 else None,
+            aligned_fill=r == MLE,
+        )
+        if r == DS:
+            moved = moved_r
+    return _Paths(headcount=headcount, realised=realised, moved=moved)
+
+
+def _sorted_quantiles(sorted_values: np.ndarray, qs: tuple[float, ...]) -> np.ndarray:
+    """Linear-interpolated quantiles along the last axis of pre-sorted data (numpy's default).
+
+    A quantile that touches +inf (an undefined ratio) is returned as NaN.
+    """
+    n = sorted_values.shape[-1]
+    out = []
+    for q in qs:
+        pos = (n - 1) * q
+        lo = math.floor(pos)
+        frac = pos - lo
+        a = sorted_values[..., lo].astype(float)
+        if frac == 0 or lo + 1 >= n:
+            v = a
+        else:
+            b = sorted_values[..., lo + 1].astype(float)
+            with np.errstate(invalid="ignore"):
+                v = a + (b - a) * frac
+        out.append(np.where(np.isfinite(v), v, np.nan))
+    return np.stack(out)
+
+
+def ratio_paths(headcount: np.ndarray) -> np.ndarray:
+    """Data scientists per ML engineer per month and path; +inf where there is no ML engineer.
+
+    Args:
+        headcount: (T+1, 4, P) headcount.
+
+    Returns:
+        (T+1, P) float array.
+    """
+    ds = headcount[:, DS, :]
+    mle = headcount[:, MLE, :]
+    ratio = np.full(ds.shape, np.inf)
+    np.divide(ds, mle, out=ratio, where=mle > 0)
+    return ratio
+
+
+def target_probabilities(ratio: np.ndarray, k: float, deadline: int) -> tuple[float, float]:
+    """P(ratio <= k at the deadline) and P(ratio <= k at every month deadline..horizon).
+
+    Args:
+        ratio: (T+1, P) ratio paths (+inf = undefined, never meets the target).
+        k: target data scientists per ML engineer.
+        deadline: month index of the deadline.
+
+    Returns:
+        (p_target_met, p_target_held).
+    """
+    ok = ratio[deadline:] <= k
+    return float(ok[0].mean()), float(ok.all(axis=0).mean())
+
+
+def _clean(values: np.ndarray, digits: int) -> list[float | None]:
+    """Round to `digits`, NaN -> None (JSON null)."""
+    return [None if not math.isfinite(v) else round(float(v), digits) for v in values]
+
+
+@dataclass(frozen=True, eq=False)
+class SimulationResult:
+    """Aggregated projection of a scenario (path means and quantiles; never per path).
+
+    The DataFrame attributes (`headcount`, `ratio`, `cost`, `starts`, `capacity`,
+    `capacity_summary`) are built on first access; pandas is imported then.
+
+    Attributes:
+        scenario: the simulated scenario.
+        months: horizon+1 labels "YYYY-MM" (index 0 = start month).
+        p_target_met: P(DS/MLE <= target at the deadline month).
+        p_target_held: P(DS/MLE <= target at every month from the deadline to the horizon).
+        paths_headcount: raw (paths, T+1, 4) int headcount, for the solver and tests.
+        headcount_mean, headcount_q: (T+1, 4) means and (3, T+1, 4) p10/p50/p90.
+        ratio_q: (3, T+1) p10/p50/p90 of DS per MLE (NaN where undefined).
+        share_defined: (T+1,) share of paths with at least one ML engineer.
+        cost_mean, cost_q: (T+1,) mean and (2, T+1) p10/p90 monthly cost, USD.
+        starts_mean: (T+1, 4) realised starts counted first in each month.
+        capacity_arrays: the CapacitySummary.
+    """
+
+    scenario: Scenario
+    months: list[str]
+    p_target_met: float
+    p_target_held: float
+    paths_headcount: np.ndarray
+    headcount_mean: np.ndarray
+    headcount_q: np.ndarray
+    ratio_q: np.ndarray
+    share_defined: np.ndarray
+    cost_mean: np.ndarray
+    cost_q: np.ndarray
+    starts_mean: np.ndarray
+    capacity_arrays: CapacitySummary = field(repr=False)
+
+    @property
+    def cumulative_cost_mean(self) -> np.ndarray:
+        """Mean spend from month 1 to month t (0 at month 0), USD."""
+        return np.concatenate([[0.0], np.cumsum(self.cost_mean[1:])])
+
+    # ---------------------------------------------------------------- frames
+
+    def _role_frame(self, columns: dict[str, np.ndarray]) -> pd.DataFrame:
+        import pandas as pd
+
+        n = len(self.months)
+        data: dict[str, Any] = {
+            "month_index": np.repeat(np.arange(n), len(ROLES)),
+            "month": np.repeat(np.array(self.months, dtype=object), len(ROLES)),
+            "role": np.tile(np.array(ROLE_KEYS, dtype=object), n),
+        }
+        data.update({k: np.asarray(v, dtype=float).reshape(-1) for k, v in columns.items()})
+        return pd.DataFrame(data)
+
+    def _month_frame(self, columns: dict[str, Any]) -> pd.DataFrame:
+        import pandas as pd
+
+        data: dict[str, Any] = {"month_index": np.arange(len(self.months)), "month": self.months}
+        data.update(columns)
+        return pd.DataFrame(data)
+
+    @cached_property
+    def headcount(self) -> pd.DataFrame:
+        """Columns month_index, month, role, mean, p10, p50, p90 (one row per month and role)."""
+        q = self.headcount_q
+        return self._role_frame(
+            {"mean": self.headcount_mean, "p10": q[0], "p50": q[1], "p90": q[2]}
+        )
+
+    @cached_property
+    def ratio(self) -> pd.DataFrame:
+        """Columns month_index, month, p10, p50, p90, share_defined (DS per MLE)."""
+        q = self.ratio_q
+        return self._month_frame(
+            {"p10": q[0], "p50": q[1], "p90": q[2], "share_defined": self.share_defined}
+        )
+
+    @cached_property
+    def cost(self) -> pd.DataFrame:
+        """Columns month_index, month, cost_mean, cost_p10, cost_p90, cumulative_mean (USD)."""
+        return self._month_frame(
+            {
+                "cost_mean": self.cost_mean,
+                "cost_p10": self.cost_q[0],
+                "cost_p90": self.cost_q[1],
+                "cumulative_mean": self.cumulative_cost_mean,
+            }
+        )
+
+    @cached_property
+    def starts(self) -> pd.DataFrame:
+        """Columns month_index, month, role, mean (realised starts first counted that month)."""
+        return self._role_frame({"mean": self.starts_mean})
+
+    @cached_property
+    def capacity(self) -> pd.DataFrame:
+        """Columns month_index, month, role, effective_fte (mean over paths)."""
+        return self._role_frame({"effective_fte": self.capacity_arrays.effective_fte})
+
+    @cached_property
+    def capacity_summary(self) -> pd.DataFrame:
+        """Columns month_index, month, ds_engineering_share, ds_modelling_fte,
+        delivery_index, bottleneck."""
+        c = self.capacity_arrays
+        return self._month_frame(
+            {
+                "ds_engineering_share": c.ds_engineering_share,
+                "ds_modelling_fte": c.ds_modelling_fte,
+                "delivery_index": c.delivery_index,
+                "bottleneck": list(c.bottleneck),
+            }
+        )
+
+    # ---------------------------------------------------------------- JSON
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Return the `python -m forecasting plan` JSON object (NaN -> null).
+
+        Returns:
+            dict with months, headcount (role -> mean/p10/p50/p90), ds_per_mle
+            (p10/p50/p90/share_defined), p_target_met, p_target_held, target, cost
+            (mean/p10/p90/cumulative_mean per month), starts, capacity, paths, seed.
+        """
+        sc = self.scenario
+        q = self.headcount_q
+        c = self.capacity_arrays
+        return {
+            "months": list(self.months),
+            "headcount": {
+                key: {
+                    "mean": _clean(self.headcount_mean[:, r], 3),
+                    "p10": _clean(q[0, :, r], 3),
+                    "p50": _clean(q[1, :, r], 3),
+                    "p90": _clean(q[2, :, r], 3),
+                }
+                for r, key in enumerate(ROLE_KEYS)
+            },
+            "ds_per_mle": {
+                "p10": _clean(self.ratio_q[0], 4),
+                "p50": _clean(self.ratio_q[1], 4),
+                "p90": _clean(self.ratio_q[2], 4),
+                "share_defined": _clean(self.share_defined, 4),
+            },
+            "p_target_met": self.p_target_met,
+            "p_target_held": self.p_target_held,
+            "target": {
+                **sc.target.to_dict(),
+                "deadline": self.months[sc.target.deadline_month],
+            },
+            "cost": {
+                "mean": _clean(self.cost_mean, 0),
+                "p10": _clean(self.cost_q[0], 0),
+                "p90": _clean(self.cost_q[1], 0),
+                "cumulative_mean": _clean(self.cumulative_cost_mean, 0),
+            },
+            "starts": {key: _clean(self.starts_mean[:, r], 4) for r, key in enumerate(ROLE_KEYS)},
+            "capacity": {
+                "effective_fte": {
+                    key: _clean(c.effective_fte[:, r], 3) for r, key in enumerate(ROLE_KEYS)
+                },
+                "ds_engineering_share": _clean(c.ds_engineering_share, 4),
+                "ds_modelling_fte": _clean(c.ds_modelling_fte, 3),
+                "delivery_index": _clean(c.delivery_index, 2),
+                "bottleneck": list(c.bottleneck),
+            },
+            "paths": sc.paths,
+            "seed": sc.seed,
+        }
+
+
+def simulate(scenario: Scenario) -> SimulationResult:
+    """Project headcount, ratio, cost and capacity of a scenario by Monte Carlo.
+
+    Args:
+        scenario: a validated Scenario (paths and seed included).
+
+    Returns:
+        The aggregated SimulationResult; the same scenario always gives the same result.
+    """
+    raw = run_paths(scenario)
+    hc = raw.headcount
+    months, paths = scenario.horizon_months, scenario.paths
+
+    hc_sorted = np.sort(hc, axis=-1)
+    hc_q = _sorted_quantiles(hc_sorted, QUANTILES)
+    hc_mean = hc.mean(axis=-1)
+
+    ratio = ratio_paths(hc)
+    share_defined = (hc[:, MLE, :] > 0).mean(axis=-1)
+    ratio_q = _sorted_quantiles(np.sort(ratio, axis=-1), QUANTILES)
+    p_met, p_held = target_probabilities(
+        ratio, scenario.target.ds_per_mle, scenario.target.deadline_month
+    )
+
+    monthly_cost = np.array(scenario.annual_cost) / 12.0
+    cost = np.einsum("trp,r->tp", hc, monthly_cost)
+    # float32 is ample for p10/p90 of a monthly payroll and sorts twice as fast.
+    cost_q = _sorted_quantiles(np.sort(cost.astype(np.float32), axis=-1), (0.1, 0.9))
+    cost_mean = hc_mean @ monthly_cost
+
+    # Starts first counted in month t (index 0 = none), per role: certain (T+1,) or (T+1, P).
+    starts: list[np.ndarray] = []
+    starts_mean = np.zeros((months + 1, len(ROLES)))
+    for r in range(len(ROLES)):
+        if raw.realised[r] is None:
+            s = np.concatenate([[0], scheduled_starts(scenario, r)])
+            starts_mean[:, r] = s
+        else:
+            s = np.zeros((months + 1, paths), dtype=np.int64)
+            s[1:] = raw.realised[r]
+            starts_mean[:, r] = s.mean(axis=-1)
+        if r == MLE and raw.moved is not None:  # reskilled data scientists ramp as MLEs too
+            moved = np.zeros((months + 1, paths), dtype=np.int64)
+            moved[1:] = raw.moved
+            s = moved + (s[:, None] if s.ndim == 1 else s)
+        starts.append(s)
+    retention = 1.0 - np.array(
+        [monthly_probability(a) for a in scenario.attrition_annual], dtype=float
+    )
+    cap = capacity_paths(hc, starts, retention, np.array(scenario.ramp_months), scenario.capacity)
+
+    return SimulationResult(
+        scenario=scenario,
+        months=scenario.months(),
+        p_target_met=p_met,
+        p_target_held=p_held,
+        paths_headcount=hc.transpose(2, 0, 1),
+        headcount_mean=hc_mean,
+        headcount_q=hc_q,
+        ratio_q=ratio_q,
+        share_defined=share_defined,
+        cost_mean=cost_mean,
+        cost_q=cost_q,
+        starts_mean=starts_mean,
+        capacity_arrays=cap,
+    )
