@@ -1,0 +1,143 @@
+"""Palette and sizes shared by every chart: one fixed colour per role, normal vs workshop mode.
+
+Colours come from the Okabe–Ito palette (Okabe & Ito 2008, "Color Universal Design"),
+distinguishable with the common forms of colour-vision deficiency. Each role owns one
+colour everywhere; the remaining palette colours are reserved for chart furniture (the
+1:5–1:10 band, the target line, ratio and cost series) so nothing is mistaken for a role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from forecasting.roles import ROLE_LABELS, ROLES, Role
+
+#: Okabe–Ito palette, by its published colour names.
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+
+#: One fixed colour per role key, used by every chart that shows roles.
+ROLE_COLORS: dict[str, str] = {
+    Role.DATA_ENGINEER.value: OKABE_ITO["bluish_green"],
+    Role.DATA_SCIENTIST.value: OKABE_ITO["blue"],
+    Role.ML_ENGINEER.value: OKABE_ITO["vermillion"],
+    Role.PRODUCT_MANAGER.value: OKABE_ITO["reddish_purple"],
+}
+
+#: Role keys and display labels in canonical order (the colour scale's domain order).
+ROLE_ORDER: tuple[str, ...] = tuple(r.value for r in ROLES)
+ROLE_DISPLAY: dict[str, str] = {r.value: ROLE_LABELS[r] for r in ROLES}
+
+#: Chart furniture (never used for a role).
+BAND_COLOR = OKABE_ITO["sky_blue"]  # the 1:5–1:10 target band
+BAND_OPACITY = 0.22
+TARGET_COLOR = OKABE_ITO["orange"]  # the chosen target ratio line
+DEADLINE_COLOR = "#595959"  # neutral grey, dashed
+SERIES_COLOR = OKABE_ITO["black"]  # single-series lines: ratio, cumulative cost, delivery index
+FAN_OPACITY = 0.18  # P10–P90 areas
+NEUTRAL_COLOR = "#8C8C8C"  # values that are not a role (e.g. "no bottleneck")
+#: DS time split: engineering / data prep vs modelling (modelling keeps the DS colour).
+DS_ENGINEERING_COLOR = OKABE_ITO["orange"]
+DS_MODELLING_COLOR = ROLE_COLORS[Role.DATA_SCIENTIST.value]
+#: Bars in the scenario comparison (one neutral colour; the value labels carry the numbers).
+SCENARIO_COLOR = "#4D4D4D"
+BASELINE_COLOR = "#BDBDBD"
+
+#: Month axis: "YYYY-MM" strings read as UTC year-month, labelled like "Jun 2028".
+MONTH_FORMAT = "%b %Y"
+MONTH_TIME_UNIT = "utcyearmonth"
+
+
+def role_label(key: str) -> str:
+    """Return the display label of a role key, or the key itself if it is not a role.
+
+    Args:
+        key: A role key such as "ml_engineer".
+
+    Returns:
+        "ML engineer" etc.; unknown keys are returned unchanged.
+    """
+    return ROLE_DISPLAY.get(str(key), str(key))
+
+
+@dataclass(frozen=True)
+class ChartStyle:
+    """Font sizes, stroke widths and chart sizes for one display mode (pixels)."""
+
+    name: str
+    axis_label_size: int
+    axis_title_size: int
+    title_size: int
+    subtitle_size: int
+    legend_label_size: int
+    legend_title_size: int
+    header_label_size: int  # facet panel headers (scenario comparison)
+    mark_label_size: int  # text marks: rule labels, bar values
+    line_width: float
+    rule_width: float
+    point_size: int  # area of a point mark, px²
+    height: int  # plot height of a single chart
+    facet_width: int  # width of one small-multiple panel
+    facet_height: int
+    facet_columns: int
+
+
+NORMAL = ChartStyle(
+    name="normal",
+    axis_label_size=12,
+    axis_title_size=13,
+    title_size=16,
+    subtitle_size=12,
+    legend_label_size=12,
+    legend_title_size=13,
+    header_label_size=13,
+    mark_label_size=12,
+    line_width=2.0,
+    rule_width=2.0,
+    point_size=25,
+    height=340,
+    facet_width=150,
+    facet_height=180,
+    facet_columns=5,
+)
+
+#: Readable on a 1080p projector from the back of a room: ~20 px text, thick strokes,
+#: charts sized so one chart plus its title fits a 1080-pixel-high screen.
+WORKSHOP = ChartStyle(
+    name="workshop",
+    axis_label_size=20,
+    axis_title_size=22,
+    title_size=28,
+    subtitle_size=20,
+    legend_label_size=20,
+    legend_title_size=22,
+    header_label_size=22,
+    mark_label_size=20,
+    line_width=4.5,
+    rule_width=4.0,
+    point_size=110,
+    height=520,
+    facet_width=210,
+    facet_height=300,
+    facet_columns=5,
+)
+
+
+def style_for(workshop: bool) -> ChartStyle:
+    """Return the chart style for the display mode.
+
+    Args:
+        workshop: True for the projector-friendly workshop mode.
+
+    Returns:
+        WORKSHOP or NORMAL.
+    """
+    return WORKSHOP if workshop else NORMAL
