@@ -365,10 +365,10 @@ def map_titles(
 
     checked = check_overrides(mapping_from_table(overrides))
     series = titles if isinstance(titles, pd.Series) else pd.Series(list(titles), dtype=object)
-    cleaned = series.astype(object).where(series.notna(), "").astype(str)
-    cleaned = cleaned.str.replace(r"\s+", " ", regex=True).str.strip()
-    cleaned = cleaned.where(cleaned != "", BLANK_TITLE)
-    codes, uniques = pd.factorize(cleaned, sort=False)
+    raw_codes, raw_uniques = pd.factorize(series.astype(object), use_na_sentinel=False)
+    cleaned = np.asarray([clean_title(u) or BLANK_TITLE for u in raw_uniques], dtype=object)
+    title_codes, uniques = pd.factorize(cleaned, sort=False)
+    codes = title_codes[raw_codes] if len(raw_codes) else raw_codes
     unique_titles = [str(t) for t in uniques]
     unique_roles = []
     for title in unique_titles:

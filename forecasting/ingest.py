@@ -44,6 +44,10 @@ MAX_ROWS = 200_000
 #: Largest accepted number of columns.
 MAX_COLUMNS = 200
 
+#: Rosters with more people than this skip the Cox model (its cost grows with the
+#: number of distinct exit times); per-role Kaplan-Meier estimates are unchanged.
+COX_MAX_PEOPLE = 5_000
+
 #: Delimiters the sniffer chooses from.
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 
@@ -297,6 +301,10 @@ class IngestResult:
         encoding: the text encoding used to read the file.
         delimiter: the field delimiter used.
         date_order: "dmy"/"mdy" for numeric dates, when the file had any.
+        survival_curves: Kaplan-Meier curves of a roster (role, tenure_months, survival,
+            low, high); empty otherwise.
+        cox: Cox model hazard ratios by role (role, hazard_ratio, low, high, reference),
+            or None when not fitted.
     """
 
     kind: Kind
@@ -315,6 +323,8 @@ class IngestResult:
     encoding: str = "utf-8"
     delimiter: str = ","
     date_order: str | None = None
+    survival_curves: pd.DataFrame | None = None
+    cox: pd.DataFrame | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict (the ``python -m forecasting ingest`` output).
@@ -424,7 +434,8 @@ def ingest_bytes(
 
     text, encoding = _decode(data, name, warnings)
     delimiter = _sniff_delimiter(text)
-    header, frame = _parse_table(text, delimiter, name)
+    table = _parse_table(text, delimiter, name)
+    header = table.header
     lines = _LineIndex(text, delimiter)
     used = _resolve_columns(header, columns, name)
     file_kind = _decide_kind(used, forced_kind, header, name, warnings)
@@ -433,7 +444,7 @@ def ingest_bytes(
         name=name,
         header_names=header,
         semicolon=delimiter == ";",
-        frame=frame,
+        table=table,
         used=used,
         lines=lines,
         warnings=warnings,
@@ -451,7 +462,7 @@ def ingest_bytes(
     return IngestResult(
         kind=file_kind,
         columns_used={key: header[i] for key, i in used.items()},
-        rows=len(frame),
+        rows=len(table.positions),
         encoding=encoding,
         delimiter=delimiter,
         warnings=_dedupe(warnings),
@@ -660,8 +671,17 @@ class _LineIndex:
         return int(self.of([position])[0])
 
 
-def _parse_table(text: str, delimiter: str, name: str) -> tuple[list[str], pd.DataFrame]:
-    """Parse CSV text into (headers, DataFrame of stripped strings + ``_pos``)."""
+@dataclass(frozen=True, eq=False)
+class _Table:
+    """Parsed cells (rows x columns, raw strings) and each row's record position."""
+
+    header: list[str]
+    cells: np.ndarray
+    positions: np.ndarray
+
+
+def _parse_table(text: str, delimiter: str, name: str) -> _Table:
+    """Parse CSV text into a :class:`_Table`; refuse ragged rows, caps, header-only."""
     import itertools
 
     try:
@@ -688,16 +708,14 @@ def _parse_table(text: str, delimiter: str, name: str) -> tuple[list[str], pd.Da
         )
     width = len(header)
     body = records[first + 1 :]
-    lengths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
+    del records
     positions = np.arange(first + 1, first + 1 + len(body), dtype=np.int64)
-    odd = np.flatnonzero(lengths != width)
-    keep = np.ones(len(body), dtype=bool)
+    lengths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
+    blank = np.asarray(list(map(str.strip, map("".join, body))), dtype=object) == ""
     lines = _LineIndex(text, delimiter)
-    for index in odd:  # only rows whose length differs: blank rows, trailing delimiters
-        row = body[index]
-        if not any(cell.strip() for cell in row):
-            keep[index] = False
-        elif len(row) > width and not any(cell.strip() for cell in row[width:]):
+    for index in np.flatnonzero((lengths != width) & ~blank):
+        row = body[index]  # only rows whose length differs (trailing delimiters, ragged)
+        if len(row) > width and not any(cell.strip() for cell in row[width:]):
             body[index] = row[:width]
         else:
             raise IngestError(
@@ -705,32 +723,31 @@ def _parse_table(text: str, delimiter: str, name: str) -> tuple[list[str], pd.Da
                 f"(line {lines.line(first)}) has {width}; quote cells that contain "
                 f"{_delimiter_name(delimiter)} and make every row as long as the header"
             )
-    if not keep.all():
-        body = [row for row, k in zip(body, keep) if k]
-        positions = positions[keep]
+    if blank.any():
+        body = [row for row, b in zip(body, blank) if not b]
+        positions = positions[~blank]
     if len(body) > MAX_ROWS:
         raise IngestError(
             f"{name} has more than {MAX_ROWS:,} data rows (limit {MAX_ROWS:,}); "
             "upload a shorter extract (e.g. fewer years)"
         )
-    _check_headers(header, body, lines, first, name)
-    columns = list(zip(*body)) if body else [() for _ in header]
-    frame = pd.DataFrame(
-        {i: pd.Series(col, dtype="str").str.strip() for i, col in enumerate(columns)}
-    )
-    frame["_pos"] = positions
-    if body:
-        empty = np.ones(len(frame), dtype=bool)
-        for i in range(width):
-            empty &= (frame[i] == "").to_numpy()
-        if empty.any():
-            frame = frame.loc[~empty].reset_index(drop=True)
-    if frame.empty:
+    if not body:
         raise IngestError(
             f"{name} has a header (line {lines.line(first)}) but no data rows; "
             "add one row per person, role or month"
         )
-    return header, frame
+    cells = np.empty((len(body), width), dtype=object)
+    cells[:] = body
+    cells = np.ascontiguousarray(cells.T).T  # column-contiguous: fast column access
+    _check_headers(header, cells, lines, first)
+    return _Table(header=header, cells=cells, positions=positions)
+
+
+def _stripped(values: np.ndarray) -> pd.Series:
+    """Strip every cell, working on the distinct values only."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    cleaned = np.asarray([str(u).strip() for u in uniques], dtype=object)
+    return pd.Series(cleaned[codes] if len(codes) else cleaned[:0], dtype=object)
 
 
 def _clean_header(value: str) -> str:
@@ -746,13 +763,11 @@ def _delimiter_name(delimiter: str) -> str:
     return {",": "a comma", ";": "a semicolon", "\t": "a tab", "|": "a '|'"}[delimiter]
 
 
-def _check_headers(
-    header: list[str], body: list[list[str]], lines: _LineIndex, first: int, name: str
-) -> None:
+def _check_headers(header: list[str], cells: np.ndarray, lines: _LineIndex, first: int) -> None:
     seen: dict[str, int] = {}
     for index, value in enumerate(header):
         if not value:
-            if any(row[index].strip() for row in body[:1000]):
+            if (_stripped(cells[:, index]) != "").any():
                 raise IngestError(
                     f"line {lines.line(first)}, column {index + 1} has no header but holds "
                     "data; give it a name such as 'job_title' or 'start_date'"
@@ -892,7 +907,7 @@ class _Context:
     name: str
     header_names: list[str]
     semicolon: bool
-    frame: pd.DataFrame
+    table: _Table
     used: dict[str, int]
     lines: _LineIndex
     warnings: list[str]
@@ -901,16 +916,25 @@ class _Context:
     order: DateOrder | None
     hint: DateOrder
     decided_order: str | None = None
+    _columns: dict[int, pd.Series] = field(default_factory=dict)
 
     def column(self, logical: str) -> pd.Series:
-        return self.frame[self.used[logical]]
+        """The stripped cells of a logical column (object dtype)."""
+        index = self.used[logical]
+        if index not in self._columns:
+            self._columns[index] = _stripped(self.table.cells[:, index])
+        return self._columns[index]
+
+    def line_of(self, row: int) -> int:
+        """1-based line number of data row ``row``."""
+        return self.lines.line(int(self.table.positions[row]))
 
     def header(self, logical: str) -> str:
         return self.header_names[self.used[logical]] or f"column {self.used[logical] + 1}"
 
     def line_list(self, mask: np.ndarray, limit: int = 5) -> str:
         """'lines 4, 9 and 3 more' for the rows selected by ``mask``."""
-        positions = self.frame["_pos"].to_numpy()[np.asarray(mask, dtype=bool)]
+        positions = self.table.positions[np.asarray(mask, dtype=bool)]
         numbers = self.lines.of(positions[:limit])
         text = ", ".join(str(n) for n in numbers)
         extra = len(positions) - len(numbers)
@@ -920,7 +944,7 @@ class _Context:
     def first_line(self, mask: np.ndarray) -> tuple[int, int]:
         """(row index, line number) of the first selected row."""
         index = int(np.flatnonzero(mask)[0])
-        return index, self.lines.line(int(self.frame["_pos"].iloc[index]))
+        return index, self.line_of(index)
 
 
 def _quote(value: object, limit: int = 40) -> str:
@@ -987,19 +1011,40 @@ def parse_numbers(
     Returns:
         (float values with NaN for blank/unreadable, blank mask, unreadable mask).
     """
-    text = raw.astype("str").fillna("")
+    codes, distinct, _ = _distinct(raw)
+    values, blank, bad = _parse_numbers_distinct(distinct, money, semicolon_file)
+    return values[codes], blank[codes], bad[codes]
+
+
+def _distinct(raw: pd.Series | np.ndarray) -> tuple[np.ndarray, pd.Series, np.ndarray]:
+    """(codes, distinct stripped strings as an object Series, first row of each)."""
+    series = pd.Series(raw, dtype=object) if not isinstance(raw, pd.Series) else raw
+    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=False)
+    distinct = pd.Series(
+        ["" if u is None or (isinstance(u, float) and u != u) else str(u).strip() for u in uniques],
+        dtype=object,
+    )
+    first = np.zeros(len(distinct), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    return codes, distinct, first
+
+
+def _parse_numbers_distinct(
+    text: pd.Series, money: bool, semicolon_file: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """parse_numbers on distinct values."""
     blank = (text == "").to_numpy()
     cleaned = text.str.replace(r"[\s\u00a0\u202f'’_]", "", regex=True)
     scale = np.ones(len(cleaned))
     if money:
-        currency = r"(?i)(?:usd|eur|gbp|chf|cad|aud|us\$|[$€£¥₹])"
-        cleaned = cleaned.str.replace(r"^(-?)" + currency, r"\1", regex=True)
+        cleaned = cleaned.str.lower()
+        currency = r"(?:usd|eur|gbp|chf|cad|aud|us\$|[$€£¥₹])"
+        cleaned = cleaned.str.replace(r"^(-?)" + currency + r"(-?)", r"\1\2", regex=True)
+        cleaned = cleaned.str.replace(r"/(?:yr|year|y|annum|a)$", "", regex=True)
         cleaned = cleaned.str.replace(currency + r"$", "", regex=True)
-        cleaned = cleaned.str.replace(r"(?i)^" + currency + r"(-)", r"\1", regex=True)
-        thousands = cleaned.str.contains(r"(?i)\dk$", regex=True).to_numpy()
+        thousands = cleaned.str.contains(r"\dk$", regex=True).to_numpy(dtype=bool)
         scale[thousands] = 1000.0
-        cleaned = cleaned.str.replace(r"(?i)(?<=\d)k$", "", regex=True)
-        cleaned = cleaned.str.replace(r"(?i)/(?:yr|year|y|annum|a)$", "", regex=True)
+        cleaned = cleaned.str.replace(r"(?<=\d)k$", "", regex=True)
     both_comma_last = cleaned.str.contains(r"\.\d*,\d+$", regex=True)
     both_dot_last = cleaned.str.contains(r",\d*\.\d+$", regex=True)
     comma_decimal = cleaned.str.fullmatch(r"-?\d+,(?:\d{1,2}|\d{4,})", na=False)
@@ -1067,8 +1112,7 @@ def _report_dates(context: _Context, logical: str, parsed: ParsedDates) -> np.nd
     header = context.header(logical)
     if parsed.conflict is not None:
         (i1, o1), (i2, o2) = parsed.conflict
-        l1 = context.lines.line(int(context.frame["_pos"].iloc[i1]))
-        l2 = context.lines.line(int(context.frame["_pos"].iloc[i2]))
+        l1, l2 = context.line_of(i1), context.line_of(i2)
         raise IngestError(
             f"column {header!r} mixes day-first and month-first dates (line {l1}: "
             f"{_quote(raw.iloc[i1])} is {o1.upper()}, line {l2}: {_quote(raw.iloc[i2])} "
@@ -1132,7 +1176,25 @@ def parse_dates(
     Returns:
         A :class:`ParsedDates`.
     """
-    text = raw.astype("str").fillna("")
+    codes, distinct, first = _distinct(raw)
+    p = _parse_dates_distinct(distinct, order, hint)
+    conflict = None
+    if p.conflict is not None:
+        (i1, o1), (i2, o2) = p.conflict
+        conflict = ((int(first[i1]), o1), (int(first[i2]), o2))
+    return ParsedDates(
+        values=p.values[codes],
+        blank=p.blank[codes],
+        bad=p.bad[codes],
+        order=p.order,
+        ambiguous=p.ambiguous,
+        example=None if p.example is None else int(first[p.example]),
+        conflict=conflict,
+    )
+
+
+def _parse_dates_distinct(text: pd.Series, order: DateOrder | None, hint: DateOrder) -> ParsedDates:
+    """parse_dates on distinct stripped values (row indexes refer to ``text``)."""
     n = len(text)
     blank = (text == "").to_numpy()
     year = np.full(n, np.nan)
@@ -1241,7 +1303,7 @@ def _textual_dates(
 
 def parse_months(
     raw: pd.Series, *, order: DateOrder | None = None, hint: DateOrder = DateOrder.MDY
-) -> tuple[pd.PeriodIndex | np.ndarray, ParsedDates]:
+) -> tuple[np.ndarray, ParsedDates]:
     """Parse a month column: 2024-03, 03/2024, 202403, Mar 2024, or any full date.
 
     Args:
@@ -1253,7 +1315,27 @@ def parse_months(
         (month numbers ``year * 12 + month - 1`` as float with NaN for unreadable,
         the ParsedDates of the full-date fallback).
     """
-    text = raw.astype("str").fillna("")
+    codes, distinct, first = _distinct(raw)
+    serial, parsed = _parse_months_distinct(distinct, order, hint)
+    conflict = None
+    if parsed.conflict is not None:
+        (i1, o1), (i2, o2) = parsed.conflict
+        conflict = ((int(first[i1]), o1), (int(first[i2]), o2))
+    return serial[codes], ParsedDates(
+        values=parsed.values[codes],
+        blank=parsed.blank[codes],
+        bad=parsed.bad[codes],
+        order=parsed.order,
+        ambiguous=parsed.ambiguous,
+        example=None if parsed.example is None else int(first[parsed.example]),
+        conflict=conflict,
+    )
+
+
+def _parse_months_distinct(
+    text: pd.Series, order: DateOrder | None, hint: DateOrder
+) -> tuple[np.ndarray, ParsedDates]:
+    """parse_months on distinct stripped values."""
     n = len(text)
     serial = np.full(n, np.nan)
     for pattern, (y, m) in (
@@ -1276,7 +1358,7 @@ def parse_months(
         yy = np.where(yy < 100, np.where(yy < 70, 2000 + yy, 1900 + yy), yy)
         serial[np.flatnonzero(hit)] = yy * 12 + mm - 1
     rest = np.isnan(serial)
-    parsed = parse_dates(text.where(rest, ""), order=order, hint=hint)
+    parsed = _parse_dates_distinct(text.where(rest, ""), order, hint)
     stamps = pd.DatetimeIndex(parsed.values)
     full = ~np.isnat(parsed.values)
     serial[full] = stamps.year[full] * 12 + stamps.month[full] - 1
@@ -1392,8 +1474,8 @@ def _ingest_history(context: _Context) -> dict[str, Any]:
         first_row = frame[keep][
             (frame[keep]["serial"] == serial[index]) & (frame[keep]["label"] == labels.iloc[index])
         ]["row"].iloc[0]
-        line = context.lines.line(int(context.frame["_pos"].iloc[index]))
-        first_line = context.lines.line(int(context.frame["_pos"].iloc[int(first_row)]))
+        line = context.line_of(index)
+        first_line = context.line_of(int(first_row))
         raise IngestError(
             f"line {line} repeats month {_month_label([serial[index]])[0]} for "
             f"{_quote(context.column(label_key).iloc[index])} (first on line {first_line}); "
@@ -1632,7 +1714,7 @@ def _ingest_roster(context: _Context) -> dict[str, Any]:
         {"role": survival_roles, "start": start[in_scope], "end": ended[in_scope]}
     )
     roster = roster[roster["role"].isin(ROLE_KEYS)].reset_index(drop=True)
-    attrition, methods = _attrition_from_roster(roster, as_of, context.warnings)
+    attrition, methods, survival = _attrition_from_roster(roster, as_of, context.warnings)
     if estimate is not None:
         fallback, fallback_methods = _attrition_from_rates(estimate, history)
         for role, value in fallback.items():
@@ -1650,7 +1732,19 @@ def _ingest_roster(context: _Context) -> dict[str, Any]:
         "annual_cost": annual_cost,
         "attrition": attrition,
         "attrition_method": {r: methods[r] for r in attrition},
+        "survival_curves": _curves(survival),
+        "cox": survival[0].cox if survival and len(survival) == 1 else None,
     }
+
+
+def _curves(estimates: Any) -> pd.DataFrame:
+    columns = ["role", "tenure_months", "survival", "low", "high"]
+    parts = [e.curves for e in estimates or () if getattr(e, "curves", None) is not None]
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in columns})
+    curves = pd.concat(parts, ignore_index=True)
+    return curves[curves["role"].isin(ROLE_KEYS)].reset_index(drop=True)
 
 
 def _parse_date_pair(context: _Context) -> tuple[ParsedDates, ParsedDates | None]:
@@ -1810,24 +1904,40 @@ def _attrition_from_rates(
 
 def _attrition_from_roster(
     roster: pd.DataFrame, as_of: Any, warnings: list[str]
-) -> tuple[dict[str, tuple[float, float, float]], dict[str, str]]:
+) -> tuple[dict[str, tuple[float, float, float]], dict[str, str], Any]:
+    """Tenure-based attrition per role; returns (attrition, methods, SurvivalEstimate(s))."""
     if roster.empty:
-        return {}, {}
+        return {}, {}, None
     try:
         from forecasting.rates import roster_survival
     except ImportError:
-        return {}, {}
+        return {}, {}, None
+    stamp = pd.Timestamp(as_of)
     try:
-        survival = roster_survival(roster, as_of=pd.Timestamp(as_of))
+        if len(roster) <= COX_MAX_PEOPLE:
+            estimates = [roster_survival(roster, as_of=stamp)]
+        else:
+            # Per role: the Kaplan-Meier table is the same, the Cox fit (whose cost grows
+            # with the number of distinct exit times) is skipped.
+            estimates = [
+                roster_survival(part.reset_index(drop=True), as_of=stamp)
+                for _, part in roster.groupby("role", sort=False)
+            ]
+            warnings.append(
+                f"the roster has {len(roster):,} people in the four roles, more than "
+                f"{COX_MAX_PEOPLE:,}: the Cox model comparing roles was skipped to keep the "
+                "upload fast; the per-role Kaplan-Meier attrition is unaffected"
+            )
     except PlannerError as exc:
         warnings.append(f"tenure-based attrition was not estimated: {exc}")
-        return {}, {}
+        return {}, {}, None
     attrition: dict[str, tuple[float, float, float]] = {}
     methods: dict[str, str] = {}
-    for row in survival.table.itertuples(index=False):
-        role = str(row.role)
-        values = (float(row.annual_attrition), float(row.low), float(row.high))
-        if role in ROLE_KEYS and all(np.isfinite(values)) and str(row.method) != "prior":
-            attrition[role] = values
-            methods[role] = str(row.method)
-    return attrition, methods
+    for estimate in estimates:
+        for row in estimate.table.itertuples(index=False):
+            role = str(row.role)
+            values = (float(row.annual_attrition), float(row.low), float(row.high))
+            if role in ROLE_KEYS and all(np.isfinite(values)) and str(row.method) != "prior":
+                attrition[role] = values
+                methods[role] = str(row.method)
+    return attrition, methods, estimates
