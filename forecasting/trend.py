@@ -375,9 +375,11 @@ def _project(df: pd.DataFrame, key: str, horizon: int, level: float) -> TrendFor
     backtest, scaled = _backtest(y, level)
     ranking = _ranking(backtest)
     notes: list[str] = []
-    failed = backtest.loc[backtest["failures"] > 0, "model"].tolist()
-    if failed:
-        notes.append(f"{', '.join(failed)}: some backtest fits failed, so not eligible")
+    for row in backtest[backtest["failures"] > 0].itertuples(index=False):
+        notes.append(
+            f"{row.model} left out: {row.failures} of {row.origins} backtest fits "
+            "failed or did not converge"
+        )
     chosen, fc = None, None
     for name in ranking:
         try:
