@@ -1,5 +1,6 @@
-"""Streamlit-side helpers: pure chart builders (charts.py) and their palette and sizes (theme.py).
+"""Streamlit-side adapter helpers for app.py and pages/.
 
-`ui.charts` and `ui.theme` import altair/pandas only, never streamlit, so they can be
-tested through `chart.to_dict()` without a running app.
+`ui.charts` (pure `DataFrame -> alt.Chart` builders) and `ui.theme` (palette and sizes)
+import altair/pandas only, never streamlit, so they are tested through `chart.to_dict()`
+without a running app.
 """
