@@ -423,7 +423,7 @@ def estimate_rates(
         )
     if int(min_events) < 1:
         raise EstimationError(f"min_events must be >= 1, got {min_events!r}")
-    if "exits" not in getattr(history, "columns", ()):
+    if isinstance(history, pd.DataFrame) and "exits" not in history.columns:
         raise EstimationError(
             "history has no exits column; exit rates need monthly exit counts "
             "(month, role, headcount, exits[, hires])"
