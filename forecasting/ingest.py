@@ -399,6 +399,7 @@ def ingest_bytes(
     as_of: dt.date | str | None = None,
     kind: Kind | str | None = None,
     date_order: DateOrder | str | None = None,
+    estimate: bool = True,
 ) -> IngestResult:
     """Read an uploaded CSV file and summarise it by role.
 
@@ -415,6 +416,8 @@ def ingest_bytes(
         kind: force "snapshot", "history" or "roster" instead of detecting it.
         date_order: "dmy" or "mdy" for numeric dates such as 03/04/2024; default:
             decided per column from the data.
+        estimate: also estimate rates and attrition (statsmodels); False gives a
+            quick preview (``rates``/``attrition`` empty), e.g. while editing the mapping.
 
     Returns:
         An :class:`IngestResult`.
@@ -452,6 +455,7 @@ def ingest_bytes(
         as_of=as_of_date,
         order=order,
         hint=DateOrder.DMY if delimiter == ";" else DateOrder.MDY,
+        estimate=estimate,
     )
     if file_kind is Kind.ROSTER:
         partial = _ingest_roster(context)
@@ -633,7 +637,7 @@ def _sniff_delimiter(text: str) -> str:
         if delimiter not in sample:
             continue
         try:
-            rows = [row for row in _reader(sample, delimiter) if row]
+            rows = [row for row in _reader(sample, delimiter) if any(c.strip() for c in row)]
         except csv.Error:
             continue
         if not rows or len(rows[0]) < 2:
@@ -915,6 +919,7 @@ class _Context:
     as_of: dt.date | None
     order: DateOrder | None
     hint: DateOrder
+    estimate: bool = True
     decided_order: str | None = None
     _columns: dict[int, pd.Series] = field(default_factory=dict)
 
@@ -1564,7 +1569,7 @@ def _ingest_history(context: _Context) -> dict[str, Any]:
             "no exits column, so exit rates and attrition cannot be estimated from this file; "
             "add an 'exits' column (people who left in the month) to get them"
         )
-    elif not history.empty:
+    elif not history.empty and context.estimate:
         estimate = _estimate_rates(history, context.warnings)
         if estimate is not None:
             rates = _rate_dict(estimate)
@@ -1705,7 +1710,7 @@ def _ingest_roster(context: _Context) -> dict[str, Any]:
     rates: dict[str, dict[str, Any]] = {}
     attrition: dict[str, tuple[float, float, float]] = {}
     methods: dict[str, str] = {}
-    estimate = _estimate_rates(history, context.warnings)
+    estimate = _estimate_rates(history, context.warnings) if context.estimate else None
     if estimate is not None:
         rates = _rate_dict(estimate)
     ended = np.where(~np.isnat(end) & (end <= as_of), end, np.datetime64("NaT"))
@@ -1714,7 +1719,11 @@ def _ingest_roster(context: _Context) -> dict[str, Any]:
         {"role": survival_roles, "start": start[in_scope], "end": ended[in_scope]}
     )
     roster = roster[roster["role"].isin(ROLE_KEYS)].reset_index(drop=True)
-    attrition, methods, survival = _attrition_from_roster(roster, as_of, context.warnings)
+    attrition, methods, survival = (
+        _attrition_from_roster(roster, as_of, context.warnings)
+        if context.estimate
+        else ({}, {}, None)
+    )
     if estimate is not None:
         fallback, fallback_methods = _attrition_from_rates(estimate, history)
         for role, value in fallback.items():
