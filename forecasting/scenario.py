@@ -13,6 +13,7 @@ import dataclasses
 import difflib
 import json
 import math
+import numbers
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ def _fmt(x: object) -> str:
 
 
 def _number(value: object, key: str, hint: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ScenarioError(f"{key}: {_fmt(value)} is not a number; {hint}")
     v = float(value)
     if not math.isfinite(v):
@@ -48,8 +49,8 @@ def _number(value: object, key: str, hint: str) -> float:
 
 
 def _integer(value: object, key: str, lo: int, hi: int, hint: str) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        v: int | float = value
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        v: int | float = int(value)
     else:
         v = _number(value, key, hint)
         if v != int(v):
@@ -94,7 +95,7 @@ def _role_items(value: object, key: str) -> dict[Role, object]:
 
 def _per_role(value: object, key: str, convert, *, scalar_ok: bool) -> tuple:
     """Return a tuple in ROLES order; missing roles get the registered default."""
-    if scalar_ok and isinstance(value, int | float) and not isinstance(value, bool):
+    if scalar_ok and isinstance(value, numbers.Real) and not isinstance(value, bool):
         return tuple(convert(value, f"{key}") for _ in ROLES)
     items = _role_items(value, key)
     return tuple(
@@ -324,7 +325,7 @@ def _interval(v: object, key: str) -> tuple[float, float] | None:
 
 
 def _starts(v: object, key: str, horizon: int) -> tuple[int, ...]:
-    if not isinstance(v, Sequence) or isinstance(v, str):
+    if isinstance(v, str | bytes | Mapping) or not hasattr(v, "__iter__"):
         raise ScenarioError(f"{key}: expected a list of monthly starts, e.g. [0, 1, 1, 2]")
     out = [_count(x, f"{key}[{i}]") for i, x in enumerate(v)]
     while out and out[-1] == 0:

@@ -1,0 +1,154 @@
+"""Command line: ``python -m forecasting plan|solve|ingest ...``; prints JSON.
+
+A thin adapter over the library: read the scenario file, call `simulate` or
+`solve`, print JSON on stdout. Every expected problem (missing file, invalid
+JSON, invalid scenario, infeasible target) prints one line ``error: ...`` on
+stderr and exits with status 2, without a traceback.
+
+Start-up time matters for `plan`: this module imports only the standard
+library at the top; numpy is imported by the engine, pandas and statsmodels
+never (the `ingest` subcommand, from forecasting/cli_ingest.py, is only
+imported when it may be the command asked for).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from forecasting.errors import PlannerError
+
+EXIT_USAGE = 2
+ENGINE_COMMANDS = ("plan", "solve")
+STRATEGIES = ("even", "front_loaded", "just_in_time")
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose usage errors are one line ``error: ...`` and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"error: {message} (see {self.prog} --help)\n")
+
+
+def _add_engine_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "scenario", metavar="SCENARIO.json", help="scenario file (docs/scenario-format.md)"
+    )
+    p.add_argument("--paths", type=int, default=None, help="override the scenario's paths")
+    p.add_argument("--seed", type=int, default=None, help="override the scenario's seed")
+    p.add_argument("--indent", type=int, default=None, help="pretty-print JSON with this indent")
+
+
+def build_parser(*, with_ingest: bool = True) -> argparse.ArgumentParser:
+    """Build the argument parser.
+
+    Args:
+        with_ingest: also register the `ingest` subcommand from
+            forecasting/cli_ingest.py, when that module exists.
+
+    Returns:
+        The parser; each subcommand sets `func` (args -> exit status).
+    """
+    parser = _Parser(
+        prog="python -m forecasting",
+        description="Workforce engine for ML teams: project a scenario, solve a hiring plan.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    plan = sub.add_parser("plan", help="Monte Carlo projection of a scenario (JSON on stdout)")
+    _add_engine_options(plan)
+    plan.set_defaults(func=run_plan)
+
+    solve = sub.add_parser("solve", help="fewest ML engineer starts reaching the scenario's target")
+    _add_engine_options(solve)
+    solve.add_argument("--strategy", choices=STRATEGIES, default="even", help="default: even")
+    solve.set_defaults(func=run_solve)
+
+    if with_ingest:
+        try:
+            from forecasting import cli_ingest
+        except ImportError:  # written concurrently; the engine CLI works without it
+            cli_ingest = None
+        if cli_ingest is not None:
+            cli_ingest.add_parser(sub)
+            for name, action in sub.choices.items():
+                if name not in ENGINE_COMMANDS and action.get_default("func") is None:
+                    action.set_defaults(func=cli_ingest.run)
+    return parser
+
+
+def _load(args: argparse.Namespace):
+    """Read and validate the scenario file, applying --paths / --seed."""
+    from forecasting.scenario import Scenario
+
+    try:
+        with open(args.scenario, "rb") as fh:
+            text = fh.read()
+    except OSError as e:
+        raise PlannerError(f"cannot read {args.scenario}: {e.strerror or e}") from None
+    scenario = Scenario.from_json(text)
+    changes: dict[str, Any] = {}
+    if args.paths is not None:
+        changes["paths"] = args.paths
+    if args.seed is not None:
+        changes["seed"] = args.seed
+    return scenario.replace(**changes) if changes else scenario
+
+
+def _print_json(data: dict[str, Any], indent: int | None) -> None:
+    sys.stdout.write(json.dumps(data, indent=indent, allow_nan=False) + "\n")
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    """`plan`: simulate the scenario and print the projection JSON.
+
+    Args:
+        args: parsed arguments (scenario, paths, seed, indent).
+
+    Returns:
+        Exit status 0.
+    """
+    from forecasting.simulate import simulate
+
+    _print_json(simulate(_load(args)).to_json_dict(), args.indent)
+    return 0
+
+
+def run_solve(args: argparse.Namespace) -> int:
+    """`solve`: find the fewest ML engineer starts and print the plan JSON.
+
+    Args:
+        args: parsed arguments (scenario, strategy, paths, seed, indent).
+
+    Returns:
+        Exit status 0.
+    """
+    from forecasting.solver import solve
+
+    _print_json(solve(_load(args), args.strategy).to_json_dict(), args.indent)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line.
+
+    Args:
+        argv: arguments without the program name (default: sys.argv[1:]).
+
+    Returns:
+        Exit status: 0 on success, 2 on bad input (one line ``error: ...`` on stderr).
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(with_ingest=first not in ENGINE_COMMANDS)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except PlannerError as e:
+        message = " ".join(str(e).split())  # one line, whatever the message
+        sys.stderr.write(f"error: {message}\n")
+        return EXIT_USAGE

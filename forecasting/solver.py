@@ -1,0 +1,360 @@
+"""Hiring-path solver: the fewest ML engineer starts that reach the ratio target.
+
+`solve(scenario, strategy)` adds ML engineer starts to the scenario's planned
+starts (kept as a floor; other roles unchanged) so that
+P(DS/MLE <= k at the deadline) >= confidence, or, with ``target.hold``,
+P(DS/MLE <= k at every month from the deadline to the horizon) >= confidence.
+
+Constraints: a new start at planned_starts index i (joining at the end of month
+i+1) needs ``i + 1 >= time_to_fill_months.ml_engineer``; no month may exceed
+``max_starts_per_month.ml_engineer`` (months already above it keep their
+planned starts and get no more).
+
+Method. Every candidate schedule is evaluated with exactly the random numbers
+`simulate` uses for it (same seed; the data-scientist paths are shared, and the
+ML engineer stream consumes one uniform per person-draw whatever the schedule),
+so probabilities are common-random-number comparisons and the reported
+probability is what `simulate(plan.scenario)` gives. Each strategy defines a
+nested order in which starts fill the months before the deadline; a binary
+search finds the smallest prefix that meets the target. With ``hold``, one
+maintenance start at a time is then added just before the month that fails
+most often. Finally a minimality pass removes any single start whose removal
+keeps the probability at or above the confidence, until none can be removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+
+from forecasting.errors import SolverError
+from forecasting.roles import ROLE_KEYS, ROLES
+from forecasting.scenario import Scenario
+from forecasting.simulate import (
+    DS,
+    MLE,
+    _exit_probability,
+    _generators,
+    monthly_probability,
+    run_paths,
+    scheduled_starts,
+    simulate_role,
+)
+
+
+class Strategy(StrEnum):
+    """Where the starts go in the months before the deadline."""
+
+    EVEN = "even"  # spread evenly over the months from time-to-fill to the deadline
+    FRONT_LOADED = "front_loaded"  # as early as possible, up to the monthly maximum
+    JUST_IN_TIME = "just_in_time"  # as late as possible before the deadline
+
+
+@dataclass(frozen=True)
+class HiringPlan:
+    """A solved hiring schedule.
+
+    Attributes:
+        planned_starts: role key -> list of horizon_months starts (entry i joins at
+            the end of month i+1); the ML engineer row is solved, others as given.
+        total_starts: ML engineer starts in the schedule, planned floor included.
+        added_starts: ML engineer starts the solver added to the planned floor.
+        added_by_month: the added starts by planned_starts index.
+        p_target_met: P(DS/MLE <= target at the deadline) of the solved scenario.
+        p_target_held: P(DS/MLE <= target from the deadline to the horizon).
+        annual_cost: run-rate of the added ML engineers, USD/yr (expected hires
+            x annual cost, i.e. added starts x fill_rate x annual_cost).
+        total_cost: expected cost of the added hires from their start to the
+            horizon, with expected attrition, USD.
+        scenario: the solved Scenario (simulate it to get the full projection).
+        strategy: the strategy used.
+    """
+
+    planned_starts: dict[str, list[int]]
+    total_starts: int
+    added_starts: int
+    added_by_month: tuple[int, ...]
+    p_target_met: float
+    p_target_held: float
+    annual_cost: float
+    total_cost: float
+    scenario: Scenario
+    strategy: Strategy
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Return the `python -m forecasting solve` JSON object.
+
+        Returns:
+            dict with planned_starts, total_starts, added_starts, added_by_month,
+            schedule (months where ML engineers join), p_target_met, p_target_held,
+            annual_cost, total_cost, strategy, target.
+        """
+        sc = self.scenario
+        labels = sc.months()
+        mle = self.planned_starts[ROLE_KEYS[MLE]]
+        return {
+            "planned_starts": {k: list(v) for k, v in self.planned_starts.items()},
+            "total_starts": self.total_starts,
+            "added_starts": self.added_starts,
+            "added_by_month": list(self.added_by_month),
+            "schedule": [
+                {"index": i, "joins": labels[i + 1], "starts": n, "added": self.added_by_month[i]}
+                for i, n in enumerate(mle)
+                if n
+            ],
+            "p_target_met": self.p_target_met,
+            "p_target_held": self.p_target_held,
+            "annual_cost": round(self.annual_cost, 2),
+            "total_cost": round(self.total_cost, 2),
+            "strategy": self.strategy.value,
+            "target": {**sc.target.to_dict(), "deadline": labels[sc.target.deadline_month]},
+        }
+
+
+class _Evaluator:
+    """Evaluates ML engineer schedules with the random numbers `simulate` would use."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.k = scenario.target.ds_per_mle
+        self.deadline = scenario.target.deadline_month
+        raw = run_paths(scenario, roles=(DS,))
+        self.ds = np.ascontiguousarray(raw.headcount[self.deadline :, DS, :])
+        self.moved = raw.moved
+        # Open requisitions are scheduled on top of planned starts.
+        self.requisitions = scheduled_starts(scenario, MLE) - np.array(
+            scenario.starts_of(ROLES[MLE]), dtype=np.int64
+        )
+        self.cache: dict[bytes, tuple[float, float, np.ndarray]] = {}
+        self.calls = 0
+
+    def __call__(self, schedule: np.ndarray) -> tuple[float, float, np.ndarray]:
+        """Return (p_met, p_held, share of paths on target per month deadline..horizon)."""
+        key = schedule.tobytes()
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit
+        self.calls += 1
+        sc = self.scenario
+        rng = _generators(sc.seed)[MLE]
+        out = np.empty((sc.horizon_months + 1, sc.paths), dtype=np.int32)
+        simulate_role(
+            rng,
+            out,
+            n0=sc.headcount[MLE],
+            p_exit=_exit_probability(rng, sc, MLE, sc.paths),
+            starts=schedule + self.requisitions,
+            fill_rate=sc.fill_rate,
+            inflow=self.moved,
+            aligned_fill=True,
+        )
+        mle = out[self.deadline :]
+        ratio = np.full(mle.shape, np.inf)
+        np.divide(self.ds, mle, out=ratio, where=mle > 0)
+        ok = ratio <= self.k  # same comparison as simulate.target_probabilities
+        result = (float(ok[0].mean()), float(ok.all(axis=0).mean()), ok.mean(axis=1))
+        self.cache[key] = result
+        return result
+
+
+def _even_order(slots: list[int]) -> list[int]:
+    """Slots in a low-discrepancy order (middle, quarters, eighths, ...): any prefix is spread."""
+    n = len(slots)
+    seen: list[int] = []
+    k = 1
+    while len(seen) < n and k < 64 * n:
+        x, denom, j = 0.0, 1.0, k
+        while j:  # van der Corput radical inverse, base 2
+            denom *= 2
+            x += (j % 2) / denom
+            j //= 2
+        idx = int(x * n)
+        if idx not in seen:
+            seen.append(idx)
+        k += 1
+    seen += [i for i in range(n) if i not in seen]
+    return [slots[i] for i in seen]
+
+
+def _fill_order(strategy: Strategy, slots: list[int], caps: np.ndarray) -> list[int]:
+    """The order in which starts fill `slots`: allocation of n = the first n entries."""
+    if strategy is Strategy.FRONT_LOADED:
+        return [i for i in slots for _ in range(caps[i])]
+    if strategy is Strategy.JUST_IN_TIME:
+        return [i for i in reversed(slots) for _ in range(caps[i])]
+    spread = _even_order(slots)
+    order: list[int] = []
+    for round_ in range(int(caps.max(initial=0))):
+        order += [i for i in spread if caps[i] > round_]
+    return order
+
+
+def _allocation(order: list[int], n: int, months: int) -> np.ndarray:
+    return np.bincount(np.array(order[:n], dtype=np.int64), minlength=months).astype(np.int64)
+
+
+def solve(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> HiringPlan:
+    """Find the fewest ML engineer starts that reach the scenario's target.
+
+    Args:
+        scenario: the scenario; its ML engineer planned starts are a floor.
+        strategy: "even", "front_loaded" or "just_in_time".
+
+    Returns:
+        The HiringPlan. Raises SolverError, naming what to relax, when even the
+        largest schedule allowed by time to fill and max_starts_per_month fails.
+    """
+    try:
+        strategy = Strategy(strategy)
+    except ValueError:
+        raise SolverError(
+            f"strategy: unknown {strategy!r}; use one of {', '.join(s.value for s in Strategy)}"
+        ) from None
+    sc = scenario
+    months, target = sc.horizon_months, sc.target
+    deadline, conf, hold = target.deadline_month, target.confidence, target.hold
+    labels = sc.months()
+    role = ROLES[MLE]
+    floor = np.array(sc.starts_of(role), dtype=np.int64)
+    first = max(sc.time_to_fill_of(role) - 1, 0)  # earliest index for a new start
+    cap_month = sc.max_starts_of(role)
+    caps = np.where(np.arange(months) >= first, np.maximum(cap_month - floor, 0), 0)
+
+    evaluate = _Evaluator(sc)
+
+    def score(added: np.ndarray) -> float:
+        p_met, p_held, _ = evaluate(floor + added)
+        return p_held if hold else p_met
+
+    pre_slots = [i for i in range(first, deadline) if caps[i] > 0]
+    order = _fill_order(strategy, pre_slots, caps)
+    what = f"1:{target.ds_per_mle:g} by month {deadline} ({labels[deadline]})"
+    if hold:
+        what += f" and hold it to month {months} ({labels[months]})"
+    relax = (
+        "relax target.deadline_month, target.confidence or "
+        f"max_starts_per_month.{role.value}, or plan reskilling"
+    )
+
+    added = np.zeros(months, dtype=np.int64)
+    if score(added) < conf:
+        if not order:
+            raise SolverError(
+                f"cannot reach {what} with {conf:.0%} confidence: no new ML engineer can "
+                f"start by then (time_to_fill_months.{role.value} "
+                f"{sc.time_to_fill_of(role)}, max_starts_per_month.{role.value} {cap_month}); "
+                + relax
+            )
+        largest = caps if hold else _allocation(order, len(order), months)
+        best = score(largest)
+        if best < conf:
+            raise SolverError(
+                f"cannot reach {what} with {conf:.0%} confidence: even {cap_month} ML engineer "
+                f"starts every month from month {first + 1} give {best:.0%}; " + relax
+            )
+        # Smallest prefix of the strategy's order meeting the target at the deadline.
+        lo, hi = 0, len(order)  # score(lo) fails, score(hi) passes (for the deadline)
+        if evaluate(floor + _allocation(order, hi, months))[0] < conf:
+            hi_needed = len(order)
+        else:
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if evaluate(floor + _allocation(order, mid, months))[0] >= conf:
+                    hi = mid
+                else:
+                    lo = mid
+            hi_needed = hi
+        added = _allocation(order, hi_needed, months)
+        sequence = list(order[:hi_needed])
+        if hold:
+            added, sequence = _maintain(evaluate, floor, added, sequence, caps, order, conf)
+        added = _minimise(score, added, sequence, conf)
+
+    p_met, p_held, _ = evaluate(floor + added)
+    solved = sc.replace(planned_starts={**sc.by_role("planned_starts"), role.value: floor + added})
+    fill = sc.fill_rate
+    q = 1.0 - float(monthly_probability(sc.attrition_of(role)))
+    monthly = sc.annual_cost_of(role) / 12.0
+    # A start at index i is on payroll in months i+1..horizon with survival q^(t-i-1).
+    survival_months = np.array(
+        [(1 - q ** (months - i)) / (1 - q) if q < 1 else months - i for i in range(months)]
+    )
+    total_cost = float(np.sum(added * fill * monthly * survival_months))
+    return HiringPlan(
+        planned_starts={k: list(v) for k, v in solved.by_role("planned_starts").items()},
+        total_starts=int((floor + added).sum()),
+        added_starts=int(added.sum()),
+        added_by_month=tuple(int(x) for x in added),
+        p_target_met=p_met,
+        p_target_held=p_held,
+        annual_cost=float(added.sum() * fill * sc.annual_cost_of(role)),
+        total_cost=total_cost,
+        scenario=solved,
+        strategy=strategy,
+    )
+
+
+def _maintain(
+    evaluate: _Evaluator,
+    floor: np.ndarray,
+    added: np.ndarray,
+    sequence: list[int],
+    caps: np.ndarray,
+    order: list[int],
+    conf: float,
+) -> tuple[np.ndarray, list[int]]:
+    """Add starts one at a time until the ratio holds from the deadline to the horizon.
+
+    Each step finds the month (deadline..horizon) on target least often; at the
+    deadline it takes the strategy's next pre-deadline start, later it adds a
+    start in the latest month that still counts for that month.
+    """
+    deadline = evaluate.deadline
+    added = added.copy()
+    next_pre = len(sequence)
+    while True:
+        _, p_held, marginal = evaluate(floor + added)
+        if p_held >= conf:
+            return added, sequence
+        worst = deadline + int(np.argmin(marginal))
+        slot = None
+        if worst > deadline:
+            free = [i for i in range(worst - 1, -1, -1) if added[i] < caps[i]]
+            slot = free[0] if free else None
+        else:
+            while next_pre < len(order) and slot is None:
+                candidate = order[next_pre]
+                next_pre += 1
+                if added[candidate] < caps[candidate]:
+                    slot = candidate
+        if slot is None:
+            free = [i for i in range(len(added) - 1, -1, -1) if added[i] < caps[i]]
+            if not free:
+                raise SolverError(
+                    "cannot hold the target to the horizon within max_starts_per_month; "
+                    "relax target.confidence, target.hold or max_starts_per_month"
+                )
+            slot = free[0]
+        added[slot] += 1
+        sequence.append(slot)
+
+
+def _minimise(score, added: np.ndarray, sequence: list[int], conf: float) -> np.ndarray:
+    """Remove single starts while the target is still met, last added first."""
+    added = added.copy()
+    slots = list(dict.fromkeys(reversed(sequence)))
+    changed = True
+    while changed:
+        changed = False
+        for slot in slots:
+            if added[slot] == 0:
+                continue
+            added[slot] -= 1
+            if score(added) >= conf:
+                changed = True
+            else:
+                added[slot] += 1
+    return added

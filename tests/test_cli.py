@@ -1,0 +1,155 @@
+"""`python -m forecasting`: JSON output, exit codes, one-line errors, import hygiene."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from forecasting.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "scenario.json"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as e:  # argparse usage errors
+        code = e.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(code: int, err: str, *fragments: str) -> None:
+    assert code == 2
+    assert err.startswith("error: ") and err.endswith("\n") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in err, err
+
+
+def test_plan_prints_the_projection_json(capsys):
+    code, out, _ = run(capsys, "plan", str(EXAMPLE), "--paths", "300")
+    assert code == 0
+    data = json.loads(out)
+    assert len(data["months"]) == 37 and data["months"][0] == "2027-01"
+    assert set(data["headcount"]["ml_engineer"]) == {"mean", "p10", "p50", "p90"}
+    assert set(data["ds_per_mle"]) >= {"p10", "p50", "p90"}
+    assert 0 <= data["p_target_held"] <= data["p_target_met"] <= 1
+    assert len(data["cost"]["mean"]) == 37
+    assert "delivery_index" in data["capacity"]
+    assert data["paths"] == 300
+
+
+def test_plan_seed_option_changes_the_draws_and_is_reproducible(capsys):
+    outs = [run(capsys, "plan", str(EXAMPLE), "--paths", "200", "--seed", s)[1] for s in "454"]
+    assert outs[0] == outs[2] != outs[1]
+
+
+def test_solve_prints_the_plan_json(capsys):
+    code, out, _ = run(capsys, "solve", str(EXAMPLE), "--strategy", "just_in_time")
+    assert code == 0
+    data = json.loads(out)
+    for key in ("planned_starts", "total_starts", "p_target_met", "annual_cost"):
+        assert key in data
+    assert data["strategy"] == "just_in_time"
+    assert data["p_target_met"] >= 0.8
+
+
+def test_missing_file_exits_2_with_one_line(capsys, tmp_path):
+    code, out, err = run(capsys, "plan", str(tmp_path / "nope.json"))
+    assert_one_line_error(code, err, "cannot read", "nope.json")
+    assert out == ""
+
+
+def test_invalid_json_exits_2_naming_the_line(capsys, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"headcount": {\n  "ml_engineer": 3,\n}')
+    code, _, err = run(capsys, "plan", str(bad))
+    assert_one_line_error(code, err, "invalid JSON at line 3")
+
+
+def test_invalid_scenario_exits_2_naming_the_key(capsys, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"headcount": {"ml_engineer": 3}, "attrition_annual": {"x": 0.1}}))
+    code, _, err = run(capsys, "solve", str(bad))
+    assert_one_line_error(code, err, "attrition_annual.x: unknown role")
+
+
+def test_out_of_range_paths_option_exits_2(capsys):
+    code, _, err = run(capsys, "plan", str(EXAMPLE), "--paths", "5")
+    assert_one_line_error(code, err, "paths: 5")
+
+
+def test_unknown_strategy_exits_2_with_one_line(capsys):
+    code, _, err = run(capsys, "solve", str(EXAMPLE), "--strategy", "fast")
+    assert_one_line_error(code, err, "--strategy", "invalid choice")
+
+
+def test_infeasible_solve_exits_2_saying_what_to_relax(capsys, tmp_path):
+    d = json.loads(EXAMPLE.read_text())
+    d["target"] = {"ds_per_mle": 1, "deadline_month": 4}
+    path = tmp_path / "hard.json"
+    path.write_text(json.dumps(d))
+    code, _, err = run(capsys, "solve", str(path), "--paths", "200")
+    assert_one_line_error(code, err, "cannot reach 1:1", "max_starts_per_month")
+
+
+def test_no_command_exits_2(capsys):
+    code, _, err = run(capsys)
+    assert_one_line_error(code, err, "COMMAND")
+
+
+def test_module_entry_point_runs_plan_without_pandas_or_statsmodels():
+    code = (
+        "import sys, runpy\n"
+        "sys.argv = ['forecasting', 'plan', sys.argv[1], '--paths', '200']\n"
+        "try:\n"
+        "    runpy.run_module('forecasting', run_name='__main__')\n"
+        "except SystemExit as e:\n"
+        "    assert e.code == 0, e.code\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('statsmodels', 'pandas', 'scipy', 'streamlit', 'altair'))\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(EXAMPLE)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["months"][0] == "2027-01"
+    assert "HEAVY []" in proc.stderr
+
+
+def test_python_dash_m_exits_2_on_bad_input():
+    proc = subprocess.run(
+        [sys.executable, "-m", "forecasting", "plan", "does-not-exist.json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "forecasting").glob("*.py")), ids=lambda p: p.name)
+def test_no_forecasting_module_imports_streamlit_or_altair(path):
+    tree = ast.parse(path.read_text(), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        else:
+            continue
+        for name in names:
+            assert name.split(".")[0] not in {"streamlit", "altair"}, f"{path.name}: {name}"

@@ -1,0 +1,153 @@
+"""solve(): minimal schedules, constraints, strategies, infeasibility, consistency with simulate."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from forecasting.errors import SolverError
+from forecasting.scenario import Scenario
+from forecasting.simulate import simulate
+from forecasting.solver import HiringPlan, Strategy, solve
+
+MLE = "ml_engineer"
+
+
+def scenario(**kw) -> Scenario:
+    d = {
+        "start_month": "2027-01",
+        "horizon_months": 18,
+        "headcount": {"data_engineer": 6, "data_scientist": 30, "ml_engineer": 3},
+        "attrition_annual": {"data_scientist": 0.15, "ml_engineer": 0.13},
+        "time_to_fill_months": {MLE: 2},
+        "max_starts_per_month": {MLE: 2},
+        "target": {"ds_per_mle": 6, "deadline_month": 12, "confidence": 0.8},
+        "paths": 400,
+        "seed": 3,
+    }
+    d.update(kw)
+    return Scenario.from_dict(d)
+
+
+def probability(sc: Scenario) -> float:
+    res = simulate(sc)
+    return res.p_target_held if sc.target.hold else res.p_target_met
+
+
+def assert_minimal(plan: HiringPlan) -> None:
+    """The plan meets the confidence and removing any one added start breaks it."""
+    sc = plan.scenario
+    conf = sc.target.confidence
+    assert probability(sc) >= conf
+    starts = list(sc.starts_of(MLE))
+    for i, added in enumerate(plan.added_by_month):
+        if added:
+            fewer = starts.copy()
+            fewer[i] -= 1
+            assert probability(sc.replace(planned_starts={MLE: fewer})) < conf, i
+
+
+@pytest.mark.parametrize("strategy", list(Strategy))
+def test_plan_is_minimal_removing_any_start_drops_below_confidence(strategy):
+    plan = solve(scenario(), strategy)
+    assert plan.added_starts > 0
+    assert_minimal(plan)
+
+
+def test_plan_holding_the_target_is_minimal_and_holds():
+    sc = scenario(target={"ds_per_mle": 6, "deadline_month": 8, "confidence": 0.7, "hold": True})
+    plan = solve(sc, "just_in_time")
+    assert plan.p_target_held >= 0.7
+    assert_minimal(plan)
+
+
+def test_reported_probabilities_are_what_simulate_gives_for_the_plan():
+    plan = solve(scenario(fill_rate=0.84, reskill_annual=0.05), "even")
+    res = simulate(plan.scenario)
+    assert plan.p_target_met == res.p_target_met
+    assert plan.p_target_held == res.p_target_held
+
+
+def test_a_lower_target_ratio_never_needs_fewer_starts():
+    totals = [solve(scenario(target={"ds_per_mle": k}), "even").total_starts for k in (9, 7, 6, 5)]
+    assert totals == sorted(totals)
+    assert totals[-1] > totals[0]
+
+
+def test_higher_confidence_never_needs_fewer_starts():
+    totals = [
+        solve(scenario(target={"ds_per_mle": 6, "confidence": c}), "front_loaded").total_starts
+        for c in (0.5, 0.8, 0.95)
+    ]
+    assert totals == sorted(totals)
+
+
+def test_no_new_start_before_time_to_fill():
+    plan = solve(scenario(time_to_fill_months={MLE: 4}), "front_loaded")
+    assert plan.added_by_month[:3] == (0, 0, 0)  # index i joins at month i+1 >= 4
+    assert plan.added_by_month[3] > 0
+
+
+def test_monthly_maximum_is_respected_and_planned_starts_are_a_floor():
+    floor = [0, 0, 0, 1, 0, 2]
+    plan = solve(scenario(planned_starts={MLE: floor}, max_starts_per_month={MLE: 2}))
+    mle = np.array(plan.planned_starts[MLE])
+    assert np.all(mle[: len(floor)] >= floor)
+    assert np.all(mle[np.array(plan.added_by_month) > 0] <= 2)
+    assert plan.total_starts == mle.sum() == sum(floor) + plan.added_starts
+
+
+def test_other_roles_keep_their_planned_starts():
+    ds_starts = [1, 0, 1]
+    plan = solve(scenario(planned_starts={"data_scientist": ds_starts}))
+    assert plan.planned_starts["data_scientist"][:3] == ds_starts
+    assert sum(plan.planned_starts["data_engineer"]) == 0
+
+
+def test_a_target_already_met_needs_no_new_start():
+    plan = solve(scenario(target={"ds_per_mle": 20}))
+    assert plan.added_starts == 0 and plan.annual_cost == 0 and plan.total_cost == 0
+
+
+def test_front_loaded_starts_come_no_later_than_just_in_time():
+    def mean_index(plan: HiringPlan) -> float:
+        added = np.array(plan.added_by_month)
+        return float((np.arange(len(added)) * added).sum() / added.sum())
+
+    front = solve(scenario(), "front_loaded")
+    even = solve(scenario(), "even")
+    late = solve(scenario(), "just_in_time")
+    assert mean_index(front) <= mean_index(even) <= mean_index(late)
+
+
+def test_infeasible_target_raises_saying_what_to_relax():
+    sc = scenario(target={"ds_per_mle": 2, "deadline_month": 4}, max_starts_per_month={MLE: 1})
+    with pytest.raises(SolverError, match="deadline_month.*confidence.*max_starts_per_month"):
+        solve(sc)
+
+
+def test_no_start_possible_before_the_deadline_raises():
+    sc = scenario(time_to_fill_months={MLE: 6}, target={"ds_per_mle": 6, "deadline_month": 4})
+    with pytest.raises(SolverError, match="time_to_fill_months.ml_engineer 6"):
+        solve(sc)
+
+
+def test_unknown_strategy_is_a_solver_error():
+    with pytest.raises(SolverError, match="unknown 'fastest'"):
+        solve(scenario(), "fastest")
+
+
+def test_costs_are_the_run_rate_and_the_expected_spend_of_the_added_hires():
+    sc = scenario(attrition_annual=0.0, annual_cost={MLE: 120_000})
+    plan = solve(sc, "just_in_time")
+    assert plan.annual_cost == plan.added_starts * 120_000
+    months_on_payroll = sum(n * (sc.horizon_months - i) for i, n in enumerate(plan.added_by_month))
+    assert plan.total_cost == pytest.approx(months_on_payroll * 10_000)
+
+
+def test_plan_json_has_the_cli_keys():
+    out = solve(scenario()).to_json_dict()
+    for key in ("planned_starts", "total_starts", "p_target_met", "annual_cost"):
+        assert key in out
+    assert len(out["planned_starts"][MLE]) == 18
+    assert out["strategy"] == "even"
