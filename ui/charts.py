@@ -139,27 +139,27 @@ def _title(text: str, subtitle: str | None = None) -> alt.TitleParams:
 
 
 def _configure(chart, style: ChartStyle):
-    """Apply the style's fonts and view settings at the top level of `chart`."""
-    return (
-        chart.configure_axis(
+    """Apply the style's fonts and view settings at the top level of `chart` (one copy)."""
+    return chart.configure(
+        axis=alt.AxisConfig(
             labelFontSize=style.axis_label_size,
             titleFontSize=style.axis_title_size,
             titleFontWeight="normal",
             labelLimit=240,
-        )
-        .configure_legend(
+        ),
+        legend=alt.LegendConfig(
             labelFontSize=style.legend_label_size,
             titleFontSize=style.legend_title_size,
             symbolSize=style.point_size * 4,
             symbolStrokeWidth=style.line_width,
             symbolOpacity=1,
             labelLimit=320,
-        )
-        .configure_title(fontSize=style.title_size, subtitleFontSize=style.subtitle_size)
-        .configure_header(
+        ),
+        title=alt.TitleConfig(fontSize=style.title_size, subtitleFontSize=style.subtitle_size),
+        header=alt.HeaderConfig(
             labelFontSize=style.header_label_size, titleFontSize=style.header_label_size
-        )
-        .configure_view(stroke=None)
+        ),
+        view=alt.ViewConfig(stroke=None),
     )
 
 
@@ -191,7 +191,7 @@ def _check_month(month: str, name: str) -> str:
     return month
 
 
-def _hover_points(base: alt.Chart, y: str, style: ChartStyle, **encode):
+def _hover_points(base: alt.Chart, y: alt.Y, style: ChartStyle, **encode):
     """Small filled points on a line: an easy hover target for the base's tooltips."""
     return base.mark_point(filled=True, size=style.point_size, opacity=0.9).encode(y=y, **encode)
 
@@ -244,8 +244,9 @@ def headcount_fan(
         x=_month_x(), color=_role_color(), detail="role_label:N", tooltip=tooltip
     )
     area = base.mark_area(opacity=FAN_OPACITY).encode(y=alt.Y("p10:Q", title=y_title), y2="p90:Q")
-    line = base.mark_line(strokeWidth=style.line_width).encode(y=alt.Y("p50:Q", title=y_title))
-    points = _hover_points(base, "p50:Q", style)
+    y_p50 = alt.Y("p50:Q", title=y_title)
+    line = base.mark_line(strokeWidth=style.line_width).encode(y=y_p50)
+    points = _hover_points(base, y_p50, style)
     return _configure(
         alt.layer(area, line, points, data=df).properties(
             height=style.height,
@@ -309,10 +310,9 @@ def ratio_fan(
         .mark_area(color=SERIES_COLOR, opacity=FAN_OPACITY)
         .encode(y=alt.Y("p10:Q", title=_RATIO_AXIS_LINES), y2="p90:Q")
     )
-    line = base.mark_line(color=SERIES_COLOR, strokeWidth=style.line_width).encode(
-        y=alt.Y("p50:Q", title=_RATIO_AXIS_LINES)
-    )
-    points = _hover_points(base, "p50:Q", style, color=alt.value(SERIES_COLOR))
+    y_p50 = alt.Y("p50:Q", title=_RATIO_AXIS_LINES)
+    line = base.mark_line(color=SERIES_COLOR, strokeWidth=style.line_width).encode(y=y_p50)
+    points = _hover_points(base, y_p50, style, color=alt.value(SERIES_COLOR))
 
     band_label = f"target band 1:{_k_text(lo)}–1:{_k_text(hi)}"
     band_df = pd.DataFrame({"band_low": [lo], "band_high": [hi], "band": [band_label]})
@@ -346,7 +346,7 @@ def ratio_fan(
             fontWeight="bold",
         )
         .encode(
-            y="target:Q",
+            y=alt.Y("target:Q", title=_RATIO_AXIS_LINES),
             x=alt.value(0),  # left edge: the ratio usually starts far above the target
             text="label:N",
             tooltip=[alt.Tooltip("label:N", title="Target")],
@@ -509,10 +509,9 @@ def capacity_fte(capacity_df: pd.DataFrame, *, workshop: bool = False) -> alt.La
         alt.Tooltip("effective_fte:Q", title="Effective capacity (FTE)", format=".1f"),
     ]
     base = alt.Chart().encode(x=_month_x(), color=_role_color(), tooltip=tooltip)
-    line = base.mark_line(strokeWidth=style.line_width).encode(
-        y=alt.Y("effective_fte:Q", title="Effective capacity (FTE)")
-    )
-    points = _hover_points(base, "effective_fte:Q", style)
+    y = alt.Y("effective_fte:Q", title="Effective capacity (FTE)")
+    line = base.mark_line(strokeWidth=style.line_width).encode(y=y)
+    points = _hover_points(base, y, style)
     return _configure(
         alt.layer(line, points, data=df).properties(
             height=style.height,
@@ -799,7 +798,8 @@ def scenario_comparison(
         base_values = df[df["scenario"] == baseline].set_index("metric")["value"]
         df["value"] = df["value"] - df["metric"].map(base_values)
     df["label"] = [_format_value(v, u, delta=delta) for v, u in zip(df["value"], df["unit"])]
-    df["is_baseline"] = (df["scenario"] == baseline) if delta else False
+    is_baseline = df["scenario"] == baseline if delta else pd.Series(False, index=df.index)
+    df["bar_kind"] = np.where(is_baseline, "baseline", "scenario")
 
     panels = []
     for metric in metrics:
@@ -825,8 +825,12 @@ def scenario_comparison(
             .encode(
                 x=x,
                 y=alt.Y("value:Q", title=y_title, axis=axis, scale=scale),
-                color=alt.condition(
-                    "datum.is_baseline", alt.value(BASELINE_COLOR), alt.value(SCENARIO_COLOR)
+                color=alt.Color(
+                    "bar_kind:N",
+                    scale=alt.Scale(
+                        domain=["scenario", "baseline"], range=[SCENARIO_COLOR, BASELINE_COLOR]
+                    ),
+                    legend=None,
                 ),
                 tooltip=tooltip,
             )
@@ -953,13 +957,14 @@ def history_forecast(
                 tooltip=[alt.Tooltip("series:N", title="Series")],
             )
         )
+    y_mean = alt.Y("mean:Q", title=y_title)
     layers.append(
         fc_base.mark_line(color=color, strokeWidth=style.line_width).encode(
-            y=alt.Y("mean:Q", title=y_title), strokeDash=dash
+            y=y_mean, strokeDash=dash
         )
     )
     layers.append(
-        fc_base.mark_point(filled=False, size=style.point_size, color=color).encode(y="mean:Q")
+        fc_base.mark_point(filled=False, size=style.point_size, color=color).encode(y=y_mean)
     )
     who = f" — {role_label(role)}" if role is not None else ""
     subtitle = f"Model: {model_label}" + (
@@ -1012,7 +1017,7 @@ def survival_curves(curves_df: pd.DataFrame, *, workshop: bool = False) -> alt.L
         "survival:Q", title=y_title, axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])
     )
     line = base.mark_line(interpolate="step-after", strokeWidth=style.line_width).encode(y=y)
-    points = _hover_points(base, "survival:Q", style)
+    points = _hover_points(base, y, style)
     return _configure(
         alt.layer(band, line, points, data=df).properties(
             height=style.height,
