@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecasting.aliases import map_titles
+from forecasting.aliases import map_titles, normalize_title
 from forecasting.errors import IngestError, PlannerError
 from forecasting.roles import OTHER, ROLE_KEYS
 
@@ -238,23 +238,26 @@ _CONTAINS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "salary": ((), ("salary", "compensation")),
 }
 
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"PK\x03\x04", "a ZIP archive or an Excel .xlsx workbook"),
-    (b"PK\x05\x06", "an empty ZIP archive"),
-    (b"\x1f\x8b", "a gzip-compressed file"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"%PDF-", "a PDF document"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel .xls workbook"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"BZh91AY&SY", "a bzip2-compressed file"),
-    (b"\xfd7zXZ\x00", "an xz-compressed file"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"SQLite format 3\x00", "an SQLite database"),
+_SAVE_AS_CSV = "open it and save or export the table as CSV (UTF-8, comma-separated)"
+_EXTRACT = "extract the CSV file inside it and upload that"
+_NOT_A_TABLE = "upload the CSV export of the table instead"
+_MAGIC: tuple[tuple[bytes, str, str], ...] = (
+    (b"PK\x03\x04", "a ZIP archive or an Excel .xlsx workbook", _SAVE_AS_CSV),
+    (b"PK\x05\x06", "an empty ZIP archive", _NOT_A_TABLE),
+    (b"\x1f\x8b", "a gzip-compressed file", _EXTRACT),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", _NOT_A_TABLE),
+    (b"\xff\xd8\xff", "a JPEG image", _NOT_A_TABLE),
+    (b"GIF87a", "a GIF image", _NOT_A_TABLE),
+    (b"GIF89a", "a GIF image", _NOT_A_TABLE),
+    (b"%PDF-", "a PDF document", _NOT_A_TABLE),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel .xls workbook", _SAVE_AS_CSV),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", _EXTRACT),
+    (b"Rar!\x1a\x07", "a RAR archive", _EXTRACT),
+    (b"BZh91AY&SY", "a bzip2-compressed file", _EXTRACT),
+    (b"\xfd7zXZ\x00", "an xz-compressed file", _EXTRACT),
+    (b"II*\x00", "a TIFF image", _NOT_A_TABLE),
+    (b"MM\x00*", "a TIFF image", _NOT_A_TABLE),
+    (b"SQLite format 3\x00", "an SQLite database", _SAVE_AS_CSV),
 )
 
 _MONTHS = {
@@ -547,12 +550,9 @@ def _decode(data: bytes, name: str, warnings: list[str]) -> tuple[str, str]:
         raise IngestError(
             f"{name} is empty; export the table again with a header row and data rows"
         )
-    for magic, what in _MAGIC:
+    for magic, what, fix in _MAGIC:
         if data.startswith(magic):
-            raise IngestError(
-                f"{name} is {what}, not CSV text; open it and save or export it as "
-                "CSV (UTF-8, comma-separated)"
-            )
+            raise IngestError(f"{name} is {what}, not CSV text; {fix}")
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         encoding = "utf-32"
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -921,6 +921,7 @@ class _Context:
     hint: DateOrder
     estimate: bool = True
     decided_order: str | None = None
+    settled_by: dict[str, str] = field(default_factory=dict)
     _columns: dict[int, pd.Series] = field(default_factory=dict)
 
     def column(self, logical: str) -> pd.Series:
@@ -1130,9 +1131,11 @@ def _report_dates(context: _Context, logical: str, parsed: ParsedDates) -> np.nd
         other = "dmy" if parsed.order == DateOrder.MDY else "mdy"
         example = f"{_quote(raw.iloc[parsed.example])}" if parsed.example is not None else ""
         name = "month/day/year" if parsed.order == DateOrder.MDY else "day/month/year"
+        source = context.settled_by.get(logical)
+        like = f" like column {source!r}" if source else ""
         context.warnings.append(
             f"column {header!r}: every numeric date fits both day/month and month/day; read "
-            f"as {name} ({parsed.order.upper()}), e.g. {example} = "
+            f"as {name} ({parsed.order.upper()}){like}, e.g. {example} = "
             f"{pd.Timestamp(parsed.values[parsed.example]).date().isoformat()}. If that is "
             f"wrong, pass date_order='{other}' (CLI: --date-order {other})"
         )
@@ -1467,7 +1470,10 @@ def _ingest_history(context: _Context) -> dict[str, Any]:
     hires = _whole_counts(context, "hires", blank_is_zero=True) if "hires" in context.used else None
     exits = _whole_counts(context, "exits", blank_is_zero=True) if "exits" in context.used else None
     label_key = "role" if _prefer_role(context) else "title"
-    labels = context.column(label_key).str.replace(r"\s+", " ", regex=True).str.casefold()
+    codes, distinct, _ = _distinct(context.column(label_key))
+    labels = pd.Series(
+        np.asarray([normalize_title(v) for v in distinct], dtype=object)[codes], dtype=object
+    )
     keep = ~unreadable
     # One row per (month, label).
     frame = pd.DataFrame(
@@ -1645,7 +1651,7 @@ def _ingest_roster(context: _Context) -> dict[str, Any]:
         value = context.column("start").iloc[index]
         what = "is empty" if value == "" else f"{_quote(value)} is not a date"
         raise IngestError(
-            f"line {line}, column {head_start!r} {what}, and no row has a readable start "
+            f"line {line}, column {head_start!r}: {what}, and no row has a readable start "
             "date; write dates as YYYY-MM-DD (e.g. 2024-03-31)"
         )
     unreadable_start = no_start & ~start_blank
@@ -1771,10 +1777,14 @@ def _parse_date_pair(context: _Context) -> tuple[ParsedDates, ParsedDates | None
     def settled(p: ParsedDates) -> bool:
         return p.order is not None and not p.ambiguous and p.conflict is None
 
-    if start.ambiguous and settled(end) and end.order != start.order:
-        start = parse_dates(context.column("start"), order=None, hint=end.order)
-    elif end.ambiguous and settled(start) and start.order != end.order:
-        end = parse_dates(context.column("end"), order=None, hint=start.order)
+    if start.ambiguous and settled(end):
+        context.settled_by["start"] = context.header("end")
+        if end.order != start.order:
+            start = parse_dates(context.column("start"), order=None, hint=end.order)
+    elif end.ambiguous and settled(start):
+        context.settled_by["end"] = context.header("start")
+        if start.order != end.order:
+            end = parse_dates(context.column("end"), order=None, hint=start.order)
     return start, end
 
 
