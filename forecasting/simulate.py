@@ -121,8 +121,15 @@ def beta_for_interval(low: float, high: float, mass: float = 0.9) -> tuple[float
     return m * c, (1 - m) * c
 
 
-def _generators(seed: int) -> list[np.random.Generator]:
-    """One generator per role (ROLES order) plus one for reskilling."""
+def role_generators(seed: int) -> list[np.random.Generator]:
+    """One PCG64 generator per role (ROLES order) plus one for reskilling.
+
+    Args:
+        seed: the scenario seed; the generators are spawned from SeedSequence(seed).
+
+    Returns:
+        Five generators; role i always gets the same stream for the same seed.
+    """
     children = np.random.SeedSequence(seed).spawn(len(ROLES) + 1)
     return [np.random.Generator(np.random.PCG64(c)) for c in children]
 
@@ -147,10 +154,20 @@ def scheduled_starts(scenario: Scenario, role_index: int) -> np.ndarray:
     return starts
 
 
-def _exit_probability(
+def exit_probability(
     rng: np.random.Generator, scenario: Scenario, r: int, paths: int
 ) -> float | np.ndarray:
-    """Monthly exit probability of role r: a number, or one draw per path from the Beta."""
+    """Monthly exit probability of role r: a number, or one draw per path from the Beta.
+
+    Args:
+        rng: the role's generator (the Beta draws come first in its stream).
+        scenario: the scenario.
+        r: index into ROLES.
+        paths: number of paths.
+
+    Returns:
+        A float, or a (paths,) array when the role has an attrition_interval.
+    """
     interval = scenario.attrition_interval[r]
     if interval is None or interval[1] - interval[0] < 1e-9:
         return float(monthly_probability(scenario.attrition_annual[r]))
@@ -245,7 +262,7 @@ def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _
         The raw paths.
     """
     months, paths = scenario.horizon_months, scenario.paths
-    gens = _generators(scenario.seed)
+    gens = role_generators(scenario.seed)
     headcount = np.zeros((months + 1, len(ROLES), paths), dtype=np.int32)
     realised: list[np.ndarray | None] = [None] * len(ROLES)
     p_reskill = float(monthly_probability(scenario.reskill_annual))
@@ -259,7 +276,7 @@ def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _
             rng,
             headcount[:, r, :],
             n0=scenario.headcount[r],
-            p_exit=_exit_probability(rng, scenario, r, paths),
+            p_exit=exit_probability(rng, scenario, r, paths),
             starts=scheduled_starts(scenario, r),
             fill_rate=scenario.fill_rate,
             inflow=moved if r == MLE else None,

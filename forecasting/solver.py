@@ -24,6 +24,7 @@ keeps the probability at or above the confidence, until none can be removed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -36,9 +37,9 @@ from forecasting.scenario import Scenario
 from forecasting.simulate import (
     DS,
     MLE,
-    _exit_probability,
-    _generators,
+    exit_probability,
     monthly_probability,
+    role_generators,
     run_paths,
     scheduled_starts,
     simulate_role,
@@ -139,13 +140,13 @@ class _Evaluator:
             return hit
         self.calls += 1
         sc = self.scenario
-        rng = _generators(sc.seed)[MLE]
+        rng = role_generators(sc.seed)[MLE]
         out = np.empty((sc.horizon_months + 1, sc.paths), dtype=np.int32)
         simulate_role(
             rng,
             out,
             n0=sc.headcount[MLE],
-            p_exit=_exit_probability(rng, sc, MLE, sc.paths),
+            p_exit=exit_probability(rng, sc, MLE, sc.paths),
             starts=schedule + self.requisitions,
             fill_rate=sc.fill_rate,
             inflow=self.moved,
@@ -194,6 +195,25 @@ def _fill_order(strategy: Strategy, slots: list[int], caps: np.ndarray) -> list[
 
 def _allocation(order: list[int], n: int, months: int) -> np.ndarray:
     return np.bincount(np.array(order[:n], dtype=np.int64), minlength=months).astype(np.int64)
+
+
+def _smallest_prefix(passes: Callable[[int], bool], n_max: int) -> int:
+    """Smallest n in 0..n_max with passes(n), by binary search (passes is monotone in n).
+
+    Returns n_max when even n_max fails.
+    """
+    if passes(0):
+        return 0
+    if not passes(n_max):
+        return n_max
+    lo, hi = 0, n_max  # passes(lo) is False, passes(hi) is True
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if passes(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
 def solve(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> HiringPlan:
@@ -256,17 +276,9 @@ def solve(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> Hirin
                 f"starts every month from month {first + 1} give {best:.0%}; " + relax
             )
         # Smallest prefix of the strategy's order meeting the target at the deadline.
-        lo, hi = 0, len(order)  # score(lo) fails, score(hi) passes (for the deadline)
-        if evaluate(floor + _allocation(order, hi, months))[0] < conf:
-            hi_needed = len(order)
-        else:
-            while hi - lo > 1:
-                mid = (lo + hi) // 2
-                if evaluate(floor + _allocation(order, mid, months))[0] >= conf:
-                    hi = mid
-                else:
-                    lo = mid
-            hi_needed = hi
+        hi_needed = _smallest_prefix(
+            lambda n: evaluate(floor + _allocation(order, n, months))[0] >= conf, len(order)
+        )
         added = _allocation(order, hi_needed, months)
         sequence = list(order[:hi_needed])
         if hold:
@@ -342,7 +354,9 @@ def _maintain(
         sequence.append(slot)
 
 
-def _minimise(score, added: np.ndarray, sequence: list[int], conf: float) -> np.ndarray:
+def _minimise(
+    score: Callable[[np.ndarray], float], added: np.ndarray, sequence: list[int], conf: float
+) -> np.ndarray:
     """Remove single starts while the target is still met, last added first."""
     added = added.copy()
     slots = list(dict.fromkeys(reversed(sequence)))
