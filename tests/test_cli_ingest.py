@@ -1,0 +1,206 @@
+"""Tests for ``python -m forecasting ingest`` (forecasting/cli_ingest.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from forecasting import cli_ingest
+
+REPO = Path(__file__).parent.parent
+CORPUS = Path(__file__).parent / "corpus"
+
+
+def run(capsys, *argv: str) -> tuple[int, dict | None, str]:
+    """Run the ingest subcommand in-process; return (status, JSON or None, stderr)."""
+    from forecasting.cli import main
+
+    status = main(["ingest", *argv])
+    out, err = capsys.readouterr()
+    return status, (json.loads(out) if out.strip() else None), err
+
+
+def test_roster_json_has_every_documented_key(capsys):
+    status, payload, err = run(capsys, str(CORPUS / "roster_iso.csv"))
+    assert status == 0 and err == ""
+    for key in (
+        "kind",
+        "as_of",
+        "headcount",
+        "unmapped_titles",
+        "history",
+        "rates",
+        "annual_cost",
+        "warnings",
+        "attrition",
+    ):
+        assert key in payload, key
+    assert payload["kind"] == "roster"
+    assert payload["as_of"] == "2024-03-31"
+    assert payload["headcount"] == {
+        "data_engineer": 1,
+        "data_scientist": 1,
+        "ml_engineer": 1,
+        "product_manager": 1,
+        "other": 1,
+    }
+    assert payload["unmapped_titles"] == {"Engineering Manager": 1}
+    assert payload["history"][-1]["month"] == "2024-03"
+    assert set(payload["history"][0]) == {"month", "role", "headcount", "hires", "exits"}
+    assert payload["annual_cost"]["ml_engineer"] == 165000.0
+    for rates in payload["rates"].values():
+        assert {"exits_monthly", "exits_low", "exits_high"} <= set(rates)
+    for attrition in payload["attrition"].values():
+        assert {"annual", "low", "high", "method"} <= set(attrition)
+
+
+def test_snapshot_has_an_empty_history(capsys):
+    status, payload, _ = run(capsys, str(CORPUS / "snapshot_pipe.csv"))
+    assert status == 0
+    assert payload["kind"] == "snapshot"
+    assert payload["history"] == []
+    assert payload["rates"] == {}
+    assert payload["as_of"] is None
+
+
+def test_columns_as_of_and_kind_options(capsys):
+    status, payload, _ = run(
+        capsys,
+        str(CORPUS / "history_month_formats.csv"),
+        "--columns",
+        "role=Team,month=Period,headcount=Headcount",
+        "--as-of",
+        "2024-03-31",
+        "--kind",
+        "history",
+    )
+    assert status == 0
+    assert payload["as_of"] == "2024-03-31"
+    assert payload["headcount"]["data_scientist"] == 12
+    assert payload["columns_used"] == {"role": "Team", "month": "Period", "count": "Headcount"}
+
+
+def test_date_order_option(capsys):
+    status, payload, _ = run(capsys, str(CORPUS / "ambiguous_dates.csv"), "--date-order", "dmy")
+    assert status == 0 and payload["as_of"] == "2024-04-03" and payload["warnings"] == []
+
+
+def test_mapping_file(capsys, tmp_path):
+    mapping = tmp_path / "map.json"
+    mapping.write_text(json.dumps({"Engineering Manager": "ml_engineer"}), encoding="utf-8")
+    status, payload, _ = run(capsys, str(CORPUS / "roster_iso.csv"), "--mapping", str(mapping))
+    assert status == 0
+    assert payload["headcount"]["ml_engineer"] == 2
+    assert payload["unmapped_titles"] == {}
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["ragged_long.csv"], "error: line 3 has 4 fields but the header (line 1) has 3"),
+        (["empty.csv"], "error: empty.csv is empty"),
+        (["negative_count.csv"], "error: line 3, column 'count': '-2' is negative"),
+        (["no_title.csv"], "error: no_title.csv has no usable job title or role column"),
+        (["ambiguous_dates.csv", "--date-order", "ydm"], "error: date_order: 'ydm'"),
+        (["roster_iso.csv", "--as-of", "someday"], "error: as_of: 'someday' is not a date"),
+        (["roster_iso.csv", "--columns", "title=Nope"], "error: columns: roster_iso.csv has no"),
+        (["roster_iso.csv", "--columns", "oops"], "error: --columns: 'oops' is not name=header"),
+        (["roster_iso.csv", "--kind", "table"], "error: kind: 'table' is not valid"),
+    ],
+)
+def test_bad_input_exits_2_with_one_error_line(capsys, argv, expected):
+    status, payload, err = run(capsys, str(CORPUS / argv[0]), *argv[1:])
+    assert status == 2
+    assert payload is None
+    assert err.startswith(expected)
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_missing_file_and_directory(capsys, tmp_path):
+    status, _, err = run(capsys, str(tmp_path / "nope.csv"))
+    assert status == 2 and err.startswith("error: cannot read") and err.count("\n") == 1
+    status, _, err = run(capsys, str(tmp_path))
+    assert status == 2 and "is a directory" in err
+
+
+def test_bad_mapping_files(capsys, tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    status, _, err = run(capsys, str(CORPUS / "roster_iso.csv"), "--mapping", str(broken))
+    assert status == 2 and "is not valid JSON (line 1, column 2)" in err
+    listed = tmp_path / "list.json"
+    listed.write_text("[1, 2]", encoding="utf-8")
+    status, _, err = run(capsys, str(CORPUS / "roster_iso.csv"), "--mapping", str(listed))
+    assert status == 2 and "must hold a JSON object" in err
+    unknown = tmp_path / "unknown.json"
+    unknown.write_text('{"Engineering Manager": "boss"}', encoding="utf-8")
+    status, _, err = run(capsys, str(CORPUS / "roster_iso.csv"), "--mapping", str(unknown))
+    assert status == 2 and "'boss'" in err
+
+
+def test_oversized_file_is_refused_before_reading_it(capsys, tmp_path, monkeypatch):
+    from forecasting import ingest
+
+    monkeypatch.setattr(ingest, "MAX_BYTES", 10)
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"job_title\n" + b"Data Scientist\n" * 10)
+    status, _, err = run(capsys, str(big))
+    assert status == 2 and "big.csv is" in err and "limit" in err
+
+
+def test_parse_columns_allows_commas_in_headers():
+    assert cli_ingest.parse_columns("title=Title, Job,start=Hire Date") == {
+        "title": "Title, Job",
+        "start": "Hire Date",
+    }
+    assert cli_ingest.parse_columns("") is None
+
+
+def test_json_has_no_nan():
+    assert cli_ingest._finite({"a": [float("nan"), 1.0], "b": float("inf")}) == {
+        "a": [None, 1.0],
+        "b": None,
+    }
+
+
+def test_module_import_is_cheap():
+    code = (
+        "import sys, forecasting.cli_ingest; "
+        "print(sorted(m for m in ('pandas', 'numpy', 'statsmodels', 'scipy') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_python_dash_m_forecasting_ingest_end_to_end():
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-m", "forecasting", "ingest", str(REPO / "data" / "sample_roster.csv")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert payload["as_of"] == "2026-10-31"
+    assert payload["headcount"]["data_scientist"] == 30
+    bad = subprocess.run(
+        [sys.executable, "-m", "forecasting", "ingest", str(CORPUS / "ragged_short.csv")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=120,
+    )
+    assert bad.returncode == 2
+    assert bad.stdout == ""
+    assert bad.stderr.startswith("error: line 3 has 2 fields") and bad.stderr.count("\n") == 1
