@@ -299,7 +299,8 @@ class IngestResult:
         attrition: role -> (annual, low, high): annual attrition with a 90% interval.
         attrition_method: role -> how ``attrition`` was estimated.
         warnings: plain-language notes about what was assumed or left out.
-        columns_used: logical name -> header in the file.
+        columns_used: logical name -> header in the file ("headcount" names the count
+            column of a history, "count" that of a snapshot).
         rows: data rows read (blank lines not counted).
         encoding: the text encoding used to read the file.
         delimiter: the field delimiter used.
@@ -468,7 +469,10 @@ def ingest_bytes(
         partial = _ingest_snapshot(context)
     return IngestResult(
         kind=file_kind,
-        columns_used={key: header[i] for key, i in used.items()},
+        columns_used={
+            ("headcount" if key == "count" and file_kind is Kind.HISTORY else key): header[i]
+            for key, i in used.items()
+        },
         rows=len(table.positions),
         encoding=encoding,
         delimiter=delimiter,

@@ -82,7 +82,7 @@ def test_columns_as_of_and_kind_options(capsys):
     assert status == 0
     assert payload["as_of"] == "2024-03-31"
     assert payload["headcount"]["data_scientist"] == 12
-    assert payload["columns_used"] == {"role": "Team", "month": "Period", "count": "Headcount"}
+    assert payload["columns_used"] == {"role": "Team", "month": "Period", "headcount": "Headcount"}
 
 
 def test_date_order_option(capsys):

@@ -177,7 +177,7 @@ def test_history_flow_mismatch_is_a_warning():
 def test_history_month_formats_and_explicit_columns():
     result = read("history_month_formats.csv", columns={"role": "Team"})
     assert result.delimiter == ";"
-    assert result.columns_used == {"role": "Team", "month": "Period", "count": "Headcount"}
+    assert result.columns_used == {"role": "Team", "month": "Period", "headcount": "Headcount"}
     assert list(result.history["month"]) == ["2024-01", "2024-02", "2024-03", "2024-04"]
     assert list(result.history["headcount"]) == [10, 11, 12, 12]
     assert result.headcount["data_scientist"] == 12
