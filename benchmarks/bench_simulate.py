@@ -3,7 +3,9 @@
 The reference does the same binomial draws (exits of every role every month, the
 fill draws when fill_rate < 1, reskilling when on) in the most direct numpy form
 and nothing else: no recording, quantiles, cost or capacity. The ratio
-simulate / reference is the engine's overhead; the target is <= 1.5.
+simulate / reference is the engine's overhead; the target is <= 1.5. Times are
+CPU time of this process (time.process_time), interleaved, so other processes on
+the machine disturb the ratio less; median and best-of-N are both printed.
 
 Run from the repository root: python -m benchmarks.bench_simulate
 """
