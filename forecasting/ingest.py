@@ -927,13 +927,27 @@ class _Context:
     decided_order: str | None = None
     settled_by: dict[str, str] = field(default_factory=dict)
     _columns: dict[int, pd.Series] = field(default_factory=dict)
+    _distinct: dict[int, tuple[np.ndarray, pd.Series, np.ndarray]] = field(default_factory=dict)
+
+    def distinct(self, logical: str) -> tuple[np.ndarray, pd.Series, np.ndarray]:
+        """(codes, distinct stripped values, first row of each) of a logical column."""
+        index = self.used[logical]
+        if index not in self._distinct:
+            self._distinct[index] = _distinct(self.table.cells[:, index])
+        return self._distinct[index]
 
     def column(self, logical: str) -> pd.Series:
         """The stripped cells of a logical column (object dtype)."""
         index = self.used[logical]
         if index not in self._columns:
-            self._columns[index] = _stripped(self.table.cells[:, index])
+            codes, distinct, _ = self.distinct(logical)
+            self._columns[index] = pd.Series(distinct.to_numpy()[codes], dtype=object)
         return self._columns[index]
+
+    def dates(self, logical: str, order: DateOrder | None, hint: DateOrder) -> ParsedDates:
+        """Parse a date column (see :func:`parse_dates`), working on distinct values."""
+        codes, distinct, first = self.distinct(logical)
+        return _expand_dates(codes, first, _parse_dates_distinct(distinct, order, hint))
 
     def line_of(self, row: int) -> int:
         """1-based line number of data row ``row``."""
@@ -1000,7 +1014,9 @@ def _numbers(
     context: _Context, logical: str, *, money: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Parse a numeric column; returns (values with NaN, blank mask, unreadable mask)."""
-    return parse_numbers(context.column(logical), money=money, semicolon_file=context.semicolon)
+    codes, distinct, _ = context.distinct(logical)
+    values, blank, bad = _parse_numbers_distinct(distinct, money, context.semicolon)
+    return values[codes], blank[codes], bad[codes]
 
 
 def parse_numbers(
@@ -1028,12 +1044,15 @@ def parse_numbers(
 
 def _distinct(raw: pd.Series | np.ndarray) -> tuple[np.ndarray, pd.Series, np.ndarray]:
     """(codes, distinct stripped strings as an object Series, first row of each)."""
-    series = pd.Series(raw, dtype=object) if not isinstance(raw, pd.Series) else raw
-    codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=False)
-    distinct = pd.Series(
+    values = raw.astype(object).to_numpy() if isinstance(raw, pd.Series) else raw
+    raw_codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    stripped = np.asarray(
         ["" if u is None or (isinstance(u, float) and u != u) else str(u).strip() for u in uniques],
         dtype=object,
     )
+    merged, kept = pd.factorize(stripped)  # " a" and "a" become one value
+    codes = merged[raw_codes] if len(raw_codes) else raw_codes
+    distinct = pd.Series(kept, dtype=object)
     first = np.zeros(len(distinct), dtype=np.int64)
     first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
     return codes, distinct, first
@@ -1189,7 +1208,11 @@ def parse_dates(
         A :class:`ParsedDates`.
     """
     codes, distinct, first = _distinct(raw)
-    p = _parse_dates_distinct(distinct, order, hint)
+    return _expand_dates(codes, first, _parse_dates_distinct(distinct, order, hint))
+
+
+def _expand_dates(codes: np.ndarray, first: np.ndarray, p: ParsedDates) -> ParsedDates:
+    """Map a ParsedDates of distinct values back to every row."""
     conflict = None
     if p.conflict is not None:
         (i1, o1), (i2, o2) = p.conflict
@@ -1474,7 +1497,7 @@ def _ingest_history(context: _Context) -> dict[str, Any]:
     hires = _whole_counts(context, "hires", blank_is_zero=True) if "hires" in context.used else None
     exits = _whole_counts(context, "exits", blank_is_zero=True) if "exits" in context.used else None
     label_key = "role" if _prefer_role(context) else "title"
-    codes, distinct, _ = _distinct(context.column(label_key))
+    codes, distinct, _ = context.distinct(label_key)
     labels = pd.Series(
         np.asarray([normalize_title(v) for v in distinct], dtype=object)[codes], dtype=object
     )
@@ -1769,12 +1792,8 @@ def _curves(estimates: Any) -> pd.DataFrame:
 def _parse_date_pair(context: _Context) -> tuple[ParsedDates, ParsedDates | None]:
     """Parse start and end; a column that shows its day/month order settles the other."""
     order, hint = context.order, context.hint
-    start = parse_dates(context.column("start"), order=order, hint=hint)
-    end = (
-        parse_dates(context.column("end"), order=order, hint=hint)
-        if "end" in context.used
-        else None
-    )
+    start = context.dates("start", order, hint)
+    end = context.dates("end", order, hint) if "end" in context.used else None
     if order is not None or end is None:
         return start, end
 
@@ -1784,11 +1803,11 @@ def _parse_date_pair(context: _Context) -> tuple[ParsedDates, ParsedDates | None
     if start.ambiguous and settled(end):
         context.settled_by["start"] = context.header("end")
         if end.order != start.order:
-            start = parse_dates(context.column("start"), order=None, hint=end.order)
+            start = context.dates("start", None, end.order)
     elif end.ambiguous and settled(start):
         context.settled_by["end"] = context.header("start")
         if start.order != end.order:
-            end = parse_dates(context.column("end"), order=None, hint=start.order)
+            end = context.dates("end", None, start.order)
     return start, end
 
 
