@@ -558,6 +558,11 @@ def test_history_forecast_draws_solid_history_dashed_forecast_and_interval():
     assert "ETS damped trend" in spec["title"]["subtitle"]
 
 
+def test_history_forecast_names_the_interval_level():
+    spec = charts.history_forecast(_history(), _forecast(), "ETS", interval_level=0.8).to_dict()
+    assert "80% forecast interval" in spec["title"]["subtitle"]
+
+
 def test_history_forecast_without_bounds_draws_no_interval():
     spec = charts.history_forecast(_history(), _forecast(interval=False), "naive").to_dict()
     assert marks(spec, "area") == []

@@ -138,9 +138,9 @@ def _title(text: str, subtitle: str | None = None) -> alt.TitleParams:
     return alt.TitleParams(text=text, anchor="start")
 
 
-def _configure(chart, style: ChartStyle):
-    """Apply the style's fonts and view settings at the top level of `chart` (one copy)."""
-    return chart.configure(
+def _config(style: ChartStyle) -> alt.Config:
+    """Top-level config for the style's fonts and view (passed to the chart constructor)."""
+    return alt.Config(
         axis=alt.AxisConfig(
             labelFontSize=style.axis_label_size,
             titleFontSize=style.axis_title_size,
@@ -247,14 +247,14 @@ def headcount_fan(
     y_p50 = alt.Y("p50:Q", title=y_title)
     line = base.mark_line(strokeWidth=style.line_width).encode(y=y_p50)
     points = _hover_points(base, y_p50, style)
-    return _configure(
-        alt.layer(area, line, points, data=df).properties(
-            height=style.height,
-            title=_title(
-                "Headcount by role", "Line: median (P50); shaded: P10–P90 of simulated paths"
-            ),
-        ),
-        style,
+    return alt.layer(
+        area,
+        line,
+        points,
+        data=df,
+        height=style.height,
+        title=_title("Headcount by role", "Line: median (P50); shaded: P10–P90 of simulated paths"),
+        config=_config(style),
     )
 
 
@@ -379,12 +379,11 @@ def ratio_fan(
                 tooltip=[alt.Tooltip("label:N", title="Deadline")],
             )
         )
-    return _configure(
-        alt.layer(*layers).properties(
-            height=style.height,
-            title=_title("ML engineer : data scientist ratio", subtitle),
-        ),
-        style,
+    return alt.layer(
+        *layers,
+        height=style.height,
+        title=_title("ML engineer : data scientist ratio", subtitle),
+        config=_config(style),
     )
 
 
@@ -471,17 +470,18 @@ def hires_and_cost(
     )
     cost_line = cost_base.mark_line(color=SERIES_COLOR, strokeWidth=style.line_width)
     cost_points = cost_base.mark_point(filled=True, size=style.point_size * 1.5, color=SERIES_COLOR)
-    chart = alt.layer(bars, cost_line, cost_points).resolve_scale(y="independent")
-    return _configure(
-        chart.properties(
-            height=style.height,
-            title=_title(
-                "Hires per month and cumulative cost",
-                "Bars: starts per month by role (left axis); "
-                "line: cumulative payroll cost of the whole team (right axis); means over paths",
-            ),
+    return alt.layer(
+        bars,
+        cost_line,
+        cost_points,
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent")),
+        height=style.height,
+        title=_title(
+            "Hires per month and cumulative cost",
+            "Bars: starts per month by role (left axis); "
+            "line: cumulative payroll cost of the whole team (right axis); means over paths",
         ),
-        style,
+        config=_config(style),
     )
 
 
@@ -512,15 +512,16 @@ def capacity_fte(capacity_df: pd.DataFrame, *, workshop: bool = False) -> alt.La
     y = alt.Y("effective_fte:Q", title="Effective capacity (FTE)")
     line = base.mark_line(strokeWidth=style.line_width).encode(y=y)
     points = _hover_points(base, y, style)
-    return _configure(
-        alt.layer(line, points, data=df).properties(
-            height=style.height,
-            title=_title(
-                "Effective capacity by role",
-                "Full-time equivalents after new-hire ramp-up and mentoring time of existing staff",
-            ),
+    return alt.layer(
+        line,
+        points,
+        data=df,
+        height=style.height,
+        title=_title(
+            "Effective capacity by role",
+            "Full-time equivalents after new-hire ramp-up and mentoring time of existing staff",
         ),
-        style,
+        config=_config(style),
     )
 
 
@@ -600,9 +601,10 @@ def ds_time_split(summary_df: pd.DataFrame, *, workshop: bool = False) -> alt.Ch
                 "Where data-scientist time goes",
                 "Engineering work not covered by ML and data engineers falls to data scientists",
             ),
+            config=_config(style),
         )
     )
-    return _configure(chart, style)
+    return chart
 
 
 # ---------------------------------------------------------------------------------------
@@ -665,15 +667,16 @@ def delivery_index(summary_df: pd.DataFrame, *, workshop: bool = False) -> alt.L
             tooltip=[alt.Tooltip("label:N", title="Reference")],
         )
     )
-    return _configure(
-        alt.layer(rule, line, points).properties(
-            height=style.height,
-            title=_title(
-                "Delivery index and bottleneck",
-                "Output is limited by the scarcest role; point colour = the limiting role",
-            ),
+    return alt.layer(
+        rule,
+        line,
+        points,
+        height=style.height,
+        title=_title(
+            "Delivery index and bottleneck",
+            "Output is limited by the scarcest role; point colour = the limiting role",
         ),
-        style,
+        config=_config(style),
     )
 
 
@@ -853,13 +856,15 @@ def scenario_comparison(
                 title=alt.TitleParams(title, fontSize=style.header_label_size, anchor="start"),
             )
         )
-    chart = alt.concat(*panels, data=df, columns=style.facet_columns, spacing=32)
     subtitle = f"Difference from scenario “{baseline}”" if delta else "One panel per metric"
-    return _configure(
-        chart.resolve_scale(y="independent").properties(
-            title=_title("Scenario comparison", subtitle)
-        ),
-        style,
+    return alt.concat(
+        *panels,
+        data=df,
+        columns=style.facet_columns,
+        spacing=32,
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent")),
+        title=_title("Scenario comparison", subtitle),
+        config=_config(style),
     )
 
 
@@ -873,6 +878,7 @@ def history_forecast(
     model_label: str,
     *,
     role: str | None = None,
+    interval_level: float | None = None,
     workshop: bool = False,
 ) -> alt.LayerChart:
     """Observed headcount (solid) and the status-quo forecast (dashed) with its interval.
@@ -885,6 +891,7 @@ def history_forecast(
         model_label: The model shown in the subtitle and legend, e.g. "ETS damped trend".
         role: Role key: filters `history_df` if it has a role column, colours the lines in
             the role's colour and names the role in the title.
+        interval_level: Coverage of low/high (e.g. 0.8), named in the subtitle if given.
         workshop: Projector-friendly sizes.
 
     Returns:
@@ -967,15 +974,15 @@ def history_forecast(
         fc_base.mark_point(filled=False, size=style.point_size, color=color).encode(y=y_mean)
     )
     who = f" — {role_label(role)}" if role is not None else ""
+    level = f"{interval_level:.0%} " if interval_level is not None else ""
     subtitle = f"Model: {model_label}" + (
-        "; shaded: forecast interval" if has_interval else "; no interval available"
+        f"; shaded: {level}forecast interval" if has_interval else "; no interval available"
     )
-    return _configure(
-        alt.layer(*layers).properties(
-            height=style.height,
-            title=_title(f"Headcount history and status-quo forecast{who}", subtitle),
-        ),
-        style,
+    return alt.layer(
+        *layers,
+        height=style.height,
+        title=_title(f"Headcount history and status-quo forecast{who}", subtitle),
+        config=_config(style),
     )
 
 
@@ -1018,10 +1025,12 @@ def survival_curves(curves_df: pd.DataFrame, *, workshop: bool = False) -> alt.L
     )
     line = base.mark_line(interpolate="step-after", strokeWidth=style.line_width).encode(y=y)
     points = _hover_points(base, y, style)
-    return _configure(
-        alt.layer(band, line, points, data=df).properties(
-            height=style.height,
-            title=_title("Retention by role (Kaplan–Meier)", "Shaded: confidence band"),
-        ),
-        style,
+    return alt.layer(
+        band,
+        line,
+        points,
+        data=df,
+        height=style.height,
+        title=_title("Retention by role (Kaplan–Meier)", "Shaded: confidence band"),
+        config=_config(style),
     )
