@@ -1,7 +1,55 @@
-"""Streamlit entry point (placeholder until the dashboard issue)."""
+"""ML workforce planner: the Streamlit entry point.
+
+Routes every page with st.navigation, initialises the session from the shareable
+link, and holds the sidebar controls shared by all pages (workshop mode, scenario
+file download/restore). Run with `streamlit run app.py`.
+"""
+
+from __future__ import annotations
+
+import logging
 
 import streamlit as st
 
-st.set_page_config(page_title="ML workforce planner", layout="wide")
-st.title("ML workforce planner")
-st.write("The dashboard is being built; run `python -m forecasting plan SCENARIO.json` meanwhile.")
+from ui import layout, state
+
+st.set_page_config(
+    page_title="ML workforce planner",
+    page_icon=":material/groups:",
+    layout="wide",
+    initial_sidebar_state="auto",
+)
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/team.py", title="Team & data", icon=":material/table_edit:", url_path="team"),
+    st.Page(
+        "pages/forecast.py", title="Forecast", icon=":material/trending_up:", url_path="forecast"
+    ),
+    st.Page(
+        "pages/hiring_plan.py", title="Hiring plan", icon=":material/person_add:", url_path="plan"
+    ),
+    st.Page("pages/capacity.py", title="Capacity", icon=":material/speed:", url_path="capacity"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
+]
+
+state.init()
+page = st.navigation(PAGES)
+layout.sidebar()
+layout.apply_theme()
+link_error, notice = state.pop_messages()
+if link_error:
+    st.error(link_error)
+if notice:
+    st.success(notice)
+
+try:
+    page.run()
+except Exception:  # noqa: BLE001 - last-resort boundary: the user sees a message, not a traceback
+    # Log the exception type and location only: messages could quote uploaded cells.
+    logging.getLogger("planner").error("unexpected error on page %s", page.title, exc_info=False)
+    st.error(
+        "Something went wrong while drawing this page. Your team and scenario are kept: "
+        "try the previous step again, or reload the page. If it persists, download the "
+        "scenario file from the sidebar and report it."
+    )

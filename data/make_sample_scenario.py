@@ -1,0 +1,60 @@
+"""Build data/sample_scenario.json: the scenario the app opens with, from the sample roster.
+
+Run from the repository root after data/make_sample.py:
+    python data/make_sample_scenario.py
+
+Headcount, start month, attrition (with 90% intervals) and annual cost come from
+ingesting data/sample_roster.csv exactly as an upload would be read. The planned
+starts for the other roles are the sample organisation's own plan: data scientists
+are backfilled and grow by about two a year; data and product roles are backfilled.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from forecasting.ingest import ingest_bytes  # noqa: E402
+from forecasting.roles import ROLE_KEYS  # noqa: E402
+from forecasting.scenario import Scenario  # noqa: E402
+
+HORIZON = 36
+
+
+def build() -> Scenario:
+    """The sample scenario (deterministic: no randomness beyond the roster itself)."""
+    res = ingest_bytes((ROOT / "data" / "sample_roster.csv").read_bytes())
+    as_of = res.as_of
+    year, month = (as_of.year + 1, 1) if as_of.month == 12 else (as_of.year, as_of.month + 1)
+    return Scenario.from_dict(
+        {
+            "start_month": f"{year:04d}-{month:02d}",
+            "horizon_months": HORIZON,
+            "headcount": {k: res.headcount[k] for k in ROLE_KEYS},
+            "attrition_annual": {k: round(res.attrition[k][0], 4) for k in res.attrition},
+            "attrition_interval": {
+                k: [round(lo, 4), round(hi, 4)] for k, (_, lo, hi) in res.attrition.items()
+            },
+            "annual_cost": {k: round(v, -2) for k, v in res.annual_cost.items()},
+            # one data scientist start every other month (backfill + ~2/yr growth),
+            # one data engineer and one product manager backfill a year
+            "planned_starts": {
+                "data_scientist": [i % 2 for i in range(HORIZON)],
+                "data_engineer": [1 if i % 12 == 5 else 0 for i in range(HORIZON)],
+                "product_manager": [1 if i % 12 == 8 else 0 for i in range(HORIZON)],
+            },
+            "open_requisitions": {"ml_engineer": 1, "data_scientist": 1},
+            "target": {"ds_per_mle": 6, "deadline_month": 18, "confidence": 0.8},
+            "paths": 2000,
+            "seed": 7,
+        }
+    )
+
+
+if __name__ == "__main__":
+    out = ROOT / "data" / "sample_scenario.json"
+    out.write_text(build().to_json() + "\n", encoding="utf-8")
+    print(f"wrote {out}")

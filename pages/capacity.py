@@ -1,0 +1,109 @@
+"""Capacity: effective FTE, data-scientist time split, delivery index and the bottleneck."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from forecasting import params, summary
+from forecasting.errors import PlannerError
+from forecasting.roles import ROLE_LABELS, Role
+from ui import charts, compute, state
+from ui.layout import fmt_pct
+
+view = compute.current_view()
+scenario, result = view.scenario, view.result
+cap = result.capacity_summary
+months = result.months
+deadline = scenario.target.deadline_month or scenario.horizon_months
+workshop = state.workshop()
+
+
+def _label(role: str) -> str:
+    try:
+        return ROLE_LABELS[Role(role)]
+    except ValueError:
+        return str(role)
+
+
+st.title("Capacity")
+st.caption(
+    "Effective FTE counts new hires at a linear ramp and subtracts the time colleagues "
+    "spend mentoring them. Engineering and data-prep work not covered by ML and data "
+    "engineers spills onto data scientists."
+)
+share0, share_d = (
+    float(cap["ds_engineering_share"].iloc[0]),
+    float(cap["ds_engineering_share"].iloc[deadline]),
+)
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("DS time on engineering / data prep, today", fmt_pct(share0))
+c2.metric(
+    f"…at the deadline ({summary.month_name(months[deadline])})",
+    fmt_pct(share_d),
+    f"{100 * (share_d - share0):+.0f} pts",
+    delta_color="inverse",
+)
+model0, model_d = (
+    float(cap["ds_modelling_fte"].iloc[0]),
+    float(cap["ds_modelling_fte"].iloc[deadline]),
+)
+c3.metric("DS modelling capacity at deadline", f"{model_d:.1f} FTE", f"{model_d - model0:+.1f} FTE")
+c4.metric(
+    "Delivery index at deadline",
+    f"{float(cap['delivery_index'].iloc[deadline]):.0f}",
+    f"bottleneck: {_label(cap['bottleneck'].iloc[deadline])}",
+    delta_color="off",
+    help="100 = today. Delivery is limited by the scarcest of: DS modelling time, and what "
+    "the ML engineers, data engineers and product managers can support.",
+)
+
+left, right = st.columns(2) if not workshop else (st.container(), st.container())
+with left:
+    st.altair_chart(charts.capacity_fte(result.capacity, workshop=workshop), width="stretch")
+with right:
+    st.altair_chart(charts.ds_time_split(cap, workshop=workshop), width="stretch")
+st.altair_chart(charts.delivery_index(cap, workshop=workshop), width="stretch")
+
+# Which role limits delivery, period by period.
+runs = (cap["bottleneck"] != cap["bottleneck"].shift()).cumsum()
+periods = (
+    cap.groupby(runs)
+    .agg(start=("month", "first"), end=("month", "last"), bottleneck=("bottleneck", "first"))
+    .reset_index(drop=True)
+)
+periods["from"] = periods["start"].map(summary.month_name)
+periods["to"] = periods["end"].map(summary.month_name)
+periods["limiting role"] = periods["bottleneck"].map(_label)
+st.subheader("Bottleneck over time")
+st.dataframe(periods[["from", "to", "limiting role"]], hide_index=True, width="content")
+
+if not workshop:
+    with st.expander("Capacity model parameters"):
+        rows = []
+        for name, value in scenario.capacity.to_dict().items():
+            p = params.param(f"capacity.{name}")
+            rows.append(
+                {
+                    "parameter": name,
+                    "value": float(value),
+                    "unit": p.unit,
+                    "source": p.source,
+                    "meaning": p.description,
+                }
+            )
+        edited = st.data_editor(
+            pd.DataFrame(rows),
+            hide_index=True,
+            key="capacity_params_editor",
+            disabled=["parameter", "unit", "source", "meaning"],
+            column_config={"value": st.column_config.NumberColumn(min_value=0.0, step=0.05)},
+        )
+        changed = dict(zip(edited["parameter"], edited["value"]))
+        if changed != scenario.capacity.to_dict():
+            try:
+                state.set_base(state.base().replace(capacity=changed))
+            except PlannerError as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()

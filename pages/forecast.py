@@ -1,0 +1,86 @@
+"""Forecast: the status-quo headcount trend per role from history (statsmodels)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from forecasting.errors import PlannerError
+from forecasting.roles import ROLE_KEYS, ROLE_LABELS, Role
+from forecasting.trend import TrendForecast, status_quo_all
+from ui import charts, state, uploads
+from ui.sample_data import sample_ingest
+
+workshop = state.workshop()
+horizon = state.base().horizon_months
+
+
+@st.cache_data(show_spinner="Fitting the sample team's trends…", max_entries=8)
+def _sample_trends(horizon: int) -> dict[str, TrendForecast]:
+    """Status-quo fits of the public sample team (safe to share across sessions)."""
+    return status_quo_all(sample_ingest().history, horizon)
+
+
+def _upload_trends(key: tuple, history: pd.DataFrame, horizon: int) -> dict[str, TrendForecast]:
+    """Fits on uploaded history, cached in this session only (never in a shared cache)."""
+    cache = st.session_state.setdefault("trend_cache", {})
+    if (key, horizon) not in cache:
+        cache.clear()  # keep one upload's fits at most
+        with st.spinner("Fitting trends on your history…"):
+            cache[(key, horizon)] = status_quo_all(history, horizon)
+    return cache[(key, horizon)]
+
+
+st.title("Status-quo forecast")
+upload = uploads.current()
+if upload is not None and len(upload.result.history):
+    source = f"your upload **{upload.name}**"
+    history = upload.result.history
+    try:
+        trends = _upload_trends(upload.key, history, horizon)
+    except PlannerError as exc:
+        st.error(f"Your history cannot be forecast: {exc}")
+        st.stop()
+else:
+    source = "the built-in **sample team** (upload a roster or monthly history on Team & data)"
+    history = sample_ingest().history
+    trends = _sample_trends(horizon)
+months_seen = history["month"].nunique() if len(history) else 0
+st.caption(
+    f"What happens with no change in hiring behaviour: each role's monthly headcount from "
+    f"{source} ({months_seen} months), projected {horizon} months. Models: ETS with a damped "
+    "trend, ARIMA with drift, and naive benchmarks, chosen by a rolling-origin backtest; "
+    "80% intervals."
+)
+if upload is not None and not len(upload.result.history):
+    st.info(
+        "Your upload is a snapshot (one point in time): there is no history to forecast, "
+        "so the sample team's history is shown."
+    )
+
+cols = st.columns(2) if not workshop else [st.container(), st.container()]
+for i, role in enumerate(r for r in ROLE_KEYS if r in trends):
+    tf = trends[role]
+    with cols[i % 2]:
+        st.altair_chart(
+            charts.history_forecast(
+                tf.history, tf.forecast, tf.model, role=role, workshop=workshop
+            ),
+            width="stretch",
+        )
+        line = f"**{ROLE_LABELS[Role(role)]}** — model used: **{tf.model}**"
+        if tf.fallback:
+            line += " (fallback)"
+        st.markdown(line)
+        if tf.note:
+            st.info(tf.note)
+        if not workshop and len(tf.backtest):
+            bt = tf.backtest.copy()
+            st.dataframe(
+                bt,
+                hide_index=True,
+                width="content",
+                column_config={
+                    "mae": st.column_config.NumberColumn("backtest MAE (people)", format="%.2f")
+                },
+            )

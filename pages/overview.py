@@ -1,0 +1,103 @@
+"""Overview: today's ratio, the target, the odds of reaching it, cost, and the two key charts."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from forecasting import summary
+from ui import charts, compute, state
+from ui.layout import download_projections, fmt_pct
+
+view = compute.current_view()
+scenario, result = view.scenario, view.result
+target = scenario.target
+months = result.months
+deadline = target.deadline_month if target.deadline_month is not None else scenario.horizon_months
+workshop = state.workshop()
+
+st.title("ML team workforce plan")
+
+rec = view.recommendation
+plan_starts = sum(scenario.starts_of("ml_engineer"))
+st.markdown(
+    "#### "
+    + summary.plan_sentence(
+        k=target.ds_per_mle,
+        deadline_label=months[deadline],
+        confidence=target.confidence,
+        hold=target.hold,
+        total_starts=None if rec is None else rec.total_starts,
+        annual_cost=None if rec is None else rec.annual_cost,
+        strategy=view.strategy,
+        error=view.solver_error,
+    )
+)
+if view.mode == state.PLAN_MANUAL:
+    st.caption(
+        f"The charts show your hand-edited plan ({plan_starts} ML engineer starts); the "
+        "sentence above is the solver's recommendation. Switch back on the Hiring plan page."
+    )
+
+today = summary.current_ratio(scenario.headcount)
+to_target = summary.months_to_target(result.paths_headcount, target.ds_per_mle, target.confidence)
+c1, c2, c3, c4, c5 = st.columns(5)
+c1.metric(
+    "Today's ratio (MLE : DS)",
+    summary.ratio_text(round(today, 1)),
+    help="One ML engineer per k data scientists, from the current headcount.",
+)
+c2.metric(
+    "Target",
+    summary.ratio_text(target.ds_per_mle),
+    f"by {summary.month_name(months[deadline])}",
+    delta_color="off",
+)
+c3.metric(
+    "P(target met by deadline)",
+    fmt_pct(result.p_target_met),
+    f"goal {fmt_pct(target.confidence)}",
+    delta_color="off",
+    help="Share of simulated paths with at most k data scientists per ML engineer "
+    "at the deadline month.",
+)
+c4.metric(
+    "Months to target",
+    "not within horizon" if to_target is None else f"{to_target}",
+    None if to_target is None else summary.month_name(months[to_target]),
+    delta_color="off",
+    help=f"First month in which at least {fmt_pct(target.confidence)} of paths meet the target.",
+)
+c5.metric(
+    "Payroll at horizon",
+    f"{summary.money(12 * float(result.cost_mean[-1]))}/yr",
+    f"{summary.money(12 * (float(result.cost_mean[-1]) - float(result.cost_mean[0])))}/yr vs today",
+    delta_color="off",
+    help="Mean simulated annualised salary cost of all four roles in the last month.",
+)
+
+left, right = st.columns(2) if not workshop else (st.container(), st.container())
+with left:
+    st.altair_chart(
+        charts.ratio_fan(
+            result.ratio,
+            target.ds_per_mle,
+            deadline_month=months[deadline],
+            workshop=workshop,
+        ),
+        width="stretch",
+    )
+with right:
+    st.altair_chart(charts.headcount_fan(result.headcount, workshop=workshop), width="stretch")
+
+download_projections(result, key="overview")
+
+with st.expander("Why this ratio? (public claims, quoted as reported)", expanded=False):
+    st.markdown(
+        "- Gartner was reported to estimate **one ML engineer for every 10 data scientists**, "
+        "moving to one for every 5–10.\n"
+        '- Data scientists "wear too many hats" when engineers are missing: deployment, '
+        "scaling and data preparation land on them (see the Capacity page).\n"
+        "- Roles: **Data engineer** (integration, pipelines, data quality), **Data scientist** "
+        "(use cases, experiments, models), **ML engineer** (deploys, scales, production "
+        "readiness, feedback loop), **Product manager** (what to build, planning, priorities)."
+    )

@@ -1,0 +1,125 @@
+"""Shared page chrome: sidebar controls, workshop styling and number formatting."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from forecasting.errors import PlannerError
+from forecasting.scenario import Scenario
+from ui import state
+
+# Our own static CSS (no user text is ever interpolated into it).
+WORKSHOP_CSS = """
+<style>
+html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
+[data-testid="stMarkdownContainer"] p,
+[data-testid="stMarkdownContainer"] li { font-size: 1.15rem; }
+[data-testid="stMetricValue"] { font-size: 3rem !important; }
+[data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
+h1 { font-size: 2.6rem !important; }
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stElementToolbar"]
+  { display: none !important; }
+.block-container { padding-top: 2rem; max-width: 1860px; }
+</style>
+"""
+
+BASE_CSS = """
+<style>
+[data-testid="stElementToolbarButton"][aria-label="Download as CSV"] { display: none !important; }
+</style>
+"""
+
+
+def apply_theme() -> None:
+    """Inject the page CSS (larger type and no editing chrome in workshop mode)."""
+    st.html(BASE_CSS + (WORKSHOP_CSS if state.workshop() else ""))
+
+
+def _toggle_workshop() -> None:
+    state.set_workshop(st.session_state["workshop_toggle"])
+
+
+def _restore_scenario() -> None:
+    upload = st.session_state.get("scenario_upload")
+    if upload is None:
+        return
+    try:
+        if upload.size > 256_000:
+            raise PlannerError("scenario file: larger than 256 kB; is this a scenario JSON?")
+        scenario = Scenario.from_json(upload.getvalue())
+    except PlannerError as exc:
+        st.session_state["scenario_upload_error"] = f"Scenario not restored: {exc}"
+        return
+    state.set_base(scenario, reset=True)
+    state.set_plan_mode(
+        state.PLAN_MANUAL if any(scenario.starts_of("ml_engineer")) else state.PLAN_RECOMMENDED
+    )
+    state.notice("Scenario restored from the file.")
+
+
+def sidebar() -> None:
+    """Controls shared by every page."""
+    with st.sidebar:
+        st.toggle(
+            "Workshop mode",
+            value=state.workshop(),
+            key="workshop_toggle",
+            on_change=_toggle_workshop,
+            help="Large type and charts for a projector, editing controls hidden. "
+            "Also kept in the link.",
+        )
+        st.caption(
+            "**Share:** the link in the address bar reproduces this scenario exactly "
+            "(team, assumptions, target, plan). Uploaded files are never in the link."
+        )
+        st.download_button(
+            "Download scenario (JSON)",
+            data=state.base().to_json(),
+            file_name="scenario.json",
+            mime="application/json",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+        if not state.workshop():
+            st.file_uploader(
+                "Restore a scenario file",
+                type=["json"],
+                key="scenario_upload",
+                on_change=_restore_scenario,
+                help="A scenario JSON downloaded from this app or written by hand "
+                "(docs/scenario-format.md).",
+            )
+            error = st.session_state.pop("scenario_upload_error", None)
+            if error:
+                st.error(error)
+
+
+def fmt_pct(p: float) -> str:
+    """0.8 -> '80%'."""
+    return f"{100 * p:.0f}%"
+
+
+def download_projections(result, *, key: str) -> None:
+    """The projections CSV (formula-injection safe) and the scenario JSON, side by side."""
+    from forecasting.export import safe_csv_bytes
+    from forecasting.summary import projections_frame
+
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        "Download projections (CSV)",
+        data=safe_csv_bytes(projections_frame(result)),
+        file_name="projections.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key=f"proj_{key}",
+        on_click="ignore",
+    )
+    c2.download_button(
+        "Download this scenario (JSON)",
+        data=result.scenario.to_json(),
+        file_name="scenario.json",
+        mime="application/json",
+        icon=":material/download:",
+        key=f"scen_{key}",
+        on_click="ignore",
+    )

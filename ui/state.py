@@ -1,0 +1,215 @@
+"""Session state and the shareable link: the one place pages read and write the scenario.
+
+What lives where:
+- ``st.session_state`` holds the base scenario, the solver strategy, whether the ML
+  engineer plan follows the recommendation or was edited by hand, workshop mode,
+  saved scenarios and the current upload (its parsed result only, never the bytes
+  on disk).
+- The URL holds everything needed to reproduce the numbers on screen: the base
+  scenario (compressed JSON, ``?s=``), ``strategy``, ``plan`` and ``workshop``.
+  Uploaded files are never put in the URL; only the aggregate numbers the user
+  applied to the scenario (headcount per role, rates, costs) are.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import zlib
+from pathlib import Path
+
+import streamlit as st
+
+from forecasting.errors import PlannerError, ScenarioError
+from forecasting.scenario import Scenario
+from forecasting.solver import Strategy
+
+DEFAULT_SCENARIO_PATH = Path(__file__).resolve().parent.parent / "data" / "sample_scenario.json"
+
+PARAM_SCENARIO = "s"
+PARAM_STRATEGY = "strategy"
+PARAM_PLAN = "plan"
+PARAM_WORKSHOP = "workshop"
+
+KEY_BASE = "base_scenario"
+KEY_STRATEGY = "strategy"
+KEY_PLAN_MODE = "plan_mode"
+KEY_WORKSHOP = "workshop"
+KEY_SAVED = "saved_scenarios"
+KEY_UPLOAD = "upload"
+KEY_LINK_ERROR = "link_error"
+KEY_NOTICE = "notice"
+
+PLAN_RECOMMENDED = "recommended"
+PLAN_MANUAL = "manual"
+PLAN_MODES = (PLAN_RECOMMENDED, PLAN_MANUAL)
+
+#: A link longer than this is refused before decoding (a real scenario is < 1 kB).
+MAX_TOKEN_CHARS = 8_000
+#: Decompressed JSON larger than this is refused (guards against zip bombs in links).
+MAX_JSON_BYTES = 64_000
+
+LINK_ERROR = (
+    "The scenario in this link could not be read ({reason}); the sample team is shown "
+    "instead. Ask for the link again, or rebuild the scenario on the Team & data page."
+)
+
+
+def encode_scenario(scenario: Scenario) -> str:
+    """Return a compact, URL-safe token for a scenario (compressed JSON)."""
+    raw = json.dumps(scenario.to_dict(), separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode("ascii").rstrip("=")
+
+
+def decode_scenario(token: str) -> Scenario:
+    """Parse a token made by :func:`encode_scenario`.
+
+    Raises:
+        ScenarioError: the token is truncated, corrupt or describes an invalid scenario.
+    """
+    if len(token) > MAX_TOKEN_CHARS:
+        raise ScenarioError(f"the link is longer than {MAX_TOKEN_CHARS} characters")
+    try:
+        packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(packed, MAX_JSON_BYTES)
+        if inflater.unconsumed_tail:
+            raise ScenarioError("the link's scenario is too large")
+        data = json.loads(raw)
+    except (binascii.Error, zlib.error, ValueError, UnicodeDecodeError) as exc:
+        if isinstance(exc, ScenarioError):
+            raise
+        raise ScenarioError("the link looks cut off or altered") from None
+    return Scenario.from_dict(data)
+
+
+def default_scenario() -> Scenario:
+    """The sample team's scenario (data/sample_scenario.json, made by data/make_sample.py)."""
+    return Scenario.from_json(DEFAULT_SCENARIO_PATH.read_text(encoding="utf-8"))
+
+
+def _query_value(name: str) -> str | None:
+    value = st.query_params.get(name)
+    return None if value is None else str(value)
+
+
+def init() -> None:
+    """Initialise the session from the URL (first run only), then keep the URL in sync."""
+    ss = st.session_state
+    if KEY_BASE not in ss:
+        token = _query_value(PARAM_SCENARIO)
+        base = None
+        if token:
+            try:
+                base = decode_scenario(token)
+            except PlannerError as exc:
+                ss[KEY_LINK_ERROR] = LINK_ERROR.format(reason=str(exc))
+        ss[KEY_BASE] = base if base is not None else default_scenario()
+        strategy = _query_value(PARAM_STRATEGY)
+        ss[KEY_STRATEGY] = strategy if strategy in {s.value for s in Strategy} else "even"
+        plan = _query_value(PARAM_PLAN)
+        ss[KEY_PLAN_MODE] = plan if plan in PLAN_MODES else PLAN_RECOMMENDED
+        ss[KEY_WORKSHOP] = _query_value(PARAM_WORKSHOP) in {"1", "true", "on"}
+        ss.setdefault(KEY_SAVED, {})
+    sync_url()
+
+
+def sync_url() -> None:
+    """Write the current scenario, strategy, plan mode and workshop flag into the URL."""
+    wanted = {
+        PARAM_SCENARIO: encode_scenario(base()),
+        PARAM_STRATEGY: strategy(),
+        PARAM_PLAN: plan_mode(),
+    }
+    if workshop():
+        wanted[PARAM_WORKSHOP] = "1"
+    current = {k: str(v) for k, v in st.query_params.to_dict().items()}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def base() -> Scenario:
+    """The scenario the user has built (ML engineer starts as entered by hand)."""
+    return st.session_state[KEY_BASE]
+
+
+def set_base(scenario: Scenario, *, reset: bool = False) -> None:
+    """Replace the scenario and update the link.
+
+    Args:
+        scenario: the new base scenario.
+        reset: also forget widget values (when the whole scenario was replaced).
+    """
+    st.session_state[KEY_BASE] = scenario
+    if reset:
+        reset_widgets()
+    sync_url()
+
+
+def strategy() -> str:
+    return st.session_state[KEY_STRATEGY]
+
+
+def set_strategy(value: str) -> None:
+    st.session_state[KEY_STRATEGY] = Strategy(value).value
+    sync_url()
+
+
+def plan_mode() -> str:
+    return st.session_state[KEY_PLAN_MODE]
+
+
+def set_plan_mode(value: str) -> None:
+    if value not in PLAN_MODES:
+        raise ValueError(value)
+    st.session_state[KEY_PLAN_MODE] = value
+    sync_url()
+
+
+def workshop() -> bool:
+    return bool(st.session_state.get(KEY_WORKSHOP, False))
+
+
+def set_workshop(value: bool) -> None:
+    st.session_state[KEY_WORKSHOP] = bool(value)
+    sync_url()
+
+
+def saved() -> dict[str, dict]:
+    """Saved scenarios: name -> {"scenario": Scenario, "strategy": str, "plan": str}."""
+    return st.session_state.setdefault(KEY_SAVED, {})
+
+
+def notice(message: str) -> None:
+    """Queue a one-off success message shown at the top of the next run."""
+    st.session_state[KEY_NOTICE] = message
+
+
+def pop_messages() -> tuple[str | None, str | None]:
+    """Return and clear (link error, notice)."""
+    ss = st.session_state
+    return ss.pop(KEY_LINK_ERROR, None), ss.pop(KEY_NOTICE, None)
+
+
+WIDGET_PREFIX = "w_"
+
+
+def bind(key: str, current: object) -> str:
+    """Seed a widget's session key from the scenario (once) and return the key.
+
+    Widgets are created with ``key=bind("w_x", value)`` and no ``value=``; their
+    ``on_change`` callback writes back into the scenario. :func:`reset_widgets`
+    drops the keys when the scenario is replaced wholesale (restore, upload).
+    """
+    if not key.startswith(WIDGET_PREFIX):
+        raise ValueError(f"widget keys start with {WIDGET_PREFIX!r}: {key}")
+    if key not in st.session_state:
+        st.session_state[key] = current
+    return key
+
+
+def reset_widgets() -> None:
+    """Forget every bound widget value so widgets re-read the (new) scenario."""
+    for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
+        del st.session_state[key]
