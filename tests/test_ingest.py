@@ -889,3 +889,64 @@ def test_ingest_result_is_frozen():
     result = read("snapshot_pipe.csv")
     with pytest.raises(AttributeError):
         result.kind = Kind.ROSTER  # type: ignore[misc]
+
+
+# ----------------------------------------------------------------------------- shipped data
+
+
+def test_sample_roster_is_the_documented_team():
+    from forecasting.sample import SAMPLE_AS_OF, sample_roster_bytes
+
+    result = ingest_bytes(sample_roster_bytes())
+    assert result.kind == "roster"
+    assert result.as_of == SAMPLE_AS_OF == dt.date(2026, 10, 31)
+    assert result.headcount == heads(de=8, ds=30, mle=3, pm=3, other=5)
+    assert result.headcount["data_scientist"] / result.headcount["ml_engineer"] == 10
+    assert result.history["month"].iloc[0] == "2022-01"
+    assert result.history["month"].nunique() >= 36
+    assert not result.warnings
+    assert set(result.unmapped_titles) == {
+        "Analytics Lead",
+        "Data Analyst",
+        "Engineering Manager",
+        "Head of Data Science",
+    }
+    assert len(result.title_counts) >= 15  # varied titles with seniority variants
+    # about 13-15%/yr of people leave
+    history = result.history
+    exits = history["exits"].sum()
+    person_months = history.groupby("role")["headcount"].apply(lambda h: h.shift(1).sum()).sum()
+    annual = 1 - (1 - exits / person_months) ** 12
+    assert 0.12 <= annual <= 0.16
+    for role, (low, high) in {
+        "data_scientist": (140_000, 170_000),
+        "ml_engineer": (150_000, 180_000),
+        "data_engineer": (130_000, 160_000),
+        "product_manager": (145_000, 175_000),
+    }.items():
+        assert low <= result.annual_cost[role] <= high, role
+
+
+def test_sample_generator_is_deterministic_and_matches_the_shipped_files():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_sample", REPO / "data" / "make_sample.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows = module.make_roster()
+    assert rows == module.make_roster()
+    shipped = pd.read_csv(REPO / "data" / "sample_roster.csv", dtype=str, keep_default_na=False)
+    assert shipped.to_dict("records") == rows
+    for name, text in module.TEMPLATES.items():
+        assert (REPO / "data" / "templates" / name).read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize("kind", ["snapshot", "history", "roster"])
+def test_each_template_reads_as_its_kind(kind):
+    from forecasting.sample import template_bytes, template_paths
+
+    assert template_paths()[kind].name == f"{kind}.csv"
+    result = read(template_bytes(kind))
+    assert result.kind == kind
+    assert not result.warnings
+    assert result.unmapped_titles == {}
