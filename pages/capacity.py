@@ -54,6 +54,7 @@ c4.metric(
     f"{float(cap['delivery_index'].iloc[deadline]):.0f}",
     f"bottleneck: {_label(cap['bottleneck'].iloc[deadline])}",
     delta_color="off",
+    delta_arrow="off",
     help="100 = today. Delivery is limited by the scarcest of: DS modelling time, and what "
     "the ML engineers, data engineers and product managers can support.",
 )

@@ -118,6 +118,7 @@ m1.metric(
     sum(plan),
     "hand-edited" if view.mode == "manual" else "recommended",
     delta_color="off",
+    delta_arrow="off",
 )
 m2.metric("P(target met at deadline)", fmt_pct(result.p_target_met))
 m3.metric("P(target held to horizon)", fmt_pct(result.p_target_held))

@@ -51,12 +51,14 @@ c2.metric(
     summary.ratio_text(target.ds_per_mle),
     f"by {summary.month_name(months[deadline])}",
     delta_color="off",
+    delta_arrow="off",
 )
 c3.metric(
     "P(target met by deadline)",
     fmt_pct(result.p_target_met),
     f"goal {fmt_pct(target.confidence)}",
     delta_color="off",
+    delta_arrow="off",
     help="Share of simulated paths with at most k data scientists per ML engineer "
     "at the deadline month.",
 )
@@ -65,6 +67,7 @@ c4.metric(
     "not within horizon" if to_target is None else f"{to_target}",
     None if to_target is None else summary.month_name(months[to_target]),
     delta_color="off",
+    delta_arrow="off",
     help=f"First month in which at least {fmt_pct(target.confidence)} of paths meet the target.",
 )
 c5.metric(
@@ -72,6 +75,7 @@ c5.metric(
     f"{summary.money(12 * float(result.cost_mean[-1]))}/yr",
     f"{summary.money(12 * (float(result.cost_mean[-1]) - float(result.cost_mean[0])))}/yr vs today",
     delta_color="off",
+    delta_arrow="off",
     help="Mean simulated annualised salary cost of all four roles in the last month.",
 )
 

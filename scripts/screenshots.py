@@ -1,0 +1,64 @@
+"""Screenshot every page in normal and workshop mode with headless Debian Chromium.
+
+    python scripts/screenshots.py [--out docs/img] [--port 8599]
+
+Starts `streamlit run app.py` on a free local port, waits for /_stcore/health, and
+waits for each page's script run to finish (the app root's data-test-script-state)
+before capturing. Run by hand; the README shows two of the images.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.server import CHROMIUM_ARGS, CHROMIUM_PATH, running_app, wait_idle  # noqa: E402
+
+PAGES = {
+    "overview": "",
+    "team": "team",
+    "forecast": "forecast",
+    "plan": "plan",
+    "capacity": "capacity",
+    "compare": "compare",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", default=str(ROOT / "docs" / "img"))
+    parser.add_argument("--pages", nargs="*", default=list(PAGES))
+    parser.add_argument("--modes", nargs="*", default=["normal", "workshop"])
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    from playwright.sync_api import sync_playwright
+
+    with running_app() as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        for mode in args.modes:
+            size = (
+                {"width": 1920, "height": 1080}
+                if mode == "workshop"
+                else {"width": 1440, "height": 1000}
+            )
+            page = browser.new_page(viewport=size)
+            for name in args.pages:
+                query = "?workshop=1" if mode == "workshop" else ""
+                page.goto(f"{url}/{PAGES[name]}{query}")
+                wait_idle(page, timeout=120_000)
+                page.wait_for_timeout(1500)  # let Vega finish drawing the charts
+                path = out / f"{name}-{mode}.png"
+                page.screenshot(path=str(path), full_page=True)
+                print(path)
+            page.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
