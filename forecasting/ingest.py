@@ -1534,6 +1534,12 @@ def _ingest_history(context: _Context) -> dict[str, Any]:
                 f"as_of {context.as_of.isoformat()} is before the first month in "
                 f"{context.name}; choose a later as-of date"
             )
+        if wanted > last:
+            raise IngestError(
+                f"as_of {context.as_of.isoformat()} is after the last month in {context.name} "
+                f"({_month_label([last])[0]}); choose an as-of date within the history or add "
+                "the missing months"
+            )
         last = wanted
         as_of = context.as_of
     else:

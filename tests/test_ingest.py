@@ -191,6 +191,11 @@ def test_history_as_of_trims_later_months():
     assert any("after the as-of month" in w and "lines 8, 9, 10" in w for w in result.warnings)
 
 
+def test_history_as_of_outside_the_months_is_refused():
+    assert "after the last month" in refused("history_basic.csv", as_of="2024-06-30")
+    assert "before the first month" in refused("history_basic.csv", as_of="2023-12-31")
+
+
 def test_history_role_that_starts_late_is_zero_before():
     data = (
         b"month,role,headcount\n2024-01,data_scientist,5\n2024-02,data_scientist,5\n"
