@@ -306,7 +306,7 @@ class IngestResult:
         delimiter: the field delimiter used.
         date_order: "dmy"/"mdy" for numeric dates, when the file had any.
         survival_curves: Kaplan-Meier curves of a roster (role, tenure_months, survival,
-            low, high); empty otherwise.
+            low, high; empty when not estimated); None for a snapshot or history.
         cox: Cox model hazard ratios by role (role, hazard_ratio, low, high, reference),
             or None when not fitted.
     """
