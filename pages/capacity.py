@@ -11,6 +11,8 @@ from forecasting.roles import ROLE_LABELS, Role
 from ui import charts, compute, state
 from ui.layout import fmt_pct
 
+state.require_app()
+
 view = compute.current_view()
 scenario, result = view.scenario, view.result
 cap = result.capacity_summary

@@ -8,6 +8,8 @@ import streamlit as st
 from forecasting import summary
 from ui import charts, compute, state
 
+state.require_app()
+
 MAX_SAVED = 12
 CURRENT = "Current (unsaved)"
 saved = state.saved()

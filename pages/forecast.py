@@ -11,6 +11,8 @@ from forecasting.trend import TrendForecast, status_quo_all
 from ui import charts, state, uploads
 from ui.sample_data import sample_ingest
 
+state.require_app()
+
 workshop = state.workshop()
 horizon = state.base().horizon_months
 

@@ -10,6 +10,8 @@ from forecasting.solver import Strategy
 from ui import charts, compute, state
 from ui.layout import download_projections, fmt_pct
 
+state.require_app()
+
 ss = st.session_state
 base = state.base()
 horizon = base.horizon_months

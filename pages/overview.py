@@ -8,6 +8,8 @@ from forecasting import summary
 from ui import charts, compute, state
 from ui.layout import download_projections, fmt_pct
 
+state.require_app()
+
 view = compute.current_view()
 scenario, result = view.scenario, view.result
 target = scenario.target

@@ -10,6 +10,8 @@ from forecasting.errors import PlannerError
 from forecasting.roles import OTHER, ROLE_KEYS, ROLE_LABELS, ROLES
 from ui import state, uploads
 
+state.require_app()
+
 base = state.base()
 workshop = state.workshop()
 LABELS = [ROLE_LABELS[r] for r in ROLES]

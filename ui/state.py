@@ -213,3 +213,24 @@ def reset_widgets() -> None:
     """Forget every bound widget value so widgets re-read the (new) scenario."""
     for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
         del st.session_state[key]
+
+
+def require_app() -> None:
+    """Make sure the page runs inside app.py (navigation, session, link), not on its own.
+
+    Streamlit treats an app with a ``pages/`` folder as a v1 multipage app until
+    ``st.navigation`` has run once in the process, so the very first request of a
+    fresh server that opens a page's URL directly (``/plan?s=...``) would run that
+    page file without app.py. Each page calls this first: it switches the process to
+    ``st.navigation`` mode and reruns, so app.py initialises the session and routes
+    to the same URL.
+    """
+    if KEY_BASE in st.session_state:
+        return
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+    except ImportError:  # pragma: no cover - a future Streamlit without the flag
+        pass
+    st.rerun()
