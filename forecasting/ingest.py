@@ -1229,7 +1229,44 @@ def _expand_dates(codes: np.ndarray, first: np.ndarray, p: ParsedDates) -> Parse
 
 
 def _parse_dates_distinct(text: pd.Series, order: DateOrder | None, hint: DateOrder) -> ParsedDates:
-    """parse_dates on distinct stripped values (row indexes refer to ``text``)."""
+    """parse_dates on distinct stripped values (row indexes refer to ``text``).
+
+    Plain ISO dates (the common case) go through pandas' vectorised parser; only the
+    rest goes through the regular expressions.
+    """
+    text = pd.Series(text.to_numpy(dtype=object), dtype=object)
+    iso = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}", na=False).to_numpy(dtype=bool)
+    fast = pd.to_datetime(text.where(iso, None), format="%Y-%m-%d", errors="coerce")
+    fast_values = fast.to_numpy(dtype="datetime64[ns]")
+    done = iso & ~np.isnat(fast_values)
+    if done.all():
+        blank = np.zeros(len(text), dtype=bool)
+        return ParsedDates(fast_values, blank, blank.copy(), None, False, None, None)
+    rest = np.flatnonzero(~done)
+    slow = _parse_dates_slow(text.iloc[rest].reset_index(drop=True), order, hint)
+    values = fast_values.copy()
+    values[rest] = slow.values
+    blank = np.zeros(len(text), dtype=bool)
+    blank[rest] = slow.blank
+    bad = np.zeros(len(text), dtype=bool)
+    bad[rest] = slow.bad
+    conflict = None
+    if slow.conflict is not None:
+        (i1, o1), (i2, o2) = slow.conflict
+        conflict = ((int(rest[i1]), o1), (int(rest[i2]), o2))
+    return ParsedDates(
+        values=values,
+        blank=blank,
+        bad=bad,
+        order=slow.order,
+        ambiguous=slow.ambiguous,
+        example=None if slow.example is None else int(rest[slow.example]),
+        conflict=conflict,
+    )
+
+
+def _parse_dates_slow(text: pd.Series, order: DateOrder | None, hint: DateOrder) -> ParsedDates:
+    """The general date parser (regular expressions), on distinct values."""
     n = len(text)
     blank = (text == "").to_numpy()
     year = np.full(n, np.nan)
@@ -1455,13 +1492,14 @@ def _median_salary(context: _Context, roles: pd.Series, current: np.ndarray) -> 
         values = np.where(nonpositive, np.nan, values)
     frame = pd.DataFrame({"role": roles.to_numpy(), "salary": values, "current": current})
     frame = frame[frame["role"].isin(ROLE_KEYS) & frame["salary"].notna()]
+    everyone = frame.groupby("role")["salary"].median()
+    now = frame[frame["current"]].groupby("role")["salary"].median()
     result: dict[str, float] = {}
     for role in ROLE_KEYS:
-        rows = frame[frame["role"] == role]
-        if rows.empty:
-            continue
-        now = rows[rows["current"]]
-        result[role] = float((now if not now.empty else rows)["salary"].median())
+        if role in now.index:
+            result[role] = float(now[role])
+        elif role in everyone.index:
+            result[role] = float(everyone[role])
     small = [r for r, v in result.items() if v < 1000]
     if small:
         context.warnings.append(
@@ -1763,7 +1801,7 @@ def _ingest_roster(context: _Context) -> dict[str, Any]:
         if context.estimate
         else ({}, {}, None)
     )
-    if estimate is not None:
+    if estimate is not None and not set(rates) <= set(attrition):
         fallback, fallback_methods = _attrition_from_rates(estimate, history)
         for role, value in fallback.items():
             if role not in attrition:

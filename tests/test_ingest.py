@@ -955,3 +955,10 @@ def test_each_template_reads_as_its_kind(kind):
     assert result.kind == kind
     assert not result.warnings
     assert result.unmapped_titles == {}
+
+
+def test_parse_dates_mixes_iso_and_numeric_dates_in_one_column():
+    parsed = ingest.parse_dates(pd.Series(["2024-03-05", "03/25/2024", "2024-02-30"], dtype=object))
+    assert [str(v)[:10] for v in parsed.values[:2]] == ["2024-03-05", "2024-03-25"]
+    assert parsed.order == "mdy"
+    assert list(parsed.bad) == [False, False, True]
