@@ -77,7 +77,9 @@ for i, role in enumerate(r for r in ROLE_KEYS if r in trends):
         if tf.note:
             st.info(tf.note)
         if not workshop and len(tf.backtest):
-            bt = tf.backtest.copy()
+            bt = tf.backtest[
+                [c for c in ("model", "mae", "coverage", "chosen") if c in tf.backtest]
+            ]
             st.dataframe(
                 bt,
                 hide_index=True,

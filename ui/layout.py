@@ -23,16 +23,11 @@ h1 { font-size: 2.6rem !important; }
 </style>
 """
 
-BASE_CSS = """
-<style>
-[data-testid="stElementToolbarButton"][aria-label="Download as CSV"] { display: none !important; }
-</style>
-"""
-
 
 def apply_theme() -> None:
     """Inject the page CSS (larger type and no editing chrome in workshop mode)."""
-    st.html(BASE_CSS + (WORKSHOP_CSS if state.workshop() else ""))
+    if state.workshop():
+        st.html(WORKSHOP_CSS)
 
 
 def _toggle_workshop() -> None:
