@@ -444,7 +444,8 @@ def ingest_bytes(
     table = _parse_table(text, delimiter, name)
     header = table.header
     lines = _LineIndex(text, delimiter)
-    used = _resolve_columns(header, columns, name)
+    explicit: set[str] = set()
+    used = _resolve_columns(header, columns, name, explicit)
     file_kind = _decide_kind(used, forced_kind, header, name, warnings)
 
     context = _Context(
@@ -460,6 +461,7 @@ def ingest_bytes(
         order=order,
         hint=DateOrder.DMY if delimiter == ";" else DateOrder.MDY,
         estimate=estimate,
+        explicit=explicit,
     )
     if file_kind is Kind.ROSTER:
         partial = _ingest_roster(context)
@@ -582,8 +584,9 @@ def _decode(data: bytes, name: str, warnings: list[str]) -> tuple[str, str]:
             except UnicodeDecodeError:
                 text = data.decode("latin-1")
                 encoding = "latin-1"
+            label = "Windows-1252" if encoding == "cp1252" else "Latin-1"
             warnings.append(
-                f"{name} is not UTF-8; it was read as Windows-1252 ({encoding}). If accents "
+                f"{name} is not UTF-8; it was read as {label} ({encoding}). If accents "
                 "look wrong, save the file as 'CSV UTF-8' and upload it again"
             )
     else:
@@ -796,9 +799,16 @@ def _check_headers(header: list[str], cells: np.ndarray, lines: _LineIndex, firs
 
 
 def _resolve_columns(
-    header: list[str], columns: Mapping[str, str | None] | None, name: str
+    header: list[str],
+    columns: Mapping[str, str | None] | None,
+    name: str,
+    explicit: set[str] | None = None,
 ) -> dict[str, int]:
-    """Return logical name -> column index, from explicit names then detection."""
+    """Return logical name -> column index, from explicit names then detection.
+
+    ``explicit`` (if given) receives the logical names the caller named.
+    """
+    explicit = set() if explicit is None else explicit
     used: dict[str, int] = {}
     disabled: set[str] = set()
     if columns:
@@ -821,6 +831,7 @@ def _resolve_columns(
                     f"its headers are {shown}"
                 )
             used[slot] = index
+    explicit.update(used)
     claimed = set(used.values())
     normalized = [_norm(h) for h in header]
     for logical, synonyms in _SYNONYMS.items():
@@ -924,6 +935,7 @@ class _Context:
     order: DateOrder | None
     hint: DateOrder
     estimate: bool = True
+    explicit: set[str] = field(default_factory=set)
     decided_order: str | None = None
     settled_by: dict[str, str] = field(default_factory=dict)
     _columns: dict[int, pd.Series] = field(default_factory=dict)
@@ -993,6 +1005,8 @@ def _prefer_role(context: _Context) -> bool:
         return False
     if "title" not in context.used:
         return True
+    if ("title" in context.explicit) != ("role" in context.explicit):
+        return "role" in context.explicit  # the column the user named wins
     values = pd.unique(context.column("role").str.lower())
     keys = {*ROLE_KEYS, OTHER, ""}
     return all(str(v).replace(" ", "_") in keys for v in values)

@@ -250,6 +250,13 @@ def test_role_column_with_role_keys_is_preferred_over_titles():
     assert result.headcount == heads(ds=1, mle=1)
 
 
+def test_an_explicitly_named_title_column_wins_over_a_detected_role_column():
+    data = b"job_title,role,start_date\nData Scientist,ml_engineer,2023-01-01\n"
+    result = read(data, columns={"title": "job_title"})
+    assert result.columns_used["title"] == "job_title"
+    assert result.headcount == heads(ds=1)
+
+
 def test_title_column_is_used_when_the_role_column_is_free_text():
     data = (
         b"job_title,role,start_date\nML Engineer,IC,2023-01-01\nData Scientist,Manager,2023-01-01\n"
