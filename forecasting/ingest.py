@@ -1761,6 +1761,13 @@ def _ingest_roster(context: _Context) -> dict[str, Any]:
             "people still employed"
         )
     usable = ~no_start & ~bad_end
+    if not usable.any():
+        index, line = context.first_line(bad_end)
+        raise IngestError(
+            f"line {line}, column {head_end!r}: {_quote(context.column('end').iloc[index])} is "
+            "not a date, and no row has both a readable start date and a readable or empty end "
+            "date; write dates as YYYY-MM-DD and leave the end date empty for current staff"
+        )
     before = usable & ~np.isnat(end) & (end < start)
     if before.any():
         index, line = context.first_line(before)

@@ -969,3 +969,62 @@ def test_parse_dates_mixes_iso_and_numeric_dates_in_one_column():
     assert [str(v)[:10] for v in parsed.values[:2]] == ["2024-03-05", "2024-03-25"]
     assert parsed.order == "mdy"
     assert list(parsed.bad) == [False, False, True]
+
+
+def test_no_row_with_usable_dates_is_refused():
+    data = b"job_title,start_date,end_date\nData Scientist,2023-01-01,soon\n"
+    message = refused(data)
+    assert "line 2, column 'end_date': 'soon' is not a date" in message
+
+
+_CELLS = st.sampled_from(
+    [
+        "Data Scientist",
+        "ML Engineer",
+        "",
+        " ",
+        "2023-01-01",
+        "01/02/2023",
+        "13/01/2023",
+        "01/13/2023",
+        "x",
+        "-1",
+        "3",
+        "1,5",
+        "$100,000",
+        '"a,b"',
+        '"',
+        "=1+1",
+        "2023-02-30",
+        "Jan 2024",
+        "2024-01",
+        "é",
+        "100k",
+    ]
+)
+_HEADERS = st.sampled_from(
+    ["job_title", "role", "start_date", "end_date", "salary", "month", "headcount", "hires"]
+    + ["exits", "count", "name", "", "Job Title"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    header=st.lists(_HEADERS, min_size=1, max_size=5),
+    body=st.lists(st.lists(_CELLS, min_size=1, max_size=6), max_size=6),
+    delimiter=st.sampled_from([",", ";", "\t", "|"]),
+    encoding=st.sampled_from(["utf-8", "utf-16", "utf-8-sig"]),
+    as_of=st.sampled_from([None, "2023-06-30", "2020-01-01"]),
+    kind=st.sampled_from([None, "snapshot", "history", "roster"]),
+)
+def test_messy_files_either_read_or_are_refused_never_crash(
+    header, body, delimiter, encoding, as_of, kind
+):
+    text = "\n".join(delimiter.join(row) for row in [header, *body])
+    try:
+        result = read(text.encode(encoding), as_of=as_of, kind=kind)
+    except IngestError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert all(count >= 0 for count in result.headcount.values())
+    assert set(result.headcount) == {*ROLE_KEYS, OTHER}
