@@ -6,8 +6,8 @@ The sample team is fictional: a data/ML organisation founded in January 2022 tha
 grows, month by month, towards today's (2026-10-31) headcount of 8 data engineers,
 30 data scientists, 3 ML engineers and 3 product managers (an ML engineer : data
 scientist ratio of 1:10), plus a few people whose titles map to no planner role.
-Every month each person leaves with probability 1 - (1 - 14%)^(1/12), and the
-team hires back to its planned size, so the roster carries realistic exits,
+Every month each person leaves with probability 1 - (1 - 14%)^(1/12), and open
+seats are filled at about half a month's worth each month (the last month topped up), so the roster carries realistic exits,
 backfills and tenure. Salaries are log-normal around 2023 US medians.
 """
 
@@ -24,6 +24,7 @@ SEED = 2  # chosen among small seeds: every role has exits, ~14%/yr overall
 AS_OF = dt.date(2026, 10, 31)
 FIRST_MONTH = (2022, 1)
 ANNUAL_ATTRITION = 0.14
+FILL_PER_MONTH = 0.5  # share of open seats filled each month (~2 months to fill)
 HERE = Path(__file__).resolve().parent
 
 # role group -> (people in Jan 2022, people on AS_OF, median salary USD, titles + weights)
@@ -134,8 +135,8 @@ def make_roster(seed: int = SEED) -> list[dict[str, str]]:
         names = [t for t, _ in titles]
         weights = np.array([w for _, w in titles], dtype=float)
         weights /= weights.sum()
-        # Planned size: grows from n0 to n1, S-shaped, reaching n1 a year before AS_OF.
-        progress = np.clip((months - first) / max(len(months) - 13, 1), 0.0, 1.0)
+        # Planned size: grows from n0 to n1, S-shaped, reaching n1 at AS_OF.
+        progress = np.clip((months - first) / max(len(months) - 1, 1), 0.0, 1.0)
         planned = np.rint(n0 + (n1 - n0) * (3 * progress**2 - 2 * progress**3)).astype(int)
         active: list[dict[str, object]] = []
         for k, serial in enumerate(months):
@@ -152,7 +153,11 @@ def make_roster(seed: int = SEED) -> list[dict[str, str]]:
                     else:
                         stay.append(person)
                 active = stay
-            for _ in range(max(planned[k] - len(active), 0)):
+            # Open seats take a while to fill (about half of them each month); the
+            # last month is topped up so the as-of headcount is the documented team.
+            gap = max(int(planned[k]) - len(active), 0)
+            hires = gap if k == len(months) - 1 else int(rng.binomial(gap, FILL_PER_MONTH))
+            for _ in range(hires):
                 title = str(rng.choice(names, p=weights))
                 noise = float(np.exp(pay_rng.normal(0.0, 0.06)))
                 salary = median * _seniority(title) * noise
