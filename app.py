@@ -12,6 +12,7 @@ import logging
 import streamlit as st
 
 from ui import layout, state
+from ui.text import md_escape
 
 st.set_page_config(
     page_title="ML workforce planner",
@@ -39,7 +40,7 @@ layout.sidebar()
 layout.apply_theme()
 link_error, notice = state.pop_messages()
 if link_error:
-    st.error(link_error)
+    st.error(md_escape(link_error))
 if notice:
     st.success(notice)
 

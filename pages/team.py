@@ -9,6 +9,7 @@ from forecasting import params, sample
 from forecasting.errors import PlannerError
 from forecasting.roles import OTHER, ROLE_KEYS, ROLE_LABELS, ROLES
 from ui import state, uploads
+from ui.text import md_escape
 
 state.require_app()
 
@@ -21,7 +22,7 @@ def _set(**changes) -> None:
     try:
         state.set_base(state.base().replace(**changes))
     except PlannerError as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
     else:
         st.rerun()
 
@@ -88,12 +89,12 @@ if not workshop:
         )
     error = uploads.pop_error()
     if error:
-        st.error(f"{error} — nothing was changed; your team and scenario are as before.")
+        st.error(f"{md_escape(error)} — nothing was changed; your team and scenario are as before.")
     upload = uploads.current()
     if upload is not None:
         res = upload.result
         st.markdown(
-            f"**{upload.name}**: read as a **{res.kind}** ({res.rows:,} rows"
+            f"**{md_escape(upload.name)}**: read as a **{res.kind}** ({res.rows:,} rows"
             + (f", as of {res.as_of:%d %b %Y}" if res.as_of else "")
             + ")."
         )
@@ -106,11 +107,11 @@ if not workshop:
         )
         st.dataframe(read, hide_index=True, width="content")
         for w in res.warnings:
-            st.warning(w)
+            st.warning(md_escape(w))
         if res.unmapped_titles:
             st.info(
                 "Titles not mapped to a role (counted as Other): "
-                + ", ".join(f"{t} ({n})" for t, n in res.unmapped_titles.items())
+                + ", ".join(f"{md_escape(t)} ({n})" for t, n in res.unmapped_titles.items())
             )
         if len(res.title_counts):
             st.caption("Job title → role (edit to override; re-reads the file):")
@@ -144,7 +145,7 @@ if not workshop:
                 ),
                 reset=True,
             )
-            state.notice(f"Scenario updated from {upload.name}.")
+            state.notice(f"Scenario updated from {md_escape(upload.name)}.")
             st.rerun()
 
 st.subheader("Assumptions per role")
