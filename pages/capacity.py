@@ -8,7 +8,7 @@ import streamlit as st
 from forecasting import params, summary
 from forecasting.errors import PlannerError
 from forecasting.roles import ROLE_LABELS, Role
-from ui import charts, compute, state
+from ui import compute, state
 from ui.layout import fmt_pct
 
 state.require_app()
@@ -63,10 +63,10 @@ c4.metric(
 
 left, right = st.columns(2) if not workshop else (st.container(), st.container())
 with left:
-    st.altair_chart(charts.capacity_fte(result.capacity, workshop=workshop), width="stretch")
+    compute.show_chart("capacity_fte", scenario, workshop=workshop)
 with right:
-    st.altair_chart(charts.ds_time_split(cap, workshop=workshop), width="stretch")
-st.altair_chart(charts.delivery_index(cap, workshop=workshop), width="stretch")
+    compute.show_chart("ds_time_split", scenario, workshop=workshop)
+compute.show_chart("delivery_index", scenario, workshop=workshop)
 
 # Which role limits delivery, period by period.
 runs = (cap["bottleneck"] != cap["bottleneck"].shift()).cumsum()

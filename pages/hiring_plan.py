@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from forecasting import summary
 from forecasting.solver import Strategy
-from ui import charts, compute, state
+from ui import compute, plan_table, state
 from ui.layout import download_projections, fmt_pct
 
 state.require_app()
@@ -18,6 +17,12 @@ horizon = base.horizon_months
 months = base.months()
 workshop = state.workshop()
 deadline_now = base.target.deadline_month or horizon
+# A scenario from a link or file may hold values off the widgets' usual scales: widen
+# the scales to include them rather than snap them (and write the snapped value back).
+k_now = float(base.target.ds_per_mle)
+reskill_now = round(100 * base.reskill_annual)
+CONFIDENCES = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99)
+confidences = sorted({*CONFIDENCES, float(base.target.confidence)})
 
 
 def _update_target() -> None:
@@ -45,11 +50,11 @@ st.title("Hiring plan")
 c1, c2, c3 = st.columns(3)
 c1.slider(
     "Target ratio (one ML engineer per k data scientists)",
-    min_value=1.0,
-    max_value=15.0,
+    min_value=min(1.0, k_now),
+    max_value=max(15.0, k_now),
     step=0.5,
     format="1:%.1f",
-    key=state.bind("w_target_k", float(base.target.ds_per_mle)),
+    key=state.bind("w_target_k", k_now),
     on_change=_update_target,
     help="The 1:5–1:10 band is shaded on every ratio chart.",
 )
@@ -62,7 +67,7 @@ c2.select_slider(
 )
 c3.select_slider(
     "Confidence",
-    options=[0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99],
+    options=confidences,
     format_func=fmt_pct,
     key=state.bind("w_confidence", float(base.target.confidence)),
     on_change=_update_target,
@@ -82,10 +87,10 @@ c4.radio(
 c5.slider(
     "Reskilling (data scientists → ML engineers)",
     min_value=0,
-    max_value=30,
+    max_value=max(30, reskill_now),
     step=1,
     format="%d%%/yr",
-    key=state.bind("w_reskill", round(100 * base.reskill_annual)),
+    key=state.bind("w_reskill", reskill_now),
     on_change=_update_reskill,
 )
 c6.toggle(
@@ -124,30 +129,19 @@ m1.metric(
 )
 m2.metric("P(target met at deadline)", fmt_pct(result.p_target_met))
 m3.metric("P(target held to horizon)", fmt_pct(result.p_target_held))
-m4.metric("Run-rate of added ML engineers", f"{summary.money(sum(plan) * mle_cost)}/yr")
+m4.metric(
+    "Run-rate of added ML engineers",
+    f"{summary.money(sum(plan) * scenario.fill_rate * mle_cost)}/yr",
+    help="Expected hires (starts x fill rate) x annual cost of an ML engineer.",
+)
 
 left, right = st.columns(2) if not workshop else (st.container(), st.container())
 with left:
-    st.altair_chart(
-        charts.ratio_fan(
-            result.ratio,
-            target.ds_per_mle,
-            deadline_month=months[target.deadline_month or horizon],
-            workshop=workshop,
-        ),
-        width="stretch",
-    )
+    compute.show_chart("ratio_fan", scenario, workshop=workshop)
 with right:
-    st.altair_chart(
-        charts.headcount_fan(
-            result.headcount, roles=["data_scientist", "ml_engineer"], workshop=workshop
-        ),
-        width="stretch",
-    )
-st.altair_chart(
-    charts.hires_and_cost(result.starts, result.cost, workshop=workshop), width="stretch"
-)
-download_projections(result, key="plan")
+    compute.show_chart("headcount_fan_ds_mle", scenario, workshop=workshop)
+compute.show_chart("hires_and_cost", scenario, workshop=workshop)
+download_projections(scenario, key="plan")
 
 if not workshop:
     st.subheader("ML engineer starts by month")
@@ -156,41 +150,6 @@ if not workshop:
         "the month shown. The recommendation column follows the sliders."
     )
     recommended = list(rec.planned_starts.get("ml_engineer", [])) if rec else []
-    table = pd.DataFrame(
-        {
-            "month": [summary.month_name(m) for m in months[1:]],
-            "recommended": [recommended[i] if i < len(recommended) else 0 for i in range(horizon)],
-            "planned": [plan[i] if i < len(plan) else 0 for i in range(horizon)],
-        }
-    )
-    version = ss.setdefault("plan_editor_version", 0)
-
-    def _apply_edits() -> None:
-        edits = ss[f"plan_editor_{version}"]["edited_rows"]
-        new = table["planned"].tolist()
-        for row, change in edits.items():
-            if change.get("planned") is not None:
-                new[int(row)] = max(0, int(change["planned"]))
-        state.set_base(compute.with_mle_plan(state.base(), new))
-        state.set_plan_mode(state.PLAN_MANUAL)
-        ss["plan_editor_version"] = version + 1
-
-    st.data_editor(
-        table,
-        key=f"plan_editor_{version}",
-        on_change=_apply_edits,
-        hide_index=True,
-        disabled=["month", "recommended"],
-        height=300,
-        column_config={
-            "month": "Month",
-            "recommended": st.column_config.NumberColumn("Recommended", format="%d"),
-            "planned": st.column_config.NumberColumn(
-                "Planned starts", min_value=0, max_value=100, step=1, format="%d"
-            ),
-        },
-    )
-    if view.mode == state.PLAN_MANUAL and st.button("Reset to the recommendation"):
-        state.set_base(compute.without_mle_plan(state.base()))
-        state.set_plan_mode(state.PLAN_RECOMMENDED)
-        st.rerun()
+    plan_table.editor(months, recommended, plan)
+    if view.mode == state.PLAN_MANUAL:
+        plan_table.reset_button()

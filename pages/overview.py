@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from forecasting import summary
-from ui import charts, compute, state
+from ui import compute, state
 from ui.layout import download_projections, fmt_pct
 
 state.require_app()
@@ -83,19 +83,11 @@ c5.metric(
 
 left, right = st.columns(2) if not workshop else (st.container(), st.container())
 with left:
-    st.altair_chart(
-        charts.ratio_fan(
-            result.ratio,
-            target.ds_per_mle,
-            deadline_month=months[deadline],
-            workshop=workshop,
-        ),
-        width="stretch",
-    )
+    compute.show_chart("ratio_fan", scenario, workshop=workshop)
 with right:
-    st.altair_chart(charts.headcount_fan(result.headcount, workshop=workshop), width="stretch")
+    compute.show_chart("headcount_fan", scenario, workshop=workshop)
 
-download_projections(result, key="overview")
+download_projections(scenario, key="overview")
 
 with st.expander("Why this ratio? (public claims, quoted as reported)", expanded=False):
     st.markdown(

@@ -1,15 +1,22 @@
-"""Cached calls into the engine, and the 'effective plan' every page shows.
+"""Cached calls into the engine, the charts built from them, and the 'effective plan'.
 
 Caching lives here (UI side), never in forecasting/. Cache keys are Scenario
 objects: aggregate numbers only, never uploaded rows, so a cache hit from another
 session can only return numbers that session would have computed itself. Fits on
 uploaded history are cached per session (see pages/forecast.py).
+
+Charts of a scenario's simulation are cached as finished Vega-Lite specs: building
+and validating an Altair chart costs 0.1-0.3 s, so a rerun that only moves a slider
+back to a value seen before draws every chart from the cache.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+import altair as alt
 import streamlit as st
 
 from forecasting.errors import SolverError
@@ -17,7 +24,7 @@ from forecasting.roles import ROLE_KEYS, Role
 from forecasting.scenario import Scenario
 from forecasting.simulate import SimulationResult, simulate
 from forecasting.solver import HiringPlan, solve
-from ui import state
+from ui import charts, state
 
 MLE = Role.ML_ENGINEER.value
 
@@ -87,3 +94,58 @@ def view_for(base: Scenario, strategy: str, mode: str) -> PlanView:
 def current_view() -> PlanView:
     """The PlanView of this session's current scenario."""
     return view_for(state.base(), state.strategy(), state.plan_mode())
+
+
+def _deadline_label(scenario: Scenario, result: SimulationResult) -> str:
+    return result.months[scenario.target.deadline_month or scenario.horizon_months]
+
+
+#: The charts drawn from one scenario's simulation: name -> builder(scenario, result, workshop).
+CHARTS: dict[str, Callable[[Scenario, SimulationResult, bool], alt.TopLevelMixin]] = {
+    "ratio_fan": lambda sc, r, ws: charts.ratio_fan(
+        r.ratio, sc.target.ds_per_mle, deadline_month=_deadline_label(sc, r), workshop=ws
+    ),
+    "headcount_fan": lambda sc, r, ws: charts.headcount_fan(r.headcount, workshop=ws),
+    "headcount_fan_ds_mle": lambda sc, r, ws: charts.headcount_fan(
+        r.headcount, roles=["data_scientist", "ml_engineer"], workshop=ws
+    ),
+    "hires_and_cost": lambda sc, r, ws: charts.hires_and_cost(r.starts, r.cost, workshop=ws),
+    "capacity_fte": lambda sc, r, ws: charts.capacity_fte(r.capacity, workshop=ws),
+    "ds_time_split": lambda sc, r, ws: charts.ds_time_split(r.capacity_summary, workshop=ws),
+    "delivery_index": lambda sc, r, ws: charts.delivery_index(r.capacity_summary, workshop=ws),
+}
+
+
+def vega_lite_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The validated Vega-Lite spec of `chart`, as `st.altair_chart` would send it.
+
+    Like Streamlit, leave out Altair's default theme (its fixed 300 px view size):
+    converting as a nested chart skips the theme without touching Altair's global,
+    thread-shared theme registry. The data go in ``datasets`` as records.
+    """
+    datasets: dict[str, Any] = {}
+    spec = chart.to_dict(context={"top_level": False, "datasets": datasets})
+    spec["$schema"] = alt.SCHEMA_URL
+    if datasets:
+        spec["datasets"] = datasets
+    return spec
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def chart_spec(name: str, scenario: Scenario, workshop: bool) -> dict[str, Any]:
+    """The spec of chart `name` (a key of CHARTS) for `scenario`, cached."""
+    return vega_lite_spec(CHARTS[name](scenario, simulate_cached(scenario), workshop))
+
+
+def show_chart(name: str, scenario: Scenario, *, workshop: bool) -> None:
+    """Draw chart `name` of `scenario`'s simulation at the container's width."""
+    st.vega_lite_chart(spec=chart_spec(name, scenario, workshop), width="stretch")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def projections_csv(scenario: Scenario) -> bytes:
+    """The projections download of `scenario` (formula-injection safe CSV), cached."""
+    from forecasting.export import safe_csv_bytes
+    from forecasting.summary import projections_frame
+
+    return safe_csv_bytes(projections_frame(simulate_cached(scenario)))

@@ -94,15 +94,14 @@ def fmt_pct(p: float) -> str:
     return f"{100 * p:.0f}%"
 
 
-def download_projections(result, *, key: str) -> None:
+def download_projections(scenario: Scenario, *, key: str) -> None:
     """The projections CSV (formula-injection safe) and the scenario JSON, side by side."""
-    from forecasting.export import safe_csv_bytes
-    from forecasting.summary import projections_frame
+    from ui.compute import projections_csv
 
     c1, c2 = st.columns(2)
     c1.download_button(
         "Download projections (CSV)",
-        data=safe_csv_bytes(projections_frame(result)),
+        data=projections_csv(scenario),
         file_name="projections.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -111,7 +110,7 @@ def download_projections(result, *, key: str) -> None:
     )
     c2.download_button(
         "Download this scenario (JSON)",
-        data=result.scenario.to_json(),
+        data=scenario.to_json(),
         file_name="scenario.json",
         mime="application/json",
         icon=":material/download:",

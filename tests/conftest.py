@@ -1,0 +1,170 @@
+"""Shared test set-up: import path, working directory and AppTest helpers for the pages.
+
+The AppTest helpers drive the real `app.py` (st.navigation, sidebar, URL sync) and read
+what a user would see: metric labels and values, errors, exceptions. Engine numbers to
+compare against are computed here directly with `forecasting` (no Streamlit cache), so a
+page that shows a stale or wrong scenario disagrees with them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+APP = str(ROOT / "app.py")
+#: Generous: the first Forecast render fits statsmodels models for the sample team, and
+#: the machine may be shared with browser tests.
+TIMEOUT = 180.0
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _navigation_only() -> Iterator[None]:
+    """Run every page through app.py's st.navigation, as the server does.
+
+    Streamlit treats an app with a ``pages/`` folder as a v1 multipage app until some
+    script calls ``st.navigation``; the server then keeps that for the process. AppTest
+    resets the flag before every run, so after ``switch_page`` it would execute the page
+    file alone: no ``state.init``, no sidebar, no error boundary. Clearing the flag after
+    AppTest resets it makes each run execute app.py, like every run after the server's
+    first.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs) -> None:
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+    yield
+    PagesManager.__init__ = original
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _repo_cwd() -> Iterator[None]:
+    """Run from the repository root (Streamlit reads .streamlit/config.toml from the cwd)."""
+    before = Path.cwd()
+    os.chdir(ROOT)
+    yield
+    os.chdir(before)
+
+
+def make_app(page: str | None = None, *, workshop: bool = False, query: dict | None = None):
+    """A fresh AppTest of app.py after its first run, optionally switched to `page`.
+
+    Args:
+        page: file stem under pages/ ("overview", "team", ...); None stays on the default.
+        workshop: open with ``?workshop=1``.
+        query: other query parameters set before the first run (e.g. ``{"s": token}``).
+    """
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    if workshop:
+        at.query_params["workshop"] = "1"
+    at.run()
+    if page is not None:
+        goto(at, page)
+    return at
+
+
+def goto(at, page: str):
+    """Switch `at` to pages/<page>.py and run it."""
+    return at.switch_page(f"pages/{page}.py").run()
+
+
+def metrics(at) -> dict[str, str]:
+    """Metric label -> displayed value on the current page."""
+    return {m.label: m.value for m in at.metric}
+
+
+def metric_deltas(at) -> dict[str, str]:
+    """Metric label -> displayed delta text on the current page."""
+    return {m.label: m.proto.delta for m in at.metric}
+
+
+def problems(at) -> list[str]:
+    """Exceptions and st.error messages on the current page (empty when it is clean)."""
+    return [f"exception: {e.value}" for e in at.exception] + [f"error: {e.value}" for e in at.error]
+
+
+def page_text(at) -> str:
+    """All markdown, caption and alert text on the current page, joined by newlines."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    for alerts in (at.info, at.warning, at.success, at.error):
+        parts += [a.value for a in alerts]
+    return "\n".join(parts)
+
+
+def without_mle_plan(scenario):
+    """The scenario with no ML engineer starts planned (what the solver starts from)."""
+    return scenario.replace(
+        planned_starts={**scenario.by_role("planned_starts"), "ml_engineer": []}
+    )
+
+
+def engine_plan(scenario, strategy: str = "even"):
+    """(HiringPlan, SimulationResult of the plan) computed directly by the engine."""
+    from forecasting.simulate import simulate
+    from forecasting.solver import solve
+
+    plan = solve(without_mle_plan(scenario), strategy)
+    return plan, simulate(plan.scenario)
+
+
+def fmt_pct(p: float) -> str:
+    """The pages' percentage format (0.8 -> '80%')."""
+    return f"{100 * p:.0f}%"
+
+
+class Helpers:
+    """The helper functions above, handed to tests through the `ui` fixture."""
+
+    make_app = staticmethod(make_app)
+    goto = staticmethod(goto)
+    metrics = staticmethod(metrics)
+    metric_deltas = staticmethod(metric_deltas)
+    problems = staticmethod(problems)
+    page_text = staticmethod(page_text)
+    without_mle_plan = staticmethod(without_mle_plan)
+    engine_plan = staticmethod(engine_plan)
+    fmt_pct = staticmethod(fmt_pct)
+
+
+@pytest.fixture(scope="session")
+def ui() -> type[Helpers]:
+    """AppTest and engine helpers (see `Helpers`)."""
+    return Helpers
+
+
+@pytest.fixture(scope="session")
+def app() -> Callable:
+    """Factory: ``app(page=None, *, workshop=False, query=None)`` -> a fresh, run AppTest."""
+    return make_app
+
+
+@pytest.fixture(scope="session")
+def sample_scenario():
+    """The sample team's scenario the app opens with (data/sample_scenario.json)."""
+    from forecasting.scenario import Scenario
+
+    return Scenario.from_json((ROOT / "data" / "sample_scenario.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def token():
+    """Encode a Scenario as the app's ``?s=`` link parameter."""
+    from ui.state import encode_scenario
+
+    return encode_scenario

@@ -1,0 +1,68 @@
+"""The editable table of ML engineer starts on the Hiring plan page.
+
+An edit is read from the editor's returned table (not an ``on_change`` callback), applied
+to the base scenario, switches the plan to manual and starts a fresh editor, so an edit
+is applied exactly once and never re-applied on top of a later change.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from forecasting import summary
+from ui import compute, state
+
+KEY_VERSION = "plan_editor_version"
+
+
+def starts_table(months: list[str], recommended: list[int], planned: list[int]) -> pd.DataFrame:
+    """One row per month of the horizon: month name, recommended and planned starts."""
+    horizon = len(months) - 1
+
+    def padded(xs: list[int]) -> list[int]:
+        return [int(xs[i]) if i < len(xs) else 0 for i in range(horizon)]
+
+    return pd.DataFrame(
+        {
+            "month": [summary.month_name(m) for m in months[1:]],
+            "recommended": padded(recommended),
+            "planned": padded(planned),
+        }
+    )
+
+
+def editor(months: list[str], recommended: list[int], planned: list[int]) -> None:
+    """Show the starts table; an edit becomes the (manual) plan and the page reruns."""
+    ss = st.session_state
+    version = ss.setdefault(KEY_VERSION, 0)
+    table = starts_table(months, recommended, planned)
+    edited = st.data_editor(
+        table,
+        key=f"plan_editor_{version}",
+        hide_index=True,
+        disabled=["month", "recommended"],
+        height=300,
+        column_config={
+            "month": "Month",
+            "recommended": st.column_config.NumberColumn("Recommended", format="%d"),
+            "planned": st.column_config.NumberColumn(
+                "Planned starts", min_value=0, max_value=100, step=1, format="%d"
+            ),
+        },
+    )
+    new = [max(0, int(x)) if pd.notna(x) else 0 for x in edited["planned"]]
+    if new != table["planned"].tolist():
+        state.set_base(compute.with_mle_plan(state.base(), new))
+        state.set_plan_mode(state.PLAN_MANUAL)
+        ss[KEY_VERSION] = version + 1
+        st.rerun()
+
+
+def reset_button() -> None:
+    """'Reset to the recommendation': drop the hand-edited plan (shown in manual mode)."""
+    if st.button("Reset to the recommendation"):
+        state.set_base(compute.without_mle_plan(state.base()))
+        state.set_plan_mode(state.PLAN_RECOMMENDED)
+        st.session_state[KEY_VERSION] = st.session_state.get(KEY_VERSION, 0) + 1
+        st.rerun()
