@@ -98,7 +98,7 @@ if not workshop:
         edited = st.data_editor(
             pd.DataFrame(rows),
             hide_index=True,
-            key="capacity_params_editor",
+            key=state.editor_key("capacity_params_editor"),
             disabled=["parameter", "unit", "source", "meaning"],
             column_config={"value": st.column_config.NumberColumn(min_value=0.0, step=0.05)},
         )

@@ -71,7 +71,7 @@ for name in chosen:
         ("P(target met)", res.p_target_met, "probability"),
         ("P(target held)", res.p_target_held, "probability"),
         ("ML engineer starts", starts, "people"),
-        ("Added MLE run-rate", starts * sc.annual_cost_of("ml_engineer"), "USD/yr"),
+        ("Added MLE run-rate", starts * sc.fill_rate * sc.annual_cost_of("ml_engineer"), "USD/yr"),
         ("Payroll over horizon", float(res.cumulative_cost_mean[-1]), "USD"),
         (
             "DS time on engineering at deadline",

@@ -107,6 +107,41 @@ def page_text(at) -> str:
     return "\n".join(parts)
 
 
+def chart_frames(at, index: int):
+    """The datasets of the `index`-th chart on the page, as DataFrames (largest first)."""
+    from streamlit import dataframe_util
+
+    chart = at.get("vega_lite_chart")[index]
+    frames = [
+        dataframe_util.convert_arrow_bytes_to_pandas_df(d.data.data) for d in chart.proto.datasets
+    ]
+    return sorted(frames, key=len, reverse=True)
+
+
+def editor_key(at, prefix: str) -> str:
+    """The key of the data editor on the page whose key starts with `prefix`."""
+    keys = [e.key for e in at.data_editor if e.key and e.key.startswith(prefix)]
+    assert len(keys) == 1, f"expected one editor {prefix!r}, found {keys}"
+    return keys[0]
+
+
+def edit_table(at, prefix: str, edited_rows: dict) -> None:
+    """Edit cells of the data editor `prefix` ({row: {column: value}}) and rerun."""
+    at.session_state[editor_key(at, prefix)] = {
+        "edited_rows": edited_rows,
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+
+
+def button(at, label: str):
+    """The button labelled `label` on the page."""
+    found = [b for b in at.button if b.label == label]
+    assert found, f"no button {label!r}; buttons: {[b.label for b in at.button]}"
+    return found[0]
+
+
 def without_mle_plan(scenario):
     """The scenario with no ML engineer starts planned (what the solver starts from)."""
     return scenario.replace(
@@ -135,6 +170,10 @@ class Helpers:
     goto = staticmethod(goto)
     metrics = staticmethod(metrics)
     metric_deltas = staticmethod(metric_deltas)
+    chart_frames = staticmethod(chart_frames)
+    editor_key = staticmethod(editor_key)
+    edit_table = staticmethod(edit_table)
+    button = staticmethod(button)
     problems = staticmethod(problems)
     page_text = staticmethod(page_text)
     without_mle_plan = staticmethod(without_mle_plan)
@@ -168,3 +207,9 @@ def token():
     from ui.state import encode_scenario
 
     return encode_scenario
+
+
+@pytest.fixture(scope="session")
+def fast_scenario(sample_scenario):
+    """The sample team with 500 simulated paths (for pages driven through many reruns)."""
+    return sample_scenario.replace(paths=500)

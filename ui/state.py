@@ -209,10 +209,30 @@ def bind(key: str, current: object) -> str:
     return key
 
 
+KEY_EDITOR_GENERATION = "editor_generation"
+
+
+def editor_key(name: str) -> str:
+    """The key of a table editor showing part of the scenario (changes on reset).
+
+    A keyed ``st.data_editor`` keeps its cell edits across reruns, even when the table
+    it is given changes; edits made before the scenario was replaced (upload applied,
+    file restored, saved scenario loaded) would otherwise be re-applied on top of it.
+    """
+    return f"{name}_{st.session_state.get(KEY_EDITOR_GENERATION, 0)}"
+
+
+def reset_editors() -> None:
+    """Start every table editor afresh from the current scenario (drop pending edits)."""
+    ss = st.session_state
+    ss[KEY_EDITOR_GENERATION] = ss.get(KEY_EDITOR_GENERATION, 0) + 1
+
+
 def reset_widgets() -> None:
-    """Forget every bound widget value so widgets re-read the (new) scenario."""
+    """Forget every bound widget value and editor edit so they re-read the (new) scenario."""
     for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
         del st.session_state[key]
+    reset_editors()
 
 
 def require_app() -> None:

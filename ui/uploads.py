@@ -4,7 +4,7 @@ Uploaded bytes are never written to disk, never logged and never put in a shared
 cache: the parsed result lives in this session's ``st.session_state`` only, keyed
 by a hash of the bytes plus the reading options, so a rerun does not re-parse.
 A failed upload records its error and leaves the previous upload and the scenario
-untouched.
+untouched. :func:`panel` is the upload section of the Team & data page.
 """
 
 from __future__ import annotations
@@ -12,13 +12,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 from forecasting.errors import PlannerError
 from forecasting.ingest import IngestResult, ingest_bytes
-from forecasting.roles import ROLE_KEYS
+from forecasting.roles import OTHER, ROLE_KEYS, ROLE_LABELS, ROLES
 from forecasting.scenario import Scenario
 from ui import state
+from ui.text import md_escape
 
 KEY_ERROR = "upload_error"
 
@@ -84,7 +86,10 @@ def applied_scenario(
         for role, (mid, low, high) in result.attrition.items():
             if role in attrition:
                 attrition[role] = float(mid)
-                if low < mid < high:
+                # The old interval is about the old rate: keep none rather than one that
+                # need not contain the new estimate (the scenario would refuse it).
+                interval.pop(role, None)
+                if low <= mid <= high:
                     interval[role] = [float(low), float(high)]
         changes["attrition_annual"] = attrition
         changes["attrition_interval"] = interval
@@ -93,3 +98,98 @@ def applied_scenario(
         cost.update({r: float(v) for r, v in result.annual_cost.items() if r in cost and v > 0})
         changes["annual_cost"] = cost
     return base.replace(**changes)
+
+
+def panel() -> None:
+    """The upload section: file, reading options, what was read, and applying it."""
+    st.subheader("Upload an HR export (CSV)")
+    st.caption(
+        "A snapshot (role counts or one row per person), a monthly history, or a "
+        "roster with start/end dates. The file stays in this browser session: it "
+        "is never stored, logged or shown to anyone else, and is not in the link."
+    )
+    with st.expander("Reading options"):
+        o1, o2, o3 = st.columns(3)
+        kind = o1.selectbox("Kind of file", ["detect", "snapshot", "history", "roster"])
+        order = o2.selectbox(
+            "Numeric dates",
+            ["detect", "dmy", "mdy"],
+            help="Day/month/year or month/day/year, for dates like 03/04/25.",
+        )
+        as_of = o3.text_input("As-of date (YYYY-MM-DD)", placeholder="latest date in the file")
+    file = st.file_uploader("HR export", type=["csv", "txt", "tsv"], key="team_upload")
+    mapping = st.session_state.get("title_mapping", {})
+    if file is not None:
+        process(
+            file.getvalue(),
+            file.name,
+            kind=None if kind == "detect" else kind,
+            date_order=None if order == "detect" else order,
+            as_of=as_of.strip() or None,
+            mapping=mapping or None,
+        )
+    error = pop_error()
+    if error:
+        st.error(f"{md_escape(error)} — nothing was changed; your team and scenario are as before.")
+    upload = current()
+    if upload is not None:
+        _show(upload, mapping)
+
+
+def _show(upload: Upload, mapping: dict[str, str]) -> None:
+    """What the last good upload contained, the title mapping, and 'use this team'."""
+    res = upload.result
+    st.markdown(
+        f"**{md_escape(upload.name)}**: read as a **{res.kind}** ({res.rows:,} rows"
+        + (f", as of {res.as_of:%d %b %Y}" if res.as_of else "")
+        + ")."
+    )
+    read = pd.DataFrame(
+        {
+            "role": [ROLE_LABELS[r] for r in ROLES] + ["Other (not in the ratio)"],
+            "headcount": [res.headcount.get(k, 0) for k in ROLE_KEYS]
+            + [res.headcount.get(OTHER, 0)],
+        }
+    )
+    st.dataframe(read, hide_index=True, width="content")
+    for w in res.warnings:
+        st.warning(md_escape(w))
+    if res.unmapped_titles:
+        st.info(
+            "Titles not mapped to a role (counted as Other): "
+            + ", ".join(f"{md_escape(t)} ({n})" for t, n in res.unmapped_titles.items())
+        )
+    if len(res.title_counts):
+        st.caption("Job title → role (edit to override; re-reads the file):")
+        table = res.title_counts.copy()
+        edited_map = st.data_editor(
+            table,
+            hide_index=True,
+            key=f"map_editor_{upload.key[0][:12]}",
+            disabled=["title", "count"],
+            column_config={
+                "role": st.column_config.SelectboxColumn(
+                    options=list(ROLE_KEYS) + [OTHER], required=True
+                )
+            },
+        )
+        new_map = {
+            str(t): str(r)
+            for t, r, old in zip(edited_map["title"], edited_map["role"], table["role"])
+            if r != old
+        }
+        if new_map:
+            st.session_state["title_mapping"] = {**mapping, **new_map}
+            st.rerun()
+    a1, a2, a3 = st.columns(3)
+    use_rates = a1.checkbox("Use attrition estimated from the file", value=bool(res.attrition))
+    use_costs = a2.checkbox("Use median salaries from the file", value=bool(res.annual_cost))
+    if a3.button("Use this team in the scenario", type="primary"):
+        try:
+            scenario = applied_scenario(state.base(), res, use_rates=use_rates, use_costs=use_costs)
+        except PlannerError as exc:
+            st.error(f"The upload cannot be used as it is: {md_escape(exc)}")
+            return
+        state.set_base(scenario, reset=True)
+        state.notice(f"Scenario updated from {md_escape(upload.name)}.")
+        st.rerun()

@@ -1,0 +1,69 @@
+"""Capacity page (AppTest): the metrics equal the engine's capacity summary at the deadline,
+for the sample team and after a capacity parameter is edited."""
+
+from __future__ import annotations
+
+import pytest
+
+from forecasting import summary
+from forecasting.roles import ROLE_LABELS, Role
+from forecasting.simulate import simulate
+
+
+def expected_metrics(scenario, ui) -> dict[str, str]:
+    """The four capacity metrics as the page should show them, from the engine."""
+    _, result = ui.engine_plan(scenario, "even")
+    cap = result.capacity_summary
+    d = scenario.target.deadline_month
+    share0, share_d = cap["ds_engineering_share"].iloc[[0, d]]
+    return {
+        "DS time on engineering / data prep, today": ui.fmt_pct(share0),
+        f"…at the deadline ({summary.month_name(result.months[d])})": ui.fmt_pct(share_d),
+        "DS modelling capacity at deadline": f"{cap['ds_modelling_fte'].iloc[d]:.1f} FTE",
+        "Delivery index at deadline": f"{cap['delivery_index'].iloc[d]:.0f}",
+    }
+
+
+@pytest.fixture(scope="module")
+def capacity(app):
+    """One Capacity session on the sample team (read-only tests share it)."""
+    return app("capacity")
+
+
+@pytest.mark.parametrize("workshop", [False, True], ids=["normal", "workshop"])
+def test_capacity_renders_without_error(app, ui, workshop):
+    at = app("capacity", workshop=workshop)
+    assert ui.problems(at) == []
+    assert len(at.get("vega_lite_chart")) == 3
+
+
+def test_capacity_metrics_equal_the_engine_at_the_deadline(capacity, ui, sample_scenario):
+    assert ui.metrics(capacity) == expected_metrics(sample_scenario, ui)
+
+
+def test_capacity_names_the_engine_bottleneck_at_the_deadline(capacity, ui, sample_scenario):
+    plan, _ = ui.engine_plan(sample_scenario, "even")
+    cap = simulate(plan.scenario).capacity_summary
+    role = cap["bottleneck"].iloc[sample_scenario.target.deadline_month]
+    delta = ui.metric_deltas(capacity)["Delivery index at deadline"]
+    assert delta == f"bottleneck: {ROLE_LABELS[Role(role)]}"
+
+
+def test_bottleneck_table_covers_the_horizon(capacity, sample_scenario):
+    table = [d.value for d in capacity.dataframe if "limiting role" in d.value][0]
+    months = sample_scenario.months()
+    assert table["from"].iloc[0] == summary.month_name(months[0])
+    assert table["to"].iloc[-1] == summary.month_name(months[-1])
+
+
+def test_editing_a_capacity_parameter_updates_the_metrics(app, ui, fast_scenario, token):
+    at = app("capacity", query={"s": token(fast_scenario)})
+    names = list(at.data_editor[0].value["parameter"])
+    row = names.index("ds_per_mle_supported")
+    ui.edit_table(at, "capacity_params_editor", {row: {"value": 2.0}})
+    assert ui.problems(at) == []
+    changed = fast_scenario.replace(
+        capacity={**fast_scenario.capacity.to_dict(), "ds_per_mle_supported": 2.0}
+    )
+    assert at.session_state["base_scenario"] == changed
+    assert ui.metrics(at) == expected_metrics(changed, ui)

@@ -1,0 +1,68 @@
+"""Forecast page (AppTest): renders on the sample team, names the model used for each role,
+and forecasts an uploaded history with the engine's models and its honest notes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from forecasting.ingest import ingest_bytes
+from forecasting.roles import ROLE_KEYS, ROLE_LABELS, Role
+from forecasting.trend import status_quo_all
+
+HISTORY = Path(__file__).resolve().parents[1] / "data" / "templates" / "history.csv"
+MODEL_LINE = re.compile(r"^\*\*(?P<role>[^*]+)\*\* — model used: \*\*(?P<model>[^*]+)\*\*")
+
+
+def models_named(at) -> dict[str, str]:
+    """Role label -> the model the page says it used."""
+    found = {}
+    for m in at.markdown:
+        match = MODEL_LINE.match(m.value)
+        if match:
+            found[match["role"]] = match["model"]
+    return found
+
+
+@pytest.fixture(scope="module")
+def forecast(app):
+    """One Forecast session on the sample team (the statsmodels fits are cached)."""
+    return app("forecast")
+
+
+@pytest.mark.parametrize("workshop", [False, True], ids=["normal", "workshop"])
+def test_forecast_renders_without_error(app, ui, workshop):
+    at = app("forecast", workshop=workshop)
+    assert ui.problems(at) == []
+    assert len(at.get("vega_lite_chart")) == 4  # one per role
+
+
+def test_forecast_names_the_model_used_for_each_role(forecast):
+    named = models_named(forecast)
+    assert set(named) == {ROLE_LABELS[Role(k)] for k in ROLE_KEYS}
+    assert all(model.strip() for model in named.values())
+
+
+def test_forecast_model_named_is_the_one_its_backtest_chose(forecast):
+    named = list(models_named(forecast).values())
+    tables = [d.value for d in forecast.dataframe if "chosen" in d.value]
+    assert len(tables) == len(named)
+    for model, table in zip(named, tables):
+        assert list(table.loc[table["chosen"].astype(bool), "model"]) == [model]
+
+
+def test_forecast_of_an_uploaded_history_uses_the_engine_models_and_notes(app, ui):
+    data = HISTORY.read_bytes()
+    at = app("team")
+    at.file_uploader(key="team_upload").set_value(("history.csv", data, "text/csv")).run()
+    ui.goto(at, "forecast")
+    assert ui.problems(at) == []
+    assert "your upload **history.csv**" in at.caption[0].value
+    horizon = at.session_state["base_scenario"].horizon_months
+    expected = status_quo_all(ingest_bytes(data, filename="history.csv").history, horizon)
+    assert models_named(at) == {ROLE_LABELS[Role(k)]: tf.model for k, tf in expected.items()}
+    # Three months are too few to fit a trend: the page says so, role by role.
+    notes = sorted(tf.note for tf in expected.values() if tf.note)
+    assert notes and sorted(i.value for i in at.info) == notes

@@ -1,0 +1,58 @@
+"""Overview page (AppTest): today's ratio, the headline sentence and P(target met) on the
+sample team, compared with the engine's own numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from forecasting import summary
+
+
+@pytest.fixture(scope="module")
+def overview(app):
+    """One Overview session on the sample team (read-only tests share it)."""
+    return app("overview")
+
+
+@pytest.fixture(scope="module")
+def engine(sample_scenario, ui):
+    """The engine's recommended plan for the sample team and its simulation."""
+    return ui.engine_plan(sample_scenario, "even")
+
+
+@pytest.mark.parametrize("workshop", [False, True], ids=["normal", "workshop"])
+def test_overview_renders_without_error(app, ui, workshop):
+    at = app("overview", workshop=workshop)
+    assert ui.problems(at) == []
+    assert at.title[0].value == "ML team workforce plan"
+    assert len(at.get("vega_lite_chart")) == 2
+
+
+def test_overview_shows_todays_ratio_from_the_sample_team(overview, ui, sample_scenario):
+    expected = summary.ratio_text(round(summary.current_ratio(sample_scenario.headcount), 1))
+    assert expected == "1:10"  # the sample team: 30 data scientists, 3 ML engineers
+    assert ui.metrics(overview)["Today's ratio (MLE : DS)"] == expected
+
+
+def test_overview_sentence_names_the_deadline_month(overview, sample_scenario):
+    deadline = sample_scenario.months()[sample_scenario.target.deadline_month]
+    sentence = overview.markdown[0].value
+    assert f"by {summary.month_name(deadline)}" in sentence
+    assert sentence.startswith("#### To reach 1:6")
+
+
+def test_overview_p_target_met_equals_the_engine(overview, ui, engine):
+    _, result = engine
+    shown = ui.metrics(overview)["P(target met by deadline)"]
+    assert shown == ui.fmt_pct(result.p_target_met)
+
+
+def test_overview_sentence_states_the_solver_starts(overview, engine):
+    plan, _ = engine
+    assert f"{plan.total_starts} ML engineer starts" in overview.markdown[0].value
+
+
+def test_overview_ratio_chart_draws_the_plan_simulated(overview, ui, engine):
+    _, result = engine
+    ratio = ui.chart_frames(overview, 0)[0]
+    assert list(ratio["p50"].round(6)) == list(result.ratio["p50"].round(6))

@@ -1,0 +1,226 @@
+"""Team & data page (AppTest): editing the team, uploading HR exports (good and bad), using
+an upload in the scenario, and keeping uploads off disk and out of shared caches."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from forecasting import summary
+from forecasting.ingest import ingest_bytes
+from forecasting.roles import ROLE_KEYS
+from ui import uploads
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "data" / "templates"
+RATIO = "Today's ratio (MLE : DS)"
+USE = "Use this team in the scenario"
+#: A small roster: 3 data scientists (a fourth left), 1 ML engineer, 1 data engineer.
+ROSTER = b"""employee_id,job_title,start_date,end_date
+E1,Data Scientist,2022-01-10,
+E2,Senior Data Scientist,2022-03-01,
+E3,Data Scientist,2023-05-01,
+E4,Machine Learning Engineer,2023-06-01,
+E5,Data Engineer,2024-01-15,
+E6,Data Scientist,2022-02-01,2024-06-30
+"""
+ROSTER_HEADCOUNT = (1, 3, 1, 0)  # ROLES order: DE, DS, MLE, PM
+BAD_UPLOADS = {
+    "binary": ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00"),
+    "empty": ("empty.csv", b""),
+    "header-only": ("header.csv", b"employee_id,job_title,start_date,end_date\n"),
+    "ragged": ("ragged.csv", b"role,count\ndata_scientist,30,extra\nml_engineer\n"),
+}
+
+
+def upload(at, name: str, data: bytes):
+    at.file_uploader(key="team_upload").set_value((name, data, "text/csv"))
+    return at.run()
+
+
+def read_table(at):
+    """The 'headcount read' table shown for the current upload."""
+    tables = [
+        d.value
+        for d in at.dataframe
+        if "role" in d.value and "Other (not in the ratio)" in list(d.value["role"])
+    ]
+    assert len(tables) == 1
+    return tables[0]
+
+
+def base(at):
+    return at.session_state["base_scenario"]
+
+
+@pytest.mark.parametrize("workshop", [False, True], ids=["normal", "workshop"])
+def test_team_page_renders_without_error(app, ui, workshop):
+    at = app("team", workshop=workshop)
+    assert ui.problems(at) == []
+    # Upload and editing chrome are hidden in workshop mode.
+    assert len(at.main.file_uploader) == (0 if workshop else 1)
+    assert len(at.data_editor) == (0 if workshop else 2)
+
+
+def test_visiting_the_team_page_leaves_the_scenario_unchanged(app, sample_scenario):
+    at = app("team")
+    assert base(at) == sample_scenario
+
+
+def test_editing_headcount_changes_the_overview_ratio(app, ui):
+    at = app("team")
+    ui.edit_table(at, "team_editor", {1: {"headcount": 40}})  # data scientists 30 -> 40
+    assert ui.problems(at) == []
+    assert base(at).headcount_of("data_scientist") == 40
+    ui.goto(at, "overview")
+    assert ui.metrics(at)[RATIO] == summary.ratio_text(round(40 / 3, 1)) == "1:13.3"
+
+
+def test_clearing_a_cell_keeps_its_value_without_error(app, ui, sample_scenario):
+    at = app("team")
+    ui.edit_table(at, "team_editor", {1: {"headcount": None}})
+    ui.edit_table(at, "assumptions_editor", {2: {"time to fill (months)": None}})
+    assert ui.problems(at) == []
+    assert base(at) == sample_scenario
+
+
+def test_editing_an_assumption_changes_only_that_cell(app, ui, sample_scenario):
+    at = app("team")
+    ui.edit_table(at, "assumptions_editor", {1: {"attrition %/yr": 20.0}})
+    assert ui.problems(at) == []
+    expected = dict(zip(ROLE_KEYS, sample_scenario.attrition_annual), data_scientist=0.2)
+    assert base(at).by_role("attrition_annual") == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [(p.name, p.read_bytes()) for p in sorted(TEMPLATES.glob("*.csv"))]
+    + [("roster_small.csv", ROSTER)],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_good_upload_shows_kind_and_headcount_read(app, ui, name, data):
+    expected = ingest_bytes(data, filename=name)
+    at = upload(app("team"), name, data)
+    assert ui.problems(at) == []
+    shown = [m.value for m in at.markdown if "read as a" in m.value]
+    assert len(shown) == 1 and f"read as a **{expected.kind}**" in shown[0]
+    table = read_table(at)
+    assert list(table["headcount"]) == [expected.headcount[k] for k in (*ROLE_KEYS, "other")]
+
+
+def test_small_roster_headcount_is_counted_on_its_as_of_date(app, ui):
+    at = upload(app("team"), "roster_small.csv", ROSTER)
+    assert tuple(read_table(at)["headcount"])[:4] == ROSTER_HEADCOUNT
+
+
+def test_use_this_team_changes_the_scenario_headcount(app, ui, sample_scenario):
+    at = upload(app("team"), "roster_small.csv", ROSTER)
+    assert base(at).headcount == sample_scenario.headcount  # not applied until asked
+    ui.button(at, USE).click().run()
+    assert ui.problems(at) == []
+    assert base(at).headcount == ROSTER_HEADCOUNT
+    assert "Scenario updated from" in at.success[0].value
+    ui.goto(at, "overview")
+    assert ui.metrics(at)[RATIO] == "1:3"
+
+
+def test_use_this_team_is_not_overridden_by_earlier_table_edits(app, ui):
+    at = app("team")
+    ui.edit_table(at, "team_editor", {1: {"headcount": 40}})
+    upload(at, "roster_small.csv", ROSTER)
+    ui.button(at, USE).click().run()
+    assert base(at).headcount == ROSTER_HEADCOUNT
+    assert list(at.data_editor[0].value["headcount"]) == list(ROSTER_HEADCOUNT)
+
+
+@pytest.mark.parametrize("bad", list(BAD_UPLOADS), ids=list(BAD_UPLOADS))
+def test_bad_upload_shows_error_and_keeps_team_upload_and_scenario(app, ui, bad):
+    at = upload(app("team"), "roster_small.csv", ROSTER)
+    ui.button(at, USE).click().run()
+    before = base(at)
+    name, data = BAD_UPLOADS[bad]
+    upload(at, name, data)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "nothing was changed" in errors[0]
+    assert not at.exception
+    assert base(at) == before
+    assert uploads.Upload is type(at.session_state["upload"])
+    assert at.session_state["upload"].name == "roster_small.csv"
+    assert tuple(read_table(at)["headcount"])[:4] == ROSTER_HEADCOUNT
+    ui.goto(at, "overview")
+    assert ui.metrics(at)[RATIO] == "1:3"
+
+
+def test_applied_upload_drops_an_interval_that_excludes_its_estimate(sample_scenario):
+    result = ingest_bytes(ROSTER, filename="roster.csv")
+    # No exits seen: the estimate sits on its interval's lower end (the old code kept the
+    # sample's interval, which excludes 0, and the scenario refused the combination).
+    result = dataclasses.replace(result, attrition={"ml_engineer": (0.0, 0.0, 0.3)})
+    applied = uploads.applied_scenario(sample_scenario, result, use_rates=True, use_costs=False)
+    assert applied.attrition_of("ml_engineer") == 0.0
+    assert applied.interval_of("ml_engineer") == (0.0, 0.3)
+
+
+# --------------------------------------------------------------------------- privacy
+
+
+def _files_changed_since(root: Path, since: float):
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in {".git", "proc"}]
+        for f in files:
+            path = Path(folder) / f
+            try:
+                st = path.stat()
+                if st.st_mtime >= since and st.st_size < 50_000_000:
+                    yield path
+            except OSError:
+                continue
+
+
+def _marked_roster() -> tuple[str, bytes]:
+    marker = f"Zq{uuid.uuid4().hex[:12]}"
+    data = ROSTER.replace(b"E3,Data Scientist", f"E3,Data Scientist {marker}".encode())
+    return marker, data
+
+
+def test_an_upload_writes_nothing_to_disk(app, ui, tmp_path, monkeypatch):
+    marker, data = _marked_roster()
+    monkeypatch.chdir(tmp_path)
+    since = time.time() - 1
+    at = upload(app("team"), "roster_private.csv", data)
+    ui.button(at, USE).click().run()
+    ui.goto(at, "hiring_plan")
+    assert ui.problems(at) == []
+    titles = at.session_state["upload"].result.title_counts["title"]
+    assert any(marker in t for t in titles)  # the data are in the session...
+    assert list(tmp_path.iterdir()) == []  # ...nothing in the working directory...
+    for root in (ROOT, Path("/tmp")):  # ...nor in any file written since, here or in /tmp
+        for path in _files_changed_since(root, since):
+            try:
+                content = path.read_bytes()
+            except OSError:
+                continue
+            assert marker.encode() not in content, path
+
+
+def test_an_upload_is_not_in_any_shared_cache(app, ui):
+    from streamlit.runtime.caching import cache_data_api
+
+    marker, data = _marked_roster()
+    at = upload(app("team"), "roster_private.csv", data)
+    ui.button(at, USE).click().run()
+    ui.goto(at, "overview")
+    entries = [
+        value
+        for caches in cache_data_api._data_caches._function_caches.values()
+        for cache in caches.values()
+        for value in getattr(cache.storage, "_mem_cache", {}).values()
+    ]
+    assert entries  # the pages did cache their engine calls
+    assert not [e for e in entries if marker.encode() in bytes(e)]
+    assert not [e for e in entries if data in bytes(e)]
