@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from forecasting import summary
-from ui import charts, compute, state
+from ui import compute, state
 
 state.require_app()
 
@@ -85,9 +85,7 @@ long = pd.DataFrame(rows)
 
 baseline = st.radio("Show", ["Values", *[f"Change vs {n}" for n in chosen]], horizontal=True)
 base_name = None if baseline == "Values" else baseline.removeprefix("Change vs ")
-st.altair_chart(
-    charts.scenario_comparison(long, baseline=base_name, workshop=workshop), width="stretch"
-)
+st.vega_lite_chart(spec=compute.comparison_spec(long, base_name, workshop), width="stretch")
 
 wide = long.pivot(index="metric", columns="scenario", values="value").reindex(
     list(dict.fromkeys(long["metric"]))

@@ -8,8 +8,9 @@ import streamlit as st
 from forecasting.errors import PlannerError
 from forecasting.roles import ROLE_KEYS, ROLE_LABELS, Role
 from forecasting.trend import TrendForecast, status_quo_all
-from ui import charts, state, uploads
+from ui import charts, compute, state, uploads
 from ui.sample_data import sample_ingest
+from ui.text import md_escape
 
 state.require_app()
 
@@ -23,26 +24,58 @@ def _sample_trends(horizon: int) -> dict[str, TrendForecast]:
     return status_quo_all(sample_ingest().history, horizon)
 
 
-def _upload_trends(key: tuple, history: pd.DataFrame, horizon: int) -> dict[str, TrendForecast]:
-    """Fits on uploaded history, cached in this session only (never in a shared cache)."""
+@st.cache_data(show_spinner=False, max_entries=16)
+def _sample_chart(role: str, horizon: int, workshop: bool) -> dict:
+    """The chart spec of one role's sample-team forecast (public data: shared cache)."""
+    tf = _sample_trends(horizon)[role]
+    chart = charts.history_forecast(tf.history, tf.forecast, tf.model, role=role, workshop=workshop)
+    return compute.vega_lite_spec(chart)
+
+
+def _upload_cache(key: tuple) -> dict:
+    """This session's cache for one upload's fits and charts (never in a shared cache)."""
     cache = st.session_state.setdefault("trend_cache", {})
-    if (key, horizon) not in cache:
-        cache.clear()  # keep one upload's fits at most
+    if cache.get("upload") != key:
+        cache.clear()  # keep one upload's results at most
+        cache["upload"] = key
+    return cache
+
+
+def _upload_trends(key: tuple, history: pd.DataFrame, horizon: int) -> dict[str, TrendForecast]:
+    """Fits on uploaded history, cached in this session only."""
+    cache = _upload_cache(key)
+    if ("fits", horizon) not in cache:
         with st.spinner("Fitting trends on your history…"):
-            cache[(key, horizon)] = status_quo_all(history, horizon)
-    return cache[(key, horizon)]
+            cache[("fits", horizon)] = status_quo_all(history, horizon)
+    return cache[("fits", horizon)]
+
+
+def _chart(role: str, tf: TrendForecast) -> dict:
+    """The chart spec of one role's forecast, from the cache that fits its data."""
+    if upload_key is None:
+        return _sample_chart(role, horizon, workshop)
+    cache = _upload_cache(upload_key)
+    key = ("chart", role, horizon, workshop)
+    if key not in cache:
+        chart = charts.history_forecast(
+            tf.history, tf.forecast, tf.model, role=role, workshop=workshop
+        )
+        cache[key] = compute.vega_lite_spec(chart)
+    return cache[key]
 
 
 st.title("Status-quo forecast")
 upload = uploads.current()
+upload_key = None
 if upload is not None and len(upload.result.history):
-    source = f"your upload **{upload.name}**"
+    source = f"your upload **{md_escape(upload.name)}**"
     history = upload.result.history
     try:
         trends = _upload_trends(upload.key, history, horizon)
     except PlannerError as exc:
-        st.error(f"Your history cannot be forecast: {exc}")
+        st.error(f"Your history cannot be forecast: {md_escape(exc)}")
         st.stop()
+    upload_key = upload.key
 else:
     source = "the built-in **sample team** (upload a roster or monthly history on Team & data)"
     history = sample_ingest().history
@@ -64,12 +97,7 @@ cols = st.columns(2) if not workshop else [st.container(), st.container()]
 for i, role in enumerate(r for r in ROLE_KEYS if r in trends):
     tf = trends[role]
     with cols[i % 2]:
-        st.altair_chart(
-            charts.history_forecast(
-                tf.history, tf.forecast, tf.model, role=role, workshop=workshop
-            ),
-            width="stretch",
-        )
+        st.vega_lite_chart(spec=_chart(role, tf), width="stretch")
         line = f"**{ROLE_LABELS[Role(role)]}** — model used: **{tf.model}**"
         if tf.fallback:
             line += " (fallback)"

@@ -8,6 +8,7 @@ page that shows a stale or wrong scenario disagrees with them.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -149,8 +150,10 @@ def without_mle_plan(scenario):
     )
 
 
+@functools.lru_cache(maxsize=64)
 def engine_plan(scenario, strategy: str = "even"):
-    """(HiringPlan, SimulationResult of the plan) computed directly by the engine."""
+    """(HiringPlan, SimulationResult of the plan) computed directly by the engine (memoised:
+    a Scenario is frozen and hashable, and tests only read the results)."""
     from forecasting.simulate import simulate
     from forecasting.solver import solve
 

@@ -7,7 +7,6 @@ import pytest
 
 from forecasting import summary
 from forecasting.roles import ROLE_LABELS, Role
-from forecasting.simulate import simulate
 
 
 def expected_metrics(scenario, ui) -> dict[str, str]:
@@ -42,8 +41,8 @@ def test_capacity_metrics_equal_the_engine_at_the_deadline(capacity, ui, sample_
 
 
 def test_capacity_names_the_engine_bottleneck_at_the_deadline(capacity, ui, sample_scenario):
-    plan, _ = ui.engine_plan(sample_scenario, "even")
-    cap = simulate(plan.scenario).capacity_summary
+    _, result = ui.engine_plan(sample_scenario, "even")
+    cap = result.capacity_summary
     role = cap["bottleneck"].iloc[sample_scenario.target.deadline_month]
     delta = ui.metric_deltas(capacity)["Delivery index at deadline"]
     assert delta == f"bottleneck: {ROLE_LABELS[Role(role)]}"

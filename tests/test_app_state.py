@@ -87,7 +87,7 @@ scenario_like = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(scenario_like)
 def test_decode_of_any_json_returns_a_scenario_or_scenario_error(data):
     with contextlib.suppress(ScenarioError):  # anything else fails the test

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from forecasting.errors import SolverError
@@ -140,6 +141,13 @@ def chart_spec(name: str, scenario: Scenario, workshop: bool) -> dict[str, Any]:
 def show_chart(name: str, scenario: Scenario, *, workshop: bool) -> None:
     """Draw chart `name` of `scenario`'s simulation at the container's width."""
     st.vega_lite_chart(spec=chart_spec(name, scenario, workshop), width="stretch")
+
+
+@st.cache_data(show_spinner=False, max_entries=32, scope="session")
+def comparison_spec(compare_df: pd.DataFrame, baseline: str | None, workshop: bool) -> dict:
+    """The Compare page chart, cached in this session only (it names the saved scenarios)."""
+    chart = charts.scenario_comparison(compare_df, baseline=baseline, workshop=workshop)
+    return vega_lite_spec(chart)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
