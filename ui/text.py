@@ -5,6 +5,11 @@ from __future__ import annotations
 import re
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+# Streamlit's Markdown turns bare URLs, "www." names and e-mail addresses into links
+# *after* escapes and entities are decoded, so neither stops them: an invisible word
+# joiner inside "scheme:", "www." and before "@" does (the text still reads the same).
+_WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)\\:|(?<![a-z0-9])www(?=\\\.)")
 
 
 def md_escape(text: object) -> str:
@@ -13,4 +18,6 @@ def md_escape(text: object) -> str:
     Titles such as ``[x](http://evil)`` or ``<img onerror=...>`` must show as typed, never
     as a link, an image fetched from elsewhere, or markup.
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    unlinked = _AUTOLINK.sub(lambda m: m.group(0) + _WORD_JOINER, escaped)
+    return unlinked.replace("@", _WORD_JOINER + "@")

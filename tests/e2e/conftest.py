@@ -1,0 +1,93 @@
+"""Fixtures for the real-browser tests: one Chromium and one shared app server for the package.
+
+Every test gets a fresh browser context (its own cookies, so its own Streamlit session)
+with the script-run tracker installed, and a page whose JavaScript errors are collected.
+The e2e tests are skipped, with the reason, when Debian's chromium or Playwright is absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.server import (
+    CHROMIUM_ARGS,
+    CHROMIUM_PATH,
+    AppProcess,
+    app_server,
+    browser_missing_reason,
+    new_context,
+    open_app,
+)
+
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    reason = browser_missing_reason()
+    if reason is None:
+        return
+    skip = pytest.mark.skip(reason=reason)
+    for item in items:
+        if "e2e" in item.keywords and HERE in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator:
+    """Headless Debian Chromium driven by Playwright (one for all e2e tests)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def warm_up(browser, url: str) -> None:
+    """Open the app's main page once, so the tests start from a server that has run it.
+
+    A fresh server's very first session that opens a page URL directly (``/plan``)
+    meets a Streamlit start-up quirk (see test_pages.py); the tests of that have their
+    own server. This also loads the modules and fills the sample team's caches.
+    """
+    ctx = new_context(browser)
+    try:
+        open_app(ctx.new_page(), url)
+    finally:
+        ctx.close()
+
+
+@pytest.fixture(scope="package")
+def server(browser) -> Iterator[AppProcess]:
+    """`streamlit run app.py` on a free loopback port, warmed up, shared by the functional
+    tests (each test opens its own browser context, so its own Streamlit session).
+
+    The load and deployment tests start servers of their own.
+    """
+    with app_server() as app:
+        warm_up(browser, app.url)
+        yield app
+        log = app.log()
+    # A traceback in the server log means an exception escaped a page's boundary.
+    assert "Traceback" not in log, log[-4000:]
+
+
+@pytest.fixture
+def context(browser) -> Iterator:
+    """A fresh browser context: a new Streamlit session, nothing shared with other tests."""
+    ctx = new_context(browser, accept_downloads=True)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context) -> Iterator:
+    """A page in `context`; uncaught JavaScript errors land in ``page.js_errors``."""
+    p = context.new_page()
+    p.js_errors = []
+    p.on("pageerror", lambda exc: p.js_errors.append(str(exc)))
+    yield p
+    assert p.js_errors == [], p.js_errors

@@ -1,0 +1,152 @@
+"""Slider -> numbers and chart, the shareable link in a fresh browser, and the downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from forecasting.scenario import Scenario
+from forecasting.solver import solve
+from tests.e2e.server import (
+    chart_svg,
+    expect_rerun,
+    metrics_on,
+    new_context,
+    open_app,
+    problems_on,
+)
+from ui.compute import without_mle_plan
+from ui.state import decode_scenario
+
+pytestmark = pytest.mark.e2e
+
+STARTS = "ML engineer starts in plan"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def link_scenario(url: str) -> tuple[Scenario, str]:
+    """The scenario and strategy a shareable link carries."""
+    query = parse_qs(urlparse(url).query)
+    return decode_scenario(query["s"][0]), query["strategy"][0]
+
+
+def target_slider(page):
+    return (
+        page.locator('[data-testid="stSlider"]')
+        .filter(has_text="Target ratio")
+        .locator('input[type="range"]')
+    )
+
+
+def move_target(page, key: str, times: int = 1) -> None:
+    """Move the target-ratio slider with the keyboard, one rerun per key press."""
+    thumb = target_slider(page)
+    for _ in range(times):
+        thumb.focus()
+        with expect_rerun(page):
+            thumb.press(key)
+
+
+@pytest.fixture(scope="module")
+def moved_link(browser, server) -> str:
+    """A Hiring plan link after the target moved from the sample's 1:6 to 1:5."""
+    ctx = new_context(browser)
+    page = ctx.new_page()
+    open_app(page, f"{server.url}/plan")
+    move_target(page, "ArrowLeft", 2)
+    url = page.url
+    ctx.close()
+    return url
+
+
+def test_lower_target_raises_recommended_starts_and_redraws_the_ratio_chart(page, server):
+    open_app(page, f"{server.url}/plan")
+    before, svg_before = metrics_on(page), chart_svg(page, 0)
+    k_before = link_scenario(page.url)[0].target.ds_per_mle
+
+    move_target(page, "ArrowLeft", 2)  # two half steps: one ML engineer per k - 1 DS
+
+    scenario, strategy = link_scenario(page.url)
+    assert scenario.target.ds_per_mle == k_before - 1
+    after = metrics_on(page)
+    assert int(after[STARTS]) > int(before[STARTS])
+    # The number on screen is the solver's for the scenario in the link.
+    assert int(after[STARTS]) == solve(without_mle_plan(scenario), strategy).total_starts
+    assert chart_svg(page, 0) != svg_before
+    assert problems_on(page) == []
+
+    move_target(page, "ArrowRight", 2)  # and back: the same numbers as before
+    assert metrics_on(page) == before
+
+
+def test_shareable_link_reproduces_the_numbers_in_a_fresh_browser(browser, server, moved_link):
+    shown = []
+    for _ in range(2):  # two fresh contexts: nothing in common but the link
+        ctx = new_context(browser)
+        page = ctx.new_page()
+        open_app(page, moved_link)
+        shown.append(
+            (
+                metrics_on(page),
+                page.locator("h4").first.inner_text(),
+                target_slider(page).get_attribute("aria-valuetext"),
+                chart_svg(page, 0),
+            )
+        )
+        assert problems_on(page) == []
+        ctx.close()
+    assert shown[0] == shown[1]
+    assert shown[0][2] == "1:5.0"
+
+
+def test_overview_of_the_link_matches_the_plan_page(page, server, moved_link):
+    open_app(page, moved_link)
+    plan = metrics_on(page)
+    with expect_rerun(page):  # in-app navigation: the same session, the state kept
+        page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Overview").click()
+    overview = metrics_on(page)
+    assert overview["Target"] == "1:5"
+    assert overview["P(target met by deadline)"] == plan["P(target met at deadline)"]
+    assert problems_on(page) == []
+
+
+def test_projections_csv_download_is_complete_and_formula_safe(page, server, moved_link):
+    open_app(page, moved_link.replace("/plan?", "/?"))
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download projections (CSV)").click()
+    download = info.value
+    assert download.suggested_filename == "projections.csv"
+    text = Path(download.path()).read_text(encoding="utf-8")
+
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["month", "series", "role", "mean", "p10", "p50", "p90"]
+    body = rows[1:]
+    assert {r[1] for r in body} >= {"headcount", "ds_per_mle", "cost_usd_per_month"}
+    assert {r[2] for r in body if r[1] == "headcount"} == {
+        "data_engineer",
+        "data_scientist",
+        "ml_engineer",
+        "product_manager",
+    }
+    scenario, _ = link_scenario(page.url)
+    months = {r[0] for r in body}
+    assert len(months) == scenario.horizon_months + 1
+    for row in body:
+        for cell in row:
+            if cell.startswith(FORMULA_START):
+                # Only numbers may start with '-'; any text would be quoted with '.
+                float(cell)
+
+
+def test_scenario_json_download_is_the_scenario_in_the_link(page, server, moved_link):
+    open_app(page, moved_link)
+    with page.expect_download() as info:
+        page.locator('[data-testid="stSidebar"]').get_by_role(
+            "button", name="Download scenario (JSON)"
+        ).click()
+    downloaded = Scenario.from_json(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert downloaded == link_scenario(page.url)[0]
