@@ -106,7 +106,7 @@ def main(reruns: int = 21) -> None:
         bare_path.write_text(textwrap.dedent(BARE_PAGE.format(path=str(data))))
 
         plan = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
-        plan.switch_page("pages/hiring_plan.py").run()
+        plan.switch_page("pages/plan.py").run()
         bare = AppTest.from_file(str(bare_path), default_timeout=60).run()
         charts_plan = len(plan.get("vega_lite_chart"))
         charts_bare = len(bare.get("vega_lite_chart"))

@@ -63,7 +63,8 @@ def make_app(page: str | None = None, *, workshop: bool = False, query: dict | N
     """A fresh AppTest of app.py after its first run, optionally switched to `page`.
 
     Args:
-        page: file stem under pages/ ("overview", "team", ...); None stays on the default.
+        page: file stem under pages/ ("overview", "team", "plan", ...); None stays on the
+            default page.
         workshop: open with ``?workshop=1``.
         query: other query parameters set before the first run (e.g. ``{"s": token}``).
     """

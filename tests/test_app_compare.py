@@ -27,7 +27,7 @@ def two_saved(app, token, fast_scenario):
     scenario = fast_scenario.replace(fill_rate=0.8)
     at = app("compare", query={"s": token(scenario)})
     save(at, A)
-    at.switch_page("pages/hiring_plan.py").run()
+    at.switch_page("pages/plan.py").run()
     at.slider(key="w_target_k").set_value(5.0).run()
     at.switch_page("pages/compare.py").run()
     save(at, B)
@@ -85,5 +85,5 @@ def test_loading_a_saved_scenario_makes_it_current(two_saved, ui):
     ui.button(at, "Load").click().run()  # the first saved: 1:6
     assert ui.problems(at) == []
     assert at.session_state["base_scenario"] == scenarios[A]
-    at.switch_page("pages/hiring_plan.py").run()
+    at.switch_page("pages/plan.py").run()
     assert at.slider(key="w_target_k").value == 6.0

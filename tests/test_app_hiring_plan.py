@@ -21,7 +21,7 @@ RUN_RATE = "Run-rate of added ML engineers"
 @pytest.fixture
 def plan_page(app, token, fast_scenario):
     """A fresh Hiring plan session on the 500-path sample team."""
-    return app("hiring_plan", query={"s": token(fast_scenario)})
+    return app("plan", query={"s": token(fast_scenario)})
 
 
 def starts(at, ui) -> int:
@@ -38,7 +38,7 @@ def set_target(at, **changes):
 
 @pytest.mark.parametrize("workshop", [False, True], ids=["normal", "workshop"])
 def test_hiring_plan_renders_without_error(app, ui, workshop):
-    at = app("hiring_plan", workshop=workshop)
+    at = app("plan", workshop=workshop)
     assert ui.problems(at) == []
     assert len(at.get("vega_lite_chart")) == 3
     # The starts table is editing chrome: hidden in workshop mode.
@@ -83,7 +83,7 @@ def test_strategy_change_equals_solve_with_that_strategy(plan_page, ui, fast_sce
 
 def test_run_rate_counts_the_fill_rate(app, ui, token, fast_scenario):
     scenario = fast_scenario.replace(fill_rate=0.8)
-    at = app("hiring_plan", query={"s": token(scenario)})
+    at = app("plan", query={"s": token(scenario)})
     plan, _ = ui.engine_plan(scenario, "even")
     assert ui.metrics(at)[RUN_RATE] == f"{summary.money(plan.annual_cost)}/yr"
 
@@ -147,7 +147,7 @@ def test_reset_restores_the_recommendation(plan_page, ui):
 )
 def test_link_values_off_the_widget_scales_are_kept(app, ui, token, fast_scenario, change):
     scenario = fast_scenario.replace(**change)
-    at = app("hiring_plan", query={"s": token(scenario)})
+    at = app("plan", query={"s": token(scenario)})
     assert ui.problems(at) == []
     # Moving any target widget writes all of them back into the scenario.
     at.select_slider(key="w_deadline").set_value(17).run()

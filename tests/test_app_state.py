@@ -100,7 +100,7 @@ def test_decode_of_any_json_returns_a_scenario_or_scenario_error(data):
 @pytest.fixture(scope="module")
 def shared_session(app, token, fast_scenario):
     """A session that changed the target and strategy; its metrics and its link."""
-    at = app("hiring_plan", query={"s": token(fast_scenario)})
+    at = app("plan", query={"s": token(fast_scenario)})
     at.slider(key="w_target_k").set_value(5.0).run()
     at.radio(key="w_strategy").set_value("front_loaded").run()
     plan_metrics = {m.label: m.value for m in at.metric}
@@ -118,7 +118,7 @@ def test_link_reproduces_overview_numbers(app, ui, shared_session):
 
 def test_link_reproduces_hiring_plan_numbers(app, ui, shared_session):
     link, _, plan_metrics = shared_session
-    at = app("hiring_plan", query=link)
+    at = app("plan", query=link)
     assert ui.problems(at) == []
     assert ui.metrics(at) == plan_metrics
     assert at.slider(key="w_target_k").value == 5.0
@@ -126,11 +126,11 @@ def test_link_reproduces_hiring_plan_numbers(app, ui, shared_session):
 
 
 def test_link_reproduces_a_hand_edited_plan(app, ui, token, fast_scenario):
-    at = app("hiring_plan", query={"s": token(fast_scenario)})
+    at = app("plan", query={"s": token(fast_scenario)})
     ui.edit_table(at, "plan_editor", {3: {"planned": 2}, 20: {"planned": 1}})
     planned = list(at.data_editor[0].value["planned"])
     shown = ui.metrics(at)
-    fresh = app("hiring_plan", query=link_of(at))
+    fresh = app("plan", query=link_of(at))
     assert fresh.session_state["plan_mode"] == "manual"
     assert list(fresh.data_editor[0].value["planned"]) == planned
     assert ui.metrics(fresh) == shown
@@ -194,7 +194,7 @@ def test_restoring_a_scenario_file_replaces_the_scenario_and_link(app, ui, sampl
     restored = sample_scenario.replace(
         target={"ds_per_mle": 7.0, "deadline_month": 12, "confidence": 0.9}
     )
-    at = app("hiring_plan")
+    at = app("plan")
     at.file_uploader(key="scenario_upload").set_value(
         ("scenario.json", restored.to_json().encode(), "application/json")
     ).run()
@@ -205,7 +205,7 @@ def test_restoring_a_scenario_file_replaces_the_scenario_and_link(app, ui, sampl
 
 
 def test_a_bad_scenario_file_is_refused_and_changes_nothing(app, sample_scenario):
-    at = app("hiring_plan")
+    at = app("plan")
     at.file_uploader(key="scenario_upload").set_value(
         ("scenario.json", b'{"headcount": {"data_scientist": "many"}}', "application/json")
     ).run()
@@ -216,13 +216,13 @@ def test_a_bad_scenario_file_is_refused_and_changes_nothing(app, sample_scenario
 
 
 def test_state_survives_page_switches(app, ui, token, fast_scenario):
-    at = app("hiring_plan", query={"s": token(fast_scenario)})
+    at = app("plan", query={"s": token(fast_scenario)})
     at.slider(key="w_target_k").set_value(8.0).run()
     for page in ("team", "forecast", "capacity", "compare", "overview"):
         ui.goto(at, page)
     assert at.session_state["base_scenario"].target.ds_per_mle == 8.0
     assert ui.metrics(at)["Target"] == "1:8"
-    ui.goto(at, "hiring_plan")
+    ui.goto(at, "plan")
     assert at.slider(key="w_target_k").value == 8.0
 
 

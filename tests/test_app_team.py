@@ -194,7 +194,7 @@ def test_an_upload_writes_nothing_to_disk(app, ui, tmp_path, monkeypatch):
     since = time.time() - 1
     at = upload(app("team"), "roster_private.csv", data)
     ui.button(at, USE).click().run()
-    ui.goto(at, "hiring_plan")
+    ui.goto(at, "plan")
     assert ui.problems(at) == []
     titles = at.session_state["upload"].result.title_counts["title"]
     assert any(marker in t for t in titles)  # the data are in the session...
