@@ -38,7 +38,9 @@ def test_overview_sentence_names_the_deadline_month(overview, sample_scenario):
     deadline = sample_scenario.months()[sample_scenario.target.deadline_month]
     sentence = overview.markdown[0].value
     assert f"by {summary.month_name(deadline)}" in sentence
-    assert sentence.startswith("#### To reach 1:6")
+    assert sentence.startswith(
+        f"#### To reach {summary.ratio_text(sample_scenario.target.ds_per_mle)}"
+    )
 
 
 def test_overview_p_target_met_equals_the_engine(overview, ui, engine):
