@@ -118,7 +118,14 @@ def panel() -> None:
         )
         as_of = o3.text_input("As-of date (YYYY-MM-DD)", placeholder="latest date in the file")
     file = st.file_uploader("HR export", type=["csv", "txt", "tsv"], key="team_upload")
-    mapping = st.session_state.get("title_mapping", {})
+    # Title overrides belong to one file: a different file starts from the alias table.
+    last = current()
+    if file is not None:
+        digest = hashlib.sha256(file.getvalue()).hexdigest()
+    else:
+        digest = last.key[0] if last is not None else None
+    saved_map = st.session_state.get("title_mapping", {})
+    mapping = saved_map.get("overrides", {}) if saved_map.get("digest") == digest else {}
     if file is not None:
         process(
             file.getvalue(),
@@ -179,7 +186,10 @@ def _show(upload: Upload, mapping: dict[str, str]) -> None:
             if r != old
         }
         if new_map:
-            st.session_state["title_mapping"] = {**mapping, **new_map}
+            st.session_state["title_mapping"] = {
+                "digest": upload.key[0],
+                "overrides": {**mapping, **new_map},
+            }
             st.rerun()
     a1, a2, a3 = st.columns(3)
     use_rates = a1.checkbox("Use attrition estimated from the file", value=bool(res.attrition))
