@@ -54,9 +54,12 @@ from forecasting.rates import _role_order, validate_history
 
 #: Months of history needed before ETS / ARIMA are tried.
 MIN_POINTS = 24
-#: Backtest: origins over the last BACKTEST_ORIGINS months, BACKTEST_HORIZON steps ahead.
+#: Backtest: origins over the last BACKTEST_ORIGINS months (every BACKTEST_STEP-th), BACKTEST_HORIZON steps ahead.
 BACKTEST_ORIGINS = 12
 BACKTEST_HORIZON = 6
+#: Every BACKTEST_STEP-th month of that window is an origin (6 origins, half the fits:
+#: the Forecast page is opened live, and ETS fits dominate its time).
+BACKTEST_STEP = 2
 #: Never fit a backtest model on fewer months than this.
 MIN_TRAIN = 18
 #: A more complex model must beat a simpler one's MAE by more than this fraction.
@@ -198,7 +201,7 @@ def _backtest(y: np.ndarray, level: float) -> tuple[pd.DataFrame, dict[str, np.n
     the backtest errors scaled by the interval half-width (|error| / half-width).
     """
     n = y.size
-    origins = range(max(n - BACKTEST_ORIGINS, MIN_TRAIN), n)
+    origins = range(max(n - BACKTEST_ORIGINS, MIN_TRAIN), n, BACKTEST_STEP)
     rows = []
     scaled: dict[str, np.ndarray] = {}
     for name in MODELS:
