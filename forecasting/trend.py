@@ -54,7 +54,7 @@ from forecasting.rates import _role_order, validate_history
 
 #: Months of history needed before ETS / ARIMA are tried.
 MIN_POINTS = 24
-#: Backtest: origins over the last BACKTEST_ORIGINS months (every BACKTEST_STEP-th), BACKTEST_HORIZON steps ahead.
+#: Backtest: origins over the last BACKTEST_ORIGINS months, BACKTEST_HORIZON steps ahead.
 BACKTEST_ORIGINS = 12
 BACKTEST_HORIZON = 6
 #: Every BACKTEST_STEP-th month of that window is an origin (6 origins, half the fits:
