@@ -19,7 +19,7 @@ from tests.e2e.server import (
     app_server,
     browser_missing_reason,
     new_context,
-    open_app,
+    warm_up,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -44,20 +44,6 @@ def browser() -> Iterator:
         b = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
         yield b
         b.close()
-
-
-def warm_up(browser, url: str) -> None:
-    """Open the app's main page once, so the tests start from a server that has run it.
-
-    A fresh server's very first session that opens a page URL directly (``/plan``)
-    meets a Streamlit start-up quirk (see test_pages.py); the tests of that have their
-    own server. This also loads the modules and fills the sample team's caches.
-    """
-    ctx = new_context(browser)
-    try:
-        open_app(ctx.new_page(), url)
-    finally:
-        ctx.close()
 
 
 @pytest.fixture(scope="package")

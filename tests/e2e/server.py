@@ -201,24 +201,33 @@ IDLE_JS = """() => {
 
 #: Counts script runs in the page: ``window.__st.runs`` goes up each time the app root's
 #: data-test-script-state becomes 'running'; ``idles`` each time it returns to
-#: 'notRunning' (``idleAt`` = performance.now() of the last return).
+#: 'notRunning' (``idleAt`` = performance.now() of the last return). Under load, several
+#: state changes can land between two observer callbacks: each record's oldValue gives
+#: the states in between, so no run is missed.
 TRACKER_JS = """(() => {
   if (window.__st) return;
   const T = window.__st = {runs: 0, idles: 0, state: null, idleAt: 0};
-  const check = () => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    const s = app ? app.getAttribute('data-test-script-state') : null;
+  const seen = (s) => {
     if (s === T.state) return;
     T.state = s;
     if (s === 'running') T.runs += 1;
     if (s === 'notRunning') { T.idles += 1; T.idleAt = performance.now(); }
   };
+  const current = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app ? app.getAttribute('data-test-script-state') : null;
+  };
   const start = () => {
-    new MutationObserver(check).observe(document.documentElement, {
-      subtree: true, childList: true, attributes: true,
+    new MutationObserver((records) => {
+      const changes = records.filter(
+        (r) => r.type === 'attributes' && r.attributeName === 'data-test-script-state');
+      for (let i = 1; i < changes.length; i++) seen(changes[i].oldValue);
+      seen(current());
+    }).observe(document.documentElement, {
+      subtree: true, childList: true, attributes: true, attributeOldValue: true,
       attributeFilter: ['data-test-script-state'],
     });
-    check();
+    seen(current());
   };
   if (document.documentElement) start();
   else document.addEventListener('DOMContentLoaded', start);
@@ -256,13 +265,18 @@ def wait_idle(page, timeout: float = 60_000) -> None:
     page.wait_for_function(IDLE_JS, timeout=timeout)
 
 
-def open_app(page, url: str, timeout: float = 120_000) -> None:
-    """Navigate to `url` and wait until its first script run has finished."""
-    page.goto(url)
+def wait_loaded(page, timeout: float = 120_000) -> None:
+    """Wait until a freshly loaded page's first script run has finished."""
     page.wait_for_function(
         "() => window.__st ? window.__st.idles > 0 : true", timeout=timeout, polling=50
     )
     wait_idle(page, timeout)
+
+
+def open_app(page, url: str, timeout: float = 120_000) -> None:
+    """Navigate to `url` and wait until its first script run has finished."""
+    page.goto(url)
+    wait_loaded(page, timeout)
 
 
 @contextlib.contextmanager
@@ -281,6 +295,20 @@ def expect_rerun(page, timeout: float = 60_000) -> Iterator[None]:
         return
     page.wait_for_function(f"() => window.__st.runs > {before}", timeout=timeout, polling=20)
     page.wait_for_function(IDLE_JS, timeout=timeout, polling=20)
+
+
+def warm_up(browser, url: str) -> None:
+    """Open the app's main page once, so the tests start from a server that has run it.
+
+    A fresh server's very first session that opens a page URL directly (``/plan``)
+    meets a Streamlit start-up quirk (see test_pages.py); the tests of that have their
+    own server. This also loads the modules and fills the sample team's caches.
+    """
+    ctx = new_context(browser)
+    try:
+        open_app(ctx.new_page(), url)
+    finally:
+        ctx.close()
 
 
 METRICS_JS = """() => Object.fromEntries(

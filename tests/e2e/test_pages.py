@@ -96,12 +96,12 @@ def test_workshop_link_opens_in_workshop_mode(page, server):
     assert "workshop=1" in page.url  # kept in the link the app writes back
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: pages/ makes Streamlit start in v1 multipage mode, so the first "
-    "session of a fresh server that opens /plan gets a 'Page not found' dialog",
-)
 def test_first_visit_of_a_fresh_server_to_a_page_link_shows_no_dialog(browser):
+    """The first session of a fresh server (a restarted replica) opens /plan directly.
+
+    Regression: with the page file named differently from its URL, Streamlit's start in
+    'pages/ folder' mode answered /plan with a 'Page not found' dialog.
+    """
     with app_server() as app:
         ctx = new_context(browser)
         page = ctx.new_page()

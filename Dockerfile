@@ -1,0 +1,34 @@
+# The planner as a container image: the README's install and run commands, nothing more.
+#
+#   docker build -t ml-workforce-planner .
+#   docker run -p 8501:8501 -e STREAMLIT_SERVER_COOKIE_SECRET=... ml-workforce-planner
+#
+# Several replicas: docs/deploy.md (shared cookie secret, sticky sessions, health checks).
+# tests/test_dockerfile.py keeps these steps equal to the README's and runs them in CI.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+# Dependencies first, so editing the app does not reinstall them.
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+# The app: app.py, pages/, ui/, forecasting/, data/, .streamlit/config.toml
+# (.dockerignore admits nothing else: no tests, no secrets, no local uploads).
+COPY . .
+
+# Run unprivileged; the app writes nothing to disk.
+RUN useradd --create-home --uid 10001 planner
+USER planner
+
+EXPOSE 8501
+# python:3.11-slim has no curl: ask /_stcore/health with the standard library.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4).status != 200)"]
+
+CMD ["streamlit", "run", "app.py", "--server.address", "0.0.0.0", "--server.port", "8501"]

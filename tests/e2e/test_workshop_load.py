@@ -1,0 +1,40 @@
+"""A five-person workshop on one server: every move answered, no errors, sessions released."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.server import app_server, warm_up
+from tests.e2e.workshop import run_workshop
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+#: Generous: CI shares two cores between the server and five Chromium renderers.
+P95_BOUND_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def workshop_server(browser):
+    with app_server() as app:
+        warm_up(browser, app.url)
+        yield app
+
+
+def test_five_sessions_moving_sliders_for_20_s(browser, workshop_server):
+    app = workshop_server
+    app.wait_sessions(at_most=0)  # the warm-up session has gone
+    baseline = app.active_sessions()
+    connects_before = app.metrics()['session_events_total{type="connect"}']
+
+    result = run_workshop(browser, app.url, sessions=5, duration=20, interval=2.0)
+    print(result.summary())
+
+    assert result.errors == [], result.summary()
+    assert result.moves >= 5 * 2  # every session moved, more than once
+    assert result.percentile(95) < P95_BOUND_MS, result.summary()
+    metrics = app.metrics()
+    assert metrics['session_events_total{type="connect"}'] - connects_before >= 5
+    # Closing the browser contexts releases their sessions on the server.
+    app.wait_sessions(at_most=baseline, timeout=30)
+    assert app.active_sessions() == baseline
+    assert "Traceback" not in app.log()
