@@ -22,8 +22,8 @@ def dockerfile_steps(path: Path = ROOT / "Dockerfile") -> list[tuple[str, str]]:
     steps, current = [], ""
     for raw in path.read_text().splitlines():
         line = raw.strip()
-        if not current and (not line or line.startswith("#")):
-            continue
+        if line.startswith("#") or (not current and not line):
+            continue  # Docker drops comment lines, also inside a continued instruction
         if line.endswith("\\"):
             current += line[:-1] + " "
             continue
@@ -138,6 +138,13 @@ def test_healthcheck_asks_the_streamlit_health_endpoint():
     assert cmd[0] == "python"  # the slim image has no curl
     (expose,) = [a for i, a in STEPS if i == "EXPOSE"]
     assert f"http://127.0.0.1:{expose}/_stcore/health" in " ".join(cmd)
+
+
+def test_image_settings_are_for_a_server():
+    (env,) = [a for i, a in STEPS if i == "ENV"]
+    settings = dict(pair.split("=", 1) for pair in env.split())
+    assert settings["STREAMLIT_SERVER_FILE_WATCHER_TYPE"] == "none"
+    assert not [k for k in settings if "SECRET" in k]  # secrets come at run time
 
 
 def test_image_runs_unprivileged():

@@ -16,19 +16,41 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
+from forecasting.summary import ratio_text
 from tests.e2e.server import IDLE_JS, PROBLEMS_JS, new_context, open_app
+from ui.state import default_scenario
 
 STRATEGIES = ("even", "front_loaded", "just_in_time")
-#: The sample's target is 1:6; sessions move between 1:4 and 1:9 (half steps).
+#: Sessions move from the sample's target (1:6) between 1:4 and 1:9, in half steps.
 LOW, HIGH = -4, 6
 
-MARK_JS = """() => { const T = window.__st; T.r0 = T.runs; T.t0 = performance.now(); }"""
+#: Done = the page is idle (script run finished, no stale element) after the move's run.
+#: Normally the tracker counts that run; under load the browser may apply "run started"
+#: and "run finished" in one render, so the state never shows 'running': then the plan
+#: sentence showing the new target proves the run happened. Timed in the page.
+DONE_COND = f"""(T) => ({IDLE_JS})() && (T.runs > T.r0 ||
+  (document.querySelector('h4')?.innerText || '').includes(T.want))"""
+MARK_JS = f"""(want) => {{
+  const T = window.__st;
+  T.r0 = T.runs; T.t0 = performance.now(); T.want = want; T.doneAt = null;
+  if (!T.doneObserver) {{
+    const cond = {DONE_COND};
+    T.doneObserver = new MutationObserver(() => {{
+      if (T.want && T.doneAt === null && cond(T)) T.doneAt = performance.now();
+    }});
+    T.doneObserver.observe(document.documentElement, {{
+      subtree: true, childList: true, characterData: true, attributes: true}});
+  }}
+}}"""
 DONE_JS = f"""() => {{
   const T = window.__st;
-  const idle = ({IDLE_JS})();
-  if (!(T.runs > T.r0 && idle)) return null;
-  return {{ms: T.idleAt - T.t0, problems: ({PROBLEMS_JS})()}};
+  if (T.doneAt === null) {{
+    if (!({DONE_COND})(T)) return null;
+    T.doneAt = performance.now();
+  }}
+  return {{ms: T.doneAt - T.t0, problems: ({PROBLEMS_JS})()}};
 }}"""
+
 
 STATE_JS = """() => ({
   tracker: JSON.stringify(window.__st),
@@ -38,6 +60,7 @@ STATE_JS = """() => ({
   connection: document.querySelector('[data-testid="stApp"]')
     ?.getAttribute('data-test-connection-state'),
   stale: document.querySelectorAll('[data-stale="true"]').length,
+  sentence: document.querySelector('h4')?.innerText.slice(0, 40),
 })"""
 
 
@@ -122,6 +145,7 @@ def run_workshop(
             .locator('input[type="range"]')
             for s in opened
         }
+        start_k = default_scenario().target.ds_per_mle
         start = time.perf_counter()
         for s in opened:  # staggered first moves
             s.next_at = start + interval * s.index / sessions
@@ -151,7 +175,8 @@ def run_workshop(
                     s.step += s.direction
                     thumb = thumbs[s.index]
                     thumb.focus()
-                    s.page.evaluate(MARK_JS)
+                    k = start_k + s.step / 2
+                    s.page.evaluate(MARK_JS, f"To reach {ratio_text(k)} by")
                     thumb.press("ArrowRight" if s.direction > 0 else "ArrowLeft")
                     s.pressed_at = now
                     busy = True
