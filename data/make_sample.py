@@ -8,7 +8,8 @@ grows, month by month, towards today's (2026-10-31) headcount of 8 data engineer
 scientist ratio of 1:10), plus a few people whose titles map to no planner role.
 Every month each person leaves with probability 1 - (1 - 14%)^(1/12), and about
 half of the open seats are filled each month (the last month is topped up), so the
-roster carries realistic exits, backfills and tenure. Salaries are log-normal around 2023 US medians.
+roster carries realistic exits, backfills and tenure. Salaries are log-normal around
+2023 US medians.
 """
 
 from __future__ import annotations
