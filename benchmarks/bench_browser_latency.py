@@ -16,7 +16,7 @@ done when its script run has finished (data-test-script-state back to notRunning
 stale elements) and the chart has not changed for 0.5 s. Reported per page:
 
 - chart: key press -> last change of the chart's SVG (what the user sees updated);
-- run: key press -> script run finished (the script-state cycle).
+- run: key press -> the script run's "finished" message reached the page (websocket).
 
 Prints p50/p95 of each over all moves (and the plan's cold/warm split) and the ratio of
 p50s plan / bare. Run from the repository root (takes about 2-3 minutes):
@@ -83,13 +83,13 @@ WATCH_JS = """() => {
   };
   tick();
 }"""
-MARK_JS = """() => { const T = window.__st; T.r0 = T.runs; T.t0 = performance.now(); }"""
+MARK_JS = """() => { const T = window.__st; T.d0 = T.done; T.t0 = performance.now(); }"""
 DONE_JS = f"""() => {{
   const T = window.__st, W = window.__watch;
-  if (!(T.runs > T.r0 && ({IDLE_JS})())) return null;
+  if (!(T.done > T.d0 && ({IDLE_JS})())) return null;
   const after = W.changes.filter(t => t > T.t0);
   if (!after.length || performance.now() - after[after.length - 1] < 500) return null;
-  return {{chart: after[after.length - 1] - T.t0, run: T.idleAt - T.t0}};
+  return {{chart: after[after.length - 1] - T.t0, run: T.doneAt - T.t0}};
 }}"""
 
 

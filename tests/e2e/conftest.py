@@ -15,6 +15,7 @@ import pytest
 from tests.e2e.server import (
     CHROMIUM_ARGS,
     CHROMIUM_PATH,
+    SHARED_COOKIE_SECRET,
     AppProcess,
     app_server,
     browser_missing_reason,
@@ -51,9 +52,9 @@ def server(browser) -> Iterator[AppProcess]:
     """`streamlit run app.py` on a free loopback port, warmed up, shared by the functional
     tests (each test opens its own browser context, so its own Streamlit session).
 
-    The load and deployment tests start servers of their own.
+    It has the replicas' shared cookie secret: test_deploy.py uses it as one of two.
     """
-    with app_server() as app:
+    with app_server(extra_env={"STREAMLIT_SERVER_COOKIE_SECRET": SHARED_COOKIE_SECRET}) as app:
         warm_up(browser, app.url)
         yield app
         log = app.log()

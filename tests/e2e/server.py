@@ -37,6 +37,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+#: The cookie secret the test servers share, as replicas behind a load balancer must.
+SHARED_COOKIE_SECRET = "e2e-shared-cookie-secret-" + "0" * 40
 #: Desktop viewport used by the tests and benchmarks (sidebar expanded, two-column layout).
 VIEWPORT = {"width": 1440, "height": 1000}
 
@@ -199,18 +201,51 @@ IDLE_JS = """() => {
       && !document.querySelector('[data-stale="true"]');
 }"""
 
-#: Counts script runs in the page: ``window.__st.runs`` goes up each time the app root's
-#: data-test-script-state becomes 'running'; ``idles`` each time it returns to
-#: 'notRunning' (``idleAt`` = performance.now() of the last return). Under load, several
-#: state changes can land between two observer callbacks: each record's oldValue gives
-#: the states in between, so no run is missed.
+#: Installed in every page before the app's scripts (context init script):
+#:
+#: - ``window.__st.done`` counts script runs that *finished*, read off the websocket: every
+#:   ForwardMsg whose field 6 (script_finished) says finished successfully, or finished a
+#:   fragment run (not "stopped early for a rerun"); ``doneAt`` is the performance.now() of
+#:   the last one. The DOM's data-test-script-state cannot be counted on for this: when a
+#:   run is quick, or the browser busy, React renders 'running' and 'notRunning' in one go
+#:   and the attribute never shows 'running'.
+#: - ``idles`` counts the app root's data-test-script-state becoming 'notRunning'.
 TRACKER_JS = """(() => {
   if (window.__st) return;
-  const T = window.__st = {runs: 0, idles: 0, state: null, idleAt: 0};
+  const T = window.__st = {done: 0, doneAt: 0, idles: 0, state: null, idleAt: 0};
+  const varint = (b, i) => {
+    let x = 0, shift = 0, c;
+    do { c = b[i++]; x += (c & 0x7f) * 2 ** shift; shift += 7; } while (c & 0x80);
+    return [x, i];
+  };
+  const finishedStatus = (buffer) => {  // top-level ForwardMsg fields only
+    const b = new Uint8Array(buffer);
+    let i = 0, tag, value;
+    while (i < b.length) {
+      [tag, i] = varint(b, i);
+      const field = Math.floor(tag / 8), wire = tag & 7;
+      if (wire === 0) { [value, i] = varint(b, i); if (field === 6) return value; }
+      else if (wire === 2) { [value, i] = varint(b, i); i += value; }
+      else if (wire === 1) i += 8;
+      else if (wire === 5) i += 4;
+      else return null;
+    }
+    return null;
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (event) => {
+        if (!(event.data instanceof ArrayBuffer)) return;
+        const status = finishedStatus(event.data);
+        if (status === 0 || status === 3) { T.done += 1; T.doneAt = performance.now(); }
+      });
+    }
+  };
   const seen = (s) => {
     if (s === T.state) return;
     T.state = s;
-    if (s === 'running') T.runs += 1;
     if (s === 'notRunning') { T.idles += 1; T.idleAt = performance.now(); }
   };
   const current = () => {
@@ -218,13 +253,8 @@ TRACKER_JS = """(() => {
     return app ? app.getAttribute('data-test-script-state') : null;
   };
   const start = () => {
-    new MutationObserver((records) => {
-      const changes = records.filter(
-        (r) => r.type === 'attributes' && r.attributeName === 'data-test-script-state');
-      for (let i = 1; i < changes.length; i++) seen(changes[i].oldValue);
-      seen(current());
-    }).observe(document.documentElement, {
-      subtree: true, childList: true, attributes: true, attributeOldValue: true,
+    new MutationObserver(() => seen(current())).observe(document.documentElement, {
+      subtree: true, childList: true, attributes: true,
       attributeFilter: ['data-test-script-state'],
     });
     seen(current());
@@ -243,8 +273,8 @@ def new_context(browser, **kwargs):
 
 
 def runs(page) -> int:
-    """Script runs the page has seen so far (needs a context from :func:`new_context`)."""
-    return int(page.evaluate("() => window.__st ? window.__st.runs : -1"))
+    """Script runs finished so far in the page (needs a context from :func:`new_context`)."""
+    return int(page.evaluate("() => window.__st ? window.__st.done : -1"))
 
 
 def wait_idle(page, timeout: float = 60_000) -> None:
@@ -281,7 +311,8 @@ def open_app(page, url: str, timeout: float = 120_000) -> None:
 
 @contextlib.contextmanager
 def expect_rerun(page, timeout: float = 60_000) -> Iterator[None]:
-    """Wait, after the block, for a script run that started after the block began.
+    """Wait, after the block, for a script run that finished after the block began, and
+    for the page to have drawn it (idle, no stale element).
 
     Example::
 
@@ -293,7 +324,7 @@ def expect_rerun(page, timeout: float = 60_000) -> Iterator[None]:
     if before < 0:  # no tracker in this page: fall back to the heuristic wait
         wait_idle(page, timeout)
         return
-    page.wait_for_function(f"() => window.__st.runs > {before}", timeout=timeout, polling=20)
+    page.wait_for_function(f"() => window.__st.done > {before}", timeout=timeout, polling=20)
     page.wait_for_function(IDLE_JS, timeout=timeout, polling=20)
 
 

@@ -52,15 +52,22 @@ def move_target(page, key: str, times: int = 1) -> None:
 
 
 @pytest.fixture(scope="module")
-def moved_link(browser, server) -> str:
-    """A Hiring plan link after the target moved from the sample's 1:6 to 1:5."""
+def moved(browser, server) -> dict:
+    """A Hiring plan session after the target moved from the sample's 1:6 to 1:5:
+    its link and what it showed."""
     ctx = new_context(browser)
     page = ctx.new_page()
     open_app(page, f"{server.url}/plan")
     move_target(page, "ArrowLeft", 2)
-    url = page.url
+    shown = {
+        "url": page.url,
+        "metrics": metrics_on(page),
+        "sentence": page.locator("h4").first.inner_text(),
+        "slider": target_slider(page).get_attribute("aria-valuetext"),
+        "chart": chart_svg(page, 0),
+    }
     ctx.close()
-    return url
+    return shown
 
 
 def test_lower_target_raises_recommended_starts_and_redraws_the_ratio_chart(page, server):
@@ -83,28 +90,13 @@ def test_lower_target_raises_recommended_starts_and_redraws_the_ratio_chart(page
     assert metrics_on(page) == before
 
 
-def test_shareable_link_reproduces_the_numbers_in_a_fresh_browser(browser, server, moved_link):
-    shown = []
-    for _ in range(2):  # two fresh contexts: nothing in common but the link
-        ctx = new_context(browser)
-        page = ctx.new_page()
-        open_app(page, moved_link)
-        shown.append(
-            (
-                metrics_on(page),
-                page.locator("h4").first.inner_text(),
-                target_slider(page).get_attribute("aria-valuetext"),
-                chart_svg(page, 0),
-            )
-        )
-        assert problems_on(page) == []
-        ctx.close()
-    assert shown[0] == shown[1]
-    assert shown[0][2] == "1:5.0"
+def test_shareable_link_reproduces_the_numbers_in_a_fresh_browser(page, server, moved):
+    open_app(page, moved["url"])  # a fresh context: nothing in common but the link
+    assert problems_on(page) == []
+    assert metrics_on(page) == moved["metrics"]
+    assert page.locator("h4").first.inner_text() == moved["sentence"]
+    assert target_slider(page).get_attribute("aria-valuetext") == moved["slider"] == "1:5.0"
 
-
-def test_overview_of_the_link_matches_the_plan_page(page, server, moved_link):
-    open_app(page, moved_link)
     plan = metrics_on(page)
     with expect_rerun(page):  # in-app navigation: the same session, the state kept
         page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Overview").click()
@@ -114,8 +106,17 @@ def test_overview_of_the_link_matches_the_plan_page(page, server, moved_link):
     assert problems_on(page) == []
 
 
-def test_projections_csv_download_is_complete_and_formula_safe(page, server, moved_link):
-    open_app(page, moved_link.replace("/plan?", "/?"))
+@pytest.mark.xfail(
+    reason="after slider moves the ratio chart keeps its earlier y-axis range (0-13) where a "
+    "fresh load of the same link draws 0-11: the in-place chart update of the session"
+)
+def test_moved_ratio_chart_is_drawn_as_a_fresh_load_of_its_link_draws_it(page, server, moved):
+    open_app(page, moved["url"])
+    assert chart_svg(page, 0) == moved["chart"]
+
+
+def test_downloads_projections_csv_formula_safe_and_the_scenario_json(page, server, moved):
+    open_app(page, moved["url"].replace("/plan?", "/?"))
     with page.expect_download() as info:
         page.get_by_role("button", name="Download projections (CSV)").click()
     download = info.value
@@ -141,9 +142,6 @@ def test_projections_csv_download_is_complete_and_formula_safe(page, server, mov
                 # Only numbers may start with '-'; any text would be quoted with '.
                 float(cell)
 
-
-def test_scenario_json_download_is_the_scenario_in_the_link(page, server, moved_link):
-    open_app(page, moved_link)
     with page.expect_download() as info:
         page.locator('[data-testid="stSidebar"]').get_by_role(
             "button", name="Download scenario (JSON)"

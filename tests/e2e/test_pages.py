@@ -38,16 +38,12 @@ def test_page_loads_without_errors_on_the_sample_team(page, server, path):
     if charts:
         drawn.nth(charts - 1).wait_for()
     assert drawn.count() == charts
-
-
-def test_overview_shows_the_headline_metrics(page, server):
-    open_app(page, server.url)
-    shown = metrics_on(page)
-    sample = default_scenario()
-    today = summary.current_ratio(sample.headcount)
-    assert shown["Today's ratio (MLE : DS)"] == summary.ratio_text(round(today, 1))
-    assert shown["Target"] == summary.ratio_text(sample.target.ds_per_mle)
-    assert shown["P(target met by deadline)"].endswith("%")
+    if path == "":  # the headline numbers of the sample team
+        shown, sample = metrics_on(page), default_scenario()
+        today = summary.current_ratio(sample.headcount)
+        assert shown["Today's ratio (MLE : DS)"] == summary.ratio_text(round(today, 1))
+        assert shown["Target"] == summary.ratio_text(sample.target.ds_per_mle)
+        assert shown["P(target met by deadline)"].endswith("%")
 
 
 def _workshop_toggle(page):

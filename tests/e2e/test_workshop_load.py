@@ -1,10 +1,13 @@
-"""A five-person workshop on one server: every move answered, no errors, sessions released."""
+"""A five-person workshop on one server: every move answered, no errors, sessions released.
+
+It runs on the package's shared server (tests/e2e/conftest.py), after the tests that
+close their browsers: the session count must come back to zero.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.e2e.server import app_server, warm_up
 from tests.e2e.workshop import run_workshop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -13,16 +16,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 P95_BOUND_MS = 15_000
 
 
-@pytest.fixture(scope="module")
-def workshop_server(browser):
-    with app_server() as app:
-        warm_up(browser, app.url)
-        yield app
-
-
-def test_five_sessions_moving_sliders_for_20_s(browser, workshop_server):
-    app = workshop_server
-    app.wait_sessions(at_most=0)  # the warm-up session has gone
+def test_five_sessions_moving_sliders_for_20_s(browser, server):
+    app = server
+    app.wait_sessions(at_most=0)  # earlier tests' sessions have gone
     baseline = app.active_sessions()
     connects_before = app.metrics()['session_events_total{type="connect"}']
 

@@ -16,27 +16,24 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
-from forecasting.summary import ratio_text
 from tests.e2e.server import IDLE_JS, PROBLEMS_JS, new_context, open_app
-from ui.state import default_scenario
 
 STRATEGIES = ("even", "front_loaded", "just_in_time")
 #: Sessions move from the sample's target (1:6) between 1:4 and 1:9, in half steps.
 LOW, HIGH = -4, 6
 
-#: Done = the page is idle (script run finished, no stale element) after the move's run.
-#: Normally the tracker counts that run; under load the browser may apply "run started"
-#: and "run finished" in one render, so the state never shows 'running': then the plan
-#: sentence showing the new target proves the run happened. Timed in the page.
-DONE_COND = f"""(T) => ({IDLE_JS})() && (T.runs > T.r0 ||
-  (document.querySelector('h4')?.innerText || '').includes(T.want))"""
-MARK_JS = f"""(want) => {{
+#: Done = a script run finished after the key press (counted off the websocket, see
+#: TRACKER_JS) and the page has drawn it: idle, no stale element. Timed in the page.
+DONE_COND = f"""(T) => T.done > T.d0 && ({IDLE_JS})()"""
+MARK_JS = f"""() => {{
   const T = window.__st;
-  T.r0 = T.runs; T.t0 = performance.now(); T.want = want; T.doneAt = null;
+  T.d0 = T.done; T.t0 = performance.now(); T.moveDoneAt = null;
   if (!T.doneObserver) {{
     const cond = {DONE_COND};
     T.doneObserver = new MutationObserver(() => {{
-      if (T.want && T.doneAt === null && cond(T)) T.doneAt = performance.now();
+      if (T.moveDoneAt === null && T.d0 !== undefined && cond(T)) {{
+        T.moveDoneAt = performance.now();
+      }}
     }});
     T.doneObserver.observe(document.documentElement, {{
       subtree: true, childList: true, characterData: true, attributes: true}});
@@ -44,11 +41,11 @@ MARK_JS = f"""(want) => {{
 }}"""
 DONE_JS = f"""() => {{
   const T = window.__st;
-  if (T.doneAt === null) {{
+  if (T.moveDoneAt === null) {{
     if (!({DONE_COND})(T)) return null;
-    T.doneAt = performance.now();
+    T.moveDoneAt = performance.now();
   }}
-  return {{ms: T.doneAt - T.t0, problems: ({PROBLEMS_JS})()}};
+  return {{ms: T.moveDoneAt - T.t0, problems: ({PROBLEMS_JS})()}};
 }}"""
 
 
@@ -61,6 +58,7 @@ STATE_JS = """() => ({
     ?.getAttribute('data-test-connection-state'),
   stale: document.querySelectorAll('[data-stale="true"]').length,
   sentence: document.querySelector('h4')?.innerText.slice(0, 40),
+  moveDoneAt: window.__st.moveDoneAt,
 })"""
 
 
@@ -145,7 +143,6 @@ def run_workshop(
             .locator('input[type="range"]')
             for s in opened
         }
-        start_k = default_scenario().target.ds_per_mle
         start = time.perf_counter()
         for s in opened:  # staggered first moves
             s.next_at = start + interval * s.index / sessions
@@ -175,8 +172,7 @@ def run_workshop(
                     s.step += s.direction
                     thumb = thumbs[s.index]
                     thumb.focus()
-                    k = start_k + s.step / 2
-                    s.page.evaluate(MARK_JS, f"To reach {ratio_text(k)} by")
+                    s.page.evaluate(MARK_JS)
                     thumb.press("ArrowRight" if s.direction > 0 else "ArrowLeft")
                     s.pressed_at = now
                     busy = True
