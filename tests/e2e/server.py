@@ -296,11 +296,13 @@ def wait_idle(page, timeout: float = 60_000) -> None:
 
 
 def wait_loaded(page, timeout: float = 120_000) -> None:
-    """Wait until a freshly loaded page's first script run has finished."""
-    page.wait_for_function(
-        "() => window.__st ? window.__st.idles > 0 : true", timeout=timeout, polling=50
-    )
-    wait_idle(page, timeout)
+    """Wait until a freshly loaded page's first script run has finished and is drawn."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    if runs(page) < 0:  # no tracker in this page
+        wait_idle(page, timeout)
+        return
+    page.wait_for_function("() => window.__st.done > 0", timeout=timeout, polling=20)
+    page.wait_for_function(IDLE_JS, timeout=timeout, polling=20)
 
 
 def open_app(page, url: str, timeout: float = 120_000) -> None:
@@ -329,11 +331,9 @@ def expect_rerun(page, timeout: float = 60_000) -> Iterator[None]:
 
 
 def warm_up(browser, url: str) -> None:
-    """Open the app's main page once, so the tests start from a server that has run it.
-
-    A fresh server's very first session that opens a page URL directly (``/plan``)
-    meets a Streamlit start-up quirk (see test_pages.py); the tests of that have their
-    own server. This also loads the modules and fills the sample team's caches.
+    """Open the app's main page once, so the tests start from a server that has run it
+    (modules loaded, the sample team's caches filled). test_pages.py checks a fresh
+    server's very first session on its own server.
     """
     ctx = new_context(browser)
     try:
