@@ -14,7 +14,7 @@ WORKSHOP_CSS = """
 html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
 [data-testid="stMarkdownContainer"] p,
 [data-testid="stMarkdownContainer"] li { font-size: 1.15rem; }
-[data-testid="stMetricValue"] { font-size: 3rem !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 3rem !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
 h1 { font-size: 2.6rem !important; }
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stElementToolbar"]
