@@ -296,6 +296,12 @@ def ratio_fan(
     style = style_for(workshop)
     df = _clean_numeric(ratio_df, ["p10", "p50", "p90", "share_defined"])
     df = df[df["p50"].notna()]
+    # An explicit y domain from the data: the spec then changes with the data, so a chart
+    # updated in place after a slider move gets the same axis as a fresh load of the link.
+    shown = df[["p10", "p50", "p90"]].to_numpy(dtype=float).ravel()
+    shown = shown[np.isfinite(shown)]
+    y_top = math.ceil(1.05 * max([hi, target, *shown.tolist()]))
+    y_scale = alt.Scale(domain=[0, y_top], nice=False)
 
     tooltip = [
         _month_tooltip(),
@@ -308,9 +314,9 @@ def ratio_fan(
     area = (
         base.transform_filter("isValid(datum.p10) && isValid(datum.p90)")
         .mark_area(color=SERIES_COLOR, opacity=FAN_OPACITY)
-        .encode(y=alt.Y("p10:Q", title=_RATIO_AXIS_LINES), y2="p90:Q")
+        .encode(y=alt.Y("p10:Q", title=_RATIO_AXIS_LINES, scale=y_scale), y2="p90:Q")
     )
-    y_p50 = alt.Y("p50:Q", title=_RATIO_AXIS_LINES)
+    y_p50 = alt.Y("p50:Q", title=_RATIO_AXIS_LINES, scale=y_scale)
     line = base.mark_line(color=SERIES_COLOR, strokeWidth=style.line_width).encode(y=y_p50)
     points = _hover_points(base, y_p50, style, color=alt.value(SERIES_COLOR))
 
@@ -320,7 +326,7 @@ def ratio_fan(
         alt.Chart(band_df)
         .mark_rect(color=BAND_COLOR, opacity=BAND_OPACITY)
         .encode(
-            y=alt.Y("band_low:Q", title=_RATIO_AXIS_LINES),
+            y=alt.Y("band_low:Q", title=_RATIO_AXIS_LINES, scale=y_scale),
             y2="band_high:Q",
             tooltip=[alt.Tooltip("band:N", title="Band")],
         )
@@ -330,7 +336,7 @@ def ratio_fan(
         alt.Chart(target_df)
         .mark_rule(color=TARGET_COLOR, strokeWidth=style.rule_width)
         .encode(
-            y=alt.Y("target:Q", title=_RATIO_AXIS_LINES),
+            y=alt.Y("target:Q", title=_RATIO_AXIS_LINES, scale=y_scale),
             tooltip=[alt.Tooltip("label:N", title="Target")],
         )
     )
@@ -346,7 +352,7 @@ def ratio_fan(
             fontWeight="bold",
         )
         .encode(
-            y=alt.Y("target:Q", title=_RATIO_AXIS_LINES),
+            y=alt.Y("target:Q", title=_RATIO_AXIS_LINES, scale=y_scale),
             x=alt.value(0),  # left edge: the ratio usually starts far above the target
             text="label:N",
             tooltip=[alt.Tooltip("label:N", title="Target")],

@@ -106,10 +106,6 @@ def test_shareable_link_reproduces_the_numbers_in_a_fresh_browser(page, server, 
     assert problems_on(page) == []
 
 
-@pytest.mark.xfail(
-    reason="after slider moves the ratio chart keeps its earlier y-axis range (0-13) where a "
-    "fresh load of the same link draws 0-11: the in-place chart update of the session"
-)
 def test_moved_ratio_chart_is_drawn_as_a_fresh_load_of_its_link_draws_it(page, server, moved):
     open_app(page, moved["url"])
     assert chart_svg(page, 0) == moved["chart"]
