@@ -52,33 +52,32 @@ def _workshop_toggle(page):
     )
 
 
-def _metric_font_px(page) -> float:
-    size = page.locator('[data-testid="stMetricValue"]').first.evaluate(
-        "e => getComputedStyle(e).fontSize"
-    )
+def _font_px(page, selector: str) -> float:
+    size = page.locator(selector).first.evaluate("e => getComputedStyle(e).fontSize")
     return float(size.removesuffix("px"))
 
 
 def test_workshop_toggle_enlarges_type_hides_editing_and_goes_in_the_link(page, server):
-    open_app(page, f"{server.url}/plan")
-    normal_px = _metric_font_px(page)
+    open_app(page, f"{server.url}/compare")  # no charts yet: quick reruns
+    text = '[data-testid="stMain"] [data-testid="stMarkdownContainer"] p'
+    normal_px = _font_px(page, text)
     restore = page.locator('[data-testid="stSidebar"] [data-testid="stFileUploader"]')
-    assert restore.count() == 1
-    assert page.get_by_text("ML engineer starts by month").count() == 1
+    save = page.get_by_text("Save the current scenario as")
+    assert restore.count() == 1 and save.count() == 1
 
     with expect_rerun(page):
         _workshop_toggle(page).locator("label").click()
     assert "workshop=1" in page.url
-    assert _metric_font_px(page) > 1.4 * normal_px
+    assert _font_px(page, text) > 1.3 * normal_px  # readable from the back of the room
     assert restore.count() == 0  # no scenario restore in workshop mode
-    assert page.get_by_text("ML engineer starts by month").count() == 0  # no plan editor
+    assert save.count() == 0  # no editing: saving scenarios is hidden
     assert problems_on(page) == []
 
     with expect_rerun(page):
         _workshop_toggle(page).locator("label").click()
     assert "workshop" not in page.url
-    assert restore.count() == 1
-    assert _metric_font_px(page) == pytest.approx(normal_px)
+    assert restore.count() == 1 and save.count() == 1
+    assert _font_px(page, text) == pytest.approx(normal_px)
 
 
 def test_workshop_link_opens_in_workshop_mode(page, server):
