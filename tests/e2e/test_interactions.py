@@ -124,11 +124,6 @@ def test_shareable_link_reproduces_the_numbers_in_a_fresh_browser(moved, reopene
     assert problems_on(page) == []
 
 
-@pytest.mark.xfail(
-    reason="intermittent (2 of 4 runs): after slider moves the ratio chart kept its earlier "
-    "y-axis range (0-13) where a fresh load of the same link drew 0-11; the in-place chart "
-    "update of the session (the spec sent is the same cached one)"
-)
 def test_moved_ratio_chart_is_drawn_as_a_fresh_load_of_its_link_draws_it(moved, reopened):
     assert reopened["chart"] == moved["chart"]
 
