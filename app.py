@@ -16,7 +16,7 @@ from ui.text import md_escape
 
 st.set_page_config(
     page_title="ML workforce planner",
-    page_icon=":material/groups:",
+    page_icon="📊",  # an emoji: a :material: icon is fetched from an external site
     layout="wide",
     initial_sidebar_state="auto",
 )
