@@ -22,6 +22,7 @@ from typing import Any
 
 from forecasting import params
 from forecasting.errors import ScenarioError
+from forecasting.policy import HiringPolicy
 from forecasting.roles import ROLE_KEYS, ROLES, Role, parse_role
 
 MAX_HORIZON = 120
@@ -347,6 +348,7 @@ SCENARIO_KEYS: tuple[str, ...] = (
     "attrition_interval",
     "planned_starts",
     "open_requisitions",
+    "hiring_policy",
     "fill_rate",
     "time_to_fill_months",
     "max_starts_per_month",
@@ -366,6 +368,7 @@ ROLE_FIELDS: tuple[str, ...] = (
     "attrition_interval",
     "planned_starts",
     "open_requisitions",
+    "hiring_policy",
     "time_to_fill_months",
     "max_starts_per_month",
     "ramp_months",
@@ -392,6 +395,7 @@ class Scenario:
     attrition_interval: tuple[tuple[float, float] | None, ...] = ()
     planned_starts: tuple[tuple[int, ...], ...] = ()
     open_requisitions: tuple[int, ...] = ()
+    hiring_policy: tuple[HiringPolicy, ...] = ()
     fill_rate: float = float(params.value("fill_rate"))
     time_to_fill_months: tuple[int, ...] = ()
     max_starts_per_month: tuple[int, ...] = ()
@@ -454,6 +458,25 @@ class Scenario:
             "open_requisitions",
             tuple(_count(reqs.get(r, 0), f"open_requisitions.{r.value}") for r in ROLES),
         )
+        pol = _role_items(empty_or(self.hiring_policy), "hiring_policy")
+        put(
+            self,
+            "hiring_policy",
+            tuple(
+                HiringPolicy.from_dict(pol[r], f"hiring_policy.{r.value}", horizon)
+                if r in pol
+                else HiringPolicy()
+                for r in ROLES
+            ),
+        )
+        for r, policy, starts in zip(ROLES, self.hiring_policy, self.planned_starts):
+            if policy.sets_positions and any(starts):
+                raise ScenarioError(
+                    f"planned_starts.{r.value}: a role with hiring_policy "
+                    f'{{"kind": "{policy.kind.value}"}} hires to its positions; remove '
+                    f"planned_starts.{r.value} or set hiring_policy.{r.value} to "
+                    '{"kind": "none"}'
+                )
         fill = _number(self.fill_rate, "fill_rate", "give a probability such as 0.84")
         if not 0.0 < fill <= 1.0:
             raise ScenarioError(
@@ -539,6 +562,22 @@ class Scenario:
         """Return the number of open requisitions of `role`."""
         return self.open_requisitions[self._index(role)]
 
+    def policy_of(self, role: Role | str) -> HiringPolicy:
+        """Return the hiring policy of `role` (kind none when the file gives none)."""
+        return self.hiring_policy[self._index(role)]
+
+    def positions_of(self, role: Role | str) -> list[int] | None:
+        """Central positions of `role` by month (horizon+1 ints), or None for policy none.
+
+        Today's positions are the headcount plus open requisitions.
+        """
+        i = self._index(role)
+        policy = self.hiring_policy[i]
+        if not policy.sets_positions:
+            return None
+        n0 = self.headcount[i] + self.open_requisitions[i]
+        return [int(x) for x in policy.positions(n0, self.horizon_months)]
+
     def time_to_fill_of(self, role: Role | str) -> int:
         """Return time to fill of `role`, in months."""
         return self.time_to_fill_months[self._index(role)]
@@ -614,6 +653,7 @@ class Scenario:
             },
             "planned_starts": {k: list(s) for k, s in zip(ROLE_KEYS, self.planned_starts)},
             "open_requisitions": dict(zip(ROLE_KEYS, self.open_requisitions)),
+            "hiring_policy": {k: p.to_dict() for k, p in zip(ROLE_KEYS, self.hiring_policy)},
             "fill_rate": self.fill_rate,
             "time_to_fill_months": dict(zip(ROLE_KEYS, self.time_to_fill_months)),
             "max_starts_per_month": dict(zip(ROLE_KEYS, self.max_starts_per_month)),

@@ -9,6 +9,17 @@ Month t -> t+1, per role and path (the semantics in docs/scenario-format.md):
    ``time_to_fill - 1``) join, each kept with probability `fill_rate` when it is
    below 1; they are counted in N_{t+1}.
 
+A role with a hiring policy (forecasting/policy.py) has positions P_t instead of
+planned starts. After the exits (and reskilling) of month t -> t+1, requisitions
+are opened for every position not filled or already being filled
+(P_{t+1} - people - open requisitions; when that is negative, requisitions not yet
+started are cancelled, latest first; nobody is laid off). A requisition opened in
+this step starts ``time_to_fill`` steps later (in the same step when it is 0),
+each start succeeding with `fill_rate` (a failed one stays open and is tried again
+the next month) and at most ``max_starts_per_month`` starting in a month. So
+people + open requisitions never exceed the positions, and with no lag, fill
+rate 1 and no binding cap the headcount equals the positions every month.
+
 Random numbers: one PCG64 generator per role plus one for reskilling, spawned
 from ``SeedSequence(scenario.seed)``. Every person-draw consumes the same
 uniforms whatever the other roles or the ML engineer schedule are, so two
@@ -241,6 +252,112 @@ def simulate_role(
     return realised, moved
 
 
+def simulate_positions_role(
+    rng: np.random.Generator,
+    out: np.ndarray,
+    *,
+    n0: int,
+    p_exit: float | np.ndarray,
+    positions: np.ndarray,
+    lag: int,
+    cap: int,
+    open_reqs: int,
+    fill_rate: float,
+    inflow: np.ndarray | None = None,
+    reskill: tuple[np.random.Generator, float] | None = None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Run one role under a hiring policy: leavers and new positions open requisitions.
+
+    Args:
+        rng: the role's generator.
+        out: (T+1, P) integer array to fill with headcount.
+        n0: month-0 headcount.
+        p_exit: monthly exit probability, a number or (P,).
+        positions: (T+1,) or (T+1, P) positions by month.
+        lag: time to fill in months (a requisition opened in step t starts in step t+lag).
+        cap: most starts in one month.
+        open_reqs: requisitions open at month 0 (start in step max(lag, 1) - 1).
+        fill_rate: probability that a due requisition starts (else it stays open).
+        inflow: optional (T, P) people joining from another role after exits.
+        reskill: optional (generator, monthly probability) moving survivors out.
+
+    Returns:
+        (realised starts (T, P), moved out by reskilling (T, P) or None).
+    """
+    months = out.shape[0] - 1
+    paths = out.shape[1]
+    out[0] = n0
+    pos = np.asarray(positions)
+    per_path = pos.ndim == 2
+    realised = np.zeros((months, paths), dtype=np.int64)
+    moved = np.empty((months, paths), dtype=np.int64) if reskill is not None else None
+    # pending[s]: requisitions due in step s (the step in which they may start).
+    pending = np.zeros((months + lag + 1, paths), dtype=np.int64)
+    if open_reqs:
+        pending[min(max(lag, 1) - 1, months)] += open_reqs
+    backlog = np.zeros(paths, dtype=np.int64)  # due and not yet started
+    open_total = np.full(paths, open_reqs, dtype=np.int64)  # backlog + pending
+    random_fill = fill_rate < 1.0
+    for t in range(months):
+        cur = out[t]
+        exits = rng.binomial(np.maximum(cur, 1), p_exit)
+        np.minimum(exits, cur, out=exits)
+        nxt = cur - exits
+        if reskill is not None:
+            step = reskill[0].binomial(nxt, reskill[1])
+            moved[t] = step
+            nxt -= step
+        if inflow is not None:
+            nxt += inflow[t]
+        want = pos[t + 1] if per_path else int(pos[t + 1])
+        gap = want - nxt - open_total
+        opened = np.maximum(gap, 0)
+        pending[t + lag] += opened
+        open_total += opened
+        # Fewer positions than people + requisitions: cancel requisitions not yet
+        # started, latest first (nobody is laid off).
+        surplus = np.minimum(np.maximum(-gap, 0), open_total)
+        if surplus.any():
+            open_total -= surplus
+            for s in range(min(t + lag, months + lag), t - 1, -1):
+                take = np.minimum(surplus, pending[s])
+                pending[s] -= take
+                surplus -= take
+            backlog -= np.minimum(surplus, backlog)
+        backlog += pending[t]
+        pending[t] = 0
+        attempt = np.minimum(backlog, cap)
+        if random_fill:
+            got = rng.binomial(np.maximum(attempt, 1), fill_rate)
+            got = np.where(attempt > 0, got, 0)
+        else:
+            got = attempt
+        backlog -= got
+        open_total -= got
+        realised[t] = got
+        out[t + 1] = nxt + got
+    return realised, moved
+
+
+def policy_positions(
+    scenario: Scenario, r: int, rng: np.random.Generator | None, paths: int
+) -> np.ndarray:
+    """Positions of role r for the simulation: (T+1,), or (T+1, P) for a path with a band.
+
+    Args:
+        scenario: the scenario (role r has a policy other than none).
+        r: index into ROLES.
+        rng: the role's generator (one normal draw per path when the path has a band).
+        paths: number of paths.
+    """
+    policy = scenario.hiring_policy[r]
+    horizon = scenario.horizon_months
+    if policy.uncertain and rng is not None:
+        return policy.positions_for_paths(rng.standard_normal(paths), horizon)
+    n0 = scenario.headcount[r] + scenario.open_requisitions[r]
+    return policy.positions(n0, horizon)
+
+
 @dataclass(frozen=True)
 class _Paths:
     """Raw per-path output of the recursion (internal; shared with the solver)."""
@@ -272,17 +389,32 @@ def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _
         order = [DS, *order]
     for r in order:
         rng = gens[r]
-        realised[r], moved_r = simulate_role(
-            rng,
-            headcount[:, r, :],
-            n0=scenario.headcount[r],
-            p_exit=exit_probability(rng, scenario, r, paths),
-            starts=scheduled_starts(scenario, r),
-            fill_rate=scenario.fill_rate,
-            inflow=moved if r == MLE else None,
-            reskill=(gens[-1], p_reskill) if r == DS and p_reskill > 0 else None,
-            aligned_fill=r == MLE,
-        )
+        p_exit = exit_probability(rng, scenario, r, paths)
+        common = {
+            "n0": scenario.headcount[r],
+            "p_exit": p_exit,
+            "fill_rate": scenario.fill_rate,
+            "inflow": moved if r == MLE else None,
+            "reskill": (gens[-1], p_reskill) if r == DS and p_reskill > 0 else None,
+        }
+        if scenario.hiring_policy[r].sets_positions:
+            realised[r], moved_r = simulate_positions_role(
+                rng,
+                headcount[:, r, :],
+                positions=policy_positions(scenario, r, rng, paths),
+                lag=scenario.time_to_fill_months[r],
+                cap=scenario.max_starts_per_month[r],
+                open_reqs=scenario.open_requisitions[r],
+                **common,
+            )
+        else:
+            realised[r], moved_r = simulate_role(
+                rng,
+                headcount[:, r, :],
+                starts=scheduled_starts(scenario, r),
+                aligned_fill=r == MLE,
+                **common,
+            )
         if r == DS:
             moved = moved_r
     return _Paths(headcount=headcount, realised=realised, moved=moved)
@@ -467,7 +599,9 @@ class SimulationResult:
         Returns:
             dict with months, headcount (role -> mean/p10/p50/p90), ds_per_mle
             (p10/p50/p90/share_defined), p_target_met, p_target_held, target, cost
-            (mean/p10/p90/cumulative_mean per month), starts, capacity, paths, seed.
+            (mean/p10/p90/cumulative_mean per month), starts, positions (central
+            positions per month of each role whose hiring policy sets them),
+            hiring_policy, capacity, paths, seed.
         """
         sc = self.scenario
         q = self.headcount_q
@@ -502,6 +636,12 @@ class SimulationResult:
                 "cumulative_mean": _clean(self.cumulative_cost_mean, 0),
             },
             "starts": {key: _clean(self.starts_mean[:, r], 4) for r, key in enumerate(ROLE_KEYS)},
+            "positions": {
+                key: sc.positions_of(key)
+                for key, policy in zip(ROLE_KEYS, sc.hiring_policy)
+                if policy.sets_positions
+            },
+            "hiring_policy": {key: p.to_dict() for key, p in zip(ROLE_KEYS, sc.hiring_policy)},
             "capacity": {
                 "effective_fte": {
                     key: _clean(c.effective_fte[:, r], 3) for r, key in enumerate(ROLE_KEYS)

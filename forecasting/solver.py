@@ -1,4 +1,14 @@
-"""Hiring-path solver: the fewest ML engineer starts that reach the ratio target.
+"""Hiring-path solver: the fewest ML engineer positions (or starts) that reach the ratio target.
+
+Two modes, chosen by the ML engineer hiring policy:
+
+* **positions** (policy backfill, growth or path -- the app's default is backfill):
+  the solver opens new, permanent ML engineer positions (``positions_added`` of
+  the policy; their leavers are replaced like everyone's). A position opened at
+  month index t (t >= 1) is filled at month t + time_to_fill at the earliest, so
+  it counts for the deadline d when t + time_to_fill <= d. No more than
+  ``max_starts_per_month`` positions are opened in one month.
+* **starts** (policy none): as below, one-off starts on top of planned starts.
 
 `solve(scenario, strategy)` adds ML engineer starts to the scenario's planned
 starts (kept as a floor; other roles unchanged) so that
@@ -38,10 +48,11 @@ from forecasting.simulate import (
     DS,
     MLE,
     exit_probability,
-    monthly_probability,
+    policy_positions,
     role_generators,
     run_paths,
     scheduled_starts,
+    simulate_positions_role,
     simulate_role,
 )
 
@@ -66,12 +77,20 @@ class HiringPlan:
         added_by_month: the added starts by planned_starts index.
         p_target_met: P(DS/MLE <= target at the deadline) of the solved scenario.
         p_target_held: P(DS/MLE <= target from the deadline to the horizon).
-        annual_cost: run-rate of the added ML engineers, USD/yr (expected hires
-            x annual cost, i.e. added starts x fill_rate x annual_cost).
-        total_cost: expected cost of the added hires from their start to the
-            horizon, with expected attrition, USD.
+        annual_cost: run-rate of the added ML engineers, USD/yr: new positions x
+            annual cost (positions mode), or added starts x fill_rate x annual cost.
+        total_cost: expected cost of the added ML engineers from month 1 to the
+            horizon, USD: the difference in mean simulated ML engineer payroll
+            with and without them (same random numbers).
         scenario: the solved Scenario (simulate it to get the full projection).
         strategy: the strategy used.
+        mode: "positions" (the ML engineer policy sets positions) or "starts".
+        positions: ML engineer positions per month (horizon+1), positions mode only.
+        positions_added: new positions opened per month (horizon+1), positions mode;
+            all zero in starts mode.
+        total_positions_added: sum of positions_added.
+        expected_starts: mean ML engineer starts over the horizon in the solved
+            scenario (new positions, backfills of leavers and added starts).
     """
 
     planned_starts: dict[str, list[int]]
@@ -84,6 +103,23 @@ class HiringPlan:
     total_cost: float
     scenario: Scenario
     strategy: Strategy
+    mode: str = "starts"
+    positions: tuple[int, ...] | None = None
+    positions_added: tuple[int, ...] = ()
+    total_positions_added: int = 0
+    expected_starts: float = 0.0
+
+    @property
+    def added(self) -> int:
+        """New positions (positions mode) or added starts (starts mode)."""
+        return self.total_positions_added if self.mode == "positions" else self.added_starts
+
+    @property
+    def added_per_month(self) -> tuple[int, ...]:
+        """By month index 0..horizon: new positions opened, or added starts joining."""
+        if self.mode == "positions":
+            return self.positions_added
+        return (0, *self.added_by_month)
 
     def to_json_dict(self) -> dict[str, Any]:
         """Return the `python -m forecasting solve` JSON object.
@@ -96,32 +132,52 @@ class HiringPlan:
         sc = self.scenario
         labels = sc.months()
         mle = self.planned_starts[ROLE_KEYS[MLE]]
+        if self.mode == "positions":
+            schedule = [
+                {"index": i, "opens": labels[i], "positions_added": n}
+                for i, n in enumerate(self.positions_added)
+                if n
+            ]
+        else:
+            schedule = [
+                {"index": i, "joins": labels[i + 1], "starts": n, "added": self.added_by_month[i]}
+                for i, n in enumerate(mle)
+                if n
+            ]
         return {
+            "mode": self.mode,
+            "positions": None if self.positions is None else list(self.positions),
+            "positions_added": list(self.positions_added),
+            "total_positions_added": self.total_positions_added,
+            "expected_starts": round(self.expected_starts, 3),
             "planned_starts": {k: list(v) for k, v in self.planned_starts.items()},
             "total_starts": self.total_starts,
             "added_starts": self.added_starts,
             "added_by_month": list(self.added_by_month),
-            "schedule": [
-                {"index": i, "joins": labels[i + 1], "starts": n, "added": self.added_by_month[i]}
-                for i, n in enumerate(mle)
-                if n
-            ],
+            "schedule": schedule,
             "p_target_met": self.p_target_met,
             "p_target_held": self.p_target_held,
             "annual_cost": round(self.annual_cost, 2),
             "total_cost": round(self.total_cost, 2),
             "strategy": self.strategy.value,
             "target": {**sc.target.to_dict(), "deadline": labels[sc.target.deadline_month]},
+            "scenario": sc.to_dict(),
         }
 
 
 class _Evaluator:
-    """Evaluates ML engineer schedules with the random numbers `simulate` would use."""
+    """Evaluates ML engineer schedules with the random numbers `simulate` would use.
+
+    A schedule is, in starts mode, the ML engineer planned starts by index
+    (horizon entries) and, in positions mode, the positions added by month
+    (horizon+1 entries, the policy's own positions_added included).
+    """
 
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self.k = scenario.target.ds_per_mle
         self.deadline = scenario.target.deadline_month
+        self.positions_mode = scenario.hiring_policy[MLE].sets_positions
         raw = run_paths(scenario, roles=(DS,))
         self.ds = np.ascontiguousarray(raw.headcount[self.deadline :, DS, :])
         self.moved = raw.moved
@@ -132,6 +188,44 @@ class _Evaluator:
         self.cache: dict[bytes, tuple[float, float, np.ndarray]] = {}
         self.calls = 0
 
+    def _run(self, schedule: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """ML engineer headcount (T+1, P) and realised starts (T, P) or None."""
+        sc = self.scenario
+        rng = role_generators(sc.seed)[MLE]
+        out = np.empty((sc.horizon_months + 1, sc.paths), dtype=np.int32)
+        p_exit = exit_probability(rng, sc, MLE, sc.paths)
+        if self.positions_mode:
+            policy = sc.hiring_policy[MLE].with_added(())
+            base = policy_positions(
+                sc.replace(hiring_policy={"ml_engineer": policy}), MLE, rng, sc.paths
+            )
+            added = np.cumsum(schedule)
+            positions = base + (added[:, None] if base.ndim == 2 else added)
+            realised, _ = simulate_positions_role(
+                rng,
+                out,
+                n0=sc.headcount[MLE],
+                p_exit=p_exit,
+                positions=positions,
+                lag=sc.time_to_fill_months[MLE],
+                cap=sc.max_starts_per_month[MLE],
+                open_reqs=sc.open_requisitions[MLE],
+                fill_rate=sc.fill_rate,
+                inflow=self.moved,
+            )
+        else:
+            realised, _ = simulate_role(
+                rng,
+                out,
+                n0=sc.headcount[MLE],
+                p_exit=p_exit,
+                starts=schedule + self.requisitions,
+                fill_rate=sc.fill_rate,
+                inflow=self.moved,
+                aligned_fill=True,
+            )
+        return out, realised
+
     def __call__(self, schedule: np.ndarray) -> tuple[float, float, np.ndarray]:
         """Return (p_met, p_held, share of paths on target per month deadline..horizon)."""
         key = schedule.tobytes()
@@ -139,19 +233,7 @@ class _Evaluator:
         if hit is not None:
             return hit
         self.calls += 1
-        sc = self.scenario
-        rng = role_generators(sc.seed)[MLE]
-        out = np.empty((sc.horizon_months + 1, sc.paths), dtype=np.int32)
-        simulate_role(
-            rng,
-            out,
-            n0=sc.headcount[MLE],
-            p_exit=exit_probability(rng, sc, MLE, sc.paths),
-            starts=schedule + self.requisitions,
-            fill_rate=sc.fill_rate,
-            inflow=self.moved,
-            aligned_fill=True,
-        )
+        out, _ = self._run(schedule)
         mle = out[self.deadline :]
         ratio = np.full(mle.shape, np.inf)
         np.divide(self.ds, mle, out=ratio, where=mle > 0)
@@ -159,6 +241,15 @@ class _Evaluator:
         result = (float(ok[0].mean()), float(ok.all(axis=0).mean()), ok.mean(axis=1))
         self.cache[key] = result
         return result
+
+    def detail(self, schedule: np.ndarray) -> tuple[np.ndarray, float]:
+        """Mean ML engineer headcount by month (T+1,) and mean starts over the horizon."""
+        out, realised = self._run(schedule)
+        if realised is not None:
+            starts = float(realised.sum(axis=0).mean())
+        else:
+            starts = float((schedule + self.requisitions).sum())
+        return out.mean(axis=1), starts
 
 
 def _even_order(slots: list[int]) -> list[int]:
@@ -217,10 +308,12 @@ def _smallest_prefix(passes: Callable[[int], bool], n_max: int) -> int:
 
 
 def solve(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> HiringPlan:
-    """Find the fewest ML engineer starts that reach the scenario's target.
+    """Find the fewest new ML engineer positions (or starts) that reach the scenario's target.
 
     Args:
-        scenario: the scenario; its ML engineer planned starts are a floor.
+        scenario: the scenario. With an ML engineer hiring policy (backfill, growth,
+            path) the solver adds positions to it (its own positions_added are a
+            floor); with policy none it adds starts to the planned starts (a floor).
         strategy: "even", "front_loaded" or "just_in_time".
 
     Returns:
@@ -238,10 +331,24 @@ def solve(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> Hirin
     deadline, conf, hold = target.deadline_month, target.confidence, target.hold
     labels = sc.months()
     role = ROLES[MLE]
-    floor = np.array(sc.starts_of(role), dtype=np.int64)
-    first = max(sc.time_to_fill_of(role) - 1, 0)  # earliest index for a new start
+    policy = sc.policy_of(role)
+    positions_mode = policy.sets_positions
     cap_month = sc.max_starts_of(role)
-    caps = np.where(np.arange(months) >= first, np.maximum(cap_month - floor, 0), 0)
+    lag = sc.time_to_fill_of(role)
+    if positions_mode:
+        # Slot t = a position opened at month t (1..horizon), filled at t + lag at the earliest.
+        n_slots, offset = months + 1, lag
+        floor = np.zeros(n_slots, dtype=np.int64)
+        floor[: len(policy.positions_added)] = policy.positions_added
+        first = 1
+        unit = "positions"
+    else:
+        # Slot i = starts joining at the end of month i+1.
+        n_slots, offset = months, 1
+        floor = np.array(sc.starts_of(role), dtype=np.int64)
+        first = max(lag - 1, 0)  # earliest index for a new start
+        unit = "starts"
+    caps = np.where(np.arange(n_slots) >= first, np.maximum(cap_month - floor, 0), 0)
 
     evaluate = _Evaluator(sc)
 
@@ -249,7 +356,7 @@ def solve(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> Hirin
         p_met, p_held, _ = evaluate(floor + added)
         return p_held if hold else p_met
 
-    pre_slots = [i for i in range(first, deadline) if caps[i] > 0]
+    pre_slots = [i for i in range(first, n_slots) if i + offset <= deadline and caps[i] > 0]
     order = _fill_order(strategy, pre_slots, caps)
     what = f"1:{target.ds_per_mle:g} by month {deadline} ({labels[deadline]})"
     if hold:
@@ -259,7 +366,7 @@ def solve(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> Hirin
         f"max_starts_per_month.{role.value}, or plan reskilling"
     )
 
-    added = np.zeros(months, dtype=np.int64)
+    added = np.zeros(n_slots, dtype=np.int64)
     if score(added) < conf:
         if not order:
             raise SolverError(
@@ -268,44 +375,63 @@ def solve(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> Hirin
                 f"{sc.time_to_fill_of(role)}, max_starts_per_month.{role.value} {cap_month}); "
                 + relax
             )
-        largest = caps if hold else _allocation(order, len(order), months)
+        largest = caps if hold else _allocation(order, len(order), n_slots)
         best = score(largest)
         if best < conf:
+            every = "new positions" if positions_mode else "ML engineer starts"
             raise SolverError(
-                f"cannot reach {what} with {conf:.0%} confidence: even {cap_month} ML engineer "
-                f"starts every month from month {first + 1} give {best:.0%}; " + relax
+                f"cannot reach {what} with {conf:.0%} confidence: even {cap_month} {every} "
+                f"every month from month {first + (0 if positions_mode else 1)} give "
+                f"{best:.0%}; " + relax
             )
         # Smallest prefix of the strategy's order meeting the target at the deadline.
         hi_needed = _smallest_prefix(
-            lambda n: evaluate(floor + _allocation(order, n, months))[0] >= conf, len(order)
+            lambda n: evaluate(floor + _allocation(order, n, n_slots))[0] >= conf, len(order)
         )
-        added = _allocation(order, hi_needed, months)
+        added = _allocation(order, hi_needed, n_slots)
         sequence = list(order[:hi_needed])
         if hold:
-            added, sequence = _maintain(evaluate, floor, added, sequence, caps, order, conf)
+            added, sequence = _maintain(
+                evaluate, floor, added, sequence, caps, order, conf, offset, unit
+            )
         added = _minimise(score, added, sequence, conf)
 
-    p_met, p_held, _ = evaluate(floor + added)
-    solved = sc.replace(planned_starts={**sc.by_role("planned_starts"), role.value: floor + added})
-    fill = sc.fill_rate
-    q = 1.0 - float(monthly_probability(sc.attrition_of(role)))
+    schedule = floor + added
+    p_met, p_held, _ = evaluate(schedule)
+    mean_with, expected_starts = evaluate.detail(schedule)
+    mean_without, _ = evaluate.detail(floor)
     monthly = sc.annual_cost_of(role) / 12.0
-    # A start at index i is on payroll in months i+1..horizon with survival q^(t-i-1).
-    survival_months = np.array(
-        [(1 - q ** (months - i)) / (1 - q) if q < 1 else months - i for i in range(months)]
-    )
-    total_cost = float(np.sum(added * fill * monthly * survival_months))
+    total_cost = float(np.sum(mean_with[1:] - mean_without[1:]) * monthly)
+    if positions_mode:
+        solved = sc.replace(
+            hiring_policy={**sc.by_role("hiring_policy"), role.value: policy.with_added(schedule)}
+        )
+        positions = tuple(solved.positions_of(role) or ())
+        annual_cost = float(added.sum() * sc.annual_cost_of(role))
+        added_starts, added_by_month = 0, (0,) * months
+        positions_added = tuple(int(x) for x in schedule)
+    else:
+        solved = sc.replace(planned_starts={**sc.by_role("planned_starts"), role.value: schedule})
+        positions = None
+        annual_cost = float(added.sum() * sc.fill_rate * sc.annual_cost_of(role))
+        added_starts, added_by_month = int(added.sum()), tuple(int(x) for x in added)
+        positions_added = (0,) * (months + 1)
     return HiringPlan(
         planned_starts={k: list(v) for k, v in solved.by_role("planned_starts").items()},
-        total_starts=int((floor + added).sum()),
-        added_starts=int(added.sum()),
-        added_by_month=tuple(int(x) for x in added),
+        total_starts=int(sum(solved.starts_of(role))),
+        added_starts=added_starts,
+        added_by_month=added_by_month,
         p_target_met=p_met,
         p_target_held=p_held,
-        annual_cost=float(added.sum() * fill * sc.annual_cost_of(role)),
+        annual_cost=annual_cost,
         total_cost=total_cost,
         scenario=solved,
         strategy=strategy,
+        mode="positions" if positions_mode else "starts",
+        positions=positions,
+        positions_added=positions_added,
+        total_positions_added=int(added.sum()) if positions_mode else 0,
+        expected_starts=expected_starts,
     )
 
 
@@ -317,12 +443,14 @@ def _maintain(
     caps: np.ndarray,
     order: list[int],
     conf: float,
+    offset: int,
+    unit: str,
 ) -> tuple[np.ndarray, list[int]]:
-    """Add starts one at a time until the ratio holds from the deadline to the horizon.
+    """Add starts (or positions) one at a time until the ratio holds to the horizon.
 
     Each step finds the month (deadline..horizon) on target least often; at the
-    deadline it takes the strategy's next pre-deadline start, later it adds a
-    start in the latest month that still counts for that month.
+    deadline it takes the strategy's next pre-deadline slot, later it adds one in
+    the latest slot that still counts for that month (slot + offset <= month).
     """
     deadline = evaluate.deadline
     added = added.copy()
@@ -334,7 +462,9 @@ def _maintain(
         worst = deadline + int(np.argmin(marginal))
         slot = None
         if worst > deadline:
-            free = [i for i in range(worst - 1, -1, -1) if added[i] < caps[i]]
+            free = [
+                i for i in range(min(worst - offset, len(added) - 1), -1, -1) if added[i] < caps[i]
+            ]
             slot = free[0] if free else None
         else:
             while next_pre < len(order) and slot is None:
@@ -346,7 +476,8 @@ def _maintain(
             free = [i for i in range(len(added) - 1, -1, -1) if added[i] < caps[i]]
             if not free:
                 raise SolverError(
-                    "cannot hold the target to the horizon within max_starts_per_month; "
+                    f"cannot hold the target to the horizon within max_starts_per_month "
+                    f"(no more ML engineer {unit} can be added); "
                     "relax target.confidence, target.hold or max_starts_per_month"
                 )
             slot = free[0]
