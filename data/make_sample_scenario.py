@@ -4,9 +4,11 @@ Run from the repository root after data/make_sample.py:
     python data/make_sample_scenario.py
 
 Headcount, start month, attrition (with 90% intervals) and annual cost come from
-ingesting data/sample_roster.csv exactly as an upload would be read. The planned
-starts for the other roles are the sample organisation's own plan: data scientists
-are backfilled and grow by about two a year; data and product roles are backfilled.
+ingesting data/sample_roster.csv exactly as an upload would be read. The team plan
+is the default a team with history gets (forecasting.plans.default_plan): every
+role backfills its leavers and data scientists follow the status-quo projection of
+the roster's monthly history (statsmodels, the model chosen by the backtest), fitted
+here once so that the app's first view does not wait for it. No hand-made schedule.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from forecasting.ingest import ingest_bytes  # noqa: E402
+from forecasting.plans import default_plan  # noqa: E402
 from forecasting.roles import ROLE_KEYS  # noqa: E402
 from forecasting.scenario import Scenario  # noqa: E402
+from forecasting.trend import status_quo_all  # noqa: E402
 
 HORIZON = 36
 
@@ -29,7 +33,7 @@ def build() -> Scenario:
     res = ingest_bytes((ROOT / "data" / "sample_roster.csv").read_bytes())
     as_of = res.as_of
     year, month = (as_of.year + 1, 1) if as_of.month == 12 else (as_of.year, as_of.month + 1)
-    return Scenario.from_dict(
+    scenario = Scenario.from_dict(
         {
             "start_month": f"{year:04d}-{month:02d}",
             "horizon_months": HORIZON,
@@ -39,19 +43,13 @@ def build() -> Scenario:
                 k: [round(lo, 4), round(hi, 4)] for k, (_, lo, hi) in res.attrition.items()
             },
             "annual_cost": {k: round(v, -2) for k, v in res.annual_cost.items()},
-            # one data scientist start every other month (backfill + ~2/yr growth),
-            # one data engineer and one product manager backfill a year
-            "planned_starts": {
-                "data_scientist": [i % 2 for i in range(HORIZON)],
-                "data_engineer": [1 if i % 12 == 5 else 0 for i in range(HORIZON)],
-                "product_manager": [1 if i % 12 == 8 else 0 for i in range(HORIZON)],
-            },
             "open_requisitions": {"ml_engineer": 1, "data_scientist": 1},
             "target": {"ds_per_mle": 6, "deadline_month": 18, "confidence": 0.8},
             "paths": 2000,
             "seed": 7,
         }
     )
+    return default_plan(scenario, status_quo_all(res.history, HORIZON))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,249 @@
+"""Team plans: default hiring policies, the status-quo projection as a policy, hiring pace.
+
+The bridge between what history says (forecasting/trend.py, forecasting/rates.py)
+and the hiring policies the Monte Carlo runs (forecasting/policy.py):
+
+* :func:`projection_policy` turns a status-quo projection into a ``path`` policy
+  anchored on today's headcount, its 80% band carried along so the projection's own
+  uncertainty reaches the Monte Carlo;
+* :func:`default_plan` is the plan a newly entered or uploaded team starts with:
+  every role backfills, data scientists follow the projection where history exists;
+* :func:`hiring_pace` is the status-quo pace: hires a month over the last months of
+  history (Poisson GLM with headcount exposure), with an interval;
+* :func:`plan_summary` is one row per role of the team plan table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from forecasting.policy import BACKFILL, HiringPolicy, PolicyKind
+from forecasting.roles import ROLE_KEYS, ROLES, Role
+from forecasting.scenario import Scenario
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from forecasting.simulate import SimulationResult
+    from forecasting.trend import TrendForecast
+
+#: Months of history the status-quo hiring pace is measured over.
+PACE_MONTHS = 24
+
+
+def projection_policy(forecast: TrendForecast, n0: int, horizon: int) -> HiringPolicy:
+    """The status-quo projection as a ``path`` policy starting from today's positions.
+
+    Month t of the scenario is the projection t steps after the last month of
+    history, shifted so that month 0 is `n0` (the projection's change, applied to
+    today's team). The projection's interval (80% by default: its p10 / p90) is kept
+    as the path's band; `source` names the model that made it.
+
+    Args:
+        forecast: a TrendForecast (status_quo / status_quo_all).
+        n0: today's positions of the role (headcount plus open requisitions).
+        horizon: the scenario's horizon in months.
+
+    Returns:
+        The path policy (horizon + 1 months; a shorter forecast holds its last value).
+    """
+    fc = forecast.forecast
+    last = float(forecast.history["headcount"].iloc[-1])
+    mean = fc["mean"].to_numpy(dtype=float)[:horizon]
+    low = fc["low"].to_numpy(dtype=float)[:horizon]
+    high = fc["high"].to_numpy(dtype=float)[:horizon]
+    shift = n0 - last
+    path = np.concatenate([[n0], np.maximum(mean + shift, 0.0)])
+    fields: dict[str, Any] = {
+        "kind": "path",
+        "headcount": [round(float(x), 2) for x in path],
+        "source": f"status-quo projection: {forecast.model}",
+    }
+    if np.all(np.isfinite(low)) and np.all(np.isfinite(high)) and len(low):
+        p10 = np.concatenate([[n0], np.clip(low + shift, 0.0, None)])
+        p90 = np.concatenate([[n0], np.maximum(high + shift, 0.0)])
+        p10 = np.minimum(p10, path)
+        p90 = np.maximum(p90, path)
+        if np.any(p90 - p10 > 1e-9):
+            fields["p10"] = [round(float(x), 2) for x in p10]
+            fields["p90"] = [round(float(x), 2) for x in p90]
+    return HiringPolicy.from_dict(fields, "hiring_policy", horizon)
+
+
+def default_plan(
+    scenario: Scenario, projections: dict[str, TrendForecast] | None = None
+) -> Scenario:
+    """The plan a newly entered or uploaded team starts with.
+
+    Every role backfills its leavers; data scientists follow the status-quo
+    projection when `projections` has one for them (with a fitted trend, not a
+    carried-forward last value). Planned starts are cleared: no schedule is left
+    over from another team.
+
+    Args:
+        scenario: the scenario with the new team's headcount.
+        projections: role -> TrendForecast from the team's history, if any.
+
+    Returns:
+        The scenario with `hiring_policy` set and `planned_starts` empty.
+    """
+    policies = {k: BACKFILL for k in ROLE_KEYS}
+    ds = Role.DATA_SCIENTIST.value
+    if projections and ds in projections:
+        n0 = scenario.headcount_of(ds) + scenario.open_requisitions_of(ds)
+        policies[ds] = projection_policy(projections[ds], n0, scenario.horizon_months)
+    return scenario.replace(planned_starts={}, hiring_policy=policies)
+
+
+def is_default_plan(scenario: Scenario) -> bool:
+    """True when every role backfills with no positions added (the default plan's shape)."""
+    return all(p == BACKFILL for p in scenario.hiring_policy)
+
+
+@dataclass(frozen=True)
+class Pace:
+    """Status-quo hiring pace of one role: hires a month with a 90% interval."""
+
+    per_month: float
+    low: float
+    high: float
+    months: int
+
+
+def hiring_pace(history: pd.DataFrame, months: int = PACE_MONTHS) -> dict[str, Pace]:
+    """Hires a month per role over the last `months` months of history (Poisson GLM).
+
+    The GLM's monthly hire rate per head (headcount exposure, forecasting/rates.py)
+    times the mean start-of-month headcount of the window: for an intercept-only
+    Poisson model this is the observed hires a month, and the interval is the
+    rate's.
+
+    Args:
+        history: tidy frame month, role, headcount, hires, exits.
+        months: the window, counted back from the last month.
+
+    Returns:
+        role -> Pace; empty when the history has no hires column.
+    """
+    import pandas as pd
+
+    from forecasting.errors import EstimationError
+    from forecasting.rates import estimate_rates
+
+    if history is None or not len(history) or "hires" not in history.columns:
+        return {}
+    frame = history.copy()
+    order = sorted(frame["month"].astype(str).unique())
+    keep = set(order[-(months + 1) :])  # one more: the first month is exposure only
+    frame = frame[frame["month"].astype(str).isin(keep)]
+    if "exits" not in frame.columns:
+        frame = frame.assign(exits=0)
+    try:
+        est = estimate_rates(frame)
+    except EstimationError:
+        return {}
+    out: dict[str, Pace] = {}
+    table = est.table
+    for role in ROLE_KEYS:
+        row = table[(table["role"] == role) & (table["event"] == "hires")]
+        if row.empty:
+            continue
+        g = frame[frame["role"] == role].sort_values("month")
+        exposure = pd.to_numeric(g["headcount"], errors="coerce").to_numpy(dtype=float)[:-1]
+        if not len(exposure):
+            continue
+        mean_head = float(np.nanmean(exposure))
+        r = row.iloc[0]
+        out[role] = Pace(
+            per_month=float(r["rate_monthly"]) * mean_head,
+            low=float(r["low"]) * mean_head,
+            high=float(r["high"]) * mean_head,
+            months=len(exposure),
+        )
+    return out
+
+
+def policy_label(policy: HiringPolicy, planned: bool = False) -> str:
+    """The team plan table's name of a policy kind."""
+    if policy.kind is PolicyKind.NONE:
+        return "manual starts" if planned else "no hiring"
+    if policy.kind is PolicyKind.BACKFILL:
+        return "backfill"
+    if policy.kind is PolicyKind.GROWTH:
+        return "grow"
+    if policy.source.startswith("status-quo projection"):
+        return "follow the projection"
+    return "path"
+
+
+def plan_summary(
+    scenario: Scenario,
+    result: SimulationResult,
+    pace: dict[str, Pace] | None = None,
+) -> list[dict[str, Any]]:
+    """One row per role of the team plan: today, policy, positions, starts, pace.
+
+    Args:
+        scenario: the simulated scenario.
+        result: its simulation.
+        pace: the status-quo hiring pace per role, if history gave one.
+
+    Returns:
+        Rows with role, headcount, open_requisitions, policy, description,
+        positions_deadline, positions_horizon (None without positions),
+        headcount_deadline, headcount_horizon (means), starts (mean over the horizon),
+        starts_per_month, pace_per_month (None without history).
+    """
+    deadline = scenario.target.deadline_month
+    horizon = scenario.horizon_months
+    rows = []
+    for r, role in enumerate(ROLES):
+        key = role.value
+        policy = scenario.hiring_policy[r]
+        positions = scenario.positions_of(role)
+        n0 = scenario.headcount[r] + scenario.open_requisitions[r]
+        starts = float(result.starts_mean[1:, r].sum())
+        p = (pace or {}).get(key)
+        rows.append(
+            {
+                "role": key,
+                "headcount": scenario.headcount[r],
+                "open_requisitions": scenario.open_requisitions[r],
+                "policy": policy_label(policy, any(scenario.planned_starts[r])),
+                "description": policy.describe(n0, horizon)
+                if policy.sets_positions
+                else (
+                    f"{sum(scenario.planned_starts[r])} planned starts"
+                    if any(scenario.planned_starts[r])
+                    else "no hiring"
+                ),
+                "positions_deadline": None if positions is None else positions[deadline],
+                "positions_horizon": None if positions is None else positions[horizon],
+                "headcount_deadline": float(result.headcount_mean[deadline, r]),
+                "headcount_horizon": float(result.headcount_mean[horizon, r]),
+                "starts": starts,
+                "starts_per_month": starts / horizon,
+                "pace_per_month": None if p is None else p.per_month,
+            }
+        )
+    return rows
+
+
+def quarters(months: list[str], per_month: list[int] | tuple[int, ...]) -> list[tuple[str, int]]:
+    """Sum a per-month series by calendar quarter: [("Q1 2027", 3), ...] (non-zero only).
+
+    Args:
+        months: "YYYY-MM" labels, one per entry of `per_month`.
+        per_month: counts by month.
+    """
+    out: dict[str, int] = {}
+    for label, n in zip(months, per_month):
+        if not n:
+            continue
+        year, month = int(label[:4]), int(label[5:7])
+        q = f"Q{(month - 1) // 3 + 1} {year}"
+        out[q] = out.get(q, 0) + int(n)
+    return list(out.items())
