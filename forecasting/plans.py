@@ -247,3 +247,67 @@ def quarters(months: list[str], per_month: list[int] | tuple[int, ...]) -> list[
         q = f"Q{(month - 1) // 3 + 1} {year}"
         out[q] = out.get(q, 0) + int(n)
     return list(out.items())
+
+
+def mle_positions_mode(scenario: Scenario) -> bool:
+    """True when the ML engineer plan is in positions (the role has a hiring policy)."""
+    return scenario.policy_of(Role.ML_ENGINEER).sets_positions
+
+
+def mle_schedule(scenario: Scenario) -> list[int]:
+    """The ML engineer plan as the solver sees it: positions added per month 0..horizon
+    (positions mode), or starts per planned_starts index (starts mode)."""
+    role = Role.ML_ENGINEER
+    if mle_positions_mode(scenario):
+        added = list(scenario.policy_of(role).positions_added)
+        return added + [0] * (scenario.horizon_months + 1 - len(added))
+    return list(scenario.starts_of(role))
+
+
+def with_mle_plan(scenario: Scenario, schedule: list[int]) -> Scenario:
+    """The scenario with its ML engineer plan replaced by `schedule` (see mle_schedule)."""
+    role = Role.ML_ENGINEER
+    values = [max(0, int(x)) for x in schedule]
+    if mle_positions_mode(scenario):
+        policies = scenario.by_role("hiring_policy")
+        policies[role.value] = scenario.policy_of(role).with_added(values)
+        return scenario.replace(hiring_policy=policies)
+    return scenario.replace(
+        planned_starts={**scenario.by_role("planned_starts"), role.value: values}
+    )
+
+
+def without_mle_plan(scenario: Scenario) -> Scenario:
+    """The scenario with no ML engineer starts or new positions planned: what the solver
+    starts from."""
+    return with_mle_plan(scenario, [])
+
+
+def has_mle_plan(scenario: Scenario) -> bool:
+    """True when the scenario carries a hand-made (or solved) ML engineer plan."""
+    return any(mle_schedule(scenario))
+
+
+def mle_quarters(scenario: Scenario) -> list[tuple[str, int]]:
+    """The ML engineer plan by calendar quarter: new positions opened (positions mode)
+    or starts joining (starts mode), non-zero quarters only."""
+    months = scenario.months()
+    schedule = mle_schedule(scenario)
+    if mle_positions_mode(scenario):
+        return quarters(months, schedule)
+    return quarters(months[1:], schedule)
+
+
+def quarter_frame(scenario: Scenario) -> pd.DataFrame:
+    """Every calendar quarter of the horizon with the ML engineer plan's count in it
+    (new positions opened, or starts joining), zeros included: columns quarter, count."""
+    import pandas as pd
+
+    months = scenario.months()
+    labels: list[str] = []
+    for m in months[1:]:
+        q = f"Q{(int(m[5:7]) - 1) // 3 + 1} {m[:4]}"
+        if q not in labels:
+            labels.append(q)
+    counts = dict(mle_quarters(scenario))
+    return pd.DataFrame({"quarter": labels, "count": [counts.get(q, 0) for q in labels]})

@@ -270,8 +270,10 @@ class HiringPolicy:
         if self.kind is PolicyKind.BACKFILL:
             return np.full(horizon + 1, n0, dtype=np.int64)
         if self.kind is PolicyKind.GROWTH:
-            frac = np.minimum(t, self.by_month) / self.by_month
-            return round_half_up(n0 + (self.to - n0) * frac)
+            # (to - N0) * t first, in integers, then one division: an exact .5 stays
+            # exact (t / by_month first could land just below it and round down).
+            step = (self.to - n0) * np.minimum(t, self.by_month)
+            return round_half_up(n0 + step / self.by_month)
         return round_half_up(_held(self.headcount, horizon))
 
     def added_path(self, horizon: int) -> np.ndarray:

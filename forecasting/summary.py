@@ -88,6 +88,75 @@ def plan_sentence(
     return f"{goal}: {total_starts} {people} ({pace} schedule){cost}."
 
 
+def quarter_text(items: list[tuple[str, int]], limit: int = 4) -> str:
+    """'3 in Q1 2027, 2 in Q3 2027' (at most `limit` quarters, then '…')."""
+    parts = [f"{n} in {q}" for q, n in items[:limit]]
+    if len(items) > limit:
+        parts.append("…")
+    return ", ".join(parts)
+
+
+def answer_sentence(plan, scenario, *, strategy: str, error: str | None = None) -> str:  # noqa: ANN001
+    """The one-sentence answer for a HiringPlan (None when infeasible) of `scenario`.
+
+    Positions mode (the ML engineer role backfills): "To reach 1:6 by Dec 2028 with 80%
+    confidence while data science grows 42 → 60: 8 new ML engineer positions (3 in Q1
+    2027, …), $1.3M/yr run-rate; about 4 more starts backfill leavers." Starts mode
+    keeps the starts sentence of :func:`plan_sentence`.
+
+    Args:
+        plan: the solver's HiringPlan, or None.
+        scenario: the scenario the plan was solved for (its target and team plan).
+        strategy: the schedule strategy's value.
+        error: the solver's message when there is no plan.
+    """
+    from forecasting.plans import quarters
+
+    target = scenario.target
+    months = scenario.months()
+    deadline = target.deadline_month
+    goal = f"To reach {ratio_text(target.ds_per_mle)} by {month_name(months[deadline])}"
+    if target.hold:
+        goal += " and hold it to the horizon"
+    goal += f" with {target.confidence:.0%} confidence"
+    ds_positions = scenario.positions_of(Role.DATA_SCIENTIST)
+    if ds_positions is not None:
+        now, then = scenario.headcount_of(Role.DATA_SCIENTIST), ds_positions[deadline]
+        if then > now:
+            goal += f" while data science grows {now} → {then}"
+        elif then < now:
+            goal += f" while data science shrinks {now} → {then}"
+        else:
+            goal += f" with data science held at {then}"
+    if plan is None or error is not None:
+        return f"{goal}: not reachable under the current constraints. {error or ''}".strip()
+    if plan.mode != "positions":
+        total = plan.total_starts
+        if total == 0:
+            return f"{goal}: no ML engineer starts are needed; the team already gets there."
+        people = "ML engineer start" if total == 1 else "ML engineer starts"
+        cost = f", {money(plan.annual_cost)}/yr run-rate" if plan.annual_cost else ""
+        when = quarter_text(quarters(months[1:], plan.planned_starts["ml_engineer"]))
+        return f"{goal}: {total} {people} ({when}; {strategy.replace('_', '-')} schedule){cost}."
+    n = plan.total_positions_added
+    opened = scenario.open_requisitions_of(Role.ML_ENGINEER)
+    backfill = max(plan.expected_starts - n - opened, 0.0)
+    tail = (
+        f"; about {backfill:.0f} more start{'s' if round(backfill) != 1 else ''} backfill "
+        f"leavers by {month_name(months[-1])}"
+        if round(backfill) > 0
+        else ""
+    )
+    if n == 0:
+        return (
+            f"{goal}: no new ML engineer positions are needed; backfilling leavers "
+            f"gets there{tail}."
+        )
+    when = quarter_text(quarters(months, plan.positions_added))
+    noun = "new ML engineer position" if n == 1 else "new ML engineer positions"
+    return f"{goal}: {n} {noun} ({when}), {money(plan.annual_cost)}/yr run-rate{tail}."
+
+
 def projections_frame(result) -> pd.DataFrame:  # noqa: F821 - pandas imported lazily
     """One tidy table of a simulation for download: month, series, role, mean, p10, p50, p90.
 

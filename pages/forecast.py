@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from forecasting.errors import PlannerError
 from forecasting.roles import ROLE_KEYS, ROLE_LABELS, Role
-from forecasting.trend import TrendForecast, status_quo_all
-from ui import charts, compute, state, uploads
+from forecasting.trend import TrendForecast
+from ui import charts, compute, projections, state, uploads
 from ui.sample_data import sample_ingest
 from ui.text import md_escape
 
@@ -18,43 +17,19 @@ workshop = state.workshop()
 horizon = state.base().horizon_months
 
 
-@st.cache_data(show_spinner="Fitting the sample team's trends…", max_entries=8)
-def _sample_trends(horizon: int) -> dict[str, TrendForecast]:
-    """Status-quo fits of the public sample team (safe to share across sessions)."""
-    return status_quo_all(sample_ingest().history, horizon)
-
-
 @st.cache_data(show_spinner=False, max_entries=16)
 def _sample_chart(role: str, horizon: int, workshop: bool) -> dict:
     """The chart spec of one role's sample-team forecast (public data: shared cache)."""
-    tf = _sample_trends(horizon)[role]
+    tf = projections.sample_trends(horizon)[role]
     chart = charts.history_forecast(tf.history, tf.forecast, tf.model, role=role, workshop=workshop)
     return compute.vega_lite_spec(chart)
-
-
-def _upload_cache(key: tuple) -> dict:
-    """This session's cache for one upload's fits and charts (never in a shared cache)."""
-    cache = st.session_state.setdefault("trend_cache", {})
-    if cache.get("upload") != key:
-        cache.clear()  # keep one upload's results at most
-        cache["upload"] = key
-    return cache
-
-
-def _upload_trends(key: tuple, history: pd.DataFrame, horizon: int) -> dict[str, TrendForecast]:
-    """Fits on uploaded history, cached in this session only."""
-    cache = _upload_cache(key)
-    if ("fits", horizon) not in cache:
-        with st.spinner("Fitting trends on your history…"):
-            cache[("fits", horizon)] = status_quo_all(history, horizon)
-    return cache[("fits", horizon)]
 
 
 def _chart(role: str, tf: TrendForecast) -> dict:
     """The chart spec of one role's forecast, from the cache that fits its data."""
     if upload_key is None:
         return _sample_chart(role, horizon, workshop)
-    cache = _upload_cache(upload_key)
+    cache = projections.upload_cache(upload_key)
     key = ("chart", role, horizon, workshop)
     if key not in cache:
         chart = charts.history_forecast(
@@ -71,7 +46,7 @@ if upload is not None and len(upload.result.history):
     source = f"your upload **{md_escape(upload.name)}**"
     history = upload.result.history
     try:
-        trends = _upload_trends(upload.key, history, horizon)
+        trends = projections.upload_trends(upload.key, history, horizon)
     except PlannerError as exc:
         st.error(f"Your history cannot be forecast: {md_escape(exc)}")
         st.stop()
@@ -79,7 +54,7 @@ if upload is not None and len(upload.result.history):
 else:
     source = "the built-in **sample team** (upload a roster or monthly history on Team & data)"
     history = sample_ingest().history
-    trends = _sample_trends(horizon)
+    trends = projections.sample_trends(horizon)
 months_seen = history["month"].nunique() if len(history) else 0
 st.caption(
     f"What happens with no change in hiring behaviour: each role's monthly headcount from "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from forecasting import summary
+from forecasting import plans, summary
 from ui import compute, state
 from ui.layout import download_projections, fmt_pct
 
@@ -20,25 +20,23 @@ workshop = state.workshop()
 st.title("ML team workforce plan")
 
 rec = view.recommendation
-plan_starts = sum(scenario.starts_of("ml_engineer"))
 st.markdown(
     "#### "
-    + summary.plan_sentence(
-        k=target.ds_per_mle,
-        deadline_label=months[deadline],
-        confidence=target.confidence,
-        hold=target.hold,
-        total_starts=None if rec is None else rec.total_starts,
-        annual_cost=None if rec is None else rec.annual_cost,
-        strategy=view.strategy,
-        error=view.solver_error,
-    )
+    + summary.answer_sentence(rec, state.base(), strategy=view.strategy, error=view.solver_error)
 )
 if view.mode == state.PLAN_MANUAL:
+    unit = "new ML engineer positions" if plans.mle_positions_mode(scenario) else "starts"
     st.caption(
-        f"The charts show your hand-edited plan ({plan_starts} ML engineer starts); the "
-        "sentence above is the solver's recommendation. Switch back on the Hiring plan page."
+        f"The charts show your hand-edited plan ({sum(plans.mle_schedule(scenario))} {unit}); "
+        "the sentence above is the solver's recommendation. Switch back on the Hiring plan page."
     )
+if result.p_target_held < target.confidence <= result.p_target_met:
+    st.warning(
+        f"P(target held to the horizon) is {fmt_pct(result.p_target_held)}, below the "
+        f"{fmt_pct(target.confidence)} goal: the ratio drifts back after the deadline. "
+        "Hold the target on the Hiring plan page to plan for it."
+    )
+compute.show_quarters(scenario, workshop=workshop)
 
 today = summary.current_ratio(scenario.headcount)
 to_target = summary.months_to_target(result.paths_headcount, target.ds_per_mle, target.confidence)

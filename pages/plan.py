@@ -1,12 +1,13 @@
-"""Hiring plan: target, deadline, confidence, strategy -> recommended ML engineer starts."""
+"""Hiring plan: target and data-science growth -> new ML engineer positions, and the team plan."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from forecasting import summary
+from forecasting import plans, summary
+from forecasting.policy import PolicyKind
 from forecasting.solver import Strategy
-from ui import compute, plan_table, state
+from ui import compute, plan_table, state, team_plan
 from ui.layout import download_projections, fmt_pct
 
 state.require_app()
@@ -38,6 +39,24 @@ def _update_target() -> None:
     )
 
 
+DS = "data_scientist"
+ds_policy = base.policy_of(DS)
+ds_positions = base.positions_of(DS)
+if ds_policy.kind is PolicyKind.GROWTH:
+    ds_to_now, ds_by_now = int(ds_policy.to), int(ds_policy.by_month)
+else:
+    ds_by_now = int(deadline_now)
+    ds_to_now = int(ds_positions[ds_by_now]) if ds_positions else base.headcount_of(DS)
+
+
+def _update_ds_growth() -> None:
+    policies = state.base().by_role("hiring_policy")
+    policies[DS] = {"kind": "growth", "to": int(ss["w_ds_to"]), "by_month": int(ss["w_ds_by"])}
+    starts = {**state.base().by_role("planned_starts"), DS: []}
+    state.set_base(state.base().replace(hiring_policy=policies, planned_starts=starts))
+    state.reset_editors()
+
+
 def _update_reskill() -> None:
     state.set_base(state.base().replace(reskill_annual=ss["w_reskill"] / 100))
 
@@ -58,14 +77,33 @@ c1.slider(
     on_change=_update_target,
     help="The 1:5–1:10 band is shaded on every ratio chart.",
 )
-c2.select_slider(
+c2.number_input(
+    "Data scientists: grow to",
+    min_value=0,
+    max_value=100_000,
+    step=1,
+    key=state.bind("w_ds_to", ds_to_now),
+    on_change=_update_ds_growth,
+    help="The ratio's denominator: data-science positions grow linearly from today's to "
+    "this number by the month on the right, then hold; leavers are replaced. "
+    f"Now: {ds_policy.describe(base.headcount_of(DS), horizon)}.",
+)
+c3.select_slider(
+    "Data scientists: by",
+    options=list(range(1, horizon + 1)),
+    format_func=lambda i: summary.month_name(months[i]),
+    key=state.bind("w_ds_by", ds_by_now),
+    on_change=_update_ds_growth,
+)
+c1, c2, c3 = st.columns(3)
+c1.select_slider(
     "Deadline",
     options=list(range(1, horizon + 1)),
     format_func=lambda i: summary.month_name(months[i]),
     key=state.bind("w_deadline", int(deadline_now)),
     on_change=_update_target,
 )
-c3.select_slider(
+c2.select_slider(
     "Confidence",
     options=confidences,
     format_func=fmt_pct,
@@ -73,8 +111,7 @@ c3.select_slider(
     on_change=_update_target,
     help="Required share of simulated paths meeting the target at the deadline.",
 )
-c4, c5, c6 = st.columns(3)
-c4.radio(
+c3.radio(
     "Strategy",
     options=[s.value for s in Strategy],
     format_func=lambda s: s.replace("_", "-").capitalize(),
@@ -84,6 +121,7 @@ c4.radio(
     help="Front-loaded: hire as early as allowed. Even: spread to the deadline. "
     "Just-in-time: as late as possible before the deadline.",
 )
+c5, c6 = st.columns(2)
 c5.slider(
     "Reskilling (data scientists → ML engineers)",
     min_value=0,
@@ -103,25 +141,23 @@ c6.toggle(
 view = compute.current_view()
 scenario, result, rec = view.scenario, view.result, view.recommendation
 target = scenario.target
-mle_cost = scenario.annual_cost_of("ml_engineer")
-plan = list(scenario.starts_of("ml_engineer"))
+positions_mode = plans.mle_positions_mode(scenario)
+plan = plans.mle_schedule(scenario)
+unit = "new ML engineer positions" if positions_mode else "ML engineer starts"
 
 st.markdown(
-    "#### "
-    + summary.plan_sentence(
-        k=target.ds_per_mle,
-        deadline_label=months[target.deadline_month or horizon],
-        confidence=target.confidence,
-        hold=target.hold,
-        total_starts=None if rec is None else rec.total_starts,
-        annual_cost=None if rec is None else rec.annual_cost,
-        strategy=view.strategy,
-        error=view.solver_error,
-    )
+    "#### " + summary.answer_sentence(rec, base, strategy=view.strategy, error=view.solver_error)
 )
+if result.p_target_held < target.confidence <= result.p_target_met:
+    st.warning(
+        f"P(target held to the horizon) is {fmt_pct(result.p_target_held)}, below the "
+        f"{fmt_pct(target.confidence)} goal: the ratio drifts back above "
+        f"{summary.ratio_text(target.ds_per_mle)} after the deadline. Turn on 'Hold the "
+        "target to the horizon' to plan for it."
+    )
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(
-    "ML engineer starts in plan",
+    "New ML engineer positions" if positions_mode else "ML engineer starts in plan",
     sum(plan),
     "hand-edited" if view.mode == "manual" else "recommended",
     delta_color="off",
@@ -129,11 +165,19 @@ m1.metric(
 )
 m2.metric("P(target met at deadline)", fmt_pct(result.p_target_met))
 m3.metric("P(target held to horizon)", fmt_pct(result.p_target_held))
+run_rate = (
+    sum(plan)
+    * (1 if positions_mode else scenario.fill_rate)
+    * scenario.annual_cost_of("ml_engineer")
+)
 m4.metric(
     "Run-rate of added ML engineers",
-    f"{summary.money(sum(plan) * scenario.fill_rate * mle_cost)}/yr",
-    help="Expected hires (starts x fill rate) x annual cost of an ML engineer.",
+    f"{summary.money(run_rate)}/yr",
+    help="New positions x annual cost of an ML engineer."
+    if positions_mode
+    else "Expected hires (starts x fill rate) x annual cost of an ML engineer.",
 )
+compute.show_quarters(scenario, workshop=workshop)
 
 left, right = st.columns(2) if not workshop else (st.container(), st.container())
 with left:
@@ -143,13 +187,32 @@ with right:
 compute.show_chart("hires_and_cost", scenario, workshop=workshop)
 download_projections(scenario, key="plan")
 
+st.subheader("Team plan")
+st.caption(
+    "Every role's hiring policy, nothing hidden: leavers open requisitions that start after "
+    "the role's time to fill. Positions at the deadline and the horizon, mean starts, and "
+    "the status-quo pace from history."
+)
+team_plan.editor(scenario, result, key="team_plan_editor")
+
 if not workshop:
-    st.subheader("ML engineer starts by month")
-    st.caption(
-        "Edit any month to take the plan over by hand; starts join at the end of "
-        "the month shown. The recommendation column follows the sliders."
+    st.subheader(
+        "New ML engineer positions by month" if positions_mode else "ML engineer starts by month"
     )
-    recommended = list(rec.planned_starts.get("ml_engineer", [])) if rec else []
-    plan_table.editor(months, recommended, plan)
+    st.caption(
+        "Edit any month to take the plan over by hand; "
+        + (
+            "a position opened in a month starts after the time to fill. "
+            if positions_mode
+            else "starts join at the end of the month shown. "
+        )
+        + "The recommendation column follows the sliders."
+    )
+    recommended = (
+        list(rec.positions_added if positions_mode else rec.planned_starts.get("ml_engineer", []))
+        if rec
+        else []
+    )
+    plan_table.editor(months, recommended, plan, positions=positions_mode)
     if view.mode == state.PLAN_MANUAL:
         plan_table.reset_button()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from forecasting import params, sample
+from forecasting import params, plans, sample
 from forecasting.errors import PlannerError
 from forecasting.roles import ROLE_KEYS, ROLE_LABELS, ROLES
 from ui import state, uploads
@@ -19,9 +19,21 @@ LABELS = [ROLE_LABELS[r] for r in ROLES]
 
 
 def _set(**changes) -> None:
-    """Apply an edit; the editors then start afresh from the scenario (applied once)."""
+    """Apply an edit; the editors then start afresh from the scenario (applied once).
+
+    Typing one's own team replaces the sample team's plan with the default plan
+    (every role backfills), said in one line.
+    """
+    current = state.base()
     try:
-        state.set_base(state.base().replace(**changes))
+        new = current.replace(**changes)
+        if new.headcount != current.headcount and state.has_sample_plan(current):
+            new = plans.default_plan(new)
+            state.notice(
+                "Your team replaced the sample team's plan: every role now backfills its "
+                "leavers; set data-science growth on the Hiring plan page."
+            )
+        state.set_base(new)
     except PlannerError as exc:
         st.error(md_escape(exc))
     else:
@@ -75,6 +87,12 @@ else:
     )
     if hc != list(base.headcount) or reqs != list(base.open_requisitions):
         _set(headcount=dict(zip(ROLE_KEYS, hc)), open_requisitions=dict(zip(ROLE_KEYS, reqs)))
+
+st.page_link(
+    "pages/plan.py",
+    label="Team plan: each role's growth, backfill or projection (Hiring plan page)",
+    icon=":material/groups:",
+)
 
 if not workshop:
     uploads.panel()

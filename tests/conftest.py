@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from forecasting import plans  # noqa: E402
+
 APP = str(ROOT / "app.py")
 #: Generous: the first Forecast render fits statsmodels models for the sample team, and
 #: the machine may be shared with browser tests.
@@ -144,13 +146,6 @@ def button(at, label: str):
     return found[0]
 
 
-def without_mle_plan(scenario):
-    """The scenario with no ML engineer starts planned (what the solver starts from)."""
-    return scenario.replace(
-        planned_starts={**scenario.by_role("planned_starts"), "ml_engineer": []}
-    )
-
-
 @functools.lru_cache(maxsize=64)
 def engine_plan(scenario, strategy: str = "even"):
     """(HiringPlan, SimulationResult of the plan) computed directly by the engine (memoised:
@@ -158,7 +153,7 @@ def engine_plan(scenario, strategy: str = "even"):
     from forecasting.simulate import simulate
     from forecasting.solver import solve
 
-    plan = solve(without_mle_plan(scenario), strategy)
+    plan = solve(plans.without_mle_plan(scenario), strategy)
     return plan, simulate(plan.scenario)
 
 
@@ -180,7 +175,7 @@ class Helpers:
     button = staticmethod(button)
     problems = staticmethod(problems)
     page_text = staticmethod(page_text)
-    without_mle_plan = staticmethod(without_mle_plan)
+    without_mle_plan = staticmethod(plans.without_mle_plan)
     engine_plan = staticmethod(engine_plan)
     fmt_pct = staticmethod(fmt_pct)
 

@@ -686,6 +686,58 @@ def delivery_index(summary_df: pd.DataFrame, *, workshop: bool = False) -> alt.L
     )
 
 
+def quarter_strip(
+    quarters_df: pd.DataFrame, *, what: str = "New ML engineer positions", workshop: bool = False
+) -> alt.LayerChart:
+    """When to hire: a strip of calendar quarters, each cell shaded and labelled by its count.
+
+    Args:
+        quarters_df: columns quarter ("Q1 2027"), count (new positions or starts), in
+            time order; every quarter of the horizon, zeros included.
+        what: what is counted (the title and tooltip).
+        workshop: Projector-friendly sizes.
+
+    Returns:
+        A layered Altair chart (cells + count labels), quarters in the given order.
+    """
+    _require(quarters_df, ["quarter", "count"], "quarter_strip")
+    style = style_for(workshop)
+    # "count" is also a Vega-Lite aggregate's name: encode the values as "n".
+    df = _clean_numeric(quarters_df, ["count"]).rename(columns={"count": "n"})
+    df["label"] = [f"{c:.0f}" if c > 0 else "" for c in df["n"].fillna(0)]
+    df["row"] = what
+    order = list(df["quarter"])
+    x = alt.X("quarter:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, orient="bottom"))
+    tooltip = [alt.Tooltip("quarter:N", title="Quarter"), alt.Tooltip("n:Q", title=what)]
+    top = max(float(df["n"].max() or 0), 1.0)
+    cells = (
+        alt.Chart(df)
+        .mark_rect(stroke="white", strokeWidth=2)
+        .encode(
+            x=x,
+            y=alt.Y("row:N", title=None, axis=None),
+            color=alt.Color(
+                "n:Q",
+                scale=alt.Scale(domain=[0, top], range=["#F2F2F2", ROLE_COLORS["ml_engineer"]]),
+                legend=None,
+            ),
+            tooltip=tooltip,
+        )
+    )
+    labels = (
+        alt.Chart(df)
+        .mark_text(fontSize=style.mark_label_size * 1.4, fontWeight="bold", color="white")
+        .encode(x=x, y=alt.Y("row:N", title=None, axis=None), text="label:N", tooltip=tooltip)
+    )
+    return alt.layer(
+        cells,
+        labels,
+        height=style.mark_label_size * 4 + 80,  # Streamlit fits title and axis inside it
+        title=_title(f"{what} per quarter"),
+        config=_config(style),
+    )
+
+
 # ---------------------------------------------------------------------------------------
 # 7. scenario comparison
 

@@ -21,13 +21,15 @@ import pandas as pd
 import streamlit as st
 
 from forecasting.errors import SolverError
-from forecasting.roles import ROLE_KEYS, Role
+from forecasting.plans import with_mle_plan, without_mle_plan
+from forecasting.roles import Role
 from forecasting.scenario import Scenario
 from forecasting.simulate import SimulationResult, simulate
 from forecasting.solver import HiringPlan, solve
 from ui import charts, state
 
 MLE = Role.ML_ENGINEER.value
+__all__ = ["with_mle_plan", "without_mle_plan"]  # re-exported for pages and tests
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -43,19 +45,6 @@ def solve_cached(scenario: Scenario, strategy: str) -> tuple[HiringPlan | None, 
         return solve(scenario, strategy), None
     except SolverError as exc:
         return None, str(exc)
-
-
-def without_mle_plan(scenario: Scenario) -> Scenario:
-    """The scenario with no ML engineer starts planned: what the solver starts from."""
-    starts = {k: list(scenario.starts_of(k)) for k in ROLE_KEYS if k != MLE}
-    return scenario.replace(planned_starts=starts)
-
-
-def with_mle_plan(scenario: Scenario, mle_starts: list[int]) -> Scenario:
-    """The scenario with its ML engineer starts replaced by `mle_starts`."""
-    starts = {k: list(scenario.starts_of(k)) for k in ROLE_KEYS}
-    starts[MLE] = [int(x) for x in mle_starts]
-    return scenario.replace(planned_starts=starts)
 
 
 @dataclass(frozen=True)
@@ -157,3 +146,21 @@ def projections_csv(scenario: Scenario) -> bytes:
     from forecasting.summary import projections_frame
 
     return safe_csv_bytes(projections_frame(simulate_cached(scenario)))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def quarters_spec(scenario: Scenario, workshop: bool) -> dict[str, Any]:
+    """The 'per quarter' strip of the ML engineer plan of `scenario`, cached."""
+    from forecasting import plans
+
+    what = (
+        "New ML engineer positions" if plans.mle_positions_mode(scenario) else "ML engineer starts"
+    )
+    return vega_lite_spec(
+        charts.quarter_strip(plans.quarter_frame(scenario), what=what, workshop=workshop)
+    )
+
+
+def show_quarters(scenario: Scenario, *, workshop: bool) -> None:
+    """Draw when the ML engineer plan hires, per calendar quarter."""
+    st.vega_lite_chart(spec=quarters_spec(scenario, workshop), width="stretch")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from forecasting.errors import PlannerError
+from forecasting.plans import has_mle_plan
 from forecasting.scenario import Scenario
 from ui import state
 
@@ -46,9 +47,7 @@ def _restore_scenario() -> None:
         st.session_state["scenario_upload_error"] = f"Scenario not restored: {exc}"
         return
     state.set_base(scenario, reset=True)
-    state.set_plan_mode(
-        state.PLAN_MANUAL if any(scenario.starts_of("ml_engineer")) else state.PLAN_RECOMMENDED
-    )
+    state.set_plan_mode(state.PLAN_MANUAL if has_mle_plan(scenario) else state.PLAN_RECOMMENDED)
     state.notice("Scenario restored from the file.")
 
 

@@ -1,4 +1,7 @@
-"""The editable table of ML engineer starts on the Hiring plan page.
+"""The editable table of the ML engineer plan on the Hiring plan page, by month.
+
+When the ML engineer role has a hiring policy (backfill by default) the table holds new
+positions opened per month; with policy "no hiring" it holds one-off starts.
 
 An edit is read from the editor's returned table (not an ``on_change`` callback), applied
 to the base scenario, switches the plan to manual and starts a fresh editor, so an edit
@@ -10,18 +13,25 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from forecasting import summary
-from ui import compute, state
+from forecasting import plans, summary
+from ui import state
 
 KEY_VERSION = "plan_editor_version"
 
 
-def starts_table(months: list[str], recommended: list[int], planned: list[int]) -> pd.DataFrame:
-    """One row per month of the horizon: month name, recommended and planned starts."""
+def starts_table(
+    months: list[str], recommended: list[int], planned: list[int], *, positions: bool = False
+) -> pd.DataFrame:
+    """One row per month 1..horizon: month name, recommended and planned values.
+
+    In positions mode the lists are indexed by month (0..horizon, entry 0 unused);
+    in starts mode by planned_starts index (entry i joins in month i+1).
+    """
     horizon = len(months) - 1
+    shift = 1 if positions else 0
 
     def padded(xs: list[int]) -> list[int]:
-        return [int(xs[i]) if i < len(xs) else 0 for i in range(horizon)]
+        return [int(xs[i + shift]) if i + shift < len(xs) else 0 for i in range(horizon)]
 
     return pd.DataFrame(
         {
@@ -32,11 +42,14 @@ def starts_table(months: list[str], recommended: list[int], planned: list[int]) 
     )
 
 
-def editor(months: list[str], recommended: list[int], planned: list[int]) -> None:
-    """Show the starts table; an edit becomes the (manual) plan and the page reruns."""
+def editor(
+    months: list[str], recommended: list[int], planned: list[int], *, positions: bool = False
+) -> None:
+    """Show the plan table; an edit becomes the (manual) plan and the page reruns."""
     ss = st.session_state
     version = ss.setdefault(KEY_VERSION, 0)
-    table = starts_table(months, recommended, planned)
+    table = starts_table(months, recommended, planned, positions=positions)
+    what = "New positions" if positions else "Planned starts"
     edited = st.data_editor(
         table,
         key=f"plan_editor_{version}",
@@ -47,13 +60,14 @@ def editor(months: list[str], recommended: list[int], planned: list[int]) -> Non
             "month": "Month",
             "recommended": st.column_config.NumberColumn("Recommended", format="%d"),
             "planned": st.column_config.NumberColumn(
-                "Planned starts", min_value=0, max_value=100, step=1, format="%d"
+                what, min_value=0, max_value=100, step=1, format="%d"
             ),
         },
     )
     new = [max(0, int(x)) if pd.notna(x) else 0 for x in edited["planned"]]
     if new != table["planned"].tolist():
-        state.set_base(compute.with_mle_plan(state.base(), new))
+        schedule = [0, *new] if positions else new
+        state.set_base(plans.with_mle_plan(state.base(), schedule))
         state.set_plan_mode(state.PLAN_MANUAL)
         ss[KEY_VERSION] = version + 1
         st.rerun()
@@ -62,7 +76,7 @@ def editor(months: list[str], recommended: list[int], planned: list[int]) -> Non
 def reset_button() -> None:
     """'Reset to the recommendation': drop the hand-edited plan (shown in manual mode)."""
     if st.button("Reset to the recommendation"):
-        state.set_base(compute.without_mle_plan(state.base()))
+        state.set_base(plans.without_mle_plan(state.base()))
         state.set_plan_mode(state.PLAN_RECOMMENDED)
         st.session_state[KEY_VERSION] = st.session_state.get(KEY_VERSION, 0) + 1
         st.rerun()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import zlib
 from pathlib import Path
@@ -84,9 +85,19 @@ def decode_scenario(token: str) -> Scenario:
     return Scenario.from_dict(data)
 
 
+@functools.lru_cache(maxsize=1)
 def default_scenario() -> Scenario:
     """The sample team's scenario (data/sample_scenario.json, made by data/make_sample.py)."""
     return Scenario.from_json(DEFAULT_SCENARIO_PATH.read_text(encoding="utf-8"))
+
+
+def has_sample_plan(scenario: Scenario) -> bool:
+    """True when `scenario` still carries the sample team's plan (policies and starts)."""
+    sample = default_scenario()
+    return (
+        scenario.hiring_policy == sample.hiring_policy
+        and scenario.planned_starts == sample.planned_starts
+    )
 
 
 def _query_value(name: str) -> str | None:

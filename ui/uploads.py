@@ -15,11 +15,12 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from forecasting import plans
 from forecasting.errors import PlannerError
 from forecasting.ingest import IngestResult, ingest_bytes
 from forecasting.roles import OTHER, ROLE_KEYS, ROLE_LABELS, ROLES
 from forecasting.scenario import Scenario
-from ui import state
+from ui import projections, state
 from ui.text import md_escape
 
 KEY_ERROR = "upload_error"
@@ -200,6 +201,23 @@ def _show(upload: Upload, mapping: dict[str, str]) -> None:
         except PlannerError as exc:
             st.error(f"The upload cannot be used as it is: {md_escape(exc)}")
             return
+        trends = None
+        if len(res.history):
+            try:
+                trends = projections.upload_trends(upload.key, res.history, scenario.horizon_months)
+            except PlannerError:
+                trends = None
+        scenario = plans.default_plan(scenario, trends)
         state.set_base(scenario, reset=True)
-        state.notice(f"Scenario updated from {md_escape(upload.name)}.")
+        state.set_plan_mode(state.PLAN_RECOMMENDED)
+        ds = scenario.policy_of("data_scientist")
+        follows = (
+            f"data scientists follow the {md_escape(ds.source)}"
+            if ds.kind == "path"
+            else "no history to project, so data scientists backfill too"
+        )
+        state.notice(
+            f"Scenario updated from {md_escape(upload.name)}. The team plan now fits this "
+            f"team: every role backfills its leavers; {follows}."
+        )
         st.rerun()

@@ -1,0 +1,110 @@
+"""The history behind the team plan: status-quo projections and hiring pace, cached safely.
+
+Which history applies: the session's upload when its team is the scenario's team (an
+uploaded monthly history or roster), else the built-in sample's when the scenario's
+team is the sample team, else none (a team typed by hand has no history).
+
+The sample team's fits are public and shared between sessions (``st.cache_data``);
+an upload's are fitted once per upload and kept in this session's state only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from forecasting.errors import PlannerError
+from forecasting.plans import Pace, hiring_pace
+from forecasting.roles import ROLE_KEYS
+from forecasting.scenario import Scenario
+from forecasting.trend import TrendForecast, status_quo_all
+from ui import uploads
+from ui.sample_data import sample_ingest
+
+KEY_CACHE = "trend_cache"
+
+
+@dataclass(frozen=True)
+class History:
+    """The monthly history that applies to the current team."""
+
+    label: str  # "your upload <name>" or "the sample team"
+    frame: pd.DataFrame
+    upload_key: tuple | None  # None for the sample team
+
+
+@st.cache_data(show_spinner="Fitting the sample team's trends…", max_entries=8)
+def sample_trends(horizon: int) -> dict[str, TrendForecast]:
+    """Status-quo fits of the public sample team (safe to share across sessions)."""
+    return status_quo_all(sample_ingest().history, horizon)
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def sample_pace() -> dict[str, Pace]:
+    """The sample team's hiring pace (public data: shared cache)."""
+    return hiring_pace(sample_ingest().history)
+
+
+def upload_cache(key: tuple) -> dict:
+    """This session's cache for one upload's fits and charts (never in a shared cache)."""
+    cache = st.session_state.setdefault(KEY_CACHE, {})
+    if cache.get("upload") != key:
+        cache.clear()  # keep one upload's results at most
+        cache["upload"] = key
+    return cache
+
+
+def upload_trends(key: tuple, history: pd.DataFrame, horizon: int) -> dict[str, TrendForecast]:
+    """Fits on uploaded history, once per upload and horizon, with a progress indicator."""
+    cache = upload_cache(key)
+    if ("fits", horizon) not in cache:
+        with st.spinner("Fitting the status-quo projection to your history…"):
+            cache[("fits", horizon)] = status_quo_all(history, horizon)
+    return cache[("fits", horizon)]
+
+
+def _same_team(headcount: dict[str, int], scenario: Scenario) -> bool:
+    return all(int(headcount.get(k, 0)) == scenario.headcount_of(k) for k in ROLE_KEYS)
+
+
+def history_for(scenario: Scenario) -> History | None:
+    """The history that applies to `scenario`'s team, or None."""
+    upload = uploads.current()
+    if (
+        upload is not None
+        and len(upload.result.history)
+        and _same_team(upload.result.headcount, scenario)
+    ):
+        return History(f"your upload {upload.name}", upload.result.history, upload.key)
+    sample = sample_ingest()
+    if _same_team(sample.headcount, scenario):
+        return History("the sample team", sample.history, None)
+    return None
+
+
+def trends_for(scenario: Scenario) -> dict[str, TrendForecast] | None:
+    """Status-quo projections for `scenario`'s team at its horizon, or None without history."""
+    history = history_for(scenario)
+    if history is None:
+        return None
+    try:
+        if history.upload_key is None:
+            return sample_trends(scenario.horizon_months)
+        return upload_trends(history.upload_key, history.frame, scenario.horizon_months)
+    except PlannerError:
+        return None
+
+
+def pace_for(scenario: Scenario) -> dict[str, Pace]:
+    """Hiring pace per role from the history of `scenario`'s team (empty without one)."""
+    history = history_for(scenario)
+    if history is None:
+        return {}
+    if history.upload_key is None:
+        return sample_pace()
+    cache = upload_cache(history.upload_key)
+    if "pace" not in cache:
+        cache["pace"] = hiring_pace(history.frame)
+    return cache["pace"]
