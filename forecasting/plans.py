@@ -311,3 +311,16 @@ def quarter_frame(scenario: Scenario) -> pd.DataFrame:
             labels.append(q)
     counts = dict(mle_quarters(scenario))
     return pd.DataFrame({"quarter": labels, "count": [counts.get(q, 0) for q in labels]})
+
+
+def added_mle(scenario: Scenario) -> tuple[int, float]:
+    """The ML engineer plan's size and run-rate: (new positions or starts, USD/yr).
+
+    Positions mode: new positions x annual cost (a position is paid when filled; the
+    run-rate is the cost of the seats). Starts mode: starts x fill_rate x annual cost.
+    """
+    n = sum(mle_schedule(scenario))
+    cost = scenario.annual_cost_of(Role.ML_ENGINEER)
+    if mle_positions_mode(scenario):
+        return n, float(n * cost)
+    return n, float(n * scenario.fill_rate * cost)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from forecasting import summary
+from forecasting import plans, summary
 from ui import compute, state
 
 state.require_app()
@@ -63,15 +63,15 @@ for name in chosen:
     sc, res = view.scenario, view.result
     d = sc.target.deadline_month or sc.horizon_months
     cap = res.capacity_summary
-    starts = sum(sc.starts_of("ml_engineer"))
+    added, run_rate = plans.added_mle(sc)
     metrics = [
         ("Target k (1:k)", sc.target.ds_per_mle, "1:k"),
         ("Deadline", d, "months"),
         ("Ratio at deadline (P50)", float(res.ratio["p50"].iloc[d]), "1:k"),
         ("P(target met)", res.p_target_met, "probability"),
         ("P(target held)", res.p_target_held, "probability"),
-        ("ML engineer starts", starts, "people"),
-        ("Added MLE run-rate", starts * sc.fill_rate * sc.annual_cost_of("ml_engineer"), "USD/yr"),
+        ("ML engineers added", added, "people"),
+        ("Added MLE run-rate", run_rate, "USD/yr"),
         ("Payroll over horizon", float(res.cumulative_cost_mean[-1]), "USD"),
         (
             "DS time on engineering at deadline",

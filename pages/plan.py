@@ -165,11 +165,7 @@ m1.metric(
 )
 m2.metric("P(target met at deadline)", fmt_pct(result.p_target_met))
 m3.metric("P(target held to horizon)", fmt_pct(result.p_target_held))
-run_rate = (
-    sum(plan)
-    * (1 if positions_mode else scenario.fill_rate)
-    * scenario.annual_cost_of("ml_engineer")
-)
+_, run_rate = plans.added_mle(scenario)
 m4.metric(
     "Run-rate of added ML engineers",
     f"{summary.money(run_rate)}/yr",

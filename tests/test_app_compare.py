@@ -60,7 +60,7 @@ def test_compare_values_equal_each_scenarios_engine_metrics(two_saved, ui):
     for name, scenario in scenarios.items():
         plan, result = ui.engine_plan(scenario, "even")
         assert shown.loc["P(target met)", name] == ui.fmt_pct(result.p_target_met)
-        assert shown.loc["ML engineer starts", name] == str(plan.total_starts)
+        assert shown.loc["ML engineers added", name] == str(plan.total_positions_added)
         assert shown.loc["Added MLE run-rate", name] == summary.money(plan.annual_cost)
 
 
@@ -72,7 +72,8 @@ def test_delta_view_equals_the_difference_of_the_two_scenarios(two_saved, ui):
     shown = table(at)[B]
     met = 100 * (res_b.p_target_met - res_a.p_target_met)
     assert shown["P(target met)"] == f"{'+' if met > 0 else ''}{met:.0f} pts"
-    assert shown["ML engineer starts"] == f"+{plan_b.total_starts - plan_a.total_starts}"
+    added = plan_b.total_positions_added - plan_a.total_positions_added
+    assert shown["ML engineers added"] == f"+{added}"
     added = plan_b.annual_cost - plan_a.annual_cost
     assert shown["Added MLE run-rate"] == "+" + summary.money(added)
     assert shown["Target k (1:k)"] == "-1"

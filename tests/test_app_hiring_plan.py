@@ -1,5 +1,7 @@
-"""Hiring plan page (AppTest): the sliders move the recommendation the way `solve()` does,
-the starts table takes the plan over by hand, and reset restores the recommendation.
+"""Hiring plan page (AppTest): the sliders and the data-science growth move the
+recommendation (new ML engineer positions) the way `solve()` does, the team plan table
+shows and edits every role's policy, the by-month table takes the plan over by hand, and
+reset restores the recommendation.
 
 Sessions open the sample team with 500 paths through the link (``?s=``) so each slider
 move re-solves quickly; the engine is called directly on the same scenario to compare.
@@ -9,10 +11,10 @@ from __future__ import annotations
 
 import pytest
 
-from forecasting import summary
+from forecasting import plans, summary
 from forecasting.simulate import simulate
 
-STARTS = "ML engineer starts in plan"
+STARTS = "New ML engineer positions"
 P_MET = "P(target met at deadline)"
 P_HELD = "P(target held to horizon)"
 RUN_RATE = "Run-rate of added ML engineers"
@@ -28,6 +30,16 @@ def starts(at, ui) -> int:
     return int(ui.metrics(at)[STARTS])
 
 
+def plan_table(at):
+    """The by-month table of the ML engineer plan (recommended / planned new positions)."""
+    return next(e for e in at.data_editor if e.key.startswith("plan_editor")).value
+
+
+def team_table(at):
+    """The team plan table, one row per role."""
+    return next(e for e in at.data_editor if e.key.startswith("team_plan_editor")).value
+
+
 def set_target(at, **changes):
     """Move the target widgets (k, confidence, deadline) and rerun."""
     widgets = {"k": at.slider(key="w_target_k"), "confidence": at.select_slider(key="w_confidence")}
@@ -40,9 +52,10 @@ def set_target(at, **changes):
 def test_hiring_plan_renders_without_error(app, ui, workshop):
     at = app("plan", workshop=workshop)
     assert ui.problems(at) == []
-    assert len(at.get("vega_lite_chart")) == 3
-    # The starts table is editing chrome: hidden in workshop mode.
-    assert len(at.data_editor) == (0 if workshop else 1)
+    # The quarter strip, the ratio and headcount fans, hires and cost.
+    assert len(at.get("vega_lite_chart")) == 4
+    # The tables are editing chrome: read-only (team plan) or hidden in workshop mode.
+    assert len(at.data_editor) == (0 if workshop else 2)
 
 
 def test_lower_target_ratio_raises_recommended_starts(plan_page, ui):
@@ -67,7 +80,8 @@ def test_metrics_after_a_slider_move_equal_solve(plan_page, ui, fast_scenario):
     target = {**fast_scenario.target.to_dict(), "ds_per_mle": 5.0}
     plan, result = ui.engine_plan(fast_scenario.replace(target=target), "even")
     shown = ui.metrics(at)
-    assert int(shown[STARTS]) == plan.total_starts
+    assert plan.mode == "positions"
+    assert int(shown[STARTS]) == plan.total_positions_added
     assert shown[P_MET] == ui.fmt_pct(plan.p_target_met) == ui.fmt_pct(result.p_target_met)
     assert shown[P_HELD] == ui.fmt_pct(plan.p_target_held)
     assert shown[RUN_RATE] == f"{summary.money(plan.annual_cost)}/yr"
@@ -76,9 +90,8 @@ def test_metrics_after_a_slider_move_equal_solve(plan_page, ui, fast_scenario):
 def test_strategy_change_equals_solve_with_that_strategy(plan_page, ui, fast_scenario):
     at = plan_page.radio(key="w_strategy").set_value("just_in_time").run()
     plan, _ = ui.engine_plan(fast_scenario, "just_in_time")
-    table = at.data_editor[0].value
-    assert list(table["recommended"]) == plan.planned_starts["ml_engineer"]
-    assert int(ui.metrics(at)[STARTS]) == plan.total_starts
+    assert list(plan_table(at)["recommended"]) == list(plan.positions_added[1:])
+    assert int(ui.metrics(at)[STARTS]) == plan.total_positions_added
 
 
 def test_run_rate_counts_the_fill_rate(app, ui, token, fast_scenario):
@@ -92,48 +105,103 @@ def test_ratio_chart_follows_the_slider(plan_page, ui, fast_scenario):
     at = set_target(plan_page, k=5.0)
     target = {**fast_scenario.target.to_dict(), "ds_per_mle": 5.0}
     _, result = ui.engine_plan(fast_scenario.replace(target=target), "even")
-    ratio = ui.chart_frames(at, 0)[0]
+    ratio = ui.chart_frames(at, 1)[0]
     assert list(ratio["p50"].round(6)) == list(result.ratio["p50"].round(6))
 
 
-def test_editing_the_starts_table_switches_to_the_hand_edited_plan(plan_page, ui, fast_scenario):
+def test_editing_the_positions_table_switches_to_the_hand_edited_plan(plan_page, ui, fast_scenario):
     at = plan_page
-    recommended = list(at.data_editor[0].value["recommended"])
+    recommended = list(plan_table(at)["recommended"])
     edited = recommended.copy()
     edited[2] += 2
     edited[10] = 0
     ui.edit_table(at, "plan_editor", {2: {"planned": edited[2]}, 10: {"planned": 0}})
     assert ui.problems(at) == []
     assert at.session_state["plan_mode"] == "manual"
-    assert list(at.data_editor[0].value["planned"]) == edited
+    assert list(plan_table(at)["planned"]) == edited
     assert ui.metric_deltas(at)[STARTS] == "hand-edited"
     assert int(ui.metrics(at)[STARTS]) == sum(edited)
-    manual = fast_scenario.replace(
-        planned_starts={**fast_scenario.by_role("planned_starts"), "ml_engineer": edited}
-    )
+    manual = plans.with_mle_plan(fast_scenario, [0, *edited])
     assert ui.metrics(at)[P_MET] == ui.fmt_pct(simulate(manual).p_target_met)
 
 
 def test_a_table_edit_is_applied_once(plan_page, ui):
     at = plan_page
     ui.edit_table(at, "plan_editor", {2: {"planned": 3}})
-    after_edit = list(at.data_editor[0].value["planned"])
+    after_edit = list(plan_table(at)["planned"])
     set_target(at, k=5.0)  # a later change must not re-apply the old edit on top
-    assert list(at.data_editor[0].value["planned"]) == after_edit
-    assert at.session_state["base_scenario"].starts_of("ml_engineer") == tuple(after_edit)
+    assert list(plan_table(at)["planned"]) == after_edit
+    assert plans.mle_schedule(at.session_state["base_scenario"])[1:] == after_edit
 
 
 def test_reset_restores_the_recommendation(plan_page, ui):
     at = plan_page
     before = ui.metrics(at)
-    recommended = list(at.data_editor[0].value["recommended"])
+    recommended = list(plan_table(at)["recommended"])
     ui.edit_table(at, "plan_editor", {5: {"planned": 3}})
     assert ui.metrics(at) != before
     ui.button(at, "Reset to the recommendation").click().run()
     assert at.session_state["plan_mode"] == "recommended"
     assert ui.metrics(at) == before
-    assert list(at.data_editor[0].value["planned"]) == recommended
+    assert list(plan_table(at)["planned"]) == recommended
     assert not [b for b in at.button if b.label == "Reset to the recommendation"]
+
+
+def test_changing_the_data_science_growth_changes_the_recommendation(plan_page, ui, fast_scenario):
+    at = plan_page
+    before = starts(at, ui)
+    at.number_input(key="w_ds_to").set_value(60).run()
+    at.select_slider(key="w_ds_by").set_value(fast_scenario.target.deadline_month).run()
+    assert ui.problems(at) == []
+    base = at.session_state["base_scenario"]
+    policy = base.policy_of("data_scientist")
+    assert (policy.kind, policy.to, policy.by_month) == ("growth", 60, base.target.deadline_month)
+    plan, _ = ui.engine_plan(base, "even")
+    assert starts(at, ui) == plan.total_positions_added > before
+    assert "while data science grows 30 → 60" in at.markdown[0].value
+
+
+def test_the_team_plan_table_shows_every_role_and_nothing_hidden(plan_page, fast_scenario):
+    table = team_table(plan_page)
+    assert list(table["role"]) == [
+        "Data engineer",
+        "Data scientist",
+        "ML engineer",
+        "Product manager",
+    ]
+    assert list(table["today"]) == list(fast_scenario.headcount)
+    assert list(table["policy"]) == ["backfill", "follow the projection", "backfill", "backfill"]
+    positions = fast_scenario.positions_of("data_scientist")
+    assert table["positions at horizon"].iloc[1] == positions[-1]
+    # The sample team's history gives a status-quo pace for every role.
+    assert all(str(v).endswith("/month") for v in table["status-quo pace"])
+
+
+def test_growing_a_role_in_the_team_table_sets_its_policy(plan_page, ui, fast_scenario):
+    at = plan_page
+    ui.edit_table(at, "team_plan_editor", {0: {"policy": "grow", "grow to": 12}})
+    assert ui.problems(at) == []
+    policy = at.session_state["base_scenario"].policy_of("data_engineer")
+    assert (policy.kind, policy.to) == ("growth", 12)
+    assert policy.by_month == fast_scenario.target.deadline_month
+    assert team_table(at)["positions at horizon"].iloc[0] == 12
+
+
+def test_no_hiring_in_the_team_table_stops_replacing_leavers(plan_page, ui):
+    at = plan_page
+    ui.edit_table(at, "team_plan_editor", {3: {"policy": "no hiring"}})
+    assert ui.problems(at) == []
+    base = at.session_state["base_scenario"]
+    assert base.policy_of("product_manager").kind == "none"
+    assert team_table(at)["starts to horizon"].iloc[3] == 0
+
+
+def test_the_answer_names_the_quarters_of_the_new_positions(plan_page, ui, fast_scenario):
+    plan, _ = ui.engine_plan(fast_scenario, "even")
+    sentence = plan_page.markdown[0].value
+    assert f"{plan.total_positions_added} new ML engineer positions" in sentence
+    for quarter, n in plans.quarters(fast_scenario.months(), plan.positions_added):
+        assert f"{n} in {quarter}" in sentence
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from forecasting import summary
+from forecasting import plans, summary
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def test_overview_renders_without_error(app, ui, workshop):
     at = app("overview", workshop=workshop)
     assert ui.problems(at) == []
     assert at.title[0].value == "ML team workforce plan"
-    assert len(at.get("vega_lite_chart")) == 2
+    assert len(at.get("vega_lite_chart")) == 3  # the quarter strip and the two fans
 
 
 def test_overview_shows_todays_ratio_from_the_sample_team(overview, ui, sample_scenario):
@@ -49,12 +49,29 @@ def test_overview_p_target_met_equals_the_engine(overview, ui, engine):
     assert shown == ui.fmt_pct(result.p_target_met)
 
 
-def test_overview_sentence_states_the_solver_starts(overview, engine):
+def test_overview_sentence_states_the_solver_positions_and_quarters(overview, engine):
     plan, _ = engine
-    assert f"{plan.total_starts} ML engineer starts" in overview.markdown[0].value
+    sentence = overview.markdown[0].value
+    assert f"{plan.total_positions_added} new ML engineer positions" in sentence
+    assert "run-rate" in sentence
+
+
+def test_overview_strip_counts_new_positions_per_quarter(overview, ui, engine):
+    plan, _ = engine
+    strip = ui.chart_frames(overview, 0)[0]
+    assert int(strip["n"].sum()) == plan.total_positions_added
+    expected = dict(plans.quarters(plan.scenario.months(), plan.positions_added))
+    shown = {q: int(n) for q, n in zip(strip["quarter"], strip["n"]) if n}
+    assert shown == expected
+
+
+def test_overview_warns_when_the_target_is_not_held(overview, engine):
+    _, result = engine
+    assert result.p_target_held < 0.8  # the sample team's plan drifts back after the deadline
+    assert any("held to the horizon" in w.value for w in overview.warning)
 
 
 def test_overview_ratio_chart_draws_the_plan_simulated(overview, ui, engine):
     _, result = engine
-    ratio = ui.chart_frames(overview, 0)[0]
+    ratio = ui.chart_frames(overview, 1)[0]
     assert list(ratio["p50"].round(6)) == list(result.ratio["p50"].round(6))

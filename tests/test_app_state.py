@@ -22,6 +22,11 @@ def raw_token(payload: bytes) -> str:
     return base64.urlsafe_b64encode(zlib.compress(payload)).decode().rstrip("=")
 
 
+def plan_table(at):
+    """The Hiring plan's by-month table of the ML engineer plan."""
+    return next(e for e in at.data_editor if e.key.startswith("plan_editor")).value
+
+
 def link_of(at) -> dict[str, str]:
     """The query parameters a user would copy from the address bar."""
     return {k: str(v) for k, v in at.query_params.items()}
@@ -128,11 +133,11 @@ def test_link_reproduces_hiring_plan_numbers(app, ui, shared_session):
 def test_link_reproduces_a_hand_edited_plan(app, ui, token, fast_scenario):
     at = app("plan", query={"s": token(fast_scenario)})
     ui.edit_table(at, "plan_editor", {3: {"planned": 2}, 20: {"planned": 1}})
-    planned = list(at.data_editor[0].value["planned"])
+    planned = list(plan_table(at)["planned"])
     shown = ui.metrics(at)
     fresh = app("plan", query=link_of(at))
     assert fresh.session_state["plan_mode"] == "manual"
-    assert list(fresh.data_editor[0].value["planned"]) == planned
+    assert list(plan_table(fresh)["planned"]) == planned
     assert ui.metrics(fresh) == shown
 
 

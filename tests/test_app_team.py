@@ -225,3 +225,70 @@ def test_an_upload_is_not_in_any_shared_cache(app, ui):
     assert entries  # the pages did cache their engine calls
     assert not [e for e in entries if marker.encode() in bytes(e)]
     assert not [e for e in entries if data in bytes(e)]
+
+
+def _history_csv(months: int = 36) -> bytes:
+    """A monthly history: data scientists grow 20 -> 20 + months/2, others flat."""
+    import pandas as pd
+
+    labels = [str(p) for p in pd.period_range("2023-01", periods=months, freq="M")]
+    lines = ["month,role,headcount,hires,exits"]
+    for i, m in enumerate(labels):
+        lines.append(f"{m},data_scientist,{20 + i // 2},{1 if i % 2 else 0},0")
+        lines.append(f"{m},ml_engineer,2,0,0")
+        lines.append(f"{m},data_engineer,{4 + (i % 3 == 0)},0,0")
+        lines.append(f"{m},product_manager,2,0,0")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_typing_ones_own_team_replaces_the_sample_plan_with_backfill(app, ui, sample_scenario):
+    at = app("team")
+    assert sample_scenario.policy_of("data_scientist").kind == "path"
+    ui.edit_table(at, "team_editor", {1: {"headcount": 42}})
+    assert ui.problems(at) == []
+    scenario = base(at)
+    assert [p.kind for p in scenario.hiring_policy] == ["backfill"] * 4
+    assert not any(any(s) for s in scenario.planned_starts)
+    assert "replaced the sample team's plan" in at.success[0].value
+    # A second edit keeps the user's plan (only the sample's plan is replaced).
+    at.session_state["base_scenario"] = scenario.replace(
+        hiring_policy={"data_scientist": {"kind": "growth", "to": 60, "by_month": 24}}
+    )
+    ui.edit_table(at, "team_editor", {0: {"headcount": 9}})
+    assert base(at).policy_of("data_scientist").kind == "growth"
+
+
+def test_an_applied_history_upload_leaves_no_sample_schedule(app, ui):
+    data = _history_csv()
+    at = upload(app("team"), "history.csv", data)
+    ui.button(at, USE).click().run()
+    assert ui.problems(at) == []
+    scenario = base(at)
+    assert scenario.headcount_of("data_scientist") == 37
+    assert not any(any(s) for s in scenario.planned_starts)
+    kinds = {k: scenario.policy_of(k).kind for k in ROLE_KEYS}
+    assert kinds == {
+        "data_engineer": "backfill",
+        "data_scientist": "path",
+        "ml_engineer": "backfill",
+        "product_manager": "backfill",
+    }
+    ds = scenario.policy_of("data_scientist")
+    assert ds.source.startswith("status-quo projection: ")
+    assert ds.headcount[0] == 37 and ds.headcount[-1] > 37  # the trend keeps growing
+    assert "every role backfills its leavers" in at.success[0].value
+    ui.goto(at, "plan")
+    assert ui.problems(at) == []
+    table = next(e for e in at.data_editor if e.key.startswith("team_plan_editor")).value
+    assert list(table["policy"]) == ["backfill", "follow the projection", "backfill", "backfill"]
+    # The status-quo pace comes from the upload: one data-scientist hire every other month.
+    assert table["status-quo pace"].iloc[1] == "0.5/month"
+
+
+def test_a_snapshot_upload_gets_backfill_for_every_role(app, ui):
+    data = (TEMPLATES / "snapshot.csv").read_bytes()
+    at = upload(app("team"), "snapshot.csv", data)
+    ui.button(at, USE).click().run()
+    assert ui.problems(at) == []
+    assert [p.kind for p in base(at).hiring_policy] == ["backfill"] * 4
+    assert "no history to project" in at.success[0].value

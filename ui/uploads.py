@@ -76,7 +76,11 @@ def applied_scenario(
     base: Scenario, result: IngestResult, *, use_rates: bool, use_costs: bool
 ) -> Scenario:
     """The base scenario with the upload's headcount (and optionally rates and costs)."""
-    changes: dict = {"headcount": {k: int(result.headcount.get(k, 0)) for k in ROLE_KEYS}}
+    changes: dict = {
+        "headcount": {k: int(result.headcount.get(k, 0)) for k in ROLE_KEYS},
+        # The previous team's open requisitions are not this team's (edit them after).
+        "open_requisitions": {},
+    }
     if result.as_of is not None:
         year, month = result.as_of.year, result.as_of.month
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
