@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from forecasting.plans import quarters, without_mle_plan
 from forecasting.scenario import Scenario
 from forecasting.solver import solve
 from tests.e2e.server import (
@@ -20,12 +21,12 @@ from tests.e2e.server import (
     open_app,
     problems_on,
 )
-from ui.compute import without_mle_plan
 from ui.state import decode_scenario
 
 pytestmark = pytest.mark.e2e
 
-STARTS = "ML engineer starts in plan"
+STARTS = "New ML engineer positions"
+RATIO_CHART = 1  # after the quarter strip
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -65,7 +66,7 @@ def moved(browser, server) -> dict:
         "metrics": metrics_on(page),
         "sentence": page.locator("h4").first.inner_text(),
         "slider": target_slider(page).get_attribute("aria-valuetext"),
-        "chart": chart_svg(page, 0),
+        "chart": chart_svg(page, RATIO_CHART),
     }
     ctx.close()
     return shown
@@ -73,7 +74,7 @@ def moved(browser, server) -> dict:
 
 def test_lower_target_raises_recommended_starts_and_redraws_the_ratio_chart(page, server):
     open_app(page, f"{server.url}/plan")
-    before, svg_before = metrics_on(page), chart_svg(page, 0)
+    before, svg_before = metrics_on(page), chart_svg(page, RATIO_CHART)
     k_before = link_scenario(page.url)[0].target.ds_per_mle
 
     move_target(page, "ArrowLeft", 2)  # two half steps: one ML engineer per k - 1 DS
@@ -83,12 +84,39 @@ def test_lower_target_raises_recommended_starts_and_redraws_the_ratio_chart(page
     after = metrics_on(page)
     assert int(after[STARTS]) > int(before[STARTS])
     # The number on screen is the solver's for the scenario in the link.
-    assert int(after[STARTS]) == solve(without_mle_plan(scenario), strategy).total_starts
-    assert chart_svg(page, 0) != svg_before
+    plan = solve(without_mle_plan(scenario), strategy)
+    assert int(after[STARTS]) == plan.total_positions_added
+    assert chart_svg(page, RATIO_CHART) != svg_before
     assert problems_on(page) == []
 
     move_target(page, "ArrowRight", 2)  # and back: the same numbers as before
     assert metrics_on(page) == before
+
+
+def test_data_science_growth_changes_the_recommendation_and_the_answer_names_quarters(
+    page, server
+):
+    open_app(page, f"{server.url}/plan")
+    before = int(metrics_on(page)[STARTS])
+    grow_to = page.locator('[data-testid="stNumberInput"]').filter(
+        has_text="Data scientists: grow to"
+    )
+    field = grow_to.locator("input")
+    with expect_rerun(page):
+        field.fill("60")
+        field.press("Enter")
+    scenario, strategy = link_scenario(page.url)
+    policy = scenario.policy_of("data_scientist")
+    assert (policy.kind, policy.to) == ("growth", 60)
+    plan = solve(without_mle_plan(scenario), strategy)
+    after = int(metrics_on(page)[STARTS])
+    assert after == plan.total_positions_added > before
+    sentence = page.locator("h4").first.inner_text()
+    assert "while data science grows 30 → 60" in sentence
+    assert f"{after} new ML engineer positions" in sentence
+    for quarter, n in quarters(scenario.months(), plan.positions_added)[:4]:
+        assert f"{n} in {quarter}" in sentence
+    assert problems_on(page) == []
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +132,7 @@ def reopened(browser, server, moved) -> Iterator[dict]:
         "metrics": metrics_on(page),
         "sentence": page.locator("h4").first.inner_text(),
         "slider": target_slider(page).get_attribute("aria-valuetext"),
-        "chart": chart_svg(page, 0),
+        "chart": chart_svg(page, RATIO_CHART),
     }
     ctx.close()
 

@@ -19,10 +19,10 @@ pytestmark = pytest.mark.e2e
 
 # url path -> (page title shown, Altair charts drawn on the sample team)
 PAGES = {
-    "": ("ML team workforce plan", 2),
+    "": ("ML team workforce plan", 3),
     "team": ("Team & data", 0),
     "forecast": ("Status-quo forecast", 4),
-    "plan": ("Hiring plan", 3),
+    "plan": ("Hiring plan", 4),
     "capacity": ("Capacity", 3),
     "compare": ("Compare scenarios", 0),
 }

@@ -115,6 +115,11 @@ def test_uploaded_team_replaces_the_headcount_everywhere(team_page, server):
         page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Overview").click()
     assert metrics_on(page)["Today's ratio (MLE : DS)"] in {"1:5", "1:5.0"}  # 40 DS / 8 MLE
     assert problems_on(page) == []
+    # No sample schedule survives: every role backfills, nothing planned by hand.
+    scenario = decode_scenario(parse_qs(urlparse(page.url).query)["s"][0])
+    assert [p.kind for p in scenario.hiring_policy] == ["backfill"] * 4
+    assert not any(any(s) for s in scenario.planned_starts)
+    assert scenario.open_requisitions == (0, 0, 0, 0)
 
 
 def test_bad_uploads_show_an_error_and_keep_the_previous_team(team_page):
