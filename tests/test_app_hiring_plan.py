@@ -55,7 +55,7 @@ def test_hiring_plan_renders_without_error(app, ui, workshop):
     # The quarter strip, the ratio and headcount fans, hires and cost.
     assert len(at.get("vega_lite_chart")) == 4
     # The tables are editing chrome: read-only (team plan) or hidden in workshop mode.
-    assert len(at.data_editor) == (0 if workshop else 2)
+    assert len(at.data_editor) == (0 if workshop else 3)
 
 
 def test_lower_target_ratio_raises_recommended_starts(plan_page, ui):
@@ -223,3 +223,17 @@ def test_link_values_off_the_widget_scales_are_kept(app, ui, token, fast_scenari
     assert kept.target.confidence == scenario.target.confidence
     assert kept.target.ds_per_mle == scenario.target.ds_per_mle
     assert kept.reskill_annual == scenario.reskill_annual
+
+
+def test_manual_starts_typed_by_month_become_that_roles_plan(plan_page, ui):
+    at = plan_page
+    ui.edit_table(
+        at, "manual_starts_editor", {0: {"Product manager": 2}, 5: {"Product manager": 1}}
+    )
+    assert ui.problems(at) == []
+    base = at.session_state["base_scenario"]
+    assert base.policy_of("product_manager").kind == "none"
+    assert base.starts_of("product_manager")[:6] == (2, 0, 0, 0, 0, 1)
+    table = team_table(at)
+    assert table["policy"].iloc[3] == "manual starts"
+    assert table["starts to horizon"].iloc[3] == 3

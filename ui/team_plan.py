@@ -226,6 +226,7 @@ def editor(scenario: Scenario, result: SimulationResult, *, key: str) -> None:
             state.set_plan_mode(state.PLAN_RECOMMENDED)
         state.reset_editors()
         st.rerun()
+    _manual_starts(scenario)
     history = projections.history_for(scenario)
     ds = scenario.policy_of(Role.DATA_SCIENTIST)
     ds_pace = pace.get(Role.DATA_SCIENTIST.value)
@@ -242,3 +243,56 @@ def editor(scenario: Scenario, result: SimulationResult, *, key: str) -> None:
             "follows its own level within the band, so the data-scientist fan shows the "
             "projection's uncertainty as well as attrition and hiring."
         )
+
+
+MANUAL_ROLES = [r for r in ROLES if r is not Role.ML_ENGINEER]
+
+
+def _manual_starts(scenario: Scenario) -> None:
+    """Per-month starts typed by hand for the roles other than ML engineers.
+
+    Editing a role's column makes that role's policy "manual starts" (kind none with
+    these planned starts). ML engineers are planned in the table further down.
+    """
+    months = scenario.months()
+    manual = [r for r in MANUAL_ROLES if not scenario.policy_of(r).sets_positions]
+    with st.expander("Manual starts by month (data engineers, data scientists, PMs)"):
+        st.caption(
+            "Type starts per month for a role to plan it by hand: its policy becomes "
+            "'manual starts' (leavers are then not replaced automatically). Roles with a "
+            "policy show 0 here."
+        )
+        table = pd.DataFrame({"month": [summary.month_name(m) for m in months[1:]]})
+        for role in MANUAL_ROLES:
+            table[ROLE_LABELS[role]] = list(scenario.starts_of(role)) if role in manual else 0
+        edited = st.data_editor(
+            table,
+            hide_index=True,
+            key=state.editor_key("manual_starts_editor"),
+            disabled=["month"],
+            height=260,
+            column_config={
+                ROLE_LABELS[r]: st.column_config.NumberColumn(
+                    min_value=0, max_value=1000, step=1, format="%d"
+                )
+                for r in MANUAL_ROLES
+            },
+        )
+    policies = scenario.by_role("hiring_policy")
+    starts = scenario.by_role("planned_starts")
+    changed = False
+    for role in MANUAL_ROLES:
+        column = ROLE_LABELS[role]
+        new = [max(0, int(x)) if pd.notna(x) else 0 for x in edited[column]]
+        if new != table[column].tolist():
+            policies[role.value] = NONE
+            starts[role.value] = new
+            changed = True
+    if changed:
+        try:
+            state.set_base(scenario.replace(hiring_policy=policies, planned_starts=starts))
+        except PlannerError as exc:
+            st.error(md_escape(exc))
+            return
+        state.reset_editors()
+        st.rerun()
