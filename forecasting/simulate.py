@@ -310,32 +310,32 @@ def simulate_positions_role(
         if inflow is not None:
             nxt += inflow[t]
         want = pos[t + 1] if per_path else int(pos[t + 1])
-        gap = want - nxt - open_total
-        opened = np.maximum(gap, 0)
-        pending[t + lag] += opened
-        open_total += opened
-        # Fewer positions than people + requisitions: cancel requisitions not yet
-        # started, latest first (nobody is laid off).
-        surplus = np.minimum(np.maximum(-gap, 0), open_total)
-        if surplus.any():
+        gap = want - nxt
+        gap -= open_total
+        if gap.min() < 0:
+            # Fewer positions than people + requisitions: cancel requisitions not yet
+            # started, latest first (nobody is laid off).
+            surplus = np.minimum(-gap, open_total)
+            np.maximum(surplus, 0, out=surplus)
             open_total -= surplus
             for s in range(min(t + lag, months + lag), t - 1, -1):
                 take = np.minimum(surplus, pending[s])
                 pending[s] -= take
                 surplus -= take
             backlog -= np.minimum(surplus, backlog)
-        backlog += pending[t]
-        pending[t] = 0
-        attempt = np.minimum(backlog, cap)
+            np.maximum(gap, 0, out=gap)
+        open_total += gap  # gap is now the requisitions opened in this step
+        pending[t + lag] += gap
+        backlog += pending[t]  # due now (pending[t] is never read again)
+        got = np.minimum(backlog, cap)
         if random_fill:
-            got = rng.binomial(np.maximum(attempt, 1), fill_rate)
-            got = np.where(attempt > 0, got, 0)
-        else:
-            got = attempt
+            tried = got
+            got = rng.binomial(np.maximum(tried, 1), fill_rate)
+            got[tried == 0] = 0
         backlog -= got
         open_total -= got
         realised[t] = got
-        out[t + 1] = nxt + got
+        np.add(nxt, got, out=out[t + 1], casting="unsafe")
     return realised, moved
 
 

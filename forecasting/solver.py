@@ -48,7 +48,6 @@ from forecasting.simulate import (
     DS,
     MLE,
     exit_probability,
-    policy_positions,
     role_generators,
     run_paths,
     scheduled_starts,
@@ -186,19 +185,34 @@ class _Evaluator:
             scenario.starts_of(ROLES[MLE]), dtype=np.int64
         )
         self.cache: dict[bytes, tuple[float, float, np.ndarray]] = {}
+        self.details: dict[bytes, tuple[np.ndarray, float]] = {}
         self.calls = 0
+        # The ML engineer stream's draws before the recursion (per-path attrition, and
+        # the per-path positions of a path with a band) do not depend on the schedule:
+        # make them once and restart every evaluation from the stream's state after them.
+        sc = scenario
+        rng = role_generators(sc.seed)[MLE]
+        self.p_exit = exit_probability(rng, sc, MLE, sc.paths)
+        self.base_positions = None
+        if self.positions_mode:
+            policy = sc.hiring_policy[MLE].with_added(())
+            if policy.uncertain:
+                z = rng.standard_normal(sc.paths)  # as simulate.policy_positions draws it
+                self.base_positions = policy.positions_for_paths(z, sc.horizon_months)
+            else:
+                n0 = sc.headcount[MLE] + sc.open_requisitions[MLE]
+                self.base_positions = policy.positions(n0, sc.horizon_months)
+        self.rng_state = rng.bit_generator.state
 
     def _run(self, schedule: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         """ML engineer headcount (T+1, P) and realised starts (T, P) or None."""
         sc = self.scenario
-        rng = role_generators(sc.seed)[MLE]
+        rng = np.random.Generator(np.random.PCG64())
+        rng.bit_generator.state = self.rng_state
         out = np.empty((sc.horizon_months + 1, sc.paths), dtype=np.int32)
-        p_exit = exit_probability(rng, sc, MLE, sc.paths)
+        p_exit = self.p_exit
         if self.positions_mode:
-            policy = sc.hiring_policy[MLE].with_added(())
-            base = policy_positions(
-                sc.replace(hiring_policy={"ml_engineer": policy}), MLE, rng, sc.paths
-            )
+            base = self.base_positions
             added = np.cumsum(schedule)
             positions = base + (added[:, None] if base.ndim == 2 else added)
             realised, _ = simulate_positions_role(
@@ -233,7 +247,12 @@ class _Evaluator:
         if hit is not None:
             return hit
         self.calls += 1
-        out, _ = self._run(schedule)
+        out, realised = self._run(schedule)
+        if realised is not None:
+            starts = float(realised.sum(axis=0).mean())
+        else:
+            starts = float((schedule + self.requisitions).sum())
+        self.details[key] = (out.mean(axis=1), starts)
         mle = out[self.deadline :]
         ratio = np.full(mle.shape, np.inf)
         np.divide(self.ds, mle, out=ratio, where=mle > 0)
@@ -244,12 +263,8 @@ class _Evaluator:
 
     def detail(self, schedule: np.ndarray) -> tuple[np.ndarray, float]:
         """Mean ML engineer headcount by month (T+1,) and mean starts over the horizon."""
-        out, realised = self._run(schedule)
-        if realised is not None:
-            starts = float(realised.sum(axis=0).mean())
-        else:
-            starts = float((schedule + self.requisitions).sum())
-        return out.mean(axis=1), starts
+        self(schedule)
+        return self.details[schedule.tobytes()]
 
 
 def _even_order(slots: list[int]) -> list[int]:
@@ -430,7 +445,7 @@ def solve(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> Hirin
         mode="positions" if positions_mode else "starts",
         positions=positions,
         positions_added=positions_added,
-        total_positions_added=int(added.sum()) if positions_mode else 0,
+        total_positions_added=sum(positions_added),
         expected_starts=expected_starts,
     )
 
