@@ -26,6 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
+from forecasting import solver
 from forecasting.scenario import Scenario
 from forecasting.solver import Strategy, solve
 
@@ -88,8 +91,29 @@ def solve_time(d: dict, strategy: Strategy, hold: bool, runs: int) -> tuple[floa
     return statistics.median(times), plan.added
 
 
+def per_evaluation(d: dict, runs: int = 30) -> float:
+    """Median ms of one schedule evaluation (the solver's unit of work)."""
+    d = {**d, "target": {"ds_per_mle": 5, "deadline_month": 18, "confidence": 0.8}}
+    scenario = Scenario.from_dict(d)
+    evaluate = solver._Evaluator(scenario)
+    schedule = np.zeros(37 if "hiring_policy" in d else 36, dtype=np.int64)
+    times = []
+    for i in range(runs):
+        schedule[5] = i % 4
+        evaluate.cache.clear()
+        t0 = time.perf_counter()
+        evaluate(schedule)
+        times.append(time.perf_counter() - t0)
+    return 1000 * statistics.median(times)
+
+
 def main(runs: int = 7) -> None:
     cases = variants()
+    base_eval = None
+    for name, d in cases.items():
+        ms = per_evaluation(d)
+        base_eval = base_eval or ms
+        print(f"one solver evaluation {name:10}: median {ms:.2f} ms, x{ms / base_eval:.2f}")
     base_plan = None
     for name, d in cases.items():
         t = cli_plan(d, runs)

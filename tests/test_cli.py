@@ -153,3 +153,71 @@ def test_no_forecasting_module_imports_streamlit_or_altair(path):
             continue
         for name in names:
             assert name.split(".")[0] not in {"streamlit", "altair"}, f"{path.name}: {name}"
+
+
+GROWTH_CASE = {
+    "start_month": "2027-01",
+    "horizon_months": 30,
+    "headcount": {"data_scientist": 42, "ml_engineer": 3, "data_engineer": 8},
+    "hiring_policy": {
+        "data_scientist": {"kind": "growth", "to": 60, "by_month": 24},
+        "ml_engineer": {"kind": "backfill"},
+    },
+    "attrition_annual": 0.13,
+    "time_to_fill_months": 2,
+    "target": {"ds_per_mle": 6, "deadline_month": 24, "confidence": 0.8},
+    "paths": 500,
+    "seed": 2,
+}
+
+
+def test_solve_with_a_policy_prints_positions_and_a_scenario_that_plan_accepts_as_is(
+    capsys, tmp_path
+):
+    path = tmp_path / "growth.json"
+    path.write_text(json.dumps(GROWTH_CASE))
+    code, out, _ = run(capsys, "solve", str(path))
+    assert code == 0
+    solved = json.loads(out)
+    assert solved["mode"] == "positions"
+    assert len(solved["positions"]) == len(solved["positions_added"]) == 31
+    assert solved["total_positions_added"] == sum(solved["positions_added"]) > 0
+    assert solved["positions"][24] == 3 + solved["total_positions_added"]
+
+    again = tmp_path / "solved.json"
+    again.write_text(json.dumps(solved["scenario"]))
+    code, out, _ = run(capsys, "plan", str(again))
+    assert code == 0
+    planned = json.loads(out)
+    assert planned["p_target_met"] == solved["p_target_met"] >= 0.8
+    assert planned["p_target_held"] == solved["p_target_held"]
+    # positions only for the roles whose policy sets them
+    assert set(planned["positions"]) == {"data_scientist", "ml_engineer"}
+    assert planned["positions"]["ml_engineer"] == solved["positions"]
+    assert planned["positions"]["data_scientist"][24] == 60
+
+
+def test_plan_without_a_policy_prints_no_positions(capsys):
+    code, out, _ = run(capsys, "plan", str(EXAMPLE), "--paths", "100")
+    assert code == 0
+    data = json.loads(out)
+    assert data["positions"] == {}
+    assert all(p == {"kind": "none"} for p in data["hiring_policy"].values())
+
+
+def test_the_worked_example_of_the_docs_solves_to_the_numbers_they_show(capsys):
+    """docs/scenario-format.md, "Worked example: 42 → 60 data scientists"."""
+    example = ROOT / "examples" / "growth_42_to_60.json"
+    code, out, _ = run(capsys, "solve", str(example))
+    assert code == 0
+    data = json.loads(out)
+    assert data["total_positions_added"] == 8
+    opened = [i for i, n in enumerate(data["positions_added"]) if n]
+    assert opened == [2, 3, 6, 9, 12, 14, 17, 20] and max(data["positions_added"]) == 1
+    assert data["positions"][24] == 11
+    assert (data["p_target_met"], data["p_target_held"]) == (0.974, 0.7915)
+    assert data["expected_starts"] == 11.15
+    code, out, _ = run(capsys, "solve", str(example), "--strategy", "just_in_time")
+    late = json.loads(out)
+    assert late["total_positions_added"] == 7 and late["p_target_met"] == 0.822
+    assert late["positions_added"][20:23] == [1, 3, 3]

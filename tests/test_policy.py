@@ -211,7 +211,9 @@ def test_an_older_file_without_hiring_policy_loads_as_none_for_every_role():
     sc = Scenario.from_dict(old)
     assert all(p.kind is PolicyKind.NONE for p in sc.hiring_policy)
     assert all(sc.positions_of(k) is None for k in ROLE_KEYS)
-    explicit = Scenario.from_dict({**old, "hiring_policy": {k: {"kind": "none"} for k in ROLE_KEYS}})
+    explicit = Scenario.from_dict(
+        {**old, "hiring_policy": {k: {"kind": "none"} for k in ROLE_KEYS}}
+    )
     assert explicit == sc
     a, b = simulate(sc), simulate(explicit)
     assert np.array_equal(a.paths_headcount, b.paths_headcount)

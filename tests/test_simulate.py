@@ -325,3 +325,295 @@ def test_reskilling_never_creates_or_loses_people(ds, mle, reskill, seed):
     )
     hc = simulate(sc).paths_headcount
     assert np.all(hc[:, :, DS] + hc[:, :, MLE] == ds + mle)
+
+
+# --------------------------------------------------------------------------- hiring policy
+#
+# A role with a hiring policy has positions; a leaver (or a new position) opens a
+# requisition at the end of that month, which starts time_to_fill_months later (same
+# step when 0), each start succeeding with fill_rate (a failure is retried the next
+# month), at most max_starts_per_month a month; people + open requisitions never
+# exceed the positions (docs/scenario-format.md, "Hiring policy").
+
+UP_AND_DOWN = [60, 64, 70, 70, 68, 66, 66, 69, 67, 65, 65, 72, 70, 68]
+
+
+def policy_scenario(policy: dict, role: str = "data_scientist", **kw) -> Scenario:
+    d = {
+        "headcount": {role: 60, "ml_engineer": 3},
+        "hiring_policy": {role: policy},
+        "horizon_months": 24,
+        "time_to_fill_months": 0,
+        "max_starts_per_month": 10_000,
+        "fill_rate": 1.0,
+    }
+    d.update(kw)
+    return scenario(**d)
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        {"kind": "backfill"},
+        {"kind": "growth", "to": 90, "by_month": 16},
+        {"kind": "path", "headcount": UP_AND_DOWN, "source": "up and down"},
+    ],
+    ids=["backfill", "growth", "path"],
+)
+def test_with_no_lag_full_fill_and_no_binding_cap_headcount_equals_positions_everywhere(policy):
+    """Attrition 0.99 a year (p = 0.32 a month): about 20 of 60 people leave every month.
+
+    The path falls by at most 2 a month, far fewer than leave, so no surplus is ever
+    left over and headcount is exactly the positions on every path and month.
+    """
+    sc = policy_scenario(policy, attrition_annual={"data_scientist": 0.99})
+    hc = simulate(sc).paths_headcount[:, :, DS]
+    positions = np.array(sc.positions_of("data_scientist"))
+    assert np.array_equal(hc, np.broadcast_to(positions, hc.shape))
+    assert run_paths(sc).realised[DS].mean() > 15  # sanity: many left and were replaced
+
+
+@pytest.mark.parametrize("lag", [1, 3])
+def test_backfill_with_a_lag_settles_at_positions_over_one_plus_lag_times_exit_probability(lag):
+    """E[H] + E[open] = P and E[open] = lag * p * E[H] (each leaver's seat is empty for
+    `lag` months), so E[H] = P / (1 + lag * p) once the start-up transient is over."""
+    positions, annual = 100, 0.3
+    sc = policy_scenario(
+        {"kind": "backfill"},
+        headcount={"data_scientist": positions},
+        attrition_annual={"data_scientist": annual},
+        time_to_fill_months=lag,
+        horizon_months=60,
+        paths=2000,
+    )
+    hc = simulate(sc).paths_headcount[:, 24:, DS].astype(float)
+    per_path = hc.mean(axis=1)  # paths are independent; months within one are not
+    se = per_path.std(ddof=1) / math.sqrt(len(per_path))
+    p = monthly_probability(annual)
+    expected = positions / (1 + lag * p)
+    assert abs(per_path.mean() - expected) < 4 * se, (per_path.mean(), expected, se)
+    # The test tells lags apart: one month more or less is far outside the tolerance.
+    for other in (lag - 1, lag + 1):
+        assert abs(per_path.mean() - positions / (1 + other * p)) > 20 * se
+
+
+@pytest.mark.parametrize("lag", [0, 2])
+def test_a_leavers_requisition_starts_time_to_fill_months_after_they_left(lag):
+    sc = policy_scenario(
+        {"kind": "backfill"}, attrition_annual={"data_scientist": 0.4}, time_to_fill_months=lag
+    )
+    raw = run_paths(sc)
+    hc = raw.headcount[:, DS, :].astype(np.int64)  # (T+1, P)
+    starts = raw.realised[DS]  # (T, P)
+    exits = hc[:-1] - hc[1:] + starts
+    assert exits.sum() > 100
+    assert np.all(starts[:lag] == 0)
+    assert np.array_equal(starts[lag:], exits[: len(exits) - lag])
+
+
+@pytest.mark.parametrize(("lag", "filled_at"), [(0, 5), (2, 7)])
+def test_a_new_position_is_filled_time_to_fill_months_after_it_opens(lag, filled_at):
+    sc = policy_scenario(
+        {"kind": "backfill", "positions_added": [0, 0, 0, 0, 0, 4]},
+        headcount={"data_scientist": 10},
+        attrition_annual=0.0,
+        time_to_fill_months=lag,
+        horizon_months=10,
+    )
+    hc = simulate(sc).paths_headcount[:, :, DS]
+    expected = [10] * filled_at + [14] * (11 - filled_at)
+    assert np.array_equal(hc, np.broadcast_to(expected, hc.shape))
+
+
+@pytest.mark.parametrize(("lag", "joins_at"), [(0, 1), (1, 1), (3, 3)])
+def test_open_requisitions_count_as_positions_and_join_at_time_to_fill(lag, joins_at):
+    sc = policy_scenario(
+        {"kind": "backfill"},
+        headcount={"data_scientist": 10},
+        open_requisitions={"data_scientist": 2},
+        attrition_annual=0.0,
+        time_to_fill_months=lag,
+        horizon_months=6,
+    )
+    assert sc.positions_of("data_scientist") == [12] * 7
+    hc = simulate(sc).paths_headcount[:, :, DS]
+    expected = [10] * joins_at + [12] * (7 - joins_at)
+    assert np.array_equal(hc, np.broadcast_to(expected, hc.shape))
+
+
+def test_falling_positions_cancel_the_latest_unstarted_requisitions_and_lay_nobody_off():
+    """Nobody leaves; time to fill 2. Positions 10, 12, 14, 12, 12, 8, ...
+
+    Step 0 opens 2 requisitions (due in step 2), step 1 two more (due in step 3). In step 2
+    the positions of month 3 are 12: the two latest requisitions are cancelled, the two
+    due now start, so month 3 has 12 (cancelling the earliest would leave 10, cancelling
+    none would give 14 in month 4). From month 5 positions are 8, but the 12 stay.
+    """
+    path = [10, 12, 14, 12, 12, 8]
+    sc = policy_scenario(
+        {"kind": "path", "headcount": path, "source": "test"},
+        headcount={"data_scientist": 10},
+        attrition_annual=0.0,
+        time_to_fill_months=2,
+        horizon_months=8,
+    )
+    hc = simulate(sc).paths_headcount[:, :, DS]
+    assert np.array_equal(hc, np.broadcast_to([10, 10, 10, 12, 12, 12, 12, 12, 12], hc.shape))
+
+
+@pytest.mark.parametrize("fill_rate", [1.0, 0.6])
+def test_people_never_exceed_the_positions_or_last_months_headcount_whichever_is_more(fill_rate):
+    """People + open requisitions never exceed the positions, and nobody is laid off,
+    so with no reskilling inflow H[t+1] <= max(P[t+1], H[t]) on every path: a
+    requisition left open when positions fell would break it once it starts."""
+    rng = np.random.default_rng(11)
+    path = (60 + np.cumsum(rng.integers(-6, 7, size=25))).tolist()
+    sc = policy_scenario(
+        {"kind": "path", "headcount": path, "source": "random walk"},
+        attrition_annual={"data_scientist": 0.3},
+        time_to_fill_months=3,
+        max_starts_per_month=4,
+        fill_rate=fill_rate,
+        paths=1000,
+    )
+    hc = simulate(sc).paths_headcount[:, :, DS].astype(np.int64)
+    positions = np.array(sc.positions_of("data_scientist"))
+    assert np.all(hc[:, 1:] <= np.maximum(positions[1:], hc[:, :-1]))
+    assert np.any(hc[:, 1:] > hc[:, :-1])  # sanity: the role did hire
+
+
+@pytest.mark.parametrize("lag", [0, 2])
+def test_a_failed_fill_stays_open_and_is_retried_the_next_month(lag):
+    """10 new positions at month 1, nobody leaves, fill rate 0.5: the requisitions first
+    come due `lag` months later (month 1 + lag); each then starts with probability 0.5
+    every month until it does (not after another time to fill), so with n = t - lag
+    attempts by month t, E[H_t] = 20 - 10 * 0.5^n, and every path reaches 20."""
+    sc = policy_scenario(
+        {"kind": "backfill", "positions_added": [0, 10]},
+        headcount={"data_scientist": 10},
+        attrition_annual=0.0,
+        fill_rate=0.5,
+        time_to_fill_months=lag,
+        horizon_months=30,
+        paths=2000,
+    )
+    hc = simulate(sc).paths_headcount[:, :, DS].astype(float)
+    assert np.all(hc[:, : lag + 1] == 10)
+    n = np.arange(1, 6)
+    expected = 20 - 10 * 0.5**n
+    se = np.sqrt(10 * 0.5**n * (1 - 0.5**n) / sc.paths)  # H - 10 ~ Binomial(10, 1 - 0.5^n)
+    got = hc[:, lag + 1 : lag + 6].mean(axis=0)
+    assert np.all(np.abs(got - expected) < 4 * se), (got, expected)
+    assert np.all(hc <= 20) and np.all(hc[:, -1] == 20)
+
+
+def test_a_lower_fill_rate_lowers_mean_headcount_but_never_above_positions():
+    kw = {
+        "headcount": {"data_scientist": 50},
+        "attrition_annual": {"data_scientist": 0.2},
+        "time_to_fill_months": 1,
+        "paths": 1000,
+    }
+    full = simulate(policy_scenario({"kind": "backfill"}, **kw))
+    partial = simulate(policy_scenario({"kind": "backfill"}, fill_rate=0.6, **kw))
+    assert np.all(partial.headcount_mean[3:, DS] < full.headcount_mean[3:, DS] - 0.2)
+    assert partial.paths_headcount[:, :, DS].max() <= 50
+    assert full.paths_headcount[:, :, DS].max() <= 50
+
+
+@pytest.mark.parametrize("fill_rate", [1.0, 0.8])
+def test_starts_never_exceed_max_starts_per_month_on_any_path(fill_rate):
+    sc = policy_scenario(
+        {"kind": "growth", "to": 40, "by_month": 3},
+        headcount={"data_scientist": 10},
+        attrition_annual={"data_scientist": 0.3},
+        max_starts_per_month=2,
+        fill_rate=fill_rate,
+        paths=500,
+    )
+    raw = run_paths(sc)
+    starts = raw.realised[DS]
+    assert starts.max() == 2  # the cap binds...
+    assert np.all(starts <= 2)  # ...and is never exceeded
+    assert raw.headcount[3, DS, :].max() <= 10 + 3 * 2
+    res = simulate(sc)
+    assert np.all(res.starts_mean[:, DS] <= 2)
+
+
+def test_reskilled_data_scientists_join_ml_engineers_and_their_seats_are_backfilled():
+    """Nobody leaves; no lag. Data scientists backfill: every one who reskills opens a
+    requisition that starts the same month, so the role stays at 40 while ML engineers
+    gain exactly the reskilled (their backfill keeps the newcomers: nobody is laid off)."""
+    kw = {
+        "headcount": {"data_scientist": 40, "ml_engineer": 3},
+        "attrition_annual": 0.0,
+        "reskill_annual": 0.3,
+        "paths": 500,
+    }
+    sc = policy_scenario(
+        {"kind": "backfill"}, **kw, hiring_policy={"data_scientist": {"kind": "backfill"}}
+    )
+    raw = run_paths(sc)
+    moved = np.cumsum(raw.moved, axis=0)
+    assert moved[-1].mean() > 5
+    assert np.all(raw.headcount[:, DS, :] == 40)
+    assert np.array_equal(raw.headcount[1:, MLE, :], 3 + moved)
+    assert np.array_equal(raw.realised[DS], raw.moved)  # each reskilled seat refilled at once
+
+    both = policy_scenario(
+        {"kind": "backfill"},
+        **kw,
+        hiring_policy={"data_scientist": {"kind": "backfill"}, "ml_engineer": {"kind": "backfill"}},
+    )
+    raw_both = run_paths(both)
+    assert np.array_equal(raw_both.moved, raw.moved)
+    assert np.array_equal(raw_both.headcount, raw.headcount)
+    assert raw_both.realised[MLE].sum() == 0  # more ML engineers than positions: no hiring
+
+    without = run_paths(scenario(**kw, horizon_months=24))  # no policy: seats stay empty
+    assert np.array_equal(without.headcount[1:, DS, :], 40 - np.cumsum(without.moved, axis=0))
+
+
+def test_a_band_gives_each_path_its_own_positions_from_one_normal_draw():
+    """Path j's positions are mean + z_j * (p90 - mean) / 1.2816 above the mean and
+    mean - z_j * (mean - p10) / 1.2816 below it, one z_j ~ N(0, 1) for all months.
+
+    With no lag, fill rate 1 and attrition high enough that leavers cover every fall of
+    a path's positions (from today's 200 to a low path's 190), headcount is each path's
+    positions. The
+    p10 / p90 sit on .5 so that rounding half up keeps P(H < p10) = P(z < -1.2816) =
+    0.1 exactly, and the same above p90. The band widens and is asymmetric, so a wrong
+    side, scale or a draw per month would show.
+    """
+    months = 12
+    t = np.arange(months + 1)
+    mean = 200 + 5 * t
+    p10 = mean - 10.5 - 2 * t
+    p90 = mean + 20.5 + 4 * t
+    policy = {
+        "kind": "path",
+        "headcount": mean.tolist(),
+        "source": "test",
+        "p10": p10.tolist(),
+        "p90": p90.tolist(),
+    }
+    sc = policy_scenario(
+        policy,
+        headcount={"data_scientist": 200},
+        attrition_annual={"data_scientist": 0.99},  # leavers cover every fall of a path
+        horizon_months=months,
+        paths=4000,
+    )
+    hc = simulate(sc).paths_headcount[:, :, DS].astype(float)
+    se = math.sqrt(0.1 * 0.9 / sc.paths)
+    below = (hc[:, 1:] < p10[1:]).mean(axis=0)
+    above = (hc[:, 1:] > p90[1:]).mean(axis=0)
+    assert np.all(np.abs(below - 0.1) < 4 * se), below
+    assert np.all(np.abs(above - 0.1) < 4 * se), above
+    # One draw per path: a path above (below) the mean stays above (below) it.
+    dev = hc[:, 1:] - mean[1:]
+    assert np.corrcoef(dev[:, 0], dev[:, -1])[0, 1] > 0.95
+    z = np.where(dev >= 0, dev / (p90[1:] - mean[1:]), dev / (mean[1:] - p10[1:])) * 1.2815515655
+    assert np.all(z.std(axis=1) < 0.1)  # the same z (up to rounding) in every month
+    assert abs(z[:, -1].mean()) < 4 / math.sqrt(sc.paths)
+    assert abs(z[:, -1].std() - 1) < 0.05

@@ -93,9 +93,7 @@ def test_lower_target_raises_recommended_starts_and_redraws_the_ratio_chart(page
     assert metrics_on(page) == before
 
 
-def test_data_science_growth_changes_the_recommendation_and_the_answer_names_quarters(
-    page, server
-):
+def test_data_science_growth_changes_the_recommendation_and_the_answer_names_quarters(page, server):
     open_app(page, f"{server.url}/plan")
     before = int(metrics_on(page)[STARTS])
     grow_to = page.locator('[data-testid="stNumberInput"]').filter(
