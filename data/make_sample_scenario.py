@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from forecasting.ingest import ingest_bytes  # noqa: E402
-from forecasting.plans import default_plan  # noqa: E402
+from forecasting.plans import default_plan, hiring_pace  # noqa: E402
 from forecasting.roles import ROLE_KEYS  # noqa: E402
 from forecasting.scenario import Scenario  # noqa: E402
 from forecasting.trend import status_quo_all  # noqa: E402
@@ -52,7 +52,23 @@ def build() -> Scenario:
     return default_plan(scenario, status_quo_all(res.history, HORIZON))
 
 
+def pace() -> dict[str, dict[str, float]]:
+    """The sample team's status-quo hiring pace (Poisson GLM), stored beside the scenario
+    so that the Hiring plan page need not read the roster to show it."""
+    res = ingest_bytes((ROOT / "data" / "sample_roster.csv").read_bytes())
+    return {
+        role: {"per_month": round(p.per_month, 4), "low": round(p.low, 4),
+               "high": round(p.high, 4), "months": p.months}
+        for role, p in hiring_pace(res.history).items()
+    }
+
+
 if __name__ == "__main__":
+    import json
+
     out = ROOT / "data" / "sample_scenario.json"
     out.write_text(build().to_json() + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+    out = ROOT / "data" / "sample_pace.json"
+    out.write_text(json.dumps(pace(), indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out}")

@@ -116,10 +116,10 @@ class Pace:
 def hiring_pace(history: pd.DataFrame, months: int = PACE_MONTHS) -> dict[str, Pace]:
     """Hires a month per role over the last `months` months of history (Poisson GLM).
 
-    The GLM's monthly hire rate per head (headcount exposure, forecasting/rates.py)
-    times the mean start-of-month headcount of the window: for an intercept-only
+    The GLM's monthly hire rate per head (start-of-month headcount exposure,
+    forecasting/rates.py) times the window's mean exposure: for an intercept-only
     Poisson model this is the observed hires a month, and the interval is the
-    rate's.
+    rate's. (Roles with fewer than 5 hires get the rates module's shrunk estimate.)
 
     Args:
         history: tidy frame month, role, headcount, hires, exits.
@@ -128,34 +128,30 @@ def hiring_pace(history: pd.DataFrame, months: int = PACE_MONTHS) -> dict[str, P
     Returns:
         role -> Pace; empty when the history has no hires column.
     """
-    import pandas as pd
-
     from forecasting.errors import EstimationError
-    from forecasting.rates import estimate_rates
+    from forecasting.rates import _exposure_frame, estimate_rates, validate_history
 
     if history is None or not len(history) or "hires" not in history.columns:
         return {}
     frame = history.copy()
-    order = sorted(frame["month"].astype(str).unique())
-    keep = set(order[-(months + 1) :])  # one more: the first month is exposure only
-    frame = frame[frame["month"].astype(str).isin(keep)]
     if "exits" not in frame.columns:
         frame = frame.assign(exits=0)
+    order = sorted(frame["month"].astype(str).unique())
+    frame = frame[frame["month"].astype(str).isin(set(order[-months:]))]
     try:
         est = estimate_rates(frame)
+        exposed = _exposure_frame(validate_history(frame, require=("exits",)))
     except EstimationError:
         return {}
     out: dict[str, Pace] = {}
     table = est.table
     for role in ROLE_KEYS:
         row = table[(table["role"] == role) & (table["event"] == "hires")]
-        if row.empty:
+        exposure = exposed.loc[exposed["role"] == role, "exposure"].to_numpy(dtype=float)
+        if row.empty or not len(exposure):
             continue
-        g = frame[frame["role"] == role].sort_values("month")
-        exposure = pd.to_numeric(g["headcount"], errors="coerce").to_numpy(dtype=float)[:-1]
-        if not len(exposure):
-            continue
-        mean_head = float(np.nanmean(exposure))
+        # rate x mean exposure: for the intercept-only GLM, the hires a month observed.
+        mean_head = float(exposure.mean())
         r = row.iloc[0]
         out[role] = Pace(
             per_month=float(r["rate_monthly"]) * mean_head,

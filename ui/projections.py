@@ -10,17 +10,19 @@ an upload's are fitted once per upload and kept in this session's state only.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from forecasting.errors import PlannerError
-from forecasting.plans import Pace, hiring_pace
+from forecasting.plans import Pace
 from forecasting.roles import ROLE_KEYS
 from forecasting.scenario import Scenario
 from forecasting.trend import TrendForecast, status_quo_all
-from ui import uploads
+from ui import state, uploads
 from ui.sample_data import sample_ingest
 
 KEY_CACHE = "trend_cache"
@@ -31,7 +33,7 @@ class History:
     """The monthly history that applies to the current team."""
 
     label: str  # "your upload <name>" or "the sample team"
-    frame: pd.DataFrame
+    frame: pd.DataFrame | None  # None for the sample team (read on demand: sample_ingest)
     upload_key: tuple | None  # None for the sample team
 
 
@@ -41,10 +43,15 @@ def sample_trends(horizon: int) -> dict[str, TrendForecast]:
     return status_quo_all(sample_ingest().history, horizon)
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+SAMPLE_PACE_PATH = Path(__file__).resolve().parent.parent / "data" / "sample_pace.json"
+
+
+@st.cache_resource(show_spinner=False)
 def sample_pace() -> dict[str, Pace]:
-    """The sample team's hiring pace (public data: shared cache)."""
-    return hiring_pace(sample_ingest().history)
+    """The sample team's hiring pace, computed with the sample scenario by
+    data/make_sample_scenario.py (public data: shared by every session)."""
+    data = json.loads(SAMPLE_PACE_PATH.read_text(encoding="utf-8"))
+    return {role: Pace(**values) for role, values in data.items()}
 
 
 def upload_cache(key: tuple) -> dict:
@@ -78,9 +85,8 @@ def history_for(scenario: Scenario) -> History | None:
         and _same_team(upload.result.headcount, scenario)
     ):
         return History(f"your upload {upload.name}", upload.result.history, upload.key)
-    sample = sample_ingest()
-    if _same_team(sample.headcount, scenario):
-        return History("the sample team", sample.history, None)
+    if state.default_scenario().headcount == scenario.headcount:
+        return History("the sample team", None, None)
     return None
 
 
@@ -106,5 +112,7 @@ def pace_for(scenario: Scenario) -> dict[str, Pace]:
         return sample_pace()
     cache = upload_cache(history.upload_key)
     if "pace" not in cache:
+        from forecasting.plans import hiring_pace
+
         cache["pace"] = hiring_pace(history.frame)
     return cache["pace"]
