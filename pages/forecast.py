@@ -62,6 +62,13 @@ st.caption(
     "trend, ARIMA with drift, and naive benchmarks, chosen by a rolling-origin backtest; "
     "80% intervals."
 )
+ds_policy = state.base().policy_of("data_scientist")
+if ds_policy.kind == "path" and ds_policy.source.startswith("status-quo projection"):
+    st.caption(
+        "The data-scientist projection drives the team plan: data-science positions follow "
+        f"it ({md_escape(ds_policy.source)}), with its band in the Monte Carlo. Change it in "
+        "the team plan on the Hiring plan page."
+    )
 if upload is not None and not len(upload.result.history):
     st.info(
         "Your upload is a snapshot (one point in time): there is no history to forecast, "
