@@ -578,6 +578,31 @@ class Scenario:
         n0 = self.headcount[i] + self.open_requisitions[i]
         return [int(x) for x in policy.positions(n0, self.horizon_months)]
 
+    def moved_intervals(self, attrition: Mapping[str, float]) -> dict[str, list[float]]:
+        """The attrition intervals after the point values change to `attrition`.
+
+        An edited point carries its spread with it: the interval is scaled by
+        new / old (so a rate estimated at 14.7% [7.8, 26.8] and edited to 20% becomes
+        [10.6, 36.4]), clipped below 1; a role whose old point was 0 loses its interval.
+
+        Args:
+            attrition: role key -> new annual attrition (roles left out keep theirs).
+
+        Returns:
+            The attrition_interval mapping to pass with the new attrition_annual.
+        """
+        out: dict[str, list[float]] = {}
+        for r, old, iv in zip(ROLE_KEYS, self.attrition_annual, self.attrition_interval):
+            if iv is None:
+                continue
+            new = float(attrition.get(r, old))
+            if new == old:
+                out[r] = list(iv)
+            elif old > 0:
+                f = new / old
+                out[r] = [min(iv[0] * f, new), min(max(iv[1] * f, new), 0.999)]
+        return out
+
     def time_to_fill_of(self, role: Role | str) -> int:
         """Return time to fill of `role`, in months."""
         return self.time_to_fill_months[self._index(role)]

@@ -3,7 +3,9 @@
 Month t -> t+1, per role and path (the semantics in docs/scenario-format.md):
 
 1. exits ~ Binomial(N_t, p) with p = 1 - (1 - annual)^(1/12) (per path, drawn
-   once from a Beta matched to `attrition_interval` when one is given);
+   once from a Beta when `attrition_interval` is given: its mean is
+   `attrition_annual`, the value shown and edited, and its central 90% interval is
+   as wide as the given interval);
 2. data scientists move to ML engineer ~ Binomial(DS survivors, p_reskill);
 3. ``planned_starts[role][t]`` (plus open requisitions at index
    ``time_to_fill - 1``) join, each kept with probability `fill_rate` when it is
@@ -132,6 +134,51 @@ def beta_for_interval(low: float, high: float, mass: float = 0.9) -> tuple[float
     return m * c, (1 - m) * c
 
 
+def _beta_quantiles(m: float, c: float, qs: tuple[float, ...]) -> np.ndarray:
+    """Quantiles of Beta(m c, (1 - m) c) by numeric integration on a logit grid (numpy only)."""
+    z = np.linspace(-40.0, 40.0, 4001)
+    log_x, log_1mx = -np.logaddexp(0.0, -z), -np.logaddexp(0.0, z)
+    # density of logit(X): x^a (1 - x)^b (the Jacobian x(1 - x) folded into the powers)
+    lw = m * c * log_x + (1 - m) * c * log_1mx
+    w = np.exp(lw - lw.max())
+    cum = np.concatenate([[0.0], np.cumsum(0.5 * (w[1:] + w[:-1]) * np.diff(z))])
+    cum /= cum[-1]
+    zq = np.interp(qs, cum, z)
+    return 1.0 / (1.0 + np.exp(-zq))
+
+
+@functools.lru_cache(maxsize=256)
+def beta_for_point(mean: float, low: float, high: float, mass: float = 0.9) -> tuple[float, float]:
+    """Beta(a, b) with mean `mean` whose central `mass` interval is as wide as [low, high].
+
+    The point estimate is what the user sees and edits, so the per-path draws are
+    centred on it (their mean is exactly `mean`); the interval gives the spread.
+
+    Args:
+        mean: the point value (annual attrition), in (0, 1).
+        low: lower end of its interval.
+        high: upper end.
+        mass: probability of the interval, e.g. 0.9.
+
+    Returns:
+        (a, b) with a / (a + b) = mean. The concentration a + b is bisected so the
+        Beta's central interval has the width high - low (clamped to [0.05, 1e6]).
+    """
+    m = min(max(mean, 1e-6), 1 - 1e-6)
+    width = max(high - low, 1e-9)
+    tail = (1.0 - mass) / 2.0
+    lo_c, hi_c = math.log(0.05), math.log(1e6)
+    for _ in range(40):
+        mid = 0.5 * (lo_c + hi_c)
+        q = _beta_quantiles(m, math.exp(mid), (tail, 1.0 - tail))
+        if q[1] - q[0] > width:
+            lo_c = mid  # too wide: more concentration
+        else:
+            hi_c = mid
+    c = math.exp(0.5 * (lo_c + hi_c))
+    return m * c, (1 - m) * c
+
+
 def role_generators(seed: int) -> list[np.random.Generator]:
     """One PCG64 generator per role (ROLES order) plus one for reskilling.
 
@@ -177,12 +224,14 @@ def exit_probability(
         paths: number of paths.
 
     Returns:
-        A float, or a (paths,) array when the role has an attrition_interval.
+        A float, or a (paths,) array when the role has an attrition_interval (annual
+        rates drawn from `beta_for_point`: mean = attrition_annual).
     """
     interval = scenario.attrition_interval[r]
-    if interval is None or interval[1] - interval[0] < 1e-9:
-        return float(monthly_probability(scenario.attrition_annual[r]))
-    a, b = beta_for_interval(*interval)
+    point = scenario.attrition_annual[r]
+    if interval is None or interval[1] - interval[0] < 1e-9 or point <= 0:
+        return float(monthly_probability(point))
+    a, b = beta_for_point(point, *interval)
     return monthly_probability(rng.beta(a, b, size=paths))
 
 

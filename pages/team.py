@@ -131,7 +131,10 @@ else:
         for field, (column, _, back) in COLUMNS.items()
     }
     if any(list(new[f]) != list(getattr(base, f)) for f in new):
-        _set(**{f: dict(zip(ROLE_KEYS, vs)) for f, vs in new.items()})
+        changes = {f: dict(zip(ROLE_KEYS, vs)) for f, vs in new.items()}
+        # An edited attrition carries its interval (the per-path spread) with it.
+        changes["attrition_interval"] = base.moved_intervals(changes["attrition_annual"])
+        _set(**changes)
 
 with st.expander("Where the defaults come from"):
     sources = pd.DataFrame(params.params_table())

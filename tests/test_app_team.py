@@ -292,3 +292,17 @@ def test_a_snapshot_upload_gets_backfill_for_every_role(app, ui):
     assert ui.problems(at) == []
     assert [p.kind for p in base(at).hiring_policy] == ["backfill"] * 4
     assert "no history to project" in at.success[0].value
+
+
+def test_editing_attrition_moves_its_interval_so_the_edit_takes_effect(app, ui, sample_scenario):
+    """The review: with an interval present, moving data-scientist attrition 8% -> 26% on
+    this page changed nothing simulated. The edit now carries the interval with it."""
+    at = app("team")
+    ui.edit_table(at, "assumptions_editor", {1: {"attrition %/yr": 26.0}})
+    assert ui.problems(at) == []
+    scenario = base(at)
+    assert scenario.attrition_of("data_scientist") == 0.26
+    lo, hi = scenario.interval_of("data_scientist")
+    old_lo, old_hi = sample_scenario.interval_of("data_scientist")
+    factor = 0.26 / sample_scenario.attrition_of("data_scientist")
+    assert (lo, hi) == pytest.approx((old_lo * factor, old_hi * factor))

@@ -221,3 +221,20 @@ def test_any_valid_scenario_survives_the_json_round_trip(
     }
     sc = Scenario.from_dict(d)
     assert Scenario.from_json(sc.to_json()) == sc
+
+
+def test_an_edited_attrition_carries_its_interval_with_it():
+    sc = Scenario(
+        headcount={"data_scientist": 30},
+        attrition_annual={"data_scientist": 0.147, "ml_engineer": 0.0},
+        attrition_interval={"data_scientist": [0.0778, 0.2679], "ml_engineer": [0.0, 0.1]},
+    )
+    moved = sc.moved_intervals({"data_scientist": 0.2, "ml_engineer": 0.05})
+    lo, hi = moved["data_scientist"]
+    assert (lo, hi) == pytest.approx((0.0778 * 0.2 / 0.147, 0.2679 * 0.2 / 0.147))
+    assert "ml_engineer" not in moved  # no spread to carry from a point of 0
+    edited = sc.replace(
+        attrition_annual={"data_scientist": 0.2, "ml_engineer": 0.05}, attrition_interval=moved
+    )
+    assert edited.interval_of("data_scientist")[0] < 0.2 < edited.interval_of("data_scientist")[1]
+    assert sc.moved_intervals({"data_scientist": 0.9})["data_scientist"][1] == 0.999

@@ -617,3 +617,53 @@ def test_a_band_gives_each_path_its_own_positions_from_one_normal_draw():
     assert np.all(z.std(axis=1) < 0.1)  # the same z (up to rounding) in every month
     assert abs(z[:, -1].mean()) < 4 / math.sqrt(sc.paths)
     assert abs(z[:, -1].std() - 1) < 0.05
+
+
+# ------------------------------------------------- per-path attrition centred on the point
+
+
+@pytest.mark.parametrize(
+    ("point", "interval"),
+    [(0.147, (0.078, 0.268)), (0.13, (0.02, 0.60)), (0.30, (0.05, 0.70))],
+    ids=["sample-ds-interval-mean-was-0.163", "wide-interval-mean-was-0.242", "high-rate"],
+)
+def test_per_path_attrition_draws_are_centred_on_the_rate_shown(point, interval):
+    """The review: with [0.078, 0.268] the old Beta's mean was 0.163 for 0.147 shown, with
+    [0.02, 0.60] 0.242 for 0.13. The draws' mean must be the point a user sees and edits,
+    and their central 90% interval as wide as the given one."""
+    from forecasting.simulate import beta_for_point
+
+    a, b = beta_for_point(point, *interval)
+    assert a / (a + b) == pytest.approx(point, rel=1e-9)
+    draws = np.random.default_rng(5).beta(a, b, 200_000)
+    assert draws.mean() == pytest.approx(point, abs=4 * draws.std() / np.sqrt(draws.size))
+    lo, hi = np.quantile(draws, [0.05, 0.95])
+    assert hi - lo == pytest.approx(interval[1] - interval[0], rel=0.03)
+
+
+def test_editing_attrition_with_an_interval_moves_the_simulated_headcount():
+    """The review: moving data-scientist attrition 8% -> 26% with an interval present left
+    the mean headcount at month 36, P(target) and the cost identical."""
+
+    def run(rate: float):
+        base = Scenario(
+            headcount={"data_scientist": 30, "ml_engineer": 5},
+            attrition_annual={"data_scientist": 0.147},
+            attrition_interval={"data_scientist": [0.078, 0.268]},
+            horizon_months=36,
+            paths=2000,
+            seed=4,
+        )
+        edited = base.replace(
+            attrition_annual={**base.by_role("attrition_annual"), "data_scientist": rate},
+            attrition_interval=base.moved_intervals({"data_scientist": rate}),
+        )
+        return simulate(edited)
+
+    low, high = run(0.08), run(0.26)
+    ds = 1
+    # No hiring: E[N_36] = 30 E[q^36]; the draws are centred on the point, so the means
+    # are near 30 (1 - 0.08)^3 = 23.4 and 30 (1 - 0.26)^3 = 12.2.
+    assert low.headcount_mean[-1, ds] == pytest.approx(30 * 0.92**3, rel=0.05)
+    assert high.headcount_mean[-1, ds] == pytest.approx(30 * 0.74**3, rel=0.08)
+    assert low.cost_mean[-1] > high.cost_mean[-1]
