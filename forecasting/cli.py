@@ -24,7 +24,7 @@ from forecasting.errors import PlannerError
 
 EXIT_USAGE = 2
 ENGINE_COMMANDS = ("plan", "solve")
-STRATEGIES = ("even", "front_loaded", "just_in_time")
+STRATEGIES = ("even", "front_loaded", "just_in_time", "fewest")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -62,6 +62,38 @@ class Strategy(StrEnum):
     EVEN = "even"  # spread evenly over the months from time-to-fill to the deadline
     FRONT_LOADED = "front_loaded"  # as early as possible, up to the monthly maximum
     JUST_IN_TIME = "just_in_time"  # as late as possible before the deadline
+    FEWEST = "fewest"  # no shape: the fewest positions (or starts) in any months
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """The plan's probabilities on independent paths (a fresh seed, more paths).
+
+    Attributes:
+        paths: independent paths simulated.
+        seed: their seed (derived from the scenario's: reproducible).
+        p_target_met: P(target met at the deadline) on them.
+        p_target_held: P(target held to the horizon) on them.
+    """
+
+    paths: int
+    seed: int
+    p_target_met: float
+    p_target_held: float
+
+    def se(self, p: float) -> float:
+        """Monte Carlo standard error of a probability p estimated on these paths."""
+        return float(np.sqrt(max(p * (1.0 - p), 0.0) / self.paths))
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "paths": self.paths,
+            "seed": self.seed,
+            "p_target_met": self.p_target_met,
+            "p_target_held": self.p_target_held,
+            "se_met": round(self.se(self.p_target_met), 5),
+            "se_held": round(self.se(self.p_target_held), 5),
+        }
 
 
 @dataclass(frozen=True)
@@ -90,6 +122,8 @@ class HiringPlan:
         total_positions_added: sum of positions_added.
         expected_starts: mean ML engineer starts over the horizon in the solved
             scenario (new positions, backfills of leavers and added starts).
+        certified: the plan's probabilities on independent paths; the plan meets
+            the confidence there too (see `certification_scenario`).
     """
 
     planned_starts: dict[str, list[int]]
@@ -107,6 +141,7 @@ class HiringPlan:
     positions_added: tuple[int, ...] = ()
     total_positions_added: int = 0
     expected_starts: float = 0.0
+    certified: Certificate | None = None
 
     @property
     def added(self) -> int:
@@ -161,6 +196,7 @@ class HiringPlan:
             "strategy": self.strategy.value,
             "target": {**sc.target.to_dict(), "deadline": labels[sc.target.deadline_month]},
             "scenario": sc.to_dict(),
+            "certified": None if self.certified is None else self.certified.to_json_dict(),
         }
 
 
@@ -186,6 +222,7 @@ class _Evaluator:
         )
         self.cache: dict[bytes, tuple[float, float, np.ndarray]] = {}
         self.details: dict[bytes, tuple[np.ndarray, float]] = {}
+        self.shortfall: dict[bytes, tuple[float, float]] = {}
         self.calls = 0
         # The ML engineer stream's draws before the recursion (per-path attrition, and
         # the per-path positions of a path with a band) do not depend on the schedule:
@@ -257,9 +294,20 @@ class _Evaluator:
         ratio = np.full(mle.shape, np.inf)
         np.divide(self.ds, mle, out=ratio, where=mle > 0)
         ok = ratio <= self.k  # same comparison as simulate.target_probabilities
+        # A smooth companion of the probabilities, to rank schedules on a plateau:
+        # the mean shortfall of ML engineers below DS / k (at the deadline; over the
+        # deadline..horizon months).
+        short = np.maximum(self.ds / self.k - mle, 0.0)
+        self.shortfall[key] = (float(short[0].mean()), float(short.mean()))
         result = (float(ok[0].mean()), float(ok.all(axis=0).mean()), ok.mean(axis=1))
         self.cache[key] = result
         return result
+
+    def key(self, schedule: np.ndarray, hold: bool) -> tuple[float, float]:
+        """(probability that counts, minus mean shortfall): larger is better."""
+        p_met, p_held, _ = self(schedule)
+        short_met, short_held = self.shortfall[schedule.tobytes()]
+        return (p_held, -short_held) if hold else (p_met, -short_met)
 
     def detail(self, schedule: np.ndarray) -> tuple[np.ndarray, float]:
         """Mean ML engineer headcount by month (T+1,) and mean starts over the horizon."""
@@ -356,13 +404,11 @@ def solve(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> Hirin
         floor = np.zeros(n_slots, dtype=np.int64)
         floor[: len(policy.positions_added)] = policy.positions_added
         first = 1
-        unit = "positions"
     else:
         # Slot i = starts joining at the end of month i+1.
         n_slots, offset = months, 1
         floor = np.array(sc.starts_of(role), dtype=np.int64)
         first = max(lag - 1, 0)  # earliest index for a new start
-        unit = "starts"
     caps = np.where(np.arange(n_slots) >= first, np.maximum(cap_month - floor, 0), 0)
 
     evaluate = _Evaluator(sc)
@@ -382,7 +428,8 @@ def solve(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> Hirin
     )
 
     added = np.zeros(n_slots, dtype=np.int64)
-    if score(added) < conf:
+    certify = _Evaluator(certification_scenario(sc))
+    if score(added) < conf or certify.key(floor, hold)[0] < conf:
         if not order:
             raise SolverError(
                 f"cannot reach {what} with {conf:.0%} confidence: no new ML engineer can "
@@ -399,20 +446,31 @@ def solve(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> Hirin
                 f"every month from month {first + (0 if positions_mode else 1)} give "
                 f"{best:.0%}; " + relax
             )
-        # Smallest prefix of the strategy's order meeting the target at the deadline.
-        hi_needed = _smallest_prefix(
-            lambda n: evaluate(floor + _allocation(order, n, n_slots))[0] >= conf, len(order)
-        )
-        added = _allocation(order, hi_needed, n_slots)
-        sequence = list(order[:hi_needed])
-        if hold:
-            added, sequence = _maintain(
-                evaluate, floor, added, sequence, caps, order, conf, offset, unit
+        slots = [i for i in range(n_slots) if caps[i] > 0 and (hold or i + offset <= deadline)]
+        search = _Search(floor, caps, slots, hold, conf)
+        if strategy is Strategy.FEWEST:
+            added = search.greedy(evaluate, added)
+        else:
+            # Smallest prefix of the strategy's order meeting the target at the deadline.
+            n = _smallest_prefix(
+                lambda n: evaluate(floor + _allocation(order, n, n_slots))[0] >= conf,
+                len(order),
             )
-        added = _minimise(score, added, sequence, conf)
+            added = _allocation(order, n, n_slots)
+            if hold:
+                added = search.greedy(evaluate, added)
+        added = search.prune(evaluate, added)
+        if strategy is Strategy.FEWEST and not positions_mode:
+            added = search.reshape(evaluate, added)
+        # Certify on independent paths (a fresh seed, more paths): add where the plan
+        # falls short there, then drop what is not needed there either, so the answer
+        # does not rest on one seed's noise.
+        added = search.greedy(certify, added)
+        added = search.prune(certify, added)
 
     schedule = floor + added
     p_met, p_held, _ = evaluate(schedule)
+    fresh_met, fresh_held, _ = certify(schedule)
     mean_with, expected_starts = evaluate.detail(schedule)
     mean_without, _ = evaluate.detail(floor)
     monthly = sc.annual_cost_of(role) / 12.0
@@ -447,74 +505,119 @@ def solve(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> Hirin
         positions_added=positions_added,
         total_positions_added=sum(positions_added),
         expected_starts=expected_starts,
+        certified=Certificate(
+            paths=certify.scenario.paths,
+            seed=certify.scenario.seed,
+            p_target_met=fresh_met,
+            p_target_held=fresh_held,
+        ),
     )
 
 
-def _maintain(
-    evaluate: _Evaluator,
-    floor: np.ndarray,
-    added: np.ndarray,
-    sequence: list[int],
-    caps: np.ndarray,
-    order: list[int],
-    conf: float,
-    offset: int,
-    unit: str,
-) -> tuple[np.ndarray, list[int]]:
-    """Add starts (or positions) one at a time until the ratio holds to the horizon.
+class _Search:
+    """Greedy additions, pruning and reshaping of a schedule against one evaluator.
 
-    Each step finds the month (deadline..horizon) on target least often; at the
-    deadline it takes the strategy's next pre-deadline slot, later it adds one in
-    the latest slot that still counts for that month (slot + offset <= month).
+    Every step uses that the problem is monotone: more positions (or starts) never
+    lower the probability (common random numbers make this hold path by path up to
+    the discreteness of the draws).
     """
-    deadline = evaluate.deadline
-    added = added.copy()
-    next_pre = len(sequence)
-    while True:
-        _, p_held, marginal = evaluate(floor + added)
-        if p_held >= conf:
-            return added, sequence
-        worst = deadline + int(np.argmin(marginal))
-        slot = None
-        if worst > deadline:
-            free = [
-                i for i in range(min(worst - offset, len(added) - 1), -1, -1) if added[i] < caps[i]
-            ]
-            slot = free[0] if free else None
-        else:
-            while next_pre < len(order) and slot is None:
-                candidate = order[next_pre]
-                next_pre += 1
-                if added[candidate] < caps[candidate]:
-                    slot = candidate
-        if slot is None:
-            free = [i for i in range(len(added) - 1, -1, -1) if added[i] < caps[i]]
-            if not free:
+
+    def __init__(
+        self, floor: np.ndarray, caps: np.ndarray, slots: list[int], hold: bool, conf: float
+    ) -> None:
+        self.floor, self.caps, self.slots, self.hold, self.conf = floor, caps, slots, hold, conf
+
+    def ok(self, evaluate: _Evaluator, added: np.ndarray) -> bool:
+        return evaluate.key(self.floor + added, self.hold)[0] >= self.conf
+
+    def greedy(self, evaluate: _Evaluator, added: np.ndarray) -> np.ndarray:
+        """Add one unit at a time where it raises (probability, -shortfall) most."""
+        added = added.copy()
+        while not self.ok(evaluate, added):
+            best, best_key = None, None
+            for i in self.slots:
+                if added[i] >= self.caps[i]:
+                    continue
+                added[i] += 1
+                key = (*evaluate.key(self.floor + added, self.hold), i)  # ties: later, cheaper
+                added[i] -= 1
+                if best_key is None or key > best_key:
+                    best, best_key = i, key
+            if best is None:
                 raise SolverError(
-                    f"cannot hold the target to the horizon within max_starts_per_month "
-                    f"(no more ML engineer {unit} can be added); "
+                    "cannot meet the target within max_starts_per_month on independent paths; "
                     "relax target.confidence, target.hold or max_starts_per_month"
                 )
-            slot = free[0]
-        added[slot] += 1
-        sequence.append(slot)
+            added[best] += 1
+        return added
+
+    def prune(self, evaluate: _Evaluator, added: np.ndarray) -> np.ndarray:
+        """Remove units while the target is still met (latest slots first)."""
+        added = added.copy()
+        changed = True
+        while changed:
+            changed = False
+            for i in sorted(np.flatnonzero(added), reverse=True):
+                added[i] -= 1
+                if self.ok(evaluate, added):
+                    changed = True
+                else:
+                    added[i] += 1
+        return added
+
+    def reshape(self, evaluate: _Evaluator, added: np.ndarray, budget: int = 300) -> np.ndarray:
+        """Try plans one start smaller: two starts replaced by one in a later month.
+
+        For each pair of starts (i, j) and a slot m at or after both: remove i and j,
+        add m. Pruning alone cannot turn 'two starts early' into 'one start later' (a
+        start made later is still there at the deadline); this can. At most `budget`
+        evaluations.
+        """
+        improved = True
+        calls = evaluate.calls
+        while improved and added.sum() > 0 and evaluate.calls - calls < budget:
+            improved = False
+            units = list(np.flatnonzero(added))
+            for a in units:
+                for b in units:
+                    if b < a or (a == b and added[a] < 2):
+                        continue
+                    trial = added.copy()
+                    trial[a] -= 1
+                    trial[b] -= 1
+                    for m in self.slots:
+                        if m < b or trial[m] >= self.caps[m]:
+                            continue
+                        trial[m] += 1
+                        if self.ok(evaluate, trial):
+                            added, improved = trial, True
+                            break
+                        trial[m] -= 1
+                    if improved:
+                        break
+                if improved:
+                    break
+        return added
 
 
-def _minimise(
-    score: Callable[[np.ndarray], float], added: np.ndarray, sequence: list[int], conf: float
-) -> np.ndarray:
-    """Remove single starts while the target is still met, last added first."""
-    added = added.copy()
-    slots = list(dict.fromkeys(reversed(sequence)))
-    changed = True
-    while changed:
-        changed = False
-        for slot in slots:
-            if added[slot] == 0:
-                continue
-            added[slot] -= 1
-            if score(added) >= conf:
-                changed = True
-            else:
-                added[slot] += 1
-    return added
+#: Independent paths a plan is certified on: this many times the scenario's paths,
+#: at least CERTIFY_MIN_PATHS and at most MAX_PATHS.
+CERTIFY_FACTOR = 5
+CERTIFY_MIN_PATHS = 10_000
+
+
+def certification_scenario(scenario: Scenario) -> Scenario:
+    """The scenario on independent paths: a seed derived from the scenario's, more paths.
+
+    Args:
+        scenario: the scenario being solved.
+
+    Returns:
+        The same scenario with seed = a hash of (seed, "certify") and
+        min(MAX_PATHS, max(CERTIFY_MIN_PATHS, CERTIFY_FACTOR x paths)) paths.
+    """
+    from forecasting.scenario import MAX_PATHS
+
+    seed = int(np.random.SeedSequence([scenario.seed, 0x5EED]).generate_state(1)[0])
+    paths = min(MAX_PATHS, max(CERTIFY_MIN_PATHS, CERTIFY_FACTOR * scenario.paths))
+    return scenario.replace(seed=seed, paths=paths)
