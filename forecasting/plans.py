@@ -309,14 +309,20 @@ def quarter_frame(scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame({"quarter": labels, "count": [counts.get(q, 0) for q in labels]})
 
 
-def added_mle(scenario: Scenario) -> tuple[int, float]:
-    """The ML engineer plan's size and run-rate: (new positions or starts, USD/yr).
+def added_mle(scenario: Scenario) -> int:
+    """The ML engineer plan's size: new positions (positions mode) or starts."""
+    return sum(mle_schedule(scenario))
 
-    Positions mode: new positions x annual cost (a position is paid when filled; the
-    run-rate is the cost of the seats). Starts mode: starts x fill_rate x annual cost.
+
+def run_rate(scenario: Scenario, result: SimulationResult, baseline: SimulationResult) -> float:
+    """Run-rate of the added ML engineers at the deadline, USD/yr.
+
+    The difference in mean simulated ML engineer headcount at the deadline between the
+    scenario (`result`) and the same scenario without its ML engineer plan
+    (`baseline`, i.e. simulate(without_mle_plan(scenario))), times the annual cost:
+    leavers, seats empty while refilled and the fill rate are counted.
     """
-    n = sum(mle_schedule(scenario))
-    cost = scenario.annual_cost_of(Role.ML_ENGINEER)
-    if mle_positions_mode(scenario):
-        return n, float(n * cost)
-    return n, float(n * scenario.fill_rate * cost)
+    d = scenario.target.deadline_month
+    r = ROLES.index(Role.ML_ENGINEER)
+    extra = float(result.headcount_mean[d, r] - baseline.headcount_mean[d, r])
+    return extra * scenario.annual_cost_of(Role.ML_ENGINEER)

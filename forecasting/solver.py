@@ -108,8 +108,10 @@ class HiringPlan:
         added_by_month: the added starts by planned_starts index.
         p_target_met: P(DS/MLE <= target at the deadline) of the solved scenario.
         p_target_held: P(DS/MLE <= target from the deadline to the horizon).
-        annual_cost: run-rate of the added ML engineers, USD/yr: new positions x
-            annual cost (positions mode), or added starts x fill_rate x annual cost.
+        annual_cost: run-rate of the added ML engineers at the deadline, USD/yr: the
+            difference in mean simulated ML engineer headcount at the deadline with and
+            without them (same random numbers: leavers, empty seats and the fill rate
+            counted) times the annual cost.
         total_cost: expected cost of the added ML engineers from month 1 to the
             horizon, USD: the difference in mean simulated ML engineer payroll
             with and without them (same random numbers).
@@ -475,18 +477,19 @@ def solve(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> Hirin
     mean_without, _ = evaluate.detail(floor)
     monthly = sc.annual_cost_of(role) / 12.0
     total_cost = float(np.sum(mean_with[1:] - mean_without[1:]) * monthly)
+    # Run-rate: the added ML engineers actually on payroll at the deadline (mean over
+    # paths, so leavers, empty seats and fill rate are counted), times their annual cost.
+    annual_cost = float(mean_with[deadline] - mean_without[deadline]) * sc.annual_cost_of(role)
     if positions_mode:
         solved = sc.replace(
             hiring_policy={**sc.by_role("hiring_policy"), role.value: policy.with_added(schedule)}
         )
         positions = tuple(solved.positions_of(role) or ())
-        annual_cost = float(added.sum() * sc.annual_cost_of(role))
         added_starts, added_by_month = 0, (0,) * months
         positions_added = tuple(int(x) for x in schedule)
     else:
         solved = sc.replace(planned_starts={**sc.by_role("planned_starts"), role.value: schedule})
         positions = None
-        annual_cost = float(added.sum() * sc.fill_rate * sc.annual_cost_of(role))
         added_starts, added_by_month = int(added.sum()), tuple(int(x) for x in added)
         positions_added = (0,) * (months + 1)
     return HiringPlan(

@@ -63,7 +63,7 @@ for name in chosen:
     sc, res = view.scenario, view.result
     d = sc.target.deadline_month or sc.horizon_months
     cap = res.capacity_summary
-    added, run_rate = plans.added_mle(sc)
+    added, run_rate = plans.added_mle(sc), compute.run_rate(sc)
     metrics = [
         ("Target k (1:k)", sc.target.ds_per_mle, "1:k"),
         ("Deadline", d, "months"),

@@ -165,13 +165,12 @@ m1.metric(
 )
 m2.metric("P(target met at deadline)", fmt_pct(result.p_target_met))
 m3.metric("P(target held to horizon)", fmt_pct(result.p_target_held))
-_, run_rate = plans.added_mle(scenario)
+run_rate = compute.run_rate(scenario)
 m4.metric(
     "Run-rate of added ML engineers",
     f"{summary.money(run_rate)}/yr",
-    help="New positions x annual cost of an ML engineer."
-    if positions_mode
-    else "Expected hires (starts x fill rate) x annual cost of an ML engineer.",
+    help="The added ML engineers on payroll at the deadline (mean over simulated paths: "
+    "leavers, seats empty while refilled and the fill rate counted) x their annual cost.",
 )
 compute.show_quarters(scenario, workshop=workshop)
 

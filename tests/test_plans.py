@@ -181,13 +181,13 @@ def test_the_ml_engineer_plan_is_positions_under_a_policy_and_starts_without():
     planned = plans.with_mle_plan(with_policy, [0, 1, 0, 2])
     assert planned.policy_of("ml_engineer").positions_added == (0, 1, 0, 2)
     assert plans.mle_schedule(planned) == [0, 1, 0, 2, 0, 0, 0]
-    assert plans.added_mle(planned) == (3, 3 * planned.annual_cost_of("ml_engineer"))
+    assert plans.added_mle(planned) == 3
     assert not plans.has_mle_plan(plans.without_mle_plan(planned))
 
     no_policy = team(fill_rate=0.5)
     starts = plans.with_mle_plan(no_policy, [1, 1])
     assert starts.starts_of("ml_engineer")[:2] == (1, 1)
-    assert plans.added_mle(starts) == (2, 2 * 0.5 * starts.annual_cost_of("ml_engineer"))
+    assert plans.added_mle(starts) == 2
     assert plans.mle_quarters(starts) == [("Q1 2027", 2)]  # joining in Feb and Mar
 
 
@@ -204,3 +204,23 @@ def test_plan_summary_reports_positions_starts_and_pace_per_role():
     assert ds["starts"] == 6 and ds["starts_per_month"] == 1.0
     assert ds["pace_per_month"] == 1.5
     assert rows[0]["policy"] == "no hiring" and rows[0]["positions_horizon"] is None
+
+
+def test_run_rate_counts_leavers_and_empty_seats_not_just_the_plan():
+    """The review: the sentence said $654k/yr where the simulated payroll of the added
+    ML engineers was $445-504k/yr (attrition ignored)."""
+    sc = team(
+        hiring_policy={"ml_engineer": "backfill"},
+        attrition_annual={"ml_engineer": 0.3},
+        time_to_fill_months=3,
+        horizon_months=36,
+        target={"ds_per_mle": 6, "deadline_month": 30},
+        paths=2000,
+    )
+    planned = plans.with_mle_plan(sc, [0, 4])
+    rate = plans.run_rate(planned, simulate(planned), simulate(plans.without_mle_plan(planned)))
+    naive = 4 * sc.annual_cost_of("ml_engineer")
+    p = 1 - (1 - 0.3) ** (1 / 12)
+    # Backfilled seats are empty 3 months after each leaver: filled 1 / (1 + 3p) of the time.
+    assert rate == pytest.approx(naive / (1 + 3 * p), rel=0.05)
+    assert rate < naive

@@ -164,3 +164,11 @@ def quarters_spec(scenario: Scenario, workshop: bool) -> dict[str, Any]:
 def show_quarters(scenario: Scenario, *, workshop: bool) -> None:
     """Draw when the ML engineer plan hires, per calendar quarter."""
     st.vega_lite_chart(spec=quarters_spec(scenario, workshop), width="stretch")
+
+
+def run_rate(scenario: Scenario) -> float:
+    """Run-rate of the ML engineers `scenario` adds (plans.run_rate), from cached runs."""
+    from forecasting import plans
+
+    baseline = simulate_cached(plans.without_mle_plan(scenario))
+    return plans.run_rate(scenario, simulate_cached(scenario), baseline)
