@@ -13,22 +13,58 @@ _DS = ROLES.index(Role.DATA_SCIENTIST)
 _MLE = ROLES.index(Role.ML_ENGINEER)
 
 
-def p_target_by_month(paths_headcount: np.ndarray, k: float) -> np.ndarray:
-    """P(DS per ML engineer <= k) for each month, from (paths, T+1, 4) headcounts.
+def meets_target(ratio: np.ndarray | float, k: float) -> np.ndarray:
+    """Whether a ratio meets the target 1:k: ``DS / MLE <= k`` (the one rule, everywhere).
 
-    A path with no ML engineer has an undefined ratio and does not meet the target.
+    The ratio is the float quotient ``ds / mle`` of `forecasting.simulate.ratio_paths`
+    (+inf where there is no ML engineer, which never meets the target), compared with
+    k itself, not ``ds <= k * mle``: the two differ by rounding, e.g. 255 data scientists
+    and 25 ML engineers meet k = 10.2 (255 / 25 = 10.2) although 10.2 * 25 < 255.
+
+    Args:
+        ratio: data scientists per ML engineer, any shape.
+        k: target data scientists per ML engineer.
+
+    Returns:
+        Boolean array shaped like `ratio`.
     """
-    ds = paths_headcount[:, :, _DS]
-    mle = paths_headcount[:, :, _MLE]
-    met = (mle > 0) & (ds <= k * mle)
-    return met.mean(axis=0)
+    return np.asarray(ratio) <= k
+
+
+def p_target_by_month(paths_headcount: np.ndarray, k: float) -> np.ndarray:
+    """P(the ratio meets 1:k) for each month, from (paths, T+1, 4) headcounts.
+
+    Args:
+        paths_headcount: `SimulationResult.paths_headcount`.
+        k: target data scientists per ML engineer.
+
+    Returns:
+        (T+1,) share of paths that meet the target (`meets_target`) in each month.
+    """
+    from forecasting.simulate import ratio_paths
+
+    ratio = ratio_paths(np.moveaxis(paths_headcount, 0, -1))
+    return meets_target(ratio, k).mean(axis=1)
 
 
 def months_to_target(paths_headcount: np.ndarray, k: float, confidence: float) -> int | None:
-    """First month index at which P(ratio <= k) reaches `confidence`, or None if never."""
+    """First month from which P(target met) stays at or above `confidence` to the horizon.
+
+    A month where P(target met) rises above the goal and later falls back does not count.
+
+    Args:
+        paths_headcount: `SimulationResult.paths_headcount`, (paths, T+1, 4).
+        k: target data scientists per ML engineer.
+        confidence: the goal for P(target met), e.g. 0.8.
+
+    Returns:
+        The month index m such that P(target met) >= confidence in every month from m
+        to the horizon, the smallest such; None when P is below the goal at the horizon.
+    """
     p = p_target_by_month(paths_headcount, k)
-    hits = np.flatnonzero(p >= confidence - 1e-12)
-    return int(hits[0]) if hits.size else None
+    below = np.flatnonzero(p < confidence)
+    first = int(below[-1]) + 1 if below.size else 0
+    return first if first < len(p) else None
 
 
 def current_ratio(headcount: dict[str, int] | tuple[int, ...]) -> float:
@@ -177,3 +213,24 @@ def projections_frame(result) -> pd.DataFrame:  # noqa: F821 - pandas imported l
     cols = ["month", "series", "role", "mean", "p10", "p50", "p90"]
     frames = [f.reindex(columns=cols) for f in (hc, ratio, cost, fte, share, delivery)]
     return pd.concat(frames, ignore_index=True)
+
+
+def probability_text(p: float, paths: int, goal: float | None = None) -> str:
+    """A simulated probability as shown beside its goal: '97%', or '79.6% ± 0.9' near it.
+
+    Within two Monte Carlo standard errors (sqrt(p (1 - p) / paths)) of the goal, or
+    when rounding to whole percent would hide that it is below the goal, the value gets
+    one decimal and its standard error, so "79.6%" never reads "80%" beside "goal 80%".
+
+    Args:
+        p: the probability (share of simulated paths).
+        paths: the number of paths it was estimated on.
+        goal: the confidence it is compared with, if any.
+    """
+    se = math.sqrt(max(p * (1.0 - p), 0.0) / max(paths, 1))
+    near = goal is not None and (
+        abs(p - goal) < 2 * se or (round(100 * p) == round(100 * goal) and p != goal)
+    )
+    if near:
+        return f"{100 * p:.1f}% ± {100 * se:.1f}"
+    return f"{100 * p:.0f}%"

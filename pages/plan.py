@@ -163,8 +163,17 @@ m1.metric(
     delta_color="off",
     delta_arrow="off",
 )
-m2.metric("P(target met at deadline)", fmt_pct(result.p_target_met))
-m3.metric("P(target held to horizon)", fmt_pct(result.p_target_held))
+goal = target.confidence
+m2.metric(
+    "P(target met at deadline)",
+    summary.probability_text(result.p_target_met, scenario.paths, goal),
+    help="Share of simulated paths on target; near the goal with its Monte Carlo error (±1 "
+    "standard error). The plan is also certified on independent paths.",
+)
+m3.metric(
+    "P(target held to horizon)",
+    summary.probability_text(result.p_target_held, scenario.paths, goal if target.hold else None),
+)
 run_rate = compute.run_rate(scenario)
 m4.metric(
     "Run-rate of added ML engineers",

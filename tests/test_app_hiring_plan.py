@@ -82,8 +82,10 @@ def test_metrics_after_a_slider_move_equal_solve(plan_page, ui, fast_scenario):
     shown = ui.metrics(at)
     assert plan.mode == "positions"
     assert int(shown[STARTS]) == plan.total_positions_added
-    assert shown[P_MET] == ui.fmt_pct(plan.p_target_met) == ui.fmt_pct(result.p_target_met)
-    assert shown[P_HELD] == ui.fmt_pct(plan.p_target_held)
+    goal, paths = plan.scenario.target.confidence, plan.scenario.paths
+    assert plan.p_target_met == result.p_target_met
+    assert shown[P_MET] == summary.probability_text(plan.p_target_met, paths, goal)
+    assert shown[P_HELD] == summary.probability_text(plan.p_target_held, paths)
     assert shown[RUN_RATE] == f"{summary.money(plan.annual_cost)}/yr"
 
 
@@ -122,7 +124,8 @@ def test_editing_the_positions_table_switches_to_the_hand_edited_plan(plan_page,
     assert ui.metric_deltas(at)[STARTS] == "hand-edited"
     assert int(ui.metrics(at)[STARTS]) == sum(edited)
     manual = plans.with_mle_plan(fast_scenario, [0, *edited])
-    assert ui.metrics(at)[P_MET] == ui.fmt_pct(simulate(manual).p_target_met)
+    p_met = simulate(manual).p_target_met
+    assert ui.metrics(at)[P_MET] == summary.probability_text(p_met, manual.paths, 0.8)
 
 
 def test_a_table_edit_is_applied_once(plan_page, ui):

@@ -224,3 +224,19 @@ def test_run_rate_counts_leavers_and_empty_seats_not_just_the_plan():
     # Backfilled seats are empty 3 months after each leaver: filled 1 / (1 + 3p) of the time.
     assert rate == pytest.approx(naive / (1 + 3 * p), rel=0.05)
     assert rate < naive
+
+
+@pytest.mark.parametrize(
+    ("p", "paths", "goal", "shown"),
+    [
+        (0.796, 2000, 0.8, "79.6% ± 0.9"),  # the review: must not read 80% beside goal 80%
+        (0.8, 2000, 0.8, "80.0% ± 0.9"),
+        (0.97, 2000, 0.8, "97%"),
+        (0.55, 2000, None, "55%"),
+        (0.7996, 1_000_000, 0.8, "80.0% ± 0.0"),  # rounds to the goal, still below it
+    ],
+)
+def test_a_probability_near_its_goal_shows_its_monte_carlo_error(p, paths, goal, shown):
+    from forecasting.summary import probability_text
+
+    assert probability_text(p, paths, goal) == shown
