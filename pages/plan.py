@@ -118,8 +118,9 @@ c3.radio(
     horizontal=True,
     key=state.bind("w_strategy", state.strategy()),
     on_change=_update_strategy,
-    help="Front-loaded: hire as early as allowed. Even: spread to the deadline. "
-    "Just-in-time: as late as possible before the deadline.",
+    help="Even: spread to the deadline. Front-loaded: hire as early as allowed. "
+    "Just-in-time: as late as possible before the deadline. Fewest: the fewest hires in "
+    "any months. Every plan is checked on independent simulated paths.",
 )
 c5, c6 = st.columns(2)
 c5.slider(
