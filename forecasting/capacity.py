@@ -10,25 +10,35 @@ sources in `forecasting.params`):
   followed with their *expected* survival ``q ** (t - s)`` (q = monthly
   retention); no extra random draws.
 - **Mentoring drag.** Each ramping hire costs ``mentoring_drag * (1 - ramp)``
-  FTE of an experienced colleague of the same role, so
-  ``effective = headcount - (1 + mentoring_drag) * ramp_shortfall`` (at least 0).
+  FTE of an experienced colleague of the same role, at most the whole time of
+  the incumbents (people of the role who are not ramping themselves), so
+  ``effective = headcount - shortfall - min(mentoring_drag * shortfall, incumbents)``
+  (at least 0). Hires into an empty team cost no mentoring.
 - **Data-scientist time split.** Share of DS time on engineering / data prep
   ``= ds_floor_share + ds_engineering_gap * (1 - mle_coverage)
   + ds_data_prep_gap * (1 - de_coverage)``, with
   ``coverage = min(1, effective supporting FTE * ds_per_X_supported / effective DS)``.
   Modelling capacity = effective DS * (1 - share).
-- **Delivery index.** ``100 * min(modelling FTE, MLE_eff * ds_per_mle_supported,
-  DE_eff * ds_per_de_supported, PM_eff * ds_per_pm_supported)`` divided by the same
-  at month 0; the bottleneck is the term that is smallest (data_scientist means
-  modelling time itself is the limit). A `ds_per_pm_supported` of 0 leaves
-  product managers out.
+- **Delivery.** Engineering and data-prep work that ML and data engineers do not
+  cover is done by the data scientists themselves, so it is counted once, in the
+  time split: delivery = ``min(modelling FTE, PM_eff * ds_per_pm_supported)``
+  (a `ds_per_pm_supported` of 0 leaves product managers out). A team without ML
+  engineers still delivers the modelling time its data scientists keep.
+- **Delivery index.** ``100 * delivery / reference``, with the reference the
+  modelling FTE of today's data scientists (at least one) when all their
+  engineering and data prep is covered: ``max(DS_0, 1) * (1 - ds_floor_share)``.
+  It depends on no supporting role, so the index is defined for every team.
+- **Bottleneck.** Product managers when their cap binds; otherwise the supporting
+  role whose uncovered work costs data scientists the most modelling FTE
+  (``DS_eff * gap * (1 - coverage)``); data scientists when nothing is lost,
+  i.e. modelling time itself is the limit.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -44,6 +54,12 @@ _DE, _DS, _MLE, _PM = (
         Role.PRODUCT_MANAGER,
     )
 )
+
+
+def _floats(x: np.ndarray | float) -> np.ndarray:
+    """`x` as a floating array, keeping float32 when it already is float32."""
+    a = np.asarray(x)
+    return a if np.issubdtype(a.dtype, np.floating) else a.astype(float)
 
 
 def ramp_fraction(tenure: np.ndarray | float, ramp_months: float) -> np.ndarray:
@@ -62,53 +78,90 @@ def ramp_fraction(tenure: np.ndarray | float, ramp_months: float) -> np.ndarray:
     return np.clip(tau / ramp_months, 0.0, 1.0)
 
 
-def ramp_shortfall(starts: np.ndarray, retention_monthly: float, ramp_months: float) -> np.ndarray:
+def _cohort_sum(starts: np.ndarray, weights: list[float]) -> np.ndarray:
+    """``out[t] = sum over lag of weights[lag] * starts[t - lag]`` (months on axis 0)."""
+    s = _floats(starts)
+    out = np.zeros_like(s)
+    tmp = np.empty_like(s)  # one scratch buffer instead of a temporary per lag
+    n = len(s)
+    for lag, weight in enumerate(weights):
+        w = np.asarray(weight, dtype=s.dtype)  # a number, or one per path (trailing axis)
+        if lag >= n or np.all(w <= 0):
+            continue
+        part = tmp[: n - lag]
+        np.multiply(s[: n - lag], w, out=part)
+        out[lag:] += part
+    return out
+
+
+def ramp_shortfall(
+    starts: np.ndarray, retention_monthly: float | np.ndarray, ramp_months: float
+) -> np.ndarray:
     """Expected FTE still missing from recent hires, per month.
 
     Args:
         starts: array with months on axis 0 (length T+1); ``starts[t]`` people are
             first counted in month t (``starts[0]`` is normally 0). Any trailing
             axes (paths) are carried through.
-        retention_monthly: q, the probability a person stays one more month.
+        retention_monthly: q, the probability a person stays one more month (a number,
+            or one per path along the trailing axis).
         ramp_months: months to full productivity.
 
     Returns:
         Array shaped like `starts`: sum over recent cohorts of
         ``starts[s] * q**(t-s) * (1 - ramp_fraction(t-s))``.
     """
-    s = np.asarray(starts)
-    if not np.issubdtype(s.dtype, np.floating):
-        s = s.astype(float)
-    out = np.zeros_like(s)
     if ramp_months <= 0:
-        return out
-    for lag in range(math.ceil(ramp_months)):
-        weight = retention_monthly**lag * (1.0 - lag / ramp_months)
-        if weight <= 0 or lag >= len(s):
-            continue
-        w = s.dtype.type(weight)
-        if lag == 0:
-            out += w * s
-        else:
-            out[lag:] += w * s[:-lag]
-    return out
+        return np.zeros_like(_floats(starts))
+    lags = range(math.ceil(ramp_months))
+    return _cohort_sum(starts, [retention_monthly**lag * (1.0 - lag / ramp_months) for lag in lags])
+
+
+def ramping_headcount(
+    starts: np.ndarray, retention_monthly: float | np.ndarray, ramp_months: float
+) -> np.ndarray:
+    """Expected people still ramping (tenure < ramp_months), per month.
+
+    Args:
+        starts: as in `ramp_shortfall` (months on axis 0, trailing axes carried through).
+        retention_monthly: q, the probability a person stays one more month.
+        ramp_months: months to full productivity.
+
+    Returns:
+        Array shaped like `starts`: sum over cohorts with tenure below the ramp of
+        ``starts[s] * q**(t-s)``.
+    """
+    if ramp_months <= 0:
+        return np.zeros_like(_floats(starts))
+    return _cohort_sum(starts, [retention_monthly**lag for lag in range(math.ceil(ramp_months))])
 
 
 def effective_fte(
-    headcount: np.ndarray, shortfall: np.ndarray, mentoring_drag: float
+    headcount: np.ndarray | float,
+    shortfall: np.ndarray | float,
+    ramping: np.ndarray | float,
+    mentoring_drag: float,
 ) -> np.ndarray:
     """Headcount minus ramp shortfall and mentoring drag, never below 0.
+
+    The drag is capped by the incumbents available to mentor: at most the whole
+    time of the people who are not ramping themselves.
 
     Args:
         headcount: people per month (any shape).
         shortfall: `ramp_shortfall` of the same role, broadcastable to `headcount`.
+        ramping: `ramping_headcount` of the same role, broadcastable to `headcount`.
         mentoring_drag: FTE of an experienced colleague per ramping hire at tenure 0.
 
     Returns:
-        ``max(0, headcount - (1 + mentoring_drag) * shortfall)`` as float.
+        ``max(0, headcount - shortfall - min(mentoring_drag * shortfall,
+        max(0, headcount - ramping)))`` as float (float32 in, float32 out).
     """
-    eff = np.asarray(headcount, dtype=float) - (1.0 + mentoring_drag) * np.asarray(shortfall)
-    return np.maximum(eff, 0.0)
+    hc = _floats(headcount)
+    short = np.asarray(shortfall, dtype=hc.dtype)
+    incumbents = np.maximum(hc - np.asarray(ramping, dtype=hc.dtype), 0)
+    drag = np.minimum(hc.dtype.type(mentoring_drag) * short, incumbents)
+    return np.maximum(hc - short - drag, 0)
 
 
 def coverage(support_fte: np.ndarray, ds_per_supported: float, ds_fte: np.ndarray) -> np.ndarray:
@@ -120,12 +173,15 @@ def coverage(support_fte: np.ndarray, ds_per_supported: float, ds_fte: np.ndarra
         ds_fte: effective data-scientist FTE.
 
     Returns:
-        Coverage in [0, 1]; 1 where there are no data scientists.
+        Coverage in [0, 1]; 1 where there are no data scientists (float32 in, float32 out).
     """
-    ds = np.asarray(ds_fte, dtype=float)
-    need = np.where(ds > 0, ds, 1.0)
-    cov = np.minimum(np.asarray(support_fte, dtype=float) * ds_per_supported / need, 1.0)
-    return np.where(ds > 0, cov, 1.0)
+    ds = _floats(ds_fte)
+    one = ds.dtype.type(1.0)
+    support = np.asarray(support_fte, dtype=ds.dtype) * ds.dtype.type(ds_per_supported)
+    has_ds = ds > 0
+    inv_ds = np.zeros_like(ds)
+    np.divide(one, ds, out=inv_ds, where=has_ds)
+    return np.where(has_ds, np.minimum(support * inv_ds, one), one)
 
 
 def ds_engineering_share(
@@ -142,38 +198,94 @@ def ds_engineering_share(
     Returns:
         ``floor + eng_gap * (1 - mle_coverage) + prep_gap * (1 - de_coverage)``.
     """
-    mle_cov = coverage(mle_fte, params.ds_per_mle_supported, ds_fte)
-    de_cov = coverage(de_fte, params.ds_per_de_supported, ds_fte)
-    return (
-        params.ds_floor_share
-        + params.ds_engineering_gap * (1.0 - mle_cov)
-        + params.ds_data_prep_gap * (1.0 - de_cov)
-    )
+    return delivery(
+        [np.asarray(de_fte), np.asarray(ds_fte), np.asarray(mle_fte), None], params
+    ).share
 
 
-def delivery_terms(
-    eff: np.ndarray, modelling_fte: np.ndarray, params: CapacityParams
-) -> np.ndarray:
-    """Supply terms of the delivery index, one per role in ROLES order.
+class Delivery(NamedTuple):
+    """Delivery of a team, element-wise over months (and paths).
+
+    Attributes:
+        share: share of data-scientist time on engineering / data prep.
+        modelling: data-scientist FTE left for modelling.
+        output: delivered modelling FTE (modelling, capped by product managers).
+        bottleneck: index into ROLES of the limiting role.
+    """
+
+    share: np.ndarray
+    modelling: np.ndarray
+    output: np.ndarray
+    bottleneck: np.ndarray
+
+
+def delivery(eff: list[np.ndarray | None], params: CapacityParams) -> Delivery:
+    """Time split, modelling FTE, delivered output and bottleneck from effective FTE.
+
+    Uncovered engineering and data-prep work is counted once: data scientists do it
+    (the time split), and ML and data engineers do not also cap the output.
 
     Args:
-        eff: effective FTE with roles on axis 1, shape (T+1, 4, ...).
-        modelling_fte: data-scientist modelling FTE, shape (T+1, ...).
-        params: capacity parameters (support ratios).
+        eff: effective FTE per role in ROLES order, arrays of one shape (float32 kept);
+            the product-manager entry may be None when `ds_per_pm_supported` is 0.
+        params: capacity parameters.
 
     Returns:
-        Array (T+1, 4, ...): DE*ds_per_de, modelling FTE, MLE*ds_per_mle,
-        PM*ds_per_pm (+inf when ds_per_pm_supported is 0, i.e. PMs ignored).
+        A Delivery of arrays shaped like the inputs.
     """
-    terms = np.empty(eff.shape, dtype=float)
-    terms[:, _DE] = eff[:, _DE] * params.ds_per_de_supported
-    terms[:, _DS] = modelling_fte
-    terms[:, _MLE] = eff[:, _MLE] * params.ds_per_mle_supported
-    if params.ds_per_pm_supported > 0:
-        terms[:, _PM] = eff[:, _PM] * params.ds_per_pm_supported
-    else:
-        terms[:, _PM] = np.inf
-    return terms
+    ds = _floats(eff[_DS])
+    f = ds.dtype.type
+    eng_gap, prep_gap = f(params.ds_engineering_gap), f(params.ds_data_prep_gap)
+    mle_cov = coverage(eff[_MLE], params.ds_per_mle_supported, ds)
+    de_cov = coverage(eff[_DE], params.ds_per_de_supported, ds)
+    mle_lost = eng_gap * (f(1.0) - mle_cov)
+    de_lost = prep_gap * (f(1.0) - de_cov)
+    share = f(params.ds_floor_share) + mle_lost + de_lost
+    modelling = ds * (f(1.0) - share)
+    code = np.int8  # small codes: np.where on int64 is several times slower
+    bottleneck = np.where(
+        np.maximum(mle_lost, de_lost) > 0,
+        np.where(mle_lost >= de_lost, code(_MLE), code(_DE)),
+        code(_DS),
+    )
+    output = modelling
+    if params.ds_per_pm_supported > 0 and eff[_PM] is not None:
+        pm_cap = np.asarray(eff[_PM], dtype=ds.dtype) * f(params.ds_per_pm_supported)
+        bottleneck = np.where(pm_cap < modelling, code(_PM), bottleneck)
+        output = np.minimum(modelling, pm_cap)
+    return Delivery(share, modelling, output, bottleneck)
+
+
+def delivery_reference(ds_today: float, params: CapacityParams) -> float:
+    """Modelling FTE that a delivery index of 100 stands for.
+
+    Today's data scientists (at least one) with all their engineering and data prep
+    covered, so only the floor share is lost: ``max(DS_0, 1) * (1 - ds_floor_share)``.
+    It involves no supporting role, so it is not 0 for a team that starts without
+    ML engineers, data engineers or product managers (only when the floor share is 1).
+
+    Args:
+        ds_today: data-scientist headcount at month 0.
+        params: capacity parameters.
+
+    Returns:
+        The reference in modelling FTE.
+    """
+    return max(float(ds_today), 1.0) * (1.0 - params.ds_floor_share)
+
+
+def delivery_index(output: np.ndarray, reference: float) -> np.ndarray:
+    """``100 * output / reference``; 0 when the reference is 0 (a floor share of 1: no output).
+
+    Args:
+        output: delivered modelling FTE.
+        reference: `delivery_reference`.
+
+    Returns:
+        The index as float.
+    """
+    out = np.asarray(output, dtype=float)
+    return out * (100.0 / reference) if reference > 0 else np.zeros_like(out)
 
 
 @dataclass(frozen=True, eq=False)
@@ -184,8 +296,10 @@ class CapacitySummary:
         effective_fte: (T+1, 4) mean effective FTE per role (ROLES order).
         ds_engineering_share: (T+1,) mean share of DS time on engineering / data prep.
         ds_modelling_fte: (T+1,) mean DS FTE left for modelling.
-        delivery_index: (T+1,) mean delivery index (100 = month 0); NaN if month 0 is 0.
+        delivery_index: (T+1,) mean delivery index (100 = `delivery_reference`).
         bottleneck: role key limiting delivery in most paths, per month.
+        delivery_reference: modelling FTE that an index of 100 stands for: today's data
+            scientists with all engineering and data prep covered.
     """
 
     effective_fte: np.ndarray
@@ -193,6 +307,7 @@ class CapacitySummary:
     ds_modelling_fte: np.ndarray
     delivery_index: np.ndarray
     bottleneck: list[str]
+    delivery_reference: float
 
 
 #: Paths per block in `capacity_paths`: small blocks keep the temporaries in cache.
@@ -202,21 +317,22 @@ _BLOCK = 1024
 def capacity_paths(
     headcount: np.ndarray,
     starts: list[np.ndarray],
-    retention_monthly: np.ndarray,
+    retention_monthly: list[float | np.ndarray] | np.ndarray,
     ramp_months: np.ndarray,
     params: CapacityParams,
 ) -> CapacitySummary:
     """Capacity of every path, averaged over paths.
 
-    Same formulas as `effective_fte`, `ds_engineering_share` and `delivery_terms`,
-    written out per role in float32 and in blocks of paths, because this runs
-    inside every `simulate`.
+    The formulas of `effective_fte` and `delivery`, evaluated in float32 and in
+    blocks of paths, because this runs inside every `simulate`.
 
     Args:
         headcount: (T+1, 4, P) people per month, role and path.
         starts: per role (ROLES order), people first counted in month t: shape
             (T+1,) when the same on every path, else (T+1, P).
-        retention_monthly: (4,) monthly retention q per role (expected survival of cohorts).
+        retention_monthly: per role, the monthly retention q of cohorts: a number, or one
+            per path (P,) when the role's attrition is drawn per path (the same draws
+            the headcount was simulated with).
         ramp_months: (4,) months to full productivity per role.
         params: capacity parameters.
 
@@ -224,79 +340,56 @@ def capacity_paths(
         A CapacitySummary of path means.
     """
     n_months, n_roles, n_paths = headcount.shape
-    factor = 1.0 + params.mentoring_drag
-    drag: list[np.ndarray | None] = []  # certain starts: one drag curve for every path
+
+    per_path = [np.ndim(q) == 1 for q in retention_monthly]
+
+    def cohorts(r: int, s: np.ndarray, block: slice | None = None):
+        q = retention_monthly[r]
+        if per_path[r]:
+            q = np.asarray(q, dtype=np.float32)[block]
+            if s.ndim == 1:
+                s = np.broadcast_to(s[:, None], (len(s), len(q)))
+        q, ramp = q if per_path[r] else float(q), float(ramp_months[r])
+        return ramp_shortfall(s, q, ramp), ramping_headcount(s, q, ramp)
+
+    # Certain starts and one retention: one (shortfall, ramping) pair for every path;
+    # None = nobody ramps.
+    fixed: list[tuple[np.ndarray, np.ndarray] | None] = []
     for r in range(n_roles):
-        if starts[r].ndim == 1:
-            short = ramp_shortfall(starts[r], float(retention_monthly[r]), float(ramp_months[r]))
-            drag.append((factor * short).astype(np.float32)[:, None] if short.any() else None)
+        if starts[r].ndim == 1 and not per_path[r]:
+            short, ramping = cohorts(r, starts[r].astype(np.float32))
+            fixed.append((short[:, None], ramping[:, None]) if short.any() else None)
         else:
-            drag.append(None)
-    sums = np.zeros((n_months, n_roles + 3))  # effective FTE x4, share, modelling, supply
+            fixed.append(None)
+    sums = np.zeros((n_months, n_roles + 3))  # effective FTE x4, share, modelling, output
     counts = np.zeros((n_months, n_roles), dtype=np.int64)
-    base = None
     for lo in range(0, n_paths, _BLOCK):
         block = slice(lo, lo + _BLOCK)
         eff = []
         for r in range(n_roles):
             e = headcount[:, r, block].astype(np.float32)
-            d = drag[r]
+            ramp = fixed[r]
             if starts[r].ndim == 2:
-                d = ramp_shortfall(
-                    starts[r][:, block].astype(np.float32),
-                    float(retention_monthly[r]),
-                    float(ramp_months[r]),
-                )
-                d *= np.float32(factor)
-            if d is not None:
-                e -= d
-                np.maximum(e, 0, out=e)
+                ramp = cohorts(r, starts[r][:, block].astype(np.float32), block)
+            elif per_path[r] and starts[r].any():
+                ramp = cohorts(r, starts[r].astype(np.float32), block)
+            if ramp is not None:
+                e = effective_fte(e, ramp[0], ramp[1], params.mentoring_drag)
             eff.append(e)
-        share, modelling, terms = _block_terms(eff, params)
-        supply = functools.reduce(np.minimum, [t for t in terms if t is not None])
-        if base is None:
-            base = float(supply[0, 0])  # month 0 is the same on every path
+        d = delivery(eff, params)
         for r in range(n_roles):
             sums[:, r] += eff[r].sum(axis=1, dtype=np.float64)
-            if terms[r] is not None:
-                counts[:, r] += (terms[r] == supply).sum(axis=1)
-        sums[:, n_roles] += share.sum(axis=1, dtype=np.float64)
-        sums[:, n_roles + 1] += modelling.sum(axis=1, dtype=np.float64)
-        sums[:, n_roles + 2] += supply.sum(axis=1, dtype=np.float64)
+            counts[:, r] += (d.bottleneck == r).sum(axis=1)
+        sums[:, n_roles] += d.share.sum(axis=1, dtype=np.float64)
+        sums[:, n_roles + 1] += d.modelling.sum(axis=1, dtype=np.float64)
+        sums[:, n_roles + 2] += d.output.sum(axis=1, dtype=np.float64)
     means = sums / n_paths
-    index = means[:, n_roles + 2] * (100.0 / base) if base else np.full(n_months, np.nan)
+    reference = delivery_reference(headcount[0, _DS, 0], params)
     return CapacitySummary(
         effective_fte=means[:, :n_roles],
         ds_engineering_share=means[:, n_roles],
         ds_modelling_fte=means[:, n_roles + 1],
-        delivery_index=index,
+        delivery_index=delivery_index(means[:, n_roles + 2], reference),
         bottleneck=[ROLE_KEYS[i] for i in counts.argmax(axis=1)],
+        delivery_reference=reference,
     )
-
-
-def _block_terms(
-    eff: list[np.ndarray], params: CapacityParams
-) -> tuple[np.ndarray, np.ndarray, list[np.ndarray | None]]:
-    """DS share, modelling FTE and delivery terms (None = role ignored) for one block."""
-    f32 = np.float32
-    de, ds, mle, pm = eff[_DE], eff[_DS], eff[_MLE], eff[_PM]
-    has_ds = ds > 0
-    inv_ds = np.zeros_like(ds)
-    np.divide(f32(1.0), ds, out=inv_ds, where=has_ds)
-    mle_supply = mle * f32(params.ds_per_mle_supported)
-    de_supply = de * f32(params.ds_per_de_supported)
-    mle_cov = np.minimum(mle_supply * inv_ds, f32(1.0))
-    de_cov = np.minimum(de_supply * inv_ds, f32(1.0))
-    if not has_ds.all():
-        mle_cov[~has_ds] = 1.0
-        de_cov[~has_ds] = 1.0
-    full = params.ds_floor_share + params.ds_engineering_gap + params.ds_data_prep_gap
-    share = f32(full) - (
-        f32(params.ds_engineering_gap) * mle_cov + f32(params.ds_data_prep_gap) * de_cov
-    )
-    modelling = ds * (f32(1.0) - share)
-    terms: list[np.ndarray | None] = [None] * len(eff)
-    terms[_DE], terms[_DS], terms[_MLE] = de_supply, modelling, mle_supply
-    if params.ds_per_pm_supported > 0:
-        terms[_PM] = pm * f32(params.ds_per_pm_supported)
-    return share, modelling, terms

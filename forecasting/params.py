@@ -177,7 +177,8 @@ PARAMS: tuple[Param, ...] = (
         "FTE of an experienced colleague per new hire at tenure 0",
         _ASSUMPTION,
         "Each ramping hire costs mentoring_drag x (1 - ramp) FTE of an experienced "
-        "colleague of the same role.",
+        "colleague of the same role, at most the incumbents' whole time (hires into an "
+        "empty team cost no mentoring).",
     ),
     Param(
         "capacity.ds_floor_share",

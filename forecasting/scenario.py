@@ -339,6 +339,38 @@ def _starts(v: object, key: str, horizon: int) -> tuple[int, ...]:
     return tuple(out)
 
 
+#: Deepest nesting of brackets a scenario file needs is 4 (hiring_policy.role.p10 list);
+#: anything deeper is refused before parsing (deep nesting makes the JSON parser recurse).
+MAX_NESTING = 8
+
+
+def _nesting_depth(text: str | bytes) -> int:
+    """Deepest nesting of [ and { in JSON text, outside strings (a linear scan)."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_NESTING:
+                    return deepest
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
 #: Top-level keys of the scenario file, in output order.
 SCENARIO_KEYS: tuple[str, ...] = (
     "start_month",
@@ -701,8 +733,15 @@ class Scenario:
         Returns:
             The validated Scenario; invalid JSON raises ScenarioError with line/column.
         """
+        if _nesting_depth(text) > MAX_NESTING:
+            raise ScenarioError(
+                f"scenario: nested deeper than {MAX_NESTING} levels; a scenario file is a flat "
+                "object of role maps and lists (see docs/scenario-format.md)"
+            )
         try:
             d = json.loads(text)
+        except RecursionError:  # pragma: no cover - refused by the depth check above
+            raise ScenarioError("scenario: nested too deeply to be a scenario file") from None
         except json.JSONDecodeError as e:
             raise ScenarioError(
                 f"scenario: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}"

@@ -46,6 +46,7 @@ import numpy as np
 from forecasting.capacity import CapacitySummary, capacity_paths
 from forecasting.roles import ROLE_KEYS, ROLES, Role
 from forecasting.scenario import Scenario
+from forecasting.summary import meets_target
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -414,6 +415,7 @@ class _Paths:
     headcount: np.ndarray  # (T+1, 4, P) int32
     realised: list[np.ndarray | None]  # per role: (T, P) or None when certain
     moved: np.ndarray | None  # (T, P) reskilled DS -> MLE, or None
+    p_exit: list[float | np.ndarray]  # per role: monthly exit probability, or one per path
 
 
 def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _Paths:
@@ -436,9 +438,13 @@ def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _
     order = sorted(roles, key=lambda r: r != DS)  # DS first: reskilling feeds MLE
     if MLE in roles and DS not in roles and p_reskill > 0:
         order = [DS, *order]
+    p_exits: list[float | np.ndarray] = [
+        float(monthly_probability(a)) for a in scenario.attrition_annual
+    ]
     for r in order:
         rng = gens[r]
         p_exit = exit_probability(rng, scenario, r, paths)
+        p_exits[r] = p_exit
         common = {
             "n0": scenario.headcount[r],
             "p_exit": p_exit,
@@ -466,7 +472,7 @@ def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _
             )
         if r == DS:
             moved = moved_r
-    return _Paths(headcount=headcount, realised=realised, moved=moved)
+    return _Paths(headcount=headcount, realised=realised, moved=moved, p_exit=p_exits)
 
 
 def _sorted_quantiles(sorted_values: np.ndarray, qs: tuple[float, ...]) -> np.ndarray:
@@ -518,7 +524,7 @@ def target_probabilities(ratio: np.ndarray, k: float, deadline: int) -> tuple[fl
     Returns:
         (p_target_met, p_target_held).
     """
-    ok = ratio[deadline:] <= k
+    ok = meets_target(ratio[deadline:], k)
     return float(ok[0].mean()), float(ok.all(axis=0).mean())
 
 
@@ -751,9 +757,8 @@ def simulate(scenario: Scenario) -> SimulationResult:
             moved[1:] = raw.moved
             s = moved + (s[:, None] if s.ndim == 1 else s)
         starts.append(s)
-    retention = 1.0 - np.array(
-        [monthly_probability(a) for a in scenario.attrition_annual], dtype=float
-    )
+    # Cohorts survive with the attrition each path was simulated with (per-path draws).
+    retention = [1.0 - p for p in raw.p_exit]
     cap = capacity_paths(hc, starts, retention, np.array(scenario.ramp_months), scenario.capacity)
 
     return SimulationResult(

@@ -54,6 +54,7 @@ from forecasting.simulate import (
     simulate_positions_role,
     simulate_role,
 )
+from forecasting.summary import meets_target
 
 
 class Strategy(StrEnum):
@@ -295,7 +296,7 @@ class _Evaluator:
         mle = out[self.deadline :]
         ratio = np.full(mle.shape, np.inf)
         np.divide(self.ds, mle, out=ratio, where=mle > 0)
-        ok = ratio <= self.k  # same comparison as simulate.target_probabilities
+        ok = meets_target(ratio, self.k)  # the one rule, as in simulate.target_probabilities
         # A smooth companion of the probabilities, to rank schedules on a plateau:
         # the mean shortfall of ML engineers below DS / k (at the deadline; over the
         # deadline..horizon months).

@@ -57,8 +57,12 @@ c4.metric(
     f"bottleneck: {_label(cap['bottleneck'].iloc[deadline])}",
     delta_color="off",
     delta_arrow="off",
-    help="100 = today. Delivery is limited by the scarcest of: DS modelling time, and what "
-    "the ML engineers, data engineers and product managers can support.",
+    help=f"Today: {float(cap['delivery_index'].iloc[0]):.0f}. 100 = "
+    f"{result.capacity_arrays.delivery_reference:.1f} FTE of modelling, what today's data "
+    "scientists deliver when ML and data engineers cover all their engineering and data "
+    "prep. Delivery is the modelling time data scientists keep after doing the uncovered "
+    "work themselves, capped by what product managers can direct; the bottleneck is the "
+    "role whose shortage costs the most.",
 )
 
 left, right = st.columns(2) if not workshop else (st.container(), st.container())

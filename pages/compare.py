@@ -7,6 +7,7 @@ import streamlit as st
 
 from forecasting import plans, summary
 from ui import compute, state
+from ui.text import md_escape, strip_bidi
 
 state.require_app()
 
@@ -25,7 +26,7 @@ if not workshop:
             placeholder="e.g. Even pace, 1:6 by mid-2028",
         )
         if c2.form_submit_button("Save", type="primary"):
-            name = name.strip()
+            name = strip_bidi(name).strip()
             if not name:
                 st.error("Give the scenario a name.")
             elif name not in saved and len(saved) >= MAX_SAVED:
@@ -36,7 +37,7 @@ if not workshop:
                     "strategy": state.strategy(),
                     "plan": state.plan_mode(),
                 }
-                st.success(f"Saved “{name}”.")
+                st.success(f"Saved “{md_escape(name)}”.")
 
 options = [CURRENT, *saved]
 chosen = st.multiselect(
@@ -112,13 +113,13 @@ if saved and not workshop:
     with st.expander("Manage saved scenarios"):
         for name in list(saved):
             c1, c2, c3 = st.columns([3, 1, 1])
-            c1.write(name)
+            c1.markdown(md_escape(name))
             if c2.button("Load", key=f"load_{name}"):
                 e = saved[name]
                 state.set_base(e["scenario"], reset=True)
                 state.set_strategy(e["strategy"])
                 state.set_plan_mode(e["plan"])
-                state.notice(f"Loaded “{name}”.")
+                state.notice(f"Loaded “{md_escape(name)}”.")
                 st.rerun()
             if c3.button("Delete", key=f"del_{name}"):
                 del saved[name]

@@ -68,7 +68,9 @@ c4.metric(
     None if to_target is None else summary.month_name(months[to_target]),
     delta_color="off",
     delta_arrow="off",
-    help=f"First month in which at least {fmt_pct(target.confidence)} of paths meet the target.",
+    help=f"First month from which P(target met) stays at or above the "
+    f"{fmt_pct(target.confidence)} goal in every month to the horizon; a month where it "
+    "reaches the goal and later falls back does not count.",
 )
 c5.metric(
     "Payroll at horizon",

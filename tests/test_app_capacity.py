@@ -66,3 +66,30 @@ def test_editing_a_capacity_parameter_updates_the_metrics(app, ui, fast_scenario
     )
     assert at.session_state["base_scenario"] == changed
     assert ui.metrics(at) == expected_metrics(changed, ui)
+
+
+def test_a_team_starting_with_0_ml_engineers_shows_a_delivery_index(app, ui, fast_scenario, token):
+    """The index was NaN for the whole horizon when any role was 0 at month 0."""
+    headcount = dict(
+        zip(
+            ["data_engineer", "data_scientist", "ml_engineer", "product_manager"],
+            fast_scenario.headcount,
+        )
+    )
+    no_mle = fast_scenario.replace(headcount={**headcount, "ml_engineer": 0})
+    at = app("capacity", query={"s": token(no_mle)})
+    assert ui.problems(at) == []
+    shown = ui.metrics(at)
+    assert shown == expected_metrics(no_mle, ui)
+    assert shown["Delivery index at deadline"] != "nan"
+
+
+def test_delivery_index_help_names_todays_index_and_what_100_stands_for(
+    capacity, ui, sample_scenario
+):
+    """Today's 1:10 sample team: 30 data scientists, 100 = 30 * (1 - 0.2) = 24.0 FTE."""
+    _, result = ui.engine_plan(sample_scenario, "even")
+    cap = result.capacity_arrays
+    help_text = next(m.proto.help for m in capacity.metric if m.label.startswith("Delivery"))
+    assert cap.delivery_reference == pytest.approx(24.0)
+    assert help_text.startswith(f"Today: {cap.delivery_index[0]:.0f}. 100 = 24.0 FTE of modelling")

@@ -75,3 +75,44 @@ def test_overview_ratio_chart_draws_the_plan_simulated(overview, ui, engine):
     _, result = engine
     ratio = ui.chart_frames(overview, 1)[0]
     assert list(ratio["p50"].round(6)) == list(result.ratio["p50"].round(6))
+
+
+def _help(at, label: str) -> str:
+    return next(m.proto.help for m in at.metric if m.label == label)
+
+
+def test_overview_months_to_target_help_says_the_goal_must_hold_to_the_horizon(overview):
+    help_text = _help(overview, "Months to target")
+    assert "stays at or above the 80% goal in every month to the horizon" in help_text
+
+
+@pytest.fixture(scope="module")
+def slipping(sample_scenario):
+    """The sample team while data science keeps growing to 45 after the 18-month deadline:
+    the plan meets 1:6 with 80% confidence from month 11, then P(target) falls below 80%
+    before the horizon."""
+    d = sample_scenario.replace(paths=500).to_dict()
+    d["hiring_policy"]["data_scientist"] = {"kind": "growth", "to": 45, "by_month": 36}
+    return type(sample_scenario).from_dict(d)
+
+
+def test_overview_months_to_target_is_not_within_horizon_when_p_falls_back(
+    app, ui, token, slipping
+):
+    """The old rule ("first month at or above the goal") showed 11 here."""
+    _, result = ui.engine_plan(slipping, "even")
+    k, goal = slipping.target.ds_per_mle, slipping.target.confidence
+    p = summary.p_target_by_month(result.paths_headcount, k)
+    assert p[11] >= goal > p[-1]  # reached the goal, then fell back below it
+    at = app("overview", query={"s": token(slipping)})
+    assert ui.problems(at) == []
+    assert ui.metrics(at)["Months to target"] == "not within horizon"
+
+
+def test_overview_months_to_target_equals_the_engine(overview, ui, engine, sample_scenario):
+    _, result = engine
+    target = sample_scenario.target
+    m = summary.months_to_target(result.paths_headcount, target.ds_per_mle, target.confidence)
+    assert m is not None
+    assert ui.metrics(overview)["Months to target"] == str(m)
+    assert ui.metric_deltas(overview)["Months to target"] == summary.month_name(result.months[m])

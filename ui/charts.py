@@ -63,7 +63,7 @@ __all__ = [
 ]
 
 RATIO_AXIS_TITLE = "Data scientists per ML engineer (k in 1:k)"
-DELIVERY_AXIS_TITLE = "Delivery index (month 0 = 100)"
+DELIVERY_AXIS_TITLE = "Delivery index (100 = today's DS, fully supported)"
 #: The same title on two lines: one line is taller than the plot in workshop mode.
 _RATIO_AXIS_LINES = ["Data scientists per ML engineer", "(k in 1:k)"]
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -653,7 +653,11 @@ def delivery_index(summary_df: pd.DataFrame, *, workshop: bool = False) -> alt.L
     extra = sorted(set(df["bottleneck_label"]) - role_labels)
     tooltip = [
         _month_tooltip(),
-        alt.Tooltip("delivery_index:Q", title="Delivery index (month 0 = 100)", format=".1f"),
+        alt.Tooltip(
+            "delivery_index:Q",
+            title="Delivery index (100 = today's data scientists, fully supported)",
+            format=".1f",
+        ),
         alt.Tooltip("bottleneck_label:N", title="Bottleneck role"),
         alt.Tooltip("ds_engineering_share:Q", title="DS time on engineering", format=".0%"),
         alt.Tooltip("ds_modelling_fte:Q", title="DS modelling capacity (FTE)", format=".1f"),
@@ -664,7 +668,9 @@ def delivery_index(summary_df: pd.DataFrame, *, workshop: bool = False) -> alt.L
     points = base.mark_point(filled=True, size=style.point_size * 2.5, opacity=1).encode(
         y=y, color=_role_color("bottleneck_label", "Bottleneck role", extra)
     )
-    reference = pd.DataFrame({"reference": [100.0], "label": ["month 0 = 100"]})
+    reference = pd.DataFrame(
+        {"reference": [100.0], "label": ["100 = today's data scientists, fully supported"]}
+    )
     rule = (
         alt.Chart(reference)
         .mark_rule(color=DEADLINE_COLOR, strokeDash=[2, 3], strokeWidth=style.rule_width / 2)

@@ -8,6 +8,7 @@ from forecasting.errors import PlannerError
 from forecasting.plans import has_mle_plan
 from forecasting.scenario import Scenario
 from ui import state
+from ui.text import md_escape
 
 # Our own static CSS (no user text is ever interpolated into it).
 WORKSHOP_CSS = """
@@ -85,7 +86,7 @@ def sidebar() -> None:
             )
             error = st.session_state.pop("scenario_upload_error", None)
             if error:
-                st.error(error)
+                st.error(md_escape(error))
 
 
 def fmt_pct(p: float) -> str:

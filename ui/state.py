@@ -77,12 +77,11 @@ def decode_scenario(token: str) -> Scenario:
         raw = inflater.decompress(packed, MAX_JSON_BYTES)
         if inflater.unconsumed_tail:
             raise ScenarioError("the link's scenario is too large")
-        data = json.loads(raw)
-    except (binascii.Error, zlib.error, ValueError, UnicodeDecodeError) as exc:
+    except (binascii.Error, zlib.error, ValueError) as exc:
         if isinstance(exc, ScenarioError):
             raise
         raise ScenarioError("the link looks cut off or altered") from None
-    return Scenario.from_dict(data)
+    return Scenario.from_json(raw)
 
 
 @functools.lru_cache(maxsize=1)

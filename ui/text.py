@@ -10,6 +10,9 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 # joiner inside "scheme:", "www." and before "@" does (the text still reads the same).
 _WORD_JOINER = "\u2060"
 _AUTOLINK = re.compile(r"(?i)\\:|(?<![a-z0-9])www(?=\\\.)")
+# Bidirectional controls reorder what is displayed ("LIVE" can show as "EVIL"): drop them
+# from echoed text, with the zero-width marks that only matter next to them.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def md_escape(text: object) -> str:
@@ -18,6 +21,11 @@ def md_escape(text: object) -> str:
     Titles such as ``[x](http://evil)`` or ``<img onerror=...>`` must show as typed, never
     as a link, an image fetched from elsewhere, or markup.
     """
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", strip_bidi(str(text))).replace("\n", " ")
     unlinked = _AUTOLINK.sub(lambda m: m.group(0) + _WORD_JOINER, escaped)
     return unlinked.replace("@", _WORD_JOINER + "@")
+
+
+def strip_bidi(text: str) -> str:
+    """`text` without bidirectional control characters (they can reverse what is shown)."""
+    return _BIDI.sub("", text)
