@@ -55,12 +55,12 @@ c2.metric(
 )
 c3.metric(
     "P(target met by deadline)",
-    fmt_pct(result.p_target_met),
+    summary.probability_text(result.p_target_met, scenario.paths, target.confidence),
     f"goal {fmt_pct(target.confidence)}",
     delta_color="off",
     delta_arrow="off",
     help="Share of simulated paths with at most k data scientists per ML engineer "
-    "at the deadline month.",
+    "at the deadline month; near the goal with its Monte Carlo error (±1 standard error).",
 )
 c4.metric(
     "Months to target",

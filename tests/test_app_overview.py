@@ -46,7 +46,8 @@ def test_overview_sentence_names_the_deadline_month(overview, sample_scenario):
 def test_overview_p_target_met_equals_the_engine(overview, ui, engine):
     _, result = engine
     shown = ui.metrics(overview)["P(target met by deadline)"]
-    assert shown == ui.fmt_pct(result.p_target_met)
+    sc = result.scenario
+    assert shown == summary.probability_text(result.p_target_met, sc.paths, sc.target.confidence)
 
 
 def test_overview_sentence_states_the_solver_positions_and_quarters(overview, engine):
@@ -116,3 +117,27 @@ def test_overview_months_to_target_equals_the_engine(overview, ui, engine, sampl
     assert m is not None
     assert ui.metrics(overview)["Months to target"] == str(m)
     assert ui.metric_deltas(overview)["Months to target"] == summary.month_name(result.months[m])
+
+
+def test_overview_shows_p_with_its_monte_carlo_error_near_the_goal(app, ui, token, sample_scenario):
+    """The review: '79.6%' must not read '80%' beside 'goal 80%'. With a hand-made plan and
+    a target k chosen so that P lands next to the 80% goal, the page shows one decimal and
+    the Monte Carlo error."""
+    import numpy as np
+
+    from forecasting.simulate import simulate
+
+    sc = plans.with_mle_plan(sample_scenario.replace(paths=400), [0, 2])
+    d = sc.target.deadline_month
+    hc = simulate(sc).paths_headcount[:, d, :]
+    ratios = hc[:, 1] / np.maximum(hc[:, 2], 1)
+    values = np.unique(ratios)
+    share = np.array([(ratios <= v).mean() for v in values])
+    k = float(values[np.argmin(np.abs(share - 0.8))])
+    near = sc.replace(target={**sc.target.to_dict(), "ds_per_mle": k})
+    p = simulate(near).p_target_met
+    assert abs(p - 0.8) < 2 * (0.8 * 0.2 / 400) ** 0.5
+    at = app(query={"s": token(near), "plan": "manual"})
+    shown = ui.metrics(at)["P(target met by deadline)"]
+    assert shown == summary.probability_text(p, 400, 0.8)
+    assert "±" in shown and shown.startswith(f"{100 * p:.1f}%")
