@@ -545,7 +545,9 @@ class SimulationResult:
         months: horizon+1 labels "YYYY-MM" (index 0 = start month).
         p_target_met: P(DS/MLE <= target at the deadline month).
         p_target_held: P(DS/MLE <= target at every month from the deadline to the horizon).
-        paths_headcount: raw (paths, T+1, 4) int headcount, for the solver and tests.
+        paths_headcount: raw (paths, T+1, 4) int headcount, for tests and analyses; None
+            in a result kept by the app's cache (`without_paths`): aggregates only.
+        p_target_by_month: (T+1,) P(target met) in each month.
         headcount_mean, headcount_q: (T+1, 4) means and (3, T+1, 4) p10/p50/p90.
         ratio_q: (3, T+1) p10/p50/p90 of DS per MLE (NaN where undefined).
         share_defined: (T+1,) share of paths with at least one ML engineer.
@@ -558,7 +560,7 @@ class SimulationResult:
     months: list[str]
     p_target_met: float
     p_target_held: float
-    paths_headcount: np.ndarray
+    paths_headcount: np.ndarray | None
     headcount_mean: np.ndarray
     headcount_q: np.ndarray
     ratio_q: np.ndarray
@@ -567,6 +569,25 @@ class SimulationResult:
     cost_q: np.ndarray
     starts_mean: np.ndarray
     capacity_arrays: CapacitySummary = field(repr=False)
+    p_target_by_month: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def without_paths(self) -> SimulationResult:
+        """The same result without the per-path arrays (aggregates only: what a cache keeps)."""
+        import dataclasses
+
+        return dataclasses.replace(self, paths_headcount=None)
+
+    def months_to_target(self, confidence: float) -> int | None:
+        """First month from which P(target met) stays at or above `confidence` to the horizon.
+
+        Returns:
+            That month index, or None when P is below `confidence` at the horizon.
+        """
+        below = np.flatnonzero(self.p_target_by_month < confidence - 1e-12)
+        if not below.size:
+            return 0
+        last = int(below[-1])
+        return None if last == len(self.p_target_by_month) - 1 else last + 1
 
     @property
     def cumulative_cost_mean(self) -> np.ndarray:
@@ -734,6 +755,7 @@ def simulate(scenario: Scenario) -> SimulationResult:
     p_met, p_held = target_probabilities(
         ratio, scenario.target.ds_per_mle, scenario.target.deadline_month
     )
+    p_by_month = meets_target(ratio, scenario.target.ds_per_mle).mean(axis=-1)
 
     monthly_cost = np.array(scenario.annual_cost) / 12.0
     cost = np.einsum("trp,r->tp", hc, monthly_cost)
@@ -775,4 +797,5 @@ def simulate(scenario: Scenario) -> SimulationResult:
         cost_q=cost_q,
         starts_mean=starts_mean,
         capacity_arrays=cap,
+        p_target_by_month=p_by_month,
     )

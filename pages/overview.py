@@ -39,7 +39,7 @@ if result.p_target_held < target.confidence <= result.p_target_met:
 compute.show_quarters(scenario, workshop=workshop)
 
 today = summary.current_ratio(scenario.headcount)
-to_target = summary.months_to_target(result.paths_headcount, target.ds_per_mle, target.confidence)
+to_target = result.months_to_target(target.confidence)
 c1, c2, c3, c4, c5 = st.columns(5)
 c1.metric(
     "Today's ratio (MLE : DS)",

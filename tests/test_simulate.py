@@ -667,3 +667,41 @@ def test_editing_attrition_with_an_interval_moves_the_simulated_headcount():
     assert low.headcount_mean[-1, ds] == pytest.approx(30 * 0.92**3, rel=0.05)
     assert high.headcount_mean[-1, ds] == pytest.approx(30 * 0.74**3, rel=0.08)
     assert low.cost_mean[-1] > high.cost_mean[-1]
+
+
+def test_months_to_target_of_a_result_agrees_with_the_per_path_rule():
+    sc = Scenario(
+        headcount={"data_scientist": 30, "ml_engineer": 3},
+        planned_starts={"ml_engineer": [0, 2, 0, 0, 1]},
+        target={"ds_per_mle": 8, "deadline_month": 6},
+        horizon_months=12,
+        paths=500,
+        seed=3,
+    )
+    from forecasting.summary import months_to_target
+
+    res = simulate(sc)
+    for conf in (0.5, 0.8, 0.95):
+        assert res.months_to_target(conf) == months_to_target(res.paths_headcount, 8, conf)
+    lean = res.without_paths()
+    assert lean.paths_headcount is None
+    assert lean.months_to_target(0.8) == res.months_to_target(0.8)
+
+
+def test_a_result_without_paths_is_small_whatever_the_number_of_paths():
+    """The review: a cached 100,000-path result held ~185 MiB of raw paths; six links that
+    differed only in seed took the cache to 1.1 GiB. What the app caches is aggregates."""
+    import pickle
+
+    def size(paths: int) -> int:
+        sc = Scenario(
+            headcount={"data_scientist": 30, "ml_engineer": 3},
+            horizon_months=120,
+            paths=paths,
+            seed=1,
+        )
+        return len(pickle.dumps(simulate(sc).without_paths()))
+
+    small, large = size(500), size(20_000)
+    assert large < 200_000  # bytes: 121 months of means, quantiles and capacity
+    assert large == pytest.approx(small, rel=0.05)

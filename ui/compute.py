@@ -34,8 +34,13 @@ __all__ = ["with_mle_plan", "without_mle_plan"]  # re-exported for pages and tes
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def simulate_cached(scenario: Scenario) -> SimulationResult:
-    """simulate(), cached on the (hashable, frozen) scenario."""
-    return simulate(scenario)
+    """simulate(), cached on the (hashable, frozen) scenario: aggregates only.
+
+    The per-path arrays are dropped (`without_paths`), so an entry is a few hundred kB
+    at most (121 months: means, quantiles, capacity) whatever the paths, and the 256
+    entries stay within about 100 MB (tests/test_app_state.py measures an entry).
+    """
+    return simulate(scenario).without_paths()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
