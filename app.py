@@ -11,7 +11,7 @@ import logging
 
 import streamlit as st
 
-from ui import layout, state
+from ui import compute, layout, state
 from ui.text import md_escape
 
 st.set_page_config(
@@ -36,7 +36,11 @@ PAGES = [
     st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
 ]
 
-state.init()
+try:
+    state.init()
+except Exception:  # noqa: BLE001 - a link that breaks set-up still gets the sample team
+    logging.getLogger("planner").error("session set-up failed", exc_info=False)
+    state.reset_to_sample("the link could not be read")
 page = st.navigation(PAGES)
 layout.sidebar()
 layout.apply_theme()
@@ -45,6 +49,14 @@ if link_error:
     st.error(md_escape(link_error))
 if notice:
     st.success(notice)
+if state.pop_fresh():
+    st.caption(state.FRESH_SESSION)
+if state.base().paths > compute.INTERACTIVE_MAX_PATHS:
+    st.info(
+        f"This scenario asks for {state.base().paths:,} simulated paths; the app simulates "
+        f"{compute.INTERACTIVE_MAX_PATHS:,} per view (the command line, `python -m "
+        "forecasting`, runs all of them)."
+    )
 
 try:
     page.run()

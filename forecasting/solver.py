@@ -203,6 +203,43 @@ class HiringPlan:
         }
 
 
+class SolverCancelled(SolverError):
+    """The caller asked the search to stop (e.g. the browser session that wanted it ended)."""
+
+
+@dataclass
+class Budget:
+    """How much simulation one `solve` may spend, and when to stop early.
+
+    The app gives every interactive request a budget (the server decides, not the link);
+    the command line runs without one.
+
+    Attributes:
+        path_months: most simulated path-months (paths x horizon per schedule tried,
+            certification included); None = no limit.
+        should_stop: called before every simulation; True stops the search with
+            SolverCancelled (e.g. the session that asked has ended).
+        spent: path-months simulated so far.
+    """
+
+    path_months: float | None = None
+    should_stop: Callable[[], bool] | None = None
+    spent: float = 0.0
+
+    def spend(self, path_months: float) -> None:
+        if self.should_stop is not None and self.should_stop():
+            raise SolverCancelled("the search was stopped: nobody is waiting for it")
+        self.spent += path_months
+        if self.path_months is not None and self.spent > self.path_months:
+            raise SolverError(
+                f"this plan needs more simulation than an interactive request may use "
+                f"({self.path_months:,.0f} path-months): the target is far beyond the team "
+                "(relax target.confidence, target.ds_per_mle or target.hold, or lower "
+                "max_starts_per_month), or run `python -m forecasting solve` on the scenario "
+                "file, which has no such limit"
+            )
+
+
 class _Evaluator:
     """Evaluates ML engineer schedules with the random numbers `simulate` would use.
 
@@ -211,8 +248,10 @@ class _Evaluator:
     (horizon+1 entries, the policy's own positions_added included).
     """
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, budget: Budget | None = None) -> None:
         self.scenario = scenario
+        self.budget = budget or Budget()
+        self.budget.spend(scenario.paths * scenario.horizon_months)  # the DS paths
         self.k = scenario.target.ds_per_mle
         self.deadline = scenario.target.deadline_month
         self.positions_mode = scenario.hiring_policy[MLE].sets_positions
@@ -286,6 +325,7 @@ class _Evaluator:
         hit = self.cache.get(key)
         if hit is not None:
             return hit
+        self.budget.spend(self.scenario.paths * self.scenario.horizon_months)
         self.calls += 1
         out, realised = self._run(schedule)
         if realised is not None:
@@ -373,18 +413,23 @@ def _smallest_prefix(passes: Callable[[int], bool], n_max: int) -> int:
     return hi
 
 
-def solve(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> HiringPlan:
+def solve(
+    scenario: Scenario, strategy: Strategy | str = Strategy.EVEN, *, budget: Budget | None = None
+) -> HiringPlan:
     """Find the fewest new ML engineer positions (or starts) that reach the scenario's target.
 
     Args:
         scenario: the scenario. With an ML engineer hiring policy (backfill, growth,
             path) the solver adds positions to it (its own positions_added are a
             floor); with policy none it adds starts to the planned starts (a floor).
-        strategy: "even", "front_loaded" or "just_in_time".
+        strategy: "even", "front_loaded", "just_in_time" or "fewest".
+        budget: the most simulation the search may use and a stop signal (the app's
+            interactive requests); None = no limit.
 
     Returns:
         The HiringPlan. Raises SolverError, naming what to relax, when even the
-        largest schedule allowed by time to fill and max_starts_per_month fails.
+        largest schedule allowed by time to fill and max_starts_per_month fails (found
+        with one simulation, before any search), or when the budget runs out.
     """
     try:
         strategy = Strategy(strategy)
@@ -414,7 +459,8 @@ def solve(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> Hirin
         first = max(lag - 1, 0)  # earliest index for a new start
     caps = np.where(np.arange(n_slots) >= first, np.maximum(cap_month - floor, 0), 0)
 
-    evaluate = _Evaluator(sc)
+    budget = budget or Budget()
+    evaluate = _Evaluator(sc, budget)
 
     def score(added: np.ndarray) -> float:
         p_met, p_held, _ = evaluate(floor + added)
@@ -431,7 +477,7 @@ def solve(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> Hirin
     )
 
     added = np.zeros(n_slots, dtype=np.int64)
-    certify = _Evaluator(certification_scenario(sc))
+    certify = _Evaluator(certification_scenario(sc), budget)
     if score(added) < conf or certify.key(floor, hold)[0] < conf:
         if not order:
             raise SolverError(
@@ -535,7 +581,13 @@ class _Search:
         return evaluate.key(self.floor + added, self.hold)[0] >= self.conf
 
     def greedy(self, evaluate: _Evaluator, added: np.ndarray) -> np.ndarray:
-        """Add one unit at a time where it raises (probability, -shortfall) most."""
+        """Add units where they raise (probability, -shortfall) most, until the target is met.
+
+        Each round tries one more unit in every slot and takes the best slot; while the
+        target is still missed it then doubles the units added there (1, 2, 4, ...) as
+        long as that keeps improving, so a plan of n units takes O(log n) rounds per slot,
+        not n. Overshoot is removed by `prune`.
+        """
         added = added.copy()
         while not self.ok(evaluate, added):
             best, best_key = None, None
@@ -553,20 +605,38 @@ class _Search:
                     "relax target.confidence, target.hold or max_starts_per_month"
                 )
             added[best] += 1
+            step = 1
+            while not self.ok(evaluate, added) and added[best] < self.caps[best]:
+                step = min(2 * step, int(self.caps[best] - added[best]))
+                before = evaluate.key(self.floor + added, self.hold)
+                added[best] += step
+                if evaluate.key(self.floor + added, self.hold) <= before:
+                    added[best] -= step  # no longer helps here: choose the slot again
+                    break
         return added
 
     def prune(self, evaluate: _Evaluator, added: np.ndarray) -> np.ndarray:
-        """Remove units while the target is still met (latest slots first)."""
+        """Remove units while the target is still met (latest slots first).
+
+        Per slot, the fewest units that keep the target are found by bisection (the
+        probability only grows with the units in a slot).
+        """
         added = added.copy()
         changed = True
         while changed:
             changed = False
             for i in sorted(np.flatnonzero(added), reverse=True):
-                added[i] -= 1
-                if self.ok(evaluate, added):
-                    changed = True
-                else:
-                    added[i] += 1
+                keep = int(added[i])
+                lo, hi = -1, keep  # ok(lo) unknown/False, ok(hi) True
+                while hi - lo > 1:
+                    mid = (lo + hi) // 2
+                    added[i] = mid
+                    if self.ok(evaluate, added):
+                        hi = mid
+                    else:
+                        lo = mid
+                added[i] = hi
+                changed = changed or hi < keep
         return added
 
     def reshape(self, evaluate: _Evaluator, added: np.ndarray, budget: int = 300) -> np.ndarray:
@@ -605,9 +675,11 @@ class _Search:
 
 
 #: Independent paths a plan is certified on: this many times the scenario's paths,
-#: at least CERTIFY_MIN_PATHS and at most MAX_PATHS.
+#: at least CERTIFY_MIN_PATHS, at most CERTIFY_MAX_PATHS (or the scenario's own paths
+#: when it has more).
 CERTIFY_FACTOR = 5
 CERTIFY_MIN_PATHS = 10_000
+CERTIFY_MAX_PATHS = 50_000
 
 
 def certification_scenario(scenario: Scenario) -> Scenario:
@@ -618,10 +690,10 @@ def certification_scenario(scenario: Scenario) -> Scenario:
 
     Returns:
         The same scenario with seed = a hash of (seed, "certify") and
-        min(MAX_PATHS, max(CERTIFY_MIN_PATHS, CERTIFY_FACTOR x paths)) paths.
+        max(paths, min(CERTIFY_MAX_PATHS, max(CERTIFY_MIN_PATHS, CERTIFY_FACTOR x paths)))
+        paths.
     """
-    from forecasting.scenario import MAX_PATHS
-
     seed = int(np.random.SeedSequence([scenario.seed, 0x5EED]).generate_state(1)[0])
-    paths = min(MAX_PATHS, max(CERTIFY_MIN_PATHS, CERTIFY_FACTOR * scenario.paths))
+    wanted = min(CERTIFY_MAX_PATHS, max(CERTIFY_MIN_PATHS, CERTIFY_FACTOR * scenario.paths))
+    paths = max(wanted, scenario.paths)
     return scenario.replace(seed=seed, paths=paths)

@@ -25,7 +25,7 @@ from forecasting.plans import with_mle_plan, without_mle_plan
 from forecasting.roles import Role
 from forecasting.scenario import Scenario
 from forecasting.simulate import SimulationResult, simulate
-from forecasting.solver import HiringPlan, solve
+from forecasting.solver import Budget, HiringPlan, SolverCancelled, solve
 from ui import charts, state
 
 MLE = Role.ML_ENGINEER.value
@@ -43,11 +43,43 @@ def simulate_cached(scenario: Scenario) -> SimulationResult:
     return simulate(scenario).without_paths()
 
 
+#: The server, not the link, decides how much work an interactive view gets: at most this
+#: many simulated paths (a link may ask for up to 100,000; the CLI runs them all) ...
+INTERACTIVE_MAX_PATHS = 10_000
+#: ... and at most this many simulated path-months per hiring-plan search (the sample
+#: team's hardest case uses 1.6e7 and 1.4 s; 2.5e7 bounds a hostile link to seconds).
+INTERACTIVE_SOLVER_BUDGET = 2.5e7
+
+
+def interactive(scenario: Scenario) -> Scenario:
+    """`scenario` with its paths capped for an interactive view (INTERACTIVE_MAX_PATHS)."""
+    if scenario.paths > INTERACTIVE_MAX_PATHS:
+        return scenario.replace(paths=INTERACTIVE_MAX_PATHS)
+    return scenario
+
+
+def _session_gone() -> Callable[[], bool] | None:
+    """A check that the browser session running this script has gone (None outside one)."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None or not Runtime.exists():
+        return None
+    runtime, session_id = Runtime.instance(), ctx.session_id
+    return lambda: not runtime.is_active_session(session_id)
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def solve_cached(scenario: Scenario, strategy: str) -> tuple[HiringPlan | None, str | None]:
-    """solve(), cached; an infeasible target returns (None, message) instead of raising."""
+    """solve() with the interactive budget, cached; an infeasible target (or one beyond the
+    budget) returns (None, message) instead of raising. A search stopped because its
+    session ended raises SolverCancelled, which is not cached."""
+    budget = Budget(path_months=INTERACTIVE_SOLVER_BUDGET, should_stop=_session_gone())
     try:
-        return solve(scenario, strategy), None
+        return solve(scenario, strategy, budget=budget), None
+    except SolverCancelled:
+        raise
     except SolverError as exc:
         return None, str(exc)
 
@@ -71,6 +103,7 @@ def view_for(base: Scenario, strategy: str, mode: str) -> PlanView:
     they are the base scenario's own. When the solver cannot reach the target, the
     base scenario is shown as it is and the error explains what to relax.
     """
+    base = interactive(base)
     recommendation, error = solve_cached(without_mle_plan(base), strategy)
     if mode == state.PLAN_RECOMMENDED and recommendation is not None:
         effective = recommendation.scenario

@@ -41,6 +41,7 @@ KEY_SAVED = "saved_scenarios"
 KEY_UPLOAD = "upload"
 KEY_LINK_ERROR = "link_error"
 KEY_NOTICE = "notice"
+KEY_FRESH = "fresh_from_link"
 
 PLAN_RECOMMENDED = "recommended"
 PLAN_MANUAL = "manual"
@@ -116,12 +117,27 @@ def init() -> None:
             except PlannerError as exc:
                 ss[KEY_LINK_ERROR] = LINK_ERROR.format(reason=str(exc))
         ss[KEY_BASE] = base if base is not None else default_scenario()
+        # A session that starts from a link (a new tab, or after a server restart or a
+        # move to another replica) has only what the link holds: say so once.
+        ss[KEY_FRESH] = base is not None
         strategy = _query_value(PARAM_STRATEGY)
         ss[KEY_STRATEGY] = strategy if strategy in {s.value for s in Strategy} else "even"
         plan = _query_value(PARAM_PLAN)
         ss[KEY_PLAN_MODE] = plan if plan in PLAN_MODES else PLAN_RECOMMENDED
         ss[KEY_WORKSHOP] = _query_value(PARAM_WORKSHOP) in {"1", "true", "on"}
         ss.setdefault(KEY_SAVED, {})
+    sync_url()
+
+
+def reset_to_sample(reason: str) -> None:
+    """Start the session on the sample team after a failed set-up, saying why."""
+    ss = st.session_state
+    ss[KEY_BASE] = default_scenario()
+    ss[KEY_STRATEGY] = "even"
+    ss[KEY_PLAN_MODE] = PLAN_RECOMMENDED
+    ss.setdefault(KEY_WORKSHOP, False)
+    ss.setdefault(KEY_SAVED, {})
+    ss[KEY_LINK_ERROR] = LINK_ERROR.format(reason=reason)
     sync_url()
 
 
@@ -200,6 +216,18 @@ def pop_messages() -> tuple[str | None, str | None]:
     """Return and clear (link error, notice)."""
     ss = st.session_state
     return ss.pop(KEY_LINK_ERROR, None), ss.pop(KEY_NOTICE, None)
+
+
+FRESH_SESSION = (
+    "Opened from a link: the scenario is the link's. Saved comparisons and uploaded files "
+    "live only in a browser session and are not in links, so they start empty here (also "
+    "after a server restart)."
+)
+
+
+def pop_fresh() -> bool:
+    """True once, on the first run of a session that started from a link."""
+    return bool(st.session_state.pop(KEY_FRESH, False))
 
 
 WIDGET_PREFIX = "w_"

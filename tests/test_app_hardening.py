@@ -1,0 +1,119 @@
+"""Hardening for a public deployment (AppTest): bounded work per link, the last escapes,
+nested JSON, what was capped is said. The review's cases are in the test names."""
+
+from __future__ import annotations
+
+import base64
+import resource
+import time
+import zlib
+
+import pytest
+
+from forecasting.scenario import Scenario
+from forecasting.solver import Budget, SolverCancelled, solve
+from ui import compute
+
+HOSTILE = {
+    "headcount": {"data_scientist": 100_000, "ml_engineer": 0},
+    "attrition_annual": {"ml_engineer": 0.9, "data_scientist": 0.13},
+    "attrition_interval": {"data_scientist": [0.05, 0.3]},
+    "target": {"ds_per_mle": 1, "deadline_month": 18, "confidence": 0.999999, "hold": True},
+    "max_starts_per_month": 100_000,
+    "time_to_fill_months": 0,
+    "fill_rate": 0.5,
+    "reskill_annual": 0.2,
+    "horizon_months": 120,
+    "paths": 100_000,
+    "seed": 1,
+}
+
+
+def test_a_link_asking_for_millions_of_simulations_answers_in_seconds(app, ui, token):
+    """The review: 100,000 data scientists, no ML engineers, ML engineer attrition 0.9,
+    target 1:1 at 0.999999 held, 100,000 starts a month, no time to fill: about 2.2
+    million simulations (14 CPU-days), and 100,000 paths x 120 months took 13 s and
+    1.2-1.7 GiB. Now the server caps paths and the search's work, and says so."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    at = app(query={"s": token(Scenario.from_dict(HOSTILE))})
+    elapsed = time.perf_counter() - t0
+    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert ui.problems(at) == []
+    assert elapsed < 90  # generous for a loaded CI machine; measured ~6 s on 2 cores
+    assert grown_mib < 1024
+    text = ui.page_text(at)
+    assert "simulates 10,000 per view" in text  # what was capped is shown
+    assert "not reachable" in at.markdown[0].value
+    assert "more simulation than an interactive request may use" in at.markdown[0].value
+
+
+def test_an_interactive_search_stops_when_its_session_has_gone():
+    sc = Scenario.from_dict({**HOSTILE, "paths": 500, "horizon_months": 24})
+    with pytest.raises(SolverCancelled):
+        solve(sc, "even", budget=Budget(should_stop=lambda: True))
+
+
+def test_interactive_views_cap_the_paths_the_link_asks_for():
+    sc = Scenario.from_dict({**HOSTILE, "paths": 100_000})
+    assert compute.interactive(sc).paths == compute.INTERACTIVE_MAX_PATHS
+    small = sc.replace(paths=2000)
+    assert compute.interactive(small) is small
+
+
+def _token(payload: bytes) -> str:
+    return base64.urlsafe_b64encode(zlib.compress(payload, 9)).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "payload", [b"[" * 60_000, b'{"a":' * 12_000], ids=["lists", "objects"]
+)
+def test_a_deeply_nested_link_falls_back_to_the_sample_team(app, ui, sample_scenario, payload):
+    """The review: a 75-character link token of nested JSON raised RecursionError: the
+    generic error page, no navigation, no sample team."""
+    token = _token(payload)
+    assert len(token) < 400
+    at = app(query={"s": token})
+    assert not at.exception
+    assert at.session_state["base_scenario"] == sample_scenario
+    assert "nested deeper than" in at.error[0].value
+
+
+def test_a_deeply_nested_scenario_file_is_refused_with_a_clear_message(app, sample_scenario):
+    at = app("plan")
+    data = b'{"headcount": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    at.file_uploader(key="scenario_upload").set_value(("deep.json", data, "application/json")).run()
+    assert not at.exception
+    assert "nested deeper than" in at.error[0].value
+    assert at.session_state["base_scenario"] == sample_scenario
+
+
+def test_the_restore_error_shows_a_scenario_files_text_literally(app):
+    """The review: a key 'Your session expired - [sign in again](http://…)
+    ![t](http://…/pixel.png)' showed a live link and the browser fetched the image."""
+    key = "Your session expired - [sign in again](http://evil.example) ![t](http://evil.example/p.png)"
+    at = app("plan")
+    at.file_uploader(key="scenario_upload").set_value(
+        ("s.json", f'{{"headcount": {{}}, "{key}": 1}}'.encode(), "application/json")
+    ).run()
+    shown = at.error[0].value
+    assert "](http" not in shown and "![" not in shown  # no Markdown link or image left
+    assert "\\[sign in again\\]" in shown
+
+
+def test_saved_scenario_names_are_shown_literally_and_without_bidi_controls(app):
+    at = app("compare")
+    at.text_input[0].input("\u202eEVIL\u202c [x](http://evil.example)")
+    next(b for b in at.button if b.label.startswith("Save")).click().run()
+    assert not at.exception
+    (name,) = at.session_state["saved_scenarios"]
+    assert "\u202e" not in name and "\u202c" not in name
+    shown = "\n".join(m.value for m in at.markdown) + "\n".join(s.value for s in at.success)
+    assert "](http" not in shown
+
+
+def test_a_session_opened_from_a_link_says_what_it_does_not_have(app, ui, token, sample_scenario):
+    at = app(query={"s": token(sample_scenario)})
+    assert "Saved comparisons and uploaded files" in ui.page_text(at)
+    at.run()  # said once
+    assert "Saved comparisons and uploaded files" not in ui.page_text(at)
