@@ -218,6 +218,13 @@ def test_docs_nginx_config_keeps_each_browser_on_its_replica(tmp_path, browser, 
             cookies = {c["name"]: c["value"] for c in ctx.cookies()}
             assert cookies.get("planner_route")
         assert sum(r.active_sessions() for r in replicas) == before + 2
+        # The documented block also refuses framing and hides the metrics endpoint.
+        with urllib.request.urlopen(f"{url}/", timeout=10) as r:
+            assert r.headers["X-Frame-Options"] == "DENY"
+            assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{url}/_stcore/metrics", timeout=10)
+        assert missing.value.code == 404
     finally:
         for ctx in contexts:
             ctx.close()
