@@ -211,6 +211,9 @@ TEMPLATES: dict[str, str] = {
         "2026-10,ml_engineer,3,0,0\n"
         "2026-10,product_manager,3,0,0\n"
     ),
+    # A roster holds every current employee (end_date empty) and every leaver since a
+    # date -- here 2024-01-01, to be given as "leavers recorded since" (else the earliest
+    # end date is taken); attrition is counted over that window only (data/README.md).
     "roster.csv": (
         "employee_id,job_title,start_date,end_date,salary\n"
         "E001,Senior Data Scientist,2022-03-14,,165000\n"
@@ -219,6 +222,8 @@ TEMPLATES: dict[str, str] = {
         "E004,Data Scientist,2024-01-08,,135000\n"
         "E005,Technical Product Manager,2023-02-01,,158000\n"
         "E006,Analytics Engineer,2025-05-12,,138000\n"
+        "E007,Data Scientist,2021-05-03,2024-02-16,150000\n"
+        "E008,Senior ML Engineer,2023-01-09,2025-09-30,175000\n"
     ),
 }
 

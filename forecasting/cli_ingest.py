@@ -60,6 +60,16 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         "--as-of", dest="as_of", default=None, metavar="YYYY-MM-DD", help="as-of date"
     )
     parser.add_argument(
+        "--leavers-since",
+        dest="leavers_since",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help=(
+            "a roster: the first day from which it lists every leaver (attrition is counted "
+            "from then on; default: the earliest end date in the file)"
+        ),
+    )
+    parser.add_argument(
         "--date-order",
         dest="date_order",
         default=None,
@@ -169,7 +179,8 @@ def run(args: argparse.Namespace) -> int:
     """Run the ``ingest`` subcommand: print the result as JSON to stdout.
 
     Args:
-        args: parsed arguments (file, columns, mapping, as_of, date_order, kind).
+        args: parsed arguments (file, columns, mapping, as_of, date_order, kind,
+            leavers_since).
 
     Returns:
         0 on success; 2 on bad input (one line ``error: ...`` on stderr).
@@ -186,6 +197,7 @@ def run(args: argparse.Namespace) -> int:
             as_of=getattr(args, "as_of", None),
             kind=getattr(args, "kind", None),
             date_order=getattr(args, "date_order", None),
+            leavers_since=getattr(args, "leavers_since", None),
         )
     except PlannerError as exc:
         message = " ".join(str(exc).split())

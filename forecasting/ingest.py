@@ -10,11 +10,18 @@ Documented caps (module constants; a file over a cap is refused with a message):
 * ``MAX_COLUMNS`` = 200 columns.
 
 Roster semantics: a person is in the headcount on date D when ``start <= D`` and
-(no end date, or ``end > D``). The monthly history built from a roster gives, for
-each month from the month of the earliest start to the as-of month, the headcount
-on the month's last day (on the as-of date for the as-of month itself), hires =
-starts dated within the month and exits = end dates within the month (up to the
-as-of date), so ``headcount[m] = headcount[m-1] + hires[m] - exits[m]``.
+(no end date, or ``end > D``). A roster must hold every current employee and every
+leaver since a date W ("leavers recorded since": given, or detected as the earliest
+end date); attrition and exit/hire rates are counted inside that window only
+(forecasting/survival.py), and the result says which window was used.
+
+The monthly history built from a roster gives, for each month from the month of
+the earliest start to the as-of month, the headcount on the month's last day (on
+the as-of date for the as-of month itself), hires = starts dated within the month
+and exits = end dates within the month (up to the as-of date), so
+``headcount[m] = headcount[m-1] + hires[m] - exits[m]``. Before W the file is
+silent about leavers, so those months' headcount can miss people who left then;
+the rates use the months inside the window only.
 """
 
 from __future__ import annotations
@@ -296,8 +303,18 @@ class IngestResult:
         rates: role -> {exits_monthly, exits_low, exits_high, hires_monthly, hires_low,
             hires_high, method} (90% intervals) where estimable.
         annual_cost: role -> median annual salary, where a salary column exists.
-        attrition: role -> (annual, low, high): annual attrition with a 90% interval.
-        attrition_method: role -> how ``attrition`` was estimated.
+        attrition: role -> (annual, low, high): annual attrition with a 90% interval,
+            the rate the simulation needs (a roster: exits per person-month over the
+            leavers window, annualised).
+        attrition_method: role -> how ``attrition`` was estimated (a roster: names
+            the window, e.g. "leavers recorded since 2023-04-12 (...); exits per
+            person-month over 2023-04-12 to 2026-10-31: ...").
+        attrition_first_year: role -> (annual, low, high): first-year attrition of
+            new hires (Kaplan-Meier 1 - S(12), delayed entry), for information only;
+            a roster's roles where estimable.
+        leavers_since: a roster's leavers window start (given or detected), or None.
+        attrition_window: one sentence saying over which window a roster's attrition
+            was counted ("" when not estimated).
         warnings: plain-language notes about what was assumed or left out.
         columns_used: logical name -> header in the file ("headcount" names the count
             column of a history, "count" that of a snapshot).
@@ -321,6 +338,9 @@ class IngestResult:
     annual_cost: dict[str, float] = field(default_factory=dict)
     attrition: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     attrition_method: dict[str, str] = field(default_factory=dict)
+    attrition_first_year: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    leavers_since: dt.date | None = None
+    attrition_window: str = ""
     warnings: list[str] = field(default_factory=list)
     columns_used: dict[str, str] = field(default_factory=dict)
     rows: int = 0
@@ -336,8 +356,9 @@ class IngestResult:
         Returns:
             kind, as_of, headcount, unmapped_titles, history (list of {month, role,
             headcount, hires, exits}), rates, annual_cost, attrition (role -> {annual,
-            low, high, method}), warnings, columns_used, title_counts, rows,
-            encoding, delimiter.
+            low, high, method}), attrition_first_year (role -> {annual, low, high}),
+            leavers_since, attrition_window, warnings, columns_used, title_counts,
+            rows, encoding, delimiter.
         """
         history = [
             {
@@ -372,6 +393,12 @@ class IngestResult:
                 }
                 for role, (mid, low, high) in self.attrition.items()
             },
+            "attrition_first_year": {
+                role: {"annual": mid, "low": low, "high": high}
+                for role, (mid, low, high) in self.attrition_first_year.items()
+            },
+            "leavers_since": self.leavers_since.isoformat() if self.leavers_since else None,
+            "attrition_window": self.attrition_window,
             "warnings": list(self.warnings),
             "columns_used": dict(self.columns_used),
             "title_counts": [
@@ -404,6 +431,7 @@ def ingest_bytes(
     kind: Kind | str | None = None,
     date_order: DateOrder | str | None = None,
     estimate: bool = True,
+    leavers_since: dt.date | str | None = None,
 ) -> IngestResult:
     """Read an uploaded CSV file and summarise it by role.
 
@@ -422,6 +450,9 @@ def ingest_bytes(
             decided per column from the data.
         estimate: also estimate rates and attrition (statsmodels); False gives a
             quick preview (``rates``/``attrition`` empty), e.g. while editing the mapping.
+        leavers_since: a roster only: the date since which it lists every leaver
+            (date, "YYYY-MM-DD" or "YYYY-MM" for the month's first day); default:
+            the earliest end date in the file. Attrition is counted from then on.
 
     Returns:
         An :class:`IngestResult`.
@@ -437,6 +468,7 @@ def ingest_bytes(
     order = _parse_date_order(date_order)
     forced_kind = _parse_kind(kind)
     as_of_date = _parse_as_of(as_of)
+    since_date = _parse_leavers_since(leavers_since)
     warnings: list[str] = []
 
     text, encoding = _decode(data, name, warnings)
@@ -458,11 +490,17 @@ def ingest_bytes(
         warnings=warnings,
         mapping=mapping,
         as_of=as_of_date,
+        leavers_since=since_date,
         order=order,
         hint=DateOrder.DMY if delimiter == ";" else DateOrder.MDY,
         estimate=estimate,
         explicit=explicit,
     )
+    if since_date is not None and file_kind is not Kind.ROSTER:
+        warnings.append(
+            f"leavers recorded since {since_date.isoformat()} applies to a roster; "
+            f"ignored for a {file_kind.value}"
+        )
     if file_kind is Kind.ROSTER:
         partial = _ingest_roster(context)
     elif file_kind is Kind.HISTORY:
@@ -538,6 +576,29 @@ def _parse_as_of(value: dt.date | str | None) -> dt.date | None:
         year, month = int(match[1]), int(match[2])
         return dt.date(year, month, calendar.monthrange(year, month)[1])
     raise IngestError(f"as_of: {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-10-31")
+
+
+def _parse_leavers_since(value: dt.date | str | None) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    if match and 1 <= int(match[2]) <= 12:
+        return dt.date(int(match[1]), int(match[2]), 1)
+    raise IngestError(
+        f"leavers recorded since: {text!r} is not a date; use YYYY-MM-DD, the first day "
+        "from which the export lists every leaver (e.g. 2023-04-01)"
+    )
 
 
 # ----------------------------------------------------------------------------
@@ -934,6 +995,7 @@ class _Context:
     as_of: dt.date | None
     order: DateOrder | None
     hint: DateOrder
+    leavers_since: dt.date | None = None
     estimate: bool = True
     explicit: set[str] = field(default_factory=set)
     decided_order: str | None = None
@@ -1805,29 +1867,48 @@ def _ingest_roster(context: _Context) -> dict[str, Any]:
         roles.to_numpy()[in_scope], start[in_scope], end[in_scope], as_of=as_of
     )
     annual_cost = _median_salary(context, roles, current) if "salary" in context.used else {}
+    if context.leavers_since is not None:
+        _check_leavers_since(context, in_scope, end, as_of)
     rates: dict[str, dict[str, Any]] = {}
     attrition: dict[str, tuple[float, float, float]] = {}
     methods: dict[str, str] = {}
-    estimate = _estimate_rates(history, context.warnings) if context.estimate else None
-    if estimate is not None:
-        rates = _rate_dict(estimate)
-    ended = np.where(~np.isnat(end) & (end <= as_of), end, np.datetime64("NaT"))
-    survival_roles = roles.to_numpy()[in_scope]
-    roster = pd.DataFrame(
-        {"role": survival_roles, "start": start[in_scope], "end": ended[in_scope]}
-    )
-    roster = roster[roster["role"].isin(ROLE_KEYS)].reset_index(drop=True)
-    attrition, methods, survival = (
-        _attrition_from_roster(roster, as_of, context.warnings)
-        if context.estimate
-        else ({}, {}, None)
-    )
-    if estimate is not None and not set(rates) <= set(attrition):
-        fallback, fallback_methods = _attrition_from_rates(estimate, history)
-        for role, value in fallback.items():
-            if role not in attrition:
-                attrition[role] = value
-                methods[role] = fallback_methods[role]
+    first_year: dict[str, tuple[float, float, float]] = {}
+    window: dict[str, Any] = {"leavers_since": None, "attrition_window": ""}
+    survival = None
+    if context.estimate:
+        ended = np.where(~np.isnat(end) & (end <= as_of), end, np.datetime64("NaT"))
+        labels = np.where(roles.isin(ROLE_KEYS).to_numpy(), roles.to_numpy(), OTHER)
+        roster = pd.DataFrame(
+            {"role": labels[in_scope], "start": start[in_scope], "end": ended[in_scope]}
+        )
+        survival = _attrition_from_roster(roster, as_of, context)
+    if survival is not None:
+        for role in ROLE_KEYS:
+            if role not in set(survival.table["role"]):
+                continue
+            row = survival.table[survival.table["role"] == role].iloc[0]
+            values = survival.annual_attrition(role)
+            if row["method"] != "prior" and all(np.isfinite(values)):
+                attrition[role] = values
+                methods[role] = survival.method(role)
+            info = survival.first_year_attrition(role)
+            if info is not None:
+                first_year[role] = info
+        window = {
+            "leavers_since": survival.leavers_since.date(),
+            "attrition_window": survival.window_text(),
+        }
+        estimate = _estimate_rates(
+            _window_months(history, survival.leavers_since, survival.window_source),
+            context.warnings,
+        )
+        if estimate is not None:
+            rates = _rate_dict(estimate)
+            fallback, fallback_methods = _attrition_from_rates(estimate, history)
+            for role, value in fallback.items():
+                if role not in attrition:
+                    attrition[role] = value
+                    methods[role] = fallback_methods[role]
     attrition = {r: attrition[r] for r in ROLE_KEYS if r in attrition}
     return {
         "as_of": pd.Timestamp(as_of).date(),
@@ -1839,9 +1920,46 @@ def _ingest_roster(context: _Context) -> dict[str, Any]:
         "annual_cost": annual_cost,
         "attrition": attrition,
         "attrition_method": {r: methods[r] for r in attrition},
-        "survival_curves": _curves(survival),
-        "cox": survival[0].cox if survival and len(survival) == 1 else None,
+        "attrition_first_year": first_year,
+        **window,
+        "survival_curves": _curves([survival] if survival is not None else None),
+        "cox": survival.cox if survival is not None else None,
     }
+
+
+def _check_leavers_since(
+    context: _Context, in_scope: np.ndarray, end: np.ndarray, as_of: np.datetime64
+) -> None:
+    """Refuse a window starting after as_of; report leavers before it."""
+    since = np.datetime64(context.leavers_since, "ns")
+    if since > as_of:
+        raise IngestError(
+            f"leavers recorded since {context.leavers_since.isoformat()} is after the as-of "
+            f"date {pd.Timestamp(as_of).date().isoformat()}; give the first day from which "
+            "the export lists every leaver"
+        )
+    earlier = in_scope & ~np.isnat(end) & (end < since)
+    if earlier.any():
+        context.warnings.append(
+            f"{int(earlier.sum())} leaver(s) left before {context.leavers_since.isoformat()} "
+            f"({context.line_list(earlier)}), the given 'leavers recorded since' date; they "
+            "are outside the window and not counted in attrition. If the export lists every "
+            "leaver since an earlier date, give that date instead"
+        )
+
+
+def _window_months(history: pd.DataFrame, since: pd.Timestamp, source: str) -> pd.DataFrame:
+    """The history's months inside the leavers window.
+
+    A month's exposure is the previous month's end headcount, which is complete only
+    when every leaver after that day is in the file: months starting on or after a
+    given window start, strictly after a detected one (whose first leaver dates it).
+    """
+    if history.empty:
+        return history
+    first_days = pd.PeriodIndex(history["month"], freq="M").start_time
+    inside = first_days > since if source == "detected" else first_days >= since
+    return history.loc[np.asarray(inside)].reset_index(drop=True)
 
 
 def _curves(estimates: Any) -> pd.DataFrame:
@@ -2009,42 +2127,39 @@ def _attrition_from_rates(
     return attrition, methods
 
 
-def _attrition_from_roster(
-    roster: pd.DataFrame, as_of: Any, warnings: list[str]
-) -> tuple[dict[str, tuple[float, float, float]], dict[str, str], Any]:
-    """Tenure-based attrition per role; returns (attrition, methods, SurvivalEstimate(s))."""
-    if roster.empty:
-        return {}, {}, None
+def _attrition_from_roster(roster: pd.DataFrame, as_of: Any, context: _Context) -> Any:
+    """Attrition over the leavers window (forecasting.survival), or None with a warning."""
+    in_roles = int(roster["role"].isin(ROLE_KEYS).sum())
+    if not in_roles:
+        return None
+    if context.leavers_since is None and roster["end"].isna().all():
+        context.warnings.append(
+            "attrition and exit/hire rates were not estimated: the file lists no leavers, so "
+            "there is no window to count exits over. A roster must list every current "
+            "employee and every leaver since a date; give that date as 'leavers recorded "
+            "since' (--leavers-since on the command line), even if nobody left since"
+        )
+        return None
     try:
-        from forecasting.rates import roster_survival
+        from forecasting.survival import roster_survival
     except ImportError:
-        return {}, {}, None
-    stamp = pd.Timestamp(as_of)
+        return None
+    large = in_roles > COX_MAX_PEOPLE
     try:
-        if len(roster) <= COX_MAX_PEOPLE:
-            estimates = [roster_survival(roster, as_of=stamp)]
-        else:
-            # Per role: the Kaplan-Meier table is the same, the Cox fit (whose cost grows
-            # with the number of distinct exit times) is skipped.
-            estimates = [
-                roster_survival(part.reset_index(drop=True), as_of=stamp)
-                for _, part in roster.groupby("role", sort=False)
-            ]
-            warnings.append(
-                f"the roster has {len(roster):,} people in the four roles, more than "
-                f"{COX_MAX_PEOPLE:,}: the Cox model comparing roles was skipped to keep the "
-                "upload fast; the per-role Kaplan-Meier attrition is unaffected"
-            )
+        estimate = roster_survival(
+            roster,
+            as_of=pd.Timestamp(as_of),
+            leavers_since=context.leavers_since,
+            cox=not large,
+            roles=ROLE_KEYS,
+        )
     except PlannerError as exc:
-        warnings.append(f"tenure-based attrition was not estimated: {exc}")
-        return {}, {}, None
-    attrition: dict[str, tuple[float, float, float]] = {}
-    methods: dict[str, str] = {}
-    for estimate in estimates:
-        for row in estimate.table.itertuples(index=False):
-            role = str(row.role)
-            values = (float(row.annual_attrition), float(row.low), float(row.high))
-            if role in ROLE_KEYS and all(np.isfinite(values)) and str(row.method) != "prior":
-                attrition[role] = values
-                methods[role] = str(row.method)
-    return attrition, methods, estimates
+        context.warnings.append(f"attrition and exit/hire rates were not estimated: {exc}")
+        return None
+    if large:
+        context.warnings.append(
+            f"the roster has {in_roles:,} people in the four roles, more than "
+            f"{COX_MAX_PEOPLE:,}: the Cox model comparing roles was skipped to keep the "
+            "upload fast; the per-role attrition is unaffected"
+        )
+    return estimate

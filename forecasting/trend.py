@@ -66,6 +66,16 @@ MIN_TRAIN = 18
 TIE_TOLERANCE = 1e-3
 #: Intervals are widened only when backtest errors need more than this factor.
 WIDEN_THRESHOLD = 1.05
+#: The backtest fits also forecast up to this many months ahead (no extra fits): the errors
+#: at every step calibrate the interval's growth with the horizon.
+CALIBRATION_HORIZON = 12
+#: Error growth law k(h) = k0 * h**beta: beta is clipped to [0, MAX_GROWTH], i.e. the
+#: errors outgrow the model's band at most linearly in h (a mis-estimated slope).
+MAX_GROWTH = 1.0
+#: A steady trend: the least-squares slope of every one of STEADY_PARTS consecutive parts
+#: of the history is at least STEADY_T standard errors from zero, all with the same sign.
+STEADY_PARTS = 3
+STEADY_T = 2.0
 #: Short series: random-walk intervals need at least this many monthly changes.
 MIN_CHANGES_FOR_INTERVAL = 6
 
@@ -194,41 +204,51 @@ _FORECASTERS: dict[str, Callable[[np.ndarray, int, float], tuple[np.ndarray, ...
 # --------------------------------------------------------------------------- backtest
 
 
-def _backtest(y: np.ndarray, level: float) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+def _backtest(
+    y: np.ndarray, level: float
+) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, np.ndarray]]]:
     """Rolling-origin MAE and interval coverage per model (see module docstring).
 
-    Returns the table (model, mae, coverage, origins, failures) and, per model,
-    the backtest errors scaled by the interval half-width (|error| / half-width).
+    Each fit forecasts up to `CALIBRATION_HORIZON` months (or to the end of the data);
+    MAE and coverage use the first `BACKTEST_HORIZON` of them, the calibration all.
+
+    Returns the table (model, mae, coverage, origins, failures) and, per model, the
+    steps ahead and the backtest errors scaled by the interval half-width
+    (|error| / half-width) over every backtested step.
     """
     n = y.size
     origins = range(max(n - BACKTEST_ORIGINS, MIN_TRAIN), n, BACKTEST_STEP)
     rows = []
-    scaled: dict[str, np.ndarray] = {}
+    scaled: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name in MODELS:
         errors: list[np.ndarray] = []
         ratios: list[np.ndarray] = []
+        steps: list[np.ndarray] = []
         failures = 0
         for o in origins:
-            h = min(BACKTEST_HORIZON, n - o)
+            h = min(CALIBRATION_HORIZON, n - o)
             try:
                 mean, low, high = _FORECASTERS[name](y[:o], h, level)
             except _FitFailed:
                 failures += 1
                 continue
             actual = y[o : o + h]
-            errors.append(np.abs(np.maximum(mean, 0.0) - actual))
             err = np.abs(mean - actual)
             half = (high - low) / 2.0
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratios.append(np.where(err == 0, 0.0, err / half))
+            steps.append(np.arange(1, h + 1, dtype=float))
+            errors.append(np.abs(np.maximum(mean, 0.0) - actual)[:BACKTEST_HORIZON])
         err_all = np.concatenate(errors) if errors else np.array([])
         ratio_all = np.concatenate(ratios) if ratios else np.array([])
-        scaled[name] = ratio_all
+        step_all = np.concatenate(steps) if steps else np.array([])
+        scaled[name] = (step_all, ratio_all)
+        short = ratio_all[step_all <= BACKTEST_HORIZON]
         rows.append(
             {
                 "model": name,
                 "mae": float(err_all.mean()) if err_all.size else np.nan,
-                "coverage": float(np.mean(ratio_all <= 1.0)) if ratio_all.size else np.nan,
+                "coverage": float(np.mean(short <= 1.0)) if short.size else np.nan,
                 "origins": len(origins),
                 "failures": failures,
             }
@@ -237,23 +257,105 @@ def _backtest(y: np.ndarray, level: float) -> tuple[pd.DataFrame, dict[str, np.n
     return table, scaled
 
 
+def _growth_law(steps: np.ndarray, ratios: np.ndarray, level: float) -> tuple[float, float]:
+    """Fit k(h) = k0 * h**beta to backtest |error| / half-width ratios.
+
+    beta is the least-squares slope of log ratio on log h (ratios > 0), clipped to
+    [0, MAX_GROWTH]; k0 puts `level` of the ratios r / h**beta at or below it, so that
+    k(h) times the model's band holds `level` of the backtest errors at every step.
+    """
+    beta = 0.0
+    pos = ratios > 0
+    if pos.sum() >= 3 and np.ptp(steps[pos]) > 0:
+        slope = np.polyfit(np.log(steps[pos]), np.log(ratios[pos]), 1)[0]
+        beta = float(np.clip(slope, 0.0, MAX_GROWTH))
+    k0 = float(np.quantile(ratios / steps**beta, level, method="higher"))
+    return k0, beta
+
+
 def _calibrate(
-    fc: tuple[np.ndarray, ...], ratios: np.ndarray, level: float
-) -> tuple[tuple[np.ndarray, ...], float]:
-    """Widen (never narrow) an interval so `level` of the backtest errors fall inside it.
+    fc: tuple[np.ndarray, ...], steps: np.ndarray, ratios: np.ndarray, level: float
+) -> tuple[tuple[np.ndarray, ...], np.ndarray, float]:
+    """Widen (never narrow) an interval, per horizon, to hold `level` of the backtest errors.
 
     Model intervals ignore parameter uncertainty; an ETS fit with smoothing ~ 0 is a
-    fixed trend whose band does not grow with the horizon. The factor is the `level`
-    quantile of |error| / half-width over the backtest pairs.
+    fixed trend whose band does not grow with the horizon. The factor k(h) = k0 * h**beta
+    is fitted on the backtested steps (`_growth_law`) and extrapolated beyond them with
+    the same law; k(h) < 1 is raised to 1.
+
+    Returns the widened (mean, low, high), the factor per step, and beta.
     """
-    finite = ratios[np.isfinite(ratios)]
-    if finite.size < ratios.size or finite.size == 0:
-        return fc, 1.0  # zero-width intervals with errors: leave the model's own band
-    k = float(np.quantile(finite, level, method="higher"))
-    if k <= WIDEN_THRESHOLD:
-        return fc, 1.0
     mean, low, high = fc
-    return (mean, mean - k * (mean - low), mean + k * (high - mean)), k
+    ones = np.ones(mean.size)
+    finite = np.isfinite(ratios)
+    if not finite.all() or ratios.size == 0:
+        return fc, ones, 0.0  # zero-width intervals with errors: leave the model's own band
+    k0, beta = _growth_law(steps, ratios, level)
+    k = np.maximum(k0 * np.arange(1, mean.size + 1, dtype=float) ** beta, 1.0)
+    if k.max() <= WIDEN_THRESHOLD:
+        return fc, ones, beta
+    return (mean, mean - k * (mean - low), mean + k * (high - mean)), k, beta
+
+
+def _steady_trend(y: np.ndarray) -> bool:
+    """True when every part of the history has a clear slope of the same sign.
+
+    The history is cut into `STEADY_PARTS` consecutive parts; each part's least-squares
+    slope must be at least `STEADY_T` standard errors from zero, all with one sign. A
+    trend that stopped (a flat last part) or a one-off step is not steady.
+    """
+    tstats = []
+    for part in np.array_split(y, STEADY_PARTS):
+        t = np.arange(part.size, dtype=float)
+        t -= t.mean()
+        sxx = float(t @ t)
+        if part.size < 4 or sxx == 0:
+            return False
+        slope = float(t @ (part - part.mean())) / sxx
+        resid = part - part.mean() - slope * t
+        se = np.sqrt(float(resid @ resid) / (part.size - 2) / sxx)
+        if slope == 0:
+            return False
+        tstats.append(np.inf if se == 0 else slope / se)
+    ts = np.asarray(tstats)
+    return bool(np.all(ts >= STEADY_T) or np.all(ts <= -STEADY_T))
+
+
+def _trend_uncertainty(
+    y: np.ndarray, fc: tuple[np.ndarray, ...], chosen: str, level: float
+) -> tuple[tuple[np.ndarray, ...], str]:
+    """Widen the band for the uncertainty about the trend itself (never narrower).
+
+    * ARIMA(0,1,0) with drift: statsmodels' band treats the drift as known; it is
+      widened to at least the drift benchmark's band (same point forecast), which
+      includes the drift's standard error.
+    * Naive and damped ETS stop or flatten the trend: the band is stretched to also
+      cover the history's average monthly change continuing from the model's first
+      month, with the same half-widths around that path.
+
+    Returns the widened (mean, low, high) and a note ("" when nothing changed much).
+    """
+    mean, low, high = fc
+    up, down = high - mean, mean - low
+    if chosen == ARIMA_DRIFT:
+        d_mean, d_low, d_high = _drift(y, mean.size, level)
+        up2, down2 = np.maximum(up, d_high - d_mean), np.maximum(down, d_mean - d_low)
+        note = "interval includes the drift's uncertainty (as the drift benchmark's)"
+        return (mean, mean - down2, mean + up2), note if _grew(up + down, up2 + down2) else ""
+    if chosen not in (NAIVE, ETS_DAMPED):
+        return fc, ""
+    slope = float(np.mean(np.diff(y)))
+    path = mean[0] + slope * np.arange(mean.size, dtype=float)
+    low2, high2 = np.minimum(low, path - down), np.maximum(high, path + up)
+    note = f"interval also covers the history's average change ({slope:+.2f}/month) continuing"
+    return (mean, low2, high2), note if _grew(high - low, high2 - low2) else ""
+
+
+def _grew(before: np.ndarray, after: np.ndarray) -> bool:
+    """Did a band get materially (by more than WIDEN_THRESHOLD) wider somewhere?"""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(before > 0, after / before, np.where(after > 0, np.inf, 1.0))
+    return bool(np.max(ratio, initial=1.0) > WIDEN_THRESHOLD)
 
 
 def _ranking(backtest: pd.DataFrame) -> list[str]:
@@ -383,6 +485,12 @@ def _project(df: pd.DataFrame, key: str, horizon: int, level: float) -> TrendFor
             f"{row.model} left out: {row.failures} of {row.origins} backtest fits "
             "failed or did not converge"
         )
+    if ranking and ranking[0] in (NAIVE, ETS_DAMPED) and DRIFT in ranking and _steady_trend(y):
+        what = "stops" if ranking[0] == NAIVE else "damps"
+        notes.append(
+            f"steady trend in each third of the history: {DRIFT} continues it ({ranking[0]} had the lowest backtest MAE but {what} it)"
+        )
+        ranking = [DRIFT] + [m for m in ranking if m != DRIFT]
     chosen, fc = None, None
     for name in ranking:
         try:
@@ -396,11 +504,20 @@ def _project(df: pd.DataFrame, key: str, horizon: int, level: float) -> TrendFor
     fallback = chosen != ranking[0]
     if fallback:
         notes.append(f"using {chosen} instead")
-    fc, k = _calibrate(fc, scaled.get(chosen, np.array([])), level)
-    if k > 1.0:
+    steps, ratios = scaled.get(chosen, (np.array([]), np.array([])))
+    fc, k, beta = _calibrate(fc, steps, ratios, level)
+    if k.max() > 1.0:
+        growth = f", errors growing like h^{beta:.2f} relative to its band" if beta > 0 else ""
         notes.append(
-            f"interval widened x{k:.2f} so that {level:.0%} of backtest errors fall inside it"
+            f"interval widened x{k[0]:.2f} at 1 month to x{k[-1]:.2f} at {horizon} months "
+            f"so that {level:.0%} of backtest errors fall inside it{growth}"
+            if k[-1] - k[0] > 0.005
+            else f"interval widened x{k[0]:.2f} so that {level:.0%} of backtest errors "
+            "fall inside it"
         )
+    fc, trend_note = _trend_uncertainty(y, fc, chosen, level)
+    if trend_note:
+        notes.append(trend_note)
     backtest = backtest.assign(chosen=backtest["model"] == chosen)
     return result(chosen, _frame(months, *fc), backtest, "; ".join(notes), fallback)
 

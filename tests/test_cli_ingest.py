@@ -87,7 +87,29 @@ def test_columns_as_of_and_kind_options(capsys):
 
 def test_date_order_option(capsys):
     status, payload, _ = run(capsys, str(CORPUS / "ambiguous_dates.csv"), "--date-order", "dmy")
-    assert status == 0 and payload["as_of"] == "2024-04-03" and payload["warnings"] == []
+    assert status == 0 and payload["as_of"] == "2024-04-03"
+    # No warning about the dates; the one note says the file lists no leavers.
+    assert [w.split(":")[0] for w in payload["warnings"]] == [
+        "attrition and exit/hire rates were not estimated"
+    ]
+
+
+def test_leavers_since_option_sets_the_attrition_window(capsys):
+    roster = str(REPO / "data" / "sample_roster.csv")
+    status, payload, err = run(capsys, roster, "--leavers-since", "2022-01-01")
+    assert status == 0 and err == ""
+    assert payload["leavers_since"] == "2022-01-01"
+    assert "leavers recorded since 2022-01-01 (as given)" in payload["attrition_window"]
+    assert payload["attrition"]["data_scientist"]["method"].startswith(
+        "leavers recorded since 2022-01-01 (given)"
+    )
+    assert {"annual", "low", "high"} == set(payload["attrition_first_year"]["data_scientist"])
+
+
+def test_leavers_since_after_the_as_of_date_exits_2(capsys):
+    status, payload, err = run(capsys, str(CORPUS / "roster_iso.csv"), "--leavers-since", "2030-01")
+    assert status == 2 and payload is None
+    assert err.startswith("error: leavers recorded since 2030-01-01 is after the as-of date")
 
 
 def test_mapping_file(capsys, tmp_path):

@@ -817,12 +817,91 @@ def test_roster_estimates_rates_attrition_and_costs():
     assert set(result.rates) == set(ROLE_KEYS)
     for role, rates in result.rates.items():
         assert 0 < rates["exits_low"] <= rates["exits_monthly"] <= rates["exits_high"] < 1, role
-        assert rates["method"] in {"glm", "shrunk"}
+        assert rates["method"] == "posterior"
     assert set(result.attrition) == set(ROLE_KEYS)
     for role, (mid, low, high) in result.attrition.items():
         assert 0 <= low <= mid <= high <= 1, role
-        assert result.attrition_method[role] in {"km", "shrunk"}
+        assert result.attrition_method[role].startswith("leavers recorded since 2022-05-27")
     assert set(result.survival_curves["role"]) <= set(ROLE_KEYS)
+
+
+def test_a_roster_upload_says_which_leavers_window_attrition_was_counted_over():
+    result = ingest_bytes((REPO / "data" / "sample_roster.csv").read_bytes())
+    assert result.leavers_since == dt.date(2022, 5, 27)  # the earliest end date
+    assert "from 2022-05-27 (its earliest end date" in result.attrition_window
+    assert "to 2026-10-31" in result.attrition_window
+    method = result.attrition_method["data_scientist"]
+    assert "exits per person-month over 2022-05-27 to 2026-10-31" in method
+
+
+def test_leavers_since_sets_the_window_and_changes_the_exposure():
+    data = (REPO / "data" / "sample_roster.csv").read_bytes()
+    detected = ingest_bytes(data)
+    given = ingest_bytes(data, leavers_since="2022-01")  # a month means its first day
+    assert given.leavers_since == dt.date(2022, 1, 1)
+    assert "leavers recorded since 2022-01-01 (as given)" in given.attrition_window
+    assert given.attrition_method["data_scientist"].startswith(
+        "leavers recorded since 2022-01-01 (given)"
+    )
+    assert given.attrition != detected.attrition
+
+
+def test_leavers_since_after_the_as_of_date_is_refused():
+    message = refused("roster_iso.csv", leavers_since="2025-01-01")
+    assert "leavers recorded since 2025-01-01 is after the as-of date 2024-03-31" in message
+
+
+def test_leavers_since_that_is_not_a_date_is_refused():
+    assert "use YYYY-MM-DD" in refused("roster_iso.csv", leavers_since="last spring")
+
+
+def test_leavers_before_the_given_window_are_reported_and_not_counted():
+    result = ingest_bytes(corpus("roster_iso.csv"), leavers_since="2024-01-01")
+    assert any("1 leaver(s) left before 2024-01-01 (line 3)" in w for w in result.warnings)
+    assert "1 exit in" in result.attrition_window  # only the March 2024 leaver
+
+
+def test_a_roster_without_leavers_gives_no_attrition_and_says_how_to_fix_it():
+    data = b"job_title,start_date,end_date\nData Scientist,2022-01-10,\nML Engineer,2023-02-01,\n"
+    result = ingest_bytes(data)
+    assert result.attrition == {} and result.rates == {}
+    assert result.attrition_window == ""
+    assert any("leavers recorded since" in w for w in result.warnings)
+    given = ingest_bytes(data, as_of="2024-01-01", leavers_since="2023-01-01")  # 0 exits
+    assert set(given.attrition) == {"data_scientist", "ml_engineer"}
+    assert given.attrition["data_scientist"][0] < 0.13
+
+
+def test_leavers_since_for_a_history_is_ignored_with_a_warning():
+    result = read("history_basic.csv", leavers_since="2023-01-01")
+    assert any("applies to a roster" in w for w in result.warnings)
+
+
+def _export_csv(seed: int, hires: int = 3000) -> bytes:
+    """An HR export: today's staff + leavers of the last 3 years, true attrition 13%/yr."""
+    rng = np.random.default_rng(seed)
+    hazard = -np.log(0.87) / 12
+    as_of = np.datetime64("2026-10-31")
+    start = as_of - rng.integers(0, 3650, hires).astype("timedelta64[D]")
+    end = start + (rng.exponential(1 / hazard, hires) * 30.4375).astype("timedelta64[D]")
+    left = end <= as_of
+    keep = ~left | (end >= as_of - np.timedelta64(1096, "D"))
+    lines = ["job_title,start_date,end_date"] + [
+        f"Data Scientist,{s},{e if gone else ''}"
+        for s, e, gone in zip(start[keep], end[keep], left[keep])
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_an_hr_export_of_staff_and_recent_leavers_reads_as_13_percent_attrition():
+    """Review case: Kaplan-Meier without delayed entry read such exports as 7.0% / 4.6%."""
+    result = ingest_bytes(_export_csv(11), as_of="2026-10-31")
+    mid, low, high = result.attrition["data_scientist"]
+    assert low <= 0.13 <= high and abs(mid - 0.13) < 0.02
+    monthly = result.rates["data_scientist"]["exits_monthly"]  # the window's months only
+    assert abs(1 - (1 - monthly) ** 12 - 0.13) < 0.02
+    first_year = result.attrition_first_year["data_scientist"]
+    assert first_year[1] <= 0.13 <= first_year[2]  # a constant hazard: 13% in year one too
 
 
 def test_history_estimates_rates_and_attrition_from_exits():
@@ -851,11 +930,22 @@ def test_large_roster_skips_the_cox_model_with_a_note(monkeypatch):
     assert any("Cox model" in w for w in result.warnings)
     assert result.cox is None
     assert set(result.attrition) == set(ROLE_KEYS)
+    assert len({m.split(";")[0] for m in result.attrition_method.values()}) == 1  # one window
 
 
 def test_to_json_dict_has_the_cli_keys():
     payload = read("roster_iso.csv").to_json_dict()
-    for key in ("kind", "as_of", "headcount", "unmapped_titles", "history", "rates"):
+    for key in (
+        "kind",
+        "as_of",
+        "headcount",
+        "unmapped_titles",
+        "history",
+        "rates",
+        "attrition_first_year",
+        "leavers_since",
+        "attrition_window",
+    ):
         assert key in payload
     assert payload["as_of"] == "2024-03-31"
     assert payload["history"][0] == {

@@ -48,16 +48,30 @@ def process(
     date_order: str | None = None,
     as_of: str | None = None,
     mapping: dict[str, str] | None = None,
+    leavers_since: str | None = None,
 ) -> bool:
     """Parse an upload into the session; return False (and record why) if it is refused."""
     digest = hashlib.sha256(data).hexdigest()
-    key = (digest, kind, date_order, as_of, tuple(sorted((mapping or {}).items())))
+    key = (
+        digest,
+        kind,
+        date_order,
+        as_of,
+        tuple(sorted((mapping or {}).items())),
+        leavers_since,
+    )
     previous = current()
     if previous is not None and previous.key == key:
         return True
     try:
         result = ingest_bytes(
-            data, filename=name, kind=kind, date_order=date_order, as_of=as_of, mapping=mapping
+            data,
+            filename=name,
+            kind=kind,
+            date_order=date_order,
+            as_of=as_of,
+            mapping=mapping,
+            leavers_since=leavers_since,
         )
     except PlannerError as exc:
         st.session_state[KEY_ERROR] = f"{name}: {exc}"
@@ -114,7 +128,7 @@ def panel() -> None:
         "is never stored, logged or shown to anyone else, and is not in the link."
     )
     with st.expander("Reading options"):
-        o1, o2, o3 = st.columns(3)
+        o1, o2, o3, o4 = st.columns(4)
         kind = o1.selectbox("Kind of file", ["detect", "snapshot", "history", "roster"])
         order = o2.selectbox(
             "Numeric dates",
@@ -122,6 +136,15 @@ def panel() -> None:
             help="Day/month/year or month/day/year, for dates like 03/04/25.",
         )
         as_of = o3.text_input("As-of date (YYYY-MM-DD)", placeholder="latest date in the file")
+        leavers_since = o4.text_input(
+            "Leavers recorded since (YYYY-MM-DD)",
+            placeholder="earliest end date in the file",
+            help=(
+                "A roster: the first day from which the export lists every leaver. "
+                "Attrition is counted from then on."
+            ),
+            key="upload_leavers_since",
+        )
     file = st.file_uploader("HR export", type=["csv", "txt", "tsv"], key="team_upload")
     # Title overrides belong to one file: a different file starts from the alias table.
     last = current()
@@ -139,6 +162,7 @@ def panel() -> None:
             date_order=None if order == "detect" else order,
             as_of=as_of.strip() or None,
             mapping=mapping or None,
+            leavers_since=leavers_since.strip() or None,
         )
     error = pop_error()
     if error:
@@ -156,6 +180,18 @@ def _show(upload: Upload, mapping: dict[str, str]) -> None:
         + (f", as of {res.as_of:%d %b %Y}" if res.as_of else "")
         + ")."
     )
+    if res.attrition_window:
+        st.caption(md_escape(res.attrition_window))
+    if res.attrition_first_year:
+        st.caption(
+            "First-year attrition of new hires (Kaplan–Meier, for information; not applied "
+            "to the team): "
+            + ", ".join(
+                f"{ROLE_LABELS[r].lower()} {100 * mid:.0f}% ({100 * low:.0f}–{100 * high:.0f}%)"
+                for r, (mid, low, high) in res.attrition_first_year.items()
+                if r in ROLE_LABELS
+            )
+        )
     read = pd.DataFrame(
         {
             "role": [ROLE_LABELS[r] for r in ROLES] + ["Other (not in the ratio)"],
