@@ -5,7 +5,7 @@ summarised; nothing is written to disk, nothing is logged, nothing is cached.
 
 Documented caps (module constants; a file over a cap is refused with a message):
 
-* ``MAX_BYTES`` = 20 MiB of file size,
+* ``MAX_BYTES`` = 20 MB (20,000,000 bytes) of file size,
 * ``MAX_ROWS`` = 200,000 data rows (blank lines not counted),
 * ``MAX_COLUMNS`` = 200 columns.
 
@@ -44,8 +44,12 @@ from forecasting.aliases import map_titles, normalize_title
 from forecasting.errors import IngestError, PlannerError
 from forecasting.roles import OTHER, ROLE_KEYS
 
-#: Largest accepted file, in bytes (20 MiB).
-MAX_BYTES = 20 * 1024 * 1024
+#: Largest accepted file, in bytes: 20 MB, the same number as the app's drop zone
+#: (Streamlit's server.maxUploadSize = 20 counts megabytes of 1,000,000 bytes).
+MAX_BYTES = 20_000_000
+#: A role's median salary is offered only when at least this many people have a salary:
+#: with fewer, the "median" is (nearly) one person's pay, and it would go into the link.
+MIN_SALARY_PEOPLE = 5
 #: Largest accepted number of data rows (not counting the header and blank lines).
 MAX_ROWS = 200_000
 #: Largest accepted number of columns.
@@ -610,7 +614,7 @@ def _decode(data: bytes, name: str, warnings: list[str]) -> tuple[str, str]:
     """Check size and magic bytes, then decode to text; return (text, encoding)."""
     if len(data) > MAX_BYTES:
         raise IngestError(
-            f"{name} is {len(data) / 1024 / 1024:.1f} MB, over the {MAX_BYTES // 1024 // 1024} MB "
+            f"{name} is {len(data) / 1e6:.1f} MB, over the {MAX_BYTES / 1e6:.0f} MB "
             "limit; upload only the columns and rows you need"
         )
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
@@ -1568,14 +1572,24 @@ def _median_salary(context: _Context, roles: pd.Series, current: np.ndarray) -> 
         values = np.where(nonpositive, np.nan, values)
     frame = pd.DataFrame({"role": roles.to_numpy(), "salary": values, "current": current})
     frame = frame[frame["role"].isin(ROLE_KEYS) & frame["salary"].notna()]
-    everyone = frame.groupby("role")["salary"].median()
-    now = frame[frame["current"]].groupby("role")["salary"].median()
+    everyone = frame.groupby("role")["salary"].agg(["median", "size"])
+    now = frame[frame["current"]].groupby("role")["salary"].agg(["median", "size"])
     result: dict[str, float] = {}
+    too_few: list[str] = []
     for role in ROLE_KEYS:
-        if role in now.index:
-            result[role] = float(now[role])
-        elif role in everyone.index:
-            result[role] = float(everyone[role])
+        source = now if role in now.index else everyone if role in everyone.index else None
+        if source is None:
+            continue
+        if int(source.loc[role, "size"]) < MIN_SALARY_PEOPLE:
+            too_few.append(f"{role} ({int(source.loc[role, 'size'])})")
+            continue
+        result[role] = float(source.loc[role, "median"])
+    if too_few:
+        context.warnings.append(
+            f"column {header!r}: no median salary for {', '.join(too_few)}: fewer than "
+            f"{MIN_SALARY_PEOPLE} people with a salary, so the median would be someone's own "
+            "pay (and go into the link); the default annual cost is kept for those roles"
+        )
     small = [r for r, v in result.items() if v < 1000]
     if small:
         context.warnings.append(

@@ -88,7 +88,8 @@ def test_roster_history_months_run_from_earliest_start_to_as_of():
     assert ds.loc["2023-06", "headcount"] == 1  # ends 2023-06-30 = month end: not counted
 
 
-def test_roster_salary_median_uses_current_staff():
+def test_roster_salary_median_uses_current_staff(monkeypatch):
+    monkeypatch.setattr(ingest, "MIN_SALARY_PEOPLE", 1)  # a small file: parsing, not the rule
     result = read("roster_iso.csv")
     assert result.annual_cost == {
         "data_engineer": 145000.0,
@@ -130,7 +131,8 @@ def test_snapshot_per_role_with_pipe_delimiter():
     assert list(result.history.columns) == ["month", "role", "headcount", "hires", "exits"]
 
 
-def test_snapshot_per_person_counts_rows_and_salary_medians():
+def test_snapshot_per_person_counts_rows_and_salary_medians(monkeypatch):
+    monkeypatch.setattr(ingest, "MIN_SALARY_PEOPLE", 1)  # a small file: parsing, not the rule
     result = read("snapshot_people.csv")
     assert result.kind == "snapshot"
     assert result.headcount == heads(de=1, ds=3, mle=1, other=1)
@@ -310,7 +312,8 @@ def test_history_title_counts_use_the_as_of_month():
 # ----------------------------------------------------------------------------- reading
 
 
-def test_semicolon_european_file_with_quoted_delimiter_dmy_dates_and_decimal_commas():
+def test_semicolon_european_file_with_quoted_delimiter_dmy_dates_and_decimal_commas(monkeypatch):
+    monkeypatch.setattr(ingest, "MIN_SALARY_PEOPLE", 1)  # a small file: parsing, not the rule
     result = read("roster_semicolon_dmy.csv")
     assert result.delimiter == ";"
     assert result.date_order == "dmy"
@@ -358,7 +361,8 @@ def test_trailing_spaces_in_cells_and_headers():
     assert set(result.title_counts["title"]) == {"Data Scientist", "ML Engineer"}
 
 
-def test_hris_headers_currency_salaries_and_k_suffix():
+def test_hris_headers_currency_salaries_and_k_suffix(monkeypatch):
+    monkeypatch.setattr(ingest, "MIN_SALARY_PEOPLE", 1)  # a small file: parsing, not the rule
     result = read("hris_headers.csv")
     assert result.columns_used == {
         "title": "Job Profile",
@@ -422,7 +426,8 @@ def test_cp1252_is_reported_as_a_warning():
     assert any("Windows-1252" in w for w in result.warnings)
 
 
-def test_decimal_comma_salaries_in_a_semicolon_file():
+def test_decimal_comma_salaries_in_a_semicolon_file(monkeypatch):
+    monkeypatch.setattr(ingest, "MIN_SALARY_PEOPLE", 1)  # a small file: parsing, not the rule
     data = b"job_title;salary\nData Scientist;120.000\nData Scientist;130000,00\n"
     assert read(data).annual_cost == {"data_scientist": 125000.0}
 
@@ -663,7 +668,7 @@ def test_column_cap(monkeypatch):
 
 
 def test_documented_caps():
-    assert ingest.MAX_BYTES == 20 * 1024 * 1024
+    assert ingest.MAX_BYTES == 20_000_000
     assert ingest.MAX_ROWS == 200_000
     assert ingest.MAX_COLUMNS == 200
     readme = (REPO / "data" / "README.md").read_text(encoding="utf-8")
@@ -996,7 +1001,8 @@ def test_ingest_result_is_frozen():
 # ----------------------------------------------------------------------------- shipped data
 
 
-def test_sample_roster_is_the_documented_team():
+def test_sample_roster_is_the_documented_team(monkeypatch):
+    monkeypatch.setattr(ingest, "MIN_SALARY_PEOPLE", 1)  # a small file: parsing, not the rule
     from forecasting.sample import SAMPLE_AS_OF, sample_roster_bytes
 
     result = ingest_bytes(sample_roster_bytes())
@@ -1047,7 +1053,8 @@ def test_sample_generator_is_deterministic_and_matches_the_shipped_files():
 
 
 @pytest.mark.parametrize("kind", ["snapshot", "history", "roster"])
-def test_each_template_reads_as_its_kind(kind):
+def test_each_template_reads_as_its_kind(kind, monkeypatch):
+    monkeypatch.setattr(ingest, "MIN_SALARY_PEOPLE", 1)  # a small file: parsing, not the rule
     from forecasting.sample import template_bytes, template_paths
 
     assert template_paths()[kind].name == f"{kind}.csv"
@@ -1121,3 +1128,14 @@ def test_messy_files_either_read_or_are_refused_never_crash(
         return
     assert all(count >= 0 for count in result.headcount.values())
     assert set(result.headcount) == {*ROLE_KEYS, OTHER}
+
+
+def test_a_median_salary_is_offered_only_for_roles_with_five_people():
+    """The review: one ML engineer paid 201,234 gave annual_cost.ml_engineer: 201234.0,
+    which went into the shareable link. Fewer than five salaries: no median, a warning."""
+    rows = ["job_title,start_date,salary", "ML Engineer,2023-01-01,201234"]
+    rows += [f"Data Scientist,2023-01-0{i},{150000 + 1000 * i}" for i in range(1, 6)]
+    res = ingest_bytes(("\n".join(rows) + "\n").encode(), filename="pay.csv")
+    assert "ml_engineer" not in res.annual_cost
+    assert res.annual_cost["data_scientist"] == 153000.0
+    assert any("fewer than 5 people" in w and "ml_engineer (1)" in w for w in res.warnings)

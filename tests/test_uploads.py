@@ -64,3 +64,15 @@ def test_a_bad_leavers_since_date_is_an_error_that_changes_nothing(app, ui):
     assert len(errors) == 1 and "is after the as-of date" in errors[0]
     assert "nothing was changed" in errors[0]
     assert at.session_state["upload"].result.leavers_since.isoformat() == "2024-06-30"
+
+
+def test_a_hundred_thousand_distinct_titles_are_listed_in_a_capped_view():
+    """The review: 100,000 distinct titles made an 8 MB page and an info box of 3.3 million
+    characters."""
+    from ui.uploads import MAX_UNMAPPED_LISTED, unmapped_text
+
+    unmapped = {f"Title {i}": 1 + (i == 7) for i in range(100_000)}
+    text = unmapped_text(unmapped)
+    assert len(text) < 2_000
+    assert text.index("Title 7") < text.index("Title 0")  # the most common first
+    assert f"and {100_000 - MAX_UNMAPPED_LISTED:,} more titles" in text

@@ -81,6 +81,22 @@ def process(
     return True
 
 
+#: Titles listed by name in the "not mapped" note, and rows of the mapping table: an
+#: export with 100,000 distinct titles must not make an 8 MB page.
+MAX_UNMAPPED_LISTED = 30
+MAX_TITLE_ROWS = 200
+
+
+def unmapped_text(unmapped: dict[str, int]) -> str:
+    """The 'titles not mapped' note: the most common first, at most MAX_UNMAPPED_LISTED."""
+    ranked = sorted(unmapped.items(), key=lambda item: -item[1])
+    shown = ", ".join(f"{md_escape(t)} ({n})" for t, n in ranked[:MAX_UNMAPPED_LISTED])
+    rest = ranked[MAX_UNMAPPED_LISTED:]
+    if rest:
+        shown += f", and {len(rest):,} more titles ({sum(n for _, n in rest):,} people)"
+    return "Titles not mapped to a role (counted as Other): " + shown
+
+
 def pop_error() -> str | None:
     """The last refused upload's message (shown once)."""
     return st.session_state.pop(KEY_ERROR, None)
@@ -203,13 +219,20 @@ def _show(upload: Upload, mapping: dict[str, str]) -> None:
     for w in res.warnings:
         st.warning(md_escape(w))
     if res.unmapped_titles:
-        st.info(
-            "Titles not mapped to a role (counted as Other): "
-            + ", ".join(f"{md_escape(t)} ({n})" for t, n in res.unmapped_titles.items())
-        )
+        st.info(unmapped_text(res.unmapped_titles))
     if len(res.title_counts):
-        st.caption("Job title → role (edit to override; re-reads the file):")
-        table = res.title_counts.copy()
+        table = res.title_counts.sort_values("count", ascending=False, kind="stable")
+        hidden = max(len(table) - MAX_TITLE_ROWS, 0)
+        table = table.head(MAX_TITLE_ROWS).reset_index(drop=True)
+        st.caption(
+            "Job title → role (edit to override; re-reads the file)"
+            + (
+                f": the {MAX_TITLE_ROWS} most common titles; {hidden:,} rarer ones are "
+                "mapped by the alias table (see the list above for those left out)."
+                if hidden
+                else ":"
+            )
+        )
         edited_map = st.data_editor(
             table,
             hide_index=True,
