@@ -5,7 +5,13 @@
 #
 # Several replicas: docs/deploy.md (shared cookie secret, sticky sessions, health checks).
 # tests/test_dockerfile.py keeps these steps equal to the README's and runs them in CI.
-FROM python:3.11-slim
+# The base image by tag; for a reproducible build pin it by digest when you build (this
+# repository's CI has no registry to read one from):
+#   docker pull python:3.11-slim
+#   docker build --build-arg BASE_IMAGE="$(docker inspect --format '{{index .RepoDigests 0}}' \
+#       python:3.11-slim)" -t ml-workforce-planner .
+ARG BASE_IMAGE=python:3.11-slim
+FROM ${BASE_IMAGE}
 
 # An image's files never change: no Streamlit file watcher (one watch per module).
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -104,8 +104,9 @@ def repo_files() -> list[str]:
 STEPS = dockerfile_steps()
 
 
-def test_base_image_is_python_311_slim():
-    assert STEPS[0] == ("FROM", "python:3.11-slim")
+def test_base_image_is_python_311_slim_and_can_be_pinned_by_digest():
+    assert STEPS[0] == ("ARG", "BASE_IMAGE=python:3.11-slim")
+    assert STEPS[1] == ("FROM", "${BASE_IMAGE}")
 
 
 def test_readme_install_command_is_the_only_install_step():
