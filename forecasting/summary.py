@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from datetime import date
 
 import numpy as np
 
+from forecasting import formatting
 from forecasting.roles import ROLES, Role
 
 _DS = ROLES.index(Role.DATA_SCIENTIST)
@@ -76,26 +76,10 @@ def current_ratio(headcount: dict[str, int] | tuple[int, ...]) -> float:
     return math.inf if mle == 0 else ds / mle
 
 
-def month_name(label: str) -> str:
-    """'2028-06' -> 'Jun 2028'."""
-    year, month = (int(p) for p in label.split("-"))
-    return date(year, month, 1).strftime("%b %Y")
-
-
-def money(x: float) -> str:
-    """$1.4M / $850k / $900."""
-    if abs(x) >= 1e6:
-        return f"${x / 1e6:,.1f}M"
-    if abs(x) >= 1e3:
-        return f"${x / 1e3:,.0f}k"
-    return f"${x:,.0f}"
-
-
-def ratio_text(k: float) -> str:
-    """'1:6' or '1:6.5'."""
-    if not math.isfinite(k):
-        return "no ML engineers"
-    return f"1:{k:g}" if float(k).is_integer() else f"1:{k:.1f}"
+# The one formatter (forecasting/formatting.py), under the names this module always had.
+month_name = formatting.month_name
+money = formatting.money
+ratio_text = formatting.ratio_text
 
 
 def plan_sentence(

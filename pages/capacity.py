@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from forecasting import params, summary
+from forecasting import formatting, params, summary
 from forecasting.errors import PlannerError
 from forecasting.roles import ROLE_LABELS, Role
 from ui import compute, state
@@ -43,7 +43,7 @@ c1.metric("DS time on engineering / data prep, today", fmt_pct(share0))
 c2.metric(
     f"…at the deadline ({summary.month_name(months[deadline])})",
     fmt_pct(share_d),
-    f"{100 * (share_d - share0):+.0f} pts",
+    formatting.points(share_d - share0),
     delta_color="inverse",
 )
 model0, model_d = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from forecasting import plans, summary
+from forecasting import formatting, plans
 from ui import compute, state
 from ui.text import md_escape, strip_bidi
 
@@ -97,14 +97,7 @@ if base_name is not None:
 
 def _fmt(metric: str, value: float) -> str:
     unit = long.loc[long["metric"] == metric, "unit"].iloc[0]
-    if pd.isna(value):
-        return "—"
-    sign = "+" if base_name is not None and value > 0 else ""
-    if unit == "probability":
-        return f"{sign}{100 * value:.0f}{' pts' if base_name else '%'}"
-    if unit.startswith("USD"):
-        return sign + summary.money(value)
-    return f"{sign}{value:,.1f}".rstrip("0").rstrip(".")
+    return formatting.metric_value(value, unit, delta=base_name is not None)
 
 
 st.dataframe(wide.apply(lambda col: [_fmt(m, v) for m, v in zip(wide.index, col)]), width="stretch")

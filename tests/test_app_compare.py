@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from forecasting import summary
+from forecasting import formatting, summary
 
 A, B = "Target 1:6", "Target 1:5"
 
@@ -50,7 +50,7 @@ def test_saving_two_scenarios_shows_both(two_saved, ui):
     assert list(at.session_state["saved_scenarios"]) == [A, B]
     shown = table(at)
     assert list(shown.columns) == [A, B]
-    assert list(shown.loc["Target k (1:k)"]) == ["6", "5"]
+    assert list(shown.loc["Target k (1:k)"]) == ["1:6", "1:5"]
     assert len(at.get("vega_lite_chart")) == 1
 
 
@@ -71,12 +71,12 @@ def test_delta_view_equals_the_difference_of_the_two_scenarios(two_saved, ui):
     (plan_a, res_a), (plan_b, res_b) = (ui.engine_plan(s, "even") for s in scenarios.values())
     shown = table(at)[B]
     met = 100 * (res_b.p_target_met - res_a.p_target_met)
-    assert shown["P(target met)"] == f"{'+' if met > 0 else ''}{met:.0f} pts"
+    assert shown["P(target met)"] == formatting.points(met / 100)
     added = plan_b.total_positions_added - plan_a.total_positions_added
     assert shown["ML engineers added"] == f"+{added}"
     added = plan_b.annual_cost - plan_a.annual_cost
-    assert shown["Added MLE run-rate"] == "+" + summary.money(added)
-    assert shown["Target k (1:k)"] == "-1"
+    assert shown["Added MLE run-rate"] == summary.money(added, signed=True)
+    assert shown["Target k (1:k)"] == "\u22121"  # one minus sign, as the chart writes it
     assert set(table(at)[A]) <= {"0", "0 pts", "$0"}  # the baseline against itself
     at.radio[0].set_value("Values").run()
 

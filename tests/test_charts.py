@@ -539,7 +539,7 @@ def test_scenario_comparison_baseline_plots_differences():
     assert {r["value"] for r in data if r["scenario"] == "Status quo"} == {0.0}
     even = {r["metric"]: r for r in data if r["scenario"] == "Even"}
     assert even["Total starts"]["value"] == 9 and even["Total starts"]["label"] == "+9"
-    assert even["P(target met)"]["label"] == "+70 pp"
+    assert even["P(target met)"]["label"] == "+70 pts"  # as the table beside it says
 
 
 def test_scenario_comparison_rejects_an_unknown_baseline():

@@ -25,6 +25,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from forecasting import formatting
 from ui.theme import (
     BAND_COLOR,
     BAND_OPACITY,
@@ -173,14 +174,8 @@ def _clean_numeric(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     return out
 
 
-def _k_text(k: float) -> str:
-    """Format a ratio k for "1:k" labels: whole numbers without decimals."""
-    return f"{k:.0f}" if float(k).is_integer() else f"{k:.1f}"
-
-
-def _month_text(month: str) -> str:
-    """Format "2028-06" as "Jun 2028"."""
-    return pd.Timestamp(f"{month}-01").strftime("%b %Y")
+_k_text = formatting.k_text
+_month_text = formatting.month_name
 
 
 def _check_month(month: str, name: str) -> str:
@@ -767,24 +762,10 @@ def _unit_kind(unit: str) -> str:
 
 
 def _format_value(value: float, unit: str, *, delta: bool = False) -> str:
-    """Format a comparison value for its bar label ("$1.4M", "82%", "1:6.2", "9")."""
-    if value is None or not math.isfinite(value):
-        return "n/a"
+    """A comparison bar's label, as the table beside the chart writes it."""
     kind = _unit_kind(unit)
-    sign = "+" if delta and value > 0 else ("−" if value < 0 else "")
-    v = abs(value)
-    if kind == "usd":
-        for cut, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-            if v >= cut:
-                return f"{sign}${v / cut:.3g}{suffix}"
-        return f"{sign}${v:,.0f}"
-    if kind == "probability":
-        return f"{sign}{v:.0%}" if not delta else f"{sign}{v * 100:.0f} pp"
-    if kind == "percent":
-        return f"{sign}{v:.0f}%" if not delta else f"{sign}{v:.0f} pp"
-    if kind == "ratio":
-        return f"{sign}{v:.1f}" if delta else f"1:{_k_text(round(v, 1))}"
-    return f"{sign}{v:,.4g}"
+    canonical = {"usd": "USD", "probability": "probability", "percent": "%", "ratio": "1:k"}
+    return formatting.metric_value(value, canonical.get(kind, unit), delta=delta)
 
 
 def _panel_axis(unit: str, delta: bool, baseline: str | None) -> tuple[str, alt.Axis]:

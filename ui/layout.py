@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from forecasting import formatting
 from forecasting.errors import PlannerError
 from forecasting.plans import has_mle_plan
 from forecasting.scenario import Scenario
@@ -90,8 +91,8 @@ def sidebar() -> None:
 
 
 def fmt_pct(p: float) -> str:
-    """0.8 -> '80%'."""
-    return f"{100 * p:.0f}%"
+    """0.8 -> '80%' (forecasting.formatting.percent)."""
+    return formatting.percent(p)
 
 
 def download_projections(scenario: Scenario, *, key: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from forecasting import formatting
 from forecasting.roles import ROLE_LABELS, ROLES, Role
 
 #: Okabe–Ito palette, by its published colour names.
@@ -63,9 +64,9 @@ def role_label(key: str) -> str:
         key: A role key such as "ml_engineer".
 
     Returns:
-        "ML engineer" etc.; unknown keys are returned unchanged.
+        "ML engineer" etc. (forecasting.formatting.role_label); unknown keys unchanged.
     """
-    return ROLE_DISPLAY.get(str(key), str(key))
+    return formatting.role_label(key)
 
 
 @dataclass(frozen=True)
