@@ -38,7 +38,7 @@ PAGES = [
 
 try:
     state.init()
-except Exception:  # noqa: BLE001 - a link that breaks set-up still gets the sample team
+except Exception:
     logging.getLogger("planner").error("session set-up failed", exc_info=False)
     state.reset_to_sample("the link could not be read")
 page = st.navigation(PAGES)
@@ -60,7 +60,7 @@ if state.base().paths > compute.INTERACTIVE_MAX_PATHS:
 
 try:
     page.run()
-except Exception:  # noqa: BLE001 - last-resort boundary: the user sees a message, not a traceback
+except Exception:
     # Log the exception type and location only: messages could quote uploaded cells.
     logging.getLogger("planner").error("unexpected error on page %s", page.title, exc_info=False)
     st.error(

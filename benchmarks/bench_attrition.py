@@ -33,7 +33,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from forecasting import rates, survival  # noqa: E402
+from forecasting import rates, survival
 
 AS_OF = pd.Timestamp("2026-10-31")
 TRUE_ANNUAL = 0.13

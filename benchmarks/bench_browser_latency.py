@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.e2e.server import (  # noqa: E402
+from tests.e2e.server import (  # noqa: E402 - after the sys.path line (run as a script)
     CHROMIUM_ARGS,
     CHROMIUM_PATH,
     IDLE_JS,

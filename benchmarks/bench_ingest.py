@@ -17,7 +17,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from forecasting.ingest import ingest_bytes  # noqa: E402
+from forecasting.ingest import ingest_bytes
 
 TITLES = (
     "Data Scientist",

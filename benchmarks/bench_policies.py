@@ -126,7 +126,7 @@ def main(runs: int = 7) -> None:
                 t, added = solve_time(d, strategy, hold, runs)
                 base_t = base_t or t
                 print(
-                    f"solve hold={str(hold):5} {strategy.value:13} {name:10}: median "
+                    f"solve hold={hold!s:5} {strategy.value:13} {name:10}: median "
                     f"{t:.3f} s -> {added} added, x{t / base_t:.2f}"
                 )
 

@@ -31,10 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402 - after the sys.path line (run as a script)
 
-from forecasting.scenario import Scenario  # noqa: E402
-from forecasting.simulate import simulate  # noqa: E402
+from forecasting.scenario import Scenario  # noqa: E402 - after the sys.path line (run as a script)
+from forecasting.simulate import simulate  # noqa: E402 - after the sys.path line (run as a script)
 
 SLIDER_VALUES = (6.0, 5.5)
 

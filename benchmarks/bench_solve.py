@@ -33,7 +33,7 @@ def main(repeats: int = 5) -> None:
                 plan = solve(scenario, strategy)
                 times.append(time.perf_counter() - t0)
             print(
-                f"hold={str(hold):5} {strategy.value:13}: median {statistics.median(times):.3f} s "
+                f"hold={hold!s:5} {strategy.value:13}: median {statistics.median(times):.3f} s "
                 f"(max {max(times):.3f} s) -> {plan.total_starts} starts, "
                 f"p_met {plan.p_target_met:.3f}, p_held {plan.p_target_held:.3f}, "
                 f"${plan.annual_cost:,.0f}/yr"

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.e2e.server import (  # noqa: E402
+from tests.e2e.server import (  # noqa: E402 - after the sys.path line (run as a script)
     CHROMIUM_ARGS,
     CHROMIUM_PATH,
     IDLE_JS,
@@ -50,7 +50,7 @@ def first_chart(browser, url: str, t0: float) -> tuple[float, float]:
             try:
                 page.goto(url, wait_until="commit", timeout=10_000)
                 break
-            except Exception:  # noqa: BLE001 - connection refused until the server is up
+            except Exception:
                 if time.perf_counter() - t0 > 60:
                     raise
                 time.sleep(0.05)

@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.e2e.server import CHROMIUM_ARGS, CHROMIUM_PATH, app_server, warm_up  # noqa: E402
-from tests.e2e.workshop import run_workshop  # noqa: E402
+from tests.e2e.server import CHROMIUM_ARGS, CHROMIUM_PATH, app_server, warm_up  # noqa: E402 - after the sys.path line (run as a script)
+from tests.e2e.workshop import run_workshop  # noqa: E402 - after the sys.path line (run as a script)
 
 MIB = 1024 * 1024
 

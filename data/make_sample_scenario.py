@@ -19,11 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from forecasting.ingest import ingest_bytes  # noqa: E402
-from forecasting.plans import default_plan, hiring_pace  # noqa: E402
-from forecasting.roles import ROLE_KEYS  # noqa: E402
-from forecasting.scenario import Scenario  # noqa: E402
-from forecasting.trend import status_quo_all  # noqa: E402
+from forecasting.ingest import ingest_bytes  # noqa: E402 - after the sys.path line (run as a script)
+from forecasting.plans import default_plan, hiring_pace  # noqa: E402 - after the sys.path line (run as a script)
+from forecasting.roles import ROLE_KEYS  # noqa: E402 - after the sys.path line (run as a script)
+from forecasting.scenario import Scenario  # noqa: E402 - after the sys.path line (run as a script)
+from forecasting.trend import status_quo_all  # noqa: E402 - after the sys.path line (run as a script)
 
 HORIZON = 36
 
@@ -57,8 +57,12 @@ def pace() -> dict[str, dict[str, float]]:
     so that the Hiring plan page need not read the roster to show it."""
     res = ingest_bytes((ROOT / "data" / "sample_roster.csv").read_bytes())
     return {
-        role: {"per_month": round(p.per_month, 4), "low": round(p.low, 4),
-               "high": round(p.high, 4), "months": p.months}
+        role: {
+            "per_month": round(p.per_month, 4),
+            "low": round(p.low, 4),
+            "high": round(p.high, 4),
+            "months": p.months,
+        }
         for role, p in hiring_pace(res.history).items()
     }
 

@@ -16,8 +16,8 @@ from forecasting.roles import OTHER, ROLE_KEYS, ROLES, Role
 
 __all__ = [
     "OTHER",
-    "ROLE_KEYS",
     "ROLES",
+    "ROLE_KEYS",
     "EstimationError",
     "IngestError",
     "PlannerError",

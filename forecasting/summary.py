@@ -116,7 +116,7 @@ def quarter_text(items: list[tuple[str, int]], limit: int = 4) -> str:
     return ", ".join(parts)
 
 
-def answer_sentence(plan, scenario, *, strategy: str, error: str | None = None) -> str:  # noqa: ANN001
+def answer_sentence(plan, scenario, *, strategy: str, error: str | None = None) -> str:
     """The one-sentence answer for a HiringPlan (None when infeasible) of `scenario`.
 
     Positions mode (the ML engineer role backfills): "To reach 1:6 by Dec 2028 with 80%

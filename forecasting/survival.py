@@ -439,7 +439,7 @@ def roster_survival(
         table_rows.append(
             {
                 "role": role,
-                "n": int(len(k)),
+                "n": len(k),
                 "events": n_events,
                 "exposure": exposure,
                 "annual_attrition": annual,

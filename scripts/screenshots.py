@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.server import CHROMIUM_ARGS, CHROMIUM_PATH, running_app, wait_idle  # noqa: E402
+from tests.e2e.server import CHROMIUM_ARGS, CHROMIUM_PATH, running_app, wait_idle  # noqa: E402 - after the sys.path line (run as a script)
 
 PAGES = {
     "overview": "",

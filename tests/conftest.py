@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import functools
 import os
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from forecasting import plans
 
-from forecasting import plans  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]  # on sys.path through pyproject's `pythonpath`
+
 
 APP = str(ROOT / "app.py")
 #: Generous: the first Forecast render fits statsmodels models for the sample team, and

@@ -65,9 +65,7 @@ def _token(payload: bytes) -> str:
     return base64.urlsafe_b64encode(zlib.compress(payload, 9)).decode().rstrip("=")
 
 
-@pytest.mark.parametrize(
-    "payload", [b"[" * 60_000, b'{"a":' * 12_000], ids=["lists", "objects"]
-)
+@pytest.mark.parametrize("payload", [b"[" * 60_000, b'{"a":' * 12_000], ids=["lists", "objects"])
 def test_a_deeply_nested_link_falls_back_to_the_sample_team(app, ui, sample_scenario, payload):
     """The review: a 75-character link token of nested JSON raised RecursionError: the
     generic error page, no navigation, no sample team."""

@@ -132,7 +132,7 @@ def test_with_attrition_and_a_lag_the_plan_meets_the_confidence_and_is_minimal(s
 def test_faster_data_science_growth_needs_more_ml_engineer_positions():
     """No attrition: 50 / 6 = 8.3 needs 9 ML engineers (6 new), 60 / 6 needs 10 (7 new)."""
     exact = {"attrition_annual": 0.0, "time_to_fill_months": {DS: 0, MLE: 2}}
-    grow_to = lambda n: {DS: {"kind": "growth", "to": n, "by_month": 24}, MLE: {"kind": "backfill"}}  # noqa: E731
+    grow_to = lambda n: {DS: {"kind": "growth", "to": n, "by_month": 24}, MLE: {"kind": "backfill"}}  # noqa: E731 - a one-line helper read next to its use
     assert solve(case_42_to_60(**exact, hiring_policy=grow_to(50))).total_positions_added == 6
     assert solve(case_42_to_60(**exact, hiring_policy=grow_to(60))).total_positions_added == 7
     fifty = solve(case_42_to_60(hiring_policy=grow_to(50))).total_positions_added

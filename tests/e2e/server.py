@@ -51,7 +51,7 @@ def browser_missing_reason() -> str | None:
             "`apt-get install chromium chromium-driver` (.ci/run does this)"
         )
     try:
-        import playwright.sync_api  # noqa: F401
+        import playwright.sync_api  # noqa: F401 - only checks that it is installed
     except ImportError:
         return "playwright (python) is not installed: pip install -r requirements-dev.txt"
     return None
