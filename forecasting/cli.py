@@ -64,21 +64,17 @@ def build_parser(*, with_ingest: bool = True) -> argparse.ArgumentParser:
     _add_engine_options(plan)
     plan.set_defaults(func=run_plan)
 
-    solve = sub.add_parser("solve", help="fewest ML engineer starts reaching the scenario's target")
+    solve = sub.add_parser(
+        "solve", help="fewest new ML engineer positions (or starts) reaching the scenario's target"
+    )
     _add_engine_options(solve)
     solve.add_argument("--strategy", choices=STRATEGIES, default="even", help="default: even")
     solve.set_defaults(func=run_solve)
 
-    if with_ingest:
-        try:
-            from forecasting import cli_ingest
-        except ImportError:  # written concurrently; the engine CLI works without it
-            cli_ingest = None
-        if cli_ingest is not None:
-            cli_ingest.add_parser(sub)
-            for name, action in sub.choices.items():
-                if name not in ENGINE_COMMANDS and action.get_default("func") is None:
-                    action.set_defaults(func=cli_ingest.run)
+    if with_ingest:  # cli_ingest imports nothing heavy, but `plan` need not even parse it
+        from forecasting import cli_ingest
+
+        cli_ingest.add_parser(sub)  # sets func=cli_ingest.run
     return parser
 
 

@@ -2,7 +2,8 @@
 
 The engine's ``forecasting/cli.py`` calls :func:`add_parser` and :func:`run`.
 Importing this module is cheap: pandas and the ingest code load inside :func:`run`.
-Bad input prints one line ``error: ...`` to stderr and returns exit status 2.
+Bad input raises a PlannerError; ``forecasting.cli.main`` (the one error boundary) prints
+it as one line ``error: ...`` on stderr and exits with status 2.
 """
 
 from __future__ import annotations
@@ -13,10 +14,6 @@ import math
 import os
 import sys
 from typing import Any
-
-from forecasting.errors import PlannerError
-
-EXIT_BAD_INPUT = 2
 
 _HELP_COLUMNS = (
     "name the columns instead of detecting them: comma-separated logical=header pairs, "
@@ -183,26 +180,22 @@ def run(args: argparse.Namespace) -> int:
             leavers_since).
 
     Returns:
-        0 on success; 2 on bad input (one line ``error: ...`` on stderr).
+        0 on success. Bad input raises PlannerError: `forecasting.cli.main`, the one
+        error boundary, prints it as one line ``error: ...`` and exits 2.
     """
-    try:
-        from forecasting.ingest import ingest_bytes
+    from forecasting.ingest import ingest_bytes
 
-        data = _read_file(args.file)
-        result = ingest_bytes(
-            data,
-            filename=args.file,
-            columns=parse_columns(getattr(args, "columns", None)),
-            mapping=_read_mapping(getattr(args, "mapping", None)),
-            as_of=getattr(args, "as_of", None),
-            kind=getattr(args, "kind", None),
-            date_order=getattr(args, "date_order", None),
-            leavers_since=getattr(args, "leavers_since", None),
-        )
-    except PlannerError as exc:
-        message = " ".join(str(exc).split())
-        print(f"error: {message}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    data = _read_file(args.file)
+    result = ingest_bytes(
+        data,
+        filename=args.file,
+        columns=parse_columns(getattr(args, "columns", None)),
+        mapping=_read_mapping(getattr(args, "mapping", None)),
+        as_of=getattr(args, "as_of", None),
+        kind=getattr(args, "kind", None),
+        date_order=getattr(args, "date_order", None),
+        leavers_since=getattr(args, "leavers_since", None),
+    )
     payload = _finite(result.to_json_dict())
     json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
@@ -210,7 +203,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry point: ``python -m forecasting.cli_ingest FILE ...``.
+    """Stand-alone entry point: ``python -m forecasting.cli_ingest FILE ...``, the same as
+    ``python -m forecasting ingest FILE ...`` (errors rendered by `forecasting.cli.main`).
 
     Args:
         argv: arguments (default: ``sys.argv[1:]``).
@@ -218,9 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     Returns:
         The exit status.
     """
-    parser = argparse.ArgumentParser(prog="python -m forecasting.cli_ingest")
-    _add_arguments(parser)
-    return run(parser.parse_args(argv))
+    from forecasting.cli import main as cli_main
+
+    return cli_main(["ingest", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":
