@@ -42,18 +42,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from forecasting.roles import ROLE_KEYS, ROLES, Role
+from forecasting.roles import DE, DS, MLE, PM, ROLE_KEYS
 from forecasting.scenario import CapacityParams
 
-_DE, _DS, _MLE, _PM = (
-    ROLES.index(r)
-    for r in (
-        Role.DATA_ENGINEER,
-        Role.DATA_SCIENTIST,
-        Role.ML_ENGINEER,
-        Role.PRODUCT_MANAGER,
-    )
-)
+_DE, _DS, _MLE, _PM = DE, DS, MLE, PM
 
 
 def _floats(x: np.ndarray | float) -> np.ndarray:

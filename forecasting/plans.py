@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from forecasting.policy import BACKFILL, HiringPolicy, PolicyKind
-from forecasting.roles import ROLE_KEYS, ROLES, Role
+from forecasting.roles import MLE, ROLE_KEYS, ROLES, Role
 from forecasting.scenario import Scenario
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -323,6 +323,6 @@ def run_rate(scenario: Scenario, result: SimulationResult, baseline: SimulationR
     leavers, seats empty while refilled and the fill rate are counted.
     """
     d = scenario.target.deadline_month
-    r = ROLES.index(Role.ML_ENGINEER)
+    r = MLE
     extra = float(result.headcount_mean[d, r] - baseline.headcount_mean[d, r])
     return extra * scenario.annual_cost_of(Role.ML_ENGINEER)

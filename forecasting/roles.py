@@ -26,6 +26,11 @@ ROLES: tuple[Role, ...] = (
     Role.PRODUCT_MANAGER,
 )
 ROLE_KEYS: tuple[str, ...] = tuple(r.value for r in ROLES)
+#: Positions of the roles in ROLES (the role axis of every array): defined once, here.
+DE, DS, MLE, PM = (
+    ROLES.index(r)
+    for r in (Role.DATA_ENGINEER, Role.DATA_SCIENTIST, Role.ML_ENGINEER, Role.PRODUCT_MANAGER)
+)
 
 ROLE_LABELS: dict[Role, str] = {
     Role.DATA_ENGINEER: "Data engineer",

@@ -44,22 +44,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from forecasting.capacity import CapacitySummary, capacity_paths
-from forecasting.roles import ROLE_KEYS, ROLES, Role
+from forecasting.roles import DS, MLE, ROLE_KEYS, ROLES
 from forecasting.scenario import Scenario
 from forecasting.summary import meets_target
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-DE, DS, MLE, PM = (
-    ROLES.index(r)
-    for r in (
-        Role.DATA_ENGINEER,
-        Role.DATA_SCIENTIST,
-        Role.ML_ENGINEER,
-        Role.PRODUCT_MANAGER,
-    )
-)
 QUANTILES: tuple[float, float, float] = (0.1, 0.5, 0.9)
 
 

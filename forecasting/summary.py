@@ -7,10 +7,9 @@ import math
 import numpy as np
 
 from forecasting import formatting
-from forecasting.roles import ROLES, Role
+from forecasting.roles import DS, MLE, Role
 
-_DS = ROLES.index(Role.DATA_SCIENTIST)
-_MLE = ROLES.index(Role.ML_ENGINEER)
+_DS, _MLE = DS, MLE
 
 
 def meets_target(ratio: np.ndarray | float, k: float) -> np.ndarray:
