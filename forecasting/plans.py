@@ -326,3 +326,34 @@ def run_rate(scenario: Scenario, result: SimulationResult, baseline: SimulationR
     r = MLE
     extra = float(result.headcount_mean[d, r] - baseline.headcount_mean[d, r])
     return extra * scenario.annual_cost_of(Role.ML_ENGINEER)
+
+
+def comparison_metrics(
+    scenario: Scenario, result: SimulationResult, baseline: SimulationResult
+) -> list[tuple[str, float, str]]:
+    """The Compare page's metrics of one scenario: (metric, value, unit) rows.
+
+    Args:
+        scenario: the simulated scenario (its ML engineer plan included).
+        result: its simulation.
+        baseline: the simulation of the same scenario without its ML engineer plan (for
+            the run-rate, see `run_rate`).
+
+    Returns:
+        Rows in display order; units are "1:k", "months", "probability", "people", "USD/yr",
+        "USD", "%" and "index" (forecasting.formatting.metric_value writes them).
+    """
+    d = scenario.target.deadline_month
+    cap = result.capacity_arrays
+    return [
+        ("Target k (1:k)", scenario.target.ds_per_mle, "1:k"),
+        ("Deadline", d, "months"),
+        ("Ratio at deadline (P50)", float(result.ratio_q[1, d]), "1:k"),
+        ("P(target met)", result.p_target_met, "probability"),
+        ("P(target held)", result.p_target_held, "probability"),
+        ("ML engineers added", added_mle(scenario), "people"),
+        ("Added MLE run-rate", run_rate(scenario, result, baseline), "USD/yr"),
+        ("Payroll over horizon", float(result.cumulative_cost_mean[-1]), "USD"),
+        ("DS time on engineering at deadline", 100 * float(cap.ds_engineering_share[d]), "%"),
+        ("Delivery index at deadline", float(cap.delivery_index[d]), "index"),
+    ]

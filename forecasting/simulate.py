@@ -645,6 +645,20 @@ class SimulationResult:
         return self._role_frame({"effective_fte": self.capacity_arrays.effective_fte})
 
     @cached_property
+    def bottleneck_periods(self) -> pd.DataFrame:
+        """Runs of months with the same limiting role: columns start, end (month labels),
+        bottleneck (role key), in time order."""
+        import pandas as pd
+
+        rows: list[dict[str, str]] = []
+        for month, role in zip(self.months, self.capacity_arrays.bottleneck):
+            if rows and rows[-1]["bottleneck"] == role:
+                rows[-1]["end"] = month
+            else:
+                rows.append({"start": month, "end": month, "bottleneck": role})
+        return pd.DataFrame(rows, columns=["start", "end", "bottleneck"])
+
+    @cached_property
     def capacity_summary(self) -> pd.DataFrame:
         """Columns month_index, month, ds_engineering_share, ds_modelling_fte,
         delivery_index, bottleneck."""

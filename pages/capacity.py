@@ -72,13 +72,7 @@ with right:
     compute.show_chart("ds_time_split", scenario, workshop=workshop)
 compute.show_chart("delivery_index", scenario, workshop=workshop)
 
-# Which role limits delivery, period by period.
-runs = (cap["bottleneck"] != cap["bottleneck"].shift()).cumsum()
-periods = (
-    cap.groupby(runs)
-    .agg(start=("month", "first"), end=("month", "last"), bottleneck=("bottleneck", "first"))
-    .reset_index(drop=True)
-)
+periods = result.bottleneck_periods.copy()
 periods["from"] = periods["start"].map(summary.month_name)
 periods["to"] = periods["end"].map(summary.month_name)
 periods["limiting role"] = periods["bottleneck"].map(_label)

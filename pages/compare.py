@@ -62,25 +62,8 @@ for name in chosen:
     e = _entry(name)
     view = compute.view_for(e["scenario"], e["strategy"], e["plan"])
     sc, res = view.scenario, view.result
-    d = sc.target.deadline_month or sc.horizon_months
-    cap = res.capacity_summary
-    added, run_rate = plans.added_mle(sc), compute.run_rate(sc)
-    metrics = [
-        ("Target k (1:k)", sc.target.ds_per_mle, "1:k"),
-        ("Deadline", d, "months"),
-        ("Ratio at deadline (P50)", float(res.ratio["p50"].iloc[d]), "1:k"),
-        ("P(target met)", res.p_target_met, "probability"),
-        ("P(target held)", res.p_target_held, "probability"),
-        ("ML engineers added", added, "people"),
-        ("Added MLE run-rate", run_rate, "USD/yr"),
-        ("Payroll over horizon", float(res.cumulative_cost_mean[-1]), "USD"),
-        (
-            "DS time on engineering at deadline",
-            100 * float(cap["ds_engineering_share"].iloc[d]),
-            "%",
-        ),
-        ("Delivery index at deadline", float(cap["delivery_index"].iloc[d]), "index"),
-    ]
+    baseline = compute.simulate_cached(plans.without_mle_plan(sc))
+    metrics = plans.comparison_metrics(sc, res, baseline)
     rows += [{"scenario": name, "metric": m, "value": v, "unit": u} for m, v, u in metrics]
 long = pd.DataFrame(rows)
 

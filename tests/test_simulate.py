@@ -705,3 +705,28 @@ def test_a_result_without_paths_is_small_whatever_the_number_of_paths():
     small, large = size(500), size(20_000)
     assert large < 200_000  # bytes: 121 months of means, quantiles and capacity
     assert large == pytest.approx(small, rel=0.05)
+
+
+def test_bottleneck_periods_are_the_runs_of_the_limiting_role():
+    sc = Scenario(
+        headcount={
+            "data_scientist": 30,
+            "ml_engineer": 1,
+            "data_engineer": 8,
+            "product_manager": 4,
+        },
+        planned_starts={"ml_engineer": [0, 0, 10]},
+        attrition_annual=0.0,
+        horizon_months=6,
+        paths=100,
+    )
+    res = simulate(sc)
+    periods = res.bottleneck_periods
+    roles = list(res.capacity_arrays.bottleneck)
+    # the periods cover every month once, in order, each a run of one role
+    expanded = []
+    for row in periods.itertuples():
+        i, j = res.months.index(row.start), res.months.index(row.end)
+        expanded += [row.bottleneck] * (j - i + 1)
+    assert expanded == roles
+    assert all(a != b for a, b in zip(periods["bottleneck"], periods["bottleneck"][1:]))
