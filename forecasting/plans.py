@@ -27,6 +27,7 @@ from forecasting.scenario import Scenario
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from forecasting.ingest import IngestResult
     from forecasting.simulate import SimulationResult
     from forecasting.trend import TrendForecast
 
@@ -357,3 +358,50 @@ def comparison_metrics(
         ("DS time on engineering at deadline", 100 * float(cap.ds_engineering_share[d]), "%"),
         ("Delivery index at deadline", float(cap.delivery_index[d]), "index"),
     ]
+
+
+def scenario_from_upload(
+    base: Scenario, result: IngestResult, *, use_rates: bool, use_costs: bool
+) -> Scenario:
+    """The base scenario with an upload's team: headcount, start month (the month after the
+    as-of date), no open requisitions (the previous team's are not this team's), and
+    optionally the file's attrition (with its interval) and median salaries.
+
+    The team plan is not touched here; `default_plan` gives the new team its own.
+
+    Args:
+        base: the scenario the upload is applied to.
+        result: the parsed upload (forecasting.ingest.IngestResult).
+        use_rates: take the attrition estimated from the file.
+        use_costs: take the median salaries from the file.
+
+    Returns:
+        The validated Scenario.
+    """
+    changes: dict = {
+        "headcount": {k: int(result.headcount.get(k, 0)) for k in ROLE_KEYS},
+        # The previous team's open requisitions are not this team's (edit them after).
+        "open_requisitions": {},
+    }
+    if result.as_of is not None:
+        year, month = result.as_of.year, result.as_of.month
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        changes["start_month"] = f"{year:04d}-{month:02d}"
+    if use_rates and result.attrition:
+        attrition = dict(zip(ROLE_KEYS, base.attrition_annual))
+        interval = {k: list(iv) for k, iv in zip(ROLE_KEYS, base.attrition_interval) if iv}
+        for role, (mid, low, high) in result.attrition.items():
+            if role in attrition:
+                attrition[role] = float(mid)
+                # The old interval is about the old rate: keep none rather than one that
+                # need not contain the new estimate (the scenario would refuse it).
+                interval.pop(role, None)
+                if low <= mid <= high:
+                    interval[role] = [float(low), float(high)]
+        changes["attrition_annual"] = attrition
+        changes["attrition_interval"] = interval
+    if use_costs and result.annual_cost:
+        cost = dict(zip(ROLE_KEYS, base.annual_cost))
+        cost.update({r: float(v) for r, v in result.annual_cost.items() if r in cost and v > 0})
+        changes["annual_cost"] = cost
+    return base.replace(**changes)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from forecasting import summary
+from forecasting import plans, summary
 from forecasting.ingest import ingest_bytes
 from forecasting.roles import ROLE_KEYS
 from ui import uploads
@@ -162,7 +162,7 @@ def test_applied_upload_drops_an_interval_that_excludes_its_estimate(sample_scen
     # No exits seen: the estimate sits on its interval's lower end (the old code kept the
     # sample's interval, which excludes 0, and the scenario refused the combination).
     result = dataclasses.replace(result, attrition={"ml_engineer": (0.0, 0.0, 0.3)})
-    applied = uploads.applied_scenario(sample_scenario, result, use_rates=True, use_costs=False)
+    applied = plans.scenario_from_upload(sample_scenario, result, use_rates=True, use_costs=False)
     assert applied.attrition_of("ml_engineer") == 0.0
     assert applied.interval_of("ml_engineer") == (0.0, 0.3)
 

@@ -19,7 +19,6 @@ from forecasting import plans
 from forecasting.errors import PlannerError
 from forecasting.ingest import IngestResult, ingest_bytes
 from forecasting.roles import OTHER, ROLE_KEYS, ROLE_LABELS, ROLES
-from forecasting.scenario import Scenario
 from ui import projections, state
 from ui.text import md_escape
 
@@ -100,39 +99,6 @@ def unmapped_text(unmapped: dict[str, int]) -> str:
 def pop_error() -> str | None:
     """The last refused upload's message (shown once)."""
     return st.session_state.pop(KEY_ERROR, None)
-
-
-def applied_scenario(
-    base: Scenario, result: IngestResult, *, use_rates: bool, use_costs: bool
-) -> Scenario:
-    """The base scenario with the upload's headcount (and optionally rates and costs)."""
-    changes: dict = {
-        "headcount": {k: int(result.headcount.get(k, 0)) for k in ROLE_KEYS},
-        # The previous team's open requisitions are not this team's (edit them after).
-        "open_requisitions": {},
-    }
-    if result.as_of is not None:
-        year, month = result.as_of.year, result.as_of.month
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        changes["start_month"] = f"{year:04d}-{month:02d}"
-    if use_rates and result.attrition:
-        attrition = dict(zip(ROLE_KEYS, base.attrition_annual))
-        interval = {k: list(iv) for k, iv in zip(ROLE_KEYS, base.attrition_interval) if iv}
-        for role, (mid, low, high) in result.attrition.items():
-            if role in attrition:
-                attrition[role] = float(mid)
-                # The old interval is about the old rate: keep none rather than one that
-                # need not contain the new estimate (the scenario would refuse it).
-                interval.pop(role, None)
-                if low <= mid <= high:
-                    interval[role] = [float(low), float(high)]
-        changes["attrition_annual"] = attrition
-        changes["attrition_interval"] = interval
-    if use_costs and result.annual_cost:
-        cost = dict(zip(ROLE_KEYS, base.annual_cost))
-        cost.update({r: float(v) for r, v in result.annual_cost.items() if r in cost and v > 0})
-        changes["annual_cost"] = cost
-    return base.replace(**changes)
 
 
 def panel() -> None:
@@ -260,7 +226,9 @@ def _show(upload: Upload, mapping: dict[str, str]) -> None:
     use_costs = a2.checkbox("Use median salaries from the file", value=bool(res.annual_cost))
     if a3.button("Use this team in the scenario", type="primary"):
         try:
-            scenario = applied_scenario(state.base(), res, use_rates=use_rates, use_costs=use_costs)
+            scenario = plans.scenario_from_upload(
+                state.base(), res, use_rates=use_rates, use_costs=use_costs
+            )
         except PlannerError as exc:
             st.error(f"The upload cannot be used as it is: {md_escape(exc)}")
             return
