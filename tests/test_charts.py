@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -582,12 +580,3 @@ def test_normal_and_workshop_styles_differ_in_every_size():
         getattr(WORKSHOP, f) > getattr(NORMAL, f)
         for f in ("axis_label_size", "axis_title_size", "title_size", "line_width", "height")
     )
-
-
-def test_chart_modules_never_import_streamlit():
-    ui_dir = Path(charts.__file__).parent
-    for module in ("charts.py", "theme.py"):
-        tree = ast.parse((ui_dir / module).read_text())
-        names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-        names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
-        assert not any(name.split(".")[0] == "streamlit" for name in names), module

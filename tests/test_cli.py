@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import ast
 import json
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 from forecasting.cli import main
 
@@ -139,20 +136,6 @@ def test_python_dash_m_exits_2_on_bad_input():
     )
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1
-
-
-@pytest.mark.parametrize("path", sorted((ROOT / "forecasting").glob("*.py")), ids=lambda p: p.name)
-def test_no_forecasting_module_imports_streamlit_or_altair(path):
-    tree = ast.parse(path.read_text(), filename=str(path))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            names = [node.module or ""]
-        else:
-            continue
-        for name in names:
-            assert name.split(".")[0] not in {"streamlit", "altair"}, f"{path.name}: {name}"
 
 
 GROWTH_CASE = {
