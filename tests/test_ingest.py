@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import gzip
 import io
@@ -980,16 +979,6 @@ def test_ingest_never_writes_files(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_ingest_module_has_no_logging_and_no_ui_imports():
-    for module in ("ingest", "aliases", "export", "cli_ingest", "sample"):
-        tree = ast.parse((REPO / "forecasting" / f"{module}.py").read_text(encoding="utf-8"))
-        names = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names |= {a.name.split(".")[0] for a in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names.add(node.module.split(".")[0])
-        assert not names & {"streamlit", "altair", "logging"}, module
 
 
 def test_ingest_result_is_frozen():
