@@ -1,4 +1,4 @@
-"""Chart builders in ui/charts.py, checked through `chart.to_dict()` (no browser, no app)."""
+"""Chart builders in ui/charts/, checked through `chart.to_dict()` (no browser, no app)."""
 
 from __future__ import annotations
 

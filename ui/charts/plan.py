@@ -1,0 +1,173 @@
+"""The hiring plan: hires and cumulative cost, new positions per quarter (Hiring plan, Overview)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ui.charts._base import (
+    _USD_FORMAT,
+    _USD_TOOLTIP,
+    _clean_numeric,
+    _config,
+    _month_tooltip,
+    _month_x,
+    _require,
+    _role_color,
+    _title,
+    _with_role_label,
+)
+from ui.theme import (
+    ROLE_COLORS,
+    SERIES_COLOR,
+    style_for,
+)
+
+# ---------------------------------------------------------------------------------------
+# 3. hires and cost
+
+
+def hires_and_cost(
+    starts_df: pd.DataFrame,
+    cost_df: pd.DataFrame,
+    *,
+    workshop: bool = False,
+) -> alt.LayerChart:
+    """Starts per month by role (stacked bars, left axis) and cumulative cost (line, right).
+
+    One layered chart with independent y scales: each axis is titled with its unit
+    (people vs USD) and the cost axis sits on the right in the line's colour. (A vertical
+    concatenation would be cleaner on paper, but `st.altair_chart(width="stretch")` sets
+    each concatenated panel to the full container width and the panels overflow.)
+
+    Args:
+        starts_df: `SimulationResult.starts` with columns month_index, month, role, mean
+            (realised starts in the month, mean over paths).
+        cost_df: `SimulationResult.cost` with columns month_index, month, cost_mean,
+            cost_p10, cost_p90, cumulative_mean (USD).
+        workshop: Projector-friendly sizes.
+
+    Returns:
+        A layered Altair chart (bars + line + points) with two y axes.
+    """
+    _require(starts_df, ["month_index", "month", "role", "mean"], "hires_and_cost starts_df")
+    _require(
+        cost_df,
+        ["month_index", "month", "cost_mean", "cost_p10", "cost_p90", "cumulative_mean"],
+        "hires_and_cost cost_df",
+    )
+    style = style_for(workshop)
+    starts = _with_role_label(_clean_numeric(starts_df, ["mean"]))
+    cost = _clean_numeric(cost_df, ["cost_mean", "cost_p10", "cost_p90", "cumulative_mean"])
+
+    bars = (
+        alt.Chart(starts)
+        .mark_bar()
+        .encode(
+            x=_month_x(),
+            y=alt.Y(
+                "mean:Q",
+                title="Starts per month (people, mean)",
+                stack="zero",
+                axis=alt.Axis(orient="left"),
+            ),
+            color=_role_color(),
+            order=alt.Order("role_rank:Q"),
+            tooltip=[
+                alt.Tooltip("role_label:N", title="Role"),
+                _month_tooltip(),
+                alt.Tooltip("mean:Q", title="Starts (people, mean)", format=".2f"),
+            ],
+        )
+    )
+    cost_tooltip = [
+        _month_tooltip(),
+        alt.Tooltip("cumulative_mean:Q", title="Cumulative cost (USD, mean)", format=_USD_TOOLTIP),
+        alt.Tooltip("cost_mean:Q", title="Cost this month (USD, mean)", format=_USD_TOOLTIP),
+        alt.Tooltip("cost_p10:Q", title="Cost this month, P10 (USD)", format=_USD_TOOLTIP),
+        alt.Tooltip("cost_p90:Q", title="Cost this month, P90 (USD)", format=_USD_TOOLTIP),
+    ]
+    cost_x = _month_x()
+    cost_x.bandPosition = 0.5  # centre of the month, over the middle of the bar
+    cost_base = alt.Chart(cost).encode(
+        x=cost_x,
+        tooltip=cost_tooltip,
+        y=alt.Y(
+            "cumulative_mean:Q",
+            title="Cumulative payroll cost (USD, line)",
+            axis=alt.Axis(
+                format=_USD_FORMAT,
+                orient="right",
+                grid=False,
+                titleColor=SERIES_COLOR,
+                labelColor=SERIES_COLOR,
+            ),
+        ),
+    )
+    cost_line = cost_base.mark_line(color=SERIES_COLOR, strokeWidth=style.line_width)
+    cost_points = cost_base.mark_point(filled=True, size=style.point_size * 1.5, color=SERIES_COLOR)
+    return alt.layer(
+        bars,
+        cost_line,
+        cost_points,
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent")),
+        height=style.height,
+        title=_title(
+            "Hires per month and cumulative cost",
+            "Bars: starts per month by role (left axis); "
+            "line: cumulative payroll cost of the whole team (right axis); means over paths",
+        ),
+        config=_config(style),
+    )
+
+
+def quarter_strip(
+    quarters_df: pd.DataFrame, *, what: str = "New ML engineer positions", workshop: bool = False
+) -> alt.LayerChart:
+    """When to hire: a strip of calendar quarters, each cell shaded and labelled by its count.
+
+    Args:
+        quarters_df: columns quarter ("Q1 2027"), count (new positions or starts), in
+            time order; every quarter of the horizon, zeros included.
+        what: what is counted (the title and tooltip).
+        workshop: Projector-friendly sizes.
+
+    Returns:
+        A layered Altair chart (cells + count labels), quarters in the given order.
+    """
+    _require(quarters_df, ["quarter", "count"], "quarter_strip")
+    style = style_for(workshop)
+    # "count" is also a Vega-Lite aggregate's name: encode the values as "n".
+    df = _clean_numeric(quarters_df, ["count"]).rename(columns={"count": "n"})
+    df["label"] = [f"{c:.0f}" if c > 0 else "" for c in df["n"].fillna(0)]
+    df["row"] = what
+    order = list(df["quarter"])
+    x = alt.X("quarter:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, orient="bottom"))
+    tooltip = [alt.Tooltip("quarter:N", title="Quarter"), alt.Tooltip("n:Q", title=what)]
+    top = max(float(df["n"].max() or 0), 1.0)
+    cells = (
+        alt.Chart(df)
+        .mark_rect(stroke="white", strokeWidth=2)
+        .encode(
+            x=x,
+            y=alt.Y("row:N", title=None, axis=None),
+            color=alt.Color(
+                "n:Q",
+                scale=alt.Scale(domain=[0, top], range=["#F2F2F2", ROLE_COLORS["ml_engineer"]]),
+                legend=None,
+            ),
+            tooltip=tooltip,
+        )
+    )
+    labels = (
+        alt.Chart(df)
+        .mark_text(fontSize=style.mark_label_size * 1.4, fontWeight="bold", color="white")
+        .encode(x=x, y=alt.Y("row:N", title=None, axis=None), text="label:N", tooltip=tooltip)
+    )
+    return alt.layer(
+        cells,
+        labels,
+        height=style.mark_label_size * 4 + 80,  # Streamlit fits title and axis inside it
+        title=_title(f"{what} per quarter"),
+        config=_config(style),
+    )
