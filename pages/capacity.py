@@ -10,6 +10,7 @@ from forecasting.errors import PlannerError
 from forecasting.roles import ROLE_LABELS, Role
 from ui import compute, state
 from ui.layout import fmt_pct
+from ui.text import md_escape
 
 state.require_app()
 
@@ -103,8 +104,8 @@ if not workshop:
         changed = dict(zip(edited["parameter"], edited["value"]))
         if changed != scenario.capacity.to_dict():
             try:
-                state.set_base(state.base().replace(capacity=changed))
+                edited_scenario = state.base().replace(capacity=changed)
             except PlannerError as exc:
-                st.error(str(exc))
+                st.error(md_escape(exc))
             else:
-                st.rerun()
+                state.apply_edit(edited_scenario)

@@ -33,12 +33,10 @@ def _set(**changes) -> None:
                 "Your team replaced the sample team's plan: every role now backfills its "
                 "leavers; set data-science growth on the Hiring plan page."
             )
-        state.set_base(new)
     except PlannerError as exc:
         st.error(md_escape(exc))
     else:
-        state.reset_editors()
-        st.rerun()
+        state.apply_edit(new)
 
 
 def _edited(edited: pd.Series, shown: pd.Series, current, convert) -> list:

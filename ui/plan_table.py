@@ -3,9 +3,9 @@
 When the ML engineer role has a hiring policy (backfill by default) the table holds new
 positions opened per month; with policy "no hiring" it holds one-off starts.
 
-An edit is read from the editor's returned table (not an ``on_change`` callback), applied
-to the base scenario, switches the plan to manual and starts a fresh editor, so an edit
-is applied exactly once and never re-applied on top of a later change.
+An edit is read from the editor's returned table (not an ``on_change`` callback) and lands
+through `state.apply_edit` (plan switched to manual, every editor started afresh), so an
+edit is applied exactly once and never re-applied on top of a later change.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ import streamlit as st
 
 from forecasting import plans, summary
 from ui import state
-
-KEY_VERSION = "plan_editor_version"
 
 
 def starts_table(
@@ -46,13 +44,11 @@ def editor(
     months: list[str], recommended: list[int], planned: list[int], *, positions: bool = False
 ) -> None:
     """Show the plan table; an edit becomes the (manual) plan and the page reruns."""
-    ss = st.session_state
-    version = ss.setdefault(KEY_VERSION, 0)
     table = starts_table(months, recommended, planned, positions=positions)
     what = "New positions" if positions else "Planned starts"
     edited = st.data_editor(
         table,
-        key=f"plan_editor_{version}",
+        key=state.editor_key("plan_editor"),
         hide_index=True,
         disabled=["month", "recommended"],
         height=300,
@@ -67,16 +63,10 @@ def editor(
     new = [max(0, int(x)) if pd.notna(x) else 0 for x in edited["planned"]]
     if new != table["planned"].tolist():
         schedule = [0, *new] if positions else new
-        state.set_base(plans.with_mle_plan(state.base(), schedule))
-        state.set_plan_mode(state.PLAN_MANUAL)
-        ss[KEY_VERSION] = version + 1
-        st.rerun()
+        state.apply_edit(plans.with_mle_plan(state.base(), schedule), plan_mode=state.PLAN_MANUAL)
 
 
 def reset_button() -> None:
     """'Reset to the recommendation': drop the hand-edited plan (shown in manual mode)."""
     if st.button("Reset to the recommendation"):
-        state.set_base(plans.without_mle_plan(state.base()))
-        state.set_plan_mode(state.PLAN_RECOMMENDED)
-        st.session_state[KEY_VERSION] = st.session_state.get(KEY_VERSION, 0) + 1
-        st.rerun()
+        state.apply_edit(plans.without_mle_plan(state.base()), plan_mode=state.PLAN_RECOMMENDED)

@@ -266,6 +266,21 @@ def reset_editors() -> None:
     ss[KEY_EDITOR_GENERATION] = ss.get(KEY_EDITOR_GENERATION, 0) + 1
 
 
+def apply_edit(scenario: Scenario, *, plan_mode: str | None = None) -> None:
+    """The one way a table edit lands: the new scenario (and plan mode), every editor
+    started afresh from it (so the edit is applied exactly once), and a rerun.
+
+    Args:
+        scenario: the edited scenario (already validated).
+        plan_mode: also switch the ML engineer plan to this mode, if given.
+    """
+    set_base(scenario)
+    if plan_mode is not None:
+        set_plan_mode(plan_mode)
+    reset_editors()
+    st.rerun()
+
+
 def reset_widgets() -> None:
     """Forget every bound widget value and editor edit so they re-read the (new) scenario."""
     for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:

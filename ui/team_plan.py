@@ -3,7 +3,7 @@
 Shown on the Hiring plan page and on Team & data. Policy, "grow to" and "by" are
 editable; everything else is what the engine computed for the plan on screen. An
 edit is read from the editor's returned table, applied to the base scenario once,
-and the editors start afresh (state.reset_editors), as on the Team & data page.
+and the editors start afresh (state.apply_edit), as every table edit does.
 """
 
 from __future__ import annotations
@@ -221,11 +221,7 @@ def editor(scenario: Scenario, result: SimulationResult, *, key: str) -> None:
         st.warning(md_escape(m))
     if new is not scenario:
         mle_changed = new.policy_of(Role.ML_ENGINEER) != scenario.policy_of(Role.ML_ENGINEER)
-        state.set_base(new)
-        if mle_changed:
-            state.set_plan_mode(state.PLAN_RECOMMENDED)
-        state.reset_editors()
-        st.rerun()
+        state.apply_edit(new, plan_mode=state.PLAN_RECOMMENDED if mle_changed else None)
     _manual_starts(scenario)
     history = projections.history_for(scenario)
     ds = scenario.policy_of(Role.DATA_SCIENTIST)
@@ -290,9 +286,8 @@ def _manual_starts(scenario: Scenario) -> None:
             changed = True
     if changed:
         try:
-            state.set_base(scenario.replace(hiring_policy=policies, planned_starts=starts))
+            edited = scenario.replace(hiring_policy=policies, planned_starts=starts)
         except PlannerError as exc:
             st.error(md_escape(exc))
             return
-        state.reset_editors()
-        st.rerun()
+        state.apply_edit(edited)
