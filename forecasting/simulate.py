@@ -35,7 +35,6 @@ CLI `plan` path needs numpy only.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -44,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from forecasting.capacity import CapacitySummary, capacity_paths
+from forecasting.draws import beta_for_point, monthly_probability
 from forecasting.roles import DS, MLE, ROLE_KEYS, ROLES
 from forecasting.scenario import Scenario
 from forecasting.summary import meets_target
@@ -52,123 +52,6 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 QUANTILES: tuple[float, float, float] = (0.1, 0.5, 0.9)
-
-
-def monthly_probability(annual: float | np.ndarray) -> float | np.ndarray:
-    """Convert an annual rate to the monthly probability 1 - (1 - annual)^(1/12)."""
-    return 1.0 - (1.0 - annual) ** (1.0 / 12.0)
-
-
-@functools.lru_cache(maxsize=256)
-def beta_for_interval(low: float, high: float, mass: float = 0.9) -> tuple[float, float]:
-    """Beta(a, b) whose central `mass` interval is [low, high] (equal tails).
-
-    Solved numerically on a logit grid with numpy only (no scipy import).
-
-    Args:
-        low: lower end of the interval, in (0, 1).
-        high: upper end, above `low` and below 1.
-        mass: probability inside the interval, e.g. 0.9.
-
-    Returns:
-        (a, b). A very wide interval is clamped to the most diffuse Beta tried
-        (concentration a + b = 0.05).
-    """
-    tail = (1.0 - mass) / 2.0
-    low = min(max(low, 1e-6), 1 - 2e-6)
-    high = min(max(high, low * (1 + 1e-6) + 1e-9), 1 - 1e-6)
-    zl, zh = math.log(low / (1 - low)), math.log(high / (1 - high))
-    width = zh - zl
-    z = np.unique(
-        np.concatenate(
-            [
-                np.linspace(zl - 4 * width, zh + 4 * width, 401),
-                np.linspace(-40.0, 40.0, 321),
-                [zl, zh],
-            ]
-        )
-    )
-    log_x, log_1mx = -np.logaddexp(0.0, -z), -np.logaddexp(0.0, z)
-    il, ih = int(np.searchsorted(z, zl)), int(np.searchsorted(z, zh))
-    dz = np.diff(z)
-
-    def tails(m: float, c: float) -> tuple[float, float]:
-        lw = m * c * log_x + (1 - m) * c * log_1mx
-        w = np.exp(lw - lw.max())
-        cum = np.concatenate([[0.0], np.cumsum(0.5 * (w[1:] + w[:-1]) * dz)])
-        return cum[il] / cum[-1], 1.0 - cum[ih] / cum[-1]
-
-    def centre(c: float) -> tuple[float, float]:
-        lo, hi = zl, zh  # the mean lies inside the interval; bisect in logit space
-        for _ in range(30):
-            mid = 0.5 * (lo + hi)
-            left, right = tails(1 / (1 + math.exp(-mid)), c)
-            if left > right:
-                lo = mid
-            else:
-                hi = mid
-        m = 1 / (1 + math.exp(-0.5 * (lo + hi)))
-        return m, sum(tails(m, c))
-
-    # Bracket the concentration around the moment-matching guess, then bisect.
-    mean, sd = 0.5 * (low + high), (high - low) / (2 * 1.6449)
-    guess = max(mean * (1 - mean) / max(sd * sd, 1e-300) - 1.0, 1.0)
-    lo_c, hi_c = math.log(0.05), math.log(guess * 100)
-    for _ in range(30):
-        mid_c = 0.5 * (lo_c + hi_c)
-        _, outside = centre(math.exp(mid_c))
-        if outside > 2 * tail:
-            lo_c = mid_c
-        else:
-            hi_c = mid_c
-    c = math.exp(0.5 * (lo_c + hi_c))
-    m, _ = centre(c)
-    return m * c, (1 - m) * c
-
-
-def _beta_quantiles(m: float, c: float, qs: tuple[float, ...]) -> np.ndarray:
-    """Quantiles of Beta(m c, (1 - m) c) by numeric integration on a logit grid (numpy only)."""
-    z = np.linspace(-40.0, 40.0, 4001)
-    log_x, log_1mx = -np.logaddexp(0.0, -z), -np.logaddexp(0.0, z)
-    # density of logit(X): x^a (1 - x)^b (the Jacobian x(1 - x) folded into the powers)
-    lw = m * c * log_x + (1 - m) * c * log_1mx
-    w = np.exp(lw - lw.max())
-    cum = np.concatenate([[0.0], np.cumsum(0.5 * (w[1:] + w[:-1]) * np.diff(z))])
-    cum /= cum[-1]
-    zq = np.interp(qs, cum, z)
-    return 1.0 / (1.0 + np.exp(-zq))
-
-
-@functools.lru_cache(maxsize=256)
-def beta_for_point(mean: float, low: float, high: float, mass: float = 0.9) -> tuple[float, float]:
-    """Beta(a, b) with mean `mean` whose central `mass` interval is as wide as [low, high].
-
-    The point estimate is what the user sees and edits, so the per-path draws are
-    centred on it (their mean is exactly `mean`); the interval gives the spread.
-
-    Args:
-        mean: the point value (annual attrition), in (0, 1).
-        low: lower end of its interval.
-        high: upper end.
-        mass: probability of the interval, e.g. 0.9.
-
-    Returns:
-        (a, b) with a / (a + b) = mean. The concentration a + b is bisected so the
-        Beta's central interval has the width high - low (clamped to [0.05, 1e6]).
-    """
-    m = min(max(mean, 1e-6), 1 - 1e-6)
-    width = max(high - low, 1e-9)
-    tail = (1.0 - mass) / 2.0
-    lo_c, hi_c = math.log(0.05), math.log(1e6)
-    for _ in range(40):
-        mid = 0.5 * (lo_c + hi_c)
-        q = _beta_quantiles(m, math.exp(mid), (tail, 1.0 - tail))
-        if q[1] - q[0] > width:
-            lo_c = mid  # too wide: more concentration
-        else:
-            hi_c = mid
-    c = math.exp(0.5 * (lo_c + hi_c))
-    return m * c, (1 - m) * c
 
 
 def role_generators(seed: int) -> list[np.random.Generator]:

@@ -15,7 +15,6 @@ from forecasting.scenario import Scenario
 from forecasting.simulate import (
     DS,
     MLE,
-    beta_for_interval,
     monthly_probability,
     run_paths,
     simulate,
@@ -251,15 +250,6 @@ def test_plan_json_has_the_cli_keys():
     assert set(out["headcount"]["ml_engineer"]) == {"mean", "p10", "p50", "p90"}
     assert len(out["months"]) == 37 and len(out["cost"]["mean"]) == 37
     json.dumps(out, allow_nan=False)
-
-
-@pytest.mark.parametrize(("low", "high"), [(0.08, 0.2), (0.05, 0.4), (0.12, 0.14)])
-def test_beta_for_interval_puts_90_percent_inside_the_interval(low, high):
-    a, b = beta_for_interval(low, high)
-    draws = np.random.default_rng(0).beta(a, b, size=200_000)
-    lo, hi = np.quantile(draws, [0.05, 0.95])
-    assert lo == pytest.approx(low, abs=0.004 * (1 + (high - low) * 10))
-    assert hi == pytest.approx(high, abs=0.004 * (1 + (high - low) * 10))
 
 
 def test_attrition_interval_widens_the_spread_of_outcomes():
