@@ -14,14 +14,20 @@ import difflib
 import json
 import math
 import numbers
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from forecasting import params
 from forecasting.errors import ScenarioError
+from forecasting.months import (
+    MAX_NESTING,
+    current_month,
+    month_labels,
+    nesting_depth,
+    parse_month,
+)
+from forecasting.months import quoted as _fmt
 from forecasting.policy import HiringPolicy
 from forecasting.roles import ROLE_KEYS, ROLES, Role, parse_role
 
@@ -30,14 +36,8 @@ MIN_PATHS = 100
 MAX_PATHS = 100_000
 MAX_COUNT = 100_000  # people in one role, or starts in one month
 
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _fmt(x: object) -> str:
-    return json.dumps(x) if isinstance(x, str | bool) or x is None else repr(x)
 
 
 def _number(value: object, key: str, hint: str) -> float:
@@ -105,29 +105,6 @@ def _per_role(value: object, key: str, convert, *, scalar_ok: bool) -> tuple:
         else convert(params.role_value(key, r.value), f"{key}.{r.value}")
         for r in ROLES
     )
-
-
-def current_month() -> str:
-    """Return today's month as "YYYY-MM" (the default start_month)."""
-    today = date.today()
-    return f"{today.year:04d}-{today.month:02d}"
-
-
-def parse_month(text: object, key: str = "start_month") -> tuple[int, int]:
-    """Parse "YYYY-MM" into (year, month), or raise ScenarioError naming `key`."""
-    m = _MONTH_RE.match(text) if isinstance(text, str) else None
-    if not m or not 1 <= int(m.group(2)) <= 12 or not 1900 <= int(m.group(1)) <= 2200:
-        raise ScenarioError(
-            f"{key}: {_fmt(text)} is not a month; write it as YYYY-MM, e.g. 2027-01"
-        )
-    return int(m.group(1)), int(m.group(2))
-
-
-def month_labels(start_month: str, count: int) -> list[str]:
-    """Return `count` consecutive "YYYY-MM" labels starting at `start_month`."""
-    year, month = parse_month(start_month)
-    base = year * 12 + month - 1
-    return [f"{(base + i) // 12:04d}-{(base + i) % 12 + 1:02d}" for i in range(count)]
 
 
 def _check_keys(d: Mapping, known: Sequence[str], where: str) -> None:
@@ -337,38 +314,6 @@ def _starts(v: object, key: str, horizon: int) -> tuple[int, ...]:
             f"{horizon}; shorten the list or raise horizon_months"
         )
     return tuple(out)
-
-
-#: Deepest nesting of brackets a scenario file needs is 4 (hiring_policy.role.p10 list);
-#: anything deeper is refused before parsing (deep nesting makes the JSON parser recurse).
-MAX_NESTING = 8
-
-
-def _nesting_depth(text: str | bytes) -> int:
-    """Deepest nesting of [ and { in JSON text, outside strings (a linear scan)."""
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", errors="replace")
-    depth = deepest = 0
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > MAX_NESTING:
-                    return deepest
-        elif ch in "]}":
-            depth -= 1
-    return deepest
 
 
 #: Top-level keys of the scenario file, in output order.
@@ -733,7 +678,7 @@ class Scenario:
         Returns:
             The validated Scenario; invalid JSON raises ScenarioError with line/column.
         """
-        if _nesting_depth(text) > MAX_NESTING:
+        if nesting_depth(text) > MAX_NESTING:
             raise ScenarioError(
                 f"scenario: nested deeper than {MAX_NESTING} levels; a scenario file is a flat "
                 "object of role maps and lists (see docs/scenario-format.md)"
