@@ -1,7 +1,9 @@
 """Read an uploaded CSV (snapshot, monthly history or HR roster) into an IngestResult.
 
 Everything happens in memory: the bytes are decoded, parsed, mapped to roles and
-summarised; nothing is written to disk, nothing is logged, nothing is cached.
+summarised; nothing is written to disk, nothing is logged, nothing is cached. Only the
+cells of the columns in use are kept while parsing (as codes into their distinct
+values), so a wide export costs little more than its text.
 
 Documented caps (module constants; a file over a cap is refused with a message):
 
@@ -29,10 +31,10 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime as dt
-import io
 import re
 import unicodedata
-from collections.abc import Mapping
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -477,9 +479,9 @@ def ingest_bytes(
 
     text, encoding = _decode(data, name, warnings)
     delimiter = _sniff_delimiter(text)
-    table = _parse_table(text, delimiter, name)
+    table = _parse_table(text, delimiter, name, keep=lambda head: _wanted(head, columns, name))
     header = table.header
-    lines = _LineIndex(text, delimiter)
+    del text  # the table holds what is needed, line numbers included
     explicit: set[str] = set()
     used = _resolve_columns(header, columns, name, explicit)
     file_kind = _decide_kind(used, forced_kind, header, name, warnings)
@@ -490,7 +492,6 @@ def ingest_bytes(
         semicolon=delimiter == ";",
         table=table,
         used=used,
-        lines=lines,
         warnings=warnings,
         mapping=mapping,
         as_of=as_of_date,
@@ -517,7 +518,7 @@ def ingest_bytes(
             ("headcount" if key == "count" and file_kind is Kind.HISTORY else key): header[i]
             for key, i in used.items()
         },
-        rows=len(table.positions),
+        rows=table.rows,
         encoding=encoding,
         delimiter=delimiter,
         warnings=_dedupe(warnings),
@@ -610,6 +611,10 @@ def _parse_leavers_since(value: dt.date | str | None) -> dt.date | None:
 # ----------------------------------------------------------------------------
 
 
+#: A file of only spaces, line breaks, NULs and byte-order-mark bytes is empty.
+_BLANK_BYTES_RE = re.compile(rb"[ \t\r\n\x00\xef\xbb\xbf\xff\xfe]*")
+
+
 def _decode(data: bytes, name: str, warnings: list[str]) -> tuple[str, str]:
     """Check size and magic bytes, then decode to text; return (text, encoding)."""
     if len(data) > MAX_BYTES:
@@ -617,7 +622,7 @@ def _decode(data: bytes, name: str, warnings: list[str]) -> tuple[str, str]:
             f"{name} is {len(data) / 1e6:.1f} MB, over the {MAX_BYTES / 1e6:.0f} MB "
             "limit; upload only the columns and rows you need"
         )
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    if _BLANK_BYTES_RE.fullmatch(data):
         raise IngestError(
             f"{name} is empty; export the table again with a header row and data rows"
         )
@@ -668,7 +673,7 @@ def _decode(data: bytes, name: str, warnings: list[str]) -> tuple[str, str]:
                 "export the table as CSV"
             )
     text = text.lstrip("\ufeff")
-    if not text.strip():
+    if not text or text.isspace():  # not text.strip(): no copy of the text
         raise IngestError(
             f"{name} is empty; export the table again with a header row and data rows"
         )
@@ -693,8 +698,18 @@ def _utf16_without_bom(data: bytes) -> str | None:
 # ----------------------------------------------------------------------------
 
 
+#: A physical line with its ending, split as ``io.StringIO(text, newline="")`` splits
+#: them: on CR LF, CR or LF only (not on the other characters str.splitlines knows).
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
 def _reader(text: str, delimiter: str) -> Any:
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    """A csv.reader over the text's lines, cut one at a time.
+
+    ``io.StringIO`` would copy the whole text into 4 bytes per character first.
+    """
+    lines = map(re.Match.group, _LINE_RE.finditer(text))
+    return csv.reader(lines, delimiter=delimiter, quotechar='"')
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -722,108 +737,164 @@ def _sniff_delimiter(text: str) -> str:
     return chosen
 
 
-class _LineIndex:
-    """Physical line numbers of records, computed only when a message needs them."""
+@dataclass(frozen=True, eq=False)
+class _Column:
+    """One kept column, factorised while reading: a code per data row, raw distinct cells."""
 
-    def __init__(self, text: str, delimiter: str) -> None:
-        self._text = text
-        self._delimiter = delimiter
-        self._starts: np.ndarray | None = None
-
-    def of(self, positions: Any) -> np.ndarray:
-        """Return the 1-based line number of each record position (0 = the header)."""
-        if self._starts is None:
-            reader = _reader(self._text, self._delimiter)
-            starts = []
-            previous = 0
-            for row in reader:
-                if row:
-                    starts.append(previous + 1)
-                previous = reader.line_num
-            self._starts = np.asarray(starts, dtype=np.int64)
-        return self._starts[np.asarray(positions, dtype=np.int64)]
-
-    def line(self, position: int) -> int:
-        return int(self.of([position])[0])
+    codes: np.ndarray
+    uniques: list[str]
 
 
 @dataclass(frozen=True, eq=False)
 class _Table:
-    """Parsed cells (rows x columns, raw strings) and each row's record position."""
+    """The header, the kept columns (by index) and each data row's line number.
+
+    Only the columns asked for are kept, each as codes into its distinct raw cells:
+    a 200-column export costs the memory of the few columns the planner reads. The
+    line numbers (1-based, where the record starts) are noted while reading, so that
+    messages need neither the text nor a second pass over it.
+    """
 
     header: list[str]
-    cells: np.ndarray
-    positions: np.ndarray
+    columns: dict[int, _Column]
+    lines: np.ndarray
+
+    @property
+    def rows(self) -> int:
+        return len(self.lines)
 
 
-def _parse_table(text: str, delimiter: str, name: str) -> _Table:
-    """Parse CSV text into a :class:`_Table`; refuse ragged rows, caps, header-only."""
-    import itertools
+@dataclass
+class _Scan:
+    """What one pass over the records found; problems are raised afterwards, in order."""
 
+    header: list[str] | None = None
+    header_line: int = 0
+    ragged: tuple[int, int] | None = None
+    rows: int = 0
+    filled: set[int] = field(default_factory=set)
+
+
+def _parse_table(
+    text: str,
+    delimiter: str,
+    name: str,
+    keep: Callable[[list[str]], Iterable[int]] = lambda header: (),
+) -> _Table:
+    """Parse CSV text into a :class:`_Table`; refuse ragged rows, caps, header-only.
+
+    ``keep(header)`` names the column indices whose cells are kept (it is asked once
+    the header is read); every row is still checked, whatever its columns.
+    """
+    records = _numbered_records(_reader(text, delimiter), MAX_ROWS + 2 + 1000)
+    lines = array("q")
+    columns: dict[int, tuple[dict[str, int], array]] = {}
     try:
-        records = list(
-            itertools.islice(filter(None, _reader(text, delimiter)), MAX_ROWS + 2 + 1000)
-        )
+        scan = _scan_records(records, keep, lines, columns)
     except csv.Error as exc:
         raise IngestError(
             f"{name} cannot be parsed as CSV ({exc}); check for an unclosed quote"
         ) from None
-    # Leading lines with only delimiters or spaces are blank.
-    first = 0
-    while first < len(records) and not any(cell.strip() for cell in records[first]):
-        first += 1
-    if first == len(records):
+    if scan.header is None:
         raise IngestError(
             f"{name} is empty; export the table again with a header row and data rows"
         )
-    header = [_clean_header(h) for h in records[first]]
+    header = scan.header
     if len(header) > MAX_COLUMNS:
         raise IngestError(
             f"{name} has {len(header)} columns, over the limit of {MAX_COLUMNS}; "
             "keep only the columns you need (title, dates, salary)"
         )
-    width = len(header)
-    body = records[first + 1 :]
-    del records
-    positions = np.arange(first + 1, first + 1 + len(body), dtype=np.int64)
-    lengths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
-    blank = np.asarray(list(map(str.strip, map("".join, body))), dtype=object) == ""
-    lines = _LineIndex(text, delimiter)
-    for index in np.flatnonzero((lengths != width) & ~blank):
-        row = body[index]  # only rows whose length differs (trailing delimiters, ragged)
-        if len(row) > width and not any(cell.strip() for cell in row[width:]):
-            body[index] = row[:width]
-        else:
-            raise IngestError(
-                f"line {lines.line(positions[index])} has {len(row)} fields but the header "
-                f"(line {lines.line(first)}) has {width}; quote cells that contain "
-                f"{_delimiter_name(delimiter)} and make every row as long as the header"
-            )
-    if blank.any():
-        body = [row for row, b in zip(body, blank) if not b]
-        positions = positions[~blank]
-    if len(body) > MAX_ROWS:
+    if scan.ragged is not None:
+        line, length = scan.ragged
+        raise IngestError(
+            f"line {line} has {length} fields but the header "
+            f"(line {scan.header_line}) has {len(header)}; quote cells that contain "
+            f"{_delimiter_name(delimiter)} and make every row as long as the header"
+        )
+    if scan.rows > MAX_ROWS:
         raise IngestError(
             f"{name} has more than {MAX_ROWS:,} data rows (limit {MAX_ROWS:,}); "
             "upload a shorter extract (e.g. fewer years)"
         )
-    if not body:
+    if not scan.rows:
         raise IngestError(
-            f"{name} has a header (line {lines.line(first)}) but no data rows; "
+            f"{name} has a header (line {scan.header_line}) but no data rows; "
             "add one row per person, role or month"
         )
-    cells = np.empty((len(body), width), dtype=object)
-    cells[:] = body
-    cells = np.ascontiguousarray(cells.T).T  # column-contiguous: fast column access
-    _check_headers(header, cells, lines, first)
-    return _Table(header=header, cells=cells, positions=positions)
+    _check_headers(header, scan.filled, scan.header_line)
+    return _Table(
+        header=header,
+        columns={
+            index: _Column(codes=np.frombuffer(codes, dtype=np.int32), uniques=list(lookup))
+            for index, (lookup, codes) in columns.items()
+        },
+        lines=np.frombuffer(lines, dtype=np.int64),
+    )
 
 
-def _stripped(values: np.ndarray) -> pd.Series:
-    """Strip every cell, working on the distinct values only."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    cleaned = np.asarray([str(u).strip() for u in uniques], dtype=object)
-    return pd.Series(cleaned[codes] if len(codes) else cleaned[:0], dtype=object)
+def _numbered_records(reader: Any, limit: int) -> Iterator[tuple[int, list[str]]]:
+    """(line where it starts, record) for the first ``limit`` non-empty records."""
+    previous = 0
+    count = 0
+    for record in reader:
+        if record:
+            yield previous + 1, record
+            count += 1
+            if count >= limit:
+                return
+        previous = reader.line_num
+
+
+def _scan_records(
+    records: Iterator[tuple[int, list[str]]],
+    keep: Callable[[list[str]], Iterable[int]],
+    lines: array,
+    columns: dict[int, tuple[dict[str, int], array]],
+) -> _Scan:
+    """Read the header, then every record, keeping only the cells of the kept columns.
+
+    Fills ``lines`` (line number of each data row) and ``columns`` (index -> (raw
+    cell -> code, codes)). Blank rows (only delimiters or spaces) are skipped; a
+    longer row whose extra cells are empty is cut to the header's width; the first
+    ragged row is noted and later rows are only read (a CSV error further on wins).
+    """
+    scan = _Scan()
+    for line, record in records:
+        if any(cell.strip() for cell in record):
+            scan.header = [_clean_header(h) for h in record]
+            scan.header_line = line
+            break
+    else:
+        return scan
+    width = len(scan.header)
+    wanted = [] if width > MAX_COLUMNS else sorted({i for i in keep(scan.header) if 0 <= i < width})
+    for index in wanted:
+        columns[index] = ({}, array("i"))
+    targets = [columns[index] for index in wanted]
+    unnamed = [index for index, value in enumerate(scan.header) if not value]
+    for line, record in records:
+        if scan.ragged is not None or width > MAX_COLUMNS:
+            continue  # refused anyway; read on only for a later CSV error
+        length = len(record)
+        if not "".join(record).strip():
+            continue  # blank row
+        if length < width or (length > width and any(c.strip() for c in record[width:])):
+            scan.ragged = (line, length)
+            continue
+        lines.append(line)
+        for index, (lookup, codes) in zip(wanted, targets):
+            value = record[index]
+            code = lookup.get(value)
+            if code is None:
+                code = lookup[value] = len(lookup)
+            codes.append(code)
+        if unnamed:
+            for index in [i for i in unnamed if record[i].strip()]:
+                scan.filled.add(index)
+                unnamed.remove(index)
+    scan.rows = len(lines)
+    return scan
 
 
 def _clean_header(value: str) -> str:
@@ -839,20 +910,21 @@ def _delimiter_name(delimiter: str) -> str:
     return {",": "a comma", ";": "a semicolon", "\t": "a tab", "|": "a '|'"}[delimiter]
 
 
-def _check_headers(header: list[str], cells: np.ndarray, lines: _LineIndex, first: int) -> None:
+def _check_headers(header: list[str], filled: set[int], header_line: int) -> None:
+    """Refuse a column without a header that holds data (``filled``) and duplicate names."""
     seen: dict[str, int] = {}
     for index, value in enumerate(header):
         if not value:
-            if (_stripped(cells[:, index]) != "").any():
+            if index in filled:
                 raise IngestError(
-                    f"line {lines.line(first)}, column {index + 1} has no header but holds "
+                    f"line {header_line}, column {index + 1} has no header but holds "
                     "data; give it a name such as 'job_title' or 'start_date'"
                 )
             continue
         key = _norm(value) or value.casefold()
         if key in seen:
             raise IngestError(
-                f"line {lines.line(first)}: columns {seen[key] + 1} and {index + 1} are both "
+                f"line {header_line}: columns {seen[key] + 1} and {index + 1} are both "
                 f"named {header[seen[key]]!r}; rename or delete one of them"
             )
         seen[key] = index
@@ -918,6 +990,18 @@ def _resolve_columns(
                 claimed.add(index)
                 break
     return used
+
+
+def _wanted(header: list[str], columns: Mapping[str, str | None] | None, name: str) -> list[int]:
+    """The column indices whose cells an ingest reads: those :func:`_resolve_columns` finds.
+
+    A mistake in ``columns`` is reported after the whole file is checked (as before the
+    columns are resolved), so here it only means that no cells are kept.
+    """
+    try:
+        return list(_resolve_columns(header, columns, name).values())
+    except IngestError:
+        return []
 
 
 def _find_header(header: list[str], wanted: str) -> int | None:
@@ -993,7 +1077,6 @@ class _Context:
     semicolon: bool
     table: _Table
     used: dict[str, int]
-    lines: _LineIndex
     warnings: list[str]
     mapping: Any
     as_of: dt.date | None
@@ -1011,7 +1094,8 @@ class _Context:
         """(codes, distinct stripped values, first row of each) of a logical column."""
         index = self.used[logical]
         if index not in self._distinct:
-            self._distinct[index] = _distinct(self.table.cells[:, index])
+            kept = self.table.columns[index]
+            self._distinct[index] = _distinct_codes(kept.codes, kept.uniques)
         return self._distinct[index]
 
     def column(self, logical: str) -> pd.Series:
@@ -1029,18 +1113,18 @@ class _Context:
 
     def line_of(self, row: int) -> int:
         """1-based line number of data row ``row``."""
-        return self.lines.line(int(self.table.positions[row]))
+        return int(self.table.lines[row])
 
     def header(self, logical: str) -> str:
         return self.header_names[self.used[logical]] or f"column {self.used[logical] + 1}"
 
     def line_list(self, mask: np.ndarray, limit: int = 5) -> str:
         """'lines 4, 9 and 3 more' for the rows selected by ``mask``."""
-        positions = self.table.positions[np.asarray(mask, dtype=bool)]
-        numbers = self.lines.of(positions[:limit])
+        selected = self.table.lines[np.asarray(mask, dtype=bool)]
+        numbers = selected[:limit]
         text = ", ".join(str(n) for n in numbers)
-        extra = len(positions) - len(numbers)
-        word = "line" if len(positions) == 1 else "lines"
+        extra = len(selected) - len(numbers)
+        word = "line" if len(selected) == 1 else "lines"
         return f"{word} {text}" + (f" and {extra} more" if extra > 0 else "")
 
     def first_line(self, mask: np.ndarray) -> tuple[int, int]:
@@ -1055,14 +1139,37 @@ def _quote(value: object, limit: int = 40) -> str:
 
 
 def _roles_from(context: _Context, weights: Any = None) -> tuple[pd.Series, Any]:
-    """Map the title/role column; returns (roles per row, TitleMapping)."""
+    """Map the title/role column; returns (roles per row, TitleMapping).
+
+    Each distinct title is mapped once, weighted by its rows (or its rows' ``weights``),
+    and the roles are spread back to the rows through the column's codes: the roles
+    per row are a categorical Series (a small code per row, not a string per row).
+    """
     label = "role" if _prefer_role(context) else "title"
     if label == "role":
         context.used.pop("title", None)
     else:
         context.used.pop("role", None)
-    mapping = map_titles(context.column(label), context.mapping, weights=weights)
-    return mapping.roles, mapping
+    codes, distinct, _ = context.distinct(label)
+    if weights is None:
+        per_title = np.bincount(codes, minlength=len(distinct))
+    else:
+        per_title = np.bincount(
+            codes, weights=np.asarray(weights, dtype=float), minlength=len(distinct)
+        )
+    mapping = map_titles(distinct, context.mapping, weights=per_title)
+    return pd.Series(_categorical(codes, mapping.roles.to_numpy())), mapping
+
+
+def _categorical(codes: np.ndarray, names: Any) -> pd.Categorical:
+    """``names[codes]`` as a categorical, built from the codes (``names`` may repeat).
+
+    The categories stay Python strings (object dtype): ``to_numpy()`` then repeats
+    references to them, where string-dtype categories would make a new string per row.
+    """
+    merged, uniques = pd.factorize(np.asarray(names, dtype=object))
+    categories = pd.Index(np.asarray(uniques, dtype=object), dtype=object)
+    return pd.Categorical.from_codes(merged[codes], categories=categories)
 
 
 def _prefer_role(context: _Context) -> bool:
@@ -1073,7 +1180,7 @@ def _prefer_role(context: _Context) -> bool:
         return True
     if ("title" in context.explicit) != ("role" in context.explicit):
         return "role" in context.explicit  # the column the user named wins
-    values = pd.unique(context.column("role").str.lower())
+    values = pd.unique(context.distinct("role")[1].str.lower())
     keys = {*ROLE_KEYS, OTHER, ""}
     return all(str(v).replace(" ", "_") in keys for v in values)
 
@@ -1126,12 +1233,19 @@ def _distinct(raw: pd.Series | np.ndarray) -> tuple[np.ndarray, pd.Series, np.nd
     """(codes, distinct stripped strings as an object Series, first row of each)."""
     values = raw.astype(object).to_numpy() if isinstance(raw, pd.Series) else raw
     raw_codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return _distinct_codes(raw_codes, uniques)
+
+
+def _distinct_codes(
+    raw_codes: np.ndarray, uniques: Any
+) -> tuple[np.ndarray, pd.Series, np.ndarray]:
+    """:func:`_distinct` of a column already factorised (raw distinct cells, codes)."""
     stripped = np.asarray(
         ["" if u is None or (isinstance(u, float) and u != u) else str(u).strip() for u in uniques],
         dtype=object,
     )
     merged, kept = pd.factorize(stripped)  # " a" and "a" become one value
-    codes = merged[raw_codes] if len(raw_codes) else raw_codes
+    codes = merged.astype(np.int32)[raw_codes] if len(raw_codes) else raw_codes
     distinct = pd.Series(kept, dtype=object)
     first = np.zeros(len(distinct), dtype=np.int64)
     first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
@@ -1556,7 +1670,7 @@ def _ingest_snapshot(context: _Context) -> dict[str, Any]:
 
 def _median_salary(context: _Context, roles: pd.Series, current: np.ndarray) -> dict[str, float]:
     """Median annual salary per role (current staff when any have a salary)."""
-    values, blank, bad = _numbers(context, "salary", money=True)
+    values, _, bad = _numbers(context, "salary", money=True)
     header = context.header("salary")
     if bad.any():
         context.warnings.append(
@@ -1570,10 +1684,11 @@ def _median_salary(context: _Context, roles: pd.Series, current: np.ndarray) -> 
             f"({context.line_list(nonpositive)}); left out of the median salary"
         )
         values = np.where(nonpositive, np.nan, values)
-    frame = pd.DataFrame({"role": roles.to_numpy(), "salary": values, "current": current})
+    # roles is categorical (see _roles_from): no string per row in this frame.
+    frame = pd.DataFrame({"role": roles.array, "salary": values, "current": current})
     frame = frame[frame["role"].isin(ROLE_KEYS) & frame["salary"].notna()]
-    everyone = frame.groupby("role")["salary"].agg(["median", "size"])
-    now = frame[frame["current"]].groupby("role")["salary"].agg(["median", "size"])
+    everyone = frame.groupby("role", observed=True)["salary"].agg(["median", "size"])
+    now = frame[frame["current"]].groupby("role", observed=True)["salary"].agg(["median", "size"])
     result: dict[str, float] = {}
     too_few: list[str] = []
     for role in ROLE_KEYS:
@@ -1796,11 +1911,11 @@ def _ingest_roster(context: _Context) -> dict[str, Any]:
         if end_parsed is not None
         else np.full(len(start), np.datetime64("NaT"), dtype="datetime64[ns]")
     )
-    end_raw_blank = (
-        (context.column("end") == "").to_numpy()
-        if "end" in context.used
-        else np.ones(len(start), dtype=bool)
-    )
+    if "end" in context.used:
+        end_codes, end_distinct, _ = context.distinct("end")
+        end_raw_blank = (end_distinct == "").to_numpy()[end_codes]
+    else:
+        end_raw_blank = np.ones(len(start), dtype=bool)
     head_start, head_end = (
         context.header("start"),
         (context.header("end") if "end" in context.used else "end"),
@@ -1891,9 +2006,13 @@ def _ingest_roster(context: _Context) -> dict[str, Any]:
     survival = None
     if context.estimate:
         ended = np.where(~np.isnat(end) & (end <= as_of), end, np.datetime64("NaT"))
-        labels = np.where(roles.isin(ROLE_KEYS).to_numpy(), roles.to_numpy(), OTHER)
+        names = [r if r in ROLE_KEYS else OTHER for r in roles.cat.categories]
         roster = pd.DataFrame(
-            {"role": labels[in_scope], "start": start[in_scope], "end": ended[in_scope]}
+            {
+                "role": _categorical(roles.cat.codes.to_numpy()[in_scope], names),
+                "start": start[in_scope],
+                "end": ended[in_scope],
+            }
         )
         survival = _attrition_from_roster(roster, as_of, context)
     if survival is not None:
