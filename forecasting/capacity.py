@@ -37,6 +37,7 @@ sources in `forecasting.params`):
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -70,7 +71,7 @@ def ramp_fraction(tenure: np.ndarray | float, ramp_months: float) -> np.ndarray:
     return np.clip(tau / ramp_months, 0.0, 1.0)
 
 
-def _cohort_sum(starts: np.ndarray, weights: list[float]) -> np.ndarray:
+def _cohort_sum(starts: np.ndarray, weights: list[float | np.ndarray]) -> np.ndarray:
     """``out[t] = sum over lag of weights[lag] * starts[t - lag]`` (months on axis 0)."""
     s = _floats(starts)
     out = np.zeros_like(s)
@@ -106,7 +107,10 @@ def ramp_shortfall(
     if ramp_months <= 0:
         return np.zeros_like(_floats(starts))
     lags = range(math.ceil(ramp_months))
-    return _cohort_sum(starts, [retention_monthly**lag * (1.0 - lag / ramp_months) for lag in lags])
+    weights: list[float | np.ndarray] = [
+        retention_monthly**lag * (1.0 - lag / ramp_months) for lag in lags
+    ]
+    return _cohort_sum(starts, weights)
 
 
 def ramping_headcount(
@@ -125,7 +129,10 @@ def ramping_headcount(
     """
     if ramp_months <= 0:
         return np.zeros_like(_floats(starts))
-    return _cohort_sum(starts, [retention_monthly**lag for lag in range(math.ceil(ramp_months))])
+    weights: list[float | np.ndarray] = [
+        retention_monthly**lag for lag in range(math.ceil(ramp_months))
+    ]
+    return _cohort_sum(starts, weights)
 
 
 def effective_fte(
@@ -211,7 +218,7 @@ class Delivery(NamedTuple):
     bottleneck: np.ndarray
 
 
-def delivery(eff: list[np.ndarray | None], params: CapacityParams) -> Delivery:
+def delivery(eff: Sequence[np.ndarray | None], params: CapacityParams) -> Delivery:
     """Time split, modelling FTE, delivered output and bottleneck from effective FTE.
 
     Uncovered engineering and data-prep work is counted once: data scientists do it
@@ -225,11 +232,14 @@ def delivery(eff: list[np.ndarray | None], params: CapacityParams) -> Delivery:
     Returns:
         A Delivery of arrays shaped like the inputs.
     """
-    ds = _floats(eff[_DS])
+    ds_eff, mle_eff, de_eff = eff[_DS], eff[_MLE], eff[_DE]
+    if ds_eff is None or mle_eff is None or de_eff is None:
+        raise ValueError("delivery: data scientists, ML and data engineers are required")
+    ds = _floats(ds_eff)
     f = ds.dtype.type
     eng_gap, prep_gap = f(params.ds_engineering_gap), f(params.ds_data_prep_gap)
-    mle_cov = coverage(eff[_MLE], params.ds_per_mle_supported, ds)
-    de_cov = coverage(eff[_DE], params.ds_per_de_supported, ds)
+    mle_cov = coverage(mle_eff, params.ds_per_mle_supported, ds)
+    de_cov = coverage(de_eff, params.ds_per_de_supported, ds)
     mle_lost = eng_gap * (f(1.0) - mle_cov)
     de_lost = prep_gap * (f(1.0) - de_cov)
     share = f(params.ds_floor_share) + mle_lost + de_lost

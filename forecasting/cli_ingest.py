@@ -127,7 +127,11 @@ def _read_mapping(path: str | None) -> dict[str, str] | None:
     except OSError as exc:
         raise IngestError(f"--mapping: cannot read {path}: {exc.strerror or exc}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        where = f"line {exc.lineno}, column {exc.colno}" if hasattr(exc, "lineno") else "file"
+        where = (
+            f"line {exc.lineno}, column {exc.colno}"
+            if isinstance(exc, json.JSONDecodeError)
+            else "file"
+        )
         raise IngestError(
             f"--mapping: {path} is not valid JSON ({where}); write an object like "
             '{"Staff ML Engineer": "ml_engineer"}'

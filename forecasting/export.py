@@ -57,7 +57,7 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
         if risky.any():
             values = values.copy()
             values.loc[risky[risky].index] = "'" + text[risky]
-            out.isetitem(position, values)
+            out.isetitem(position, values.to_numpy())
     return out
 
 

@@ -194,7 +194,7 @@ def plan_summary(
         headcount_deadline, headcount_horizon (means), starts (mean over the horizon),
         starts_per_month, pace_per_month (None without history).
     """
-    deadline = scenario.target.deadline_month
+    deadline = scenario.deadline
     horizon = scenario.horizon_months
     rows = []
     for r, role in enumerate(ROLES):
@@ -323,7 +323,7 @@ def run_rate(scenario: Scenario, result: SimulationResult, baseline: SimulationR
     (`baseline`, i.e. simulate(without_mle_plan(scenario))), times the annual cost:
     leavers, seats empty while refilled and the fill rate are counted.
     """
-    d = scenario.target.deadline_month
+    d = scenario.deadline
     r = MLE
     extra = float(result.headcount_mean[d, r] - baseline.headcount_mean[d, r])
     return extra * scenario.annual_cost_of(Role.ML_ENGINEER)
@@ -344,7 +344,7 @@ def comparison_metrics(
         Rows in display order; units are "1:k", "months", "probability", "people", "USD/yr",
         "USD", "%" and "index" (forecasting.formatting.metric_value writes them).
     """
-    d = scenario.target.deadline_month
+    d = scenario.deadline
     cap = result.capacity_arrays
     return [
         ("Target k (1:k)", scenario.target.ds_per_mle, "1:k"),

@@ -146,7 +146,7 @@ class HiringPolicy:
             raise ScenarioError(f"{key}: expected an object such as {_EXAMPLE}")
         raw_kind = d.get("kind")
         try:
-            kind = PolicyKind(raw_kind)
+            kind = PolicyKind(str(raw_kind))
         except ValueError:
             raise ScenarioError(
                 f"{key}.kind: {raw_kind!r} is not a policy; use one of "
@@ -251,7 +251,7 @@ class HiringPolicy:
         """True for every kind but none."""
         return self.kind is not PolicyKind.NONE
 
-    def with_added(self, added: Sequence[int]) -> HiringPolicy:
+    def with_added(self, added: Sequence[int] | np.ndarray) -> HiringPolicy:
         """The same policy with `positions_added` replaced."""
         from dataclasses import replace
 
@@ -272,8 +272,9 @@ class HiringPolicy:
         if self.kind is PolicyKind.GROWTH:
             # (to - N0) * t first, in integers, then one division: an exact .5 stays
             # exact (t / by_month first could land just below it and round down).
-            step = (self.to - n0) * np.minimum(t, self.by_month)
-            return round_half_up(n0 + step / self.by_month)
+            to, by = int(self.to or 0), int(self.by_month or 1)  # set for growth
+            step = (to - n0) * np.minimum(t, by)
+            return round_half_up(n0 + step / by)
         return round_half_up(_held(self.headcount, horizon))
 
     def added_path(self, horizon: int) -> np.ndarray:

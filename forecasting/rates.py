@@ -334,6 +334,7 @@ class RateEstimate:
         for role in self.roles:
             e = self._row(role, "exits")
             h = self._row(role, "hires")
+            assert e is not None  # every role of the estimate has an exit row
             out[role] = {
                 "exits_monthly": float(e["rate_monthly"]),
                 "exits_low": float(e["low"]),

@@ -478,7 +478,7 @@ class Scenario:
         if target.deadline_month is None:
             default = int(params.value("target.deadline_month"))
             target = dataclasses.replace(target, deadline_month=min(default, horizon))
-        if target.deadline_month > horizon:
+        if target.deadline_month is not None and target.deadline_month > horizon:
             raise ScenarioError(
                 f"target.deadline_month: {target.deadline_month} is beyond horizon_months "
                 f"{horizon}; move the deadline earlier or lengthen the horizon"
@@ -517,6 +517,12 @@ class Scenario:
         if name == "planned_starts":
             return {r.value: self.starts_of(r) for r in ROLES}
         return dict(zip(ROLE_KEYS, getattr(self, name)))
+
+    @property
+    def deadline(self) -> int:
+        """The deadline's month index (target.deadline_month, resolved: never None here)."""
+        assert self.target.deadline_month is not None  # resolved in __post_init__
+        return self.target.deadline_month
 
     def headcount_of(self, role: Role | str) -> int:
         """Return the month-0 headcount of `role`."""

@@ -154,7 +154,7 @@ def simulate_role(
         exits = rng.binomial(np.maximum(cur, 1), p_exit)
         np.minimum(exits, cur, out=exits)
         nxt = cur - exits
-        if reskill is not None:
+        if reskill is not None and moved is not None:
             step = reskill[0].binomial(nxt, reskill[1])
             moved[t] = step
             nxt -= step
@@ -163,13 +163,13 @@ def simulate_role(
         planned = int(starts[t])
         if realised is not None:
             if planned or aligned_fill:
-                got = rng.binomial(max(planned, 1), fill_rate, size=paths)
+                got = np.asarray(rng.binomial(max(planned, 1), fill_rate, size=paths))
                 if planned == 0:
                     got[:] = 0
                 nxt += got
+                realised[t] = got
             else:
-                got = 0
-            realised[t] = got
+                realised[t] = 0
         elif planned:
             nxt += planned
         out[t + 1] = nxt
@@ -227,7 +227,7 @@ def simulate_positions_role(
         exits = rng.binomial(np.maximum(cur, 1), p_exit)
         np.minimum(exits, cur, out=exits)
         nxt = cur - exits
-        if reskill is not None:
+        if reskill is not None and moved is not None:
             step = reskill[0].binomial(nxt, reskill[1])
             moved[t] = step
             nxt -= step
@@ -319,7 +319,7 @@ def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _
         rng = gens[r]
         p_exit = exit_probability(rng, scenario, r, paths)
         p_exits[r] = p_exit
-        common = {
+        common: dict[str, Any] = {
             "n0": scenario.headcount[r],
             "p_exit": p_exit,
             "fill_rate": scenario.fill_rate,
@@ -591,7 +591,7 @@ class SimulationResult:
             "p_target_held": self.p_target_held,
             "target": {
                 **sc.target.to_dict(),
-                "deadline": self.months[sc.target.deadline_month],
+                "deadline": self.months[sc.deadline],
             },
             "cost": {
                 "mean": _clean(self.cost_mean, 0),
@@ -640,9 +640,7 @@ def simulate(scenario: Scenario) -> SimulationResult:
     ratio = ratio_paths(hc)
     share_defined = (hc[:, MLE, :] > 0).mean(axis=-1)
     ratio_q = _sorted_quantiles(np.sort(ratio, axis=-1), QUANTILES)
-    p_met, p_held = target_probabilities(
-        ratio, scenario.target.ds_per_mle, scenario.target.deadline_month
-    )
+    p_met, p_held = target_probabilities(ratio, scenario.target.ds_per_mle, scenario.deadline)
     p_by_month = meets_target(ratio, scenario.target.ds_per_mle).mean(axis=-1)
 
     monthly_cost = np.array(scenario.annual_cost) / 12.0

@@ -197,7 +197,7 @@ class HiringPlan:
             "annual_cost": round(self.annual_cost, 2),
             "total_cost": round(self.total_cost, 2),
             "strategy": self.strategy.value,
-            "target": {**sc.target.to_dict(), "deadline": labels[sc.target.deadline_month]},
+            "target": {**sc.target.to_dict(), "deadline": labels[sc.deadline]},
             "scenario": sc.to_dict(),
             "certified": None if self.certified is None else self.certified.to_json_dict(),
         }
@@ -253,7 +253,7 @@ class _Evaluator:
         self.budget = budget or Budget()
         self.budget.spend(scenario.paths * scenario.horizon_months)  # the DS paths
         self.k = scenario.target.ds_per_mle
-        self.deadline = scenario.target.deadline_month
+        self.deadline = scenario.deadline
         self.positions_mode = scenario.hiring_policy[MLE].sets_positions
         raw = run_paths(scenario, roles=(DS,))
         self.ds = np.ascontiguousarray(raw.headcount[self.deadline :, DS, :])
@@ -290,8 +290,10 @@ class _Evaluator:
         rng.bit_generator.state = self.rng_state
         out = np.empty((sc.horizon_months + 1, sc.paths), dtype=np.int32)
         p_exit = self.p_exit
+        realised: np.ndarray | None
         if self.positions_mode:
             base = self.base_positions
+            assert base is not None  # set in __init__ in positions mode
             added = np.cumsum(schedule)
             positions = base + (added[:, None] if base.ndim == 2 else added)
             realised, _ = simulate_positions_role(
@@ -439,7 +441,7 @@ def solve(
         ) from None
     sc = scenario
     months, target = sc.horizon_months, sc.target
-    deadline, conf, hold = target.deadline_month, target.confidence, target.hold
+    deadline, conf, hold = sc.deadline, target.confidence, target.hold
     labels = sc.months()
     role = ROLES[MLE]
     policy = sc.policy_of(role)

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from forecasting import formatting
 from forecasting.roles import DS, MLE, Role
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from forecasting.simulate import SimulationResult
 
 _DS, _MLE = DS, MLE
 
@@ -133,7 +139,7 @@ def answer_sentence(plan, scenario, *, strategy: str, error: str | None = None) 
 
     target = scenario.target
     months = scenario.months()
-    deadline = target.deadline_month
+    deadline = scenario.deadline
     goal = f"To reach {ratio_text(target.ds_per_mle)} by {month_name(months[deadline])}"
     if target.hold:
         goal += " and hold it to the horizon"
@@ -176,7 +182,7 @@ def answer_sentence(plan, scenario, *, strategy: str, error: str | None = None) 
     return f"{goal}: {n} {noun} ({when}), {money(plan.annual_cost)}/yr run-rate{tail}."
 
 
-def projections_frame(result) -> pd.DataFrame:  # noqa: F821 - pandas imported lazily
+def projections_frame(result: SimulationResult) -> pd.DataFrame:
     """One tidy table of a simulation for download: month, series, role, mean, p10, p50, p90.
 
     Series: headcount (per role), ds_per_mle, cost_usd_per_month, effective_fte (per role),

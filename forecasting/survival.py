@@ -33,10 +33,11 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+from pandas._libs.tslibs.nattype import NaTType  # the type of pd.NaT
 
 from forecasting.errors import EstimationError
 from forecasting.rates import (
@@ -89,7 +90,7 @@ class SurvivalEstimate:
     note: str
     as_of: pd.Timestamp
     level: float
-    leavers_since: pd.Timestamp = pd.NaT
+    leavers_since: pd.Timestamp | NaTType = pd.NaT
     window_source: str = DETECTED
     prior_annual_exit: float = 0.13
     prior_weight_months: float = EXIT_PRIOR_WEIGHT_MONTHS
@@ -182,7 +183,8 @@ class SurvivalEstimate:
     def as_dict(self) -> dict[str, dict[str, Any]]:
         """JSON-friendly {role: {annual, low, high, method, n, events, exposure, first_year*}}."""
         out: dict[str, dict[str, Any]] = {}
-        for r in self.table.itertuples(index=False):
+        for row in self.table.to_dict("records"):
+            r: Any = _Row({str(k): v for k, v in row.items()})
             out[str(r.role)] = {
                 "annual": float(r.annual_attrition),
                 "low": float(r.low),
@@ -198,8 +200,15 @@ class SurvivalEstimate:
         return out
 
 
-def _day(stamp: pd.Timestamp) -> str:
-    return pd.Timestamp(stamp).strftime("%Y-%m-%d")
+class _Row:
+    """A table row with attribute access (the types of a mixed frame's cells are Any)."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+
+def _day(stamp: pd.Timestamp | NaTType) -> str:
+    return pd.Timestamp(cast(Any, stamp)).strftime("%Y-%m-%d")
 
 
 def _exits(n: int) -> str:

@@ -18,7 +18,7 @@ view = compute.current_view()
 scenario, result = view.scenario, view.result
 cap = result.capacity_summary
 months = result.months
-deadline = scenario.target.deadline_month or scenario.horizon_months
+deadline = scenario.deadline
 workshop = state.workshop()
 
 

@@ -14,7 +14,7 @@ view = compute.current_view()
 scenario, result = view.scenario, view.result
 target = scenario.target
 months = result.months
-deadline = target.deadline_month if target.deadline_month is not None else scenario.horizon_months
+deadline = scenario.deadline
 workshop = state.workshop()
 
 st.title("ML team workforce plan")

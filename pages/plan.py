@@ -17,7 +17,7 @@ base = state.base()
 horizon = base.horizon_months
 months = base.months()
 workshop = state.workshop()
-deadline_now = base.target.deadline_month or horizon
+deadline_now = base.deadline
 # A scenario from a link or file may hold values off the widgets' usual scales: widen
 # the scales to include them rather than snap them (and write the snapped value back).
 k_now = float(base.target.ds_per_mle)

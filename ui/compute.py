@@ -125,7 +125,7 @@ def current_view() -> PlanView:
 
 
 def _deadline_label(scenario: Scenario, result: SimulationResult) -> str:
-    return result.months[scenario.target.deadline_month or scenario.horizon_months]
+    return result.months[scenario.deadline]
 
 
 #: The charts drawn from one scenario's simulation: name -> builder(scenario, result, workshop).

@@ -101,7 +101,7 @@ def _new_policy(
         to = grow_to
         if to is None or (isinstance(to, float) and math.isnan(to)):
             to = positions[-1] if positions else scenario.headcount_of(role)
-        by = month_index.get(str(by_label), scenario.target.deadline_month)
+        by = month_index.get(str(by_label), scenario.deadline)
         try:
             return HiringPolicy.from_dict(
                 {"kind": "growth", "to": int(to), "by_month": int(by)},
