@@ -1,0 +1,299 @@
+"""Read an uploaded CSV (snapshot, monthly history or HR roster) into an IngestResult.
+
+Everything happens in memory: the bytes are decoded, parsed, mapped to roles and
+summarised; nothing is written to disk, nothing is logged, nothing is cached. Only the
+cells of the columns in use are kept while parsing (as codes into their distinct
+values), so a wide export costs little more than its text.
+
+Documented caps (module constants; a file over a cap is refused with a message):
+
+* ``MAX_BYTES`` = 20 MB (20,000,000 bytes) of file size,
+* ``MAX_ROWS`` = 200,000 data rows (blank lines not counted),
+* ``MAX_COLUMNS`` = 200 columns.
+
+They are read from this package at each call (``forecasting.ingest.MAX_BYTES = ...``
+takes effect), like ``MIN_SALARY_PEOPLE`` and ``COX_MAX_PEOPLE``.
+
+Roster semantics: a person is in the headcount on date D when ``start <= D`` and
+(no end date, or ``end > D``). A roster must hold every current employee and every
+leaver since a date W ("leavers recorded since": given, or detected as the earliest
+end date); attrition and exit/hire rates are counted inside that window only
+(forecasting/survival.py), and the result says which window was used.
+
+The monthly history built from a roster gives, for each month from the month of
+the earliest start to the as-of month, the headcount on the month's last day (on
+the as-of date for the as-of month itself), hires = starts dated within the month
+and exits = end dates within the month (up to the as-of date), so
+``headcount[m] = headcount[m-1] + hires[m] - exits[m]``. Before W the file is
+silent about leavers, so those months' headcount can miss people who left then;
+the rates use the months inside the window only.
+
+The stages, one module each (in the manner of pandas' ``io/parsers``):
+
+* ``decode``: bytes -> text (the size cap, binary files, encodings);
+* ``table``: text -> table (delimiter sniffing; a lean CSV reader keeping only the
+  cells of the columns in use; the row and column caps);
+* ``columns``: header -> logical column, and the kind of file;
+* ``values``: numbers and money, dates, months (each distinct cell parsed once);
+* ``context``: the working state of one call, shared by the three kinds;
+* ``snapshot``, ``history``, ``roster``: one module per kind;
+* ``frame``: the tidy history frame (columns, dtypes, row order);
+* ``rates_bridge``: rates and attrition from forecasting.rates / forecasting.survival;
+* ``result``: :class:`IngestResult` and its JSON.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+
+from forecasting.errors import IngestError
+from forecasting.ingest.columns import (
+    LOGICAL_COLUMNS,
+    Kind,
+    decide_kind,
+    resolve_columns,
+    wanted_columns,
+)
+from forecasting.ingest.context import Context
+from forecasting.ingest.decode import decode_bytes
+from forecasting.ingest.frame import HISTORY_COLUMNS, empty_history
+from forecasting.ingest.history import ingest_history
+from forecasting.ingest.result import IngestResult
+from forecasting.ingest.roster import ingest_roster, roster_history
+from forecasting.ingest.snapshot import ingest_snapshot
+from forecasting.ingest.table import DELIMITERS, sniff_delimiter
+from forecasting.ingest.table import parse_table as _parse_table
+from forecasting.ingest.values import (
+    DateOrder,
+    ParsedDates,
+    parse_dates,
+    parse_months,
+    parse_numbers,
+)
+
+__all__ = [
+    "COX_MAX_PEOPLE",
+    "DELIMITERS",
+    "HISTORY_COLUMNS",
+    "LOGICAL_COLUMNS",
+    "MAX_BYTES",
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "MIN_SALARY_PEOPLE",
+    "DateOrder",
+    "IngestResult",
+    "Kind",
+    "ParsedDates",
+    "empty_history",
+    "ingest_bytes",
+    "parse_dates",
+    "parse_months",
+    "parse_numbers",
+    "roster_history",
+]
+
+#: Largest accepted file, in bytes: 20 MB, the same number as the app's drop zone
+#: (Streamlit's server.maxUploadSize = 20 counts megabytes of 1,000,000 bytes).
+MAX_BYTES = 20_000_000
+#: A role's median salary is offered only when at least this many people have a salary:
+#: with fewer, the "median" is (nearly) one person's pay, and it would go into the link.
+MIN_SALARY_PEOPLE = 5
+#: Largest accepted number of data rows (not counting the header and blank lines).
+MAX_ROWS = 200_000
+#: Largest accepted number of columns.
+MAX_COLUMNS = 200
+#: Rosters with more people than this skip the Cox model (its cost grows with the
+#: number of distinct exit times); per-role Kaplan-Meier estimates are unchanged.
+COX_MAX_PEOPLE = 5_000
+
+
+def ingest_bytes(
+    data: bytes,
+    *,
+    filename: str = "upload.csv",
+    columns: Mapping[str, str | None] | None = None,
+    mapping: Mapping[str, str] | pd.DataFrame | None = None,
+    as_of: dt.date | str | None = None,
+    kind: Kind | str | None = None,
+    date_order: DateOrder | str | None = None,
+    estimate: bool = True,
+    leavers_since: dt.date | str | None = None,
+) -> IngestResult:
+    """Read an uploaded CSV file and summarise it by role.
+
+    Args:
+        data: the file's bytes (UTF-8 with/without BOM, UTF-16 with BOM, cp1252).
+        filename: shown in messages only; nothing is written.
+        columns: logical name -> header, overriding detection (names: title, role,
+            count, month, headcount, hires, exits, start, end, salary); a value of
+            None switches a detected column off.
+        mapping: title -> role key (or "other") overriding the alias table, or an
+            edited ``title_counts`` DataFrame (columns title, role).
+        as_of: the as-of date (date or "YYYY-MM-DD"); default: the latest start/end
+            date of a roster, the last month of a history.
+        kind: force "snapshot", "history" or "roster" instead of detecting it.
+        date_order: "dmy" or "mdy" for numeric dates such as 03/04/2024; default:
+            decided per column from the data.
+        estimate: also estimate rates and attrition (statsmodels); False gives a
+            quick preview (``rates``/``attrition`` empty), e.g. while editing the mapping.
+        leavers_since: a roster only: the date since which it lists every leaver
+            (date, "YYYY-MM-DD" or "YYYY-MM" for the month's first day); default:
+            the earliest end date in the file. Attrition is counted from then on.
+
+    Returns:
+        An :class:`IngestResult`.
+
+    Raises:
+        IngestError: the file cannot be used; the one-line message says what is wrong,
+            where (line/column) and how to fix it.
+    """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise IngestError(f"{filename}: expected the file's bytes, got {type(data).__name__}")
+    data = bytes(data)
+    name = _display_name(filename)
+    order = _parse_date_order(date_order)
+    forced_kind = _parse_kind(kind)
+    as_of_date = _parse_as_of(as_of)
+    since_date = _parse_leavers_since(leavers_since)
+    warnings: list[str] = []
+
+    text, encoding = decode_bytes(data, name, warnings, max_bytes=MAX_BYTES)
+    delimiter = sniff_delimiter(text)
+    table = _parse_table(
+        text,
+        delimiter,
+        name,
+        keep=lambda head: wanted_columns(head, columns, name),
+        max_rows=MAX_ROWS,
+        max_columns=MAX_COLUMNS,
+    )
+    header = table.header
+    del text  # the table holds what is needed, line numbers included
+    explicit: set[str] = set()
+    used = resolve_columns(header, columns, name, explicit)
+    file_kind = decide_kind(used, forced_kind, header, name, warnings)
+
+    context = Context(
+        name=name,
+        header_names=header,
+        semicolon=delimiter == ";",
+        table=table,
+        used=used,
+        warnings=warnings,
+        mapping=mapping,
+        as_of=as_of_date,
+        leavers_since=since_date,
+        order=order,
+        hint=DateOrder.DMY if delimiter == ";" else DateOrder.MDY,
+        min_salary_people=MIN_SALARY_PEOPLE,
+        cox_max_people=COX_MAX_PEOPLE,
+        estimate=estimate,
+        explicit=explicit,
+    )
+    if since_date is not None and file_kind is not Kind.ROSTER:
+        warnings.append(
+            f"leavers recorded since {since_date.isoformat()} applies to a roster; "
+            f"ignored for a {file_kind.value}"
+        )
+    if file_kind is Kind.ROSTER:
+        partial = ingest_roster(context)
+    elif file_kind is Kind.HISTORY:
+        partial = ingest_history(context)
+    else:
+        partial = ingest_snapshot(context)
+    return IngestResult(
+        kind=file_kind,
+        columns_used={
+            ("headcount" if key == "count" and file_kind is Kind.HISTORY else key): header[i]
+            for key, i in used.items()
+        },
+        rows=table.rows,
+        encoding=encoding,
+        delimiter=delimiter,
+        warnings=_dedupe(warnings),
+        date_order=context.decided_order,
+        **partial,
+    )
+
+
+# ----------------------------------------------------------------------------
+# arguments
+# ----------------------------------------------------------------------------
+
+
+def _display_name(filename: str) -> str:
+    name = str(filename or "upload.csv").replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in name if ch.isprintable())[:120] or "upload.csv"
+
+
+def _parse_date_order(value: DateOrder | str | None) -> DateOrder | None:
+    if value is None or value == "":
+        return None
+    try:
+        return DateOrder(str(value).strip().lower())
+    except ValueError:
+        raise IngestError(f"date_order: {value!r} is not valid; use 'dmy' or 'mdy'") from None
+
+
+def _parse_kind(value: Kind | str | None) -> Kind | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Kind(str(value).strip().lower())
+    except ValueError:
+        raise IngestError(
+            f"kind: {value!r} is not valid; use one of {', '.join(k.value for k in Kind)}"
+        ) from None
+
+
+def _parse_as_of(value: dt.date | str | None) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    if match and 1 <= int(match[2]) <= 12:
+        year, month = int(match[1]), int(match[2])
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
+    raise IngestError(f"as_of: {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-10-31")
+
+
+def _parse_leavers_since(value: dt.date | str | None) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    if match and 1 <= int(match[2]) <= 12:
+        return dt.date(int(match[1]), int(match[2]), 1)
+    raise IngestError(
+        f"leavers recorded since: {text!r} is not a date; use YYYY-MM-DD, the first day "
+        "from which the export lists every leaver (e.g. 2023-04-01)"
+    )
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
