@@ -76,6 +76,9 @@ def decode_scenario(token: str) -> Scenario:
         packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         inflater = zlib.decompressobj()
         raw = inflater.decompress(packed, MAX_JSON_BYTES)
+        if not inflater.eof or inflater.unused_data:
+            # A stream cut short (no end, no checksum) or with bytes after its end.
+            raise ScenarioError("the link looks cut off or altered")
         if inflater.unconsumed_tail:
             raise ScenarioError("the link's scenario is too large")
     except (binascii.Error, zlib.error, ValueError) as exc:
