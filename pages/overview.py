@@ -64,8 +64,8 @@ c3.metric(
 )
 c4.metric(
     "Months to target",
-    "not within horizon" if to_target is None else f"{to_target}",
-    None if to_target is None else summary.month_name(months[to_target]),
+    "—" if to_target is None else f"{to_target}",  # a long value would be cut
+    "not within horizon" if to_target is None else summary.month_name(months[to_target]),
     delta_color="off",
     delta_arrow="off",
     help=f"First month from which P(target met) stays at or above the "
