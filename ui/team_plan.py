@@ -52,12 +52,12 @@ def table(
                 "policy": row["policy"],
                 "grow to": policy.to if growth else None,
                 "by": summary.month_name(months[policy.by_month]) if growth else None,
-                "plan": row["description"],
                 "positions at deadline": row["positions_deadline"],
                 "positions at horizon": row["positions_horizon"],
                 "starts to horizon": round(row["starts"], 1),
                 "this plan hires": _fmt_rate(row["starts_per_month"]),
                 "status-quo pace": _fmt_rate(row["pace_per_month"]),
+                "plan": row["description"],  # last: the longest column
             }
         )
     return pd.DataFrame(out)
