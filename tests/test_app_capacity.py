@@ -7,6 +7,7 @@ import pytest
 
 from forecasting import summary
 from forecasting.roles import ROLE_LABELS, Role
+from ui import state
 
 
 def expected_metrics(scenario, ui) -> dict[str, str]:
@@ -64,7 +65,7 @@ def test_editing_a_capacity_parameter_updates_the_metrics(app, ui, fast_scenario
     changed = fast_scenario.replace(
         capacity={**fast_scenario.capacity.to_dict(), "ds_per_mle_supported": 2.0}
     )
-    assert at.session_state["base_scenario"] == changed
+    assert at.session_state[state.KEY_BASE] == changed
     assert ui.metrics(at) == expected_metrics(changed, ui)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from forecasting import formatting, summary
+from ui import state
 
 A, B = "Target 1:6", "Target 1:5"
 
@@ -47,7 +48,7 @@ def test_compare_renders_without_error_before_anything_is_saved(app, ui, worksho
 def test_saving_two_scenarios_shows_both(two_saved, ui):
     at, _ = two_saved
     assert ui.problems(at) == []
-    assert list(at.session_state["saved_scenarios"]) == [A, B]
+    assert list(at.session_state[state.KEY_SAVED]) == [A, B]
     shown = table(at)
     assert list(shown.columns) == [A, B]
     assert list(shown.loc["Target k (1:k)"]) == ["1:6", "1:5"]
@@ -85,6 +86,6 @@ def test_loading_a_saved_scenario_makes_it_current(two_saved, ui):
     at, scenarios = two_saved
     ui.button(at, "Load").click().run()  # the first saved: 1:6
     assert ui.problems(at) == []
-    assert at.session_state["base_scenario"] == scenarios[A]
+    assert at.session_state[state.KEY_BASE] == scenarios[A]
     at.switch_page("pages/plan.py").run()
     assert at.slider(key="w_target_k").value == 6.0

@@ -11,6 +11,7 @@ import pytest
 from forecasting.ingest import ingest_bytes
 from forecasting.roles import ROLE_KEYS, ROLE_LABELS, Role
 from forecasting.trend import status_quo_all
+from ui import state
 
 HISTORY = Path(__file__).resolve().parents[1] / "data" / "templates" / "history.csv"
 MODEL_LINE = re.compile(r"^\*\*(?P<role>[^*]+)\*\* — model used: \*\*(?P<model>[^*]+)\*\*")
@@ -60,7 +61,7 @@ def test_forecast_of_an_uploaded_history_uses_the_engine_models_and_notes(app, u
     ui.goto(at, "forecast")
     assert ui.problems(at) == []
     assert "your upload **history.csv**" in at.caption[0].value.replace("\\", "")
-    horizon = at.session_state["base_scenario"].horizon_months
+    horizon = at.session_state[state.KEY_BASE].horizon_months
     expected = status_quo_all(ingest_bytes(data, filename="history.csv").history, horizon)
     assert models_named(at) == {ROLE_LABELS[Role(k)]: tf.model for k, tf in expected.items()}
     # Three months are too few to fit a trend: the page says so, role by role.

@@ -12,7 +12,7 @@ import pytest
 
 from forecasting.scenario import Scenario
 from forecasting.solver import Budget, SolverCancelled, solve
-from ui import compute
+from ui import compute, state
 
 HOSTILE = {
     "headcount": {"data_scientist": 100_000, "ml_engineer": 0},
@@ -73,7 +73,7 @@ def test_a_deeply_nested_link_falls_back_to_the_sample_team(app, ui, sample_scen
     assert len(token) < 400
     at = app(query={"s": token})
     assert not at.exception
-    assert at.session_state["base_scenario"] == sample_scenario
+    assert at.session_state[state.KEY_BASE] == sample_scenario
     assert "nested deeper than" in at.error[0].value
 
 
@@ -83,7 +83,7 @@ def test_a_deeply_nested_scenario_file_is_refused_with_a_clear_message(app, samp
     at.file_uploader(key="scenario_upload").set_value(("deep.json", data, "application/json")).run()
     assert not at.exception
     assert "nested deeper than" in at.error[0].value
-    assert at.session_state["base_scenario"] == sample_scenario
+    assert at.session_state[state.KEY_BASE] == sample_scenario
 
 
 def test_the_restore_error_shows_a_scenario_files_text_literally(app):
@@ -104,7 +104,7 @@ def test_saved_scenario_names_are_shown_literally_and_without_bidi_controls(app)
     at.text_input[0].input("\u202eEVIL\u202c [x](http://evil.example)")
     next(b for b in at.button if b.label.startswith("Save")).click().run()
     assert not at.exception
-    (name,) = at.session_state["saved_scenarios"]
+    (name,) = at.session_state[state.KEY_SAVED]
     assert "\u202e" not in name and "\u202c" not in name
     shown = "\n".join(m.value for m in at.markdown) + "\n".join(s.value for s in at.success)
     assert "](http" not in shown

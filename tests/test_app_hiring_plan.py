@@ -13,6 +13,7 @@ import pytest
 
 from forecasting import plans, summary
 from forecasting.simulate import simulate
+from ui import state
 
 STARTS = "New ML engineer positions"
 P_MET = "P(target met at deadline)"
@@ -119,7 +120,7 @@ def test_editing_the_positions_table_switches_to_the_hand_edited_plan(plan_page,
     edited[10] = 0
     ui.edit_table(at, "plan_editor", {2: {"planned": edited[2]}, 10: {"planned": 0}})
     assert ui.problems(at) == []
-    assert at.session_state["plan_mode"] == "manual"
+    assert at.session_state[state.KEY_PLAN_MODE] == "manual"
     assert list(plan_table(at)["planned"]) == edited
     assert ui.metric_deltas(at)[STARTS] == "hand-edited"
     assert int(ui.metrics(at)[STARTS]) == sum(edited)
@@ -134,7 +135,7 @@ def test_a_table_edit_is_applied_once(plan_page, ui):
     after_edit = list(plan_table(at)["planned"])
     set_target(at, k=5.0)  # a later change must not re-apply the old edit on top
     assert list(plan_table(at)["planned"]) == after_edit
-    assert plans.mle_schedule(at.session_state["base_scenario"])[1:] == after_edit
+    assert plans.mle_schedule(at.session_state[state.KEY_BASE])[1:] == after_edit
 
 
 def test_reset_restores_the_recommendation(plan_page, ui):
@@ -144,7 +145,7 @@ def test_reset_restores_the_recommendation(plan_page, ui):
     ui.edit_table(at, "plan_editor", {5: {"planned": 3}})
     assert ui.metrics(at) != before
     ui.button(at, "Reset to the recommendation").click().run()
-    assert at.session_state["plan_mode"] == "recommended"
+    assert at.session_state[state.KEY_PLAN_MODE] == "recommended"
     assert ui.metrics(at) == before
     assert list(plan_table(at)["planned"]) == recommended
     assert not [b for b in at.button if b.label == "Reset to the recommendation"]
@@ -156,7 +157,7 @@ def test_changing_the_data_science_growth_changes_the_recommendation(plan_page, 
     at.number_input(key="w_ds_to").set_value(60).run()
     at.select_slider(key="w_ds_by").set_value(fast_scenario.target.deadline_month).run()
     assert ui.problems(at) == []
-    base = at.session_state["base_scenario"]
+    base = at.session_state[state.KEY_BASE]
     policy = base.policy_of("data_scientist")
     assert (policy.kind, policy.to, policy.by_month) == ("growth", 60, base.target.deadline_month)
     plan, _ = ui.engine_plan(base, "even")
@@ -184,7 +185,7 @@ def test_growing_a_role_in_the_team_table_sets_its_policy(plan_page, ui, fast_sc
     at = plan_page
     ui.edit_table(at, "team_plan_editor", {0: {"policy": "grow", "grow to": 12}})
     assert ui.problems(at) == []
-    policy = at.session_state["base_scenario"].policy_of("data_engineer")
+    policy = at.session_state[state.KEY_BASE].policy_of("data_engineer")
     assert (policy.kind, policy.to) == ("growth", 12)
     assert policy.by_month == fast_scenario.target.deadline_month
     assert team_table(at)["positions at horizon"].iloc[0] == 12
@@ -194,7 +195,7 @@ def test_no_hiring_in_the_team_table_stops_replacing_leavers(plan_page, ui):
     at = plan_page
     ui.edit_table(at, "team_plan_editor", {3: {"policy": "no hiring"}})
     assert ui.problems(at) == []
-    base = at.session_state["base_scenario"]
+    base = at.session_state[state.KEY_BASE]
     assert base.policy_of("product_manager").kind == "none"
     assert team_table(at)["starts to horizon"].iloc[3] == 0
 
@@ -222,7 +223,7 @@ def test_link_values_off_the_widget_scales_are_kept(app, ui, token, fast_scenari
     assert ui.problems(at) == []
     # Moving any target widget writes all of them back into the scenario.
     at.select_slider(key="w_deadline").set_value(17).run()
-    kept = at.session_state["base_scenario"]
+    kept = at.session_state[state.KEY_BASE]
     assert kept.target.confidence == scenario.target.confidence
     assert kept.target.ds_per_mle == scenario.target.ds_per_mle
     assert kept.reskill_annual == scenario.reskill_annual
@@ -234,7 +235,7 @@ def test_manual_starts_typed_by_month_become_that_roles_plan(plan_page, ui):
         at, "manual_starts_editor", {0: {"Product manager": 2}, 5: {"Product manager": 1}}
     )
     assert ui.problems(at) == []
-    base = at.session_state["base_scenario"]
+    base = at.session_state[state.KEY_BASE]
     assert base.policy_of("product_manager").kind == "none"
     assert base.starts_of("product_manager")[:6] == (2, 0, 0, 0, 0, 1)
     table = team_table(at)

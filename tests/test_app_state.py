@@ -136,7 +136,7 @@ def test_link_reproduces_a_hand_edited_plan(app, ui, token, fast_scenario):
     planned = list(plan_table(at)["planned"])
     shown = ui.metrics(at)
     fresh = app("plan", query=link_of(at))
-    assert fresh.session_state["plan_mode"] == "manual"
+    assert fresh.session_state[state.KEY_PLAN_MODE] == "manual"
     assert list(plan_table(fresh)["planned"]) == planned
     assert ui.metrics(fresh) == shown
 
@@ -162,14 +162,17 @@ def test_strategy_plan_and_workshop_params_round_trip(app, ui):
 def test_turning_workshop_mode_off_removes_it_from_the_link(app):
     at = app(workshop=True)
     at.toggle(key="workshop_toggle").set_value(False).run()
-    assert at.session_state["workshop"] is False
+    assert at.session_state[state.KEY_WORKSHOP] is False
     assert "workshop" not in link_of(at)
 
 
 def test_unknown_strategy_and_plan_params_fall_back_to_defaults(app, ui):
     at = app(query={"strategy": "yolo", "plan": "<script>"})
     assert ui.problems(at) == []
-    assert (at.session_state["strategy"], at.session_state["plan_mode"]) == ("even", "recommended")
+    assert (at.session_state[state.KEY_STRATEGY], at.session_state[state.KEY_PLAN_MODE]) == (
+        "even",
+        "recommended",
+    )
     assert link_of(at)["strategy"] == "even"
 
 
@@ -188,7 +191,7 @@ def test_corrupt_link_shows_error_and_falls_back_to_the_sample_team(
     assert len(errors) == 1
     assert errors[0].startswith("The scenario in this link could not be read")
     assert "the sample team is shown instead" in errors[0]
-    assert at.session_state["base_scenario"] == sample_scenario
+    assert at.session_state[state.KEY_BASE] == sample_scenario
     assert ui.metrics(at)["Today's ratio (MLE : DS)"] == "1:10"
     assert state.decode_scenario(link_of(at)["s"]) == sample_scenario  # the link is repaired
     at.run()
@@ -204,7 +207,7 @@ def test_restoring_a_scenario_file_replaces_the_scenario_and_link(app, ui, sampl
         ("scenario.json", restored.to_json().encode(), "application/json")
     ).run()
     assert ui.problems(at) == []
-    assert at.session_state["base_scenario"] == restored
+    assert at.session_state[state.KEY_BASE] == restored
     assert state.decode_scenario(link_of(at)["s"]) == restored
     assert at.slider(key="w_target_k").value == 7.0  # widgets re-read the scenario
 
@@ -217,7 +220,7 @@ def test_a_bad_scenario_file_is_refused_and_changes_nothing(app, sample_scenario
     assert not at.exception
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and errors[0].startswith("Scenario not restored")
-    assert at.session_state["base_scenario"] == sample_scenario
+    assert at.session_state[state.KEY_BASE] == sample_scenario
 
 
 def test_state_survives_page_switches(app, ui, token, fast_scenario):
@@ -225,7 +228,7 @@ def test_state_survives_page_switches(app, ui, token, fast_scenario):
     at.slider(key="w_target_k").set_value(8.0).run()
     for page in ("team", "forecast", "capacity", "compare", "overview"):
         ui.goto(at, page)
-    assert at.session_state["base_scenario"].target.ds_per_mle == 8.0
+    assert at.session_state[state.KEY_BASE].target.ds_per_mle == 8.0
     assert ui.metrics(at)["Target"] == "1:8"
     ui.goto(at, "plan")
     assert at.slider(key="w_target_k").value == 8.0

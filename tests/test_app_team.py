@@ -14,7 +14,7 @@ import pytest
 from forecasting import plans, summary
 from forecasting.ingest import ingest_bytes
 from forecasting.roles import ROLE_KEYS
-from ui import uploads
+from ui import state, uploads
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "data" / "templates"
@@ -55,7 +55,7 @@ def read_table(at):
 
 
 def base(at):
-    return at.session_state["base_scenario"]
+    return at.session_state[state.KEY_BASE]
 
 
 @pytest.mark.parametrize("workshop", [False, True], ids=["normal", "workshop"])
@@ -150,8 +150,8 @@ def test_bad_upload_shows_error_and_keeps_team_upload_and_scenario(app, ui, bad)
     assert len(errors) == 1 and "nothing was changed" in errors[0]
     assert not at.exception
     assert base(at) == before
-    assert uploads.Upload is type(at.session_state["upload"])
-    assert at.session_state["upload"].name == "roster_small.csv"
+    assert uploads.Upload is type(at.session_state[state.KEY_UPLOAD])
+    assert at.session_state[state.KEY_UPLOAD].name == "roster_small.csv"
     assert tuple(read_table(at)["headcount"])[:4] == ROSTER_HEADCOUNT
     ui.goto(at, "overview")
     assert ui.metrics(at)[RATIO] == "1:3"
@@ -197,7 +197,7 @@ def test_an_upload_writes_nothing_to_disk(app, ui, tmp_path, monkeypatch):
     ui.button(at, USE).click().run()
     ui.goto(at, "plan")
     assert ui.problems(at) == []
-    titles = at.session_state["upload"].result.title_counts["title"]
+    titles = at.session_state[state.KEY_UPLOAD].result.title_counts["title"]
     assert any(marker in t for t in titles)  # the data are in the session...
     assert list(tmp_path.iterdir()) == []  # ...nothing in the working directory...
     for root in (ROOT, Path("/tmp")):  # ...nor in any file written since, here or in /tmp
@@ -251,7 +251,7 @@ def test_typing_ones_own_team_replaces_the_sample_plan_with_backfill(app, ui, sa
     assert not any(any(s) for s in scenario.planned_starts)
     assert "replaced the sample team's plan" in at.success[0].value
     # A second edit keeps the user's plan (only the sample's plan is replaced).
-    at.session_state["base_scenario"] = scenario.replace(
+    at.session_state[state.KEY_BASE] = scenario.replace(
         hiring_policy={"data_scientist": {"kind": "growth", "to": 60, "by_month": 24}}
     )
     ui.edit_table(at, "team_editor", {0: {"headcount": 9}})

@@ -3,6 +3,8 @@ leavers window a roster's attrition was counted, and takes "Leavers recorded sin
 
 from __future__ import annotations
 
+from ui import state
+
 #: Three data scientists (a fourth left on 2024-06-30), one ML engineer, one data engineer.
 ROSTER = b"""employee_id,job_title,start_date,end_date
 E1,Data Scientist,2022-01-10,
@@ -50,7 +52,7 @@ def test_giving_leavers_since_rereads_the_upload_with_that_window(app, ui):
     at = upload(app("team"))
     at.text_input(key="upload_leavers_since").set_value("2023-01-01").run()
     assert ui.problems(at) == []
-    assert at.session_state["upload"].result.leavers_since.isoformat() == "2023-01-01"
+    assert at.session_state[state.KEY_UPLOAD].result.leavers_since.isoformat() == "2023-01-01"
     assert any(
         "leavers recorded since 2023-01-01 (as given)" in c and "2 exits in" in c
         for c in captions(at)
@@ -63,7 +65,7 @@ def test_a_bad_leavers_since_date_is_an_error_that_changes_nothing(app, ui):
     errors = [plain(e.value) for e in at.error]
     assert len(errors) == 1 and "is after the as-of date" in errors[0]
     assert "nothing was changed" in errors[0]
-    assert at.session_state["upload"].result.leavers_since.isoformat() == "2024-06-30"
+    assert at.session_state[state.KEY_UPLOAD].result.leavers_since.isoformat() == "2024-06-30"
 
 
 def test_a_hundred_thousand_distinct_titles_are_listed_in_a_capped_view():
