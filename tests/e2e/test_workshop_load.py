@@ -1,7 +1,7 @@
 """A five-person workshop on one server: every move answered, no errors, sessions released.
 
-It runs on the package's shared server (tests/e2e/conftest.py), after the tests that
-close their browsers: the session count must come back to zero.
+It runs on the package's shared server (tests/e2e/conftest.py) in any order: the sessions
+other tests hold open are the baseline the count must come back to (or below).
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ P95_BOUND_MS = 15_000
 
 def test_five_sessions_moving_sliders_for_20_s(browser, server):
     app = server
-    app.wait_sessions(at_most=0)  # earlier tests' sessions have gone
-    baseline = app.active_sessions()
+    baseline = app.active_sessions()  # whatever other tests still hold open
     connects_before = app.metrics()['session_events_total{type="connect"}']
 
     result = run_workshop(browser, app.url, sessions=5, duration=20, interval=2.0)
@@ -32,5 +31,5 @@ def test_five_sessions_moving_sliders_for_20_s(browser, server):
     assert metrics['session_events_total{type="connect"}'] - connects_before >= 5
     # Closing the browser contexts releases their sessions on the server.
     app.wait_sessions(at_most=baseline, timeout=30)
-    assert app.active_sessions() == baseline
+    assert app.active_sessions() <= baseline
     assert "Traceback" not in app.log()
