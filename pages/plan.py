@@ -144,7 +144,6 @@ scenario, result, rec = view.scenario, view.result, view.recommendation
 target = scenario.target
 positions_mode = plans.mle_positions_mode(scenario)
 plan = plans.mle_schedule(scenario)
-unit = "new ML engineer positions" if positions_mode else "ML engineer starts"
 
 st.markdown(
     "#### " + summary.answer_sentence(rec, base, strategy=view.strategy, error=view.solver_error)
