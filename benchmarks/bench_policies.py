@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from forecasting import solver
+from forecasting.evaluate import Evaluator
 from forecasting.scenario import Scenario
 from forecasting.solver import Strategy, solve
 
@@ -95,7 +95,7 @@ def per_evaluation(d: dict, runs: int = 30) -> float:
     """Median ms of one schedule evaluation (the solver's unit of work)."""
     d = {**d, "target": {"ds_per_mle": 5, "deadline_month": 18, "confidence": 0.8}}
     scenario = Scenario.from_dict(d)
-    evaluate = solver._Evaluator(scenario)
+    evaluate = Evaluator(scenario)
     schedule = np.zeros(37 if "hiring_policy" in d else 36, dtype=np.int64)
     times = []
     for i in range(runs):

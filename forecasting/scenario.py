@@ -10,15 +10,14 @@ that names the key and says how to fix it.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
-import math
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from forecasting import params
+from forecasting.checks import bounded, check_keys, integer, number, rate
 from forecasting.errors import ScenarioError
 from forecasting.months import (
     MAX_NESTING,
@@ -38,44 +37,6 @@ MAX_COUNT = 100_000  # people in one role, or starts in one month
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _number(value: object, key: str, hint: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ScenarioError(f"{key}: {_fmt(value)} is not a number; {hint}")
-    v = float(value)
-    if not math.isfinite(v):
-        raise ScenarioError(f"{key}: {_fmt(value)} is not a finite number; {hint}")
-    return v
-
-
-def _integer(value: object, key: str, lo: int, hi: int, hint: str) -> int:
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        v: int | float = int(value)
-    else:
-        v = _number(value, key, hint)
-        if v != int(v):
-            raise ScenarioError(f"{key}: {_fmt(value)} is not a whole number; {hint}")
-    if v < 0 and lo >= 0:
-        raise ScenarioError(f"{key}: {int(v)} is negative; {hint}")
-    if not lo <= v <= hi:
-        raise ScenarioError(f"{key}: {int(v)} is outside [{lo}, {hi}]; {hint}")
-    return int(v)
-
-
-def _rate(value: object, key: str, hint: str) -> float:
-    """A probability-like rate in [0, 1)."""
-    v = _number(value, key, hint)
-    if not 0.0 <= v < 1.0:
-        raise ScenarioError(f"{key}: {_fmt(value)} is outside [0, 1); {hint}")
-    return v
-
-
-def _bounded(value: object, key: str, lo: float, hi: float, hint: str) -> float:
-    v = _number(value, key, hint)
-    if not lo <= v <= hi:
-        raise ScenarioError(f"{key}: {_fmt(value)} is outside [{lo:g}, {hi:g}]; {hint}")
-    return v
 
 
 def _role_items(value: object, key: str) -> dict[Role, object]:
@@ -107,14 +68,6 @@ def _per_role(value: object, key: str, convert, *, scalar_ok: bool) -> tuple:
     )
 
 
-def _check_keys(d: Mapping, known: Sequence[str], where: str) -> None:
-    for k in d:
-        if k not in known:
-            close = difflib.get_close_matches(str(k), known, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
-            raise ScenarioError(f"{where}{k}: unknown key; {hint}")
-
-
 # --------------------------------------------------------------------------- Target
 
 
@@ -136,12 +89,12 @@ class Target:
     hold: bool = bool(params.value("target.hold"))
 
     def __post_init__(self) -> None:
-        k = _bounded(self.ds_per_mle, "target.ds_per_mle", 0.01, 1000.0, "give k of 1:k, e.g. 6")
-        if k <= 0:  # pragma: no cover - guarded by _bounded
+        k = bounded(self.ds_per_mle, "target.ds_per_mle", 0.01, 1000.0, "give k of 1:k, e.g. 6")
+        if k <= 0:  # pragma: no cover - guarded by bounded
             raise ScenarioError("target.ds_per_mle: must be positive; give k of 1:k, e.g. 6")
         object.__setattr__(self, "ds_per_mle", k)
         if self.deadline_month is not None:
-            d = _integer(
+            d = integer(
                 self.deadline_month,
                 "target.deadline_month",
                 1,
@@ -149,7 +102,7 @@ class Target:
                 "give a month index within the horizon, e.g. 18",
             )
             object.__setattr__(self, "deadline_month", d)
-        c = _number(self.confidence, "target.confidence", "give a probability such as 0.8")
+        c = number(self.confidence, "target.confidence", "give a probability such as 0.8")
         if not 0.0 < c < 1.0:
             raise ScenarioError(
                 f"target.confidence: {_fmt(self.confidence)} is outside (0, 1); "
@@ -174,7 +127,7 @@ class Target:
                 'target: expected an object such as {"ds_per_mle": 6, "deadline_month": 18}'
             )
         names = [f.name for f in dataclasses.fields(cls)]
-        _check_keys(d, names, "target.")
+        check_keys(d, names, "target.")
         return cls(**dict(d))
 
     def to_dict(self) -> dict[str, Any]:
@@ -231,7 +184,7 @@ class CapacityParams:
             "ds_per_pm_supported": (0.0, 1000.0, "give DS per PM, e.g. 8 (0 = ignore PMs)"),
         }
         for name, (lo, hi, hint) in checks.items():
-            v = _bounded(getattr(self, name), f"capacity.{name}", lo, hi, hint)
+            v = bounded(getattr(self, name), f"capacity.{name}", lo, hi, hint)
             object.__setattr__(self, name, v)
         total = self.ds_floor_share + self.ds_engineering_gap + self.ds_data_prep_gap
         if total > 1.0 + 1e-12:
@@ -253,7 +206,7 @@ class CapacityParams:
         if not isinstance(d, Mapping):
             raise ScenarioError('capacity: expected an object such as {"mentoring_drag": 0.2}')
         names = [f.name for f in dataclasses.fields(cls)]
-        _check_keys(d, names, "capacity.")
+        check_keys(d, names, "capacity.")
         return cls(**dict(d))
 
     def to_dict(self) -> dict[str, float]:
@@ -267,27 +220,27 @@ _RATE_HINT = "give an annual rate such as 0.13"
 
 
 def _count(v: object, key: str) -> int:
-    return _integer(v, key, 0, MAX_COUNT, "give a whole number of people, e.g. 3")
+    return integer(v, key, 0, MAX_COUNT, "give a whole number of people, e.g. 3")
 
 
 def _attrition(v: object, key: str) -> float:
-    return _rate(v, key, _RATE_HINT)
+    return rate(v, key, _RATE_HINT)
 
 
 def _months(v: object, key: str) -> int:
-    return _integer(v, key, 0, MAX_HORIZON, "give whole months, e.g. 2")
+    return integer(v, key, 0, MAX_HORIZON, "give whole months, e.g. 2")
 
 
 def _max_starts(v: object, key: str) -> int:
-    return _integer(v, key, 0, MAX_COUNT, "give starts per month, e.g. 3")
+    return integer(v, key, 0, MAX_COUNT, "give starts per month, e.g. 3")
 
 
 def _ramp(v: object, key: str) -> float:
-    return _bounded(v, key, 0.0, 60.0, "give months to full productivity, e.g. 6")
+    return bounded(v, key, 0.0, 60.0, "give months to full productivity, e.g. 6")
 
 
 def _cost(v: object, key: str) -> float:
-    return _bounded(v, key, 0.0, 1e8, "give USD per person per year, e.g. 165000")
+    return bounded(v, key, 0.0, 1e8, "give USD per person per year, e.g. 165000")
 
 
 def _interval(v: object, key: str) -> tuple[float, float] | None:
@@ -295,8 +248,8 @@ def _interval(v: object, key: str) -> tuple[float, float] | None:
         return None
     if not isinstance(v, Sequence) or isinstance(v, str) or len(v) != 2:
         raise ScenarioError(f"{key}: expected [low, high], e.g. [0.09, 0.18]")
-    low = _rate(v[0], f"{key}[0]", _RATE_HINT)
-    high = _rate(v[1], f"{key}[1]", _RATE_HINT)
+    low = rate(v[0], f"{key}[0]", _RATE_HINT)
+    high = rate(v[1], f"{key}[1]", _RATE_HINT)
     if low > high:
         raise ScenarioError(f"{key}: low {low:g} is above high {high:g}; give [low, high]")
     return (low, high)
@@ -387,7 +340,7 @@ class Scenario:
     def __post_init__(self) -> None:
         put = object.__setattr__
         parse_month(self.start_month)
-        horizon = _integer(
+        horizon = integer(
             self.horizon_months, "horizon_months", 1, MAX_HORIZON, "give months, e.g. 36"
         )
         put(self, "horizon_months", horizon)
@@ -454,7 +407,7 @@ class Scenario:
                     f"planned_starts.{r.value} or set hiring_policy.{r.value} to "
                     '{"kind": "none"}'
                 )
-        fill = _number(self.fill_rate, "fill_rate", "give a probability such as 0.84")
+        fill = number(self.fill_rate, "fill_rate", "give a probability such as 0.84")
         if not 0.0 < fill <= 1.0:
             raise ScenarioError(
                 f"fill_rate: {_fmt(self.fill_rate)} is outside (0, 1]; "
@@ -468,7 +421,7 @@ class Scenario:
             ("annual_cost", _cost),
         ):
             put(self, name, _per_role(empty_or(getattr(self, name)), name, conv, scalar_ok=True))
-        put(self, "reskill_annual", _rate(self.reskill_annual, "reskill_annual", _RATE_HINT))
+        put(self, "reskill_annual", rate(self.reskill_annual, "reskill_annual", _RATE_HINT))
 
         target = self.target
         if isinstance(target, Mapping):
@@ -493,9 +446,9 @@ class Scenario:
         put(
             self,
             "paths",
-            _integer(self.paths, "paths", MIN_PATHS, MAX_PATHS, "give e.g. 2000"),
+            integer(self.paths, "paths", MIN_PATHS, MAX_PATHS, "give e.g. 2000"),
         )
-        put(self, "seed", _integer(self.seed, "seed", 0, 2**63 - 1, "give e.g. 1"))
+        put(self, "seed", integer(self.seed, "seed", 0, 2**63 - 1, "give e.g. 1"))
 
     # ---------------------------------------------------------------- accessors
 
@@ -620,7 +573,7 @@ class Scenario:
         """
         unknown = [k for k in changes if k not in SCENARIO_KEYS]
         if unknown:
-            _check_keys({unknown[0]: None}, SCENARIO_KEYS, "")
+            check_keys({unknown[0]: None}, SCENARIO_KEYS, "")
         return dataclasses.replace(self, **changes)
 
     @classmethod
@@ -635,7 +588,7 @@ class Scenario:
         """
         if not isinstance(d, Mapping):
             raise ScenarioError("scenario: expected a JSON object at the top level")
-        _check_keys(d, SCENARIO_KEYS, "")
+        check_keys(d, SCENARIO_KEYS, "")
         if "headcount" not in d:
             raise ScenarioError(
                 "headcount: missing; give the current headcount per role, e.g. "

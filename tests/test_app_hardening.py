@@ -10,8 +10,9 @@ import zlib
 
 import pytest
 
+from forecasting.evaluate import Budget, SolverCancelled
 from forecasting.scenario import Scenario
-from forecasting.solver import Budget, SolverCancelled, solve
+from forecasting.solver import solve
 from ui import compute, state
 
 HOSTILE = {

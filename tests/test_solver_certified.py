@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from forecasting.evaluate import Evaluator
 from forecasting.scenario import Scenario
 from forecasting.simulate import simulate
-from forecasting.solver import Strategy, _Evaluator, certification_scenario, solve
+from forecasting.solver import Strategy, certification_scenario, solve
 
 MLE = "ml_engineer"
 
@@ -56,7 +57,7 @@ def test_fewest_is_the_minimum_found_by_exhaustive_search(hold, policy):
     plan = solve(sc, "fewest")
     n = plan.added
     assert n > 0
-    evaluate = _Evaluator(certification_scenario(sc))
+    evaluate = Evaluator(certification_scenario(sc))
     positions = policy is not None
     n_slots = sc.horizon_months + 1 if positions else sc.horizon_months
     first = 1 if positions else 0

@@ -21,11 +21,12 @@ import pandas as pd
 import streamlit as st
 
 from forecasting.errors import SolverError
+from forecasting.evaluate import Budget, SolverCancelled
 from forecasting.plans import with_mle_plan, without_mle_plan
 from forecasting.roles import Role
 from forecasting.scenario import Scenario
 from forecasting.simulate import SimulationResult, simulate
-from forecasting.solver import Budget, HiringPlan, SolverCancelled, solve
+from forecasting.solver import HiringPlan, solve
 from ui import charts, state
 
 MLE = Role.ML_ENGINEER.value

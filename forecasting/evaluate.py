@@ -1,0 +1,185 @@
+"""Evaluating ML engineer schedules for the solver, within a budget.
+
+An `Evaluator` simulates one schedule's ML engineers with exactly the random numbers
+`simulate` would use (the data-scientist paths are simulated once and shared), so the
+solver's comparisons are common-random-number comparisons and its reported probability
+is `simulate(plan.scenario)`'s. A `Budget` bounds the simulation one search may spend
+and stops it when nobody is waiting for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from forecasting.errors import SolverError
+from forecasting.roles import DS, MLE, ROLES
+from forecasting.scenario import Scenario
+from forecasting.simulate import (
+    exit_probability,
+    role_generators,
+    run_paths,
+    scheduled_starts,
+    simulate_positions_role,
+    simulate_role,
+)
+from forecasting.summary import meets_target
+
+
+class SolverCancelled(SolverError):
+    """The caller asked the search to stop (e.g. the browser session that wanted it ended)."""
+
+
+@dataclass
+class Budget:
+    """How much simulation one `solve` may spend, and when to stop early.
+
+    The app gives every interactive request a budget (the server decides, not the link);
+    the command line runs without one.
+
+    Attributes:
+        path_months: most simulated path-months (paths x horizon per schedule tried,
+            certification included); None = no limit.
+        should_stop: called before every simulation; True stops the search with
+            SolverCancelled (e.g. the session that asked has ended).
+        spent: path-months simulated so far.
+    """
+
+    path_months: float | None = None
+    should_stop: Callable[[], bool] | None = None
+    spent: float = 0.0
+
+    def spend(self, path_months: float) -> None:
+        if self.should_stop is not None and self.should_stop():
+            raise SolverCancelled("the search was stopped: nobody is waiting for it")
+        self.spent += path_months
+        if self.path_months is not None and self.spent > self.path_months:
+            raise SolverError(
+                f"this plan needs more simulation than an interactive request may use "
+                f"({self.path_months:,.0f} path-months): the target is far beyond the team "
+                "(relax target.confidence, target.ds_per_mle or target.hold, or lower "
+                "max_starts_per_month), or run `python -m forecasting solve` on the scenario "
+                "file, which has no such limit"
+            )
+
+
+class Evaluator:
+    """Evaluates ML engineer schedules with the random numbers `simulate` would use.
+
+    A schedule is, in starts mode, the ML engineer planned starts by index
+    (horizon entries) and, in positions mode, the positions added by month
+    (horizon+1 entries, the policy's own positions_added included).
+    """
+
+    def __init__(self, scenario: Scenario, budget: Budget | None = None) -> None:
+        self.scenario = scenario
+        self.budget = budget or Budget()
+        self.budget.spend(scenario.paths * scenario.horizon_months)  # the DS paths
+        self.k = scenario.target.ds_per_mle
+        self.deadline = scenario.deadline
+        self.positions_mode = scenario.hiring_policy[MLE].sets_positions
+        raw = run_paths(scenario, roles=(DS,))
+        self.ds = np.ascontiguousarray(raw.headcount[self.deadline :, DS, :])
+        self.moved = raw.moved
+        # Open requisitions are scheduled on top of planned starts.
+        self.requisitions = scheduled_starts(scenario, MLE) - np.array(
+            scenario.starts_of(ROLES[MLE]), dtype=np.int64
+        )
+        self.cache: dict[bytes, tuple[float, float, np.ndarray]] = {}
+        self.details: dict[bytes, tuple[np.ndarray, float]] = {}
+        self.shortfall: dict[bytes, tuple[float, float]] = {}
+        self.calls = 0
+        # The ML engineer stream's draws before the recursion (per-path attrition, and
+        # the per-path positions of a path with a band) do not depend on the schedule:
+        # make them once and restart every evaluation from the stream's state after them.
+        sc = scenario
+        rng = role_generators(sc.seed)[MLE]
+        self.p_exit = exit_probability(rng, sc, MLE, sc.paths)
+        self.base_positions = None
+        if self.positions_mode:
+            policy = sc.hiring_policy[MLE].with_added(())
+            if policy.uncertain:
+                z = rng.standard_normal(sc.paths)  # as simulate.policy_positions draws it
+                self.base_positions = policy.positions_for_paths(z, sc.horizon_months)
+            else:
+                n0 = sc.headcount[MLE] + sc.open_requisitions[MLE]
+                self.base_positions = policy.positions(n0, sc.horizon_months)
+        self.rng_state = rng.bit_generator.state
+
+    def _run(self, schedule: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """ML engineer headcount (T+1, P) and realised starts (T, P) or None."""
+        sc = self.scenario
+        rng = np.random.Generator(np.random.PCG64())
+        rng.bit_generator.state = self.rng_state
+        out = np.empty((sc.horizon_months + 1, sc.paths), dtype=np.int32)
+        p_exit = self.p_exit
+        realised: np.ndarray | None
+        if self.positions_mode:
+            base = self.base_positions
+            assert base is not None  # set in __init__ in positions mode
+            added = np.cumsum(schedule)
+            positions = base + (added[:, None] if base.ndim == 2 else added)
+            realised, _ = simulate_positions_role(
+                rng,
+                out,
+                n0=sc.headcount[MLE],
+                p_exit=p_exit,
+                positions=positions,
+                lag=sc.time_to_fill_months[MLE],
+                cap=sc.max_starts_per_month[MLE],
+                open_reqs=sc.open_requisitions[MLE],
+                fill_rate=sc.fill_rate,
+                inflow=self.moved,
+            )
+        else:
+            realised, _ = simulate_role(
+                rng,
+                out,
+                n0=sc.headcount[MLE],
+                p_exit=p_exit,
+                starts=schedule + self.requisitions,
+                fill_rate=sc.fill_rate,
+                inflow=self.moved,
+                aligned_fill=True,
+            )
+        return out, realised
+
+    def __call__(self, schedule: np.ndarray) -> tuple[float, float, np.ndarray]:
+        """Return (p_met, p_held, share of paths on target per month deadline..horizon)."""
+        key = schedule.tobytes()
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit
+        self.budget.spend(self.scenario.paths * self.scenario.horizon_months)
+        self.calls += 1
+        out, realised = self._run(schedule)
+        if realised is not None:
+            starts = float(realised.sum(axis=0).mean())
+        else:
+            starts = float((schedule + self.requisitions).sum())
+        self.details[key] = (out.mean(axis=1), starts)
+        mle = out[self.deadline :]
+        ratio = np.full(mle.shape, np.inf)
+        np.divide(self.ds, mle, out=ratio, where=mle > 0)
+        ok = meets_target(ratio, self.k)  # the one rule, as in simulate.target_probabilities
+        # A smooth companion of the probabilities, to rank schedules on a plateau:
+        # the mean shortfall of ML engineers below DS / k (at the deadline; over the
+        # deadline..horizon months).
+        short = np.maximum(self.ds / self.k - mle, 0.0)
+        self.shortfall[key] = (float(short[0].mean()), float(short.mean()))
+        result = (float(ok[0].mean()), float(ok.all(axis=0).mean()), ok.mean(axis=1))
+        self.cache[key] = result
+        return result
+
+    def key(self, schedule: np.ndarray, hold: bool) -> tuple[float, float]:
+        """(probability that counts, minus mean shortfall): larger is better."""
+        p_met, p_held, _ = self(schedule)
+        short_met, short_held = self.shortfall[schedule.tobytes()]
+        return (p_held, -short_held) if hold else (p_met, -short_met)
+
+    def detail(self, schedule: np.ndarray) -> tuple[np.ndarray, float]:
+        """Mean ML engineer headcount by month (T+1,) and mean starts over the horizon."""
+        self(schedule)
+        return self.details[schedule.tobytes()]
