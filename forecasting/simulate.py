@@ -110,6 +110,32 @@ def exit_probability(
     return monthly_probability(rng.beta(a, b, size=paths))
 
 
+def _stay(
+    rng: np.random.Generator,
+    cur: np.ndarray,
+    p_exit: float | np.ndarray,
+    t: int,
+    *,
+    inflow: np.ndarray | None,
+    reskill: tuple[np.random.Generator, float] | None,
+    moved: np.ndarray | None,
+) -> np.ndarray:
+    """Steps 1-2 of month t -> t+1 for one role: exits, reskilling out (recorded in
+    `moved[t]`), people joining from another role. Returns who is there before starts."""
+    # np.maximum(.., 1) makes a path with nobody consume its uniform too, so
+    # the stream stays aligned across scenarios (common random numbers).
+    exits = rng.binomial(np.maximum(cur, 1), p_exit)
+    np.minimum(exits, cur, out=exits)
+    nxt = cur - exits
+    if reskill is not None and moved is not None:
+        step = reskill[0].binomial(nxt, reskill[1])
+        moved[t] = step
+        nxt -= step
+    if inflow is not None:
+        nxt += inflow[t]
+    return nxt
+
+
 def simulate_role(
     rng: np.random.Generator,
     out: np.ndarray,
@@ -148,18 +174,7 @@ def simulate_role(
     realised = np.empty((months, paths), dtype=np.int64) if random_fill else None
     moved = np.empty((months, paths), dtype=np.int64) if reskill is not None else None
     for t in range(months):
-        cur = out[t]
-        # np.maximum(.., 1) makes a path with nobody consume its uniform too, so
-        # the stream stays aligned across scenarios (common random numbers).
-        exits = rng.binomial(np.maximum(cur, 1), p_exit)
-        np.minimum(exits, cur, out=exits)
-        nxt = cur - exits
-        if reskill is not None and moved is not None:
-            step = reskill[0].binomial(nxt, reskill[1])
-            moved[t] = step
-            nxt -= step
-        if inflow is not None:
-            nxt += inflow[t]
+        nxt = _stay(rng, out[t], p_exit, t, inflow=inflow, reskill=reskill, moved=moved)
         planned = int(starts[t])
         if realised is not None:
             if planned or aligned_fill:
@@ -223,16 +238,7 @@ def simulate_positions_role(
     open_total = np.full(paths, open_reqs, dtype=np.int64)  # backlog + pending
     random_fill = fill_rate < 1.0
     for t in range(months):
-        cur = out[t]
-        exits = rng.binomial(np.maximum(cur, 1), p_exit)
-        np.minimum(exits, cur, out=exits)
-        nxt = cur - exits
-        if reskill is not None and moved is not None:
-            step = reskill[0].binomial(nxt, reskill[1])
-            moved[t] = step
-            nxt -= step
-        if inflow is not None:
-            nxt += inflow[t]
+        nxt = _stay(rng, out[t], p_exit, t, inflow=inflow, reskill=reskill, moved=moved)
         want = pos[t + 1] if per_path else int(pos[t + 1])
         gap = want - nxt
         gap -= open_total
