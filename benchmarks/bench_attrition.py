@@ -35,60 +35,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from forecasting import rates, survival
 
-AS_OF = pd.Timestamp("2026-10-31")
+# The tests' generators serve the benchmark too (an HR export, teams kept full).
+from tests.test_rates import team_histories
+from tests.test_survival import AS_OF
+from tests.test_survival import hr_export as roster_export
+
 TRUE_ANNUAL = 0.13
-DAY = 365.25 / 12
 SETUPS = {
     "~190 hires, 36-month window": {"hires_per_month": 2.0, "years": 8, "window_months": 36},
     "~600 hires, 24-month window": {"hires_per_month": 5.0, "years": 10, "window_months": 24},
 }
-
-
-def roster_export(
-    seed: int, *, hires_per_month: float, years: int, window_months: int
-) -> tuple[pd.DataFrame, pd.Timestamp]:
-    """(roster, W): current staff plus leavers since W, true attrition 13%/yr."""
-    rng = np.random.default_rng(seed)
-    hazard = -np.log1p(-TRUE_ANNUAL) / 12
-    months = years * 12
-    n = rng.poisson(hires_per_month * months)
-    start_m = rng.uniform(0, months, n)
-    end_m = start_m + rng.exponential(1 / hazard, n)
-    first = AS_OF - pd.Timedelta(days=round(months * DAY))
-    start = first + pd.to_timedelta(np.round(start_m * DAY), unit="D")
-    end = first + pd.to_timedelta(np.round(end_m * DAY), unit="D")
-    left = np.asarray(end <= AS_OF)
-    since = AS_OF - pd.Timedelta(days=round(window_months * DAY))
-    keep = ~left | np.asarray(end >= since)
-    frame = pd.DataFrame(
-        {
-            "role": "data_scientist",
-            "start": start[keep],
-            "end": pd.Series(end).where(left).to_numpy()[keep],
-        }
-    )
-    return frame, since
-
-
-def team_histories(n_people: int, annual: float, months: int, seeds: int) -> pd.DataFrame:
-    """One tidy history with one 'role' per seed: a full team, leavers replaced.
-
-    A leading month gives the first observed month its start-of-month headcount
-    (rates exposure is the previous month's headcount), so `months` months count.
-    """
-    rng = np.random.default_rng([n_people, round(annual * 1000), months, seeds])
-    p = 1 - (1 - annual) ** (1 / 12)
-    exits = np.zeros((seeds, months + 1), dtype=np.int64)
-    exits[:, 1:] = rng.binomial(n_people, p, size=(seeds, months))
-    labels = [str(m) for m in pd.period_range("2023-12", periods=months + 1, freq="M")]
-    return pd.DataFrame(
-        {
-            "month": np.tile(labels, seeds),
-            "role": np.repeat([f"team{i:05d}" for i in range(seeds)], months + 1),
-            "headcount": n_people,
-            "exits": exits.ravel(),
-        }
-    )
 
 
 def load_before(path: str) -> ModuleType:

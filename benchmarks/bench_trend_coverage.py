@@ -40,24 +40,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-FAMILIES = ("random walk with drift", "linear trend + noise", "flat + noise", "level step")
+# The synthetic families are the tests': one generator serves both.
+from tests.test_trend import FAMILIES, family_series  # noqa: E402 - after the sys.path line
+
 HORIZONS = (6, 24, 36)
 AHEAD = 36
 LEVEL = 0.80
-
-
-def family_series(family: str, n: int, seed: int) -> np.ndarray:
-    """n months of history followed by AHEAD months to check the forecast against."""
-    rng = np.random.default_rng(seed)
-    t = np.arange(n + AHEAD)
-    if family == "random walk with drift":
-        return 50 + np.concatenate([[0.0], np.cumsum(0.5 + rng.normal(0, 1.0, t.size - 1))])
-    if family == "linear trend + noise":
-        return 50 + 0.5 * t + rng.normal(0, 2.0, t.size)
-    if family == "flat + noise":
-        return 50 + rng.normal(0, 2.0, t.size)
-    step_at = rng.integers(n // 3, n - 6)
-    return 50 + rng.normal(0, 2.0, t.size) + np.where(t >= step_at, 8.0, 0.0)
 
 
 _MODULES: dict[str, object] = {}
