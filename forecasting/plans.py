@@ -61,7 +61,7 @@ def projection_policy(forecast: TrendForecast, n0: int, horizon: int) -> HiringP
     fields: dict[str, Any] = {
         "kind": "path",
         "headcount": [round(float(x), 2) for x in path],
-        "source": f"status-quo projection: {forecast.model}",
+        "source": f"{PROJECTION_SOURCE}: {forecast.model}",
     }
     if np.all(np.isfinite(low)) and np.all(np.isfinite(high)) and len(low):
         p10 = np.concatenate([[n0], np.clip(low + shift, 0.0, None)])
@@ -163,17 +163,28 @@ def hiring_pace(history: pd.DataFrame, months: int = PACE_MONTHS) -> dict[str, P
     return out
 
 
+#: The team plan's names of the policies (a path the projection made is "follow the
+#: projection"; "manual starts" is kind none with planned starts).
+BACKFILL_LABEL = "backfill"
+GROW = "grow"
+PROJECTION = "follow the projection"
+NO_HIRING = "no hiring"
+MANUAL = "manual starts"
+PATH = "path"
+PROJECTION_SOURCE = "status-quo projection"
+
+
 def policy_label(policy: HiringPolicy, planned: bool = False) -> str:
     """The team plan table's name of a policy kind."""
     if policy.kind is PolicyKind.NONE:
-        return "manual starts" if planned else "no hiring"
+        return MANUAL if planned else NO_HIRING
     if policy.kind is PolicyKind.BACKFILL:
-        return "backfill"
+        return BACKFILL_LABEL
     if policy.kind is PolicyKind.GROWTH:
-        return "grow"
-    if policy.source.startswith("status-quo projection"):
-        return "follow the projection"
-    return "path"
+        return GROW
+    if policy.source.startswith(PROJECTION_SOURCE):
+        return PROJECTION
+    return PATH
 
 
 def plan_summary(
@@ -229,6 +240,11 @@ def plan_summary(
     return rows
 
 
+def quarter_of(label: str) -> str:
+    """'2027-05' -> 'Q2 2027'."""
+    return f"Q{(int(label[5:7]) - 1) // 3 + 1} {label[:4]}"
+
+
 def quarters(months: list[str], per_month: list[int] | tuple[int, ...]) -> list[tuple[str, int]]:
     """Sum a per-month series by calendar quarter: [("Q1 2027", 3), ...] (non-zero only).
 
@@ -240,8 +256,7 @@ def quarters(months: list[str], per_month: list[int] | tuple[int, ...]) -> list[
     for label, n in zip(months, per_month):
         if not n:
             continue
-        year, month = int(label[:4]), int(label[5:7])
-        q = f"Q{(month - 1) // 3 + 1} {year}"
+        q = quarter_of(label)
         out[q] = out.get(q, 0) + int(n)
     return list(out.items())
 
@@ -303,7 +318,7 @@ def quarter_frame(scenario: Scenario) -> pd.DataFrame:
     months = scenario.months()
     labels: list[str] = []
     for m in months[1:]:
-        q = f"Q{(int(m[5:7]) - 1) // 3 + 1} {m[:4]}"
+        q = quarter_of(m)
         if q not in labels:
             labels.append(q)
     counts = dict(mle_quarters(scenario))

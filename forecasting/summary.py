@@ -223,3 +223,21 @@ def probability_text(p: float, paths: int, goal: float | None = None) -> str:
     if near:
         return f"{100 * p:.1f}% ± {100 * se:.1f}"
     return f"{100 * p:.0f}%"
+
+
+def held_warning(p_met: float, p_held: float, confidence: float, k: float) -> str | None:
+    """The warning beside an answer that meets the target but does not hold it, or None.
+
+    Args:
+        p_met: P(target met at the deadline).
+        p_held: P(target held to the horizon).
+        confidence: the goal.
+        k: the target's k in 1:k.
+    """
+    if not p_held < confidence <= p_met:
+        return None
+    return (
+        f"P(target held to the horizon) is {formatting.percent(p_held)}, below the "
+        f"{formatting.percent(confidence)} goal: the ratio drifts back above {ratio_text(k)} "
+        "after the deadline."
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from forecasting import plans
 from forecasting.errors import PlannerError
 from forecasting.roles import ROLE_KEYS, ROLE_LABELS, Role
 from forecasting.trend import TrendForecast
@@ -63,7 +64,7 @@ st.caption(
     "80% intervals."
 )
 ds_policy = state.base().policy_of("data_scientist")
-if ds_policy.kind == "path" and ds_policy.source.startswith("status-quo projection"):
+if plans.policy_label(ds_policy) == plans.PROJECTION:
     st.caption(
         "The data-scientist projection drives the team plan: data-science positions follow "
         f"it ({md_escape(ds_policy.source)}), with its band in the Monte Carlo. Change it in "

@@ -30,12 +30,11 @@ if view.mode == state.PLAN_MANUAL:
         f"The charts show your hand-edited plan ({sum(plans.mle_schedule(scenario))} {unit}); "
         "the sentence above is the solver's recommendation. Switch back on the Hiring plan page."
     )
-if result.p_target_held < target.confidence <= result.p_target_met:
-    st.warning(
-        f"P(target held to the horizon) is {fmt_pct(result.p_target_held)}, below the "
-        f"{fmt_pct(target.confidence)} goal: the ratio drifts back after the deadline. "
-        "Hold the target on the Hiring plan page to plan for it."
-    )
+held = summary.held_warning(
+    result.p_target_met, result.p_target_held, target.confidence, target.ds_per_mle
+)
+if held:
+    st.warning(held + " Hold the target on the Hiring plan page to plan for it.")
 compute.show_quarters(scenario, workshop=workshop)
 
 today = summary.current_ratio(scenario.headcount)

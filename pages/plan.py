@@ -148,13 +148,11 @@ plan = plans.mle_schedule(scenario)
 st.markdown(
     "#### " + summary.answer_sentence(rec, base, strategy=view.strategy, error=view.solver_error)
 )
-if result.p_target_held < target.confidence <= result.p_target_met:
-    st.warning(
-        f"P(target held to the horizon) is {fmt_pct(result.p_target_held)}, below the "
-        f"{fmt_pct(target.confidence)} goal: the ratio drifts back above "
-        f"{summary.ratio_text(target.ds_per_mle)} after the deadline. Turn on 'Hold the "
-        "target to the horizon' to plan for it."
-    )
+held = summary.held_warning(
+    result.p_target_met, result.p_target_held, target.confidence, target.ds_per_mle
+)
+if held:
+    st.warning(held + " Turn on 'Hold the target to the horizon' to plan for it.")
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(
     "New ML engineer positions" if positions_mode else "ML engineer starts in plan",

@@ -7,6 +7,7 @@ import pytest
 
 from forecasting.scenario import Scenario
 from forecasting.simulate import DS, MLE, ratio_paths, simulate, target_probabilities
+from forecasting import summary
 from forecasting.summary import meets_target, months_to_target, p_target_by_month
 
 
@@ -91,3 +92,12 @@ def test_months_to_target_is_0_when_the_target_is_met_throughout():
 
 def test_months_to_target_is_the_horizon_when_only_the_last_month_meets_the_goal():
     assert months_to_target(paths_with_p([0.0, 0.9, 0.0, 0.8]), 5.0, 0.8) == 3
+
+
+def test_the_held_warning_is_said_only_when_the_target_is_met_but_not_held():
+    assert summary.held_warning(0.97, 0.60, 0.8, 6) == (
+        "P(target held to the horizon) is 60%, below the 80% goal: the ratio drifts back "
+        "above 1:6 after the deadline."
+    )
+    assert summary.held_warning(0.97, 0.85, 0.8, 6) is None  # held
+    assert summary.held_warning(0.70, 0.50, 0.8, 6) is None  # not even met: the answer says

@@ -15,6 +15,14 @@ import streamlit as st
 
 from forecasting import plans, summary
 from forecasting.errors import PlannerError
+from forecasting.plans import (
+    BACKFILL_LABEL,
+    GROW,
+    MANUAL,
+    NO_HIRING,
+    PATH,
+    PROJECTION,
+)
 from forecasting.policy import BACKFILL, NONE, HiringPolicy, PolicyKind
 from forecasting.roles import ROLE_LABELS, ROLES, Role
 from forecasting.scenario import Scenario
@@ -22,12 +30,6 @@ from forecasting.simulate import SimulationResult
 from ui import projections, state
 from ui.text import md_escape
 
-BACKFILL_LABEL = "backfill"
-GROW = "grow"
-PROJECTION = "follow the projection"
-NO_HIRING = "no hiring"
-MANUAL = "manual starts"
-PATH = "path"
 OPTIONS = [BACKFILL_LABEL, GROW, PROJECTION, NO_HIRING, MANUAL]
 
 
