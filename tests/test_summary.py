@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from forecasting import summary
 from forecasting.scenario import Scenario
 from forecasting.simulate import DS, MLE, ratio_paths, simulate, target_probabilities
-from forecasting import summary
 from forecasting.summary import meets_target, months_to_target, p_target_by_month
 
 
