@@ -345,15 +345,15 @@ def run_rate(scenario: Scenario, result: SimulationResult, baseline: SimulationR
 
 
 def comparison_metrics(
-    scenario: Scenario, result: SimulationResult, baseline: SimulationResult
+    scenario: Scenario, result: SimulationResult, run_rate_usd: float
 ) -> list[tuple[str, float, str]]:
     """The Compare page's metrics of one scenario: (metric, value, unit) rows.
 
     Args:
         scenario: the simulated scenario (its ML engineer plan included).
         result: its simulation.
-        baseline: the simulation of the same scenario without its ML engineer plan (for
-            the run-rate, see `run_rate`).
+        run_rate_usd: the run-rate of its added ML engineers (`run_rate`, or the
+            solver's `HiringPlan.annual_cost`, which is the same number).
 
     Returns:
         Rows in display order; units are "1:k", "months", "probability", "people", "USD/yr",
@@ -368,7 +368,7 @@ def comparison_metrics(
         ("P(target met)", result.p_target_met, "probability"),
         ("P(target held)", result.p_target_held, "probability"),
         ("ML engineers added", added_mle(scenario), "people"),
-        ("Added MLE run-rate", run_rate(scenario, result, baseline), "USD/yr"),
+        ("Added MLE run-rate", run_rate_usd, "USD/yr"),
         ("Payroll over horizon", float(result.cumulative_cost_mean[-1]), "USD"),
         ("DS time on engineering at deadline", 100 * float(cap.ds_engineering_share[d]), "%"),
         ("Delivery index at deadline", float(cap.delivery_index[d]), "index"),

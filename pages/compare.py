@@ -62,8 +62,7 @@ for name in chosen:
     e = _entry(name)
     view = compute.view_for(e["scenario"], e["strategy"], e["plan"])
     sc, res = view.scenario, view.result
-    baseline = compute.simulate_cached(plans.without_mle_plan(sc))
-    metrics = plans.comparison_metrics(sc, res, baseline)
+    metrics = plans.comparison_metrics(sc, res, compute.run_rate(view))
     rows += [{"scenario": name, "metric": m, "value": v, "unit": u} for m, v, u in metrics]
 long = pd.DataFrame(rows)
 

@@ -172,7 +172,7 @@ m3.metric(
     "P(target held to horizon)",
     summary.probability_text(result.p_target_held, scenario.paths, goal if target.hold else None),
 )
-run_rate = compute.run_rate(scenario)
+run_rate = compute.run_rate(view)
 m4.metric(
     "Run-rate of added ML engineers",
     f"{summary.money(run_rate)}/yr",

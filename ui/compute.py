@@ -205,9 +205,15 @@ def show_quarters(scenario: Scenario, *, workshop: bool) -> None:
     st.vega_lite_chart(spec=quarters_spec(scenario, workshop), width="stretch")
 
 
-def run_rate(scenario: Scenario) -> float:
-    """Run-rate of the ML engineers `scenario` adds (plans.run_rate), from cached runs."""
+def run_rate(view: PlanView) -> float:
+    """Run-rate of the ML engineers the view's plan adds (plans.run_rate).
+
+    A recommended plan already carries it (the solver measured it on the same random
+    numbers); a hand-edited one is compared with a cached run without its plan.
+    """
     from forecasting import plans
 
-    baseline = simulate_cached(plans.without_mle_plan(scenario))
-    return plans.run_rate(scenario, simulate_cached(scenario), baseline)
+    if view.mode == state.PLAN_RECOMMENDED and view.recommendation is not None:
+        return view.recommendation.annual_cost
+    baseline = simulate_cached(plans.without_mle_plan(view.scenario))
+    return plans.run_rate(view.scenario, view.result, baseline)
