@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from forecasting.roles import DS, MLE, ROLES
 from forecasting.scenario import Scenario
 from forecasting.simulate import (
     exit_probability,
+    ratio_of,
     role_generators,
     run_paths,
     scheduled_starts,
@@ -65,6 +67,19 @@ class Budget:
             )
 
 
+class Outcome(NamedTuple):
+    """One schedule's results: the probabilities, the ML engineer shortfall below DS / k
+    (at the deadline; over the deadline..horizon months), mean ML engineer headcount by
+    month and mean starts over the horizon."""
+
+    p_met: float
+    p_held: float
+    short_met: float
+    short_held: float
+    mean_headcount: np.ndarray
+    starts: float
+
+
 class Evaluator:
     """Evaluates ML engineer schedules with the random numbers `simulate` would use.
 
@@ -87,9 +102,7 @@ class Evaluator:
         self.requisitions = scheduled_starts(scenario, MLE) - np.array(
             scenario.starts_of(ROLES[MLE]), dtype=np.int64
         )
-        self.cache: dict[bytes, tuple[float, float, np.ndarray]] = {}
-        self.details: dict[bytes, tuple[np.ndarray, float]] = {}
-        self.shortfall: dict[bytes, tuple[float, float]] = {}
+        self.cache: dict[bytes, Outcome] = {}
         self.calls = 0
         # The ML engineer stream's draws before the recursion (per-path attrition, and
         # the per-path positions of a path with a band) do not depend on the schedule:
@@ -146,8 +159,8 @@ class Evaluator:
             )
         return out, realised
 
-    def __call__(self, schedule: np.ndarray) -> tuple[float, float, np.ndarray]:
-        """Return (p_met, p_held, share of paths on target per month deadline..horizon)."""
+    def outcome(self, schedule: np.ndarray) -> Outcome:
+        """Everything the solver reads of one schedule, simulated once and cached."""
         key = schedule.tobytes()
         hit = self.cache.get(key)
         if hit is not None:
@@ -159,27 +172,34 @@ class Evaluator:
             starts = float(realised.sum(axis=0).mean())
         else:
             starts = float((schedule + self.requisitions).sum())
-        self.details[key] = (out.mean(axis=1), starts)
         mle = out[self.deadline :]
-        ratio = np.full(mle.shape, np.inf)
-        np.divide(self.ds, mle, out=ratio, where=mle > 0)
-        ok = meets_target(ratio, self.k)  # the one rule, as in simulate.target_probabilities
+        ok = meets_target(ratio_of(self.ds, mle), self.k)  # as simulate.target_probabilities
         # A smooth companion of the probabilities, to rank schedules on a plateau:
         # the mean shortfall of ML engineers below DS / k (at the deadline; over the
         # deadline..horizon months).
         short = np.maximum(self.ds / self.k - mle, 0.0)
-        self.shortfall[key] = (float(short[0].mean()), float(short.mean()))
-        result = (float(ok[0].mean()), float(ok.all(axis=0).mean()), ok.mean(axis=1))
+        result = Outcome(
+            p_met=float(ok[0].mean()),
+            p_held=float(ok.all(axis=0).mean()),
+            short_met=float(short[0].mean()),
+            short_held=float(short.mean()),
+            mean_headcount=out.mean(axis=1),
+            starts=starts,
+        )
         self.cache[key] = result
         return result
 
+    def __call__(self, schedule: np.ndarray) -> tuple[float, float]:
+        """(P(target met at the deadline), P(target held to the horizon)) of a schedule."""
+        o = self.outcome(schedule)
+        return o.p_met, o.p_held
+
     def key(self, schedule: np.ndarray, hold: bool) -> tuple[float, float]:
         """(probability that counts, minus mean shortfall): larger is better."""
-        p_met, p_held, _ = self(schedule)
-        short_met, short_held = self.shortfall[schedule.tobytes()]
-        return (p_held, -short_held) if hold else (p_met, -short_met)
+        o = self.outcome(schedule)
+        return (o.p_held, -o.short_held) if hold else (o.p_met, -o.short_met)
 
     def detail(self, schedule: np.ndarray) -> tuple[np.ndarray, float]:
         """Mean ML engineer headcount by month (T+1,) and mean starts over the horizon."""
-        self(schedule)
-        return self.details[schedule.tobytes()]
+        o = self.outcome(schedule)
+        return o.mean_headcount, o.starts

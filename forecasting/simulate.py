@@ -386,9 +386,12 @@ def ratio_paths(headcount: np.ndarray) -> np.ndarray:
     Returns:
         (T+1, P) float array.
     """
-    ds = headcount[:, DS, :]
-    mle = headcount[:, MLE, :]
-    ratio = np.full(ds.shape, np.inf)
+    return ratio_of(headcount[:, DS, :], headcount[:, MLE, :])
+
+
+def ratio_of(ds: np.ndarray, mle: np.ndarray) -> np.ndarray:
+    """ds / mle elementwise as floats, +inf where there is no ML engineer."""
+    ratio = np.full(np.broadcast_shapes(ds.shape, mle.shape), np.inf)
     np.divide(ds, mle, out=ratio, where=mle > 0)
     return ratio
 

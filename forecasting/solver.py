@@ -301,7 +301,7 @@ def solve(
     evaluate = Evaluator(sc, budget)
 
     def score(added: np.ndarray) -> float:
-        p_met, p_held, _ = evaluate(floor + added)
+        p_met, p_held = evaluate(floor + added)
         return p_held if hold else p_met
 
     pre_slots = [i for i in range(first, n_slots) if i + offset <= deadline and caps[i] > 0]
@@ -356,8 +356,8 @@ def solve(
         added = search.prune(certify, added)
 
     schedule = floor + added
-    p_met, p_held, _ = evaluate(schedule)
-    fresh_met, fresh_held, _ = certify(schedule)
+    p_met, p_held = evaluate(schedule)
+    fresh_met, fresh_held = certify(schedule)
     mean_with, expected_starts = evaluate.detail(schedule)
     mean_without, _ = evaluate.detail(floor)
     monthly = sc.annual_cost_of(role) / 12.0
