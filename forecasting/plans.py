@@ -130,7 +130,8 @@ def hiring_pace(history: pd.DataFrame, months: int = PACE_MONTHS) -> dict[str, P
         role -> Pace; empty when the history has no hires column.
     """
     from forecasting.errors import EstimationError
-    from forecasting.rates import _exposure_frame, estimate_rates, validate_history
+    from forecasting.history_frame import validate_history
+    from forecasting.rates import _exposure_frame, estimate_rates
 
     if history is None or not len(history) or "hires" not in history.columns:
         return {}

@@ -131,13 +131,8 @@ class Target:
         return cls(**dict(d))
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the JSON object for this Target (all keys)."""
-        return {
-            "ds_per_mle": self.ds_per_mle,
-            "deadline_month": self.deadline_month,
-            "confidence": self.confidence,
-            "hold": self.hold,
-        }
+        """Return the JSON object for this Target (all keys, in field order)."""
+        return dataclasses.asdict(self)
 
 
 # --------------------------------------------------------------------------- capacity
@@ -269,40 +264,35 @@ def _starts(v: object, key: str, horizon: int) -> tuple[int, ...]:
     return tuple(out)
 
 
-#: Top-level keys of the scenario file, in output order.
-SCENARIO_KEYS: tuple[str, ...] = (
-    "start_month",
-    "horizon_months",
+#: Role-keyed fields (tuples in ROLES order), for `Scenario.by_role`, in output order.
+_ROLE_FIELDS_BEFORE_FILL = (
     "headcount",
     "attrition_annual",
     "attrition_interval",
     "planned_starts",
     "open_requisitions",
     "hiring_policy",
-    "fill_rate",
+)
+_ROLE_FIELDS_AFTER_FILL = (
     "time_to_fill_months",
     "max_starts_per_month",
     "ramp_months",
     "annual_cost",
+)
+ROLE_FIELDS: tuple[str, ...] = (*_ROLE_FIELDS_BEFORE_FILL, *_ROLE_FIELDS_AFTER_FILL)
+
+#: Top-level keys of the scenario file, in output order (fill_rate is one number, not per role).
+SCENARIO_KEYS: tuple[str, ...] = (
+    "start_month",
+    "horizon_months",
+    *_ROLE_FIELDS_BEFORE_FILL,
+    "fill_rate",
+    *_ROLE_FIELDS_AFTER_FILL,
     "reskill_annual",
     "target",
     "capacity",
     "paths",
     "seed",
-)
-
-#: Role-keyed fields (tuples in ROLES order), for `Scenario.by_role`.
-ROLE_FIELDS: tuple[str, ...] = (
-    "headcount",
-    "attrition_annual",
-    "attrition_interval",
-    "planned_starts",
-    "open_requisitions",
-    "hiring_policy",
-    "time_to_fill_months",
-    "max_starts_per_month",
-    "ramp_months",
-    "annual_cost",
 )
 
 

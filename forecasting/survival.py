@@ -40,12 +40,12 @@ import pandas as pd
 from pandas._libs.tslibs.nattype import NaTType  # the type of pd.NaT
 
 from forecasting.errors import EstimationError
+from forecasting.history_frame import role_order
 from forecasting.rates import (
     DAYS_PER_MONTH,
     EXIT_PRIOR_WEIGHT_MONTHS,
     _check_fraction,
     _check_weight,
-    _role_order,
     rate_posterior,
 )
 
@@ -431,7 +431,7 @@ def roster_survival(
 
     table_rows = []
     curve_rows = []
-    for role in _role_order(df["role"].unique()):
+    for role in role_order(df["role"].unique()):
         g = df[df["role"] == role]
         k = km[km["role"] == role]
         n_events = int(g["event"].sum())
@@ -475,14 +475,14 @@ def roster_survival(
         table=table,
         curves=curves,
         cox=cox_table,
-        note="; ".join(notes),
         as_of=as_of_ts,
-        level=level,
         leavers_since=since,
+        note="; ".join(notes),
         window_source=source,
+        level=level,
+        notes=tuple(notes),
         prior_annual_exit=prior_annual_exit,
         prior_weight_months=w,
-        notes=tuple(notes),
     )
 
 
@@ -528,7 +528,7 @@ def _cox(df: pd.DataFrame, z: float) -> tuple[pd.DataFrame | None, str]:
     from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
     by_role = df.groupby("role")["event"].sum()
-    with_events = [r for r in _role_order(by_role.index) if by_role[r] > 0]
+    with_events = [r for r in role_order(by_role.index) if by_role[r] > 0]
     total = int(by_role.sum())
     if total < COX_MIN_EVENTS or len(with_events) < 2:
         return None, (
@@ -564,7 +564,7 @@ def _cox(df: pd.DataFrame, z: float) -> tuple[pd.DataFrame | None, str]:
             }
         )
     note = ""
-    left_out = [r for r in _role_order(by_role.index) if by_role[r] == 0]
+    left_out = [r for r in role_order(by_role.index) if by_role[r] == 0]
     if left_out:
         note = f"Cox model leaves out roles without exits: {', '.join(left_out)}"
     return pd.DataFrame(rows, columns=["role", "hazard_ratio", "low", "high", "reference"]), note

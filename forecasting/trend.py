@@ -72,7 +72,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.errors import EstimationError
-from forecasting.rates import _role_order, validate_history
+from forecasting.history_frame import role_order, validate_history
 
 #: Months of history needed before ETS / ARIMA are tried.
 MIN_POINTS = 24
@@ -447,7 +447,7 @@ def _project(df: pd.DataFrame, key: str, horizon: int, level: float) -> TrendFor
     if g.empty:
         raise EstimationError(
             f"no history for role {key!r}; roles in the history: "
-            f"{', '.join(_role_order(df['role'].unique()))}"
+            f"{', '.join(role_order(df['role'].unique()))}"
         )
     y = g["headcount"].to_numpy(dtype=float)
     n = y.size
@@ -578,5 +578,5 @@ def status_quo_all(history: pd.DataFrame, horizon: int, **kw: Any) -> dict[str, 
     with threadpool_limits(limits=1):
         return {
             role: _project(df, role, int(horizon), level)
-            for role in _role_order(df["role"].unique())
+            for role in role_order(df["role"].unique())
         }

@@ -16,9 +16,7 @@ state.require_app()
 
 view = compute.current_view()
 scenario, result = view.scenario, view.result
-cap = result.capacity_summary
-months = result.months
-deadline = scenario.deadline
+cap, deadline = result.capacity_summary, scenario.deadline
 workshop = state.workshop()
 
 
@@ -42,7 +40,7 @@ share0, share_d = (
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("DS time on engineering / data prep, today", fmt_pct(share0))
 c2.metric(
-    f"…at the deadline ({summary.month_name(months[deadline])})",
+    f"…at the deadline ({summary.month_name(result.months[deadline])})",
     fmt_pct(share_d),
     formatting.points(share_d - share0),
     delta_color="inverse",
@@ -66,11 +64,7 @@ c4.metric(
     "role whose shortage costs the most.",
 )
 
-left, right = st.columns(2) if not workshop else (st.container(), st.container())
-with left:
-    compute.show_chart("capacity_fte", scenario, workshop=workshop)
-with right:
-    compute.show_chart("ds_time_split", scenario, workshop=workshop)
+compute.show_chart_pair("capacity_fte", "ds_time_split", scenario, workshop=workshop)
 compute.show_chart("delivery_index", scenario, workshop=workshop)
 
 periods = result.bottleneck_periods.copy()

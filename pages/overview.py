@@ -80,11 +80,7 @@ c5.metric(
     help="Mean simulated annualised salary cost of all four roles in the last month.",
 )
 
-left, right = st.columns(2) if not workshop else (st.container(), st.container())
-with left:
-    compute.show_chart("ratio_fan", scenario, workshop=workshop)
-with right:
-    compute.show_chart("headcount_fan", scenario, workshop=workshop)
+compute.show_chart_pair("ratio_fan", "headcount_fan", scenario, workshop=workshop)
 
 download_projections(scenario, key="overview")
 

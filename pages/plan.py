@@ -181,11 +181,7 @@ m4.metric(
 )
 compute.show_quarters(scenario, workshop=workshop)
 
-left, right = st.columns(2) if not workshop else (st.container(), st.container())
-with left:
-    compute.show_chart("ratio_fan", scenario, workshop=workshop)
-with right:
-    compute.show_chart("headcount_fan_ds_mle", scenario, workshop=workshop)
+compute.show_chart_pair("ratio_fan", "headcount_fan_ds_mle", scenario, workshop=workshop)
 compute.show_chart("hires_and_cost", scenario, workshop=workshop)
 download_projections(scenario, key="plan")
 

@@ -171,6 +171,14 @@ def show_chart(name: str, scenario: Scenario, *, workshop: bool) -> None:
     st.vega_lite_chart(spec=chart_spec(name, scenario, workshop), width="stretch")
 
 
+def show_chart_pair(left: str, right: str, scenario: Scenario, *, workshop: bool) -> None:
+    """Two charts side by side; one above the other in workshop mode (each at full width)."""
+    columns = st.columns(2) if not workshop else (st.container(), st.container())
+    for column, name in zip(columns, (left, right), strict=True):
+        with column:
+            show_chart(name, scenario, workshop=workshop)
+
+
 @st.cache_data(show_spinner=False, max_entries=32, scope="session")
 def comparison_spec(compare_df: pd.DataFrame, baseline: str | None, workshop: bool) -> dict:
     """The Compare page chart, cached in this session only (it names the saved scenarios)."""

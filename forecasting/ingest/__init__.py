@@ -48,10 +48,12 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Mapping
+from typing import TypeVar
 
 import pandas as pd
 
 from forecasting.errors import IngestError
+from forecasting.history_frame import HISTORY_COLUMNS, empty_history
 from forecasting.ingest.columns import (
     LOGICAL_COLUMNS,
     Kind,
@@ -61,7 +63,6 @@ from forecasting.ingest.columns import (
 )
 from forecasting.ingest.context import Context
 from forecasting.ingest.decode import decode_bytes
-from forecasting.ingest.frame import HISTORY_COLUMNS, empty_history
 from forecasting.ingest.history import ingest_history
 from forecasting.ingest.result import IngestResult
 from forecasting.ingest.roster import ingest_roster, roster_history
@@ -156,8 +157,8 @@ def ingest_bytes(
         raise IngestError(f"{filename}: expected the file's bytes, got {type(data).__name__}")
     data = bytes(data)
     name = _display_name(filename)
-    order = _parse_date_order(date_order)
-    forced_kind = _parse_kind(kind)
+    order = _parse_choice(date_order, DateOrder, "date_order", "'dmy' or 'mdy'")
+    forced_kind = _parse_choice(kind, Kind, "kind", f"one of {', '.join(k.value for k in Kind)}")
     as_of_date = _parse_as_of(as_of)
     since_date = _parse_leavers_since(leavers_since)
     warnings: list[str] = []
@@ -231,32 +232,25 @@ def _display_name(filename: str) -> str:
     return "".join(ch for ch in name if ch.isprintable())[:120] or "upload.csv"
 
 
-def _parse_date_order(value: DateOrder | str | None) -> DateOrder | None:
+_E = TypeVar("_E", DateOrder, Kind)
+
+
+def _parse_choice(value: _E | str | None, choices: type[_E], key: str, use: str) -> _E | None:
+    """An option given by name ("dmy", "roster"...), None when not given."""
     if value is None or value == "":
         return None
     try:
-        return DateOrder(str(value).strip().lower())
+        return choices(str(value).strip().lower())
     except ValueError:
-        raise IngestError(f"date_order: {value!r} is not valid; use 'dmy' or 'mdy'") from None
+        raise IngestError(f"{key}: {value!r} is not valid; use {use}") from None
 
 
-def _parse_kind(value: Kind | str | None) -> Kind | None:
+def _parse_day(value: dt.date | str | None, *, month_end: bool) -> dt.date | str | None:
+    """A date given as a date, "YYYY-MM-DD" or "YYYY-MM" (its last day when `month_end`,
+    else its first); None when not given; the stripped text when it is not a date."""
     if value is None or value == "":
         return None
-    try:
-        return Kind(str(value).strip().lower())
-    except ValueError:
-        raise IngestError(
-            f"kind: {value!r} is not valid; use one of {', '.join(k.value for k in Kind)}"
-        ) from None
-
-
-def _parse_as_of(value: dt.date | str | None) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.datetime):
+    if isinstance(value, pd.Timestamp | dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
@@ -268,31 +262,27 @@ def _parse_as_of(value: dt.date | str | None) -> dt.date | None:
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
     if match and 1 <= int(match[2]) <= 12:
         year, month = int(match[1]), int(match[2])
-        return dt.date(year, month, calendar.monthrange(year, month)[1])
-    raise IngestError(f"as_of: {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-10-31")
+        return dt.date(year, month, calendar.monthrange(year, month)[1] if month_end else 1)
+    return text
+
+
+def _parse_as_of(value: dt.date | str | None) -> dt.date | None:
+    day = _parse_day(value, month_end=True)
+    if isinstance(day, str):
+        raise IngestError(f"as_of: {day!r} is not a date; use YYYY-MM-DD, e.g. 2026-10-31")
+    return day
 
 
 def _parse_leavers_since(value: dt.date | str | None) -> dt.date | None:
-    if value is None or value == "":
+    day = _parse_day(value, month_end=False)
+    if day == "":
         return None
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
-    if match and 1 <= int(match[2]) <= 12:
-        return dt.date(int(match[1]), int(match[2]), 1)
-    raise IngestError(
-        f"leavers recorded since: {text!r} is not a date; use YYYY-MM-DD, the first day "
-        "from which the export lists every leaver (e.g. 2023-04-01)"
-    )
+    if isinstance(day, str):
+        raise IngestError(
+            f"leavers recorded since: {day!r} is not a date; use YYYY-MM-DD, the first day "
+            "from which the export lists every leaver (e.g. 2023-04-01)"
+        )
+    return day
 
 
 def _dedupe(items: list[str]) -> list[str]:

@@ -105,6 +105,12 @@ class Context:
         index = int(np.flatnonzero(mask)[0])
         return index, self.line_of(index)
 
+    def bad_cell(self, mask: np.ndarray, logical: str, problem: str) -> IngestError:
+        """The error for the first selected row's cell: "line L, column 'C': 'v' <problem>"."""
+        index, line = self.first_line(mask)
+        value = quote(self.column(logical).iloc[index])
+        return IngestError(f"line {line}, column {self.header(logical)!r}: {value} {problem}")
+
 
 def quote(value: object, limit: int = 40) -> str:
     """A cell as a message shows it: repr, cut to ``limit`` characters with an ellipsis."""
@@ -177,28 +183,16 @@ def whole_counts(context: Context, logical: str, *, blank_is_zero: bool) -> np.n
     values, blank, bad = context.numbers(logical)
     header = context.header(logical)
     if bad.any():
-        index, line = context.first_line(bad)
-        raise IngestError(
-            f"line {line}, column {header!r}: {quote(context.column(logical).iloc[index])} "
-            "is not a number; enter a whole number of people"
-        )
+        raise context.bad_cell(bad, logical, "is not a number; enter a whole number of people")
     negative = ~np.isnan(values) & (values < 0)
     if negative.any():
-        index, line = context.first_line(negative)
-        raise IngestError(
-            f"line {line}, column {header!r}: {quote(context.column(logical).iloc[index])} "
-            "is negative; counts of people must be 0 or more"
-        )
+        raise context.bad_cell(negative, logical, "is negative; counts of people must be 0 or more")
     fractional = ~np.isnan(values) & (np.abs(values - np.round(values)) > 1e-9)
     if fractional.any():
-        index, line = context.first_line(fractional)
-        raise IngestError(
-            f"line {line}, column {header!r}: {quote(context.column(logical).iloc[index])} "
-            "is not a whole number; enter people, not FTE"
-        )
+        raise context.bad_cell(fractional, logical, "is not a whole number; enter people, not FTE")
     if blank.any():
         if not blank_is_zero:
-            index, line = context.first_line(blank)
+            _, line = context.first_line(blank)
             raise IngestError(
                 f"line {line}, column {header!r} is empty; enter the number of people (0 if none)"
             )

@@ -14,8 +14,8 @@ import pandas as pd
 
 from forecasting.aliases import normalize_title
 from forecasting.errors import IngestError
+from forecasting.history_frame import as_history
 from forecasting.ingest.context import Context, prefer_role, quote, roles_from, whole_counts
-from forecasting.ingest.frame import as_history
 from forecasting.ingest.rates_bridge import attrition_from_rates, fit_rates, rate_dict
 from forecasting.ingest.values import month_end, month_labels, parse_months
 from forecasting.roles import OTHER, ROLE_KEYS
@@ -29,10 +29,8 @@ def ingest_history(context: Context) -> dict[str, Any]:
         context.decided_order = str(parsed.order)
     unreadable = np.isnan(serial)
     if unreadable.all():
-        index, line = context.first_line(unreadable)
-        raise IngestError(
-            f"line {line}, column {header_month!r}: {quote(context.column('month').iloc[index])}"
-            " is not a month; write months as YYYY-MM (e.g. 2025-03)"
+        raise context.bad_cell(
+            unreadable, "month", "is not a month; write months as YYYY-MM (e.g. 2025-03)"
         )
     if unreadable.any():
         context.warnings.append(

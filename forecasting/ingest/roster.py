@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.errors import IngestError
+from forecasting.history_frame import as_history, empty_history
 from forecasting.ingest.context import (
     Context,
     categorical,
@@ -21,7 +22,6 @@ from forecasting.ingest.context import (
     quote,
     roles_from,
 )
-from forecasting.ingest.frame import as_history, empty_history
 from forecasting.ingest.rates_bridge import roster_estimates
 from forecasting.ingest.snapshot import median_salary
 from forecasting.ingest.values import DateOrder, ParsedDates, month_labels

@@ -10,13 +10,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from forecasting.history_frame import empty_history
 from forecasting.ingest.context import (
     Context,
     headcount_dict,
     roles_from,
     whole_counts,
 )
-from forecasting.ingest.frame import empty_history
 from forecasting.roles import ROLE_KEYS
 
 

@@ -25,18 +25,18 @@ from ui.theme import (
 RATIO_AXIS_TITLE = "Data scientists per ML engineer (k in 1:k)"
 DELIVERY_AXIS_TITLE = "Delivery index (100 = today's DS, fully supported)"
 #: The same title on two lines: one line is taller than the plot in workshop mode.
-_RATIO_AXIS_LINES = ["Data scientists per ML engineer", "(k in 1:k)"]
+RATIO_AXIS_LINES = ["Data scientists per ML engineer", "(k in 1:k)"]
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_USD_FORMAT = "$.3~s"  # axis: $150k, $1.4M
-_USD_TOOLTIP = "$,.0f"  # tooltip: $1,412,500
-_HEADCOUNT_FORMAT = ".1f"
+USD_FORMAT = "$.3~s"  # axis: $150k, $1.4M
+USD_TOOLTIP = "$,.0f"  # tooltip: $1,412,500
+HEADCOUNT_FORMAT = ".1f"
 
 
 # ---------------------------------------------------------------------------------------
 # shared pieces
 
 
-def _require(df: pd.DataFrame, columns: Iterable[str], name: str) -> None:
+def require(df: pd.DataFrame, columns: Iterable[str], name: str) -> None:
     """Raise ValueError naming the columns `df` lacks."""
     missing = [c for c in columns if c not in df.columns]
     if missing:
@@ -46,7 +46,7 @@ def _require(df: pd.DataFrame, columns: Iterable[str], name: str) -> None:
         )
 
 
-def _month_x(title: str = "Month") -> alt.X:
+def month_x(title: str = "Month") -> alt.X:
     """X encoding for a "YYYY-MM" month column: UTC year-month, labelled "Jun 2028"."""
     return alt.X(
         "month:T",
@@ -56,7 +56,7 @@ def _month_x(title: str = "Month") -> alt.X:
     )
 
 
-def _month_tooltip() -> alt.Tooltip:
+def month_tooltip() -> alt.Tooltip:
     """Tooltip entry for the month column, formatted like the axis."""
     return alt.Tooltip("month:T", timeUnit=MONTH_TIME_UNIT, format=MONTH_FORMAT, title="Month")
 
@@ -76,12 +76,12 @@ def role_color_scale(extra: Sequence[str] = ()) -> alt.Scale:
     return alt.Scale(domain=domain, range=range_)
 
 
-def _role_color(field: str = "role_label", title: str = "Role", extra: Sequence[str] = ()):
+def role_color(field: str = "role_label", title: str = "Role", extra: Sequence[str] = ()):
     """Colour encoding on a role-label column using the shared role scale."""
     return alt.Color(f"{field}:N", title=title, scale=role_color_scale(extra))
 
 
-def _with_role_label(df: pd.DataFrame, column: str = "role") -> pd.DataFrame:
+def with_role_label(df: pd.DataFrame, column: str = "role") -> pd.DataFrame:
     """Copy of `df` with `role_label` (display name) and `role_rank` (canonical order)."""
     out = df.copy()
     keys = out[column].astype(str)
@@ -91,14 +91,23 @@ def _with_role_label(df: pd.DataFrame, column: str = "role") -> pd.DataFrame:
     return out
 
 
-def _title(text: str, subtitle: str | None = None) -> alt.TitleParams:
+def title(text: str, subtitle: str | None = None) -> alt.TitleParams:
     """Chart title anchored left, with an optional subtitle."""
     if subtitle:
         return alt.TitleParams(text=text, subtitle=subtitle, anchor="start")
     return alt.TitleParams(text=text, anchor="start")
 
 
-def _config(style: ChartStyle) -> alt.Config:
+def layered(
+    layers: Sequence[alt.Chart], style: ChartStyle, text: str, subtitle: str | None = None, **kwargs
+) -> alt.LayerChart:
+    """The charts drawn on one set of axes, with the style's height, a title and the config."""
+    return alt.layer(
+        *layers, height=style.height, title=title(text, subtitle), config=config(style), **kwargs
+    )
+
+
+def config(style: ChartStyle) -> alt.Config:
     """Top-level config for the style's fonts and view (passed to the chart constructor)."""
     return alt.Config(
         axis=alt.AxisConfig(
@@ -123,7 +132,7 @@ def _config(style: ChartStyle) -> alt.Config:
     )
 
 
-def _clean_numeric(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+def clean_numeric(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """Copy of `df` with the given columns as floats and ±inf replaced by NaN."""
     out = df.copy()
     for c in columns:
@@ -133,11 +142,11 @@ def _clean_numeric(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     return out
 
 
-_k_text = formatting.k_text
-_month_text = formatting.month_name
+k_text = formatting.k_text
+month_text = formatting.month_name
 
 
-def _check_month(month: str, name: str) -> str:
+def check_month(month: str, name: str) -> str:
     """Return `month` if it is a "YYYY-MM" string, else raise ValueError naming `name`."""
     month = str(month).strip()
     if not _MONTH_RE.match(month):
@@ -145,6 +154,6 @@ def _check_month(month: str, name: str) -> str:
     return month
 
 
-def _hover_points(base: alt.Chart, y: alt.Y, style: ChartStyle, **encode):
+def hover_points(base: alt.Chart, y: alt.Y, style: ChartStyle, **encode):
     """Small filled points on a line: an easy hover target for the base's tooltips."""
     return base.mark_point(filled=True, size=style.point_size, opacity=0.9).encode(y=y, **encode)

@@ -7,18 +7,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from ui.charts._base import (
-    DELIVERY_AXIS_TITLE,
-    _clean_numeric,
-    _config,
-    _hover_points,
-    _month_tooltip,
-    _month_x,
-    _require,
-    _role_color,
-    _title,
-    _with_role_label,
-)
+from ui.charts import _base
 from ui.theme import (
     DEADLINE_COLOR,
     DS_ENGINEERING_COLOR,
@@ -44,29 +33,35 @@ def capacity_fte(capacity_df: pd.DataFrame, *, workshop: bool = False) -> alt.La
     Returns:
         A layered Altair chart (lines + points), coloured by role.
     """
-    _require(capacity_df, ["month_index", "month", "role", "effective_fte"], "capacity_fte")
+    _base.require(capacity_df, ["month_index", "month", "role", "effective_fte"], "capacity_fte")
     style = style_for(workshop)
-    df = _with_role_label(_clean_numeric(capacity_df, ["effective_fte"]))
+    df = _base.with_role_label(_base.clean_numeric(capacity_df, ["effective_fte"]))
     tooltip = [
         alt.Tooltip("role_label:N", title="Role"),
-        _month_tooltip(),
+        _base.month_tooltip(),
         alt.Tooltip("effective_fte:Q", title="Effective capacity (FTE)", format=".1f"),
     ]
-    base = alt.Chart().encode(x=_month_x(), color=_role_color(), tooltip=tooltip)
+    base = alt.Chart().encode(x=_base.month_x(), color=_base.role_color(), tooltip=tooltip)
     y = alt.Y("effective_fte:Q", title="Effective capacity (FTE)")
     line = base.mark_line(strokeWidth=style.line_width).encode(y=y)
-    points = _hover_points(base, y, style)
-    return alt.layer(
-        line,
-        points,
+    points = _base.hover_points(base, y, style)
+    return _base.layered(
+        [line, points],
+        style,
+        "Effective capacity by role",
+        "Full-time equivalents after new-hire ramp-up and mentoring time of existing staff",
         data=df,
-        height=style.height,
-        title=_title(
-            "Effective capacity by role",
-            "Full-time equivalents after new-hire ramp-up and mentoring time of existing staff",
-        ),
-        config=_config(style),
     )
+
+
+_SUMMARY_NUMBERS = ["ds_engineering_share", "ds_modelling_fte", "delivery_index"]
+_SUMMARY_COLUMNS = ["month_index", "month", *_SUMMARY_NUMBERS, "bottleneck"]
+
+
+def _summary_frame(summary_df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """`capacity_summary` checked for what both summary charts read, numbers cleaned."""
+    _base.require(summary_df, _SUMMARY_COLUMNS, name)
+    return _base.clean_numeric(summary_df, _SUMMARY_NUMBERS)
 
 
 # ---------------------------------------------------------------------------------------
@@ -87,20 +82,8 @@ def ds_time_split(summary_df: pd.DataFrame, *, workshop: bool = False) -> alt.Ch
     Returns:
         A stacked-area Altair chart summing to 100%.
     """
-    _require(
-        summary_df,
-        [
-            "month_index",
-            "month",
-            "ds_engineering_share",
-            "ds_modelling_fte",
-            "delivery_index",
-            "bottleneck",
-        ],
-        "ds_time_split",
-    )
     style = style_for(workshop)
-    df = _clean_numeric(summary_df, ["ds_engineering_share", "ds_modelling_fte", "delivery_index"])
+    df = _summary_frame(summary_df, "ds_time_split")
     engineering, modelling = "Engineering / data prep", "Modelling"
     chart = (
         alt.Chart(df)
@@ -115,14 +98,10 @@ def ds_time_split(summary_df: pd.DataFrame, *, workshop: bool = False) -> alt.Ch
         )
         .mark_area(opacity=0.85)
         .encode(
-            x=_month_x(),
-            y=alt.Y(
-                "share:Q",
-                stack="zero",
-                title="Share of data-scientist time (%)",
-                axis=alt.Axis(format=".0%"),
-                scale=alt.Scale(domain=[0, 1]),
-            ),
+            x=_base.month_x(),
+            y=alt.Y("share:Q", stack="zero", title="Share of data-scientist time (%)")
+            .axis(format=".0%")
+            .scale(domain=[0, 1]),
             color=alt.Color(
                 "activity:N",
                 title="Data-scientist time",
@@ -133,7 +112,7 @@ def ds_time_split(summary_df: pd.DataFrame, *, workshop: bool = False) -> alt.Ch
             ),
             order=alt.Order("activity_rank:Q"),
             tooltip=[
-                _month_tooltip(),
+                _base.month_tooltip(),
                 alt.Tooltip("activity:N", title="Activity"),
                 alt.Tooltip("share:Q", title="Share of DS time", format=".0%"),
                 alt.Tooltip("ds_modelling_fte:Q", title="Modelling capacity (FTE)", format=".1f"),
@@ -141,11 +120,11 @@ def ds_time_split(summary_df: pd.DataFrame, *, workshop: bool = False) -> alt.Ch
         )
         .properties(
             height=style.height,
-            title=_title(
+            title=_base.title(
                 "Where data-scientist time goes",
                 "Engineering work not covered by ML and data engineers falls to data scientists",
             ),
-            config=_config(style),
+            config=_base.config(style),
         )
     )
     return chart
@@ -167,20 +146,8 @@ def delivery_index(summary_df: pd.DataFrame, *, workshop: bool = False) -> alt.L
     Returns:
         A layered Altair chart (black line + role-coloured points).
     """
-    _require(
-        summary_df,
-        [
-            "month_index",
-            "month",
-            "ds_engineering_share",
-            "ds_modelling_fte",
-            "delivery_index",
-            "bottleneck",
-        ],
-        "delivery_index",
-    )
     style = style_for(workshop)
-    df = _clean_numeric(summary_df, ["ds_engineering_share", "ds_modelling_fte", "delivery_index"])
+    df = _summary_frame(summary_df, "delivery_index")
     df["bottleneck_label"] = [
         "None"
         if b is None or (isinstance(b, float) and math.isnan(b)) or str(b) == ""
@@ -190,7 +157,7 @@ def delivery_index(summary_df: pd.DataFrame, *, workshop: bool = False) -> alt.L
     role_labels = set(ROLE_DISPLAY.values())
     extra = sorted(set(df["bottleneck_label"]) - role_labels)
     tooltip = [
-        _month_tooltip(),
+        _base.month_tooltip(),
         alt.Tooltip(
             "delivery_index:Q",
             title="Delivery index (100 = today's data scientists, fully supported)",
@@ -200,11 +167,11 @@ def delivery_index(summary_df: pd.DataFrame, *, workshop: bool = False) -> alt.L
         alt.Tooltip("ds_engineering_share:Q", title="DS time on engineering", format=".0%"),
         alt.Tooltip("ds_modelling_fte:Q", title="DS modelling capacity (FTE)", format=".1f"),
     ]
-    base = alt.Chart(df).encode(x=_month_x(), tooltip=tooltip)
-    y = alt.Y("delivery_index:Q", title=DELIVERY_AXIS_TITLE)
+    base = alt.Chart(df).encode(x=_base.month_x(), tooltip=tooltip)
+    y = alt.Y("delivery_index:Q", title=_base.DELIVERY_AXIS_TITLE)
     line = base.mark_line(color=SERIES_COLOR, strokeWidth=style.line_width).encode(y=y)
     points = base.mark_point(filled=True, size=style.point_size * 2.5, opacity=1).encode(
-        y=y, color=_role_color("bottleneck_label", "Bottleneck role", extra)
+        y=y, color=_base.role_color("bottleneck_label", "Bottleneck role", extra)
     )
     reference = pd.DataFrame(
         {"reference": [100.0], "label": ["100 = today's data scientists, fully supported"]}
@@ -213,18 +180,13 @@ def delivery_index(summary_df: pd.DataFrame, *, workshop: bool = False) -> alt.L
         alt.Chart(reference)
         .mark_rule(color=DEADLINE_COLOR, strokeDash=[2, 3], strokeWidth=style.rule_width / 2)
         .encode(
-            y=alt.Y("reference:Q", title=DELIVERY_AXIS_TITLE),
+            y=alt.Y("reference:Q", title=_base.DELIVERY_AXIS_TITLE),
             tooltip=[alt.Tooltip("label:N", title="Reference")],
         )
     )
-    return alt.layer(
-        rule,
-        line,
-        points,
-        height=style.height,
-        title=_title(
-            "Delivery index and bottleneck",
-            "Output is limited by the scarcest role; point colour = the limiting role",
-        ),
-        config=_config(style),
+    return _base.layered(
+        [rule, line, points],
+        style,
+        "Delivery index and bottleneck",
+        "Output is limited by the scarcest role; point colour = the limiting role",
     )

@@ -7,13 +7,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting import formatting
-from ui.charts._base import (
-    _USD_FORMAT,
-    _clean_numeric,
-    _config,
-    _require,
-    _title,
-)
+from ui.charts import _base
 from ui.theme import (
     BASELINE_COLOR,
     SCENARIO_COLOR,
@@ -54,7 +48,7 @@ def _panel_axis(unit: str, delta: bool, baseline: str | None) -> tuple[str, alt.
     kind = _unit_kind(unit)
     if not delta:
         title, fmt = {
-            "usd": ("USD", _USD_FORMAT),
+            "usd": ("USD", _base.USD_FORMAT),
             "probability": ("Probability (%)", ".0%"),
             "percent": ("Percent (%)", None),
             "ratio": ("k in 1:k", None),
@@ -108,9 +102,9 @@ def scenario_comparison(
     Returns:
         A wrapped concatenation of per-metric panels, each with its own y scale.
     """
-    _require(compare_df, ["scenario", "metric", "value"], "scenario_comparison")
+    _base.require(compare_df, ["scenario", "metric", "value"], "scenario_comparison")
     style = style_for(workshop)
-    df = _clean_numeric(compare_df, ["value"])
+    df = _base.clean_numeric(compare_df, ["value"])
     df["scenario"] = df["scenario"].astype(str)
     df["metric"] = df["metric"].astype(str)
     if "unit" not in df.columns:
@@ -189,6 +183,6 @@ def scenario_comparison(
         columns=style.facet_columns,
         spacing=32,
         resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent")),
-        title=_title("Scenario comparison", subtitle),
-        config=_config(style),
+        title=_base.title("Scenario comparison", subtitle),
+        config=_base.config(style),
     )

@@ -9,22 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.charts._base import (
-    _HEADCOUNT_FORMAT,
-    _RATIO_AXIS_LINES,
-    _check_month,
-    _clean_numeric,
-    _config,
-    _hover_points,
-    _k_text,
-    _month_text,
-    _month_tooltip,
-    _month_x,
-    _require,
-    _role_color,
-    _title,
-    _with_role_label,
-)
+from ui.charts import _base
 from ui.theme import (
     BAND_COLOR,
     BAND_OPACITY,
@@ -57,7 +42,7 @@ def headcount_fan(
     Returns:
         A layered Altair chart (area + line + points), coloured by role.
     """
-    _require(
+    _base.require(
         headcount_df, ["month_index", "month", "role", "mean", "p10", "p50", "p90"], "headcount_fan"
     )
     style = style_for(workshop)
@@ -68,34 +53,27 @@ def headcount_fan(
         if unknown:
             raise ValueError(f"headcount_fan: unknown role(s) {', '.join(unknown)}")
         df = df[df["role"].astype(str).isin(wanted)]
-    df = _with_role_label(_clean_numeric(df, ["mean", "p10", "p50", "p90"]))
+    df = _base.with_role_label(_base.clean_numeric(df, ["mean", "p10", "p50", "p90"]))
 
     y_title = "Headcount (people)"
     tooltip = [
         alt.Tooltip("role_label:N", title="Role"),
-        _month_tooltip(),
-        alt.Tooltip("p50:Q", title="P50 (people)", format=_HEADCOUNT_FORMAT),
-        alt.Tooltip("p10:Q", title="P10 (people)", format=_HEADCOUNT_FORMAT),
-        alt.Tooltip("p90:Q", title="P90 (people)", format=_HEADCOUNT_FORMAT),
-        alt.Tooltip("mean:Q", title="Mean (people)", format=_HEADCOUNT_FORMAT),
+        _base.month_tooltip(),
+        alt.Tooltip("p50:Q", title="P50 (people)", format=_base.HEADCOUNT_FORMAT),
+        alt.Tooltip("p10:Q", title="P10 (people)", format=_base.HEADCOUNT_FORMAT),
+        alt.Tooltip("p90:Q", title="P90 (people)", format=_base.HEADCOUNT_FORMAT),
+        alt.Tooltip("mean:Q", title="Mean (people)", format=_base.HEADCOUNT_FORMAT),
     ]
     # Tooltips on the base so every mark (area, line, point) shows the same formatted text.
     base = alt.Chart().encode(
-        x=_month_x(), color=_role_color(), detail="role_label:N", tooltip=tooltip
+        x=_base.month_x(), color=_base.role_color(), detail="role_label:N", tooltip=tooltip
     )
     area = base.mark_area(opacity=FAN_OPACITY).encode(y=alt.Y("p10:Q", title=y_title), y2="p90:Q")
     y_p50 = alt.Y("p50:Q", title=y_title)
     line = base.mark_line(strokeWidth=style.line_width).encode(y=y_p50)
-    points = _hover_points(base, y_p50, style)
-    return alt.layer(
-        area,
-        line,
-        points,
-        data=df,
-        height=style.height,
-        title=_title("Headcount by role", "Line: median (P50); shaded: P10–P90 of simulated paths"),
-        config=_config(style),
-    )
+    points = _base.hover_points(base, y_p50, style)
+    note = "Line: median (P50); shaded: P10–P90 of simulated paths"
+    return _base.layered([area, line, points], style, "Headcount by role", note, data=df)
 
 
 # ---------------------------------------------------------------------------------------
@@ -126,7 +104,9 @@ def ratio_fan(
     Returns:
         A layered Altair chart: band, P10–P90 area, P50 line and points, rules and labels.
     """
-    _require(ratio_df, ["month_index", "month", "p10", "p50", "p90", "share_defined"], "ratio_fan")
+    _base.require(
+        ratio_df, ["month_index", "month", "p10", "p50", "p90", "share_defined"], "ratio_fan"
+    )
     target = float(target)
     if not math.isfinite(target) or target <= 0:
         raise ValueError(f"ratio_fan: target must be a positive number, got {target!r}")
@@ -134,7 +114,7 @@ def ratio_fan(
     if not lo < hi:
         raise ValueError(f"ratio_fan: band must be (low, high) with low < high, got {band!r}")
     style = style_for(workshop)
-    df = _clean_numeric(ratio_df, ["p10", "p50", "p90", "share_defined"])
+    df = _base.clean_numeric(ratio_df, ["p10", "p50", "p90", "share_defined"])
     df = df[df["p50"].notna()]
     # An explicit y domain from the data: the spec then changes with the data, so a chart
     # updated in place after a slider move gets the same axis as a fresh load of the link.
@@ -144,39 +124,39 @@ def ratio_fan(
     y_scale = alt.Scale(domain=[0, y_top], nice=False)
 
     tooltip = [
-        _month_tooltip(),
+        _base.month_tooltip(),
         alt.Tooltip("p50:Q", title="P50 (k in 1:k)", format=".1f"),
         alt.Tooltip("p10:Q", title="P10 (k in 1:k)", format=".1f"),
         alt.Tooltip("p90:Q", title="P90 (k in 1:k)", format=".1f"),
         alt.Tooltip("share_defined:Q", title="Paths with an ML engineer", format=".0%"),
     ]
-    base = alt.Chart(df).encode(x=_month_x(), tooltip=tooltip)
+    base = alt.Chart(df).encode(x=_base.month_x(), tooltip=tooltip)
     area = (
         base.transform_filter("isValid(datum.p10) && isValid(datum.p90)")
         .mark_area(color=SERIES_COLOR, opacity=FAN_OPACITY)
-        .encode(y=alt.Y("p10:Q", title=_RATIO_AXIS_LINES, scale=y_scale), y2="p90:Q")
+        .encode(y=alt.Y("p10:Q", title=_base.RATIO_AXIS_LINES, scale=y_scale), y2="p90:Q")
     )
-    y_p50 = alt.Y("p50:Q", title=_RATIO_AXIS_LINES, scale=y_scale)
+    y_p50 = alt.Y("p50:Q", title=_base.RATIO_AXIS_LINES, scale=y_scale)
     line = base.mark_line(color=SERIES_COLOR, strokeWidth=style.line_width).encode(y=y_p50)
-    points = _hover_points(base, y_p50, style, color=alt.value(SERIES_COLOR))
+    points = _base.hover_points(base, y_p50, style, color=alt.value(SERIES_COLOR))
 
-    band_label = f"target band 1:{_k_text(lo)}–1:{_k_text(hi)}"
+    band_label = f"target band 1:{_base.k_text(lo)}–1:{_base.k_text(hi)}"
     band_df = pd.DataFrame({"band_low": [lo], "band_high": [hi], "band": [band_label]})
     band_rect = (
         alt.Chart(band_df)
         .mark_rect(color=BAND_COLOR, opacity=BAND_OPACITY)
         .encode(
-            y=alt.Y("band_low:Q", title=_RATIO_AXIS_LINES, scale=y_scale),
+            y=alt.Y("band_low:Q", title=_base.RATIO_AXIS_LINES, scale=y_scale),
             y2="band_high:Q",
             tooltip=[alt.Tooltip("band:N", title="Band")],
         )
     )
-    target_df = pd.DataFrame({"target": [target], "label": [f"target 1:{_k_text(target)}"]})
+    target_df = pd.DataFrame({"target": [target], "label": [f"target 1:{_base.k_text(target)}"]})
     target_rule = (
         alt.Chart(target_df)
         .mark_rule(color=TARGET_COLOR, strokeWidth=style.rule_width)
         .encode(
-            y=alt.Y("target:Q", title=_RATIO_AXIS_LINES, scale=y_scale),
+            y=alt.Y("target:Q", title=_base.RATIO_AXIS_LINES, scale=y_scale),
             tooltip=[alt.Tooltip("label:N", title="Target")],
         )
     )
@@ -192,7 +172,7 @@ def ratio_fan(
             fontWeight="bold",
         )
         .encode(
-            y=alt.Y("target:Q", title=_RATIO_AXIS_LINES, scale=y_scale),
+            y=alt.Y("target:Q", title=_base.RATIO_AXIS_LINES, scale=y_scale),
             x=alt.value(0),  # left edge: the ratio usually starts far above the target
             text="label:N",
             tooltip=[alt.Tooltip("label:N", title="Target")],
@@ -203,9 +183,11 @@ def ratio_fan(
         f"Line: median (P50); dark shading: P10–P90; blue: {band_label}; lower = more ML engineers"
     )
     if deadline_month is not None:
-        month = _check_month(deadline_month, "ratio_fan deadline_month")
-        deadline_df = pd.DataFrame({"month": [month], "label": [f"deadline {_month_text(month)}"]})
-        deadline = alt.Chart(deadline_df).encode(x=_month_x())
+        month = _base.check_month(deadline_month, "ratio_fan deadline_month")
+        deadline_df = pd.DataFrame(
+            {"month": [month], "label": [f"deadline {_base.month_text(month)}"]}
+        )
+        deadline = alt.Chart(deadline_df).encode(x=_base.month_x())
         layers.append(
             deadline.mark_rule(
                 color=DEADLINE_COLOR, strokeWidth=style.rule_width, strokeDash=[6, 4]
@@ -225,9 +207,9 @@ def ratio_fan(
                 tooltip=[alt.Tooltip("label:N", title="Deadline")],
             )
         )
-    return alt.layer(
-        *layers,
-        height=style.height,
-        title=_title("ML engineer : data scientist ratio", subtitle),
-        config=_config(style),
+    return _base.layered(
+        layers,
+        style,
+        "ML engineer : data scientist ratio",
+        subtitle,
     )

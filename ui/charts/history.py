@@ -5,18 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts._base import (
-    _HEADCOUNT_FORMAT,
-    _clean_numeric,
-    _config,
-    _hover_points,
-    _month_tooltip,
-    _month_x,
-    _require,
-    _role_color,
-    _title,
-    _with_role_label,
-)
+from ui.charts import _base
 from ui.theme import (
     FAN_OPACITY,
     ROLE_COLORS,
@@ -54,14 +43,14 @@ def history_forecast(
     Returns:
         A layered Altair chart.
     """
-    _require(history_df, ["month", "headcount"], "history_forecast history_df")
-    _require(forecast_df, ["month", "mean", "low", "high"], "history_forecast forecast_df")
+    _base.require(history_df, ["month", "headcount"], "history_forecast history_df")
+    _base.require(forecast_df, ["month", "mean", "low", "high"], "history_forecast forecast_df")
     style = style_for(workshop)
     hist = history_df
     if role is not None and "role" in hist.columns:
         hist = hist[hist["role"].astype(str) == str(role)]
-    hist = _clean_numeric(hist, ["headcount"]).sort_values("month")
-    fc = _clean_numeric(forecast_df, ["mean", "low", "high"]).sort_values("month")
+    hist = _base.clean_numeric(hist, ["headcount"]).sort_values("month")
+    fc = _base.clean_numeric(forecast_df, ["mean", "low", "high"]).sort_values("month")
     history_name, forecast_name = "History", f"Forecast ({model_label})"
     hist["series"] = history_name
     fc["series"] = forecast_name
@@ -75,23 +64,23 @@ def history_forecast(
     y_title = "Headcount (people)"
 
     hist_tooltip = [
-        _month_tooltip(),
+        _base.month_tooltip(),
         alt.Tooltip("series:N", title="Series"),
         alt.Tooltip("headcount:Q", title="Headcount (people)", format=",.0f"),
     ]
     hist_base = alt.Chart(hist).encode(
-        x=_month_x(), y=alt.Y("headcount:Q", title=y_title), tooltip=hist_tooltip
+        x=_base.month_x(), y=alt.Y("headcount:Q", title=y_title), tooltip=hist_tooltip
     )
     layers = []
     has_interval = bool((fc["low"].notna() & fc["high"].notna()).any())
     fc_tooltip = [
-        _month_tooltip(),
+        _base.month_tooltip(),
         alt.Tooltip("series:N", title="Series"),
-        alt.Tooltip("mean:Q", title="Forecast (people)", format=_HEADCOUNT_FORMAT),
-        alt.Tooltip("low:Q", title="Interval low (people)", format=_HEADCOUNT_FORMAT),
-        alt.Tooltip("high:Q", title="Interval high (people)", format=_HEADCOUNT_FORMAT),
+        alt.Tooltip("mean:Q", title="Forecast (people)", format=_base.HEADCOUNT_FORMAT),
+        alt.Tooltip("low:Q", title="Interval low (people)", format=_base.HEADCOUNT_FORMAT),
+        alt.Tooltip("high:Q", title="Interval high (people)", format=_base.HEADCOUNT_FORMAT),
     ]
-    fc_base = alt.Chart(fc).encode(x=_month_x(), tooltip=fc_tooltip)
+    fc_base = alt.Chart(fc).encode(x=_base.month_x(), tooltip=fc_tooltip)
     if has_interval:
         layers.append(
             fc_base.transform_filter("isValid(datum.low) && isValid(datum.high)")
@@ -115,7 +104,7 @@ def history_forecast(
             alt.Chart(bridge)
             .mark_line(color=color, strokeWidth=style.line_width)
             .encode(
-                x=_month_x(),
+                x=_base.month_x(),
                 y=alt.Y("value:Q", title=y_title),
                 strokeDash=dash,
                 tooltip=[alt.Tooltip("series:N", title="Series")],
@@ -135,11 +124,11 @@ def history_forecast(
     subtitle = f"Model: {model_label}" + (
         f"; shaded: {level}forecast interval" if has_interval else "; no interval available"
     )
-    return alt.layer(
-        *layers,
-        height=style.height,
-        title=_title(f"Headcount history and status-quo forecast{who}", subtitle),
-        config=_config(style),
+    return _base.layered(
+        layers,
+        style,
+        f"Headcount history and status-quo forecast{who}",
+        subtitle,
     )
 
 
@@ -158,9 +147,13 @@ def survival_curves(curves_df: pd.DataFrame, *, workshop: bool = False) -> alt.L
     Returns:
         A layered Altair chart (step areas + step lines + points), coloured by role.
     """
-    _require(curves_df, ["role", "tenure_months", "survival", "low", "high"], "survival_curves")
+    _base.require(
+        curves_df, ["role", "tenure_months", "survival", "low", "high"], "survival_curves"
+    )
     style = style_for(workshop)
-    df = _with_role_label(_clean_numeric(curves_df, ["tenure_months", "survival", "low", "high"]))
+    df = _base.with_role_label(
+        _base.clean_numeric(curves_df, ["tenure_months", "survival", "low", "high"])
+    )
     df = df.sort_values(["role_rank", "tenure_months"])
     x = alt.X("tenure_months:Q", title="Tenure (months)")
     y_title = "Still employed (%)"
@@ -171,7 +164,7 @@ def survival_curves(curves_df: pd.DataFrame, *, workshop: bool = False) -> alt.L
         alt.Tooltip("low:Q", title="Lower bound", format=".0%"),
         alt.Tooltip("high:Q", title="Upper bound", format=".0%"),
     ]
-    base = alt.Chart().encode(x=x, color=_role_color(), tooltip=tooltip)
+    base = alt.Chart().encode(x=x, color=_base.role_color(), tooltip=tooltip)
     band = (
         base.transform_filter("isValid(datum.low) && isValid(datum.high)")
         .mark_area(interpolate="step-after", opacity=FAN_OPACITY)
@@ -181,13 +174,6 @@ def survival_curves(curves_df: pd.DataFrame, *, workshop: bool = False) -> alt.L
         "survival:Q", title=y_title, axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])
     )
     line = base.mark_line(interpolate="step-after", strokeWidth=style.line_width).encode(y=y)
-    points = _hover_points(base, y, style)
-    return alt.layer(
-        band,
-        line,
-        points,
-        data=df,
-        height=style.height,
-        title=_title("Retention by role (Kaplan–Meier)", "Shaded: confidence band"),
-        config=_config(style),
-    )
+    points = _base.hover_points(base, y, style)
+    title = "Retention by role (Kaplan–Meier)"
+    return _base.layered([band, line, points], style, title, "Shaded: confidence band", data=df)

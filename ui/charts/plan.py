@@ -5,18 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts._base import (
-    _USD_FORMAT,
-    _USD_TOOLTIP,
-    _clean_numeric,
-    _config,
-    _month_tooltip,
-    _month_x,
-    _require,
-    _role_color,
-    _title,
-    _with_role_label,
-)
+from ui.charts import _base
 from ui.theme import (
     ROLE_COLORS,
     SERIES_COLOR,
@@ -50,44 +39,46 @@ def hires_and_cost(
     Returns:
         A layered Altair chart (bars + line + points) with two y axes.
     """
-    _require(starts_df, ["month_index", "month", "role", "mean"], "hires_and_cost starts_df")
-    _require(
+    _base.require(starts_df, ["month_index", "month", "role", "mean"], "hires_and_cost starts_df")
+    _base.require(
         cost_df,
         ["month_index", "month", "cost_mean", "cost_p10", "cost_p90", "cumulative_mean"],
         "hires_and_cost cost_df",
     )
     style = style_for(workshop)
-    starts = _with_role_label(_clean_numeric(starts_df, ["mean"]))
-    cost = _clean_numeric(cost_df, ["cost_mean", "cost_p10", "cost_p90", "cumulative_mean"])
+    starts = _base.with_role_label(_base.clean_numeric(starts_df, ["mean"]))
+    cost = _base.clean_numeric(cost_df, ["cost_mean", "cost_p10", "cost_p90", "cumulative_mean"])
 
     bars = (
         alt.Chart(starts)
         .mark_bar()
         .encode(
-            x=_month_x(),
+            x=_base.month_x(),
             y=alt.Y(
                 "mean:Q",
                 title="Starts per month (people, mean)",
                 stack="zero",
                 axis=alt.Axis(orient="left"),
             ),
-            color=_role_color(),
+            color=_base.role_color(),
             order=alt.Order("role_rank:Q"),
             tooltip=[
                 alt.Tooltip("role_label:N", title="Role"),
-                _month_tooltip(),
+                _base.month_tooltip(),
                 alt.Tooltip("mean:Q", title="Starts (people, mean)", format=".2f"),
             ],
         )
     )
     cost_tooltip = [
-        _month_tooltip(),
-        alt.Tooltip("cumulative_mean:Q", title="Cumulative cost (USD, mean)", format=_USD_TOOLTIP),
-        alt.Tooltip("cost_mean:Q", title="Cost this month (USD, mean)", format=_USD_TOOLTIP),
-        alt.Tooltip("cost_p10:Q", title="Cost this month, P10 (USD)", format=_USD_TOOLTIP),
-        alt.Tooltip("cost_p90:Q", title="Cost this month, P90 (USD)", format=_USD_TOOLTIP),
+        _base.month_tooltip(),
+        alt.Tooltip(
+            "cumulative_mean:Q", title="Cumulative cost (USD, mean)", format=_base.USD_TOOLTIP
+        ),
+        alt.Tooltip("cost_mean:Q", title="Cost this month (USD, mean)", format=_base.USD_TOOLTIP),
+        alt.Tooltip("cost_p10:Q", title="Cost this month, P10 (USD)", format=_base.USD_TOOLTIP),
+        alt.Tooltip("cost_p90:Q", title="Cost this month, P90 (USD)", format=_base.USD_TOOLTIP),
     ]
-    cost_x = _month_x()
+    cost_x = _base.month_x()
     cost_x.bandPosition = 0.5  # centre of the month, over the middle of the bar
     cost_base = alt.Chart(cost).encode(
         x=cost_x,
@@ -96,7 +87,7 @@ def hires_and_cost(
             "cumulative_mean:Q",
             title="Cumulative payroll cost (USD, line)",
             axis=alt.Axis(
-                format=_USD_FORMAT,
+                format=_base.USD_FORMAT,
                 orient="right",
                 grid=False,
                 titleColor=SERIES_COLOR,
@@ -106,18 +97,13 @@ def hires_and_cost(
     )
     cost_line = cost_base.mark_line(color=SERIES_COLOR, strokeWidth=style.line_width)
     cost_points = cost_base.mark_point(filled=True, size=style.point_size * 1.5, color=SERIES_COLOR)
-    return alt.layer(
-        bars,
-        cost_line,
-        cost_points,
+    return _base.layered(
+        [bars, cost_line, cost_points],
+        style,
+        "Hires per month and cumulative cost",
+        "Bars: starts per month by role (left axis); "
+        "line: cumulative payroll cost of the whole team (right axis); means over paths",
         resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent")),
-        height=style.height,
-        title=_title(
-            "Hires per month and cumulative cost",
-            "Bars: starts per month by role (left axis); "
-            "line: cumulative payroll cost of the whole team (right axis); means over paths",
-        ),
-        config=_config(style),
     )
 
 
@@ -135,10 +121,10 @@ def quarter_strip(
     Returns:
         A layered Altair chart (cells + count labels), quarters in the given order.
     """
-    _require(quarters_df, ["quarter", "count"], "quarter_strip")
+    _base.require(quarters_df, ["quarter", "count"], "quarter_strip")
     style = style_for(workshop)
     # "count" is also a Vega-Lite aggregate's name: encode the values as "n".
-    df = _clean_numeric(quarters_df, ["count"]).rename(columns={"count": "n"})
+    df = _base.clean_numeric(quarters_df, ["count"]).rename(columns={"count": "n"})
     df["label"] = [f"{c:.0f}" if c > 0 else "" for c in df["n"].fillna(0)]
     df["row"] = what
     order = list(df["quarter"])
@@ -168,6 +154,6 @@ def quarter_strip(
         cells,
         labels,
         height=style.mark_label_size * 4 + 80,  # Streamlit fits title and axis inside it
-        title=_title(f"{what} per quarter"),
-        config=_config(style),
+        title=_base.title(f"{what} per quarter"),
+        config=_base.config(style),
     )
