@@ -43,11 +43,17 @@ import numpy as np
 
 from forecasting.errors import SolverError
 from forecasting.evaluate import Budget, Evaluator
-from forecasting.roles import ROLE_KEYS, ROLES
+from forecasting.policy import HiringPolicy
+from forecasting.roles import ROLE_KEYS, ROLES, Role
 from forecasting.scenario import Scenario
 from forecasting.simulate import (
     MLE,
 )
+
+
+class TargetUnreachable(SolverError):
+    """Even the most hiring max_starts_per_month and time to fill allow misses the target
+    (see `reachable` for what would work)."""
 
 
 class Strategy(StrEnum):
@@ -279,23 +285,10 @@ def solve(
     months, target = sc.horizon_months, sc.target
     deadline, conf, hold = sc.deadline, target.confidence, target.hold
     labels = sc.months()
-    role = ROLES[MLE]
-    policy = sc.policy_of(role)
-    positions_mode = policy.sets_positions
-    cap_month = sc.max_starts_of(role)
-    lag = sc.time_to_fill_of(role)
-    if positions_mode:
-        # Slot t = a position opened at month t (1..horizon), filled at t + lag at the earliest.
-        n_slots, offset = months + 1, lag
-        floor = np.zeros(n_slots, dtype=np.int64)
-        floor[: len(policy.positions_added)] = policy.positions_added
-        first = 1
-    else:
-        # Slot i = starts joining at the end of month i+1.
-        n_slots, offset = months, 1
-        floor = np.array(sc.starts_of(role), dtype=np.int64)
-        first = max(lag - 1, 0)  # earliest index for a new start
-    caps = np.where(np.arange(n_slots) >= first, np.maximum(cap_month - floor, 0), 0)
+    slots_ = _Slots.of(sc)
+    role, positions_mode = slots_.role, slots_.positions_mode
+    cap_month, n_slots, offset = slots_.cap_month, slots_.n_slots, slots_.offset
+    floor, first, caps = slots_.floor, slots_.first, slots_.caps
 
     budget = budget or Budget()
     evaluate = Evaluator(sc, budget)
@@ -318,7 +311,7 @@ def solve(
     certify = Evaluator(certification_scenario(sc), budget)
     if score(added) < conf or certify.key(floor, hold)[0] < conf:
         if not order:
-            raise SolverError(
+            raise TargetUnreachable(
                 f"cannot reach {what} with {conf:.0%} confidence: no new ML engineer can "
                 f"start by then (time_to_fill_months.{role.value} "
                 f"{sc.time_to_fill_of(role)}, max_starts_per_month.{role.value} {cap_month}); "
@@ -328,9 +321,9 @@ def solve(
         best = score(largest)
         if best < conf:
             every = "new positions" if positions_mode else "ML engineer starts"
-            raise SolverError(
+            raise TargetUnreachable(
                 f"cannot reach {what} with {conf:.0%} confidence: even {cap_month} {every} "
-                f"every month from month {first + (0 if positions_mode else 1)} give "
+                f"every month from month {slots_.first_month} give "
                 f"{best:.0%}; " + relax
             )
         slots = [i for i in range(n_slots) if caps[i] > 0 and (hold or i + offset <= deadline)]
@@ -365,15 +358,12 @@ def solve(
     # Run-rate: the added ML engineers actually on payroll at the deadline (mean over
     # paths, so leavers, empty seats and fill rate are counted), times their annual cost.
     annual_cost = float(mean_with[deadline] - mean_without[deadline]) * sc.annual_cost_of(role)
+    solved = slots_.scenario_with(sc, schedule)
     if positions_mode:
-        solved = sc.replace(
-            hiring_policy={**sc.by_role("hiring_policy"), role.value: policy.with_added(schedule)}
-        )
         positions = tuple(solved.positions_of(role) or ())
         added_starts, added_by_month = 0, (0,) * months
         positions_added = tuple(int(x) for x in schedule)
     else:
-        solved = sc.replace(planned_starts={**sc.by_role("planned_starts"), role.value: schedule})
         positions = None
         added_starts, added_by_month = int(added.sum()), tuple(int(x) for x in added)
         positions_added = (0,) * (months + 1)
@@ -399,6 +389,107 @@ def solve(
             p_target_met=fresh_met,
             p_target_held=fresh_held,
         ),
+    )
+
+
+@dataclass(frozen=True)
+class _Slots:
+    """Where the solver may add ML engineers: one slot per month, with the floor and caps.
+
+    Positions mode: slot t = a position opened at month t (1..horizon), filled at
+    t + time to fill at the earliest (offset = lag). Starts mode: slot i = starts
+    joining at the end of month i+1 (offset 1), from index time to fill - 1.
+    """
+
+    role: Role
+    policy: HiringPolicy
+    positions_mode: bool
+    cap_month: int
+    n_slots: int
+    offset: int
+    floor: np.ndarray
+    first: int
+    caps: np.ndarray
+
+    @classmethod
+    def of(cls, sc: Scenario) -> _Slots:
+        role = ROLES[MLE]
+        policy = sc.policy_of(role)
+        cap_month, lag, months = sc.max_starts_of(role), sc.time_to_fill_of(role), sc.horizon_months
+        if policy.sets_positions:
+            n_slots, offset, first = months + 1, lag, 1
+            floor = np.zeros(n_slots, dtype=np.int64)
+            floor[: len(policy.positions_added)] = policy.positions_added
+        else:
+            n_slots, offset, first = months, 1, max(lag - 1, 0)
+            floor = np.array(sc.starts_of(role), dtype=np.int64)
+        caps = np.where(np.arange(n_slots) >= first, np.maximum(cap_month - floor, 0), 0)
+        return cls(
+            role, policy, policy.sets_positions, cap_month, n_slots, offset, floor, first, caps
+        )
+
+    def scenario_with(self, sc: Scenario, schedule: np.ndarray) -> Scenario:
+        """`sc` with this ML engineer schedule (positions added, or planned starts)."""
+        key = self.role.value
+        if self.positions_mode:
+            policies = {**sc.by_role("hiring_policy"), key: self.policy.with_added(schedule)}
+            return sc.replace(hiring_policy=policies)
+        return sc.replace(planned_starts={**sc.by_role("planned_starts"), key: schedule})
+
+    @property
+    def first_month(self) -> int:
+        """The month index of the first new position (or start) the caps allow."""
+        return self.first if self.positions_mode else self.first + 1
+
+
+@dataclass(frozen=True)
+class Reachable:
+    """What the most hiring the caps allow reaches (for a target that cannot be met).
+
+    Attributes:
+        positions_mode: new positions (True) or ML engineer starts (False).
+        per_month: the most new positions (or starts) a month (max_starts_per_month).
+        first_month: month index of the first one the time to fill allows.
+        probability: P(target met at the deadline) (P(held to the horizon) with hold)
+            with that most hiring: the highest confidence at today's deadline.
+        earliest_deadline: the first month index after today's deadline at which the
+            goal confidence is reached (and, with hold, held to the horizon); None when
+            not within the horizon.
+    """
+
+    positions_mode: bool
+    per_month: int
+    first_month: int
+    probability: float
+    earliest_deadline: int | None
+
+
+def reachable(scenario: Scenario) -> Reachable:
+    """The highest confidence at the deadline and the earliest deadline at the goal
+    confidence, when every month from the first the time to fill allows gets the most
+    new ML engineer positions (or starts) max_starts_per_month allows (one simulation).
+    """
+    from forecasting.simulate import ratio_paths, run_paths
+    from forecasting.summary import meets_target
+
+    slots = _Slots.of(scenario)
+    most = slots.scenario_with(scenario, slots.floor + slots.caps)
+    target = most.target
+    ok = meets_target(ratio_paths(run_paths(most).headcount), target.ds_per_mle)
+    # held[m]: the target holds in every month from m to the horizon.
+    held = np.flip(np.logical_and.accumulate(np.flip(ok, axis=0), axis=0), axis=0).mean(axis=1)
+    counts = held if target.hold else ok.mean(axis=1)
+    later = [
+        m
+        for m in range(most.deadline + 1, most.horizon_months + 1)
+        if counts[m] >= target.confidence
+    ]
+    return Reachable(
+        positions_mode=slots.positions_mode,
+        per_month=slots.cap_month,
+        first_month=slots.first_month,
+        probability=float(counts[most.deadline]),
+        earliest_deadline=later[0] if later else None,
     )
 
 
@@ -438,7 +529,7 @@ class _Search:
                 if best_key is None or key > best_key:
                     best, best_key = i, key
             if best is None:
-                raise SolverError(
+                raise TargetUnreachable(
                     "cannot meet the target within max_starts_per_month on independent paths; "
                     "relax target.confidence, target.hold or max_starts_per_month"
                 )

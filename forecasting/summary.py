@@ -121,7 +121,9 @@ def quarter_text(items: list[tuple[str, int]], limit: int = 4) -> str:
     return ", ".join(parts)
 
 
-def answer_sentence(plan, scenario, *, strategy: str, error: str | None = None) -> str:
+def answer_sentence(
+    plan, scenario, *, strategy: str, error: str | None = None, reachable=None
+) -> str:
     """The one-sentence answer for a HiringPlan (None when infeasible) of `scenario`.
 
     Positions mode (the ML engineer role backfills): "To reach 1:6 by Dec 2028 with 80%
@@ -134,6 +136,8 @@ def answer_sentence(plan, scenario, *, strategy: str, error: str | None = None) 
         scenario: the scenario the plan was solved for (its target and team plan).
         strategy: the schedule strategy's value.
         error: the solver's message when there is no plan.
+        reachable: a `solver.Reachable` for an unreachable target: the sentence then
+            says, in words, what would work instead of the solver's message.
     """
     from forecasting.plans import quarters
 
@@ -153,6 +157,10 @@ def answer_sentence(plan, scenario, *, strategy: str, error: str | None = None) 
             goal += f" while data science shrinks {now} → {then}"
         else:
             goal += f" with data science held at {then}"
+    if (plan is None or error is not None) and reachable is not None:
+        return f"{goal}: not reachable with the current hiring limits. " + what_would_work(
+            reachable, scenario
+        )
     if plan is None or error is not None:
         return f"{goal}: not reachable under the current constraints. {error or ''}".strip()
     if plan.mode != "positions":
@@ -204,6 +212,72 @@ def projections_frame(result: SimulationResult) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+#: Decimals of the wide projections table: people (headcount, starts, positions), the
+#: ratio, probabilities (0-1); money is whole dollars.
+PEOPLE_DIGITS, RATIO_DIGITS, PROBABILITY_DIGITS = 1, 2, 3
+
+
+def projections_wide(result: SimulationResult) -> pd.DataFrame:
+    """The projection as a spreadsheet reads it: one row per month, rounded for people.
+
+    Columns, in order:
+
+    - ``month`` ("YYYY-MM"), ``month_index`` (0 = the start month);
+    - per role (``data_engineer``, ``data_scientist``, ``ml_engineer``,
+      ``product_manager``): ``<role>_headcount_p10`` / ``_p50`` / ``_p90`` (people at
+      month end), ``<role>_starts_mean`` (people starting that month, mean over paths),
+      ``<role>_positions`` (the plan's positions; blank for a role without a hiring
+      policy);
+    - ``ds_per_mle_p10`` / ``_p50`` / ``_p90``: data scientists per ML engineer, the k of
+      1:k (blank where fewer than half the paths have an ML engineer);
+    - ``p_target_met``: share of simulated paths meeting the target that month (0-1);
+    - ``payroll_usd_per_month_mean`` / ``_p10`` / ``_p90``, ``payroll_usd_per_year_run_rate``
+      (12 x the monthly mean), ``payroll_usd_cumulative_mean`` (from month 1).
+
+    People have 1 decimal, the ratio 2, probabilities 3; money is whole dollars.
+
+    Args:
+        result: a simulation (per-path arrays not needed).
+
+    Returns:
+        A DataFrame with one row per month of the horizon, month 0 included.
+    """
+    import pandas as pd
+
+    from forecasting.roles import ROLES
+
+    n = len(result.months)
+    sc = result.scenario
+    data: dict[str, object] = {"month": list(result.months), "month_index": np.arange(n)}
+    q = result.headcount_q
+    for r, role in enumerate(ROLES):
+        key = role.value
+        for i, name in enumerate(("p10", "p50", "p90")):
+            data[f"{key}_headcount_{name}"] = np.round(q[i, :, r], PEOPLE_DIGITS)
+        data[f"{key}_starts_mean"] = np.round(result.starts_mean[:, r], PEOPLE_DIGITS)
+        positions = sc.positions_of(role)
+        data[f"{key}_positions"] = pd.array(
+            positions[:n] if positions is not None else [None] * n, dtype="Int64"
+        )
+    for i, name in enumerate(("p10", "p50", "p90")):
+        data[f"ds_per_mle_{name}"] = np.round(result.ratio_q[i], RATIO_DIGITS)
+    p = np.asarray(result.p_target_by_month, dtype=float)
+    data["p_target_met"] = np.round(p, PROBABILITY_DIGITS) if p.shape == (n,) else np.nan
+
+    def dollars(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        v = np.asarray(values, dtype=float)
+        return pd.array(
+            [None if not math.isfinite(x) else round(x) for x in v.tolist()], dtype="Int64"
+        )
+
+    data["payroll_usd_per_month_mean"] = dollars(result.cost_mean)
+    data["payroll_usd_per_month_p10"] = dollars(result.cost_q[0])
+    data["payroll_usd_per_month_p90"] = dollars(result.cost_q[1])
+    data["payroll_usd_per_year_run_rate"] = dollars(12.0 * np.asarray(result.cost_mean))
+    data["payroll_usd_cumulative_mean"] = dollars(result.cumulative_cost_mean)
+    return pd.DataFrame(data)
+
+
 def probability_text(p: float, paths: int, goal: float | None = None) -> str:
     """A simulated probability as shown beside its goal: '97%', or '79.6% ± 0.9' near it.
 
@@ -241,3 +315,43 @@ def held_warning(p_met: float, p_held: float, confidence: float, k: float) -> st
         f"{formatting.percent(confidence)} goal: the ratio drifts back above {ratio_text(k)} "
         "after the deadline."
     )
+
+
+def what_would_work(reachable, scenario) -> str:
+    """What the most hiring the caps allow reaches, in words (no field names).
+
+    E.g. "Even 2 new ML engineer positions every month from Feb 2027 give 41%
+    confidence by May 2028; 80% is reached by Nov 2028. Move the deadline, accept
+    a lower confidence, or allow more hiring a month."
+    """
+    target, months = scenario.target, scenario.months()
+    noun = "new ML engineer position" if reachable.positions_mode else "ML engineer start"
+    plural = (
+        noun
+        if reachable.per_month == 1
+        else noun.replace("position", "positions").replace("start", "starts")
+    )
+    held = " and held to the horizon" if target.hold else ""
+    first = month_name(months[min(reachable.first_month, len(months) - 1)])
+    by = f"{formatting.percent(reachable.probability)} confidence by "
+    by += month_name(months[scenario.deadline]) + held
+    if reachable.per_month == 0:
+        best = f"No ML engineer can be added (the monthly hiring limit is 0), which gives {by}"
+    else:
+        lag = scenario.time_to_fill_of(Role.ML_ENGINEER)
+        each = f" (each takes {lag} month{'s' if lag != 1 else ''} to fill)" if lag else ""
+        opened = " opened" if reachable.positions_mode else ""
+        best = (
+            f"Even {reachable.per_month} {plural}{opened} every month from {first}{each} give {by}"
+        )
+    goal = formatting.percent(target.confidence)
+    if reachable.earliest_deadline is not None:
+        later = f"{goal} is reached by {month_name(months[reachable.earliest_deadline])}{held}"
+        fix = "Move the deadline there, accept a lower confidence, or allow more hiring a month."
+    else:
+        later = f"{goal} is not reached within the planning horizon ({month_name(months[-1])})"
+        fix = (
+            "Accept a lower confidence, allow more hiring a month, plan reskilling, or "
+            "extend the horizon."
+        )
+    return f"{best}; {later}. {fix}"

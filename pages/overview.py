@@ -22,7 +22,9 @@ st.title("ML team workforce plan")
 rec = view.recommendation
 st.markdown(
     "#### "
-    + summary.answer_sentence(rec, state.base(), strategy=view.strategy, error=view.solver_error)
+    + summary.answer_sentence(
+        rec, state.base(), strategy=view.strategy, error=view.solver_error, reachable=view.reachable
+    )
 )
 if view.mode == state.PLAN_MANUAL:
     unit = "new ML engineer positions" if plans.mle_positions_mode(scenario) else "starts"

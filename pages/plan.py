@@ -146,7 +146,10 @@ positions_mode = plans.mle_positions_mode(scenario)
 plan = plans.mle_schedule(scenario)
 
 st.markdown(
-    "#### " + summary.answer_sentence(rec, base, strategy=view.strategy, error=view.solver_error)
+    "#### "
+    + summary.answer_sentence(
+        rec, base, strategy=view.strategy, error=view.solver_error, reachable=view.reachable
+    )
 )
 held = summary.held_warning(
     result.p_target_met, result.p_target_held, target.confidence, target.ds_per_mle

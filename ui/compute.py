@@ -26,7 +26,7 @@ from forecasting.plans import with_mle_plan, without_mle_plan
 from forecasting.roles import Role
 from forecasting.scenario import Scenario
 from forecasting.simulate import SimulationResult, simulate
-from forecasting.solver import HiringPlan, solve
+from forecasting.solver import HiringPlan, Reachable, TargetUnreachable, reachable, solve
 from ui import charts, state
 
 MLE = Role.ML_ENGINEER.value
@@ -72,17 +72,21 @@ def _session_gone() -> Callable[[], bool] | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def solve_cached(scenario: Scenario, strategy: str) -> tuple[HiringPlan | None, str | None]:
+def solve_cached(
+    scenario: Scenario, strategy: str
+) -> tuple[HiringPlan | None, str | None, Reachable | None]:
     """solve() with the interactive budget, cached; an infeasible target (or one beyond the
-    budget) returns (None, message) instead of raising. A search stopped because its
-    session ended raises SolverCancelled, which is not cached."""
+    budget) returns (None, message, what would work or None) instead of raising. A search
+    stopped because its session ended raises SolverCancelled, which is not cached."""
     budget = Budget(path_months=INTERACTIVE_SOLVER_BUDGET, should_stop=_session_gone())
     try:
-        return solve(scenario, strategy, budget=budget), None
+        return solve(scenario, strategy, budget=budget), None, None
     except SolverCancelled:
         raise
+    except TargetUnreachable as exc:
+        return None, str(exc), reachable(scenario)
     except SolverError as exc:
-        return None, str(exc)
+        return None, str(exc), None
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,7 @@ class PlanView:
     result: SimulationResult
     recommendation: HiringPlan | None
     solver_error: str | None
+    reachable: Reachable | None
     mode: str
     strategy: str
 
@@ -105,7 +110,7 @@ def view_for(base: Scenario, strategy: str, mode: str) -> PlanView:
     base scenario is shown as it is and the error explains what to relax.
     """
     base = interactive(base)
-    recommendation, error = solve_cached(without_mle_plan(base), strategy)
+    recommendation, error, works = solve_cached(without_mle_plan(base), strategy)
     if mode == state.PLAN_RECOMMENDED and recommendation is not None:
         effective = recommendation.scenario
     else:
@@ -115,6 +120,7 @@ def view_for(base: Scenario, strategy: str, mode: str) -> PlanView:
         result=simulate_cached(effective),
         recommendation=recommendation,
         solver_error=error,
+        reachable=works,
         mode=mode,
         strategy=strategy,
     )
