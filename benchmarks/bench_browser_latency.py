@@ -27,41 +27,19 @@ p50s plan / bare. Run from the repository root (takes about 2-3 minutes):
 from __future__ import annotations
 
 import argparse
-import pickle
 import statistics
 import sys
 import tempfile
-import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.e2e.server import (  # noqa: E402 - after the sys.path line (run as a script)
-    CHROMIUM_ARGS,
-    CHROMIUM_PATH,
-    IDLE_JS,
-    app_server,
-    new_context,
-    open_app,
-    warm_up,
-)
+from benchmarks._common import write_bare_page  # noqa: E402 - after the sys.path line (run as a script)
+from tests.e2e.server import IDLE_JS, app_server, launch_chromium, new_context, open_app, warm_up  # noqa: E402 - after the sys.path line (run as a script)
 
-BARE_PAGE = """
-import pickle
-
-import altair as alt
-import streamlit as st
-
-
-@st.cache_data
-def frames(path):
-    with open(path, "rb") as f:
-        return pickle.load(f)
-
-
-st.title("Bare page")
+BARE_PAGE_BODY = """
 k = st.slider(
     "Target ratio (one ML engineer per k data scientists)",
     min_value=1.0, max_value=15.0, step=0.5, value=6.0, format="1:%.1f",
@@ -91,18 +69,6 @@ DONE_JS = f"""() => {{
   if (!after.length || performance.now() - after[after.length - 1] < 500) return null;
   return {{chart: after[after.length - 1] - T.t0, run: T.doneAt - T.t0}};
 }}"""
-
-
-def chart_frames() -> dict:
-    """The frames the Hiring plan page charts, for the sample team (as bench_rerun.py)."""
-    from forecasting.scenario import Scenario
-    from forecasting.simulate import simulate
-
-    scenario = Scenario.from_json((ROOT / "data" / "sample_scenario.json").read_text())
-    result = simulate(scenario)
-    starts_cost = result.starts.merge(result.cost, on=["month_index", "month"], how="left")
-    headcount = result.headcount[result.headcount["role"].isin(["data_scientist", "ml_engineer"])]
-    return {"ratio": result.ratio, "headcount": headcount, "hires and cost": starts_cost}
 
 
 def sweep(moves: int) -> list[str]:
@@ -157,11 +123,8 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
-        data = Path(tmp) / "frames.pkl"
-        data.write_bytes(pickle.dumps(chart_frames()))
-        bare_path = Path(tmp) / "bare_page.py"
-        bare_path.write_text(textwrap.dedent(BARE_PAGE.format(path=str(data))))
-        browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        bare_path = write_bare_page(Path(tmp), BARE_PAGE_BODY)
+        browser = launch_chromium(pw)
         with app_server() as app:
             warm_up(browser, app.url)
             plan, n_plan = measure(browser, f"{app.url}/plan", args.moves)

@@ -21,13 +21,7 @@ import time
 from pathlib import Path
 
 from forecasting.scenario import Scenario
-from tests.e2e.server import (
-    CHROMIUM_ARGS,
-    CHROMIUM_PATH,
-    app_server,
-    new_context,
-    wait_loaded,
-)
+from tests.e2e.server import app_server, launch_chromium, new_context, wait_loaded
 from ui.state import encode_scenario
 
 LINKS = {
@@ -64,7 +58,7 @@ def main() -> None:
     for name, d in LINKS.items():
         token = encode_scenario(Scenario.from_dict(d))
         with app_server() as app, sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+            browser = launch_chromium(pw)
             peak = [app.rss_bytes()]
             stop = threading.Event()
 

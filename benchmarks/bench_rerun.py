@@ -19,11 +19,9 @@ too, as the machine may be shared. Run from the repository root:
 from __future__ import annotations
 
 import argparse
-import pickle
 import statistics
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
 
@@ -33,25 +31,11 @@ if str(ROOT) not in sys.path:
 
 from streamlit.testing.v1 import AppTest  # noqa: E402 - after the sys.path line (run as a script)
 
-from forecasting.scenario import Scenario  # noqa: E402 - after the sys.path line (run as a script)
-from forecasting.simulate import simulate  # noqa: E402 - after the sys.path line (run as a script)
+from benchmarks._common import write_bare_page  # noqa: E402 - after the sys.path line (run as a script)
 
 SLIDER_VALUES = (6.0, 5.5)
 
-BARE_PAGE = """
-import pickle
-
-import altair as alt
-import streamlit as st
-
-
-@st.cache_data
-def frames(path):
-    with open(path, "rb") as f:
-        return pickle.load(f)
-
-
-st.title("Bare page")
+BARE_PAGE_BODY = """
 k = st.slider("k", min_value=1.0, max_value=15.0, step=0.5, value=6.0, key="k")
 for name, df in frames({path!r}).items():
     y = [c for c in df.columns if c not in ("month", "month_index", "role")][0]
@@ -81,15 +65,6 @@ def run_pages_through_app() -> None:
     PagesManager.__init__ = init
 
 
-def chart_frames() -> dict:
-    """The frames the Hiring plan page charts, for the sample team's recommended plan."""
-    scenario = Scenario.from_json((ROOT / "data" / "sample_scenario.json").read_text())
-    result = simulate(scenario)
-    starts_cost = result.starts.merge(result.cost, on=["month_index", "month"], how="left")
-    headcount = result.headcount[result.headcount["role"].isin(["data_scientist", "ml_engineer"])]
-    return {"ratio": result.ratio, "headcount": headcount, "hires and cost": starts_cost}
-
-
 def timed_rerun(at: AppTest, widget: str, value: float) -> tuple[float, float]:
     """(wall, cpu) seconds of one rerun after moving the slider `widget` to `value`."""
     w0, c0 = time.perf_counter(), time.process_time()
@@ -100,10 +75,7 @@ def timed_rerun(at: AppTest, widget: str, value: float) -> tuple[float, float]:
 def main(reruns: int = 21) -> None:
     run_pages_through_app()
     with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "frames.pkl"
-        data.write_bytes(pickle.dumps(chart_frames()))
-        bare_path = Path(tmp) / "bare_page.py"
-        bare_path.write_text(textwrap.dedent(BARE_PAGE.format(path=str(data))))
+        bare_path = write_bare_page(Path(tmp), BARE_PAGE_BODY)
 
         plan = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
         plan.switch_page("pages/plan.py").run()

@@ -29,13 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.e2e.server import (  # noqa: E402 - after the sys.path line (run as a script)
-    CHROMIUM_ARGS,
-    CHROMIUM_PATH,
-    IDLE_JS,
-    app_server,
-    new_context,
-)
+from tests.e2e.server import IDLE_JS, app_server, launch_chromium, new_context  # noqa: E402 - after the sys.path line (run as a script)
 
 CHART = '[data-testid="stVegaLiteChart"] svg.marks'
 TARGET_S = 4.0
@@ -72,7 +66,7 @@ def main() -> None:
 
     rows = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        browser = launch_chromium(pw)
         # Chromium's own first start (disk cache, fonts) is not the server's: prime it.
         warm = new_context(browser)
         warm.new_page().goto("about:blank")

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.e2e.server import CHROMIUM_ARGS, CHROMIUM_PATH, app_server, warm_up  # noqa: E402 - after the sys.path line (run as a script)
+from tests.e2e.server import app_server, launch_chromium, warm_up  # noqa: E402 - after the sys.path line (run as a script)
 from tests.e2e.workshop import run_workshop  # noqa: E402 - after the sys.path line (run as a script)
 
 MIB = 1024 * 1024
@@ -44,7 +44,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw, app_server() as app:
-        browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        browser = launch_chromium(pw)
         rss_start = app.rss_bytes()
         warm_up(browser, app.url)
         app.wait_sessions(at_most=0)

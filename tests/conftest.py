@@ -12,6 +12,7 @@ import functools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -24,6 +25,16 @@ APP = str(ROOT / "app.py")
 #: Generous: the first Forecast render fits statsmodels models for the sample team, and
 #: the machine may be shared with browser tests.
 TIMEOUT = 180.0
+
+#: The helpers below marked ``@helper`` (and plans.without_mle_plan), handed to tests
+#: through the `ui` fixture as ``ui.<name>``.
+HELPERS = SimpleNamespace(without_mle_plan=plans.without_mle_plan)
+
+
+def helper(fn: Callable) -> Callable:
+    """Register `fn` in HELPERS under its own name (``ui.<name>`` in tests)."""
+    setattr(HELPERS, fn.__name__, fn)
+    return fn
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -59,6 +70,7 @@ def _repo_cwd() -> Iterator[None]:
     os.chdir(before)
 
 
+@helper
 def make_app(page: str | None = None, *, workshop: bool = False, query: dict | None = None):
     """A fresh AppTest of app.py after its first run, optionally switched to `page`.
 
@@ -81,26 +93,31 @@ def make_app(page: str | None = None, *, workshop: bool = False, query: dict | N
     return at
 
 
+@helper
 def goto(at, page: str):
     """Switch `at` to pages/<page>.py and run it."""
     return at.switch_page(f"pages/{page}.py").run()
 
 
+@helper
 def metrics(at) -> dict[str, str]:
     """Metric label -> displayed value on the current page."""
     return {m.label: m.value for m in at.metric}
 
 
+@helper
 def metric_deltas(at) -> dict[str, str]:
     """Metric label -> displayed delta text on the current page."""
     return {m.label: m.proto.delta for m in at.metric}
 
 
+@helper
 def problems(at) -> list[str]:
     """Exceptions and st.error messages on the current page (empty when it is clean)."""
     return [f"exception: {e.value}" for e in at.exception] + [f"error: {e.value}" for e in at.error]
 
 
+@helper
 def page_text(at) -> str:
     """All markdown, caption and alert text on the current page, joined by newlines."""
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
@@ -109,6 +126,7 @@ def page_text(at) -> str:
     return "\n".join(parts)
 
 
+@helper
 def chart_frames(at, index: int):
     """The datasets of the `index`-th chart on the page, as DataFrames (largest first)."""
     from streamlit import dataframe_util
@@ -120,6 +138,7 @@ def chart_frames(at, index: int):
     return sorted(frames, key=len, reverse=True)
 
 
+@helper
 def editor_key(at, prefix: str) -> str:
     """The key of the data editor on the page whose key starts with `prefix`."""
     keys = [e.key for e in at.data_editor if e.key and e.key.startswith(prefix)]
@@ -127,6 +146,7 @@ def editor_key(at, prefix: str) -> str:
     return keys[0]
 
 
+@helper
 def edit_table(at, prefix: str, edited_rows: dict) -> None:
     """Edit cells of the data editor `prefix` ({row: {column: value}}) and rerun."""
     at.session_state[editor_key(at, prefix)] = {
@@ -137,6 +157,7 @@ def edit_table(at, prefix: str, edited_rows: dict) -> None:
     at.run()
 
 
+@helper
 def button(at, label: str):
     """The button labelled `label` on the page."""
     found = [b for b in at.button if b.label == label]
@@ -144,6 +165,7 @@ def button(at, label: str):
     return found[0]
 
 
+@helper
 @functools.lru_cache(maxsize=64)
 def engine_plan(scenario, strategy: str = "even"):
     """(HiringPlan, SimulationResult of the plan) computed directly by the engine (memoised:
@@ -155,33 +177,16 @@ def engine_plan(scenario, strategy: str = "even"):
     return plan, simulate(plan.scenario)
 
 
+@helper
 def fmt_pct(p: float) -> str:
     """The pages' percentage format (0.8 -> '80%')."""
     return f"{100 * p:.0f}%"
 
 
-class Helpers:
-    """The helper functions above, handed to tests through the `ui` fixture."""
-
-    make_app = staticmethod(make_app)
-    goto = staticmethod(goto)
-    metrics = staticmethod(metrics)
-    metric_deltas = staticmethod(metric_deltas)
-    chart_frames = staticmethod(chart_frames)
-    editor_key = staticmethod(editor_key)
-    edit_table = staticmethod(edit_table)
-    button = staticmethod(button)
-    problems = staticmethod(problems)
-    page_text = staticmethod(page_text)
-    without_mle_plan = staticmethod(plans.without_mle_plan)
-    engine_plan = staticmethod(engine_plan)
-    fmt_pct = staticmethod(fmt_pct)
-
-
 @pytest.fixture(scope="session")
-def ui() -> type[Helpers]:
-    """AppTest and engine helpers (see `Helpers`)."""
-    return Helpers
+def ui() -> SimpleNamespace:
+    """AppTest and engine helpers (see `HELPERS`)."""
+    return HELPERS
 
 
 @pytest.fixture(scope="session")

@@ -30,13 +30,6 @@ def capacity(app):
     return app("capacity")
 
 
-@pytest.mark.parametrize("workshop", [False, True], ids=["normal", "workshop"])
-def test_capacity_renders_without_error(app, ui, workshop):
-    at = app("capacity", workshop=workshop)
-    assert ui.problems(at) == []
-    assert len(at.get("vega_lite_chart")) == 3
-
-
 def test_capacity_metrics_equal_the_engine_at_the_deadline(capacity, ui, sample_scenario):
     assert ui.metrics(capacity) == expected_metrics(sample_scenario, ui)
 

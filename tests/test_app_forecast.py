@@ -33,13 +33,6 @@ def forecast(app):
     return app("forecast")
 
 
-@pytest.mark.parametrize("workshop", [False, True], ids=["normal", "workshop"])
-def test_forecast_renders_without_error(app, ui, workshop):
-    at = app("forecast", workshop=workshop)
-    assert ui.problems(at) == []
-    assert len(at.get("vega_lite_chart")) == 4  # one per role
-
-
 def test_forecast_names_the_model_used_for_each_role(forecast):
     named = models_named(forecast)
     assert set(named) == {ROLE_LABELS[Role(k)] for k in ROLE_KEYS}

@@ -14,21 +14,13 @@ import pytest
 from forecasting import plans, summary
 from forecasting.ingest import ingest_bytes
 from forecasting.roles import ROLE_KEYS
+from tests.helpers import ROSTER
 from ui import state, uploads
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "data" / "templates"
 RATIO = "Today's ratio (MLE : DS)"
 USE = "Use this team in the scenario"
-#: A small roster: 3 data scientists (a fourth left), 1 ML engineer, 1 data engineer.
-ROSTER = b"""employee_id,job_title,start_date,end_date
-E1,Data Scientist,2022-01-10,
-E2,Senior Data Scientist,2022-03-01,
-E3,Data Scientist,2023-05-01,
-E4,Machine Learning Engineer,2023-06-01,
-E5,Data Engineer,2024-01-15,
-E6,Data Scientist,2022-02-01,2024-06-30
-"""
 ROSTER_HEADCOUNT = (1, 3, 1, 0)  # ROLES order: DE, DS, MLE, PM
 BAD_UPLOADS = {
     "binary": ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00"),

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from forecasting import cli_ingest, ingest
+from tests.helpers import INGEST_JSON_KEYS
 
 REPO = Path(__file__).parent.parent
 CORPUS = Path(__file__).parent / "corpus"
@@ -29,17 +30,7 @@ def test_roster_json_has_every_documented_key(capsys, monkeypatch):
     monkeypatch.setattr(ingest, "MIN_SALARY_PEOPLE", 1)  # a small file: parsing, not the rule
     status, payload, err = run(capsys, str(CORPUS / "roster_iso.csv"))
     assert status == 0 and err == ""
-    for key in (
-        "kind",
-        "as_of",
-        "headcount",
-        "unmapped_titles",
-        "history",
-        "rates",
-        "annual_cost",
-        "warnings",
-        "attrition",
-    ):
+    for key in INGEST_JSON_KEYS:
         assert key in payload, key
     assert payload["kind"] == "roster"
     assert payload["as_of"] == "2024-03-31"

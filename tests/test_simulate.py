@@ -27,6 +27,17 @@ def scenario(**kw) -> Scenario:
     return Scenario.from_dict(d)
 
 
+#: A small team with every random flow: attrition, DS -> MLE reskilling, unfilled starts.
+NOISY_TEAM = {
+    "headcount": {"data_scientist": 30, "ml_engineer": 1},
+    "attrition_annual": 0.3,
+    "reskill_annual": 0.1,
+    "fill_rate": 0.7,
+    "planned_starts": {"ml_engineer": [0, 1]},
+    "horizon_months": 18,
+}
+
+
 def test_mean_headcount_matches_the_stock_flow_expectation():
     n0, h, annual, months = 40, 2, 0.25, 24
     sc = scenario(
@@ -104,13 +115,7 @@ def test_fill_rate_scales_the_expected_starts():
 
 
 def test_same_seed_same_paths_and_other_seed_other_paths():
-    sc = scenario(
-        headcount={"data_scientist": 30, "ml_engineer": 3},
-        attrition_annual=0.2,
-        fill_rate=0.8,
-        planned_starts={"ml_engineer": [1, 1, 1]},
-        horizon_months=12,
-    )
+    sc = scenario(**NOISY_TEAM)
     a, b = simulate(sc), simulate(sc)
     assert np.array_equal(a.paths_headcount, b.paths_headcount)
     assert a.to_json_dict() == b.to_json_dict()
@@ -119,14 +124,7 @@ def test_same_seed_same_paths_and_other_seed_other_paths():
 
 
 def test_changing_only_mle_starts_keeps_the_data_scientist_paths_and_never_lowers_mle():
-    base = scenario(
-        headcount={"data_scientist": 30, "ml_engineer": 1},
-        attrition_annual=0.3,
-        reskill_annual=0.1,
-        fill_rate=0.7,
-        planned_starts={"ml_engineer": [0, 1]},
-        horizon_months=18,
-    )
+    base = scenario(**NOISY_TEAM)
     more = base.replace(planned_starts={"ml_engineer": [0, 1, 0, 2, 0, 0, 1]})
     a, b = run_paths(base).headcount, run_paths(more).headcount
     assert np.array_equal(a[:, DS], b[:, DS])
@@ -215,27 +213,16 @@ def test_cost_is_headcount_times_monthly_salary():
 
 def test_frames_have_the_documented_columns():
     res = simulate(scenario(headcount={"data_scientist": 10, "ml_engineer": 1}, horizon_months=6))
-    role_cols = ["month_index", "month", "role"]
+    month_cols = ["month_index", "month"]
+    role_cols = [*month_cols, "role"]
+    cost_cols = ["cost_mean", "cost_p10", "cost_p90", "cumulative_mean"]
+    summary_cols = ["ds_engineering_share", "ds_modelling_fte", "delivery_index", "bottleneck"]
     assert list(res.headcount.columns) == [*role_cols, "mean", "p10", "p50", "p90"]
-    assert list(res.ratio.columns) == ["month_index", "month", "p10", "p50", "p90", "share_defined"]
-    assert list(res.cost.columns) == [
-        "month_index",
-        "month",
-        "cost_mean",
-        "cost_p10",
-        "cost_p90",
-        "cumulative_mean",
-    ]
+    assert list(res.ratio.columns) == [*month_cols, "p10", "p50", "p90", "share_defined"]
+    assert list(res.cost.columns) == [*month_cols, *cost_cols]
     assert list(res.starts.columns) == [*role_cols, "mean"]
     assert list(res.capacity.columns) == [*role_cols, "effective_fte"]
-    assert list(res.capacity_summary.columns) == [
-        "month_index",
-        "month",
-        "ds_engineering_share",
-        "ds_modelling_fte",
-        "delivery_index",
-        "bottleneck",
-    ]
+    assert list(res.capacity_summary.columns) == [*month_cols, *summary_cols]
     assert len(res.headcount) == 7 * 4 and len(res.ratio) == 7
     assert res.months[0] == "2027-01" and res.months[-1] == "2027-07"
     assert res.paths_headcount.shape == (500, 7, 4)
@@ -253,14 +240,14 @@ def test_plan_json_has_the_cli_keys():
 
 
 def test_attrition_interval_widens_the_spread_of_outcomes():
-    kw = {
-        "headcount": {"data_scientist": 200},
-        "attrition_annual": {"data_scientist": 0.13},
-        "horizon_months": 24,
-        "paths": 2000,
-    }
-    fixed = simulate(scenario(**kw))
-    uncertain = simulate(scenario(**kw, attrition_interval={"data_scientist": [0.07, 0.22]}))
+    sc = scenario(
+        headcount={"data_scientist": 200},
+        attrition_annual={"data_scientist": 0.13},
+        horizon_months=24,
+        paths=2000,
+    )
+    fixed = simulate(sc)
+    uncertain = simulate(sc.replace(attrition_interval={"data_scientist": [0.07, 0.22]}))
     width = lambda r: r.headcount_q[2, -1, DS] - r.headcount_q[0, -1, DS]  # noqa: E731 - a one-line helper read next to its use
     assert width(uncertain) > 1.5 * width(fixed)
 

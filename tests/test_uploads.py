@@ -3,18 +3,11 @@ leavers window a roster's attrition was counted, and takes "Leavers recorded sin
 
 from __future__ import annotations
 
+from tests import helpers
 from ui import state
 
-#: Three data scientists (a fourth left on 2024-06-30), one ML engineer, one data engineer.
-ROSTER = b"""employee_id,job_title,start_date,end_date
-E1,Data Scientist,2022-01-10,
-E2,Senior Data Scientist,2022-03-01,
-E3,Data Scientist,2023-05-01,
-E4,Machine Learning Engineer,2023-06-01,
-E5,Data Engineer,2024-01-15,
-E6,Data Scientist,2022-02-01,2024-06-30
-E7,Data Engineer,2022-02-01,2024-09-30
-"""
+#: The small roster plus a data engineer who left on 2024-09-30.
+ROSTER = helpers.ROSTER + b"E7,Data Engineer,2022-02-01,2024-09-30\n"
 SINCE = "Leavers recorded since (YYYY-MM-DD)"
 
 

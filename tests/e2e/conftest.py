@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.server import (
-    CHROMIUM_ARGS,
-    CHROMIUM_PATH,
     SHARED_COOKIE_SECRET,
     AppProcess,
     app_server,
     browser_missing_reason,
+    launch_chromium,
     new_context,
     warm_up,
 )
@@ -42,7 +41,7 @@ def browser() -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        b = launch_chromium(pw)
         yield b
         b.close()
 

@@ -264,6 +264,11 @@ TRACKER_JS = """(() => {
 })();"""
 
 
+def launch_chromium(playwright):
+    """Headless Debian Chromium (CHROMIUM_PATH, CHROMIUM_ARGS) from a started Playwright."""
+    return playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+
+
 def new_context(browser, **kwargs):
     """A browser context with the run tracker installed and the tests' viewport."""
     kwargs.setdefault("viewport", VIEWPORT)
