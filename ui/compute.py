@@ -175,6 +175,9 @@ def chart_spec(name: str, scenario: Scenario, workshop: bool) -> dict[str, Any]:
 def show_chart(name: str, scenario: Scenario, *, workshop: bool) -> None:
     """Draw chart `name` of `scenario`'s simulation at the container's width."""
     st.vega_lite_chart(spec=chart_spec(name, scenario, workshop), width="stretch")
+    from ui.downloads import chart_buttons  # PNG / SVG under the chart (not in workshop)
+
+    chart_buttons(name, scenario, workshop=workshop)
 
 
 def show_chart_pair(left: str, right: str, scenario: Scenario, *, workshop: bool) -> None:
@@ -185,20 +188,31 @@ def show_chart_pair(left: str, right: str, scenario: Scenario, *, workshop: bool
             show_chart(name, scenario, workshop=workshop)
 
 
-@st.cache_data(show_spinner=False, max_entries=32, scope="session")
-def comparison_spec(compare_df: pd.DataFrame, baseline: str | None, workshop: bool) -> dict:
-    """The Compare page chart, cached in this session only (it names the saved scenarios)."""
-    chart = charts.scenario_comparison(compare_df, baseline=baseline, workshop=workshop)
-    return vega_lite_spec(chart)
+@st.cache_data(show_spinner=False, max_entries=64, scope="session")
+def comparison_spec(
+    builder: str, frames: tuple[pd.DataFrame, ...], workshop: bool, extra: tuple = ()
+) -> dict:
+    """A Compare page chart, ``charts.<builder>(*frames, *extra)``, cached in this session
+    only (it names the saved scenarios)."""
+    return vega_lite_spec(getattr(charts, builder)(*frames, *extra, workshop=workshop))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def projections_csv(scenario: Scenario) -> bytes:
-    """The projections download of `scenario` (formula-injection safe CSV), cached."""
-    from forecasting.export import safe_csv_bytes
-    from forecasting.summary import projections_frame
+def projections_csv(
+    scenario: Scenario,
+    *,
+    strategy: str | None = None,
+    plan: str | None = None,
+    link: str | None = None,
+    generated: str | None = None,
+) -> bytes:
+    """The projections download of `scenario`, cached: one row per month below a header
+    naming the scenario (forecasting.export.projections_csv; formula-injection safe)."""
+    from forecasting.export import projections_csv as wide_csv
 
-    return safe_csv_bytes(projections_frame(simulate_cached(scenario)))
+    return wide_csv(
+        simulate_cached(scenario), strategy=strategy, plan=plan, link=link, generated=generated
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -214,9 +228,74 @@ def quarters_spec(scenario: Scenario, workshop: bool) -> dict[str, Any]:
     )
 
 
+#: Exported charts are drawn at this width (CSS px; the app draws them at the container's)
+#: and PNGs at EXPORT_SCALE device pixels per px: 1,520 px wide, sharp on a 1080p slide.
+EXPORT_WIDTH = 760
+EXPORT_SCALE = 2.0
+#: Image formats of the chart downloads -> MIME type.
+IMAGE_FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
+
+
+def export_spec(spec: dict[str, Any], *, width: int, height: int | None = None) -> dict[str, Any]:
+    """`spec` sized for a file rather than a page: a fixed width (and height), white behind.
+
+    A concatenated or faceted chart keeps its own sizes (a top-level width does not apply).
+    """
+    out = dict(spec)
+    if "layer" in out or "mark" in out:
+        out["width"] = width
+        if height is not None:
+            out["height"] = height
+    out["background"] = "white"
+    return out
+
+
+def _spec_for_export(name: str, scenario: Scenario) -> dict[str, Any]:
+    if name == "quarters":
+        return quarters_spec(scenario, False)
+    return chart_spec(name, scenario, False)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def chart_image(
+    name: str,
+    scenario: Scenario,
+    fmt: str,
+    width: int = EXPORT_WIDTH,
+    height: int | None = None,
+) -> bytes:
+    """Chart `name` of `scenario` (a key of CHARTS, or "quarters") as PNG or SVG, cached.
+
+    Drawn in the normal (not workshop) style at `width` px with vl-convert: 0.1-0.3 s a
+    chart (benchmarks/bench_exports.py), so the pages ask for it only when a download
+    button is clicked (`st.download_button(data=callable)`).
+
+    Args:
+        name: the chart's name.
+        scenario: the simulated scenario.
+        fmt: "png" or "svg".
+        width: the plot's width, px.
+        height: the plot's height, px (default: the chart's own).
+
+    Returns:
+        PNG bytes (EXPORT_SCALE pixels per px) or SVG text as UTF-8 bytes.
+    """
+    import vl_convert
+
+    if fmt not in IMAGE_FORMATS:
+        raise ValueError(f"image format: {fmt!r}; use one of {', '.join(IMAGE_FORMATS)}")
+    spec = export_spec(_spec_for_export(name, scenario), width=width, height=height)
+    if fmt == "png":
+        return bytes(vl_convert.vegalite_to_png(spec, scale=EXPORT_SCALE))
+    return vl_convert.vegalite_to_svg(spec).encode("utf-8")
+
+
 def show_quarters(scenario: Scenario, *, workshop: bool) -> None:
     """Draw when the ML engineer plan hires, per calendar quarter."""
     st.vega_lite_chart(spec=quarters_spec(scenario, workshop), width="stretch")
+    from ui.downloads import chart_buttons  # PNG / SVG under the chart (not in workshop)
+
+    chart_buttons("quarters", scenario, workshop=workshop)
 
 
 def run_rate(view: PlanView) -> float:

@@ -17,12 +17,21 @@ WORKSHOP_CSS = """
 html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
 [data-testid="stMarkdownContainer"] p,
 [data-testid="stMarkdownContainer"] li { font-size: 1.15rem; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 3rem !important; }
-[data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
-h1 { font-size: 2.6rem !important; }
-[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stElementToolbar"]
-  { display: none !important; }
-.block-container { padding-top: 2rem; max-width: 1860px; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] div,
+[data-testid="stMetricValue"] p { font-size: 2.1rem !important; white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; line-height: 1.15; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] div,
+[data-testid="stMetricLabel"] p { font-size: 1.05rem !important; white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] div,
+[data-testid="stMetricDelta"] p { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; max-width: 100%; height: auto; }
+h1 { font-size: 2.2rem !important; }
+h4 { font-size: 1.3rem !important; line-height: 1.3; padding: 0 0 0.3rem 0; }
+[data-testid="stToolbarActions"], [data-testid="stMainMenu"], [data-testid="stDecoration"],
+[data-testid="stElementToolbar"] { display: none !important; }
+.block-container { padding-top: 3.6rem; padding-bottom: 2rem; max-width: 1860px; }
+.st-key-workshop_bar [data-testid="stWidgetLabel"] p { font-size: 0.95rem !important; }
 </style>
 """
 
@@ -90,31 +99,24 @@ def sidebar() -> None:
                 st.error(md_escape(error))
 
 
+def delta_style(change: float, *, good: str = "up") -> dict[str, str]:
+    """st.metric's delta colour and arrow for a change written with a true minus sign
+    (forecasting.formatting), which Streamlit would read as a rise: green when the change
+    goes the `good` way ("up" or "down"), red the other way, grey and no arrow at zero."""
+    if change == 0:
+        return {"delta_color": "off", "delta_arrow": "off"}
+    direction = "up" if change > 0 else "down"
+    return {"delta_color": "green" if direction == good else "red", "delta_arrow": direction}
+
+
 def fmt_pct(p: float) -> str:
     """0.8 -> '80%' (forecasting.formatting.percent)."""
     return formatting.percent(p)
 
 
 def download_projections(scenario: Scenario, *, key: str) -> None:
-    """The projections CSV (formula-injection safe) and the scenario JSON, side by side."""
-    from ui.compute import projections_csv
+    """The shared download row: projections (CSV, formula-injection safe), the one-page
+    brief (HTML) and the scenario (JSON), side by side (ui/downloads.py)."""
+    from ui.downloads import download_row
 
-    c1, c2 = st.columns(2)
-    c1.download_button(
-        "Download projections (CSV)",
-        data=projections_csv(scenario),
-        file_name="projections.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        key=f"proj_{key}",
-        on_click="ignore",
-    )
-    c2.download_button(
-        "Download this scenario (JSON)",
-        data=scenario.to_json(),
-        file_name="scenario.json",
-        mime="application/json",
-        icon=":material/download:",
-        key=f"scen_{key}",
-        on_click="ignore",
-    )
+    download_row(scenario, key=key)

@@ -11,16 +11,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from forecasting.plans import quarters, without_mle_plan
+from forecasting.roles import ROLE_KEYS
 from forecasting.scenario import Scenario
 from forecasting.solver import solve
-from tests.e2e.server import (
-    chart_svg,
-    expect_rerun,
-    metrics_on,
-    new_context,
-    open_app,
-    problems_on,
-)
+from tests.e2e.server import chart_svg, expect_rerun, metrics_on, new_context, open_app, problems_on
 from ui.state import decode_scenario
 
 pytestmark = pytest.mark.e2e
@@ -162,20 +156,18 @@ def test_downloads_projections_csv_formula_safe_and_the_scenario_json(page, serv
     assert download.suggested_filename == "projections.csv"
     text = Path(download.path()).read_text(encoding="utf-8")
 
+    # Wide: a "# ..." header block naming the scenario (its link too), then one row a month.
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    (link,) = [line.removeprefix("# Link: ") for line in header if line.startswith("# Link: ")]
+    assert link_scenario(link) == link_scenario(page.url)
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["month", "series", "role", "mean", "p10", "p50", "p90"]
-    body = rows[1:]
-    assert {r[1] for r in body} >= {"headcount", "ds_per_mle", "cost_usd_per_month"}
-    assert {r[2] for r in body if r[1] == "headcount"} == {
-        "data_engineer",
-        "data_scientist",
-        "ml_engineer",
-        "product_manager",
-    }
+    columns, body = rows[len(header)], rows[len(header) + 1 :]
+    assert columns[0] == "month"
+    assert {f"{role}_headcount_p50" for role in ROLE_KEYS} | {"ds_per_mle_p50"} <= set(columns)
     scenario, _ = link_scenario(page.url)
     months = {r[0] for r in body}
-    assert len(months) == scenario.horizon_months + 1
-    for row in body:
+    assert len(months) == len(body) == scenario.horizon_months + 1
+    for row in rows:
         for cell in row:
             if cell.startswith(FORMULA_START):
                 # Only numbers may start with '-'; any text would be quoted with '.

@@ -1,0 +1,171 @@
+"""The one-page brief (forecasting.brief): the answer, the numbers, the charts as data:
+images, the assumptions with their sources; every user string escaped, nothing fetched."""
+
+from __future__ import annotations
+
+import base64
+import html
+from html.parser import HTMLParser
+
+import pytest
+
+from forecasting import plans, summary
+from forecasting.brief import BriefChart, assumptions, image_data_uri, key_numbers, render_brief
+from forecasting.scenario import Scenario
+from forecasting.simulate import simulate
+
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    "<text>ML engineer : data scientist ratio</text></svg>"
+)
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & "quoted"'
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    return Scenario(
+        headcount={
+            "data_engineer": 4,
+            "data_scientist": 20,
+            "ml_engineer": 2,
+            "product_manager": 2,
+        },
+        start_month="2027-01",
+        horizon_months=12,
+        attrition_annual={"data_scientist": 0.2},
+        hiring_policy={"ml_engineer": {"kind": "backfill", "positions_added": [0, 1, 0, 2]}},
+        target={"ds_per_mle": 6, "deadline_month": 9},
+        paths=300,
+        seed=5,
+    )
+
+
+@pytest.fixture(scope="module")
+def result(scenario):
+    return simulate(scenario)
+
+
+def brief(scenario, result, **kwargs) -> str:
+    args = {
+        "answer": "To reach 1:6 by Oct 2027 with 80% confidence: 3 new ML engineer positions.",
+        "run_rate_usd": 412_500.0,
+        "charts": [BriefChart("ratio", SVG), BriefChart("headcount", PNG)],
+        "generated": "2027-01-20",
+    }
+    return render_brief(scenario, result, **{**args, **kwargs})
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = Tags()
+    parser.feed(page)
+    return parser.tags
+
+
+def test_the_brief_states_the_answer_sentence(scenario, result):
+    answer = summary.answer_sentence(None, scenario, strategy="even", error="no plan")
+    page = brief(scenario, result, answer=answer)
+    assert html.escape(answer) in page
+
+
+def test_hostile_strings_are_escaped_everywhere(scenario, result):
+    page = brief(
+        scenario,
+        result,
+        answer=HOSTILE,
+        note=HOSTILE,
+        name=HOSTILE,
+        strategy=HOSTILE,
+        charts=[BriefChart(HOSTILE, SVG), BriefChart(HOSTILE, b"not an image")],
+    )
+    assert "<script" not in page
+    assert html.escape(HOSTILE) in page
+    found = tags(page)
+    assert not [t for t, _ in found if t in {"script", "iframe", "object", "embed"}]
+    assert not [a for _, attrs in found for a in attrs if a.startswith("on")]
+
+
+def test_a_link_that_is_not_http_is_text_not_a_link(scenario, result):
+    page = brief(scenario, result, link="javascript:alert(1)")
+    assert not [a for t, a in tags(page) if t == "a"]
+    page = brief(scenario, result, link='https://planner.example/?s=a"b&strategy=even')
+    (anchor,) = [a for t, a in tags(page) if t == "a"]
+    assert anchor["href"] == 'https://planner.example/?s=a"b&strategy=even'
+
+
+def test_nothing_is_fetched_from_elsewhere(scenario, result):
+    page = brief(scenario, result, link="https://planner.example/?s=abc")
+    for tag, attrs in tags(page):
+        assert tag not in {"script", "link", "iframe"}
+        if "src" in attrs:
+            assert str(attrs["src"]).startswith("data:image/"), attrs
+    assert "@import" not in page
+    assert "url(" not in page
+
+
+def test_charts_are_embedded_as_data_images(scenario, result):
+    images = [a["src"] for t, a in tags(brief(scenario, result)) if t == "img"]
+    assert len(images) == 2
+    svg_uri, png_uri = images
+    assert svg_uri.startswith("data:image/svg+xml;base64,")
+    assert base64.b64decode(svg_uri.split(",", 1)[1]).decode() == SVG
+    assert png_uri == "data:image/png;base64," + base64.b64encode(PNG).decode()
+
+
+def test_an_unreadable_chart_is_said_not_shown(scenario, result):
+    page = brief(scenario, result, charts=[BriefChart("Ratio", b"GIF89a")])
+    assert "Ratio: chart not available" in page
+    assert image_data_uri("plain text") is None
+
+
+def test_the_numbers_are_the_engines(scenario, result):
+    page = brief(scenario, result)
+    numbers = {label: value for label, value, _ in key_numbers(scenario, result, 412_500.0)}
+    goal = scenario.target.confidence
+    assert numbers["P(target met at deadline)"] == summary.probability_text(
+        result.p_target_met, scenario.paths, goal
+    )
+    assert numbers["P(target held to horizon)"] == summary.probability_text(
+        result.p_target_held, scenario.paths
+    )
+    assert numbers["New ML engineer positions"] == "3"
+    assert numbers["Run-rate of added ML engineers"] == "$412k/yr"
+    months = result.months_to_target(goal)
+    assert numbers["Months to target"] == ("—" if months is None else str(months))
+    for value in numbers.values():
+        assert html.escape(value) in page
+
+
+def test_new_positions_are_listed_per_quarter(scenario, result):
+    page = brief(scenario, result)
+    assert "New ML engineer positions per quarter" in page
+    for quarter, n in plans.mle_quarters(scenario):
+        assert f"<span>{quarter}: <b>{n}</b></span>" in page
+
+
+def test_assumptions_carry_the_scenarios_values_and_their_sources(scenario):
+    rows = {a: (v, u, s) for a, v, u, s in assumptions(scenario)}
+    value, _, source = rows["Annual attrition"]
+    assert value == "DE 13% · DS 20% · MLE 13% · PM 13%"
+    assert source.startswith("set in this scenario (default: public figure")
+    value, unit, source = rows["Annual cost, ML engineer"]
+    assert (value, unit) == ("$165k", "USD per person per year")
+    assert "US 2023 median salary" in source and not source.startswith("set in")
+    assert rows["Time to fill"][0] == "2"
+
+
+def test_the_page_prints_landscape(scenario, result):
+    page = brief(scenario, result)
+    assert "@page { size: landscape" in page
+    assert "@media print" in page

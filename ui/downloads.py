@@ -1,0 +1,173 @@
+"""The downloads: the shared row under a page's charts (projections CSV, one-page brief,
+scenario JSON) and a PNG / SVG pair under every chart.
+
+Images and the brief are made only when their button is clicked
+(`st.download_button(data=callable)`, Streamlit >= 1.50): converting a chart with
+vl-convert takes 0.1-0.3 s (benchmarks/bench_exports.py), more than a rerun should pay
+for buttons nobody clicks. The callables run on a server thread without the script's
+context, so everything they need from the session (the view, the link) is read here,
+at script time, and bound into them.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+from urllib.parse import urlencode, urlsplit
+
+import streamlit as st
+
+from forecasting import summary
+from forecasting.brief import BriefChart, render_brief
+from forecasting.scenario import Scenario
+from ui import compute, state
+
+#: The brief's two charts (names in compute.CHARTS) and their size in it (px).
+BRIEF_CHARTS = ("ratio_fan", "headcount_fan")
+BRIEF_CHART_WIDTH, BRIEF_CHART_HEIGHT = 470, 230
+BRIEF_FILE = "workforce-brief.html"
+MANUAL_NOTE = (
+    "The numbers and charts show the hand-edited ML engineer plan; the sentence above is "
+    "the solver's recommendation."
+)
+
+
+def current_link() -> str | None:
+    """The shareable link of this session (the page's URL with ``?s=...``), when known.
+
+    None outside a browser session (AppTest, the CLI): the files then leave it out.
+    """
+    try:
+        url = st.context.url
+    except Exception:  # a Streamlit without the context (bare mode): no link
+        return None
+    if not url:
+        return None
+    if not urlsplit(url).path:
+        url += "/"
+    query = {k: str(v) for k, v in st.query_params.to_dict().items()}
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def chart_title(spec: dict, default: str) -> str:
+    """A Vega-Lite spec's title text (a string, or the "text" of a title object)."""
+    title = spec.get("title", default)
+    text = title.get("text", default) if isinstance(title, dict) else title
+    return " ".join(text) if isinstance(text, list) else str(text)
+
+
+def brief_html(
+    view: compute.PlanView,
+    base: Scenario,
+    *,
+    link: str | None = None,
+    generated: str | None = None,
+) -> bytes:
+    """The one-page brief (HTML, UTF-8) of a PlanView; its charts as SVG.
+
+    Args:
+        view: the view on screen (effective scenario, simulation, recommendation).
+        base: the session's base scenario (the answer sentence is the solver's for it).
+        link: the shareable link, if known.
+        generated: the date to print (default today).
+    """
+    scenario = view.scenario
+    answer = summary.answer_sentence(
+        view.recommendation,
+        base,
+        strategy=view.strategy,
+        error=view.solver_error,
+        reachable=view.reachable,
+    )
+    charts = [
+        BriefChart(
+            alt=chart_title(compute.chart_spec(name, scenario, False), name),
+            image=compute.chart_image(
+                name, scenario, "svg", width=BRIEF_CHART_WIDTH, height=BRIEF_CHART_HEIGHT
+            ),
+        )
+        for name in BRIEF_CHARTS
+    ]
+    page = render_brief(
+        scenario,
+        view.result,
+        answer=answer,
+        run_rate_usd=compute.run_rate(view),
+        charts=charts,
+        strategy=view.strategy if view.mode == state.PLAN_RECOMMENDED else None,
+        note=MANUAL_NOTE if view.mode == state.PLAN_MANUAL else None,
+        link=link,
+        generated=generated,
+    )
+    return page.encode("utf-8")
+
+
+def download_row(scenario: Scenario, *, key: str) -> None:
+    """Projections (CSV), the one-page brief (HTML) and the scenario (JSON), side by side.
+
+    Args:
+        scenario: the scenario on screen (the current view's).
+        key: a page-unique prefix of the buttons' keys.
+    """
+    view = compute.current_view()
+    link = current_link()
+    today = date.today().isoformat()
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(
+        "Download projections (CSV)",
+        data=compute.projections_csv(
+            scenario, strategy=view.strategy, plan=view.mode, link=link, generated=today
+        ),
+        file_name="projections.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key=f"proj_{key}",
+        on_click="ignore",
+        help="One row per month: headcount P10/P50/P90 and starts per role, positions, the "
+        "ratio, P(target met) and payroll. Lines starting with # name the scenario; in "
+        "pandas: pd.read_csv(path, comment='#').",
+    )
+    c2.download_button(
+        "Download one-page brief (HTML)",
+        data=functools.partial(brief_html, view, state.base(), link=link, generated=today),
+        file_name=BRIEF_FILE,
+        mime="text/html",
+        icon=":material/download:",
+        key=f"brief_{key}",
+        on_click="ignore",
+        help="The answer, the key numbers, the ratio and headcount charts and the "
+        "assumptions with their sources on one page; open it in a browser and print to "
+        "PDF (landscape) for a deck.",
+    )
+    c3.download_button(
+        "Download this scenario (JSON)",
+        data=scenario.to_json(),
+        file_name="scenario.json",
+        mime="application/json",
+        icon=":material/download:",
+        key=f"scen_{key}",
+        on_click="ignore",
+    )
+
+
+def chart_buttons(name: str, scenario: Scenario, *, workshop: bool) -> None:
+    """Two small buttons under chart `name`: PNG (for slides) and SVG (vector).
+
+    Not in workshop mode: the projector view has no editing or download chrome.
+    """
+    if workshop:
+        return
+    row = st.container(horizontal=True, horizontal_alignment="right", gap="small")
+    stem = name.replace("_", "-")
+    for fmt, what in (("png", "a PNG image (for slides)"), ("svg", "an SVG (vector) image")):
+        row.download_button(
+            fmt.upper(),
+            data=functools.partial(compute.chart_image, name, scenario, fmt),
+            file_name=f"{stem}.{fmt}",
+            mime=compute.IMAGE_FORMATS[fmt],
+            icon=":material/download:",
+            type="tertiary",
+            key=f"chart_{fmt}_{name}",
+            on_click="ignore",
+            help=f"Download this chart as {what}.",
+        )
