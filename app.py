@@ -11,15 +11,8 @@ import logging
 
 import streamlit as st
 
-from ui import compute, layout, state
+from ui import compute, controls, layout, state
 from ui.text import md_escape
-
-st.set_page_config(
-    page_title="ML workforce planner",
-    page_icon="📊",  # an emoji: a :material: icon is fetched from an external site
-    layout="wide",
-    initial_sidebar_state="auto",
-)
 
 # Each page file is named after its URL path (pages/plan.py serves /plan). Streamlit runs
 # an app with a pages/ folder in v1 multipage mode until st.navigation has run once in
@@ -41,9 +34,20 @@ try:
 except Exception:
     logging.getLogger("planner").error("session set-up failed", exc_info=False)
     state.reset_to_sample("the link could not be read")
-page = st.navigation(PAGES)
+# Workshop mode (a projector, 1280 x 720): the sidebar collapsed, the pages in a bar at
+# the top and the five controls that matter in a compact row above every page.
+workshop = state.workshop()
+st.set_page_config(
+    page_title="ML workforce planner",
+    page_icon="📊",  # an emoji: a :material: icon is fetched from an external site
+    layout="wide",
+    initial_sidebar_state="collapsed" if workshop else "auto",
+)
+page = st.navigation(PAGES, position="top" if workshop else "sidebar")
 layout.sidebar()
 layout.apply_theme()
+if workshop:
+    controls.workshop_bar()
 link_error, notice = state.pop_messages()
 if link_error:
     st.error(md_escape(link_error))

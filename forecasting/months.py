@@ -37,10 +37,11 @@ def parse_month(text: object, key: str = "start_month") -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
-def month_labels(start_month: str, count: int) -> list[str]:
-    """Return `count` consecutive "YYYY-MM" labels starting at `start_month`."""
+def month_labels(start_month: str, count: int, *, offset: int = 0) -> list[str]:
+    """Return `count` consecutive "YYYY-MM" labels starting `offset` months after
+    `start_month` (before it when negative)."""
     year, month = parse_month(start_month)
-    base = year * 12 + month - 1
+    base = year * 12 + month - 1 + offset
     return [f"{(base + i) // 12:04d}-{(base + i) % 12 + 1:02d}" for i in range(count)]
 
 

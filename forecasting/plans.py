@@ -421,3 +421,36 @@ def scenario_from_upload(
         cost.update({r: float(v) for r, v in result.annual_cost.items() if r in cost and v > 0})
         changes["annual_cost"] = cost
     return base.replace(**changes)
+
+
+def with_horizon(scenario: Scenario, horizon_months: int) -> Scenario:
+    """`scenario` planned over another horizon (the app's horizon control).
+
+    Lists longer than the new horizon are cut (planned starts, a path's months, the
+    positions added); a growth policy reaching its number after the new horizon keeps
+    its line and is cut at the horizon (``to`` becomes the number reached then, rounded
+    half up); a deadline after the new horizon moves to it. A longer horizon keeps every
+    list as it is (a path holds its last month; see HiringPolicy).
+
+    Raises:
+        ScenarioError: the horizon is not a whole number of months in 1..120.
+    """
+    from forecasting.policy import round_half_up
+
+    h = int(horizon_months)
+    d = scenario.to_dict()
+    d["horizon_months"] = h
+    d["planned_starts"] = {role: list(v)[:h] for role, v in d["planned_starts"].items()}
+    for role, policy in d["hiring_policy"].items():
+        for key in ("headcount", "p10", "p90", "positions_added"):
+            if key in policy:
+                policy[key] = list(policy[key])[: h + 1]
+        if policy.get("kind") == "growth" and int(policy["by_month"]) > h:
+            n0 = scenario.headcount_of(role) + scenario.open_requisitions_of(role)
+            share = h / int(policy["by_month"])
+            policy["to"] = int(round_half_up(n0 + (int(policy["to"]) - n0) * share))
+            policy["by_month"] = h
+    target = d["target"]
+    if target.get("deadline_month") is not None and int(target["deadline_month"]) > h:
+        target["deadline_month"] = h
+    return Scenario.from_dict(d)

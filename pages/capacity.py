@@ -9,7 +9,7 @@ from forecasting import formatting, params, summary
 from forecasting.errors import PlannerError
 from forecasting.roles import ROLE_LABELS, Role
 from ui import compute, state
-from ui.layout import fmt_pct
+from ui.layout import delta_style, fmt_pct
 from ui.text import md_escape
 
 state.require_app()
@@ -43,7 +43,7 @@ c2.metric(
     f"…at the deadline ({summary.month_name(result.months[deadline])})",
     fmt_pct(share_d),
     formatting.points(share_d - share0),
-    delta_color="inverse",
+    **delta_style(round(100 * (share_d - share0)), good="down"),
 )
 model0, model_d = (
     float(cap["ds_modelling_fte"].iloc[0]),

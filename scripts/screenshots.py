@@ -42,8 +42,9 @@ def main() -> None:
     with running_app() as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
         for mode in args.modes:
+            # workshop mode is sized for a 1280 x 720 projector (issue 12)
             size = (
-                {"width": 1920, "height": 1080}
+                {"width": 1280, "height": 720}
                 if mode == "workshop"
                 else {"width": 1440, "height": 1000}
             )

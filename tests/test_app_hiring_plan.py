@@ -16,7 +16,7 @@ from forecasting.simulate import simulate
 from ui import state
 
 STARTS = "New ML engineer positions"
-P_MET = "P(target met at deadline)"
+P_MET = "P(target met by deadline)"
 P_HELD = "P(target held to horizon)"
 RUN_RATE = "Run-rate of added ML engineers"
 

@@ -1,0 +1,94 @@
+"""The answer card: the decision first, on Overview and Hiring plan.
+
+How many new ML engineer positions (or starts), when (per quarter), the run-rate, the
+probability of meeting the target at the deadline and of holding it to the horizon
+(with a warning when the second is below the goal), and, while the team on screen is
+the built-in sample, one line saying so and how to bring one's own.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from forecasting import formatting, plans, summary
+from ui import compute, state
+
+SAMPLE_NOTE = (
+    "This is the built-in sample team. Bring your own on **Team & data** (type the "
+    "headcount or upload an HR export); the numbers here follow it."
+)
+
+
+def card(view: compute.PlanView, *, where: str) -> None:
+    """Draw the answer card of `view` (the session's current plan).
+
+    Args:
+        view: the current PlanView.
+        where: "overview" or "plan": what the held warning points to.
+    """
+    scenario, result, rec = view.scenario, view.result, view.recommendation
+    target, months = scenario.target, result.months
+    workshop = state.workshop()
+    with st.container(border=True, key=f"answer_card_{where}"):
+        st.markdown(
+            "#### "
+            + summary.answer_sentence(
+                rec,
+                state.base(),
+                strategy=view.strategy,
+                error=view.solver_error,
+                reachable=view.reachable,
+            )
+        )
+        if state.is_sample_team(state.base()):
+            st.caption(SAMPLE_NOTE)
+        if view.mode == state.PLAN_MANUAL:
+            unit = "new ML engineer positions" if plans.mle_positions_mode(scenario) else "starts"
+            st.caption(
+                f"The numbers show your hand-edited plan ({sum(plans.mle_schedule(scenario))} "
+                f"{unit}); the sentence above is the solver's recommendation."
+            )
+        positions_mode = plans.mle_positions_mode(scenario)
+        goal = target.confidence
+        c1, c2, c3, c4 = st.columns(4)
+        c1.metric(
+            "New ML engineer positions" if positions_mode else "ML engineer starts",
+            sum(plans.mle_schedule(scenario)),
+            "hand-edited" if view.mode == state.PLAN_MANUAL else None,
+            delta_color="off",
+            delta_arrow="off",
+            help="Recommended by the solver for the target, or your hand-edited plan.",
+        )
+        c2.metric(
+            "Run-rate of added ML engineers",
+            f"{formatting.money(compute.run_rate(view))}/yr",
+            help="The added ML engineers on payroll at the deadline (mean over simulated "
+            "paths: leavers, seats empty while refilled and the fill rate counted) x their "
+            "annual cost.",
+        )
+        c3.metric(
+            "P(target met by deadline)",
+            summary.probability_text(result.p_target_met, scenario.paths, goal),
+            help=f"Goal {formatting.percent(goal)}. Share of simulated paths with at most k "
+            "data scientists per ML engineer at the deadline "
+            f"({summary.month_name(months[scenario.deadline])}); near the goal with its Monte "
+            "Carlo error (±1 standard error). A recommended plan is also certified on "
+            "independent paths.",
+        )
+        c4.metric(
+            "P(target held to horizon)",
+            summary.probability_text(result.p_target_held, scenario.paths, goal),
+            help="Share of paths on target in every month from the deadline to the horizon "
+            f"({summary.month_name(months[-1])}).",
+        )
+        compute.show_quarters(scenario, workshop=workshop)
+        held = summary.held_warning(
+            result.p_target_met, result.p_target_held, goal, target.ds_per_mle
+        )
+        if held:
+            fix = (
+                " Turn on 'Hold' to plan for it."
+                if workshop or where == "plan"
+                else " Hold the target on the Hiring plan page to plan for it."
+            )
+            st.warning(held + fix)

@@ -1,0 +1,243 @@
+"""The planning controls, one definition each: target, deadline, confidence, hold, the
+data-science growth, strategy, reskilling, the planning horizon and the start month.
+
+Drawn in full on Hiring plan and, in workshop mode, five of them in the compact bar at
+the top of every page (:func:`workshop_bar`). Each widget is bound to the scenario with
+``state.bind`` (seeded from it, written back by its callback); a callback reads the
+other widgets' values when they are on screen and the scenario's otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from forecasting import formatting, plans, summary
+from forecasting.errors import PlannerError
+from forecasting.months import month_labels
+from forecasting.policy import PolicyKind
+from forecasting.scenario import Scenario
+from forecasting.solver import Strategy
+from ui import state
+from ui.text import md_escape
+
+DS = "data_scientist"
+CONFIDENCES = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99)
+HORIZONS = (12, 18, 24, 30, 36, 48, 60, 72, 84, 96, 108, 120)
+#: Start months offered: this many months either side of the scenario's.
+START_SPAN = 24
+KEY_ERROR = "controls_error"
+
+
+def _value(key: str, default: Any) -> Any:
+    """A widget's value when it is on screen, else `default` (the scenario's)."""
+    return st.session_state.get(key, default)
+
+
+def ds_growth_now(base: Scenario) -> tuple[int, int]:
+    """(grow to, by month) of the data scientists' plan as the growth controls show it."""
+    policy, positions = base.policy_of(DS), base.positions_of(DS)
+    if policy.kind is PolicyKind.GROWTH:
+        return int(policy.to), int(policy.by_month)
+    by = int(base.deadline)
+    return (int(positions[by]) if positions else base.headcount_of(DS)), by
+
+
+def _update_target() -> None:
+    base = state.base()
+    t = base.target
+    target = {
+        "ds_per_mle": float(_value("w_target_k", t.ds_per_mle)),
+        "deadline_month": int(_value("w_deadline", base.deadline)),
+        "confidence": float(_value("w_confidence", t.confidence)),
+        "hold": bool(_value("w_hold", t.hold)),
+    }
+    state.set_base(base.replace(target=target))
+
+
+def _update_ds_growth() -> None:
+    base = state.base()
+    to_now, by_now = ds_growth_now(base)
+    policies = base.by_role("hiring_policy")
+    to, by = int(_value("w_ds_to", to_now)), int(_value("w_ds_by", by_now))
+    policies[DS] = {"kind": "growth", "to": to, "by_month": by}
+    starts = {**base.by_role("planned_starts"), DS: []}
+    state.set_base(base.replace(hiring_policy=policies, planned_starts=starts))
+    state.reset_editors()
+
+
+def _replace_all(change: Callable[[Scenario], Scenario], what: str) -> None:
+    """A change that moves every month (horizon, start): the widgets re-read the result."""
+    try:
+        scenario = change(state.base())
+    except PlannerError as exc:
+        st.session_state[KEY_ERROR] = f"{what} not changed: {exc}"
+        return
+    state.set_base(scenario, reset=True)
+
+
+def target_k(where: Any = st, *, label: str | None = None) -> None:
+    k_now = float(state.base().target.ds_per_mle)
+    where.slider(
+        label or "Target ratio (one ML engineer per k data scientists)",
+        min_value=min(1.0, k_now),
+        max_value=max(15.0, k_now),
+        step=0.5,
+        format="1:%.1f",
+        key=state.bind("w_target_k", k_now),
+        on_change=_update_target,
+        help="One ML engineer per k data scientists; the 1:5–1:10 band is shaded on every "
+        "ratio chart.",
+    )
+
+
+def deadline(where: Any = st) -> None:
+    base = state.base()
+    months = base.months()
+    where.select_slider(
+        "Deadline",
+        options=list(range(1, base.horizon_months + 1)),
+        format_func=lambda i: summary.month_name(months[i]),
+        key=state.bind("w_deadline", int(base.deadline)),
+        on_change=_update_target,
+    )
+
+
+def confidence(where: Any = st) -> None:
+    now = float(state.base().target.confidence)
+    where.select_slider(
+        "Confidence",
+        options=sorted({*CONFIDENCES, now}),
+        format_func=formatting.percent,
+        key=state.bind("w_confidence", now),
+        on_change=_update_target,
+        help="Required share of simulated paths meeting the target at the deadline.",
+    )
+
+
+def hold(
+    where: Any = st, *, label: str = "Hold the target to the horizon", compact: bool = False
+) -> None:
+    where.toggle(
+        label,
+        key=state.bind("w_hold", bool(state.base().target.hold)),
+        on_change=_update_target,
+        help=None
+        if compact
+        else "Also require the ratio to stay at or below k every month after the deadline.",
+    )
+
+
+def ds_grow_to(where: Any = st, *, label: str = "Data scientists: grow to") -> None:
+    base = state.base()
+    to_now, _ = ds_growth_now(base)
+    where.number_input(
+        label,
+        min_value=0,
+        max_value=100_000,
+        step=1,
+        key=state.bind("w_ds_to", to_now),
+        on_change=_update_ds_growth,
+        help="The ratio's denominator: data-science positions grow linearly from today's to "
+        "this number by the month chosen, then hold; leavers are replaced. Now: "
+        f"{base.policy_of(DS).describe(base.headcount_of(DS), base.horizon_months)}.",
+    )
+
+
+def ds_by(where: Any = st) -> None:
+    base = state.base()
+    months = base.months()
+    where.select_slider(
+        "Data scientists: by",
+        options=list(range(1, base.horizon_months + 1)),
+        format_func=lambda i: summary.month_name(months[i]),
+        key=state.bind("w_ds_by", ds_growth_now(base)[1]),
+        on_change=_update_ds_growth,
+    )
+
+
+def strategy(where: Any = st) -> None:
+    where.radio(
+        "Strategy",
+        options=[s.value for s in Strategy],
+        format_func=lambda s: s.replace("_", "-").capitalize(),
+        horizontal=True,
+        key=state.bind("w_strategy", state.strategy()),
+        on_change=lambda: state.set_strategy(st.session_state["w_strategy"]),
+        help="Even: spread to the deadline. Front-loaded: hire as early as allowed. "
+        "Just-in-time: as late as possible before the deadline. Fewest: the fewest hires in "
+        "any months. Every plan is checked on independent simulated paths.",
+    )
+
+
+def reskill(where: Any = st) -> None:
+    now = round(100 * state.base().reskill_annual)
+    where.slider(
+        "Reskilling (data scientists → ML engineers)",
+        min_value=0,
+        max_value=max(30, now),
+        step=1,
+        format="%d%%/yr",
+        key=state.bind("w_reskill", now),
+        on_change=lambda: state.set_base(
+            state.base().replace(reskill_annual=st.session_state["w_reskill"] / 100)
+        ),
+    )
+
+
+def horizon(where: Any = st) -> None:
+    base = state.base()
+    now = base.horizon_months
+    where.select_slider(
+        "Planning horizon",
+        options=sorted({*HORIZONS, now}),
+        format_func=lambda h: f"{h} months",
+        key=state.bind("w_horizon", now),
+        on_change=lambda: _replace_all(
+            lambda sc: plans.with_horizon(sc, int(st.session_state["w_horizon"])), "Horizon"
+        ),
+        help="How far the simulation runs. A shorter horizon cuts every plan at its end "
+        "(a growth target is cut on its line) and moves a later deadline to it.",
+    )
+
+
+def start_month(where: Any = st) -> None:
+    base = state.base()
+    labels = month_labels(base.start_month, 2 * START_SPAN + 1, offset=-START_SPAN)
+    where.selectbox(
+        "Start month (month 0: today's team)",
+        options=labels,
+        format_func=summary.month_name,
+        key=state.bind("w_start", base.start_month),
+        on_change=lambda: _replace_all(
+            lambda sc: sc.replace(start_month=st.session_state["w_start"]), "Start month"
+        ),
+        help="The month the headcount describes; every plan keeps its months counted from it.",
+    )
+
+
+def show_error() -> None:
+    """The message of a horizon or start-month change that was refused (once)."""
+    error = st.session_state.pop(KEY_ERROR, None)
+    if error:
+        st.error(md_escape(error))
+
+
+def workshop_bar() -> None:
+    """Workshop mode's compact bar: the five controls that matter, one row, no sidebar."""
+    with st.container(key="workshop_bar"):
+        cols = st.columns([1.1, 1.25, 1.0, 1.0, 0.7, 1.0], vertical_alignment="bottom")
+        target_k(cols[0], label="Target (1:k)")
+        deadline(cols[1])
+        confidence(cols[2])
+        ds_grow_to(cols[3], label="Data scientists")
+        hold(cols[4], label="Hold", compact=True)
+        cols[5].toggle(
+            "Workshop",
+            value=True,
+            key="workshop_bar_toggle",
+            on_change=lambda: state.set_workshop(False),
+        )
+    show_error()
