@@ -1,4 +1,4 @@
-"""Command line: ``python -m forecasting plan|solve|ingest ...``; prints JSON.
+"""Command line: ``python -m forecasting plan|solve|sensitivity|ingest ...``; prints JSON.
 
 A thin adapter over the library: read the scenario file, call `simulate` or
 `solve`, print JSON on stdout. Every expected problem (missing file, invalid
@@ -23,7 +23,7 @@ from typing import Any, NoReturn
 from forecasting.errors import PlannerError
 
 EXIT_USAGE = 2
-ENGINE_COMMANDS = ("plan", "solve")
+ENGINE_COMMANDS = ("plan", "solve", "sensitivity")
 STRATEGIES = ("even", "front_loaded", "just_in_time", "fewest")
 
 
@@ -70,6 +70,16 @@ def build_parser(*, with_ingest: bool = True) -> argparse.ArgumentParser:
     _add_engine_options(solve)
     solve.add_argument("--strategy", choices=STRATEGIES, default="even", help="default: even")
     solve.set_defaults(func=run_solve)
+
+    sens = sub.add_parser(
+        "sensitivity",
+        help="which assumption moves the answer most: each one at its low and high value",
+    )
+    _add_engine_options(sens)
+    sens.add_argument(
+        "--strategy", choices=STRATEGIES, default="even", help="shape of the re-solves"
+    )
+    sens.set_defaults(func=run_sensitivity)
 
     if with_ingest:  # cli_ingest imports nothing heavy, but `plan` need not even parse it
         from forecasting import cli_ingest
@@ -127,6 +137,21 @@ def run_solve(args: argparse.Namespace) -> int:
     from forecasting.solver import solve
 
     _print_json(solve(_load(args), args.strategy).to_json_dict(), args.indent)
+    return 0
+
+
+def run_sensitivity(args: argparse.Namespace) -> int:
+    """`sensitivity`: vary each assumption to its low and high value; print the rows.
+
+    Args:
+        args: parsed arguments (scenario, strategy, paths, seed, indent).
+
+    Returns:
+        Exit status 0.
+    """
+    from forecasting.sensitivity import sensitivity
+
+    _print_json(sensitivity(_load(args), args.strategy).to_json_dict(), args.indent)
     return 0
 
 

@@ -96,7 +96,8 @@ class Evaluator:
         self.deadline = scenario.deadline
         self.positions_mode = scenario.hiring_policy[MLE].sets_positions
         raw = run_paths(scenario, roles=(DS,))
-        self.ds = np.ascontiguousarray(raw.headcount[self.deadline :, DS, :])
+        self.ds_all = np.ascontiguousarray(raw.headcount[:, DS, :])
+        self.ds = self.ds_all[self.deadline :]
         self.moved = raw.moved
         # Open requisitions are scheduled on top of planned starts.
         self.requisitions = scheduled_starts(scenario, MLE) - np.array(
@@ -198,6 +199,12 @@ class Evaluator:
         """(probability that counts, minus mean shortfall): larger is better."""
         o = self.outcome(schedule)
         return (o.p_held, -o.short_held) if hold else (o.p_met, -o.short_met)
+
+    def p_by_month(self, schedule: np.ndarray) -> np.ndarray:
+        """P(target met) in every month 0..horizon of a schedule (as SimulationResult's)."""
+        self.budget.spend(self.scenario.paths * self.scenario.horizon_months)
+        out, _ = self._run(schedule)
+        return meets_target(ratio_of(self.ds_all, out), self.k).mean(axis=1)
 
     def detail(self, schedule: np.ndarray) -> tuple[np.ndarray, float]:
         """Mean ML engineer headcount by month (T+1,) and mean starts over the horizon."""

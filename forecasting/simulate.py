@@ -377,6 +377,16 @@ def _sorted_quantiles(sorted_values: np.ndarray, qs: tuple[float, ...]) -> np.nd
     return np.stack(out)
 
 
+def months_to_target(p_by_month: np.ndarray, confidence: float) -> int | None:
+    """First month from which P(target met) stays at or above `confidence` to the horizon,
+    or None when P is below it at the horizon."""
+    below = np.flatnonzero(np.asarray(p_by_month) < confidence - 1e-12)
+    if not below.size:
+        return 0
+    last = int(below[-1])
+    return None if last == len(p_by_month) - 1 else last + 1
+
+
 def ratio_paths(headcount: np.ndarray) -> np.ndarray:
     """Data scientists per ML engineer per month and path; +inf where there is no ML engineer.
 
@@ -466,11 +476,7 @@ class SimulationResult:
         Returns:
             That month index, or None when P is below `confidence` at the horizon.
         """
-        below = np.flatnonzero(self.p_target_by_month < confidence - 1e-12)
-        if not below.size:
-            return 0
-        last = int(below[-1])
-        return None if last == len(self.p_target_by_month) - 1 else last + 1
+        return months_to_target(self.p_target_by_month, confidence)
 
     @property
     def cumulative_cost_mean(self) -> np.ndarray:

@@ -442,6 +442,66 @@ class _Slots:
         return self.first if self.positions_mode else self.first + 1
 
 
+def quick_schedule(
+    scenario: Scenario,
+    strategy: Strategy | str = Strategy.EVEN,
+    *,
+    evaluate: Evaluator | None = None,
+    guess: int | None = None,
+) -> np.ndarray | None:
+    """The strategy's smallest schedule meeting the target on the scenario's own paths.
+
+    The shaped search of `solve` without its certification on independent paths: the
+    smallest n such that the first n entries of the strategy's fill order (slots to the
+    deadline; to the horizon when the target must hold) meet the confidence. For the
+    many re-solves of a sensitivity analysis, where every scenario shares the random
+    numbers (common random numbers), so differences are the assumption's, not noise.
+
+    Args:
+        scenario: the scenario (its ML engineer policy decides positions or starts).
+        strategy: even, front_loaded or just_in_time (fewest is searched as even).
+        evaluate: an Evaluator of `scenario` to reuse, if any.
+        guess: a likely n (e.g. the unperturbed answer): searched outwards from it.
+
+    Returns:
+        The schedule (floor included; positions added by month, or planned starts),
+        or None when even the whole order misses the target.
+    """
+    strategy = Strategy(strategy)
+    slots = _Slots.of(scenario)
+    target = scenario.target
+    evaluate = evaluate or Evaluator(scenario)
+    last = scenario.horizon_months if target.hold else scenario.deadline
+    usable = [
+        i
+        for i in range(slots.first, slots.n_slots)
+        if i + slots.offset <= last and slots.caps[i] > 0
+    ]
+    order = _fill_order(strategy, usable, slots.caps)
+
+    def schedule(n: int) -> np.ndarray:
+        return slots.floor + _allocation(order, n, slots.n_slots)
+
+    def passes(n: int) -> bool:
+        p_met, p_held = evaluate(schedule(n))
+        return (p_held if target.hold else p_met) >= target.confidence
+
+    n_max = len(order)
+    if guess is None or not 0 <= guess <= n_max:
+        n = _smallest_prefix(passes, n_max)
+    elif passes(guess):
+        n = guess
+        while n > 0 and passes(n - 1):
+            n -= 1
+    else:
+        n = guess + 1
+        while n <= n_max and not passes(n):
+            n += 1
+    if n > n_max or not passes(n):
+        return None
+    return schedule(n)
+
+
 @dataclass(frozen=True)
 class Reachable:
     """What the most hiring the caps allow reaches (for a target that cannot be met).
