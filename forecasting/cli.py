@@ -69,6 +69,15 @@ def build_parser(*, with_ingest: bool = True) -> argparse.ArgumentParser:
     )
     _add_engine_options(solve)
     solve.add_argument("--strategy", choices=STRATEGIES, default="even", help="default: even")
+    solve.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        metavar="USD",
+        help="what a yearly budget for added ML engineers buys: the most positions whose "
+        "run-rate fits it, the best ratio reachable by the deadline with the scenario's "
+        "confidence and P(today's target)",
+    )
     solve.set_defaults(func=run_solve)
 
     sens = sub.add_parser(
@@ -134,6 +143,12 @@ def run_solve(args: argparse.Namespace) -> int:
     Returns:
         Exit status 0.
     """
+    if args.budget is not None:
+        from forecasting.advice import solve_budget
+
+        answer = solve_budget(_load(args), args.budget, args.strategy)
+        _print_json(answer.to_json_dict(), args.indent)
+        return 0
     from forecasting.solver import solve
 
     _print_json(solve(_load(args), args.strategy).to_json_dict(), args.indent)

@@ -200,11 +200,15 @@ class Evaluator:
         o = self.outcome(schedule)
         return (o.p_held, -o.short_held) if hold else (o.p_met, -o.short_met)
 
-    def p_by_month(self, schedule: np.ndarray) -> np.ndarray:
-        """P(target met) in every month 0..horizon of a schedule (as SimulationResult's)."""
+    def ratios(self, schedule: np.ndarray) -> np.ndarray:
+        """Data scientists per ML engineer by month and path, (T+1, P), of a schedule."""
         self.budget.spend(self.scenario.paths * self.scenario.horizon_months)
         out, _ = self._run(schedule)
-        return meets_target(ratio_of(self.ds_all, out), self.k).mean(axis=1)
+        return ratio_of(self.ds_all, out)
+
+    def p_by_month(self, schedule: np.ndarray) -> np.ndarray:
+        """P(target met) in every month 0..horizon of a schedule (as SimulationResult's)."""
+        return meets_target(self.ratios(schedule), self.k).mean(axis=1)
 
     def detail(self, schedule: np.ndarray) -> tuple[np.ndarray, float]:
         """Mean ML engineer headcount by month (T+1,) and mean starts over the horizon."""

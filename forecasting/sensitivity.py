@@ -29,13 +29,14 @@ from typing import Any
 
 import numpy as np
 
+from forecasting.advice import quick_schedule
 from forecasting.evaluate import Evaluator
 from forecasting.formatting import role_label
 from forecasting.policy import PolicyKind
 from forecasting.roles import ROLE_KEYS
 from forecasting.scenario import Scenario
 from forecasting.simulate import months_to_target
-from forecasting.solver import Strategy, quick_schedule
+from forecasting.solver import Strategy
 
 DS, MLE = "data_scientist", "ml_engineer"
 #: Stated ranges where an assumption has no interval of its own.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from forecasting.advice import reachable
 from forecasting.errors import SolverError
 from forecasting.scenario import Scenario
-from forecasting.solver import reachable, solve
+from forecasting.solver import solve
 from forecasting.summary import answer_sentence
 
 MLE = "ml_engineer"

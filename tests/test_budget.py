@@ -1,0 +1,105 @@
+"""What a budget buys (advice.solve_budget, `solve --budget`) and the cost-confidence
+frontier (advice.frontier): known answers and a re-check by `plan`."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from forecasting.advice import frontier, solve_budget
+from forecasting.cli import main
+from forecasting.plans import without_mle_plan
+from forecasting.scenario import Scenario
+from forecasting.sensitivity import sensitivity
+
+MLE, DS = "ml_engineer", "data_scientist"
+COST = 150_000.0
+
+
+def certain(**kw) -> Scenario:
+    """Nobody leaves, every requisition fills after one month: each new position is one
+    more ML engineer at the deadline, so its run-rate is exactly its annual cost."""
+    d = {
+        "start_month": "2027-01",
+        "horizon_months": 18,
+        "headcount": {DS: 30, MLE: 2},
+        "attrition_annual": 0.0,
+        "hiring_policy": {DS: {"kind": "backfill"}, MLE: {"kind": "backfill"}},
+        "fill_rate": 1.0,
+        "time_to_fill_months": {MLE: 1},
+        "max_starts_per_month": {MLE: 2},
+        "annual_cost": {MLE: COST},
+        "target": {"ds_per_mle": 3, "deadline_month": 12, "confidence": 0.8},
+        "paths": 200,
+        "seed": 2,
+    }
+    d.update(kw)
+    return Scenario.from_dict(d)
+
+
+def test_a_budget_buys_whole_positions_at_their_cost():
+    answer = solve_budget(certain(), 3.5 * COST)
+    assert answer.added == 3 and answer.run_rate == pytest.approx(3 * COST)
+    assert answer.best_ratio == pytest.approx(30 / 5)  # 2 + 3 ML engineers
+    assert answer.p_target_met == 0.0  # 1:3 needs 8
+    assert solve_budget(certain(), 8 * COST).p_target_met == 1.0
+    assert solve_budget(certain(), 0).added == 0
+
+
+def test_a_budget_answer_rechecked_by_plan_meets_what_it_promised(
+    tmp_path, capsys, sample_scenario
+):
+    path = tmp_path / "sample.json"
+    path.write_text(without_mle_plan(sample_scenario).replace(paths=2000).to_json())
+    assert main(["solve", str(path), "--budget", "700000"]) == 0
+    promised = json.loads(capsys.readouterr().out)
+    assert promised["annual_cost"] <= 700_000 and promised["added"] > 0
+    solved = tmp_path / "solved.json"
+    solved.write_text(json.dumps(promised["scenario"]))
+    assert main(["plan", str(solved)]) == 0
+    projection = json.loads(capsys.readouterr().out)
+    assert projection["p_target_met"] == promised["p_target_met"]
+    # the best ratio holds with the confidence, and no tighter ratio does
+    sc = Scenario.from_dict(promised["scenario"])
+    k = promised["best_ratio"]
+    from forecasting.simulate import simulate
+
+    def p_at(k: float) -> float:
+        t = {"ds_per_mle": k, "deadline_month": sc.deadline, "confidence": 0.8}
+        return simulate(sc.replace(target=t)).p_target_met
+
+    assert p_at(k) >= 0.8 > p_at(k - 0.01)
+    # one more position would cost more than the budget
+    assert solve_budget(Scenario.from_json(path.read_text()), 700_000).added == promised["added"]
+    bigger = solve_budget(Scenario.from_json(path.read_text()), promised["annual_cost"] + 200_000)
+    assert bigger.added > promised["added"]
+
+
+def test_negative_budget_is_a_one_line_error(tmp_path, capsys):
+    path = tmp_path / "s.json"
+    path.write_text(certain().to_json())
+    assert main(["solve", str(path), "--budget", "-1"]) == 2
+    assert capsys.readouterr().err.startswith("error: budget:")
+
+
+def test_frontier_is_monotone_and_agrees_with_the_answer(sample_scenario):
+    sc = without_mle_plan(sample_scenario).replace(paths=2000)
+    f = frontier(sc)
+    assert f.added[0] == 0 and f.run_rate[0] == 0.0
+    assert all(np.diff(f.run_rate) > 0)
+    for k, ps in f.p.items():
+        assert all(np.diff(ps) >= 0), k  # same paths: more positions never hurt
+    for a, b in zip(f.p[5.0], f.p[10.0], strict=True):
+        assert a <= b  # a looser target is met at least as often
+    base = sensitivity(sc).positions  # the app's answer for 1:6, 80%
+    assert f.cheapest(6.0, 0.8)[0] == base
+
+
+def test_cost_per_10_points_on_a_known_frontier():
+    f = frontier(certain(), targets=(3.0, 6.0))
+    assert f.cheapest(3.0, 0.8) == (8, pytest.approx(8 * COST))
+    assert f.cheapest(6.0, 0.8) == (3, pytest.approx(3 * COST))
+    # certain: every confidence costs the same, so each extra 10 points costs nothing
+    assert [c for *_, c in f.cost_per_10_points(6.0)] == [0.0, 0.0, 0.0, 0.0]
