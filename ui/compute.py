@@ -20,13 +20,14 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from forecasting.advice import Reachable, reachable
 from forecasting.errors import SolverError
 from forecasting.evaluate import Budget, SolverCancelled
 from forecasting.plans import with_mle_plan, without_mle_plan
 from forecasting.roles import Role
 from forecasting.scenario import Scenario
 from forecasting.simulate import SimulationResult, simulate
-from forecasting.solver import HiringPlan, Reachable, TargetUnreachable, reachable, solve
+from forecasting.solver import HiringPlan, TargetUnreachable, solve
 from ui import charts, state
 
 MLE = Role.ML_ENGINEER.value
