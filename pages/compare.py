@@ -1,47 +1,126 @@
-"""Compare: save scenarios under a name and view 2–4 of them side by side, with deltas."""
+"""Compare: save scenarios under a name (they travel in the link, ?c=) and set two to four
+side by side: a decision table, the cost of confidence, and the ratio, headcount, plan and
+cost over calendar months."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from forecasting import formatting, plans
+from forecasting import compare
+from forecasting.errors import PlannerError
+from forecasting.plans import without_mle_plan
 from ui import compute, state
-from ui.text import md_escape, strip_bidi
+from ui.text import md_escape
 
 state.require_app()
 
-MAX_SAVED = 12
-CURRENT = "Current (unsaved)"
-saved = state.saved()
+PICK = "compare_pick"  # the multiselect's widget key
+KEY_SELECTION = "compare_selection"  # its value, kept while on other pages
+UPLOAD, UPLOAD_ERROR = "compare_upload", "compare_upload_error"
+ss = st.session_state
 workshop = state.workshop()
 
-st.title("Compare scenarios")
-if not workshop:
-    with st.form("save_form", clear_on_submit=True, border=False):
-        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-        name = c1.text_input(
-            "Save the current scenario as",
-            max_chars=40,
-            placeholder="e.g. Even pace, 1:6 by mid-2028",
-        )
-        if c2.form_submit_button("Save", type="primary"):
-            name = strip_bidi(name).strip()
-            if not name:
-                st.error("Give the scenario a name.")
-            elif name not in saved and len(saved) >= MAX_SAVED:
-                st.error(f"At most {MAX_SAVED} saved scenarios: delete one first.")
-            else:
-                saved[name] = {
-                    "scenario": state.base(),
-                    "strategy": state.strategy(),
-                    "plan": state.plan_mode(),
-                }
-                st.success(f"Saved “{md_escape(name)}”.")
 
-options = [CURRENT, *saved]
+def _remember_pick() -> None:
+    ss[KEY_SELECTION] = list(ss[PICK])
+
+
+def _restore_bundle() -> None:
+    upload = ss.get(UPLOAD)
+    if upload is None:
+        return
+    try:
+        records = state.bundle_from_json(upload.getvalue())
+    except PlannerError as exc:
+        ss[UPLOAD_ERROR] = f"Comparison not restored: {exc}"
+        return
+    state.replace_saved(records)
+    ss.pop(KEY_SELECTION, None)
+    state.notice(f"Restored {len(records)} saved scenarios from the file.")
+
+
+def _default(options: list[str]) -> list[str]:
+    """The saved scenarios (up to four); the current one only when it makes a pair."""
+    chosen = [n for n in options if n != state.CURRENT][: compare.MAX_COMPARED]
+    if len(chosen) < 2 and state.CURRENT in options:
+        chosen.append(state.CURRENT)
+    return chosen
+
+
+def _escaped(table: pd.DataFrame) -> pd.DataFrame:
+    """st.table renders Markdown in every cell: show names and numbers literally."""
+    out = table.map(md_escape)
+    out.index = out.index.map(md_escape)
+    return out
+
+
+st.title("Compare scenarios")
+with st.form("save_form", clear_on_submit=True, border=False):
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    name = c1.text_input(
+        "Save the current scenario as",
+        max_chars=state.MAX_NAME_CHARS,
+        placeholder="e.g. Even pace, 1:6 by mid-2028",
+    )
+    if c2.form_submit_button("Save", type="primary"):
+        try:
+            name = state.save_current(name)
+        except PlannerError as exc:
+            st.error(md_escape(str(exc)))
+        else:
+            picked = ss.get(KEY_SELECTION)
+            if picked is not None:
+                picked = [n for n in picked if n in state.compare_options()]
+                if name not in picked and len(picked) < compare.MAX_COMPARED:
+                    picked.append(name)
+                ss[KEY_SELECTION] = picked
+            st.success(f"Saved “{md_escape(name)}”; the link in the address bar now holds it.")
+
+saved = state.saved()
+if error := ss.pop(UPLOAD_ERROR, None):
+    st.error(md_escape(error))
+with st.expander(f"Saved scenarios ({len(saved)} of {state.MAX_SAVED}): load, delete, share"):
+    for name in list(saved):
+        c1, c2, c3 = st.columns([4, 1, 1], vertical_alignment="center")
+        c1.markdown(md_escape(name))
+        if c2.button("Load", key=f"load_{name}", width="stretch"):
+            e = saved[name]
+            state.set_base(e["scenario"], reset=True)
+            state.set_strategy(e["strategy"])
+            state.set_plan_mode(e["plan"])
+            state.notice(f"Loaded “{md_escape(name)}”.")
+            st.rerun()
+        if c3.button("Delete", key=f"del_{name}", width="stretch"):
+            state.delete_saved(name)
+            st.rerun()
+    st.caption(
+        "Saved scenarios are in the link (address bar): share it and the same comparison "
+        "opens. Or keep them as a file and restore it later (it replaces the saved ones)."
+    )
+    d1, d2 = st.columns(2)
+    d1.download_button(
+        "Download comparison (JSON)",
+        data=state.bundle_json(saved),
+        file_name="comparison.json",
+        mime="application/json",
+        icon=":material/download:",
+        on_click="ignore",
+        disabled=not saved,
+    )
+    d2.file_uploader(
+        "Restore a comparison (JSON)", type=["json"], key=UPLOAD, on_change=_restore_bundle
+    )
+
+options = state.compare_options()
+picked = ss.get(KEY_SELECTION)
+ss[PICK] = [n for n in (_default(options) if picked is None else picked) if n in options][:4]
 chosen = st.multiselect(
-    "Scenarios to compare (2–4)", options, default=options[-4:], max_selections=4
+    "Scenarios to compare (2–4)",
+    options,
+    key=PICK,
+    max_selections=compare.MAX_COMPARED,
+    on_change=_remember_pick,
 )
 if len(chosen) < 2:
     st.info(
@@ -51,51 +130,53 @@ if len(chosen) < 2:
     st.stop()
 
 
-def _entry(name: str) -> dict:
-    if name == CURRENT:
-        return {"scenario": state.base(), "strategy": state.strategy(), "plan": state.plan_mode()}
-    return saved[name]
-
-
-rows = []
-for name in chosen:
-    e = _entry(name)
+def _compared(name: str) -> tuple[compare.Compared, str | None]:
+    e = state.compared_entry(name)
     view = compute.view_for(e["scenario"], e["strategy"], e["plan"])
-    sc, res = view.scenario, view.result
-    metrics = plans.comparison_metrics(sc, res, compute.run_rate(view))
-    rows += [{"scenario": name, "metric": m, "value": v, "unit": u} for m, v, u in metrics]
-long = pd.DataFrame(rows)
-
-baseline = st.radio("Show", ["Values", *[f"Change vs {n}" for n in chosen]], horizontal=True)
-base_name = None if baseline == "Values" else baseline.removeprefix("Change vs ")
-st.vega_lite_chart(spec=compute.comparison_spec(long, base_name, workshop), width="stretch")
-
-wide = long.pivot(index="metric", columns="scenario", values="value").reindex(
-    list(dict.fromkeys(long["metric"]))
-)[chosen]
-if base_name is not None:
-    wide = wide.sub(wide[base_name], axis=0)
+    baseline = compute.simulate_cached(without_mle_plan(view.scenario))
+    manual = view.mode == state.PLAN_MANUAL
+    error = None if manual else view.solver_error
+    entry = compare.Compared(name, view.scenario, view.result, baseline, view.strategy, manual)
+    return entry, error
 
 
-def _fmt(metric: str, value: float) -> str:
-    unit = long.loc[long["metric"] == metric, "unit"].iloc[0]
-    return formatting.metric_value(value, unit, delta=base_name is not None)
+with st.spinner("Simulating the scenarios…"):
+    entries, errors = zip(*(_compared(n) for n in chosen))
+for e, error in zip(entries, errors):
+    if error:
+        st.warning(f"“{md_escape(e.name)}”: no plan found ({md_escape(error)}); shown as saved.")
+
+st.subheader("Decision")
+st.table(_escaped(compare.decision_table(entries)))
+st.caption(
+    "P(target met): share of simulated paths at or below the target ratio at the deadline, "
+    "beside the goal. P(target held): also every month after it. Run-rate: the added ML "
+    "engineers' annual cost at the deadline. Months to target: from the scenario's start "
+    "until P(target met) stays at the goal."
+)
+st.markdown("**Cost of each extra 10 points of confidence**")
+st.table(_escaped(compare.confidence_table(entries).set_index("From")))
+st.caption(
+    "Scenarios ordered by P(target met): each step's extra run-rate divided by the rise in "
+    "P, per 10 percentage points; n/a where P does not rise. Each P is against its own target."
+)
 
 
-st.dataframe(wide.apply(lambda col: [_fmt(m, v) for m, v in zip(wide.index, col)]), width="stretch")
+def _chart(builder: str, frames: tuple[pd.DataFrame, ...], extra: tuple = ()) -> None:
+    spec = compute.comparison_spec(builder, frames, workshop, extra)
+    st.vega_lite_chart(spec=spec, width="stretch")
 
-if saved and not workshop:
-    with st.expander("Manage saved scenarios"):
-        for name in list(saved):
-            c1, c2, c3 = st.columns([3, 1, 1])
-            c1.markdown(md_escape(name))
-            if c2.button("Load", key=f"load_{name}"):
-                e = saved[name]
-                state.set_base(e["scenario"], reset=True)
-                state.set_strategy(e["strategy"])
-                state.set_plan_mode(e["plan"])
-                state.notice(f"Loaded “{md_escape(name)}”.")
-                st.rerun()
-            if c3.button("Delete", key=f"del_{name}"):
-                del saved[name]
-                st.rerun()
+
+_chart("scenario_ratio", (compare.ratio_frame(entries), compare.targets_frame(entries)))
+headcount = compare.headcount_frame(entries)
+pairs = [
+    (("scenario_headcount", (headcount,), ("data_scientist",))),
+    (("scenario_headcount", (headcount,), ("ml_engineer",))),
+    (("scenario_quarters", (compare.quarters_frame(entries),), ())),
+    (("scenario_run_rate", (compare.added_cost_frame(entries),), ())),
+]
+for i in range(0, len(pairs), 2):
+    columns = st.columns(2) if not workshop else (st.container(), st.container())
+    for column, (builder, frames, extra) in zip(columns, pairs[i : i + 2]):
+        with column:
+            _chart(builder, frames, extra)

@@ -1,14 +1,20 @@
-"""Compare page (AppTest): saving scenarios with different targets shows both, and the delta
-view's values are the differences of the two scenarios' own metrics."""
+"""Compare page (AppTest): saving scenarios with different targets shows both in the decision
+table with the engine's own numbers, the cost of confidence between them, the charts over
+time; the current scenario is offered only when it is not saved; saving works in workshop
+mode; loading and deleting a saved scenario."""
 
 from __future__ import annotations
 
 import pytest
 
-from forecasting import formatting, summary
+from forecasting import compare, formatting
+from forecasting.summary import probability_text
 from ui import state
+from ui.text import md_escape
 
 A, B = "Target 1:6", "Target 1:5"
+#: The charts over time: ratio, data scientists, ML engineers, quarters, cost.
+CHARTS = 5
 
 
 def save(at, name: str):
@@ -17,9 +23,24 @@ def save(at, name: str):
     return at
 
 
-def table(at):
-    """The comparison table: metric x scenario, formatted as shown."""
-    return at.dataframe[0].value
+def set_target(at, k: float):
+    """Change the target on the Hiring plan page and come back."""
+    at.switch_page("pages/plan.py").run()
+    at.slider(key="w_target_k").set_value(k).run()
+    return at.switch_page("pages/compare.py").run()
+
+
+def decision(at):
+    """The decision table as shown: scenario x column, Markdown-escaped text."""
+    return at.table[0].value
+
+
+def confidence(at):
+    return at.table[1].value
+
+
+def picker(at):
+    return at.multiselect[0]
 
 
 @pytest.fixture(scope="module")
@@ -28,11 +49,8 @@ def two_saved(app, token, fast_scenario):
     scenario = fast_scenario.replace(fill_rate=0.8)
     at = app("compare", query={"s": token(scenario)})
     save(at, A)
-    at.switch_page("pages/plan.py").run()
-    at.slider(key="w_target_k").set_value(5.0).run()
-    at.switch_page("pages/compare.py").run()
+    set_target(at, 5.0)
     save(at, B)
-    at.multiselect[0].set_value([A, B]).run()
     target = scenario.target.to_dict()
     scenarios = {A: scenario, B: scenario.replace(target={**target, "ds_per_mle": 5.0})}
     return at, scenarios
@@ -43,43 +61,86 @@ def test_compare_renders_without_error_before_anything_is_saved(app, ui, worksho
     at = app("compare", workshop=workshop)
     assert ui.problems(at) == []
     assert "Save at least one scenario" in at.info[0].value
+    assert picker(at).options == [state.CURRENT]
 
 
 def test_saving_two_scenarios_shows_both(two_saved, ui):
     at, _ = two_saved
     assert ui.problems(at) == []
     assert list(at.session_state[state.KEY_SAVED]) == [A, B]
-    shown = table(at)
-    assert list(shown.columns) == [A, B]
-    assert list(shown.loc["Target k (1:k)"]) == ["1:6", "1:5"]
-    assert len(at.get("vega_lite_chart")) == 1
+    assert picker(at).value == [A, B]  # the saved ones, chosen by default
+    shown = decision(at)
+    assert list(shown.index) == [md_escape(A), md_escape(B)]
+    assert list(shown["Target"]) == [md_escape("1:6"), md_escape("1:5")]
+    assert list(shown.columns) == list(compare.DECISION_COLUMNS)
+    assert len(at.get("vega_lite_chart")) == CHARTS
 
 
-def test_compare_values_equal_each_scenarios_engine_metrics(two_saved, ui):
+def test_the_decision_table_holds_each_scenarios_engine_numbers(two_saved, ui):
     at, scenarios = two_saved
-    shown = table(at)
+    shown = decision(at)
     for name, scenario in scenarios.items():
         plan, result = ui.engine_plan(scenario, "even")
-        assert shown.loc["P(target met)", name] == ui.fmt_pct(result.p_target_met)
-        assert shown.loc["ML engineers added", name] == str(plan.total_positions_added)
-        assert shown.loc["Added MLE run-rate", name] == summary.money(plan.annual_cost)
+        row = shown.loc[md_escape(name)]
+        p_met = probability_text(result.p_target_met, scenario.paths, 0.8)
+        assert row["P(target met)"] == md_escape(f"{p_met} (goal 80%)")
+        assert row["New ML engineer positions"] == md_escape(str(plan.total_positions_added))
+        run_rate = f"{formatting.money(plan.annual_cost)}/yr"
+        assert row["Run-rate of added MLEs"] == md_escape(run_rate)
+        assert row["Deadline"] == md_escape(formatting.month_name(result.months[18]))
+        assert row["Strategy"] == "Even"
 
 
-def test_delta_view_equals_the_difference_of_the_two_scenarios(two_saved, ui):
+def test_the_cost_of_ten_points_is_priced_between_the_two(two_saved, ui):
     at, scenarios = two_saved
-    at.radio[0].set_value(f"Change vs {A}").run()
-    assert ui.problems(at) == []
     (plan_a, res_a), (plan_b, res_b) = (ui.engine_plan(s, "even") for s in scenarios.values())
-    shown = table(at)[B]
-    met = 100 * (res_b.p_target_met - res_a.p_target_met)
-    assert shown["P(target met)"] == formatting.points(met / 100)
-    added = plan_b.total_positions_added - plan_a.total_positions_added
-    assert shown["ML engineers added"] == f"+{added}"
-    added = plan_b.annual_cost - plan_a.annual_cost
-    assert shown["Added MLE run-rate"] == summary.money(added, signed=True)
-    assert shown["Target k (1:k)"] == "\u22121"  # one minus sign, as the chart writes it
-    assert set(table(at)[A]) <= {"0", "0 pts", "$0"}  # the baseline against itself
-    at.radio[0].set_value("Values").run()
+    steps = compare.confidence_steps(
+        [(A, res_a.p_target_met, plan_a.annual_cost), (B, res_b.p_target_met, plan_b.annual_cost)]
+    )
+    expected = compare.steps_table(steps).set_index("From")
+    shown = confidence(at)
+    assert len(shown) == 1
+    assert list(shown.index) == [md_escape(n) for n in expected.index]
+    assert list(shown.iloc[0]) == [md_escape(v) for v in expected.iloc[0]]
+
+
+def test_the_charts_show_both_scenarios_over_calendar_months(two_saved, ui):
+    at, _ = two_saved
+    ratio = ui.chart_frames(at, 0)[0]
+    assert set(ratio["scenario"]) == {A, B}
+    assert ratio["month"].iloc[0] == "2026-11"  # calendar months, not month indexes
+
+
+def test_the_current_scenario_is_offered_only_when_it_is_not_saved(app, ui, token, fast_scenario):
+    at = app("compare", query={"s": token(fast_scenario)})
+    save(at, A)
+    assert picker(at).options == [A]  # the current one is the saved one
+    assert "Save at least one scenario" in at.info[0].value
+    set_target(at, 5.0)
+    assert picker(at).options == [A, state.CURRENT]
+    assert picker(at).value == [A, state.CURRENT]  # a pair to compare
+    assert ui.problems(at) == []
+    save(at, B)
+    assert picker(at).options == [A, B]
+    assert picker(at).value == [A, B]
+
+
+def test_the_same_scenario_is_not_saved_twice(app, token, fast_scenario):
+    at = app("compare", query={"s": token(fast_scenario)})
+    save(at, A)
+    save(at, "Again")
+    assert list(at.session_state[state.KEY_SAVED]) == [A]
+    assert "already saved as" in at.error[0].value
+
+
+def test_saving_works_in_workshop_mode(app, ui, token, fast_scenario):
+    at = app("compare", workshop=True, query={"s": token(fast_scenario)})
+    save(at, A)
+    assert list(at.session_state[state.KEY_SAVED]) == [A]
+    assert ui.problems(at) == []
+    set_target(at, 5.0)
+    assert len(at.get("vega_lite_chart")) == CHARTS
+    assert ui.problems(at) == []
 
 
 def test_loading_a_saved_scenario_makes_it_current(two_saved, ui):
@@ -89,3 +150,12 @@ def test_loading_a_saved_scenario_makes_it_current(two_saved, ui):
     assert at.session_state[state.KEY_BASE] == scenarios[A]
     at.switch_page("pages/plan.py").run()
     assert at.slider(key="w_target_k").value == 6.0
+    at.switch_page("pages/compare.py").run()
+
+
+def test_deleting_a_saved_scenario_takes_it_out_of_the_link(two_saved, ui):
+    at, _ = two_saved
+    ui.button(at, "Delete").click().run()  # the first saved: 1:6
+    assert ui.problems(at) == []
+    assert list(at.session_state[state.KEY_SAVED]) == [B]
+    assert list(state.decode_bundle(str(at.query_params["c"]))) == [B]

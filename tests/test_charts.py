@@ -104,26 +104,53 @@ def _summary() -> pd.DataFrame:
     )
 
 
-def _compare() -> pd.DataFrame:
-    values = {
-        "Status quo": (10.0, 0.10, 0, 0.0, 100.0),
-        "Even": (6.0, 0.80, 9, 1.4e6, 120.0),
-        "Front-loaded": (5.5, 0.90, 10, 1.6e6, 125.0),
-    }
-    metrics = [
-        ("Ratio at deadline", "1:k"),
-        ("P(target met)", "probability"),
-        ("Total starts", "people"),
-        ("Annual cost", "USD/yr"),
-        ("Delivery index", "index"),
-    ]
+#: Two compared scenarios; "Later" starts three months after "Even" (calendar alignment).
+_SCENARIO_MONTHS = {"Even": MONTHS[:10], "Later": MONTHS[3:]}
+
+
+def _by_scenario(**columns: Callable[[int], float]) -> pd.DataFrame:
+    rows = []
+    for name, months in _SCENARIO_MONTHS.items():
+        for i, month in enumerate(months):
+            rows.append(dict(scenario=name, month=month, **{k: f(i) for k, f in columns.items()}))
+    return pd.DataFrame(rows)
+
+
+def _scenario_ratio() -> pd.DataFrame:
+    return _by_scenario(p50=lambda i: 10.0 - 0.5 * i)
+
+
+def _scenario_targets() -> pd.DataFrame:
     return pd.DataFrame(
-        [
-            dict(scenario=s, metric=m, value=v, unit=u)
-            for s, vs in values.items()
-            for (m, u), v in zip(metrics, vs)
-        ]
+        dict(
+            scenario=["Even", "Later"],
+            month=["2026-07", "2026-10"],
+            target=[6.0, 5.0],
+            label=["1:6 by Jul 2026", "1:5 by Oct 2026"],
+        )
     )
+
+
+def _scenario_headcount() -> pd.DataFrame:
+    ds = _by_scenario(p50=lambda i: 30.0 + i).assign(role="data_scientist")
+    mle = _by_scenario(p50=lambda i: 3.0 + i // 2).assign(role="ml_engineer")
+    return pd.concat([ds, mle], ignore_index=True)
+
+
+def _scenario_quarters() -> pd.DataFrame:
+    return pd.DataFrame(
+        dict(
+            scenario=["Even"] * 3 + ["Later"] * 3,
+            quarter=["Q1 2026", "Q2 2026", "Q3 2026", "Q2 2026", "Q3 2026", "Q4 2026"],
+            quarter_start=["2026-01", "2026-04", "2026-07", "2026-04", "2026-07", "2026-10"],
+            positions=[2, 1, 0, 3, 0, 1],
+            unit="positions",
+        )
+    )
+
+
+def _scenario_cost() -> pd.DataFrame:
+    return _by_scenario(run_rate=lambda i: 165_000.0 * min(i, 4))
 
 
 def _history() -> pd.DataFrame:
@@ -167,7 +194,13 @@ BUILDERS: dict[str, tuple[Callable[[], tuple], Callable]] = {
     "capacity_fte": (lambda: (_capacity(),), charts.capacity_fte),
     "ds_time_split": (lambda: (_summary(),), charts.ds_time_split),
     "delivery_index": (lambda: (_summary(),), charts.delivery_index),
-    "scenario_comparison": (lambda: (_compare(),), charts.scenario_comparison),
+    "scenario_ratio": (lambda: (_scenario_ratio(), _scenario_targets()), charts.scenario_ratio),
+    "scenario_headcount": (
+        lambda: (_scenario_headcount(),),
+        lambda df, workshop=False: charts.scenario_headcount(df, "ml_engineer", workshop=workshop),
+    ),
+    "scenario_quarters": (lambda: (_scenario_quarters(),), charts.scenario_quarters),
+    "scenario_run_rate": (lambda: (_scenario_cost(),), charts.scenario_run_rate),
     "history_forecast": (
         lambda: (_history(), _forecast()),
         lambda h, f, workshop=False: charts.history_forecast(
@@ -376,7 +409,7 @@ def test_every_positional_axis_is_titled(name):
 
 
 @pytest.mark.parametrize(
-    "name", [n for n in BUILDERS if n not in ("scenario_comparison", "survival_curves")]
+    "name", [n for n in BUILDERS if n not in ("scenario_quarters", "survival_curves")]
 )
 def test_months_are_utc_year_months_labelled_like_jun_2028(name):
     found = 0
@@ -426,7 +459,8 @@ def test_workshop_mode_draws_thicker_lines_and_taller_charts():
         ("delivery_index", "line", len(_summary())),
         ("hires_and_cost", "bar", len(_starts())),
         ("hires_and_cost", "line", len(_cost())),
-        ("scenario_comparison", "bar", len(_compare())),
+        ("scenario_quarters", "bar", len(_scenario_quarters())),
+        ("scenario_run_rate", "line", len(_scenario_cost())),
         ("survival_curves", "line", len(_curves())),
     ],
 )
@@ -513,36 +547,6 @@ def test_delivery_index_has_a_line_and_a_reference_at_100():
     (rule,) = marks(spec, "rule")
     assert line["encoding"]["y"]["field"] == "delivery_index"
     assert rows(spec, rule)[0]["reference"] == 100.0
-
-
-def test_scenario_comparison_has_one_panel_per_metric_with_formatted_values():
-    spec = spec_of("scenario_comparison")
-    panels = spec["concat"]
-    metrics = list(dict.fromkeys(_compare()["metric"]))
-    assert [p["transform"][0]["filter"]["equal"] for p in panels] == metrics
-    assert spec["resolve"]["scale"]["y"] == "independent"
-    (bars, *_) = marks(spec, "bar")
-    labels = {(r["scenario"], r["metric"]): r["label"] for r in rows(spec, bars)}
-    assert labels[("Even", "Annual cost")] == "$1.4M"
-    assert labels[("Even", "P(target met)")] == "80%"
-    assert labels[("Front-loaded", "Ratio at deadline")] == "1:5.5"
-    assert labels[("Status quo", "Ratio at deadline")] == "1:10"
-    assert labels[("Front-loaded", "Total starts")] == "10"
-
-
-def test_scenario_comparison_baseline_plots_differences():
-    spec = charts.scenario_comparison(_compare(), baseline="Status quo").to_dict()
-    (bars, *_) = marks(spec, "bar")
-    data = rows(spec, bars)
-    assert {r["value"] for r in data if r["scenario"] == "Status quo"} == {0.0}
-    even = {r["metric"]: r for r in data if r["scenario"] == "Even"}
-    assert even["Total starts"]["value"] == 9 and even["Total starts"]["label"] == "+9"
-    assert even["P(target met)"]["label"] == "+70 pts"  # as the table beside it says
-
-
-def test_scenario_comparison_rejects_an_unknown_baseline():
-    with pytest.raises(ValueError, match="Nope"):
-        charts.scenario_comparison(_compare(), baseline="Nope")
 
 
 def test_history_forecast_draws_solid_history_dashed_forecast_and_interval():

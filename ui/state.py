@@ -6,7 +6,8 @@ What lives where:
   saved scenarios and the current upload (its parsed result only, never the bytes
   on disk).
 - The URL holds everything needed to reproduce the numbers on screen: the base
-  scenario (compressed JSON, ``?s=``), ``strategy``, ``plan`` and ``workshop``.
+  scenario (compressed JSON, ``?s=``), ``strategy``, ``plan`` and ``workshop``, and
+  the saved scenarios of the Compare page (one compressed bundle, ``?c=``).
   Uploaded files are never put in the URL; only the aggregate numbers the user
   applied to the scenario (headcount per role, rates, costs) are.
 """
@@ -18,13 +19,16 @@ import binascii
 import functools
 import json
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 
 import streamlit as st
 
 from forecasting.errors import PlannerError, ScenarioError
+from forecasting.months import MAX_NESTING, nesting_depth
 from forecasting.scenario import Scenario
 from forecasting.solver import Strategy
+from ui.text import strip_bidi
 
 DEFAULT_SCENARIO_PATH = Path(__file__).resolve().parent.parent / "data" / "sample_scenario.json"
 
@@ -32,6 +36,7 @@ PARAM_SCENARIO = "s"
 PARAM_STRATEGY = "strategy"
 PARAM_PLAN = "plan"
 PARAM_WORKSHOP = "workshop"
+PARAM_COMPARE = "c"
 
 KEY_BASE = "base_scenario"
 KEY_STRATEGY = "strategy"
@@ -64,34 +69,49 @@ def encode_scenario(scenario: Scenario) -> str:
     return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode("ascii").rstrip("=")
 
 
+def _inflate(token: str, max_chars: int, max_bytes: int, what: str) -> bytes:
+    """The JSON bytes in a link token (URL-safe base64 of zlib), within the size caps.
+
+    Raises:
+        ScenarioError: the token is too long, truncated, corrupt, or inflates past
+            `max_bytes` (a zip bomb); `what` names the content ("scenario").
+    """
+    if len(token) > max_chars:
+        raise ScenarioError(f"the link is longer than {max_chars} characters")
+    try:
+        packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(packed, max_bytes)
+        if not inflater.eof or inflater.unused_data:
+            # A stream cut short (no end, no checksum) or with bytes after its end.
+            raise ScenarioError("the link looks cut off or altered")
+        if inflater.unconsumed_tail:
+            raise ScenarioError(f"the link's {what} is too large")
+    except (binascii.Error, zlib.error, ValueError) as exc:
+        if isinstance(exc, ScenarioError):
+            raise
+        raise ScenarioError("the link looks cut off or altered") from None
+    return raw
+
+
 def decode_scenario(token: str) -> Scenario:
     """Parse a token made by :func:`encode_scenario`.
 
     Raises:
         ScenarioError: the token is truncated, corrupt or describes an invalid scenario.
     """
-    if len(token) > MAX_TOKEN_CHARS:
-        raise ScenarioError(f"the link is longer than {MAX_TOKEN_CHARS} characters")
-    try:
-        packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        inflater = zlib.decompressobj()
-        raw = inflater.decompress(packed, MAX_JSON_BYTES)
-        if not inflater.eof or inflater.unused_data:
-            # A stream cut short (no end, no checksum) or with bytes after its end.
-            raise ScenarioError("the link looks cut off or altered")
-        if inflater.unconsumed_tail:
-            raise ScenarioError("the link's scenario is too large")
-    except (binascii.Error, zlib.error, ValueError) as exc:
-        if isinstance(exc, ScenarioError):
-            raise
-        raise ScenarioError("the link looks cut off or altered") from None
-    return Scenario.from_json(raw)
+    return Scenario.from_json(_inflate(token, MAX_TOKEN_CHARS, MAX_JSON_BYTES, "scenario"))
 
 
 @functools.lru_cache(maxsize=1)
 def default_scenario() -> Scenario:
     """The sample team's scenario (data/sample_scenario.json, made by data/make_sample.py)."""
     return Scenario.from_json(DEFAULT_SCENARIO_PATH.read_text(encoding="utf-8"))
+
+
+def is_sample_team(scenario: Scenario) -> bool:
+    """True while the team on screen is the built-in sample's (its headcount)."""
+    return scenario.headcount == default_scenario().headcount
 
 
 def has_sample_plan(scenario: Scenario) -> bool:
@@ -128,7 +148,7 @@ def init() -> None:
         plan = _query_value(PARAM_PLAN)
         ss[KEY_PLAN_MODE] = plan if plan in PLAN_MODES else PLAN_RECOMMENDED
         ss[KEY_WORKSHOP] = _query_value(PARAM_WORKSHOP) in {"1", "true", "on"}
-        ss.setdefault(KEY_SAVED, {})
+        ss.setdefault(KEY_SAVED, _saved_from_link())
     sync_url()
 
 
@@ -153,6 +173,8 @@ def sync_url() -> None:
     }
     if workshop():
         wanted[PARAM_WORKSHOP] = "1"
+    if saved():
+        wanted[PARAM_COMPARE] = encode_bundle(saved())
     current = {k: str(v) for k, v in st.query_params.to_dict().items()}
     if current != wanted:
         st.query_params.from_dict(wanted)
@@ -210,6 +232,263 @@ def saved() -> dict[str, dict]:
     return st.session_state.setdefault(KEY_SAVED, {})
 
 
+# --------------------------------------------------------------------------- saved scenarios
+# The Compare page's saved scenarios travel in the link as one bundle, ?c=, compressed like
+# ?s=: {"version": 1, "scenarios": [{"name", "scenario", "strategy", "plan"}, ...]}. The
+# same JSON, uncompressed, is the "Download comparison (JSON)" file.
+
+#: At most this many saved scenarios (the page and a link's ?c= hold all of them).
+MAX_SAVED = 12
+#: A saved scenario's name is user text: bidi controls dropped, at most this long.
+MAX_NAME_CHARS = 40
+#: A ?c= longer than this is refused, and so is a save that would make it longer: the
+#: whole link must fit the server's 16 kB request head (uvicorn's h11 limit) with its ?s=.
+#: Twelve variants of one team take about 2,000 characters, twelve different teams 14,000.
+MAX_BUNDLE_TOKEN_CHARS = 12_000
+#: Bundle JSON (inflated from a link, or a file) larger than this is refused: twelve
+#: scenarios at the single-scenario cap.
+MAX_BUNDLE_JSON_BYTES = MAX_SAVED * MAX_JSON_BYTES
+BUNDLE_VERSION = 1
+_BUNDLE_KEYS = ("version", "scenarios")
+_ITEM_KEYS = ("name", "scenario", "strategy", "plan")
+#: The Compare page's name for the scenario on screen when it is not saved.
+CURRENT = "Current (unsaved)"
+
+COMPARE_LINK_ERROR = (
+    "The saved scenarios in this link could not be read ({reason}); the comparison starts "
+    "empty. Ask for the link again, or restore a downloaded comparison file on the Compare page."
+)
+
+
+def saved_name(text: object) -> str:
+    """A name as saved: bidi controls dropped, white space collapsed, MAX_NAME_CHARS at most."""
+    return " ".join(strip_bidi(str(text)).split())[:MAX_NAME_CHARS].strip()
+
+
+def entry(scenario: Scenario, strategy_value: str, plan: str) -> dict:
+    """A saved scenario's record: the base scenario, its strategy and plan mode."""
+    return {"scenario": scenario, "strategy": strategy_value, "plan": plan}
+
+
+def current_entry() -> dict:
+    """The record of the scenario on screen (as it would be saved)."""
+    return entry(base(), strategy(), plan_mode())
+
+
+def saved_as(record: Mapping) -> str | None:
+    """The name `record` is saved under (same scenario, strategy and plan mode), or None."""
+    for name, e in saved().items():
+        if (e["scenario"], e["strategy"], e["plan"]) == (
+            record["scenario"],
+            record["strategy"],
+            record["plan"],
+        ):
+            return name
+    return None
+
+
+def compare_options() -> list[str]:
+    """What the Compare page offers: the saved names, then CURRENT unless it is saved."""
+    names = list(saved())
+    return names if saved_as(current_entry()) is not None else [*names, CURRENT]
+
+
+def compared_entry(name: str) -> dict:
+    """The record of an option of :func:`compare_options`."""
+    return current_entry() if name == CURRENT else saved()[name]
+
+
+def save_current(name: str) -> str:
+    """Save the scenario on screen under `name` (cleaned), update the link; return the name.
+
+    Raises:
+        ScenarioError: no name, too many saved, already saved under another name, or the
+            link would grow past MAX_BUNDLE_TOKEN_CHARS; the message says what to do.
+    """
+    clean = saved_name(name)
+    store = saved()
+    if not clean:
+        raise ScenarioError("Give the scenario a name.")
+    if clean not in store and len(store) >= MAX_SAVED:
+        raise ScenarioError(f"At most {MAX_SAVED} saved scenarios: delete one first.")
+    record = current_entry()
+    same = saved_as(record)
+    if same is not None and same != clean:
+        raise ScenarioError(f"This scenario is already saved as “{same}”.")
+    candidate = {**store, clean: record}
+    if len(encode_bundle(candidate)) > MAX_BUNDLE_TOKEN_CHARS:
+        raise ScenarioError(
+            "The link cannot hold another scenario this different: delete a saved one, or "
+            "keep this comparison as a file (Download comparison)."
+        )
+    store[clean] = record
+    sync_url()
+    return clean
+
+
+def delete_saved(name: str) -> None:
+    """Forget a saved scenario and update the link."""
+    saved().pop(name, None)
+    sync_url()
+
+
+def replace_saved(records: dict[str, dict]) -> None:
+    """Make `records` (from :func:`parse_bundle`) the saved scenarios; update the link."""
+    st.session_state[KEY_SAVED] = dict(records)
+    sync_url()
+
+
+def bundle(records: Mapping[str, Mapping]) -> dict:
+    """The comparison bundle of saved scenarios (JSON-ready)."""
+    return {
+        "version": BUNDLE_VERSION,
+        "scenarios": [
+            {
+                "name": name,
+                "scenario": e["scenario"].to_dict(),
+                "strategy": e["strategy"],
+                "plan": e["plan"],
+            }
+            for name, e in records.items()
+        ],
+    }
+
+
+def bundle_json(records: Mapping[str, Mapping]) -> str:
+    """The "Download comparison (JSON)" file: the bundle, indented."""
+    return json.dumps(bundle(records), indent=2, ensure_ascii=False)
+
+
+@functools.lru_cache(maxsize=32)
+def _encode_items(items: tuple[tuple[str, Scenario, str, str], ...]) -> str:
+    records = {name: entry(sc, strat, plan) for name, sc, strat, plan in items}
+    raw = json.dumps(bundle(records), separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode("ascii").rstrip("=")
+
+
+def encode_bundle(records: Mapping[str, Mapping]) -> str:
+    """The link's ?c= token for saved scenarios (compressed bundle JSON, as ?s=)."""
+    items = tuple((n, e["scenario"], e["strategy"], e["plan"]) for n, e in records.items())
+    return _encode_items(items)
+
+
+def _item(i: int, item: object, seen: set[str]) -> tuple[str, dict]:
+    where = f"comparison.scenarios[{i}]"
+    if not isinstance(item, Mapping):
+        raise ScenarioError(f'{where}: expected an object {{"name": ..., "scenario": {{...}}}}')
+    unknown = [str(k) for k in item if k not in _ITEM_KEYS]
+    if unknown:
+        known = ", ".join(_ITEM_KEYS)
+        raise ScenarioError(f"{where}.{unknown[0]}: unknown key; known keys: {known}")
+    if not isinstance(item.get("name"), str) or not saved_name(item["name"]):
+        raise ScenarioError(f"{where}.name: give each saved scenario a name (text)")
+    name = saved_name(item["name"])
+    if name in seen:
+        raise ScenarioError(f"{where}.name: “{name}” is used twice; names must differ")
+    if "scenario" not in item:
+        raise ScenarioError(f"{where}.scenario: missing; give the scenario object")
+    try:
+        scenario = Scenario.from_dict(item["scenario"])
+    except ScenarioError as exc:
+        raise ScenarioError(f"{where}.scenario: {exc}") from None
+    strategies = [s.value for s in Strategy]
+    strat = item.get("strategy", Strategy.EVEN.value)
+    if strat not in strategies:
+        raise ScenarioError(f"{where}.strategy: use one of {', '.join(strategies)}")
+    plan = item.get("plan", PLAN_RECOMMENDED)
+    if plan not in PLAN_MODES:
+        raise ScenarioError(f"{where}.plan: use one of {', '.join(PLAN_MODES)}")
+    return name, entry(scenario, str(strat), str(plan))
+
+
+def parse_bundle(data: object) -> dict[str, dict]:
+    """Saved scenarios from a parsed bundle: name -> record, in the bundle's order.
+
+    Raises:
+        ScenarioError: naming the key at fault (``comparison.scenarios[1].strategy``) and
+            how to fix it.
+    """
+    if not isinstance(data, Mapping):
+        raise ScenarioError('comparison: expected an object {"version": 1, "scenarios": [...]}')
+    if "headcount" in data and "scenarios" not in data:
+        raise ScenarioError(
+            "comparison: this is a single scenario file; restore it from the sidebar "
+            "(Restore a scenario file)"
+        )
+    unknown = [str(k) for k in data if k not in _BUNDLE_KEYS]
+    if unknown:
+        raise ScenarioError(f"comparison.{unknown[0]}: unknown key; known keys: version, scenarios")
+    version = data.get("version")
+    if type(version) is not int or version != BUNDLE_VERSION:
+        raise ScenarioError(
+            f"comparison.version: {version!r} is not supported; this app reads version "
+            f"{BUNDLE_VERSION}"
+        )
+    items = data.get("scenarios")
+    if not isinstance(items, list):
+        raise ScenarioError("comparison.scenarios: expected a list of saved scenarios")
+    if len(items) > MAX_SAVED:
+        raise ScenarioError(
+            f"comparison.scenarios: {len(items)} saved scenarios; at most {MAX_SAVED}"
+        )
+    records: dict[str, dict] = {}
+    for i, item in enumerate(items):
+        name, record = _item(i, item, set(records))
+        records[name] = record
+    return records
+
+
+def bundle_from_json(text: str | bytes) -> dict[str, dict]:
+    """Saved scenarios from bundle JSON text (a downloaded comparison, or a link's).
+
+    Raises:
+        ScenarioError: too large, too deeply nested, not JSON, or not a valid bundle.
+    """
+    if len(text) > MAX_BUNDLE_JSON_BYTES:
+        raise ScenarioError(
+            f"comparison: larger than {MAX_BUNDLE_JSON_BYTES // 1000:,} kB; is this a "
+            "comparison downloaded from this app?"
+        )
+    if nesting_depth(text) > MAX_NESTING:
+        raise ScenarioError(f"comparison: nested deeper than {MAX_NESTING} levels")
+    try:
+        data = json.loads(text)
+    except RecursionError:  # pragma: no cover - refused by the depth check above
+        raise ScenarioError("comparison: nested too deeply") from None
+    except json.JSONDecodeError as e:
+        raise ScenarioError(
+            f"comparison: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}"
+        ) from None
+    except UnicodeDecodeError:
+        raise ScenarioError("comparison: the file is not UTF-8 text") from None
+    return parse_bundle(data)
+
+
+def decode_bundle(token: str) -> dict[str, dict]:
+    """Parse a token made by :func:`encode_bundle`.
+
+    Raises:
+        ScenarioError: the token is too long, truncated, corrupt or not a valid bundle.
+    """
+    return bundle_from_json(
+        _inflate(token, MAX_BUNDLE_TOKEN_CHARS, MAX_BUNDLE_JSON_BYTES, "comparison")
+    )
+
+
+def _saved_from_link() -> dict[str, dict]:
+    """The saved scenarios of the link's ?c= (empty, with the reason queued, if unreadable)."""
+    token = _query_value(PARAM_COMPARE)
+    if not token:
+        return {}
+    try:
+        return decode_bundle(token)
+    except PlannerError as exc:
+        ss = st.session_state
+        message = COMPARE_LINK_ERROR.format(reason=str(exc))
+        ss[KEY_LINK_ERROR] = f"{ss[KEY_LINK_ERROR]} {message}" if KEY_LINK_ERROR in ss else message
+        return {}
+
+
 def notice(message: str) -> None:
     """Queue a one-off success message shown at the top of the next run."""
     st.session_state[KEY_NOTICE] = message
@@ -222,9 +501,9 @@ def pop_messages() -> tuple[str | None, str | None]:
 
 
 FRESH_SESSION = (
-    "Opened from a link: the scenario is the link's. Saved comparisons and uploaded files "
-    "live only in a browser session and are not in links, so they start empty here (also "
-    "after a server restart)."
+    "Opened from a link: the scenario and the saved comparison are the link's. Uploaded "
+    "files live only in a browser session and are never in links, so none is loaded here "
+    "(also after a server restart)."
 )
 
 
@@ -256,9 +535,14 @@ KEY_EDITOR_GENERATION = "editor_generation"
 def editor_key(name: str) -> str:
     """The key of a table editor showing part of the scenario (changes on reset).
 
-    A keyed ``st.data_editor`` keeps its cell edits across reruns, even when the table
-    it is given changes; edits made before the scenario was replaced (upload applied,
-    file restored, saved scenario loaded) would otherwise be re-applied on top of it.
+    A keyed, fixed-rows ``st.data_editor`` keeps its cell edits (``edited_rows``) across
+    reruns, even when the table it is given changes. That is what keeps typing intact: an
+    editor whose own edit was applied (``apply_edit(..., keep_editors=True)``) stays
+    mounted under the same key, so cells typed while the app reruns are not lost; the page
+    compares the returned table with the scenario each run, so an edit already applied
+    changes nothing. When the scenario is replaced from elsewhere (upload applied, file
+    restored, saved scenario loaded, another table's edit) :func:`reset_editors` changes
+    every key, and old edits are never re-applied on top of the new scenario.
     """
     return f"{name}_{st.session_state.get(KEY_EDITOR_GENERATION, 0)}"
 
@@ -269,18 +553,30 @@ def reset_editors() -> None:
     ss[KEY_EDITOR_GENERATION] = ss.get(KEY_EDITOR_GENERATION, 0) + 1
 
 
-def apply_edit(scenario: Scenario, *, plan_mode: str | None = None) -> None:
-    """The one way a table edit lands: the new scenario (and plan mode), every editor
-    started afresh from it (so the edit is applied exactly once), and a rerun.
+def apply_edit(
+    scenario: Scenario, *, plan_mode: str | None = None, keep_editors: bool = False
+) -> None:
+    """The one way a table edit lands: the new scenario (and plan mode), and a rerun.
 
     Args:
         scenario: the edited scenario (already validated).
         plan_mode: also switch the ML engineer plan to this mode, if given.
+        keep_editors: the edit was typed into an editor that already shows it, and the
+            page re-derives its changes from that editor's returned table every run (so
+            applying them again changes nothing): keep every editor mounted with its key,
+            so what the user types while the app reruns is kept. Nothing happens when
+            the scenario and plan mode are unchanged (no rerun loop). Without it every
+            editor starts afresh from the new scenario (the edit is applied exactly once
+            because the editor that carried it is gone).
     """
+    same_mode = plan_mode in (None, st.session_state.get(KEY_PLAN_MODE))
+    if keep_editors and same_mode and scenario == base():
+        return
     set_base(scenario)
     if plan_mode is not None:
         set_plan_mode(plan_mode)
-    reset_editors()
+    if not keep_editors:
+        reset_editors()
     st.rerun()
 
 

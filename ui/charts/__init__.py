@@ -20,7 +20,12 @@ from __future__ import annotations
 
 from ui.charts._base import DELIVERY_AXIS_TITLE, RATIO_AXIS_TITLE, role_color_scale
 from ui.charts.capacity import capacity_fte, delivery_index, ds_time_split
-from ui.charts.compare import scenario_comparison
+from ui.charts.compare import (
+    scenario_headcount,
+    scenario_quarters,
+    scenario_ratio,
+    scenario_run_rate,
+)
 from ui.charts.fans import headcount_fan, ratio_fan
 from ui.charts.history import history_forecast, survival_curves
 from ui.charts.plan import hires_and_cost, quarter_strip
@@ -37,6 +42,9 @@ __all__ = [
     "quarter_strip",
     "ratio_fan",
     "role_color_scale",
-    "scenario_comparison",
+    "scenario_headcount",
+    "scenario_quarters",
+    "scenario_ratio",
+    "scenario_run_rate",
     "survival_curves",
 ]

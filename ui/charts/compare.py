@@ -1,188 +1,272 @@
-"""Scenario comparison: small multiples of end points, values or deltas (Compare page)."""
+"""Scenario comparison over time (Compare page): one line (or bar) per scenario.
+
+Every builder takes a long frame from forecasting/compare.py keyed by `scenario` and a
+calendar `month` (or quarter), so scenarios that start in different months line up on
+one time axis. Scenarios are told apart by colour and dash together (one legend), in
+the order they first appear in the frame; the colours are chart furniture, never a
+role's colour, since roles are not what differs between the lines.
+"""
 
 from __future__ import annotations
+
+import math
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
 from forecasting import formatting
+from forecasting.compare import MAX_COMPARED
 from ui.charts import _base
-from ui.theme import (
-    BASELINE_COLOR,
-    SCENARIO_COLOR,
-    style_for,
-)
+from ui.theme import BAND_COLOR, BAND_OPACITY, OKABE_ITO, ChartStyle, style_for
+
+#: One colour and one dash per compared scenario (up to MAX_COMPARED), in selection order:
+#: black solid, orange dashed, sky blue dotted, grey dash-dot (none is a role colour).
+SCENARIO_COLORS = (OKABE_ITO["black"], OKABE_ITO["orange"], OKABE_ITO["sky_blue"], "#7F7F7F")
+SCENARIO_DASHES = ([1, 0], [8, 4], [2, 3], [12, 4, 2, 4])
+LEGEND_TITLE = "Scenario"
+#: Fit the container's width only: the plot keeps its height and the title and the legend
+#: below it add to it (Streamlit's default "fit" squeezes the plot and clips the title).
+FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
+#: The smaller charts (two a row) are this share of the style's height.
+SMALL = 0.75
+
+
+def _names(df: pd.DataFrame) -> list[str]:
+    names = [str(n) for n in dict.fromkeys(df["scenario"])]
+    if len(names) > MAX_COMPARED:
+        raise ValueError(f"at most {MAX_COMPARED} scenarios are compared, got {len(names)}")
+    return names
+
+
+def _legend(symbol: str = "stroke") -> alt.Legend:
+    # Below the plot, one name a line: a long name never widens the chart past its column.
+    return alt.Legend(
+        title=LEGEND_TITLE, orient="bottom", direction="vertical", columns=1, symbolType=symbol
+    )
+
+
+def _color_scale(names: list[str]) -> alt.Scale:
+    return alt.Scale(domain=names, range=list(SCENARIO_COLORS[: len(names)]))
+
+
+def _color(names: list[str], symbol: str = "stroke") -> alt.Color:
+    return alt.Color(
+        "scenario:N", title=LEGEND_TITLE, scale=_color_scale(names), legend=_legend(symbol)
+    )
+
+
+def _dash(names: list[str]) -> alt.StrokeDash:
+    scale = alt.Scale(domain=names, range=[list(d) for d in SCENARIO_DASHES[: len(names)]])
+    return alt.StrokeDash("scenario:N", title=LEGEND_TITLE, scale=scale, legend=_legend())
+
+
+def _lines(
+    df: pd.DataFrame, y: alt.Y, style: ChartStyle, tooltip: list[alt.Tooltip]
+) -> list[alt.Chart]:
+    """P50-style lines, one per scenario, with hover points (same tooltips on both)."""
+    names = _names(df)
+    base = alt.Chart(df).encode(
+        x=_base.month_x(), color=_color(names), detail="scenario:N", tooltip=tooltip
+    )
+    line = base.mark_line(strokeWidth=style.line_width).encode(y=y, strokeDash=_dash(names))
+    return [line, _base.hover_points(base, y, style)]
+
 
 # ---------------------------------------------------------------------------------------
-# 7. scenario comparison
-
-_USD_UNITS = {"usd", "$", "usd/yr", "usd/year", "usd per year", "$/yr", "$/year"}
-_PROBABILITY_UNITS = {"probability", "share", "fraction", "proportion"}
-_RATIO_UNITS = {"1:k", "k", "k in 1:k", "ratio", "ds per mle", "ds/mle"}
+# ratio over time
 
 
-def _unit_kind(unit: str) -> str:
-    """Classify a unit string: "usd", "probability", "percent", "ratio" or "other"."""
-    u = unit.strip().lower()
-    if u in _USD_UNITS:
-        return "usd"
-    if u in _PROBABILITY_UNITS:
-        return "probability"
-    if u == "%":
-        return "percent"
-    if u in _RATIO_UNITS:
-        return "ratio"
-    return "other"
-
-
-def _format_value(value: float, unit: str, *, delta: bool = False) -> str:
-    """A comparison bar's label, as the table beside the chart writes it."""
-    kind = _unit_kind(unit)
-    canonical = {"usd": "USD", "probability": "probability", "percent": "%", "ratio": "1:k"}
-    return formatting.metric_value(value, canonical.get(kind, unit), delta=delta)
-
-
-def _panel_axis(unit: str, delta: bool, baseline: str | None) -> tuple[str, alt.Axis]:
-    """Y-axis title and axis (number format) for a comparison panel's unit."""
-    kind = _unit_kind(unit)
-    if not delta:
-        title, fmt = {
-            "usd": ("USD", _base.USD_FORMAT),
-            "probability": ("Probability (%)", ".0%"),
-            "percent": ("Percent (%)", None),
-            "ratio": ("k in 1:k", None),
-        }.get(kind, (unit or "Value", None))
-        return title, alt.Axis(format=fmt) if fmt else alt.Axis()
-    prefix = f"Δ vs {baseline}"
-    if kind == "probability":
-        return f"{prefix} (percentage points)", alt.Axis(
-            labelExpr="format(datum.value * 100, '+.0f')"
-        )
-    title, fmt = {
-        "usd": ("USD", "+$.3~s"),
-        "percent": ("percentage points", "+.0f"),
-        "ratio": ("k in 1:k", "+.1f"),
-    }.get(kind, (unit or "value", "+,~g"))
-    return f"{prefix} ({title})", alt.Axis(format=fmt)
-
-
-def _panel_domain(values: pd.Series) -> list[float] | None:
-    """Y domain including 0 with 15% headroom for the value labels (None if no data)."""
-    finite = values[np.isfinite(values)]
-    if finite.empty:
-        return None
-    lo, hi = min(0.0, float(finite.min())), max(0.0, float(finite.max()))
-    if lo == hi == 0.0:
-        return [0.0, 1.0]
-    pad = 0.15 * (hi - lo)
-    return [lo - pad if lo < 0 else 0.0, hi + pad if hi > 0 else 0.0]
-
-
-def scenario_comparison(
-    compare_df: pd.DataFrame,
+def scenario_ratio(
+    ratio_df: pd.DataFrame,
+    targets_df: pd.DataFrame,
+    band: tuple[float, float] = (5, 10),
     *,
-    baseline: str | None = None,
     workshop: bool = False,
-) -> alt.ConcatChart:
-    """Saved scenarios side by side: one small bar panel per metric, labelled values.
-
-    Panels follow the order metrics first appear in `compare_df`; bars the order scenarios
-    first appear. Units understood for formatting: "USD" / "USD/yr", "probability" (0–1),
-    "%", "1:k" (ratio k); anything else is shown as a plain number with the unit in the
-    panel title and axis title.
+) -> alt.LayerChart:
+    """Data scientists per ML engineer (P50) by calendar month, one line per scenario,
+    with the 1:5–1:10 band shaded and each scenario's target as a diamond at its deadline.
 
     Args:
-        compare_df: Long frame with columns scenario, metric, value and optionally unit
-            (one row per scenario and metric, e.g. "Ratio at deadline", "P(target met)",
-            "Total starts", "Annual cost", "Delivery index").
-        baseline: If given, plot each scenario's difference from this scenario instead.
-        workshop: Projector-friendly sizes (fewer, larger panels per row).
-
-    Returns:
-        A wrapped concatenation of per-metric panels, each with its own y scale.
+        ratio_df: columns scenario, month, p50 (forecasting.compare.ratio_frame); rows
+            whose P50 is undefined (no ML engineer on most paths) are left out.
+        targets_df: columns scenario, month (the deadline), target (k), label
+            (forecasting.compare.targets_frame).
+        band: (low, high) k of the shaded band.
+        workshop: Projector-friendly sizes.
     """
-    _base.require(compare_df, ["scenario", "metric", "value"], "scenario_comparison")
+    _base.require(ratio_df, ["scenario", "month", "p50"], "scenario_ratio")
+    _base.require(targets_df, ["scenario", "month", "target", "label"], "scenario_ratio")
+    lo, hi = (float(b) for b in band)
+    if not lo < hi:
+        raise ValueError(f"scenario_ratio: band must be (low, high) with low < high, got {band!r}")
     style = style_for(workshop)
-    df = _base.clean_numeric(compare_df, ["value"])
-    df["scenario"] = df["scenario"].astype(str)
-    df["metric"] = df["metric"].astype(str)
-    if "unit" not in df.columns:
-        df["unit"] = ""
-    df["unit"] = df["unit"].fillna("").astype(str)
-    scenarios = list(dict.fromkeys(df["scenario"]))
-    metrics = list(dict.fromkeys(df["metric"]))
-    delta = baseline is not None
-    if delta:
-        if baseline not in scenarios:
-            raise ValueError(
-                f"scenario_comparison: baseline {baseline!r} is not one of {', '.join(scenarios)}"
-            )
-        base_values = df[df["scenario"] == baseline].set_index("metric")["value"]
-        df["value"] = df["value"] - df["metric"].map(base_values)
-    df["label"] = [_format_value(v, u, delta=delta) for v, u in zip(df["value"], df["unit"])]
-    is_baseline = df["scenario"] == baseline if delta else pd.Series(False, index=df.index)
-    df["bar_kind"] = np.where(is_baseline, "baseline", "scenario")
-
-    panels = []
-    for metric in metrics:
-        rows = df[df["metric"] == metric]
-        unit = rows["unit"].iloc[0]
-        y_title, axis = _panel_axis(unit, delta, baseline)
-        domain = _panel_domain(rows["value"])
-        scale = alt.Scale(domain=domain) if domain else alt.Scale()
-        x = alt.X(
-            "scenario:N",
-            sort=scenarios,
-            title="Scenario",
-            axis=alt.Axis(labelAngle=-30, labelOverlap=False, labelLimit=style.facet_width),
+    df = _base.clean_numeric(ratio_df[["scenario", "month", "p50"]], ["p50"])
+    df = df[df["p50"].notna()]
+    targets = _base.clean_numeric(targets_df[["scenario", "month", "target", "label"]], ["target"])
+    names = _names(pd.concat([ratio_df[["scenario"]], targets_df[["scenario"]]]))
+    shown = np.concatenate([df["p50"].to_numpy(float), targets["target"].to_numpy(float)])
+    shown = shown[np.isfinite(shown)]
+    y_scale = alt.Scale(domain=[0, math.ceil(1.05 * max([hi, *shown.tolist()]))], nice=False)
+    y = alt.Y("p50:Q", title=_base.RATIO_AXIS_LINES, scale=y_scale)
+    tooltip = [
+        alt.Tooltip("scenario:N", title=LEGEND_TITLE),
+        _base.month_tooltip(),
+        alt.Tooltip("p50:Q", title="P50 (k in 1:k)", format=".1f"),
+    ]
+    band_label = f"target band {formatting.ratio_text(lo)}–{formatting.ratio_text(hi)}"
+    band_rect = (
+        alt.Chart(pd.DataFrame({"band_low": [lo], "band_high": [hi], "band": [band_label]}))
+        .mark_rect(color=BAND_COLOR, opacity=BAND_OPACITY)
+        .encode(
+            y=alt.Y("band_low:Q", title=_base.RATIO_AXIS_LINES, scale=y_scale),
+            y2="band_high:Q",
+            tooltip=[alt.Tooltip("band:N", title="Band")],
         )
-        tooltip = [
-            alt.Tooltip("scenario:N", title="Scenario"),
-            alt.Tooltip("metric:N", title="Metric"),
-            alt.Tooltip("label:N", title="Δ vs baseline" if delta else "Value"),
-        ]
-        bars = (
-            alt.Chart()
-            .mark_bar()
-            .encode(
-                x=x,
-                y=alt.Y("value:Q", title=y_title, axis=axis, scale=scale),
-                color=alt.Color(
-                    "bar_kind:N",
-                    scale=alt.Scale(
-                        domain=["scenario", "baseline"], range=[SCENARIO_COLOR, BASELINE_COLOR]
-                    ),
-                    legend=None,
-                ),
-                tooltip=tooltip,
-            )
-        )
-        # Labels sit on top of positive bars and just above zero for negative ones.
-        text = (
-            alt.Chart()
-            .transform_calculate(label_y="max(datum.value, 0)")
-            .mark_text(baseline="bottom", dy=-3, fontSize=style.mark_label_size)
-            .encode(x=x, y=alt.Y("label_y:Q", title=y_title), text="label:N", tooltip=tooltip)
-        )
-        kind = _unit_kind(unit)
-        title = f"{metric} ({unit})" if unit and kind in ("usd", "other") else metric
-        panels.append(
-            alt.layer(bars, text)
-            .transform_filter(alt.FieldEqualPredicate(field="metric", equal=metric))
-            .properties(
-                width=style.facet_width,
-                height=style.facet_height,
-                title=alt.TitleParams(title, fontSize=style.header_label_size, anchor="start"),
-            )
-        )
-    subtitle = f"Difference from scenario “{baseline}”" if delta else "One panel per metric"
-    return alt.concat(
-        *panels,
-        data=df,
-        columns=style.facet_columns,
-        spacing=32,
-        resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent")),
-        title=_base.title("Scenario comparison", subtitle),
-        config=_base.config(style),
     )
+    target_marks = (
+        alt.Chart(targets)
+        .mark_point(
+            shape="diamond", filled=True, size=6 * style.point_size, opacity=1, stroke="white"
+        )
+        .encode(
+            x=_base.month_x(),
+            y=alt.Y("target:Q", title=_base.RATIO_AXIS_LINES, scale=y_scale),
+            color=alt.Color("scenario:N", scale=_color_scale(names), legend=None),
+            tooltip=[
+                alt.Tooltip("scenario:N", title=LEGEND_TITLE),
+                alt.Tooltip("label:N", title="Target"),
+            ],
+        )
+    )
+    subtitle = (
+        f"Median (P50) per scenario; ◆ its target at its deadline; blue: {band_label}; "
+        "lower = more ML engineers"
+    )
+    layers = [band_rect, *_lines(df, y, style, tooltip), target_marks]
+    return _base.layered(
+        layers, style, "ML engineer : data scientist ratio", subtitle, autosize=FIT_X
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# headcount over time
+
+
+def scenario_headcount(
+    headcount_df: pd.DataFrame, role: str, *, workshop: bool = False
+) -> alt.LayerChart:
+    """Median headcount of one role by calendar month, one line per scenario.
+
+    Args:
+        headcount_df: columns scenario, month, role, p50 (forecasting.compare.headcount_frame).
+        role: the role key to draw ("data_scientist" or "ml_engineer").
+        workshop: Projector-friendly sizes.
+    """
+    _base.require(headcount_df, ["scenario", "month", "role", "p50"], "scenario_headcount")
+    style = style_for(workshop)
+    df = headcount_df[headcount_df["role"].astype(str) == role]
+    if df.empty:
+        raise ValueError(f"scenario_headcount: no rows for role {role!r}")
+    df = _base.clean_numeric(df[["scenario", "month", "p50"]], ["p50"])
+    label = formatting.role_label(role)
+    y = alt.Y(
+        "p50:Q",
+        title=f"{label}s (people, P50)",
+        scale=alt.Scale(zero=False),
+        axis=alt.Axis(tickMinStep=1, format=",~f"),
+    )
+    tooltip = [
+        alt.Tooltip("scenario:N", title=LEGEND_TITLE),
+        _base.month_tooltip(),
+        alt.Tooltip("p50:Q", title=f"{label}s (P50)", format=_base.HEADCOUNT_FORMAT),
+    ]
+    return _base.layered(
+        _lines(df, y, style, tooltip),
+        style,
+        f"{label}s",
+        "Median (P50) headcount per scenario",
+        autosize=FIT_X,
+    ).properties(height=round(SMALL * style.height))
+
+
+# ---------------------------------------------------------------------------------------
+# the ML engineer plan per quarter
+
+
+def scenario_quarters(quarters_df: pd.DataFrame, *, workshop: bool = False) -> alt.Chart:
+    """New ML engineer positions (or starts) per calendar quarter, bars grouped by quarter.
+
+    Args:
+        quarters_df: columns scenario, quarter, quarter_start ("YYYY-MM"), positions, unit
+            (forecasting.compare.quarters_frame).
+        workshop: Projector-friendly sizes.
+    """
+    cols = ["scenario", "quarter", "quarter_start", "positions", "unit"]
+    _base.require(quarters_df, cols, "scenario_quarters")
+    style = style_for(workshop)
+    df = _base.clean_numeric(quarters_df[cols], ["positions"])
+    names = _names(df)
+    order = list(df.sort_values("quarter_start", kind="stable")["quarter"].drop_duplicates())
+    starts = bool((df["unit"] == "starts").any())
+    what = "New ML engineer positions" + (" (or starts)" if starts else "")
+    return (
+        alt.Chart(
+            df,
+            height=round(SMALL * style.height),
+            title=_base.title(f"{what} per quarter", "One bar per scenario, by calendar quarter"),
+            config=_base.config(style),
+            autosize=FIT_X,
+        )
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "quarter:N",
+                sort=order,
+                title="Calendar quarter",
+                axis=alt.Axis(labelAngle=-45, labelOverlap=True),
+            ),
+            xOffset=alt.XOffset("scenario:N", sort=names),
+            y=alt.Y(
+                "positions:Q",
+                title="New positions" + (" or starts" if starts else ""),
+                axis=alt.Axis(tickMinStep=1, format=",~f"),
+            ),
+            color=_color(names, symbol="square"),
+            tooltip=[
+                alt.Tooltip("scenario:N", title=LEGEND_TITLE),
+                alt.Tooltip("quarter:N", title="Quarter"),
+                alt.Tooltip("positions:Q", title="New positions / starts", format=",.0f"),
+                alt.Tooltip("unit:N", title="Plan in"),
+            ],
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# cost over time
+
+
+def scenario_run_rate(cost_df: pd.DataFrame, *, workshop: bool = False) -> alt.LayerChart:
+    """Run-rate of the added ML engineers (USD/yr) by calendar month, one line per scenario.
+
+    Args:
+        cost_df: columns scenario, month, run_rate (forecasting.compare.added_cost_frame).
+        workshop: Projector-friendly sizes.
+    """
+    _base.require(cost_df, ["scenario", "month", "run_rate"], "scenario_run_rate")
+    style = style_for(workshop)
+    df = _base.clean_numeric(cost_df[["scenario", "month", "run_rate"]], ["run_rate"])
+    y = alt.Y("run_rate:Q", title="Run-rate (USD/yr)", axis=alt.Axis(format=_base.USD_FORMAT))
+    tooltip = [
+        alt.Tooltip("scenario:N", title=LEGEND_TITLE),
+        _base.month_tooltip(),
+        alt.Tooltip("run_rate:Q", title="Run-rate (USD/yr)", format=_base.USD_TOOLTIP),
+    ]
+    return _base.layered(
+        _lines(df, y, style, tooltip),
+        style,
+        "Cost of the added ML engineers",
+        "Mean extra ML engineers vs no ML engineer plan × annual cost",
+        autosize=FIT_X,
+    ).properties(height=round(SMALL * style.height))

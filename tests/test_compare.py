@@ -1,0 +1,323 @@
+"""compare: scenarios aligned on calendar months, the cost of each extra 10 points of
+confidence (hand-computed), the decision table as formatting writes it; and the comparison
+charts built from those frames (ui/charts/compare.py, through `to_dict()`)."""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import pandas as pd
+import pytest
+
+from forecasting import compare, formatting, plans
+from forecasting.compare import Compared
+from forecasting.scenario import Scenario
+from forecasting.simulate import simulate
+from forecasting.solver import solve
+from forecasting.summary import probability_text
+from ui import charts
+from ui.charts.compare import SCENARIO_COLORS
+
+
+def team(**kw) -> Scenario:
+    d = {
+        "start_month": "2027-01",
+        "horizon_months": 6,
+        "headcount": {"data_scientist": 30, "ml_engineer": 3, "data_engineer": 5},
+        "target": {"ds_per_mle": 6, "deadline_month": 6, "confidence": 0.8},
+        "paths": 200,
+        "seed": 1,
+    }
+    d.update(kw)
+    return Scenario.from_dict(d)
+
+
+@functools.cache
+def compared(name: str, scenario: Scenario, manual: bool = False) -> Compared:
+    baseline = simulate(plans.without_mle_plan(scenario))
+    return Compared(name, scenario, simulate(scenario), baseline, "even", manual)
+
+
+#: Ten ML engineer starts joining at the end of month 2: 30 DS / 13 MLE meets 1:6 from then.
+BIG = plans.with_mle_plan(team(), [0, 10])
+#: The same team starting three months later, in positions mode (2 then 1 new positions).
+LATER = plans.with_mle_plan(
+    team(start_month="2027-04", hiring_policy={"ml_engineer": "backfill"}), [0, 2, 0, 1]
+)
+
+
+# ---------------------------------------------------------------------------------------
+# the cost of confidence: hand-computed
+
+
+def test_ten_points_cost_the_extra_run_rate_over_the_rise_in_points():
+    # 60% -> 85% is 25 points for $100k/yr more: $40k/yr per 10 points.
+    assert compare.cost_per_points(0.60, 0.85, 300_000, 400_000) == pytest.approx(40_000)
+
+
+@pytest.mark.parametrize(("p_from", "p_to"), [(0.8, 0.8), (0.9, 0.8), (0.5, math.nan)])
+def test_no_rise_in_p_has_no_price(p_from, p_to):
+    assert compare.cost_per_points(p_from, p_to, 100_000, 200_000) is None
+
+
+def test_steps_go_from_the_least_to_the_most_likely_scenario():
+    items = [("B", 0.85, 400_000.0), ("A", 0.60, 300_000.0), ("C", 0.85, 450_000.0)]
+    steps = compare.confidence_steps(items)
+    assert [(s.low, s.high) for s in steps] == [("A", "B"), ("B", "C")]
+    assert steps[0].per_10_points == pytest.approx(40_000)
+    assert steps[1].per_10_points is None  # a tie in P: no confidence is bought
+
+
+def test_the_steps_table_writes_points_money_and_na():
+    items = [("B", 0.85, 400_000.0), ("A", 0.60, 300_000.0), ("C", 0.85, 450_000.0)]
+    table = compare.steps_table(compare.confidence_steps(items))
+    assert list(table.columns) == list(compare.CONFIDENCE_COLUMNS)
+    assert table.iloc[0].to_dict() == {
+        "From": "A",
+        "To": "B",
+        "P(target met)": "60% → 85% (+25 pts)",
+        "Extra run-rate": "+$100k/yr",
+        "Per 10 pts of P": "$40k/yr",
+    }
+    assert table.iloc[1]["Per 10 pts of P"] == "n/a"
+    assert table.iloc[1]["P(target met)"] == "85% → 85% (0 pts)"
+
+
+def test_a_likelier_and_cheaper_scenario_reads_negative_with_a_true_minus():
+    # 50% -> 70% (20 points) saves $200k/yr: −$100k/yr per 10 points.
+    (step,) = compare.confidence_steps([("A", 0.5, 500_000.0), ("B", 0.7, 300_000.0)])
+    assert step.per_10_points == pytest.approx(-100_000)
+    row = compare.steps_table([step]).iloc[0]
+    assert row["Extra run-rate"] == "\u2212$200k/yr"
+    assert row["Per 10 pts of P"] == "\u2212$100k/yr (cheaper)"
+
+
+def test_the_confidence_table_prices_scenarios_by_their_run_rate():
+    a, b = compared("None", plans.without_mle_plan(BIG)), compared("Big", BIG)
+    (row,) = compare.confidence_table([b, a]).to_dict("records")
+    assert (row["From"], row["To"]) == ("None", "Big")
+    per10 = compare.cost_per_points(
+        a.result.p_target_met, b.result.p_target_met, a.run_rate, b.run_rate
+    )
+    assert row["Per 10 pts of P"] == f"{formatting.money(per10)}/yr"
+
+
+# ---------------------------------------------------------------------------------------
+# calendar alignment
+
+
+def test_calendar_months_span_every_scenario_across_a_year_end():
+    a = compared("a", team(start_month="2026-11", horizon_months=3, target={"deadline_month": 3}))
+    b = compared("b", team(start_month="2027-01", horizon_months=2, target={"deadline_month": 2}))
+    assert compare.calendar_months([a, b]) == [
+        "2026-11",
+        "2026-12",
+        "2027-01",
+        "2027-02",
+        "2027-03",
+    ]
+
+
+def test_scenarios_with_different_start_months_line_up_on_calendar_months():
+    a, b = compared("Jan start", BIG), compared("Apr start", LATER)
+    months = compare.calendar_months([a, b])
+    assert months[0] == "2027-01" and months[-1] == "2027-10" and len(months) == 10
+    wide = compare.aligned(compare.ratio_frame([a, b]), "p50", months)
+    assert list(wide.columns) == ["Jan start", "Apr start"]
+    assert wide.loc["2027-04", "Apr start"] == b.result.ratio_q[1, 0]  # its month 0
+    assert wide.loc["2027-03", "Jan start"] == a.result.ratio_q[1, 2]
+    assert math.isnan(wide.loc["2027-01", "Apr start"])  # before it starts: nothing
+    assert math.isnan(wide.loc["2027-08", "Jan start"])  # after its horizon: nothing
+
+
+def test_targets_sit_at_each_scenarios_deadline_month():
+    frame = compare.targets_frame([compared("Jan start", BIG), compared("Apr start", LATER)])
+    assert frame.to_dict("records") == [
+        {"scenario": "Jan start", "month": "2027-07", "target": 6.0, "label": "1:6 by Jul 2027"},
+        {"scenario": "Apr start", "month": "2027-10", "target": 6.0, "label": "1:6 by Oct 2027"},
+    ]
+
+
+def test_headcount_frame_holds_the_two_sides_of_the_ratio():
+    e = compared("Big", BIG)
+    frame = compare.headcount_frame([e])
+    assert set(frame["role"]) == {"data_scientist", "ml_engineer"}
+    mle = frame[frame["role"] == "ml_engineer"]["p50"].tolist()
+    assert mle == e.result.headcount_q[1][:, 2].tolist()
+
+
+def test_quarters_count_new_positions_or_starts_by_calendar_quarter():
+    frame = compare.quarters_frame([compared("Big", BIG), compared("Later", LATER)])
+    assert "count" not in frame.columns  # a Vega-Lite field must not be called "count"
+    big = frame[frame["scenario"] == "Big"]
+    # starts[1] join at the end of month 2 (Mar 2027): Q1 2027
+    assert big[["quarter", "positions", "unit"]].values.tolist() == [
+        ["Q1 2027", 10, "starts"],
+        ["Q2 2027", 0, "starts"],
+        ["Q3 2027", 0, "starts"],
+    ]
+    later = frame[frame["scenario"] == "Later"]
+    # positions opened in May 2027 (2) and Jul 2027 (1)
+    assert later[["quarter", "quarter_start", "positions"]].values.tolist() == [
+        ["Q2 2027", "2027-04", 2],
+        ["Q3 2027", "2027-07", 1],
+        ["Q4 2027", "2027-10", 0],
+    ]
+
+
+def test_the_run_rate_over_time_ends_at_the_solvers_run_rate_at_the_deadline():
+    sc = team(horizon_months=12, target={"deadline_month": 9}, paths=300)
+    sc = sc.replace(hiring_policy={"ml_engineer": "backfill"})
+    plan = solve(plans.without_mle_plan(sc), "even")
+    e = compared("Solved", plan.scenario)
+    frame = compare.added_cost_frame([e]).set_index("month")["run_rate"]
+    assert frame.iloc[0] == 0.0  # nobody added yet
+    assert frame[e.deadline_month] == pytest.approx(plan.annual_cost)
+    assert e.run_rate == pytest.approx(plan.annual_cost)
+
+
+# ---------------------------------------------------------------------------------------
+# the decision table
+
+
+def test_the_decision_table_has_one_row_per_scenario_written_by_formatting():
+    e = compared("Big, 1:6", BIG)
+    table = compare.decision_table([e, compared("Later", LATER, manual=True)])
+    assert list(table.index) == ["Big, 1:6", "Later"]
+    assert list(table.columns) == list(compare.DECISION_COLUMNS)
+    row = table.loc["Big, 1:6"]
+    assert row["Target"] == "1:6"
+    assert row["Deadline"] == "Jul 2027"
+    assert row["Strategy"] == "Even"
+    assert row["New ML engineer positions"] == "10 starts"
+    assert e.result.p_target_met == 1.0
+    assert row["P(target met)"] == "100% (goal 80%)"
+    assert row["P(target held)"] == probability_text(e.result.p_target_held, 200)
+    assert row["Run-rate of added MLEs"] == f"{formatting.money(e.run_rate)}/yr"
+    assert row["Months to target"] == "2 (Mar 2027)"  # the starts join in month 2
+    later = table.loc["Later"]
+    assert later["Deadline"] == "Oct 2027"
+    assert later["Strategy"] == "Hand-edited plan"
+    assert later["New ML engineer positions"] == "3"
+
+
+def test_a_target_never_reached_says_so():
+    table = compare.decision_table([compared("None", plans.without_mle_plan(BIG))])
+    row = table.iloc[0]
+    assert row["Months to target"] == "not within horizon"
+    assert row["P(target met)"] == "0% (goal 80%)"
+    assert row["Run-rate of added MLEs"] == "$0/yr"
+
+
+@pytest.mark.parametrize(
+    ("strategy", "manual", "label"),
+    [
+        ("even", False, "Even"),
+        ("front_loaded", False, "Front-loaded"),
+        ("just_in_time", False, "Just-in-time"),
+        ("fewest", False, "Fewest"),
+        ("even", True, "Hand-edited plan"),
+    ],
+)
+def test_strategy_labels_match_the_hiring_plan_page(strategy, manual, label):
+    assert compare.strategy_label(strategy, manual) == label
+
+
+# ---------------------------------------------------------------------------------------
+# the charts, from the frames above
+
+
+@functools.cache
+def chart_specs(workshop: bool = False) -> dict[str, dict]:
+    entries = [compared("Jan start", BIG), compared("Apr start", LATER)]
+    headcount = compare.headcount_frame(entries)
+    built = {
+        "ratio": charts.scenario_ratio(
+            compare.ratio_frame(entries), compare.targets_frame(entries), workshop=workshop
+        ),
+        "ds": charts.scenario_headcount(headcount, "data_scientist", workshop=workshop),
+        "mle": charts.scenario_headcount(headcount, "ml_engineer", workshop=workshop),
+        "quarters": charts.scenario_quarters(compare.quarters_frame(entries), workshop=workshop),
+        "cost": charts.scenario_run_rate(compare.added_cost_frame(entries), workshop=workshop),
+    }
+    return {name: chart.to_dict() for name, chart in built.items()}
+
+
+def fields(node: object) -> list[str]:
+    """Every "field" named anywhere in a spec."""
+    if isinstance(node, dict):
+        found = [node["field"]] if isinstance(node.get("field"), str) else []
+        return found + [f for v in node.values() for f in fields(v)]
+    if isinstance(node, list):
+        return [f for v in node for f in fields(v)]
+    return []
+
+
+def layers(spec: dict) -> list[dict]:
+    return spec.get("layer", [spec])
+
+
+def mark_type(layer: dict) -> str:
+    mark = layer["mark"]
+    return mark["type"] if isinstance(mark, dict) else mark
+
+
+@pytest.mark.parametrize("workshop", [False, True])
+def test_no_comparison_chart_has_a_field_named_count(workshop):
+    for name, spec in chart_specs(workshop).items():
+        assert "count" not in fields(spec), name
+
+
+def test_comparison_charts_fit_the_container_width():
+    for name, spec in chart_specs().items():
+        assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}, name
+        assert "width" not in spec, name  # st.vega_lite_chart(width="stretch") sets it
+
+
+def test_the_ratio_chart_shades_the_band_and_marks_each_target_at_its_deadline():
+    spec = chart_specs()["ratio"]
+    (band,) = [layer for layer in layers(spec) if mark_type(layer) == "rect"]
+    assert spec["datasets"][band["data"]["name"]][0]["band"] == "target band 1:5–1:10"
+    (diamonds,) = [
+        layer
+        for layer in layers(spec)
+        if mark_type(layer) == "point" and layer["mark"].get("shape") == "diamond"
+    ]
+    targets = spec["datasets"][diamonds["data"]["name"]]
+    assert [(t["month"], t["target"]) for t in targets] == [("2027-07", 6.0), ("2027-10", 6.0)]
+
+
+def test_each_scenario_keeps_one_colour_and_one_dash_in_selection_order():
+    spec = chart_specs()["ratio"]
+    (line,) = [layer for layer in layers(spec) if mark_type(layer) == "line"]
+    names = ["Jan start", "Apr start"]
+    assert line["encoding"]["color"]["scale"] == {
+        "domain": names,
+        "range": list(SCENARIO_COLORS[:2]),
+    }
+    assert line["encoding"]["strokeDash"]["scale"]["domain"] == names
+    months = {r["month"] for r in spec["datasets"][spec["layer"][1]["data"]["name"]]}
+    assert {"2027-01", "2027-10"} <= months  # both scenarios' own calendar months
+
+
+def test_quarters_are_ordered_by_calendar_and_grouped_by_scenario():
+    frame = pd.DataFrame(
+        {
+            "scenario": ["A", "A", "B"],
+            "quarter": ["Q4 2026", "Q1 2027", "Q1 2027"],
+            "quarter_start": ["2026-10", "2027-01", "2027-01"],
+            "positions": [1, 2, 3],
+            "unit": ["positions", "positions", "starts"],
+        }
+    )
+    spec = charts.scenario_quarters(frame).to_dict()
+    assert spec["encoding"]["x"]["sort"] == ["Q4 2026", "Q1 2027"]  # not alphabetical
+    assert spec["encoding"]["xOffset"]["field"] == "scenario"
+    assert spec["title"]["text"] == "New ML engineer positions (or starts) per quarter"
+
+
+def test_more_than_four_scenarios_are_refused():
+    frame = pd.DataFrame({"scenario": list("ABCDE"), "month": "2027-01", "run_rate": 0.0})
+    with pytest.raises(ValueError, match="at most 4"):
+        charts.scenario_run_rate(frame)
