@@ -27,6 +27,12 @@ PAGES = [
     st.Page("pages/plan.py", title="Hiring plan", icon=":material/person_add:", url_path="plan"),
     st.Page("pages/capacity.py", title="Capacity", icon=":material/speed:", url_path="capacity"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
+    st.Page(
+        "pages/sensitivity.py",
+        title="Sensitivity",
+        icon=":material/tune:",
+        url_path="sensitivity",
+    ),
 ]
 
 try:

@@ -82,21 +82,3 @@ def role_label(key: str) -> str:
         return ROLE_LABELS[Role(str(key))]
     except ValueError:
         return str(key)
-
-
-def metric_value(value: float, unit: str, *, delta: bool = False) -> str:
-    """A comparison metric by its unit: 'USD' money, 'probability' percent (or points as a
-    delta), '%' percent of 100, '1:k' ratio (a plain signed number as a delta), else a number.
-    """
-    if value is None or not math.isfinite(value):
-        return "—"
-    u = unit.strip().lower()
-    if u.startswith("usd") or u.startswith("$"):
-        return money(value, signed=delta)
-    if u in {"probability", "share"}:
-        return points(value) if delta else percent(value)
-    if u == "%":
-        return f"{number(value, signed=True, digits=0)} {POINTS}" if delta else f"{value:.0f}%"
-    if u in {"1:k", "ratio"}:
-        return number(value, signed=True) if delta else ratio_text(round(value, 1))
-    return number(value, signed=delta)

@@ -345,37 +345,6 @@ def run_rate(scenario: Scenario, result: SimulationResult, baseline: SimulationR
     return extra * scenario.annual_cost_of(Role.ML_ENGINEER)
 
 
-def comparison_metrics(
-    scenario: Scenario, result: SimulationResult, run_rate_usd: float
-) -> list[tuple[str, float, str]]:
-    """The Compare page's metrics of one scenario: (metric, value, unit) rows.
-
-    Args:
-        scenario: the simulated scenario (its ML engineer plan included).
-        result: its simulation.
-        run_rate_usd: the run-rate of its added ML engineers (`run_rate`, or the
-            solver's `HiringPlan.annual_cost`, which is the same number).
-
-    Returns:
-        Rows in display order; units are "1:k", "months", "probability", "people", "USD/yr",
-        "USD", "%" and "index" (forecasting.formatting.metric_value writes them).
-    """
-    d = scenario.deadline
-    cap = result.capacity_arrays
-    return [
-        ("Target k (1:k)", scenario.target.ds_per_mle, "1:k"),
-        ("Deadline", d, "months"),
-        ("Ratio at deadline (P50)", float(result.ratio_q[1, d]), "1:k"),
-        ("P(target met)", result.p_target_met, "probability"),
-        ("P(target held)", result.p_target_held, "probability"),
-        ("ML engineers added", added_mle(scenario), "people"),
-        ("Added MLE run-rate", run_rate_usd, "USD/yr"),
-        ("Payroll over horizon", float(result.cumulative_cost_mean[-1]), "USD"),
-        ("DS time on engineering at deadline", 100 * float(cap.ds_engineering_share[d]), "%"),
-        ("Delivery index at deadline", float(cap.delivery_index[d]), "index"),
-    ]
-
-
 def scenario_from_upload(
     base: Scenario, result: IngestResult, *, use_rates: bool, use_costs: bool
 ) -> Scenario:

@@ -355,3 +355,95 @@ def what_would_work(reachable, scenario) -> str:
             "extend the horizon."
         )
     return f"{best}; {later}. {fix}"
+
+
+def _value_text(parameter: str, value: float) -> str:
+    """A sensitivity row's value as a person reads it (rates in %, months, people)."""
+    if parameter.startswith(("attrition_annual", "fill_rate", "reskill_annual")):
+        return f"{100 * value:.0f}%" + ("/yr" if "annual" in parameter else "")
+    if parameter == "target.deadline_month" or parameter.endswith("by_month"):
+        return f"month {value:.0f}"
+    if parameter.startswith(("time_to_fill", "ramp")):
+        return f"{value:g} months"
+    return f"{value:.0f}"
+
+
+def value_text(parameter: str, value: float, months: list[str] | None = None) -> str:
+    """`_value_text`, with month indexes as month names when the labels are given."""
+    if months is not None and (
+        parameter == "target.deadline_month" or parameter.endswith("by_month")
+    ):
+        return month_name(months[int(value)])
+    return _value_text(parameter, value)
+
+
+def _in_sentence(label: str) -> str:
+    """A row label inside a sentence: no unit in brackets, lower case unless an acronym."""
+    text = label.split(" (")[0]
+    return text if text[:2].isupper() else text[0].lower() + text[1:]
+
+
+def sensitivity_sentence(result, months: list[str]) -> str:
+    """What the answer hangs on, in one sentence a leader can repeat.
+
+    E.g. "The answer hangs most on ML engineer attrition: from 4%/yr to 49%/yr it takes
+    3 to 5 new ML engineer positions (today 4), and today's plan meets the target with
+    99% to 79%. Product manager attrition and ML engineer ramp-up do not change it."
+    """
+    unit = "new ML engineer positions" if result.positions_mode else "ML engineer starts"
+    if not result.rows:
+        return "No assumption was varied."
+    top = result.rows[0]
+    lo, hi = top.positions
+
+    def count(n: int | None) -> str:
+        return "out of reach" if n is None else f"{n}"
+
+    moves = lo != hi
+    head = f"The answer hangs most on {_in_sentence(top.label)}: " if moves else ""
+    span = (
+        f"from {value_text(top.parameter, top.low, months)} to "
+        f"{value_text(top.parameter, top.high, months)} it takes {count(lo)} to {count(hi)} "
+        f"{unit} (today {count(result.positions)})"
+    )
+    p_lo, p_hi = top.p_target_met
+    chance = f"{formatting.percent(p_lo)} to {formatting.percent(p_hi)}"
+    plan = f", and today's plan meets the target with {chance}"
+    still = [
+        r.label
+        for r in result.rows
+        if r.positions == (result.positions, result.positions)
+        and r.p_target_met == (result.p_target_met, result.p_target_met)
+    ]
+    tail = ""
+    if still:
+        words = [_in_sentence(s) for s in still]
+        names = f"{', '.join(words[:-1])} and {words[-1]}" if len(words) > 1 else words[0]
+        tail = f" {names[0].upper() + names[1:]} do{'es' if len(still) == 1 else ''} not change it."
+    if not moves:
+        return (
+            f"No assumption in its range changes the number of {unit} "
+            f"({count(result.positions)}); {_in_sentence(top.label)} moves today's plan's chance "
+            f"most: {chance}.{tail}"
+        )
+    return f"{head}{span}{plan}.{tail}"
+
+
+def budget_sentence(answer, months: list[str]) -> str:
+    """What a yearly budget buys, in one sentence."""
+    unit = "new ML engineer position" if answer.positions_mode else "ML engineer start"
+    n = answer.added
+    what = f"{n} {unit}{'s' if n != 1 else ''}"
+    sc = answer.scenario
+    by = month_name(months[sc.deadline])
+    goal = formatting.percent(answer.confidence)
+    if answer.best_ratio is None:
+        reach = f"the ratio is not defined with {goal} confidence by {by}"
+    else:
+        k = math.ceil(answer.best_ratio * 10 - 1e-9) / 10  # rounded up: a claim that holds
+        reach = f"with {goal} confidence the ratio reaches {ratio_text(k)} by {by}"
+    target = ratio_text(sc.target.ds_per_mle)
+    return (
+        f"{money(answer.budget)} a year buys {what} ({money(answer.run_rate)}/yr run-rate): "
+        f"{reach}; P({target} by {by}) is {formatting.percent(answer.p_target_met)}."
+    )

@@ -25,6 +25,7 @@ PAGES = {
     "plan": "plan",
     "capacity": "capacity",
     "compare": "compare",
+    "sensitivity": "sensitivity",
 }
 
 

@@ -45,19 +45,3 @@ def test_ratios_and_months():
 def test_role_labels_come_from_the_roles():
     assert f.role_label("ml_engineer") == "ML engineer"
     assert f.role_label("other") == "other"
-
-
-@pytest.mark.parametrize(
-    ("value", "unit", "delta", "text"),
-    [
-        (7.3, "1:k", False, "1:7.3"),  # Compare's table said "7.3"
-        (-1.0, "1:k", True, "\u22121"),
-        (0.82, "probability", False, "82%"),
-        (0.05, "probability", True, "+5 pts"),
-        (-981_000, "USD/yr", True, "\u2212$981k"),  # was "$-981k"
-        (25.0, "months", False, "25"),
-        (math.nan, "USD", False, "—"),
-    ],
-)
-def test_a_comparison_metric_reads_the_same_in_the_chart_and_the_table(value, unit, delta, text):
-    assert f.metric_value(value, unit, delta=delta) == text

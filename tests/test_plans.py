@@ -240,14 +240,3 @@ def test_a_probability_near_its_goal_shows_its_monte_carlo_error(p, paths, goal,
     from forecasting.summary import probability_text
 
     assert probability_text(p, paths, goal) == shown
-
-
-def test_comparison_metrics_are_the_engines_numbers_in_display_order():
-    sc = plans.with_mle_plan(team(hiring_policy={"ml_engineer": "backfill"}), [0, 2])
-    res, base = simulate(sc), simulate(plans.without_mle_plan(sc))
-    rows = plans.comparison_metrics(sc, res, plans.run_rate(sc, res, base))
-    by_name = {m: (v, u) for m, v, u in rows}
-    assert [m for m, _, _ in rows][:3] == ["Target k (1:k)", "Deadline", "Ratio at deadline (P50)"]
-    assert by_name["ML engineers added"] == (2, "people")
-    assert by_name["P(target met)"] == (res.p_target_met, "probability")
-    assert by_name["Added MLE run-rate"][0] == plans.run_rate(sc, res, base)

@@ -48,10 +48,6 @@ NEUTRAL_COLOR = "#8C8C8C"  # values that are not a role (e.g. "no bottleneck")
 #: DS time split: engineering / data prep vs modelling (modelling keeps the DS colour).
 DS_ENGINEERING_COLOR = OKABE_ITO["orange"]
 DS_MODELLING_COLOR = ROLE_COLORS[Role.DATA_SCIENTIST.value]
-#: Bars in the scenario comparison (one neutral colour; the value labels carry the numbers).
-SCENARIO_COLOR = "#4D4D4D"
-BASELINE_COLOR = "#BDBDBD"
-
 #: Month axis: "YYYY-MM" strings read as UTC year-month, labelled like "Jun 2028".
 MONTH_FORMAT = "%b %Y"
 MONTH_TIME_UNIT = "utcyearmonth"

@@ -140,7 +140,7 @@ def test_shareable_link_reproduces_the_numbers_in_a_fresh_browser(moved, reopene
         page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Overview").click()
     overview = metrics_on(page)
     assert overview["Target"] == "1:5"
-    assert overview["P(target met by deadline)"] == moved["metrics"]["P(target met at deadline)"]
+    assert overview["P(target met by deadline)"] == moved["metrics"]["P(target met by deadline)"]
     assert problems_on(page) == []
 
 

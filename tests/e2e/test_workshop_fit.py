@@ -10,7 +10,7 @@ from tests.e2e.server import expect_rerun, new_context, open_app, problems_on
 pytestmark = pytest.mark.e2e
 
 PROJECTOR = {"width": 1280, "height": 720}
-PAGES = ["", "team", "forecast", "plan", "capacity", "compare"]
+PAGES = ["", "team", "forecast", "plan", "capacity", "compare", "sensitivity"]
 
 # Every text of a metric, a widget label, a tab or the top navigation whose box is
 # narrower than its content (cut, or ellipsised), with what it says.
@@ -47,7 +47,7 @@ def test_workshop_page_fits_a_1280x720_projector(projector, server, path):
     page.wait_for_timeout(500)  # let the charts lay out
     assert problems_on(page) == []
     assert _sidebar_collapsed(page)
-    assert page.locator('[data-testid="stTopNavLink"]').count() == 6  # pages at the top
+    assert page.locator('[data-testid="stTopNavLink"]').count() == len(PAGES)  # pages at the top
     bar = page.locator(".st-key-workshop_bar")
     assert bar.count() == 1 and bar.bounding_box()["y"] < 150
     assert page.evaluate(CUT_JS) == []

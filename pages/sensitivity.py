@@ -1,0 +1,95 @@
+"""Sensitivity & budget: which assumption moves the answer, what a budget buys, and what
+each extra 10 points of confidence cost."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from forecasting import advice, formatting, plans, summary
+from ui import advice as analyses
+from ui import compute, state
+
+state.require_app()
+
+view = compute.current_view()
+scenario, workshop = view.scenario, state.workshop()
+base = plans.without_mle_plan(compute.interactive(state.base()))
+months = scenario.months()
+target = scenario.target
+plan = tuple(plans.mle_schedule(scenario))
+
+st.title("Sensitivity & budget")
+st.caption(
+    f"On {min(scenario.paths, analyses.ANALYSIS_PATHS):,} simulated paths, the same random "
+    "numbers for every variant: an assumption that cannot matter changes nothing, exactly."
+)
+
+st.subheader("What moves the answer")
+with st.spinner("Varying each assumption…"):
+    result = analyses.sensitivity_cached(base, view.strategy, plan)
+st.markdown("##### " + summary.sensitivity_sentence(result, months))
+left, right = st.columns(2) if not workshop else (st.container(), st.container())
+for column, measure in zip((left, right), ("positions", "p_target_met"), strict=True):
+    with column:
+        spec = analyses.tornado_spec(result, months, measure, workshop)
+        st.vega_lite_chart(spec=spec, width="stretch")
+with st.expander("Every assumption, its range and the answer at each end"):
+    table = [
+        {
+            "assumption": r.label,
+            "scenario key": r.parameter,
+            "low": summary.value_text(r.parameter, r.low, months),
+            "high": summary.value_text(r.parameter, r.high, months),
+            "positions (low → high)": " → ".join(
+                "out of reach" if n is None else str(n) for n in r.positions
+            ),
+            "P(met), today's plan": " → ".join(formatting.percent(p) for p in r.p_target_met),
+            "months to target": " → ".join(
+                "not within horizon" if m is None else summary.month_name(months[m])
+                for m in r.months_to_target
+            ),
+        }
+        for r in result.rows
+    ]
+    st.dataframe(table, width="stretch", hide_index=True)
+    st.caption(
+        "Ranges: an attrition rate's own interval (from the data or the default's), time "
+        "to fill ± 1 month, fill rate ± 15 points, data-science growth half to one and a "
+        "half times (a projection: its 80% band), ramp-up ± 2 months, reskilling ± 5 "
+        "points, the deadline ± 3 months. Also: `python -m forecasting sensitivity "
+        "scenario.json`."
+    )
+
+st.subheader("What a budget buys")
+run_rate = compute.run_rate(view)
+default_budget = float(max(round(run_rate, -4), 0.0))
+budget = st.number_input(
+    "We can add this much a year for ML engineers (USD)",
+    min_value=0.0,
+    max_value=1e9,
+    step=50_000.0,
+    value=default_budget,
+    format="%.0f",
+    key="w_budget",
+    help="The run-rate of the added ML engineers at the deadline, as on the answer card.",
+)
+answer = analyses.budget_cached(base, float(budget), view.strategy)
+st.markdown("##### " + summary.budget_sentence(answer, months))
+
+st.subheader("What confidence costs")
+targets = tuple(sorted({*advice.FRONTIER_TARGETS, float(target.ds_per_mle)}))
+front = analyses.frontier_cached(base, view.strategy, targets)
+st.vega_lite_chart(
+    spec=analyses.frontier_spec(front, target.confidence, target.ds_per_mle, workshop),
+    width="stretch",
+)
+steps = front.cost_per_10_points(float(target.ds_per_mle))
+words = [
+    f"{formatting.percent(lo)} → {formatting.percent(hi)}: "
+    + ("out of reach" if cost is None else f"{formatting.money(cost, signed=True)}/yr")
+    for lo, hi, cost in steps
+]
+st.markdown(
+    f"**Each extra 10 points of confidence for {formatting.ratio_text(target.ds_per_mle)} by "
+    f"{summary.month_name(months[scenario.deadline])}:** " + "; ".join(words) + "."
+)

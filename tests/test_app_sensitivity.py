@@ -1,0 +1,43 @@
+"""Sensitivity & budget page (AppTest): the sentences a leader repeats, from the engine."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from forecasting import advice, plans, summary
+from forecasting.sensitivity import sensitivity
+from forecasting.solver import solve
+
+
+@pytest.fixture
+def page(app, token, fast_scenario):
+    return app("sensitivity", query={"s": token(fast_scenario)})
+
+
+def test_page_says_what_the_answer_hangs_on(page, ui, fast_scenario):
+    assert ui.problems(page) == []
+    assert len(page.get("vega_lite_chart")) == 3  # two tornados and the frontier
+    # the engine's own tornado, holding the recommended plan fixed, on the same paths
+    base = plans.without_mle_plan(fast_scenario)
+    plan = np.array(solve(base, "even").positions_added)
+    expected = sensitivity(base.replace(paths=min(base.paths, 2000)), plan=plan)
+    sentence = page.markdown[0].value
+    assert sentence == "##### " + summary.sensitivity_sentence(expected, fast_scenario.months())
+    assert "hangs most on" in sentence
+
+
+def test_budget_input_answers_in_one_sentence(page, ui, fast_scenario):
+    page.number_input(key="w_budget").set_value(0.0).run()
+    assert ui.problems(page) == []
+    text = page.markdown[1].value
+    assert text.startswith("##### $0 a year buys 0 new ML engineer positions")
+    base = plans.without_mle_plan(fast_scenario).replace(paths=min(fast_scenario.paths, 2000))
+    expected = summary.budget_sentence(advice.solve_budget(base, 0.0), base.months())
+    assert text == "##### " + expected
+
+
+def test_workshop_mode_renders_the_page(app, ui, token, fast_scenario):
+    at = app("sensitivity", workshop=True, query={"s": token(fast_scenario)})
+    assert ui.problems(at) == []
+    assert len(at.get("vega_lite_chart")) == 3

@@ -1,0 +1,94 @@
+"""The Sensitivity page's cached analyses (forecasting.sensitivity / forecasting.advice)
+and their chart frames. Aggregates only: nothing per path is cached."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from forecasting import advice, formatting, summary
+from forecasting.scenario import Scenario
+from forecasting.sensitivity import Sensitivity, sensitivity
+from ui.charts import advice as charts
+from ui.compute import vega_lite_spec
+
+#: Paths the interactive analyses run on (the CLI takes the scenario's).
+ANALYSIS_PATHS = 2_000
+
+
+def _analysed(scenario: Scenario) -> Scenario:
+    return scenario.replace(paths=min(scenario.paths, ANALYSIS_PATHS))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def sensitivity_cached(scenario: Scenario, strategy: str, plan: tuple[int, ...]) -> Sensitivity:
+    """The tornado of `scenario` (without its ML engineer plan) holding `plan` fixed."""
+    import numpy as np
+
+    return sensitivity(_analysed(scenario), strategy, plan=np.array(plan, dtype=np.int64))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def budget_cached(scenario: Scenario, budget: float, strategy: str) -> advice.BudgetAnswer:
+    return advice.solve_budget(_analysed(scenario), budget, strategy)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def frontier_cached(
+    scenario: Scenario, strategy: str, targets: tuple[float, ...]
+) -> advice.Frontier:
+    return advice.frontier(_analysed(scenario), strategy, targets=targets)
+
+
+def tornado_frame(result: Sensitivity, months: list[str], measure: str) -> pd.DataFrame:
+    """One row per assumption: its label, the values tried and the answer at each end."""
+    rows = []
+    for r in result.rows:
+        ends = r.positions if measure == "positions" else r.p_target_met
+        rows.append(
+            {
+                "label": r.label,
+                "low_text": summary.value_text(r.parameter, r.low, months),
+                "high_text": summary.value_text(r.parameter, r.high, months),
+                "low": math.nan if ends[0] is None else float(ends[0]),
+                "high": math.nan if ends[1] is None else float(ends[1]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def tornado_spec(
+    result: Sensitivity, months: list[str], measure: str, workshop: bool
+) -> dict[str, Any]:
+    unit = "New ML engineer positions" if result.positions_mode else "ML engineer starts"
+    if measure == "positions":
+        base, what, title = result.positions, unit, f"{unit}, re-solved"
+    else:
+        base, what = result.p_target_met, "P(target met)"
+        title = "P(target met at the deadline) of today's plan"
+    df = tornado_frame(result, months, measure)
+    chart = charts.tornado(df, measure=what, base=float(base or 0), title=title, workshop=workshop)
+    return vega_lite_spec(chart)
+
+
+def frontier_frame(f: advice.Frontier) -> pd.DataFrame:
+    rows = [
+        {"target": formatting.ratio_text(k), "k": k, "added": n, "run_rate": rr, "p": p}
+        for k, ps in f.p.items()
+        for n, rr, p in zip(f.added, f.run_rate, ps, strict=True)
+    ]
+    return pd.DataFrame(rows)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def frontier_spec(
+    f: advice.Frontier, confidence: float, target: float, workshop: bool
+) -> dict[str, Any]:
+    chart = charts.frontier(
+        frontier_frame(f), confidence=confidence, target=target, workshop=workshop
+    )
+    return vega_lite_spec(chart)
