@@ -17,7 +17,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from forecasting.errors import PlannerError
@@ -119,55 +119,36 @@ def _print_json(data: dict[str, Any], indent: int | None) -> None:
     sys.stdout.write(json.dumps(data, indent=indent, allow_nan=False) + "\n")
 
 
+def _emit(args: argparse.Namespace, answer: Callable[[Any], dict[str, Any]]) -> int:
+    """Load the scenario (with --paths / --seed), print `answer(scenario)` as JSON; 0."""
+    _print_json(answer(_load(args)), args.indent)
+    return 0
+
+
 def run_plan(args: argparse.Namespace) -> int:
-    """`plan`: simulate the scenario and print the projection JSON.
-
-    Args:
-        args: parsed arguments (scenario, paths, seed, indent).
-
-    Returns:
-        Exit status 0.
-    """
+    """`plan`: simulate the scenario and print the projection JSON."""
     from forecasting.simulate import simulate
 
-    _print_json(simulate(_load(args)).to_json_dict(), args.indent)
-    return 0
+    return _emit(args, lambda sc: simulate(sc).to_json_dict())
 
 
 def run_solve(args: argparse.Namespace) -> int:
-    """`solve`: find the fewest ML engineer starts and print the plan JSON.
-
-    Args:
-        args: parsed arguments (scenario, strategy, paths, seed, indent).
-
-    Returns:
-        Exit status 0.
-    """
+    """`solve`: the fewest new ML engineer positions (or starts) reaching the target; with
+    --budget, what that yearly budget buys instead."""
     if args.budget is not None:
         from forecasting.advice import solve_budget
 
-        answer = solve_budget(_load(args), args.budget, args.strategy)
-        _print_json(answer.to_json_dict(), args.indent)
-        return 0
+        return _emit(args, lambda sc: solve_budget(sc, args.budget, args.strategy).to_json_dict())
     from forecasting.solver import solve
 
-    _print_json(solve(_load(args), args.strategy).to_json_dict(), args.indent)
-    return 0
+    return _emit(args, lambda sc: solve(sc, args.strategy).to_json_dict())
 
 
 def run_sensitivity(args: argparse.Namespace) -> int:
-    """`sensitivity`: vary each assumption to its low and high value; print the rows.
-
-    Args:
-        args: parsed arguments (scenario, strategy, paths, seed, indent).
-
-    Returns:
-        Exit status 0.
-    """
+    """`sensitivity`: each assumption at its low and high value; the rows as JSON."""
     from forecasting.sensitivity import sensitivity
 
-    _print_json(sensitivity(_load(args), args.strategy).to_json_dict(), args.indent)
-    return 0
+    return _emit(args, lambda sc: sensitivity(sc, args.strategy).to_json_dict())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -75,3 +75,23 @@ def nesting_depth(text: str | bytes) -> int:
         elif ch in "]}":
             depth -= 1
     return deepest
+
+
+def parse_json(text: str | bytes, what: str, shape: str = "") -> object:
+    """JSON text as Python values, refused with a one-line ScenarioError naming `what`
+    ("scenario", "comparison") when nested too deeply (saying `shape`, what the file
+    should look like, if given), not JSON, or not UTF-8."""
+    if nesting_depth(text) > MAX_NESTING:
+        raise ScenarioError(
+            f"{what}: nested deeper than {MAX_NESTING} levels" + (f"; {shape}" if shape else "")
+        )
+    try:
+        return json.loads(text)
+    except RecursionError:  # pragma: no cover - refused by the depth check above
+        raise ScenarioError(f"{what}: nested too deeply to be a {what} file") from None
+    except json.JSONDecodeError as e:
+        raise ScenarioError(
+            f"{what}: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}"
+        ) from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{what}: the file is not UTF-8 text") from None

@@ -20,10 +20,9 @@ from forecasting import params
 from forecasting.checks import bounded, check_keys, integer, number, rate
 from forecasting.errors import ScenarioError
 from forecasting.months import (
-    MAX_NESTING,
     current_month,
     month_labels,
-    nesting_depth,
+    parse_json,
     parse_month,
 )
 from forecasting.months import quoted as _fmt
@@ -627,21 +626,11 @@ class Scenario:
         Returns:
             The validated Scenario; invalid JSON raises ScenarioError with line/column.
         """
-        if nesting_depth(text) > MAX_NESTING:
-            raise ScenarioError(
-                f"scenario: nested deeper than {MAX_NESTING} levels; a scenario file is a flat "
-                "object of role maps and lists (see docs/scenario-format.md)"
-            )
-        try:
-            d = json.loads(text)
-        except RecursionError:  # pragma: no cover - refused by the depth check above
-            raise ScenarioError("scenario: nested too deeply to be a scenario file") from None
-        except json.JSONDecodeError as e:
-            raise ScenarioError(
-                f"scenario: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}"
-            ) from None
-        except UnicodeDecodeError:
-            raise ScenarioError("scenario: the file is not UTF-8 text") from None
+        d = parse_json(
+            text,
+            "scenario",
+            "a scenario file is a flat object of role maps and lists (see docs/scenario-format.md)",
+        )
         return cls.from_dict(d)
 
     def to_json(self, indent: int | None = 2) -> str:

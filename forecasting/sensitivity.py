@@ -90,15 +90,12 @@ class Row:
         return d_pos, abs(self.p_target_met[1] - self.p_target_met[0])
 
     def to_json_dict(self) -> dict[str, Any]:
-        return {
-            "parameter": self.parameter,
-            "label": self.label,
-            "low": self.low,
-            "high": self.high,
-            "positions": list(self.positions),
-            "p_target_met": [round(p, 4) for p in self.p_target_met],
-            "months_to_target": list(self.months_to_target),
-        }
+        """One row of the CLI's `rows` (pairs as [at low, at high])."""
+        out: dict[str, Any] = {k: getattr(self, k) for k in ("parameter", "label", "low", "high")}
+        out["positions"] = list(self.positions)
+        out["p_target_met"] = [round(p, 4) for p in self.p_target_met]
+        out["months_to_target"] = list(self.months_to_target)
+        return out
 
 
 @dataclass(frozen=True)
@@ -160,14 +157,22 @@ def _attrition(role: str, point: float, interval: tuple[float, float] | None) ->
     )
 
 
-def _time_to_fill(role: str, months: int) -> Perturbation:
-    lo, hi = max(months - MONTHS_STEP, 0), months + MONTHS_STEP
+def _value(parameter: str, label: str, lo: float, hi: float) -> Perturbation:
+    """An assumption set by its key path: a scenario key ("fill_rate") or one role's value
+    of a role-keyed one ("time_to_fill_months.ml_engineer")."""
+    key, _, role = parameter.partition(".")
 
     def apply(sc: Scenario, use_high: bool) -> Scenario:
-        return _per_role(sc, "time_to_fill_months", role, hi if use_high else lo)
+        v = hi if use_high else lo
+        return _per_role(sc, key, role, v) if role else sc.replace(**{key: v})
 
-    return Perturbation(
-        f"time_to_fill_months.{role}", f"{role_label(role)} time to fill (months)", lo, hi, apply
+    return Perturbation(parameter, label, lo, hi, apply)
+
+
+def _time_to_fill(role: str, months: int) -> Perturbation:
+    lo, hi = max(months - MONTHS_STEP, 0), months + MONTHS_STEP
+    return _value(
+        f"time_to_fill_months.{role}", f"{role_label(role)} time to fill (months)", lo, hi
     )
 
 
@@ -241,38 +246,15 @@ def perturbations(sc: Scenario) -> list[Perturbation]:
     out += [_time_to_fill(role, sc.time_to_fill_of(role)) for role in (MLE, DS)]
     f = sc.fill_rate
     f_lo, f_hi = round(max(f - FILL_RATE_STEP, 0.05), 4), round(min(f + FILL_RATE_STEP, 1.0), 4)
-    out.append(
-        Perturbation(
-            "fill_rate",
-            "Fill rate (requisitions filled)",
-            f_lo,
-            f_hi,
-            lambda s, h: s.replace(fill_rate=f_hi if h else f_lo),
-        )
-    )
+    out.append(_value("fill_rate", "Fill rate (requisitions filled)", f_lo, f_hi))
     out += _growth(sc)
     r = float(sc.by_role("ramp_months")[MLE])
-    r_lo, r_hi = max(r - RAMP_STEP, 0.0), r + RAMP_STEP
-    out.append(
-        Perturbation(
-            f"ramp_months.{MLE}",
-            "ML engineer ramp-up (months)",
-            r_lo,
-            r_hi,
-            lambda s, h: _per_role(s, "ramp_months", MLE, r_hi if h else r_lo),
-        )
-    )
+    ramp = (max(r - RAMP_STEP, 0.0), r + RAMP_STEP)
+    out.append(_value(f"ramp_months.{MLE}", "ML engineer ramp-up (months)", *ramp))
     k = sc.reskill_annual
     k_lo, k_hi = round(max(k - RESKILL_STEP, 0.0), 4), round(min(k + RESKILL_STEP, 0.5), 4)
-    out.append(
-        Perturbation(
-            "reskill_annual",
-            "Reskilling (data scientists to ML engineers, per year)",
-            k_lo,
-            k_hi,
-            lambda s, h: s.replace(reskill_annual=k_hi if h else k_lo),
-        )
-    )
+    label = "Reskilling (data scientists to ML engineers, per year)"
+    out.append(_value("reskill_annual", label, k_lo, k_hi))
     d = sc.deadline
     d_lo = int(_clip(d - DEADLINE_STEP, 1, sc.horizon_months))
     d_hi = int(_clip(d + DEADLINE_STEP, 1, sc.horizon_months))

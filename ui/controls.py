@@ -93,16 +93,21 @@ def target_k(where: Any = st, *, label: str | None = None) -> None:
     )
 
 
-def deadline(where: Any = st) -> None:
+def _month_slider(where: Any, label: str, key: str, now: int, on_change: Callable) -> None:
+    """A slider over the months 1..horizon, shown as month names."""
     base = state.base()
     months = base.months()
     where.select_slider(
-        "Deadline",
+        label,
         options=list(range(1, base.horizon_months + 1)),
         format_func=lambda i: summary.month_name(months[i]),
-        key=state.bind("w_deadline", int(base.deadline)),
-        on_change=_update_target,
+        key=state.bind(key, now),
+        on_change=on_change,
     )
+
+
+def deadline(where: Any = st) -> None:
+    _month_slider(where, "Deadline", "w_deadline", int(state.base().deadline), _update_target)
 
 
 def confidence(where: Any = st) -> None:
@@ -147,15 +152,8 @@ def ds_grow_to(where: Any = st, *, label: str = "Data scientists: grow to") -> N
 
 
 def ds_by(where: Any = st) -> None:
-    base = state.base()
-    months = base.months()
-    where.select_slider(
-        "Data scientists: by",
-        options=list(range(1, base.horizon_months + 1)),
-        format_func=lambda i: summary.month_name(months[i]),
-        key=state.bind("w_ds_by", ds_growth_now(base)[1]),
-        on_change=_update_ds_growth,
-    )
+    by_now = ds_growth_now(state.base())[1]
+    _month_slider(where, "Data scientists: by", "w_ds_by", by_now, _update_ds_growth)
 
 
 def strategy(where: Any = st) -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 import streamlit as st
 
 from forecasting.errors import PlannerError, ScenarioError
-from forecasting.months import MAX_NESTING, nesting_depth
+from forecasting.months import parse_json
 from forecasting.scenario import Scenario
 from forecasting.solver import Strategy
 from ui.text import strip_bidi
@@ -449,18 +449,7 @@ def bundle_from_json(text: str | bytes) -> dict[str, dict]:
             f"comparison: larger than {MAX_BUNDLE_JSON_BYTES // 1000:,} kB; is this a "
             "comparison downloaded from this app?"
         )
-    if nesting_depth(text) > MAX_NESTING:
-        raise ScenarioError(f"comparison: nested deeper than {MAX_NESTING} levels")
-    try:
-        data = json.loads(text)
-    except RecursionError:  # pragma: no cover - refused by the depth check above
-        raise ScenarioError("comparison: nested too deeply") from None
-    except json.JSONDecodeError as e:
-        raise ScenarioError(
-            f"comparison: invalid JSON at line {e.lineno} column {e.colno}: {e.msg}"
-        ) from None
-    except UnicodeDecodeError:
-        raise ScenarioError("comparison: the file is not UTF-8 text") from None
+    data = parse_json(text, "comparison")
     return parse_bundle(data)
 
 
