@@ -322,6 +322,7 @@ def capacity_paths(
     retention_monthly: list[float | np.ndarray] | np.ndarray,
     ramp_months: np.ndarray,
     params: CapacityParams,
+    ds_extra: np.ndarray | None = None,
 ) -> CapacitySummary:
     """Capacity of every path, averaged over paths.
 
@@ -337,6 +338,8 @@ def capacity_paths(
             the headcount was simulated with).
         ramp_months: (4,) months to full productivity per role.
         params: capacity parameters.
+        ds_extra: (T+1, P) data-science FTE outside the headcount (reskilled data
+            scientists in training, at part time), or None.
 
     Returns:
         A CapacitySummary of path means.
@@ -377,6 +380,8 @@ def capacity_paths(
                 ramp = cohorts(r, starts[r].astype(np.float32), block)
             if ramp is not None:
                 e = effective_fte(e, ramp[0], ramp[1], params.mentoring_drag)
+            if ds_extra is not None and r == DS:
+                e = e + ds_extra[:, block].astype(np.float32)
             eff.append(e)
         d = delivery(eff, params)
         for r in range(n_roles):

@@ -98,7 +98,7 @@ class Evaluator:
         raw = run_paths(scenario, roles=(DS,))
         self.ds_all = np.ascontiguousarray(raw.headcount[:, DS, :])
         self.ds = self.ds_all[self.deadline :]
-        self.moved = raw.moved
+        self.moved = raw.arrived  # reskilled data scientists join ML engineers after training
         # Open requisitions are scheduled on top of planned starts.
         self.requisitions = scheduled_starts(scenario, MLE) - np.array(
             scenario.starts_of(ROLES[MLE]), dtype=np.int64

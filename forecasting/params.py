@@ -76,6 +76,22 @@ PARAMS: tuple[Param, ...] = (
         "Data scientists moving to ML engineer (reskilling), as an annual rate.",
     ),
     Param(
+        "reskill_months",
+        0,
+        "months",
+        _ASSUMPTION + ": a move is immediate unless a programme length is given",
+        "Months a reskilled data scientist spends in training before counting as an ML "
+        "engineer; meanwhile half their time still goes to data science.",
+    ),
+    Param(
+        "reskill_cost",
+        0.0,
+        "USD per person",
+        _ASSUMPTION + ": no programme cost unless given",
+        "One-off cost of reskilling one data scientist (course, mentoring time), paid when "
+        "they start training.",
+    ),
+    Param(
         "fill_rate",
         1.0,
         "probability per planned start",

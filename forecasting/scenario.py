@@ -288,6 +288,8 @@ SCENARIO_KEYS: tuple[str, ...] = (
     "fill_rate",
     *_ROLE_FIELDS_AFTER_FILL,
     "reskill_annual",
+    "reskill_months",
+    "reskill_cost",
     "target",
     "capacity",
     "paths",
@@ -321,6 +323,8 @@ class Scenario:
     ramp_months: tuple[float, ...] = ()
     annual_cost: tuple[float, ...] = ()
     reskill_annual: float = float(params.value("reskill_annual"))
+    reskill_months: int = int(params.value("reskill_months"))
+    reskill_cost: float = float(params.value("reskill_cost"))
     target: Target = field(default_factory=Target)
     capacity: CapacityParams = field(default_factory=CapacityParams)
     paths: int = int(params.value("paths"))
@@ -411,6 +415,14 @@ class Scenario:
         ):
             put(self, name, _per_role(empty_or(getattr(self, name)), name, conv, scalar_ok=True))
         put(self, "reskill_annual", rate(self.reskill_annual, "reskill_annual", _RATE_HINT))
+        months_hint = "give the months a reskilled data scientist trains, e.g. 6"
+        put(
+            self,
+            "reskill_months",
+            integer(self.reskill_months, "reskill_months", 0, 36, months_hint),
+        )
+        cost_hint = "give USD per person reskilled, e.g. 20000"
+        put(self, "reskill_cost", bounded(self.reskill_cost, "reskill_cost", 0.0, 1e7, cost_hint))
 
         target = self.target
         if isinstance(target, Mapping):
@@ -610,6 +622,8 @@ class Scenario:
             "ramp_months": dict(zip(ROLE_KEYS, self.ramp_months)),
             "annual_cost": dict(zip(ROLE_KEYS, self.annual_cost)),
             "reskill_annual": self.reskill_annual,
+            "reskill_months": self.reskill_months,
+            "reskill_cost": self.reskill_cost,
             "target": self.target.to_dict(),
             "capacity": self.capacity.to_dict(),
             "paths": self.paths,

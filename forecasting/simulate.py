@@ -294,8 +294,32 @@ class _Paths:
 
     headcount: np.ndarray  # (T+1, 4, P) int32
     realised: list[np.ndarray | None]  # per role: (T, P) or None when certain
-    moved: np.ndarray | None  # (T, P) reskilled DS -> MLE, or None
+    moved: np.ndarray | None  # (T, P) data scientists starting reskilling in step t, or None
     p_exit: list[float | np.ndarray]  # per role: monthly exit probability, or one per path
+    arrived: np.ndarray | None = None  # (T, P) reskilled joining ML engineers in step t
+
+    def in_training(self) -> np.ndarray | None:
+        """(T+1, P) reskilled data scientists in training at each month's end, or None."""
+        if self.moved is None or self.arrived is None:
+            return None
+        out = np.zeros((self.moved.shape[0] + 1, self.moved.shape[1]), dtype=np.int64)
+        out[1:] = np.cumsum(self.moved - self.arrived, axis=0)
+        return out
+
+
+#: Share of a trainee's time still on data science while reskilling (params: reskill_months).
+TRAINING_SHARE = 0.5
+
+
+def delayed(moved: np.ndarray | None, months: int) -> np.ndarray | None:
+    """Reskilled data scientists arriving as ML engineers `months` steps after they left
+    (the training), (T, P); the same array when there is no training."""
+    if moved is None or months <= 0:
+        return moved
+    out = np.zeros_like(moved)
+    if months < len(moved):
+        out[months:] = moved[:-months]
+    return out
 
 
 def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _Paths:
@@ -314,7 +338,7 @@ def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _
     headcount = np.zeros((months + 1, len(ROLES), paths), dtype=np.int32)
     realised: list[np.ndarray | None] = [None] * len(ROLES)
     p_reskill = float(monthly_probability(scenario.reskill_annual))
-    moved = None
+    moved = arrived = None
     order = sorted(roles, key=lambda r: r != DS)  # DS first: reskilling feeds MLE
     if MLE in roles and DS not in roles and p_reskill > 0:
         order = [DS, *order]
@@ -329,7 +353,7 @@ def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _
             "n0": scenario.headcount[r],
             "p_exit": p_exit,
             "fill_rate": scenario.fill_rate,
-            "inflow": moved if r == MLE else None,
+            "inflow": arrived if r == MLE else None,
             "reskill": (gens[-1], p_reskill) if r == DS and p_reskill > 0 else None,
         }
         if scenario.hiring_policy[r].sets_positions:
@@ -352,7 +376,10 @@ def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _
             )
         if r == DS:
             moved = moved_r
-    return _Paths(headcount=headcount, realised=realised, moved=moved, p_exit=p_exits)
+            arrived = delayed(moved, scenario.reskill_months)
+    return _Paths(
+        headcount=headcount, realised=realised, moved=moved, p_exit=p_exits, arrived=arrived
+    )
 
 
 def _sorted_quantiles(sorted_values: np.ndarray, qs: tuple[float, ...]) -> np.ndarray:
@@ -660,9 +687,15 @@ def simulate(scenario: Scenario) -> SimulationResult:
 
     monthly_cost = np.array(scenario.annual_cost) / 12.0
     cost = np.einsum("trp,r->tp", hc, monthly_cost)
+    training = raw.in_training()
+    if training is not None and raw.moved is not None:
+        # Trainees stay on the payroll as data scientists; the programme is paid when
+        # they start it. (Zero duration and cost leave the payroll as it was.)
+        cost = cost + training * monthly_cost[DS]
+        cost[1:] += raw.moved * scenario.reskill_cost
     # float32 is ample for p10/p90 of a monthly payroll and sorts twice as fast.
     cost_q = _sorted_quantiles(np.sort(cost.astype(np.float32), axis=-1), (0.1, 0.9))
-    cost_mean = hc_mean @ monthly_cost
+    cost_mean = cost.mean(axis=-1) if training is not None else hc_mean @ monthly_cost
 
     # Starts first counted in month t (index 0 = none), per role: certain (T+1,) or (T+1, P).
     starts: list[np.ndarray] = []
@@ -675,14 +708,18 @@ def simulate(scenario: Scenario) -> SimulationResult:
             s = np.zeros((months + 1, paths), dtype=np.int64)
             s[1:] = raw.realised[r]
             starts_mean[:, r] = s.mean(axis=-1)
-        if r == MLE and raw.moved is not None:  # reskilled data scientists ramp as MLEs too
+        if r == MLE and raw.arrived is not None:  # reskilled data scientists ramp as MLEs too
             moved = np.zeros((months + 1, paths), dtype=np.int64)
-            moved[1:] = raw.moved
+            moved[1:] = raw.arrived
             s = moved + (s[:, None] if s.ndim == 1 else s)
         starts.append(s)
     # Cohorts survive with the attrition each path was simulated with (per-path draws).
     retention = [1.0 - p for p in raw.p_exit]
-    cap = capacity_paths(hc, starts, retention, np.array(scenario.ramp_months), scenario.capacity)
+    extra = {}  # trainees' part-time data science, when anyone is in training
+    if training is not None and training.any():
+        extra["ds_extra"] = TRAINING_SHARE * training
+    ramp = np.array(scenario.ramp_months)
+    cap = capacity_paths(hc, starts, retention, ramp, scenario.capacity, **extra)
 
     return SimulationResult(
         scenario=scenario,

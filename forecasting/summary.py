@@ -447,3 +447,38 @@ def budget_sentence(answer, months: list[str]) -> str:
         f"{money(answer.budget)} a year buys {what} ({money(answer.run_rate)}/yr run-rate): "
         f"{reach}; P({target} by {by}) is {formatting.percent(answer.p_target_met)}."
     )
+
+
+def mix_sentence(options, scenario) -> str:
+    """The cheapest mix of reskilling and new positions against hiring only, in words."""
+    from forecasting.advice import cheapest
+
+    best = cheapest(options)
+    hiring = next((o for o in options if o.reskill_annual == 0.0), None)
+    goal = (
+        f"{ratio_text(scenario.target.ds_per_mle)} by "
+        f"{month_name(scenario.months()[scenario.deadline])}"
+    )
+    if best is None:
+        return f"No mix of reskilling (up to 20% a year) and new positions reaches {goal}."
+
+    def what(o) -> str:
+        n = o.added
+        positions = f"{n} new position{'s' if n != 1 else ''}"
+        if o.reskill_annual == 0.0:
+            return f"hiring only ({positions})"
+        return (
+            f"reskilling {formatting.percent(o.reskill_annual)} of data scientists a year "
+            f"(about {o.reskilled:.0f} by the deadline) and {positions}"
+        )
+
+    cost = f"{money(best.year_cost)} in the year to the deadline"
+    if hiring is None or hiring.year_cost is None:
+        return f"Cheapest for {goal}: {what(best)}, {cost}; hiring alone cannot reach it."
+    if best is hiring:
+        return f"Cheapest for {goal}: {what(best)}, {cost}; no reskilling mix costs less."
+    saving = hiring.year_cost - best.year_cost
+    return (
+        f"Cheapest for {goal}: {what(best)}, {cost}, {money(saving)} less than "
+        f"{what(hiring)} at {money(hiring.year_cost)}."
+    )

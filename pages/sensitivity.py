@@ -7,7 +7,7 @@ import streamlit as st
 
 from forecasting import advice, formatting, plans, summary
 from ui import advice as analyses
-from ui import compute, state
+from ui import compute, controls, state
 
 state.require_app()
 
@@ -75,6 +75,17 @@ budget = st.number_input(
 )
 answer = analyses.budget_cached(base, float(budget), view.strategy)
 st.markdown("##### " + summary.budget_sentence(answer, months))
+
+st.subheader("Reskilling or hiring")
+st.caption(
+    "Each reskilling rate with the fewest new positions that still meets the target; "
+    "cost = added salaries (new and reskilled ML engineers, backfilled data-science seats, "
+    "trainees) and the programme, in the 12 months to the deadline."
+)
+controls.reskill_programme()
+options = analyses.mix_cached(base, view.strategy)
+st.markdown("##### " + summary.mix_sentence(options, base))
+st.dataframe(analyses.mix_table(options), width="stretch", hide_index=True)
 
 st.subheader("What confidence costs")
 targets = tuple(sorted({*advice.FRONTIER_TARGETS, float(target.ds_per_mle)}))

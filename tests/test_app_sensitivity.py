@@ -41,3 +41,14 @@ def test_workshop_mode_renders_the_page(app, ui, token, fast_scenario):
     at = app("sensitivity", workshop=True, query={"s": token(fast_scenario)})
     assert ui.problems(at) == []
     assert len(at.get("vega_lite_chart")) == 3
+
+
+def test_reskilling_or_hiring_follows_the_programme_cost(page, ui, fast_scenario):
+    page.number_input(key="w_reskill_cost").set_value(5_000_000.0).run()
+    assert ui.problems(page) == []
+    assert page.session_state["base_scenario"].reskill_cost == 5_000_000.0
+    base = plans.without_mle_plan(page.session_state["base_scenario"])
+    base = base.replace(paths=min(base.paths, 2000))
+    expected = summary.mix_sentence(advice.cheapest_mix(base), base)
+    assert "##### " + expected in [m.value for m in page.markdown]
+    assert "hiring only" in expected and "no reskilling mix costs less" in expected

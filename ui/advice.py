@@ -92,3 +92,26 @@ def frontier_spec(
         frontier_frame(f), confidence=confidence, target=target, workshop=workshop
     )
     return vega_lite_spec(chart)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def mix_cached(scenario: Scenario, strategy: str) -> list[advice.MixOption]:
+    return advice.cheapest_mix(_analysed(scenario), strategy)
+
+
+def mix_table(options: list[advice.MixOption]) -> list[dict[str, str]]:
+    """The mix options as a person reads them."""
+    best = advice.cheapest(options)
+    return [
+        {
+            "reskilling a year": formatting.percent(o.reskill_annual),
+            "reskilled by the deadline": f"{o.reskilled:.1f}",
+            "new positions": "out of reach" if o.added is None else str(o.added),
+            "cost in the year to the deadline": "—"
+            if o.year_cost is None
+            else formatting.money(o.year_cost),
+            "P(target met)": "—" if o.p_target_met is None else formatting.percent(o.p_target_met),
+            "": "cheapest" if o is best else "",
+        }
+        for o in options
+    ]

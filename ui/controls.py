@@ -185,6 +185,35 @@ def reskill(where: Any = st) -> None:
     )
 
 
+def reskill_programme(where: Any = st) -> None:
+    """The reskilling programme: months in training and the cost per person."""
+    base = state.base()
+    c1, c2 = where.columns(2)
+    c1.number_input(
+        "Reskilling: months in training",
+        min_value=0,
+        max_value=36,
+        step=1,
+        key=state.bind("w_reskill_months", int(base.reskill_months)),
+        on_change=lambda: state.set_base(
+            state.base().replace(reskill_months=int(st.session_state["w_reskill_months"]))
+        ),
+        help="They leave the data scientists when training starts (the seat is backfilled), "
+        "join the ML engineers after it, are paid meanwhile and do half their data science.",
+    )
+    c2.number_input(
+        "Reskilling: programme cost per person (USD)",
+        min_value=0.0,
+        max_value=1e7,
+        step=5_000.0,
+        format="%.0f",
+        key=state.bind("w_reskill_cost", float(base.reskill_cost)),
+        on_change=lambda: state.set_base(
+            state.base().replace(reskill_cost=float(st.session_state["w_reskill_cost"]))
+        ),
+    )
+
+
 def horizon(where: Any = st) -> None:
     base = state.base()
     now = base.horizon_months
