@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from forecasting.evaluate import Evaluator
-from forecasting.roles import DS
+from forecasting.roles import DS, MLE
 from forecasting.scenario import Scenario
 from forecasting.solver import (  # the solver's own slot rules, shared on purpose
     Strategy,
@@ -36,7 +36,7 @@ from forecasting.solver import (  # the solver's own slot rules, shared on purpo
 
 
 def _shaped(
-    scenario: Scenario, strategy: Strategy | str, *, to_horizon: bool
+    scenario: Scenario, strategy: Strategy | str, *, to_horizon: bool, role_index: int = MLE
 ) -> tuple[Callable[[int], np.ndarray], int]:
     """(n -> the first n entries of the strategy's fill order as a schedule, the floor
     included; the most entries) over the slots whose hires count by the deadline (by
@@ -44,7 +44,7 @@ def _shaped(
     strategy = Strategy(strategy)
     if strategy is Strategy.FEWEST:
         strategy = Strategy.EVEN
-    slots = _Slots.of(scenario)
+    slots = _Slots.of(scenario, role_index)
     last = scenario.horizon_months if to_horizon else scenario.deadline
     usable = [
         i

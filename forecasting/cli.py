@@ -140,8 +140,18 @@ def run_solve(args: argparse.Namespace) -> int:
 
         return _emit(args, lambda sc: solve_budget(sc, args.budget, args.strategy).to_json_dict())
     from forecasting.solver import solve
+    from forecasting.team import solve_team
 
-    return _emit(args, lambda sc: solve(sc, args.strategy).to_json_dict())
+    def answer(sc: Any) -> dict[str, Any]:
+        plan = solve(sc, args.strategy)
+        out = plan.to_json_dict()
+        team = solve_team(plan.scenario, args.strategy)  # the team-shape targets, if any
+        if team is not None:
+            out["team"] = team.to_json_dict()
+            out["scenario"] = team.scenario.to_dict()
+        return out
+
+    return _emit(args, answer)
 
 
 def run_sensitivity(args: argparse.Namespace) -> int:

@@ -80,12 +80,17 @@ class Target:
             None means min(18, horizon) and is resolved by Scenario.
         confidence: required probability, in (0, 1).
         hold: if True, the ratio must stay within target from the deadline to the horizon.
+        ds_per_de, ds_per_pm: optional targets of the whole team's shape: at most this
+            many data scientists per data engineer / per product manager at the deadline
+            (solved with the ML engineer target, forecasting/team.py); None = no target.
     """
 
     ds_per_mle: float = float(params.value("target.ds_per_mle"))
     deadline_month: int | None = None
     confidence: float = float(params.value("target.confidence"))
     hold: bool = bool(params.value("target.hold"))
+    ds_per_de: float | None = None
+    ds_per_pm: float | None = None
 
     def __post_init__(self) -> None:
         k = bounded(self.ds_per_mle, "target.ds_per_mle", 0.01, 1000.0, "give k of 1:k, e.g. 6")
@@ -110,6 +115,11 @@ class Target:
         object.__setattr__(self, "confidence", c)
         if not isinstance(self.hold, bool):
             raise ScenarioError(f"target.hold: {_fmt(self.hold)} is not true or false")
+        for name in ("ds_per_de", "ds_per_pm"):
+            value = getattr(self, name)
+            if value is not None:
+                hint = "give k of 1:k, e.g. 4, or null for no target"
+                object.__setattr__(self, name, bounded(value, f"target.{name}", 0.01, 1000.0, hint))
 
     @classmethod
     def from_dict(cls, d: object) -> Target:
@@ -130,8 +140,19 @@ class Target:
         return cls(**dict(d))
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the JSON object for this Target (all keys, in field order)."""
-        return dataclasses.asdict(self)
+        """Return the JSON object for this Target (field order; the team-shape targets
+        only when set, so files without them read as before)."""
+        d = dataclasses.asdict(self)
+        for name in ("ds_per_de", "ds_per_pm"):
+            if d[name] is None:
+                del d[name]
+        return d
+
+    @property
+    def shape(self) -> dict[str, float]:
+        """The team-shape targets that are set: role key -> k (data scientists per one)."""
+        keys = {"data_engineer": self.ds_per_de, "product_manager": self.ds_per_pm}
+        return {role: float(k) for role, k in keys.items() if k is not None}
 
 
 # --------------------------------------------------------------------------- capacity

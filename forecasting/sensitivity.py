@@ -260,16 +260,8 @@ def perturbations(sc: Scenario) -> list[Perturbation]:
     d_hi = int(_clip(d + DEADLINE_STEP, 1, sc.horizon_months))
 
     def deadline(s: Scenario, use_high: bool) -> Scenario:
-        t = s.target
         month = d_hi if use_high else d_lo
-        return s.replace(
-            target={
-                "ds_per_mle": t.ds_per_mle,
-                "deadline_month": month,
-                "confidence": t.confidence,
-                "hold": t.hold,
-            }
-        )
+        return s.replace(target={**s.target.to_dict(), "deadline_month": month})
 
     out.append(Perturbation("target.deadline_month", "Deadline (month)", d_lo, d_hi, deadline))
     return out

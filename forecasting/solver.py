@@ -412,8 +412,8 @@ class _Slots:
     caps: np.ndarray
 
     @classmethod
-    def of(cls, sc: Scenario) -> _Slots:
-        role = ROLES[MLE]
+    def of(cls, sc: Scenario, role_index: int = MLE) -> _Slots:
+        role = ROLES[role_index]
         policy = sc.policy_of(role)
         cap_month, lag, months = sc.max_starts_of(role), sc.time_to_fill_of(role), sc.horizon_months
         if policy.sets_positions:
@@ -429,7 +429,7 @@ class _Slots:
         )
 
     def scenario_with(self, sc: Scenario, schedule: np.ndarray) -> Scenario:
-        """`sc` with this ML engineer schedule (positions added, or planned starts)."""
+        """`sc` with this role's schedule (positions added, or planned starts)."""
         key = self.role.value
         if self.positions_mode:
             policies = {**sc.by_role("hiring_policy"), key: self.policy.with_added(schedule)}

@@ -472,6 +472,7 @@ def mix_sentence(options, scenario) -> str:
             f"(about {o.reskilled:.0f} by the deadline) and {positions}"
         )
 
+    assert best.year_cost is not None  # cheapest() returns a reachable option
     cost = f"{money(best.year_cost)} in the year to the deadline"
     if hiring is None or hiring.year_cost is None:
         return f"Cheapest for {goal}: {what(best)}, {cost}; hiring alone cannot reach it."

@@ -28,6 +28,7 @@ if not workshop:
     controls.horizon(c2)
     controls.start_month(c3)
     controls.hold()
+    controls.team_shape()
     controls.show_error()
 
 view = compute.current_view()
@@ -47,6 +48,7 @@ if workshop:
         controls.reskill()
         controls.horizon()
         controls.start_month()
+        controls.team_shape()
 download_projections(scenario, key="plan")
 
 st.subheader("Team plan")

@@ -82,6 +82,10 @@ def card(view: compute.PlanView, *, where: str) -> None:
             f"({summary.month_name(months[-1])}).",
         )
         compute.show_quarters(scenario, workshop=workshop)
+        if view.team is not None:
+            from forecasting.team import team_sentence
+
+            st.markdown(team_sentence(view.team, scenario))
         held = summary.held_warning(
             result.p_target_met, result.p_target_held, goal, target.ds_per_mle
         )

@@ -28,6 +28,7 @@ from forecasting.roles import Role
 from forecasting.scenario import Scenario
 from forecasting.simulate import SimulationResult, simulate
 from forecasting.solver import HiringPlan, TargetUnreachable, solve
+from forecasting.team import TeamPlan, solve_team
 from ui import charts, state
 
 MLE = Role.ML_ENGINEER.value
@@ -101,6 +102,7 @@ class PlanView:
     reachable: Reachable | None
     mode: str
     strategy: str
+    team: TeamPlan | None = None  # the team-shape targets' plan, when any is set
 
 
 def view_for(base: Scenario, strategy: str, mode: str) -> PlanView:
@@ -116,6 +118,9 @@ def view_for(base: Scenario, strategy: str, mode: str) -> PlanView:
         effective = recommendation.scenario
     else:
         effective = base
+    team = team_cached(effective, strategy) if effective.target.shape else None
+    if team is not None:  # every page, the Capacity page's bottleneck too, reads this plan
+        effective = team.scenario
     return PlanView(
         scenario=effective,
         result=simulate_cached(effective),
@@ -124,7 +129,14 @@ def view_for(base: Scenario, strategy: str, mode: str) -> PlanView:
         reachable=works,
         mode=mode,
         strategy=strategy,
+        team=team,
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def team_cached(scenario: Scenario, strategy: str) -> TeamPlan | None:
+    """The data-engineer and product-manager positions for the team-shape targets."""
+    return solve_team(scenario, strategy)
 
 
 def current_view() -> PlanView:

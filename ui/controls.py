@@ -49,6 +49,7 @@ def _update_target() -> None:
     base = state.base()
     t = base.target
     target = {
+        **t.to_dict(),  # the team-shape targets too
         "ds_per_mle": float(_value("w_target_k", t.ds_per_mle)),
         "deadline_month": int(_value("w_deadline", base.deadline)),
         "confidence": float(_value("w_confidence", t.confidence)),
@@ -183,6 +184,35 @@ def reskill(where: Any = st) -> None:
             state.base().replace(reskill_annual=st.session_state["w_reskill"] / 100)
         ),
     )
+
+
+def _update_shape() -> None:
+    base = state.base()
+    target = base.target.to_dict()
+    for name in ("ds_per_de", "ds_per_pm"):
+        value = float(_value(f"w_{name}", 0.0) or 0.0)
+        target[name] = value if value > 0 else None
+    state.set_base(base.replace(target=target))
+
+
+def team_shape(where: Any = st) -> None:
+    """Optional targets of data scientists per data engineer and per product manager."""
+    t = state.base().target
+    c1, c2 = where.columns(2)
+    for column, name, who in (
+        (c1, "ds_per_de", "data engineer"),
+        (c2, "ds_per_pm", "product manager"),
+    ):
+        column.number_input(
+            f"Data scientists per {who} (1:k; 0 = no target)",
+            min_value=0.0,
+            max_value=1000.0,
+            step=0.5,
+            key=state.bind(f"w_{name}", float(getattr(t, name) or 0.0)),
+            on_change=_update_shape,
+            help=f"Solved with the ML engineer target: the fewest new {who} positions so "
+            "that every target is met at the deadline with the confidence.",
+        )
 
 
 def reskill_programme(where: Any = st) -> None:
