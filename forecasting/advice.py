@@ -181,7 +181,11 @@ class BudgetAnswer:
         schedule: positions added by month (horizon+1) or planned starts (horizon),
             the scenario's own plan included.
         added: positions (or starts) the budget adds to the scenario's own plan.
-        run_rate: their run-rate at the deadline, USD/yr (at most `budget`).
+        positions_cost: their full yearly cost once filled (added x annual cost, at
+            most `budget`).
+        run_rate: their expected run-rate at the deadline, USD/yr (leavers, empty seats
+            and the fill rate counted, as the solver's `annual_cost`; at most
+            `positions_cost`).
         confidence: the confidence asked for (the scenario's).
         best_ratio: the smallest k such that DS / MLE <= k at the deadline with that
             confidence; None when not reachable (too many paths with no ML engineer).
@@ -193,6 +197,7 @@ class BudgetAnswer:
     positions_mode: bool
     schedule: tuple[int, ...]
     added: int
+    positions_cost: float
     run_rate: float
     confidence: float
     best_ratio: float | None
@@ -212,6 +217,7 @@ class BudgetAnswer:
             "strategy": self.strategy,
             key: list(self.schedule),
             "added": self.added,
+            "positions_cost": round(self.positions_cost, 2),
             "annual_cost": round(self.run_rate, 2),
             "confidence": self.confidence,
             "deadline_month": self.scenario.deadline,
@@ -229,8 +235,9 @@ class BudgetAnswer:
 def solve_budget(
     scenario: Scenario, budget: float, strategy: Strategy | str = Strategy.EVEN
 ) -> BudgetAnswer:
-    """The most new ML engineer positions (or starts) whose run-rate at the deadline fits
-    `budget`, placed by the strategy before the deadline, and what they reach.
+    """The most new ML engineer positions (or starts) the budget pays for once they are
+    all filled (n x annual cost <= budget: a position costs its full salary), placed by the
+    strategy before the deadline, and what they reach.
 
     Args:
         scenario: the scenario (its own ML engineer plan is kept as a floor; the budget
@@ -247,17 +254,18 @@ def solve_budget(
         raise SolverError(f"budget: {budget!r} is not a yearly amount in USD; give 0 or more")
     evaluate = Evaluator(scenario)
     schedule, n_max = _shaped(scenario, strategy, to_horizon=False)
-    over = _smallest_prefix(lambda n: _run_rate(scenario, evaluate, schedule(n)) > budget, n_max)
-    n = over if _run_rate(scenario, evaluate, schedule(over)) <= budget else over - 1
-    best = schedule(n)
     slots = _Slots.of(scenario)
+    each = scenario.annual_cost_of(slots.role)
+    n = n_max if each <= 0 else min(n_max, int(math.floor(budget / each + 1e-9)))
+    best = schedule(n)
     k = _ratio_at(evaluate.ratios(best)[scenario.deadline], scenario.target.confidence)
     p_met, p_held = evaluate(best)
     return BudgetAnswer(
         budget=float(budget),
         positions_mode=slots.positions_mode,
         schedule=tuple(int(x) for x in best),
-        added=int(best.sum() - slots.floor.sum()),
+        added=n,
+        positions_cost=n * each,
         run_rate=_run_rate(scenario, evaluate, best),
         confidence=scenario.target.confidence,
         best_ratio=k if math.isfinite(k) else None,

@@ -444,7 +444,8 @@ def budget_sentence(answer, months: list[str]) -> str:
         reach = f"with {goal} confidence the ratio reaches {ratio_text(k)} by {by}"
     target = ratio_text(sc.target.ds_per_mle)
     return (
-        f"{money(answer.budget)} a year buys {what} ({money(answer.run_rate)}/yr run-rate): "
+        f"{money(answer.budget)} a year buys {what} ({money(answer.positions_cost)}/yr once "
+        f"filled, {money(answer.run_rate)}/yr expected on the payroll at the deadline): "
         f"{reach}; P({target} by {by}) is {formatting.percent(answer.p_target_met)}."
     )
 

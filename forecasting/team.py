@@ -51,11 +51,13 @@ class TeamPlan:
 
     roles: tuple[RolePlan, ...]
     p_all_met: float  # P(every target, the ML engineer one included, met at the deadline)
+    met: bool  # p_all_met reaches the confidence (False: the hiring limits bind)
     scenario: Scenario  # the scenario with every role's plan
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
             "p_all_met": self.p_all_met,
+            "met": self.met,
             "roles": {
                 r.role: {
                     "ds_per": r.k,
@@ -107,20 +109,36 @@ def solve_team(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> 
             return float(_met(sc, (r,), {r: k})[r].mean()) >= conf
 
         n[r] = _smallest_prefix(passes, n_max)
-    # Together: every target (the ML engineer one too) met on the same paths.
+    # Together: every target (the ML engineer one too) met on the same paths. While the
+    # joint probability is short, add the one position (of any role, ML engineers beyond
+    # the solver's plan included) that raises it most; stop when none raises it.
+    shaped[MLE] = _shaped(scenario, strategy, to_horizon=False, role_index=MLE)
+    slots[MLE] = _Slots.of(scenario, MLE)
+    n[MLE] = 0
     all_ks = {MLE: scenario.target.ds_per_mle, **ks}
-    while True:
-        met = _met(with_plans(n), (MLE, *ks), all_ks)
-        joint = float(np.logical_and.reduce(list(met.values())).mean())
-        if joint >= conf:
+
+    def joint_of(counts: dict[int, int]) -> tuple[float, dict[int, np.ndarray]]:
+        met = _met(with_plans(counts), (MLE, *ks), all_ks)
+        return float(np.logical_and.reduce(list(met.values())).mean()), met
+
+    joint, met = joint_of(n)
+    while joint < conf:
+        tries = []
+        for r in all_ks:
+            if n[r] < shaped[r][1]:
+                more = {**n, r: n[r] + 1}
+                tries.append((*joint_of(more), -r, more))
+        if not tries:
             break
-        growable = [r for r in ks if n[r] < shaped[r][1]]
-        if not growable:
-            break
-        n[min(growable, key=lambda r: float(met[r].mean()))] += 1
+        best = max(tries, key=lambda t: (t[0], t[2]))
+        if best[0] <= joint:
+            break  # no single position helps: the hiring limits bind
+        joint, met, n = best[0], best[1], best[3]
     final = with_plans(n)
     plans = []
-    for r, k in ks.items():
+    for r, k in all_ks.items():
+        if r == MLE and n[MLE] == 0:
+            continue  # the solver's ML engineer plan is enough together too
         final_schedule = shaped[r][0](n[r])
         p = float(met[r].mean())
         reachable = p >= conf or n[r] < shaped[r][1]
@@ -134,7 +152,7 @@ def solve_team(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> 
                 positions_mode=slots[r].positions_mode,
             )
         )
-    return TeamPlan(roles=tuple(plans), p_all_met=joint, scenario=final)
+    return TeamPlan(roles=tuple(plans), p_all_met=joint, met=joint >= conf, scenario=final)
 
 
 def team_sentence(plan: TeamPlan, scenario: Scenario) -> str:
@@ -146,6 +164,9 @@ def team_sentence(plan: TeamPlan, scenario: Scenario) -> str:
     parts = []
     for r in plan.roles:
         who = role_label(r.role).lower()
+        if r.role == "ml_engineer":
+            parts.append(f"{r.added} more ML engineer position{'s' if r.added != 1 else ''}")
+            continue
         if r.added is None:
             parts.append(f"1:{r.k:g} data scientists per {who} is out of reach with its caps")
             continue
@@ -154,9 +175,13 @@ def team_sentence(plan: TeamPlan, scenario: Scenario) -> str:
         per = quarters(months if r.positions_mode else months[1:], list(r.schedule))
         when = f" ({quarter_text(per)})" if n else ""
         parts.append(f"{n} {noun}{'s' if n != 1 else ''} of {who}{when} for 1:{r.k:g}")
-    return (
-        "Team shape: "
-        + "; ".join(parts)
-        + f". P(every target met by {month_name(months[scenario.deadline])}) is "
-        + f"{plan.p_all_met:.0%}."
+    goal = scenario.target.confidence
+    joint = (
+        f"P(every target met by {month_name(months[scenario.deadline])}) is {plan.p_all_met:.0%}"
     )
+    if not plan.met:
+        joint += (
+            f", below the {goal:.0%} goal even with the most the hiring limits allow: relax a "
+            "target, the confidence or the monthly hiring limits"
+        )
+    return "Team shape: " + "; ".join(parts) + f". {joint}."

@@ -61,8 +61,8 @@ with st.expander("Every assumption, its range and the answer at each end"):
     )
 
 st.subheader("What a budget buys")
-run_rate = compute.run_rate(view)
-default_budget = float(max(round(run_rate, -4), 0.0))
+# today's plan at its full yearly cost once filled: the budget that buys it
+default_budget = float(sum(plan) * scenario.annual_cost_of("ml_engineer"))
 budget = st.number_input(
     "We can add this much a year for ML engineers (USD)",
     min_value=0.0,
@@ -71,7 +71,8 @@ budget = st.number_input(
     value=default_budget,
     format="%.0f",
     key="w_budget",
-    help="The run-rate of the added ML engineers at the deadline, as on the answer card.",
+    help="What the added positions cost a year once filled (positions x annual cost); "
+    "the answer also gives their expected run-rate at the deadline, as on the answer card.",
 )
 answer = analyses.budget_cached(base, float(budget), view.strategy)
 st.markdown("##### " + summary.budget_sentence(answer, months))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
 from forecasting import params, plans, sample
-from forecasting.errors import PlannerError
+from forecasting.errors import PlannerError, ScenarioError
 from forecasting.roles import ROLE_KEYS, ROLE_LABELS, ROLES
+from forecasting.scenario import Scenario
 from ui import state, uploads
 from ui.text import md_escape
 
@@ -16,39 +20,80 @@ state.require_app()
 base = state.base()
 workshop = state.workshop()
 LABELS = [ROLE_LABELS[r] for r in ROLES]
+KEY_NOTICE = "team_notice"
 
 
-def _set(**changes) -> None:
-    """Apply an edit; the editors then start afresh from the scenario (applied once).
+#: An edited cell: (its row and column, its scenario key, the changes it makes to a scenario).
+Cell = tuple[str, str, Callable[[Scenario], dict]]
 
-    Typing one's own team replaces the sample team's plan with the default plan
-    (every role backfills), said in one line.
+
+def _land(cells: list[Cell]) -> None:
+    """Apply edited cells to the scenario, each on its own, and keep the editors mounted.
+
+    The editors keep their edits (state.apply_edit with keep_editors) and are compared
+    with the scenario every run, so an edit lands once and later runs find nothing new;
+    what is typed while the app reruns is kept. A cell the scenario refuses is named in
+    an error (it stays in the table to be corrected) and the other cells still land.
+    Typing one's own team replaces the sample team's plan with the default plan (every
+    role backfills), said in one line under the team table: a message at the top of the
+    page would move the table down while the user types in it.
     """
     current = state.base()
-    try:
-        new = current.replace(**changes)
-        if new.headcount != current.headcount and state.has_sample_plan(current):
+    new = current
+    for what, key, changes in cells:
+        try:
+            new = new.replace(**changes(new))
+        except PlannerError as exc:
+            why = str(exc).removeprefix(f"{key}: ")  # the row and column say which cell
+            st.error(f"{md_escape(what)}: {md_escape(why)} Correct this cell; the others are kept.")
+    if new == current:
+        return
+    if new.headcount != current.headcount and state.has_sample_plan(current):
+        try:
             new = plans.default_plan(new)
-            state.notice(
-                "Your team replaced the sample team's plan: every role now backfills its "
-                "leavers; set data-science growth on the Hiring plan page."
-            )
-    except PlannerError as exc:
-        st.error(md_escape(exc))
-    else:
-        state.apply_edit(new)
+        except PlannerError as exc:
+            st.error(md_escape(exc))
+            return
+        st.session_state[KEY_NOTICE] = (
+            "Your team replaced the sample team's plan: every role now backfills its "
+            "leavers; set data-science growth on the Hiring plan page."
+        )
+    state.apply_edit(new, keep_editors=True)
 
 
-def _edited(edited: pd.Series, shown: pd.Series, current, convert) -> list:
-    """The scenario's values with the cells the user changed; a cleared cell keeps its value.
+def _number(value: object, convert: Callable[[float], float]) -> float:
+    """A typed cell as the scenario's number (`convert`); ScenarioError if it is none."""
+    try:
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError(value)
+        return convert(number)
+    except (TypeError, ValueError, OverflowError):
+        raise ScenarioError(f"{value!r} is not a number.") from None
+
+
+def _cells(edited: pd.DataFrame, shown: pd.DataFrame, fields: dict) -> list[Cell]:
+    """The cells the user changed, as changes to one role's field.
 
     Cells compare against what was shown (e.g. attrition rounded to 0.1%), so an
-    unedited table never writes its rounding back into the scenario.
+    unedited table never writes its rounding back into the scenario; a cleared cell
+    keeps its value. `fields`: column -> (scenario field, shown value -> field value).
     """
-    return [
-        old if pd.isna(new) or new == was else convert(new)
-        for new, was, old in zip(edited, shown, current)
-    ]
+    cells: list[Cell] = []
+    for column, (field, back) in fields.items():
+        for r, (new, was) in enumerate(zip(edited[column], shown[column])):
+            if pd.isna(new) or new == was:
+                continue
+
+            def change(s: Scenario, field=field, role=ROLE_KEYS[r], value=new, back=back):
+                values = {**s.by_role(field), role: _number(value, back)}
+                if field != "attrition_annual":
+                    return {field: values}
+                # An edited attrition carries its interval (the per-path spread) with it.
+                return {field: values, "attrition_interval": s.moved_intervals(values)}
+
+            cells.append((f"{LABELS[r]}, {column}", f"{field}.{ROLE_KEYS[r]}", change))
+    return cells
 
 
 st.title("Team & data")
@@ -79,12 +124,10 @@ else:
             ),
         },
     )
-    hc = _edited(edited["headcount"], team["headcount"], base.headcount, int)
-    reqs = _edited(
-        edited["open requisitions"], team["open requisitions"], base.open_requisitions, int
-    )
-    if hc != list(base.headcount) or reqs != list(base.open_requisitions):
-        _set(headcount=dict(zip(ROLE_KEYS, hc)), open_requisitions=dict(zip(ROLE_KEYS, reqs)))
+    if notice := st.session_state.pop(KEY_NOTICE, None):
+        st.success(notice)
+    counts = {"headcount": ("headcount", int), "open requisitions": ("open_requisitions", int)}
+    _land(_cells(edited, team, counts))
 
 st.page_link(
     "pages/plan.py",
@@ -124,15 +167,7 @@ else:
         key=state.editor_key("assumptions_editor"),
         disabled=["role", "from your data (90% interval)"],
     )
-    new = {
-        field: _edited(got[column], assume[column], getattr(base, field), back)
-        for field, (column, _, back) in COLUMNS.items()
-    }
-    if any(list(new[f]) != list(getattr(base, f)) for f in new):
-        changes = {f: dict(zip(ROLE_KEYS, vs)) for f, vs in new.items()}
-        # An edited attrition carries its interval (the per-path spread) with it.
-        changes["attrition_interval"] = base.moved_intervals(changes["attrition_annual"])
-        _set(**changes)
+    _land(_cells(got, assume, {column: (f, back) for f, (column, _, back) in COLUMNS.items()}))
 
 with st.expander("Where the defaults come from"):
     sources = pd.DataFrame(params.params_table())

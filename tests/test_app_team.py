@@ -74,6 +74,66 @@ def test_editing_headcount_changes_the_overview_ratio(app, ui, sample_scenario):
     assert ui.metrics(at)[RATIO] == summary.ratio_text(round(40 / mle, 1))
 
 
+def _typed(at, key: str, edited_rows: dict) -> None:
+    """What the browser sends while the user types: every edit made so far in the editor it
+    shows (the one mounted under `key`), then a rerun."""
+    at.session_state[key] = {"edited_rows": edited_rows, "added_rows": [], "deleted_rows": []}
+    at.run()
+
+
+def test_two_edits_typed_one_after_the_other_both_land(app, ui):
+    """The review: typing down the headcount column kept only one value. The browser sends
+    its next edit under the editor it shows; an edit must not remount that editor."""
+    at = app("team")
+    key = ui.editor_key(at, "team_editor")
+    _typed(at, key, {0: {"headcount": 12}})
+    assert ui.editor_key(at, "team_editor") == key  # still the editor the user types in
+    _typed(at, key, {0: {"headcount": 12}, 1: {"headcount": 40}})
+    _typed(at, key, {0: {"headcount": 12}, 1: {"headcount": 40}, 2: {"headcount": 5}})
+    assert ui.problems(at) == []
+    assert base(at).headcount == (12, 40, 5, 3)
+    assert list(at.data_editor[0].value["headcount"]) == [12, 40, 5, 3]
+    ui.goto(at, "overview")
+    assert ui.metrics(at)[RATIO] == "1:8"
+
+
+def test_an_edit_is_applied_once_and_a_rerun_changes_nothing(app, ui):
+    at = app("team")
+    ui.edit_table(at, "team_editor", {1: {"headcount": 40}})
+    after = base(at)
+    assert "replaced the sample team's plan" in at.success[0].value
+    at.run()  # the editor still holds the edit: applying it again must change nothing
+    assert base(at) is after
+    assert not at.success  # the one-off message is not repeated either
+    # An edit of the other table keeps the first table's edit as it is.
+    ui.edit_table(at, "assumptions_editor", {0: {"time to fill (months)": 4}})
+    assert base(at).headcount_of("data_scientist") == 40
+    assert base(at).time_to_fill_of("data_engineer") == 4
+
+
+def test_a_refused_cell_is_named_and_the_other_edits_land(app, ui, sample_scenario):
+    at = app("team")
+    key = ui.editor_key(at, "team_editor")
+    _typed(at, key, {0: {"headcount": 12}, 1: {"headcount": -3}})
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith("Data scientist, headcount:")
+    assert base(at).headcount_of("data_engineer") == 12
+    assert base(at).headcount_of("data_scientist") == sample_scenario.headcount_of("data_scientist")
+    _typed(at, key, {0: {"headcount": 12}, 1: {"headcount": 41}})  # corrected
+    assert ui.problems(at) == []
+    assert base(at).headcount[:2] == (12, 41)
+
+
+def test_a_cell_that_is_not_a_number_is_an_error_not_a_traceback(app, ui, sample_scenario):
+    at = app("team")
+    ui.edit_table(at, "assumptions_editor", {2: {"ramp (months)": float("inf")}})
+    assert not at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith("ML engineer, ramp (months): inf is not a")
+    assert base(at) == sample_scenario
+
+
 def test_clearing_a_cell_keeps_its_value_without_error(app, ui, sample_scenario):
     at = app("team")
     ui.edit_table(at, "team_editor", {1: {"headcount": None}})

@@ -39,9 +39,17 @@ def certain(**kw) -> Scenario:
     return Scenario.from_dict(d)
 
 
+def test_fill_rate_does_not_make_a_position_cheaper():
+    """A position costs its salary once filled, whatever the fill rate on the way."""
+    answer = solve_budget(certain(fill_rate=0.5), 3.5 * COST)
+    assert answer.added == 3 and answer.positions_cost == 3 * COST
+    assert answer.run_rate < answer.positions_cost
+
+
 def test_a_budget_buys_whole_positions_at_their_cost():
     answer = solve_budget(certain(), 3.5 * COST)
-    assert answer.added == 3 and answer.run_rate == pytest.approx(3 * COST)
+    assert answer.added == 3 and answer.positions_cost == 3 * COST
+    assert answer.run_rate == pytest.approx(3 * COST)  # nobody leaves: all on the payroll
     assert answer.best_ratio == pytest.approx(30 / 5)  # 2 + 3 ML engineers
     assert answer.p_target_met == 0.0  # 1:3 needs 8
     assert solve_budget(certain(), 8 * COST).p_target_met == 1.0
@@ -55,7 +63,9 @@ def test_a_budget_answer_rechecked_by_plan_meets_what_it_promised(
     path.write_text(without_mle_plan(sample_scenario).replace(paths=2000).to_json())
     assert main(["solve", str(path), "--budget", "700000"]) == 0
     promised = json.loads(capsys.readouterr().out)
-    assert promised["annual_cost"] <= 700_000 and promised["added"] > 0
+    cost = without_mle_plan(sample_scenario).annual_cost_of("ml_engineer")
+    assert promised["positions_cost"] == promised["added"] * cost <= 700_000
+    assert promised["annual_cost"] <= promised["positions_cost"] and promised["added"] > 0
     solved = tmp_path / "solved.json"
     solved.write_text(json.dumps(promised["scenario"]))
     assert main(["plan", str(solved)]) == 0
@@ -73,8 +83,8 @@ def test_a_budget_answer_rechecked_by_plan_meets_what_it_promised(
     assert p_at(k) >= 0.8 > p_at(k - 0.01)
     # one more position would cost more than the budget
     assert solve_budget(Scenario.from_json(path.read_text()), 700_000).added == promised["added"]
-    bigger = solve_budget(Scenario.from_json(path.read_text()), promised["annual_cost"] + 200_000)
-    assert bigger.added > promised["added"]
+    bigger = solve_budget(Scenario.from_json(path.read_text()), promised["positions_cost"] + cost)
+    assert bigger.added == promised["added"] + 1
 
 
 def test_negative_budget_is_a_one_line_error(tmp_path, capsys):

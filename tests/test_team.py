@@ -106,3 +106,32 @@ def test_app_plans_the_team_shape_and_capacity_reads_it(app, ui, token):
     fte = ui.chart_frames(cap, 0)[0]  # effective FTE by role: the team plan's data engineers
     de = fte[(fte["role"] == "data_engineer") & (fte["month_index"] == 18)]["effective_fte"]
     assert float(de.iloc[0]) > 5.0  # 6 data engineers (2 + 4 new), the last ones ramping
+
+
+def test_targets_out_of_reach_together_are_flagged_not_passed_off():
+    sc = team({"ds_per_de": 1})  # 30 data engineers by month 12, 2 a month at most
+    plan = solve_team(solve(sc).scenario)
+    assert not plan.met and plan.p_all_met < 0.8
+    assert "below the 80% goal" in team_sentence(plan, sc)
+    assert json.loads(json.dumps(plan.to_json_dict()))["met"] is False
+
+
+def test_a_joint_shortfall_can_take_one_more_ml_engineer():
+    """The reviewer's case: data engineers capped at one start a month, high attrition;
+    more data engineers stop helping, one more ML engineer does."""
+    sc = Scenario.from_dict(
+        {
+            "start_month": "2027-01",
+            "horizon_months": 18,
+            "headcount": {"data_scientist": 30, "ml_engineer": 3, "data_engineer": 2},
+            "attrition_annual": {"data_scientist": 0.1, "ml_engineer": 0.15, "data_engineer": 0.4},
+            "hiring_policy": {r: {"kind": "backfill"} for r in ROLES4[:3]},
+            "time_to_fill_months": 1,
+            "max_starts_per_month": {"ml_engineer": 2, "data_engineer": 1, "data_scientist": 3},
+            "target": {"ds_per_mle": 6, "deadline_month": 12, "confidence": 0.8, "ds_per_de": 5},
+            "paths": 2000,
+            "seed": 3,
+        }
+    )
+    plan = solve_team(solve(sc).scenario)
+    assert plan.met and plan.p_all_met >= 0.8

@@ -4,7 +4,10 @@ Uploaded bytes are never written to disk, never logged and never put in a shared
 cache: the parsed result lives in this session's ``st.session_state`` only, keyed
 by a hash of the bytes plus the reading options, so a rerun does not re-parse.
 A failed upload records its error and leaves the previous upload and the scenario
-untouched. :func:`panel` is the upload section of the Team & data page.
+untouched. While the file is in the drop zone, changing its as-of date, a reading option
+or a title's role reads the same in-memory bytes again. :func:`panel` is the upload
+section of the Team & data page: what was read (the as-of date, what the counts mean, the
+job title -> role mapping by role label) and "use this team".
 """
 
 from __future__ import annotations
@@ -16,13 +19,24 @@ import pandas as pd
 import streamlit as st
 
 from forecasting import plans
+from forecasting.aliases import normalize_title
 from forecasting.errors import PlannerError
+from forecasting.formatting import month_name
 from forecasting.ingest import IngestResult, ingest_bytes
 from forecasting.roles import OTHER, ROLE_KEYS, ROLE_LABELS, ROLES
 from ui import projections, state
 from ui.text import md_escape
 
 KEY_ERROR = "upload_error"
+#: The options of the last refused read and why: the same refused read is not parsed again.
+KEY_REFUSED = "upload_refused"
+KEY_AS_OF = "upload_as_of"
+KEY_LEAVERS_SINCE = "upload_leavers_since"
+KEY_TITLE_MAPPING = "title_mapping"
+#: How the mapping table names the roles (and "other"): labels, never keys.
+OTHER_LABEL = "Other (not in the ratio)"
+ROLE_NAMES = {**{r.value: ROLE_LABELS[r] for r in ROLES}, OTHER: OTHER_LABEL}
+ROLE_OF_NAME = {name: key for key, name in ROLE_NAMES.items()}
 
 
 @dataclass(frozen=True)
@@ -62,6 +76,10 @@ def process(
     previous = current()
     if previous is not None and previous.key == key:
         return True
+    refused = st.session_state.get(KEY_REFUSED)
+    if refused is not None and refused[0] == key:
+        st.session_state[KEY_ERROR] = refused[1]
+        return False
     try:
         result = ingest_bytes(
             data,
@@ -74,8 +92,10 @@ def process(
         )
     except PlannerError as exc:
         st.session_state[KEY_ERROR] = f"{name}: {exc}"
+        st.session_state[KEY_REFUSED] = (key, st.session_state[KEY_ERROR])
         return False
     st.session_state.pop(KEY_ERROR, None)
+    st.session_state.pop(KEY_REFUSED, None)
     st.session_state[state.KEY_UPLOAD] = Upload(key=key, name=name, result=result)
     return True
 
@@ -102,7 +122,7 @@ def pop_error() -> str | None:
 
 
 def panel() -> None:
-    """The upload section: file, reading options, what was read, and applying it."""
+    """The upload section: file, reading options, its dates, what was read, applying it."""
     st.subheader("Upload an HR export (CSV)")
     st.caption(
         "A snapshot (role counts or one row per person), a monthly history, or a "
@@ -110,58 +130,154 @@ def panel() -> None:
         "is never stored, logged or shown to anyone else, and is not in the link."
     )
     with st.expander("Reading options"):
-        o1, o2, o3, o4 = st.columns(4)
+        o1, o2 = st.columns(2)
         kind = o1.selectbox("Kind of file", ["detect", "snapshot", "history", "roster"])
         order = o2.selectbox(
             "Numeric dates",
             ["detect", "dmy", "mdy"],
             help="Day/month/year or month/day/year, for dates like 03/04/25.",
         )
-        as_of = o3.text_input("As-of date (YYYY-MM-DD)", placeholder="latest date in the file")
-        leavers_since = o4.text_input(
-            "Leavers recorded since (YYYY-MM-DD)",
-            placeholder="earliest end date in the file",
-            help=(
-                "A roster: the first day from which the export lists every leaver. "
-                "Attrition is counted from then on."
-            ),
-            key="upload_leavers_since",
-        )
     file = st.file_uploader("HR export", type=["csv", "txt", "tsv"], key="team_upload")
+    # The dates are read before their inputs are drawn, so the inputs can show what the
+    # file gave (a widget's value is in the session before the widget runs).
+    as_of = str(st.session_state.get(KEY_AS_OF, "")).strip()
+    leavers_since = str(st.session_state.get(KEY_LEAVERS_SINCE, "")).strip()
     # Title overrides belong to one file: a different file starts from the alias table.
     last = current()
     if file is not None:
         digest = hashlib.sha256(file.getvalue()).hexdigest()
     else:
         digest = last.key[0] if last is not None else None
-    saved_map = st.session_state.get("title_mapping", {})
+    saved_map = st.session_state.get(KEY_TITLE_MAPPING, {})
     mapping = saved_map.get("overrides", {}) if saved_map.get("digest") == digest else {}
     if file is not None:
+        # The file's bytes stay in the uploader (this session's memory): changing an
+        # option or the as-of date reads them again; nothing is kept anywhere else.
         process(
             file.getvalue(),
             file.name,
             kind=None if kind == "detect" else kind,
             date_order=None if order == "detect" else order,
-            as_of=as_of.strip() or None,
+            as_of=as_of or None,
             mapping=mapping or None,
-            leavers_since=leavers_since.strip() or None,
+            leavers_since=leavers_since or None,
         )
+    upload = current()
+    _date_inputs(upload)
     error = pop_error()
     if error:
         st.error(f"{md_escape(error)} — nothing was changed; your team and scenario are as before.")
-    upload = current()
     if upload is not None:
-        _show(upload, mapping)
+        _show(upload, mapping, readable=file is not None and upload.key[0] == digest)
 
 
-def _show(upload: Upload, mapping: dict[str, str]) -> None:
-    """What the last good upload contained, the title mapping, and 'use this team'."""
-    res = upload.result
-    st.markdown(
-        f"**{md_escape(upload.name)}**: read as a **{res.kind}** ({res.rows:,} rows"
-        + (f", as of {res.as_of:%d %b %Y}" if res.as_of else "")
-        + ")."
+def _date_inputs(upload: Upload | None) -> None:
+    """The two dates of a file: the day its headcount describes, and (a roster) since when
+    it lists every leaver. Left empty, the file's own dates decide; the placeholder then
+    says which date that was."""
+    res = upload.result if upload is not None else None
+    if res is None:
+        detected = "the latest date in the file"
+    elif res.as_of is None:
+        detected = "the file gives none"
+    else:
+        given = upload.key[3] is not None
+        detected = f"{res.as_of.isoformat()} ({'as typed' if given else 'from the file'})"
+    d1, d2 = st.columns(2)
+    d1.text_input(
+        "As-of date (YYYY-MM-DD)",
+        placeholder=detected,
+        help=(
+            "The day the headcount describes: who was employed on that day (a roster), "
+            "the month it falls in (a history). The plan starts the month after it. Empty: "
+            "the latest date in the file (a snapshot has none unless you give one)."
+        ),
+        key=KEY_AS_OF,
     )
+    since = res.leavers_since if res is not None else None
+    d2.text_input(
+        "Leavers recorded since (YYYY-MM-DD)",
+        placeholder=since.isoformat() if since else "earliest end date in the file",
+        help=(
+            "A roster: the first day from which the export lists every leaver. "
+            "Attrition is counted from then on."
+        ),
+        key=KEY_LEAVERS_SINCE,
+    )
+
+
+def count_sentence(res: IngestResult) -> str:
+    """What the file's numbers count, and whether leavers are in them (one sentence).
+
+    A history's headcount is people at each month's end (leavers of the month are in its
+    exits, if the file has them); a snapshot's count is people on its date; a roster's
+    rows are people, its leavers those with an end date on or before the as-of date.
+    """
+    used = res.columns_used
+    if res.kind == "history":
+        column = md_escape(used.get("headcount", "headcount"))
+        exits = used.get("exits")
+        return (
+            f"Column “{column}” counts the people employed at the end of each month: "
+            "people who left during a month are not in it"
+            + (
+                f"; they are counted in column “{md_escape(exits)}”, which gives the attrition."
+                if exits
+                else "; the file has no exits column, so it does not say how many left."
+            )
+        )
+    if res.kind == "snapshot":
+        day = f"on {res.as_of:%d %b %Y}" if res.as_of else "on the file's date"
+        if "count" in used:
+            return (
+                f"Column “{md_escape(used['count'])}” counts the people employed {day}: "
+                "leavers are not in it, so the file says nothing about attrition."
+            )
+        return (
+            f"Each row is one person employed {day}: a snapshot has no end dates, so it "
+            "must not list leavers (upload a roster with end dates to count them)."
+        )
+    return (
+        "Each row is one person: rows with an end date on or before the as-of date are "
+        "leavers, left out of the headcount and counted in the attrition."
+    )
+
+
+def _as_of_text(upload: Upload) -> str:
+    """'Headcount as of 31 Oct 2026 (the latest date in the file; ...). Using this team
+    starts the plan in Nov 2026.' or what a snapshot without a date means."""
+    res = upload.result
+    if res.as_of is None:
+        return (
+            "The file gives no date: its headcount is taken as the team's today, and the "
+            "plan keeps its start month. Type the as-of date above if it describes another day."
+        )
+    source = "as typed" if upload.key[3] is not None else "the latest date in the file"
+    text = f"**Headcount as of {res.as_of:%d %b %Y}** ({source}; change it above)."
+    try:  # the plan's start month, by the rule that applies the upload
+        start = plans.scenario_from_upload(state.base(), res, use_rates=False, use_costs=False)
+    except PlannerError:
+        return text
+    return f"{text} Using this team starts the plan in {month_name(start.start_month)}."
+
+
+def _show(upload: Upload, mapping: dict[str, str], *, readable: bool) -> None:
+    """What the last good upload contained, the title mapping, and 'use this team'.
+
+    Args:
+        upload: the session's last good upload.
+        mapping: the title overrides it was read with.
+        readable: its bytes are still in the uploader (it can be read again with other
+            options or titles).
+    """
+    res = upload.result
+    st.markdown(f"**{md_escape(upload.name)}**: read as a **{res.kind}** ({res.rows:,} rows).")
+    st.markdown(_as_of_text(upload) + " " + count_sentence(res))
+    if not readable:
+        st.caption(
+            f"{md_escape(upload.name)} is not in the drop zone any more: drop it again to "
+            "read it with another date, option or title mapping."
+        )
     if res.attrition_window:
         st.caption(md_escape(res.attrition_window))
     if res.attrition_first_year:
@@ -176,7 +292,7 @@ def _show(upload: Upload, mapping: dict[str, str]) -> None:
         )
     read = pd.DataFrame(
         {
-            "role": [ROLE_LABELS[r] for r in ROLES] + ["Other (not in the ratio)"],
+            "role": [ROLE_LABELS[r] for r in ROLES] + [OTHER_LABEL],
             "headcount": [res.headcount.get(k, 0) for k in ROLE_KEYS]
             + [res.headcount.get(OTHER, 0)],
         }
@@ -186,41 +302,134 @@ def _show(upload: Upload, mapping: dict[str, str]) -> None:
         st.warning(md_escape(w))
     if res.unmapped_titles:
         st.info(unmapped_text(res.unmapped_titles))
-    if len(res.title_counts):
-        table = res.title_counts.sort_values("count", ascending=False, kind="stable")
-        hidden = max(len(table) - MAX_TITLE_ROWS, 0)
-        table = table.head(MAX_TITLE_ROWS).reset_index(drop=True)
-        st.caption(
-            "Job title → role (edit to override; re-reads the file)"
-            + (
-                f": the {MAX_TITLE_ROWS} most common titles; {hidden:,} rarer ones are "
-                "mapped by the alias table (see the list above for those left out)."
-                if hidden
-                else ":"
-            )
-        )
-        edited_map = st.data_editor(
-            table,
-            hide_index=True,
-            key=f"map_editor_{upload.key[0][:12]}",
-            disabled=["title", "count"],
-            column_config={
-                "role": st.column_config.SelectboxColumn(
-                    options=list(ROLE_KEYS) + [OTHER], required=True
-                )
-            },
-        )
-        new_map = {
-            str(t): str(r)
-            for t, r, old in zip(edited_map["title"], edited_map["role"], table["role"])
-            if r != old
+    if len(res.title_counts) and not only_role_keys(res.title_counts):
+        _title_mapping(upload, mapping, readable=readable)
+    _use_buttons(upload)
+
+
+def only_role_keys(title_counts: pd.DataFrame) -> bool:
+    """True when the 'titles' are the planner's role keys (a role column): nothing to map."""
+    keys = {*ROLE_KEYS, OTHER}
+    return all(normalize_title(t).replace(" ", "_") in keys for t in title_counts["title"])
+
+
+def count_label(res: IngestResult) -> tuple[str, str]:
+    """What a title's count is: (the mapping table's column name, a phrase saying it)."""
+    if res.kind == "roster":
+        return "people in the file", "how many people the file lists with it (leavers too)"
+    if res.kind == "history" and res.as_of is not None:
+        month = month_name(res.as_of.isoformat())
+        return f"headcount {month}", f"its headcount in {month}"
+    return "people", "how many people have it"
+
+
+#: Titles listed by name per role in the mapping summary (the table has them all).
+MAX_TITLES_PER_ROLE = 8
+
+
+def titles_by_role(table: pd.DataFrame) -> list[str]:
+    """One Markdown line per role: its titles with their counts, the most common first.
+
+    `table` is the mapping table as shown (title, role label, count); nothing else of the
+    file is used, so the lines say no more than the table.
+    """
+    lines = []
+    for name in ROLE_NAMES.values():
+        rows = table[table["role"] == name]
+        if rows.empty:
+            continue
+        listed = [
+            f"{md_escape(t)} ({n:,})"
+            for t, n in zip(rows["title"][:MAX_TITLES_PER_ROLE], rows["count"])
+        ]
+        rest = len(rows) - len(listed)
+        more = f", and {rest:,} more" if rest > 0 else ""
+        lines.append(f"- **{name}**: {', '.join(listed)}{more}")
+    return lines
+
+
+def _title_mapping(upload: Upload, mapping: dict[str, str], *, readable: bool) -> None:
+    """Job title -> role: every title with the role it counts as (role labels), grouped by
+    role for checking, and a table to change it (re-reads the file)."""
+    res = upload.result
+    table = res.title_counts.sort_values("count", ascending=False, kind="stable")
+    hidden = max(len(table) - MAX_TITLE_ROWS, 0)
+    table = table.head(MAX_TITLE_ROWS).reset_index(drop=True)
+    overridden = {normalize_title(t) for t in mapping}
+    shown = pd.DataFrame(
+        {
+            "title": table["title"].astype(str),
+            "role": [ROLE_NAMES.get(str(r), OTHER_LABEL) for r in table["role"]],
+            "count": table["count"].astype(int),
+            "matched by": [
+                "you"
+                if normalize_title(t) in overridden
+                else "no alias: Other"
+                if r == OTHER
+                else "alias table"
+                for t, r in zip(table["title"], table["role"])
+            ],
         }
-        if new_map:
-            st.session_state["title_mapping"] = {
-                "digest": upload.key[0],
-                "overrides": {**mapping, **new_map},
-            }
-            st.rerun()
+    )
+    count, says = count_label(res)
+    st.markdown(
+        "**Job title → role**: each title in the file, the role it counts as and "
+        f"{says}. Titles the built-in alias table recognised are listed too, so you can "
+        "check them"
+        + (
+            f". The {MAX_TITLE_ROWS} most common titles; {hidden:,} rarer ones are mapped by "
+            "the alias table (the note above lists those left out)."
+            if hidden
+            else "."
+        )
+    )
+    st.markdown("\n".join(titles_by_role(shown)))
+    config = {
+        "title": st.column_config.TextColumn("title"),
+        "role": st.column_config.SelectboxColumn(
+            "role", options=list(ROLE_NAMES.values()), required=True
+        ),
+        "count": st.column_config.NumberColumn(count, format="%d"),
+        "matched by": st.column_config.TextColumn(
+            "matched by", help="alias table: the built-in table of job titles; you: your choice"
+        ),
+    }
+    if not readable:
+        st.dataframe(shown, hide_index=True, column_config=config)
+        return
+    st.caption("Pick another role in the table to change a title's; the file is read again.")
+    edited = st.data_editor(
+        shown,
+        hide_index=True,
+        key=_map_editor_key(upload),
+        disabled=["title", "count", "matched by"],
+        column_config=config,
+    )
+    picked = {
+        str(t): ROLE_OF_NAME[str(r)]
+        for t, r, old in zip(edited["title"], edited["role"], shown["role"])
+        if r != old and str(r) in ROLE_OF_NAME
+    }
+    overrides = {**mapping, **picked}
+    if overrides != mapping:  # a pick not read yet (a read that failed is not retried)
+        st.session_state[KEY_TITLE_MAPPING] = {"digest": upload.key[0], "overrides": overrides}
+        st.rerun()
+
+
+def _map_editor_key(upload: Upload) -> str:
+    """The mapping editor's key: the file and its reading options, not the mapping.
+
+    A pick re-reads the file with the new mapping; the rows keep their order (by count),
+    so the editor stays mounted and keeps every pick made meanwhile.
+    """
+    digest, kind, order, as_of, _mapping, since = upload.key
+    options = repr((digest, kind, order, as_of, since)).encode()
+    return "map_editor_" + hashlib.sha256(options).hexdigest()[:16]
+
+
+def _use_buttons(upload: Upload) -> None:
+    """'Use attrition / salaries from the file' and 'Use this team in the scenario'."""
+    res = upload.result
     a1, a2, a3 = st.columns(3)
     use_rates = a1.checkbox("Use attrition estimated from the file", value=bool(res.attrition))
     use_costs = a2.checkbox("Use median salaries from the file", value=bool(res.annual_cost))
