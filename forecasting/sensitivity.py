@@ -33,9 +33,9 @@ from forecasting.advice import quick_schedule
 from forecasting.evaluate import Evaluator
 from forecasting.formatting import role_label
 from forecasting.policy import PolicyKind
+from forecasting.result import months_to_target
 from forecasting.roles import ROLE_KEYS
 from forecasting.scenario import Scenario
-from forecasting.simulate import months_to_target
 from forecasting.solver import Strategy
 
 DS, MLE = "data_scientist", "ml_engineer"
