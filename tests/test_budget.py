@@ -18,25 +18,26 @@ MLE, DS = "ml_engineer", "data_scientist"
 COST = 150_000.0
 
 
+CERTAIN = {
+    "start_month": "2027-01",
+    "horizon_months": 18,
+    "headcount": {DS: 30, MLE: 2},
+    "attrition_annual": 0.0,
+    "hiring_policy": {DS: {"kind": "backfill"}, MLE: {"kind": "backfill"}},
+    "fill_rate": 1.0,
+    "time_to_fill_months": {MLE: 1},
+    "max_starts_per_month": {MLE: 2},
+    "annual_cost": {MLE: COST},
+    "target": {"ds_per_mle": 3, "deadline_month": 12, "confidence": 0.8},
+    "paths": 200,
+    "seed": 2,
+}
+
+
 def certain(**kw) -> Scenario:
     """Nobody leaves, every requisition fills after one month: each new position is one
     more ML engineer at the deadline, so its run-rate is exactly its annual cost."""
-    d = {
-        "start_month": "2027-01",
-        "horizon_months": 18,
-        "headcount": {DS: 30, MLE: 2},
-        "attrition_annual": 0.0,
-        "hiring_policy": {DS: {"kind": "backfill"}, MLE: {"kind": "backfill"}},
-        "fill_rate": 1.0,
-        "time_to_fill_months": {MLE: 1},
-        "max_starts_per_month": {MLE: 2},
-        "annual_cost": {MLE: COST},
-        "target": {"ds_per_mle": 3, "deadline_month": 12, "confidence": 0.8},
-        "paths": 200,
-        "seed": 2,
-    }
-    d.update(kw)
-    return Scenario.from_dict(d)
+    return Scenario.from_dict({**CERTAIN, **kw})
 
 
 def test_fill_rate_does_not_make_a_position_cheaper():

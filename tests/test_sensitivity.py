@@ -16,25 +16,26 @@ from forecasting.solver import solve
 MLE, DS = "ml_engineer", "data_scientist"
 
 
+CERTAIN = {
+    "start_month": "2027-01",
+    "horizon_months": 18,
+    "headcount": {"data_scientist": 30, "ml_engineer": 2, "product_manager": 3},
+    "attrition_annual": {DS: 0.0, MLE: 0.0, "data_engineer": 0.1, "product_manager": 0.2},
+    "hiring_policy": {DS: {"kind": "backfill"}, MLE: {"kind": "backfill"}},
+    "fill_rate": 1.0,
+    "time_to_fill_months": {MLE: 1, DS: 1},
+    "max_starts_per_month": {MLE: 2},
+    "target": {"ds_per_mle": 3, "deadline_month": 12, "confidence": 0.8},
+    "paths": 300,
+    "seed": 5,
+}
+
+
 def certain(**kw) -> Scenario:
     """No leavers, every requisition filled: 30 data scientists who backfill, 2 ML
     engineers who backfill, at most 2 new positions a month filled the next month;
     1:3 by month 12 needs 10 ML engineers: 8 new positions."""
-    d = {
-        "start_month": "2027-01",
-        "horizon_months": 18,
-        "headcount": {"data_scientist": 30, "ml_engineer": 2, "product_manager": 3},
-        "attrition_annual": {DS: 0.0, MLE: 0.0, "data_engineer": 0.1, "product_manager": 0.2},
-        "hiring_policy": {DS: {"kind": "backfill"}, MLE: {"kind": "backfill"}},
-        "fill_rate": 1.0,
-        "time_to_fill_months": {MLE: 1, DS: 1},
-        "max_starts_per_month": {MLE: 2},
-        "target": {"ds_per_mle": 3, "deadline_month": 12, "confidence": 0.8},
-        "paths": 300,
-        "seed": 5,
-    }
-    d.update(kw)
-    return Scenario.from_dict(d)
+    return Scenario.from_dict({**CERTAIN, **kw})
 
 
 def rows_by_parameter(result) -> dict:
