@@ -11,6 +11,7 @@ from forecasting import compare
 from forecasting.errors import PlannerError
 from forecasting.plans import without_mle_plan
 from ui import compute, state
+from ui.downloads import show_spec
 from ui.text import md_escape
 
 state.require_app()
@@ -164,7 +165,7 @@ st.caption(
 
 def _chart(builder: str, frames: tuple[pd.DataFrame, ...], extra: tuple = ()) -> None:
     spec = compute.comparison_spec(builder, frames, workshop, extra)
-    st.vega_lite_chart(spec=spec, width="stretch")
+    show_spec(spec, key="_".join([builder, *map(str, extra)]), workshop=workshop)
 
 
 _chart("scenario_ratio", (compare.ratio_frame(entries), compare.targets_frame(entries)))

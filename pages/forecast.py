@@ -9,6 +9,7 @@ from forecasting.errors import PlannerError
 from forecasting.roles import ROLE_KEYS, ROLE_LABELS, Role
 from forecasting.trend import TrendForecast
 from ui import charts, compute, projections, state, uploads
+from ui.downloads import show_spec
 from ui.sample_data import sample_ingest
 from ui.text import md_escape
 
@@ -80,7 +81,7 @@ cols = st.columns(2) if not workshop else [st.container(), st.container()]
 for i, role in enumerate(r for r in ROLE_KEYS if r in trends):
     tf = trends[role]
     with cols[i % 2]:
-        st.vega_lite_chart(spec=_chart(role, tf), width="stretch")
+        show_spec(_chart(role, tf), key=f"forecast_{role}", workshop=workshop)
         line = f"**{ROLE_LABELS[Role(role)]}** — model used: **{tf.model}**"
         if tf.fallback:
             line += " (fallback)"

@@ -8,6 +8,7 @@ import streamlit as st
 from forecasting import advice, formatting, plans, summary
 from ui import advice as analyses
 from ui import compute, controls, state
+from ui.downloads import show_spec
 
 state.require_app()
 
@@ -32,7 +33,7 @@ left, right = st.columns(2) if not workshop else (st.container(), st.container()
 for column, measure in zip((left, right), ("positions", "p_target_met"), strict=True):
     with column:
         spec = analyses.tornado_spec(result, months, measure, workshop)
-        st.vega_lite_chart(spec=spec, width="stretch")
+        show_spec(spec, key=f"tornado_{measure}", workshop=workshop)
 with st.expander("Every assumption, its range and the answer at each end"):
     table = [
         {
@@ -91,9 +92,10 @@ st.dataframe(analyses.mix_table(options), width="stretch", hide_index=True)
 st.subheader("What confidence costs")
 targets = tuple(sorted({*advice.FRONTIER_TARGETS, float(target.ds_per_mle)}))
 front = analyses.frontier_cached(base, view.strategy, targets)
-st.vega_lite_chart(
-    spec=analyses.frontier_spec(front, target.confidence, target.ds_per_mle, workshop),
-    width="stretch",
+show_spec(
+    analyses.frontier_spec(front, target.confidence, target.ds_per_mle, workshop),
+    key="frontier",
+    workshop=workshop,
 )
 steps = front.cost_per_10_points(float(target.ds_per_mle))
 words = [

@@ -192,3 +192,21 @@ def test_the_downloads_carry_the_link_and_convert_on_click(captured, ui, small, 
     (sentence,) = [m.value.removeprefix("#### ") for m in at.markdown if "To reach" in m.value]
     assert html.escape(sentence) in page  # the page's answer, as HTML text
     assert "https://planner.example/plan?" in page
+
+
+@pytest.mark.parametrize("page", ["forecast", "sensitivity"])
+def test_every_other_chart_has_its_png_and_svg_too(page, ui, small, token):
+    at = open_page(page, {"s": token(small)})
+    assert ui.problems(at) == []
+    shown = labels(at)
+    charts = len(at.get("vega_lite_chart"))
+    assert charts > 0 and shown.count("PNG") == shown.count("SVG") == charts
+
+
+def test_a_pages_own_spec_converts_to_png_and_svg(small):
+    import json
+
+    spec = compute.chart_spec("ratio_fan", small, False)
+    text = json.dumps(spec, sort_keys=True, default=str)
+    assert downloads.spec_image(text, "png").startswith(PNG_SIGNATURE)
+    ET.fromstring(downloads.spec_image(text, "svg"))  # well-formed SVG

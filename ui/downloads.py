@@ -12,6 +12,7 @@ at script time, and bound into them.
 from __future__ import annotations
 
 import functools
+import json
 from datetime import date
 from urllib.parse import urlencode, urlsplit
 
@@ -168,6 +169,42 @@ def chart_buttons(name: str, scenario: Scenario, *, workshop: bool) -> None:
             icon=":material/download:",
             type="tertiary",
             key=f"chart_{fmt}_{name}",
+            on_click="ignore",
+            help=f"Download this chart as {what}.",
+        )
+
+
+def spec_image(spec_json: str, fmt: str) -> bytes:
+    """A page's own chart spec (JSON) as PNG or SVG, sized for a file. Made when its
+    button is clicked and not cached: a Compare chart names the session's saved
+    scenarios, and the click may be served outside the session's script thread."""
+    import vl_convert
+
+    if fmt not in compute.IMAGE_FORMATS:
+        raise ValueError(f"image format: {fmt!r}; use one of {', '.join(compute.IMAGE_FORMATS)}")
+    spec = compute.export_spec(json.loads(spec_json), width=compute.EXPORT_WIDTH)
+    if fmt == "png":
+        return bytes(vl_convert.vegalite_to_png(spec, scale=compute.EXPORT_SCALE))
+    return vl_convert.vegalite_to_svg(spec).encode("utf-8")
+
+
+def show_spec(spec: dict, *, key: str, workshop: bool) -> None:
+    """Draw a chart spec at the container's width, with PNG / SVG buttons under it (made
+    when clicked; not in workshop mode) for the charts that are not one scenario's."""
+    st.vega_lite_chart(spec=spec, width="stretch")
+    if workshop:
+        return
+    row = st.container(horizontal=True, horizontal_alignment="right", gap="small")
+    text = json.dumps(spec, sort_keys=True, default=str)
+    for fmt, what in (("png", "a PNG image (for slides)"), ("svg", "an SVG (vector) image")):
+        row.download_button(
+            fmt.upper(),
+            data=functools.partial(spec_image, text, fmt),
+            file_name=f"{key.replace('_', '-')}.{fmt}",
+            mime=compute.IMAGE_FORMATS[fmt],
+            icon=":material/download:",
+            type="tertiary",
+            key=f"spec_{fmt}_{key}",
             on_click="ignore",
             help=f"Download this chart as {what}.",
         )

@@ -87,3 +87,11 @@ def test_the_brief_and_a_chart_image_download_from_the_overview(page, server, tm
         page.get_by_role("button", name="PNG", exact=True).nth(1).click()  # after the strip
     assert info.value.suggested_filename == "ratio-fan.png"
     assert Path(info.value.path()).read_bytes().startswith(PNG_SIGNATURE)
+
+
+def test_a_forecast_chart_downloads_as_svg(page, server):
+    open_app(page, f"{server.url}/forecast")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="SVG", exact=True).first.click()
+    assert info.value.suggested_filename == "forecast-data-engineer.svg"
+    assert b"<svg" in Path(info.value.path()).read_bytes()[:500]
