@@ -88,18 +88,25 @@ if not workshop:
                     "meaning": p.description,
                 }
             )
+        shown = pd.DataFrame(rows)
         edited = st.data_editor(
-            pd.DataFrame(rows),
+            shown,
             hide_index=True,
             key=state.editor_key("capacity_params_editor"),
             disabled=["parameter", "unit", "source", "meaning"],
             column_config={"value": st.column_config.NumberColumn(min_value=0.0, step=0.05)},
         )
-        changed = dict(zip(edited["parameter"], edited["value"]))
-        if changed != scenario.capacity.to_dict():
+        # Each changed cell lands on its own: a cleared one keeps its value, a refused one
+        # is named and stays to be corrected. The editor keeps its edits (keep_editors), so
+        # values typed down the column while the app reruns are kept; an edit already
+        # applied equals the value shown and changes nothing on later runs.
+        new = state.base()
+        for name, value, was in zip(edited["parameter"], edited["value"], shown["value"]):
+            if pd.isna(value) or value == was:
+                continue
             try:
-                edited_scenario = state.base().replace(capacity=changed)
+                new = new.replace(capacity={**new.capacity.to_dict(), name: float(value)})
             except PlannerError as exc:
-                st.error(md_escape(exc))
-            else:
-                state.apply_edit(edited_scenario)
+                why = str(exc).removeprefix(f"capacity.{name}: ")
+                st.error(f"`{name}`: {md_escape(why)} Correct this cell; the others are kept.")
+        state.apply_edit(new, keep_editors=True)

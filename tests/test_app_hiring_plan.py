@@ -241,3 +241,29 @@ def test_manual_starts_typed_by_month_become_that_roles_plan(plan_page, ui):
     table = team_table(at)
     assert table["policy"].iloc[3] == "manual starts"
     assert table["starts to horizon"].iloc[3] == 3
+
+
+def test_a_cleared_grow_to_keeps_the_rows_growth(plan_page, ui):
+    at = plan_page
+    ui.edit_table(at, "team_plan_editor", {0: {"grow to": 12, "by": None}})
+    before = at.session_state[state.KEY_BASE]
+    ui.edit_table(at, "team_plan_editor", {0: {"grow to": None}})
+    at.run()
+    assert ui.problems(at) == []
+    assert at.session_state[state.KEY_BASE] == before
+    assert team_table(at)["grow to"].iloc[0] == 12
+
+
+def test_team_plan_edits_keep_the_solvers_positions_out_of_the_scenario(
+    app, ui, token, fast_scenario
+):
+    """The table shows the solved plan (new ML engineer positions, the team shape's data
+    engineers); an edit lands on the scenario the user built, without them."""
+    target = {**fast_scenario.target.to_dict(), "ds_per_de": 3.0}
+    scenario = fast_scenario.replace(target=target)
+    at = app("plan", query={"s": token(scenario)})
+    ui.edit_table(at, "team_plan_editor", {3: {"policy": "no hiring"}})
+    at.run()
+    assert ui.problems(at) == []
+    policies = {**scenario.by_role("hiring_policy"), "product_manager": {"kind": "none"}}
+    assert at.session_state[state.KEY_BASE] == scenario.replace(hiring_policy=policies)

@@ -3,9 +3,11 @@
 When the ML engineer role has a hiring policy (backfill by default) the table holds new
 positions opened per month; with policy "no hiring" it holds one-off starts.
 
-An edit is read from the editor's returned table (not an ``on_change`` callback) and lands
-through `state.apply_edit` (plan switched to manual, every editor started afresh), so an
-edit is applied exactly once and never re-applied on top of a later change.
+An edit is read from the editor's returned table (not an ``on_change`` callback) on every
+run and compared cell by cell with the table shown, so it lands once (plan switched to
+manual) and later runs find nothing new. The editor stays mounted under its key while the
+page's other tables start afresh (team_plan.land), so values typed down the column while
+the app reruns are all kept, and no old edit is re-applied on top of a later change.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import pandas as pd
 import streamlit as st
 
 from forecasting import plans, summary
-from ui import state
+from ui import state, team_plan
+
+EDITOR = "plan_editor"
 
 
 def starts_table(
@@ -43,12 +47,16 @@ def starts_table(
 def editor(
     months: list[str], recommended: list[int], planned: list[int], *, positions: bool = False
 ) -> None:
-    """Show the plan table; an edit becomes the (manual) plan and the page reruns."""
+    """Show the plan table; an edit becomes the (manual) plan and the page reruns.
+
+    The lists are the effective scenario's (plans.mle_schedule); the edit lands on the base
+    scenario.
+    """
     table = starts_table(months, recommended, planned, positions=positions)
     what = "New positions" if positions else "Planned starts"
     edited = st.data_editor(
         table,
-        key=state.editor_key("plan_editor"),
+        key=team_plan.editor_key(EDITOR),
         hide_index=True,
         disabled=["month", "recommended"],
         height=300,
@@ -60,10 +68,19 @@ def editor(
             ),
         },
     )
-    new = [max(0, int(x)) if pd.notna(x) else 0 for x in edited["planned"]]
-    if new != table["planned"].tolist():
-        schedule = [0, *new] if positions else new
-        state.apply_edit(plans.with_mle_plan(state.base(), schedule), plan_mode=state.PLAN_MANUAL)
+    typed = [max(0, int(x)) if pd.notna(x) else 0 for x in edited["planned"]]
+    cells = [i for i, (x, was) in enumerate(zip(typed, table["planned"])) if x != was]
+    if not cells:
+        return
+    base = state.base()
+    # The plan taken over: the base scenario's own once it is manual, else the one shown.
+    own = state.plan_mode() == state.PLAN_MANUAL
+    shift = 1 if positions else 0
+    schedule = plans.mle_schedule(base) if own else [0] * shift + table["planned"].tolist()
+    schedule += [0] * (len(typed) + shift - len(schedule))
+    for i in cells:
+        schedule[i + shift] = typed[i]
+    team_plan.land(plans.with_mle_plan(base, schedule), EDITOR, plan_mode=state.PLAN_MANUAL)
 
 
 def reset_button() -> None:

@@ -1,9 +1,15 @@
 """The team plan table: one row per role, its hiring policy, positions, starts and pace.
 
-Shown on the Hiring plan page and on Team & data. Policy, "grow to" and "by" are
-editable; everything else is what the engine computed for the plan on screen. An
-edit is read from the editor's returned table, applied to the base scenario once,
-and the editors start afresh (state.apply_edit), as every table edit does.
+Shown on the Hiring plan page. Policy, "grow to" and "by" are editable; everything else
+is what the engine computed for the plan on screen.
+
+The page's tables (this one, the manual starts by month and the ML engineer plan by month,
+ui/plan_table.py) are read from each editor's returned table on every run and compared
+cell by cell with what they show, so an edit lands once and later runs find nothing new.
+The editor typed into stays mounted under its key (state.apply_edit with keep_editors), so
+values typed down a column while the app reruns are kept; the page's other tables start
+afresh (:func:`editor_key`, :func:`land`), so their old edits are never re-applied on top
+of the change. Edits land on the base scenario, never on the solver's additions shown.
 """
 
 from __future__ import annotations
@@ -31,6 +37,33 @@ from ui import projections, state
 from ui.text import md_escape
 
 OPTIONS = [BACKFILL_LABEL, GROW, PROJECTION, NO_HIRING, MANUAL]
+
+#: Table name -> how many edits it has landed this session (see editor_key).
+KEY_LANDED = "plan_tables_landed"
+
+
+def editor_key(name: str) -> str:
+    """The key of the Hiring plan page's table `name`: state.editor_key plus the number of
+    edits the page's other tables have landed.
+
+    An edit landed from one table (:func:`land`) keeps that table's key, so what the user
+    types next in it is kept, and changes every other table's key: those start afresh from
+    the new scenario, and an edit of theirs already applied (e.g. a role's growth, before
+    its starts were typed by hand) is not applied again on top of the change.
+    """
+    landed = st.session_state.get(KEY_LANDED, {})
+    others = sum(landed.values()) - landed.get(name, 0)
+    return f"{state.editor_key(name)}_{others}"
+
+
+def land(scenario: Scenario, name: str, *, plan_mode: str | None = None) -> None:
+    """Apply an edit typed into table `name` (see :func:`editor_key`) and rerun; nothing
+    when it changes neither the base scenario nor the plan mode."""
+    if scenario == state.base() and plan_mode in (None, state.plan_mode()):
+        return
+    landed = st.session_state.setdefault(KEY_LANDED, {})
+    landed[name] = landed.get(name, 0) + 1
+    state.apply_edit(scenario, plan_mode=plan_mode, keep_editors=True)
 
 
 def _fmt_rate(x: float | None) -> str:
@@ -65,15 +98,25 @@ def table(
     return pd.DataFrame(out)
 
 
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _new_policy(
     scenario: Scenario,
+    plan: Scenario,
     role: Role,
     choice: str,
     grow_to: object,
     by_label: object,
     month_index: dict[str, int],
 ) -> tuple[HiringPolicy, bool] | str:
-    """The policy a row asks for and whether it keeps planned starts, or a message."""
+    """The policy a row asks for and whether it keeps planned starts, or a message.
+
+    `scenario` is the base scenario the edit lands on, `plan` the one the table shows. A
+    cleared "grow to" or "by" keeps the row's growth value; a row switched to growth
+    without one grows to the positions it shows at the horizon, by the deadline.
+    """
     current = scenario.policy_of(role)
     label = ROLE_LABELS[role].lower()
     if choice == BACKFILL_LABEL:
@@ -99,11 +142,14 @@ def _new_policy(
     if choice in (GROW, PATH):
         if choice == PATH and current.kind is PolicyKind.PATH:
             return current, False
-        positions = scenario.positions_of(role)
+        growth = current.kind is PolicyKind.GROWTH
         to = grow_to
-        if to is None or (isinstance(to, float) and math.isnan(to)):
-            to = positions[-1] if positions else scenario.headcount_of(role)
-        by = month_index.get(str(by_label), scenario.deadline)
+        if _missing(to):
+            positions = plan.positions_of(role)
+            to = current.to if growth else positions[-1] if positions else plan.headcount_of(role)
+        by = month_index.get(str(by_label))
+        if by is None:
+            by = current.by_month if growth else scenario.deadline
         try:
             return HiringPolicy.from_dict(
                 {"kind": "growth", "to": int(to), "by_month": int(by)},
@@ -115,8 +161,20 @@ def _new_policy(
     return f"unknown policy {choice!r}"
 
 
-def edited_scenario(scenario: Scenario, shown: pd.DataFrame, edited: pd.DataFrame):
-    """The scenario with the table's edits applied: (scenario, messages)."""
+def edited_scenario(
+    scenario: Scenario,
+    shown: pd.DataFrame,
+    edited: pd.DataFrame,
+    plan: Scenario | None = None,
+) -> tuple[Scenario, list[str]]:
+    """The scenario with the table's edits applied: (scenario, messages).
+
+    Only the rows whose policy, "grow to" or "by" in `edited` differ from `shown` (the
+    table made from `plan`, by default `scenario`) change, so a table whose edits were
+    applied already changes nothing. `scenario` is the base scenario: the solver's
+    additions shown in `plan` are not written into it.
+    """
+    plan = scenario if plan is None else plan
     months = scenario.months()
     month_index = {summary.month_name(m): i for i, m in enumerate(months) if i > 0}
     policies = scenario.by_role("hiring_policy")
@@ -138,7 +196,7 @@ def edited_scenario(scenario: Scenario, shown: pd.DataFrame, edited: pd.DataFram
             and (not pd.isna(after["grow to"]) or not pd.isna(after["by"]))
         ):
             choice = GROW  # typing a number to grow to switches the row to growth
-        got = _new_policy(scenario, role, choice, after["grow to"], after["by"], month_index)
+        got = _new_policy(scenario, plan, role, choice, after["grow to"], after["by"], month_index)
         if isinstance(got, str):
             messages.append(f"{ROLE_LABELS[role]}: {got}.")
             continue
@@ -148,7 +206,7 @@ def edited_scenario(scenario: Scenario, shown: pd.DataFrame, edited: pd.DataFram
             starts[role.value] = []
         elif not any(starts[role.value]):
             # Manual starts begin from this plan's expected starts, rounded month by month.
-            starts[role.value] = _rounded_starts(scenario, r)
+            starts[role.value] = _rounded_starts(plan, r)
         changed = True
     if not changed:
         return scenario, messages
@@ -178,7 +236,7 @@ def editor(scenario: Scenario, result: SimulationResult, *, key: str) -> None:
     edited = st.data_editor(
         shown,
         hide_index=True,
-        key=state.editor_key(key),
+        key=editor_key(key),
         disabled=[c for c in shown.columns if c not in ("policy", "grow to", "by")],
         column_config={
             "role": st.column_config.TextColumn("Role"),
@@ -218,12 +276,13 @@ def editor(scenario: Scenario, result: SimulationResult, *, key: str) -> None:
             ),
         },
     )
-    new, messages = edited_scenario(scenario, shown, edited)
+    base = state.base()
+    new, messages = edited_scenario(base, shown, edited, plan=scenario)
     for m in messages:
         st.warning(md_escape(m))
-    if new is not scenario:
-        mle_changed = new.policy_of(Role.ML_ENGINEER) != scenario.policy_of(Role.ML_ENGINEER)
-        state.apply_edit(new, plan_mode=state.PLAN_RECOMMENDED if mle_changed else None)
+    if new is not base:
+        mle_changed = new.policy_of(Role.ML_ENGINEER) != base.policy_of(Role.ML_ENGINEER)
+        land(new, key, plan_mode=state.PLAN_RECOMMENDED if mle_changed else None)
     _manual_starts(scenario)
     history = projections.history_for(scenario)
     ds = scenario.policy_of(Role.DATA_SCIENTIST)
@@ -244,13 +303,15 @@ def editor(scenario: Scenario, result: SimulationResult, *, key: str) -> None:
 
 
 MANUAL_ROLES = [r for r in ROLES if r is not Role.ML_ENGINEER]
+MANUAL_EDITOR = "manual_starts_editor"
 
 
 def _manual_starts(scenario: Scenario) -> None:
     """Per-month starts typed by hand for the roles other than ML engineers.
 
     Editing a role's column makes that role's policy "manual starts" (kind none with
-    these planned starts). ML engineers are planned in the table further down.
+    these planned starts): the typed cells on top of the role's own starts in the base
+    scenario. ML engineers are planned in the table further down.
     """
     months = scenario.months()
     manual = [r for r in MANUAL_ROLES if not scenario.policy_of(r).sets_positions]
@@ -266,7 +327,7 @@ def _manual_starts(scenario: Scenario) -> None:
         edited = st.data_editor(
             table,
             hide_index=True,
-            key=state.editor_key("manual_starts_editor"),
+            key=editor_key(MANUAL_EDITOR),
             disabled=["month"],
             height=260,
             column_config={
@@ -276,20 +337,28 @@ def _manual_starts(scenario: Scenario) -> None:
                 for r in MANUAL_ROLES
             },
         )
-    policies = scenario.by_role("hiring_policy")
-    starts = scenario.by_role("planned_starts")
+    base = state.base()
+    policies = base.by_role("hiring_policy")
+    starts = base.by_role("planned_starts")
     changed = False
     for role in MANUAL_ROLES:
         column = ROLE_LABELS[role]
-        new = [max(0, int(x)) if pd.notna(x) else 0 for x in edited[column]]
-        if new != table[column].tolist():
-            policies[role.value] = NONE
-            starts[role.value] = new
-            changed = True
+        typed = [max(0, int(x)) if pd.notna(x) else 0 for x in edited[column]]
+        cells = [i for i, (x, was) in enumerate(zip(typed, table[column])) if x != was]
+        if not cells:
+            continue
+        # The role's own starts (zeros while it has a policy) with the typed cells.
+        own = not base.policy_of(role).sets_positions
+        new = list(base.starts_of(role)) if own else [0] * len(typed)
+        for i in cells:
+            new[i] = typed[i]
+        policies[role.value] = NONE
+        starts[role.value] = new
+        changed = True
     if changed:
         try:
-            edited = scenario.replace(hiring_policy=policies, planned_starts=starts)
+            edited = base.replace(hiring_policy=policies, planned_starts=starts)
         except PlannerError as exc:
             st.error(md_escape(exc))
             return
-        state.apply_edit(edited)
+        land(edited, MANUAL_EDITOR)

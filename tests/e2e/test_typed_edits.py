@@ -1,4 +1,5 @@
-"""Typing down a column of the team table in a real browser keeps every value typed.
+"""Typing down a column of a table in a real browser keeps every value typed: the team
+table (Team & data) and the ML engineer plan by month (Hiring plan).
 
 The review: click a headcount cell, type a number, Enter, type the next, Enter... and only
 one edit survived (data scientists stayed at 30). Each edit reran the page and remounted
@@ -13,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from forecasting import summary
+from forecasting import plans, summary
 from forecasting.roles import ROLES
 from tests.e2e.server import IDLE_JS, expect_rerun, metrics_on, open_app, problems_on, runs
 from ui.state import decode_scenario
@@ -24,6 +25,9 @@ RATIO = "Today's ratio (MLE : DS)"
 HEADCOUNT_COLUMN = 1  # role, headcount, open requisitions
 ROW = 35  # glide-data-grid's header and row height on this page, in CSS pixels
 TYPED = {"data_engineer": 12, "data_scientist": 40, "ml_engineer": 5}  # rows 0, 1, 2
+STARTS = "New ML engineer positions"
+PLANNED_COLUMN = 2  # month, recommended, planned
+POSITIONS_TYPED = [12, 11, 10]  # months 1, 2, 3 (rows 0, 1, 2)
 
 
 def settle(page, quiet_ms: int = 1500, timeout: float = 60.0) -> None:
@@ -63,9 +67,12 @@ def type_rest(page, rest: str) -> None:
     page.wait_for_timeout(150)
 
 
-def click_cell(page, row: int, column: int) -> None:
-    """Click a cell of the team table: the role column, then arrow keys to `column`."""
-    box = team_table(page).bounding_box()
+def click_cell(page, row: int, column: int, table=None) -> None:
+    """Click a cell of `table` (the team table by default): its first column, then arrow
+    keys to `column`."""
+    table = team_table(page) if table is None else table
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
     page.mouse.click(box["x"] + 10, box["y"] + ROW * (row + 1) + ROW / 2)
     for _ in range(column):
         page.keyboard.press("ArrowRight")
@@ -75,10 +82,38 @@ def team_table(page):
     return page.locator('[data-testid="stDataFrame"]').first
 
 
-def shown_column(page, column: int) -> list[str]:
-    """A column of the team table as drawn (glide's accessible copy of the canvas cells)."""
-    cells = team_table(page).locator(f'canvas td[id^="glide-cell-{column}-"]')
+def plan_table(page):
+    """The Hiring plan page's ML engineer plan by month (its last table)."""
+    return page.locator('[data-testid="stDataFrame"]').last
+
+
+def shown_column(page, column: int, table=None) -> list[str]:
+    """A column of `table` (the team table by default) as drawn (glide's accessible copy
+    of the canvas cells)."""
+    table = team_table(page) if table is None else table
+    cells = table.locator(f'canvas td[id^="glide-cell-{column}-"]')
     return [c.inner_text().strip() for c in cells.all()]
+
+
+def type_down(page, table, column: int, values: list[str]) -> None:
+    """Type `values` down `column` of `table` from its first row, as a person does: a
+    value, Enter, the next value... never waiting for the app in between; then wait for
+    every run the typing caused."""
+    # Select the first row's cell; the first key opens its editor (a few tries: a click
+    # can land before the grid takes input).
+    for _ in range(3):
+        click_cell(page, 0, column, table)
+        if cell_editor_opens(page, values[0][0]):
+            break
+        page.keyboard.press("Escape")
+    else:
+        pytest.fail("the table's cell did not open for typing")
+    with expect_rerun(page):
+        type_rest(page, values[0][1:])
+        for value in values[1:]:
+            cell_editor_opens(page, value[0])
+            type_rest(page, value[1:])
+    settle(page)
 
 
 def link_headcount(page) -> dict[str, int]:
@@ -89,24 +124,7 @@ def link_headcount(page) -> dict[str, int]:
 def test_values_typed_down_the_headcount_column_all_stick(page, server):
     open_app(page, f"{server.url}/team")
     before = link_headcount(page)
-    values = [str(v) for v in TYPED.values()]
-    # Select the first row's headcount; the first key opens its editor (a few tries: a
-    # click can land before the grid takes input).
-    for _ in range(3):
-        click_cell(page, 0, HEADCOUNT_COLUMN)
-        if cell_editor_opens(page, values[0][0]):
-            break
-        page.keyboard.press("Escape")
-    else:
-        pytest.fail("the team table's headcount cell did not open for typing")
-    # Then type down the column as a person does: a value, Enter, the next value...
-    # never waiting for the app in between.
-    with expect_rerun(page):
-        type_rest(page, values[0][1:])
-        for value in values[1:]:
-            cell_editor_opens(page, value[0])
-            type_rest(page, value[1:])
-    settle(page)
+    type_down(page, team_table(page), HEADCOUNT_COLUMN, [str(v) for v in TYPED.values()])
 
     expected = {**before, **TYPED}
     assert problems_on(page) == []
@@ -120,3 +138,21 @@ def test_values_typed_down_the_headcount_column_all_stick(page, server):
     ratio = expected["data_scientist"] / expected["ml_engineer"]
     assert metrics_on(page)[RATIO] == summary.ratio_text(round(ratio, 1))
     assert problems_on(page) == []
+
+
+def test_positions_typed_down_the_ml_engineer_plan_all_stick(page, server):
+    """The same on the Hiring plan page: new ML engineer positions typed month after month
+    (each edit takes the plan over by hand and re-simulates it while the user types)."""
+    open_app(page, f"{server.url}/plan")
+    table = plan_table(page)
+    type_down(page, table, PLANNED_COLUMN, [str(v) for v in POSITIONS_TYPED])
+
+    assert problems_on(page) == []
+    query = parse_qs(urlparse(page.url).query)
+    assert query["plan"] == ["manual"]
+    schedule = plans.mle_schedule(decode_scenario(query["s"][0]))
+    assert schedule[1:4] == POSITIONS_TYPED  # the scenario (and its link) has every value
+    assert int(metrics_on(page)[STARTS]) == sum(schedule)  # the numbers use every edit
+    click_cell(page, 0, 0, table)  # focus the grid (a read-only cell): glide lists its cells
+    drawn = shown_column(page, PLANNED_COLUMN, table)
+    assert drawn[:3] == [str(v) for v in POSITIONS_TYPED]  # and the table shows them
