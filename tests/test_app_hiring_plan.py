@@ -267,3 +267,11 @@ def test_team_plan_edits_keep_the_solvers_positions_out_of_the_scenario(
     assert ui.problems(at) == []
     policies = {**scenario.by_role("hiring_policy"), "product_manager": {"kind": "none"}}
     assert at.session_state[state.KEY_BASE] == scenario.replace(hiring_policy=policies)
+
+
+def test_a_team_table_edit_refreshes_the_growth_control_above_it(plan_page, ui):
+    at = plan_page
+    ui.edit_table(at, "team_plan_editor", {1: {"policy": "grow", "grow to": 60}})
+    assert ui.problems(at) == []
+    assert at.session_state[state.KEY_BASE].policy_of("data_scientist").to == 60
+    assert at.number_input(key="w_ds_to").value == 60  # not the 39 it showed before

@@ -564,15 +564,23 @@ def apply_edit(
     set_base(scenario)
     if plan_mode is not None:
         set_plan_mode(plan_mode)
+    # The controls bound to the scenario (a table may change what a slider shows, e.g.
+    # the data scientists' growth) re-read it on the rerun.
+    forget_bound_widgets()
     if not keep_editors:
         reset_editors()
     st.rerun()
 
 
-def reset_widgets() -> None:
-    """Forget every bound widget value and editor edit so they re-read the (new) scenario."""
+def forget_bound_widgets() -> None:
+    """Drop every bound widget value (``w_*``) so each re-reads the scenario."""
     for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
         del st.session_state[key]
+
+
+def reset_widgets() -> None:
+    """Forget every bound widget value and editor edit so they re-read the (new) scenario."""
+    forget_bound_widgets()
     reset_editors()
 
 
