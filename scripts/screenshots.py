@@ -12,11 +12,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.server import CHROMIUM_ARGS, CHROMIUM_PATH, running_app, wait_idle  # noqa: E402 - after the sys.path line (run as a script)
+from tests.e2e.server import CHROMIUM_ARGS, CHROMIUM_PATH, new_context, open_app, running_app  # noqa: E402 - after the sys.path line (run as a script)
 
 PAGES = {
     "overview": "",
@@ -49,17 +50,33 @@ def main() -> None:
                 if mode == "workshop"
                 else {"width": 1440, "height": 1000}
             )
-            page = browser.new_page(viewport=size)
             for name in args.pages:
-                query = "?workshop=1" if mode == "workshop" else ""
-                page.goto(f"{url}/{PAGES[name]}{query}")
-                wait_idle(page, timeout=120_000)
-                page.wait_for_timeout(1500)  # let Vega finish drawing the charts
+                # a fresh session per page: its first run is waited for (open_app)
+                context = new_context(browser, viewport=size)
+                page = context.new_page()
+                query = {"workshop": "1"} if mode == "workshop" else {}
+                if name == "compare":  # two saved scenarios to compare, from the link
+                    query["c"] = comparison_token()
+                open_app(page, f"{url}/{PAGES[name]}?{urlencode(query)}", timeout=180_000)
+                page.wait_for_timeout(2500)  # let Vega finish drawing the charts
                 path = out / f"{name}-{mode}.png"
                 page.screenshot(path=str(path), full_page=True)
                 print(path)
-            page.close()
+                context.close()
         browser.close()
+
+
+def comparison_token() -> str:
+    """The `?c=` of two saved scenarios: the sample's plan, and 1:5 by the same deadline."""
+    from ui.state import default_scenario, encode_bundle
+
+    base = default_scenario()
+    tighter = base.replace(target={**base.target.to_dict(), "ds_per_mle": 5.0})
+    records = {
+        "Sample: 1:6, 80%": {"scenario": base, "strategy": "even", "plan": "recommended"},
+        "Tighter: 1:5, 80%": {"scenario": tighter, "strategy": "even", "plan": "recommended"},
+    }
+    return encode_bundle(records)
 
 
 if __name__ == "__main__":
