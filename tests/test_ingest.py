@@ -1199,4 +1199,4 @@ def test_a_median_salary_is_offered_only_for_roles_with_five_people():
     res = ingest_bytes(("\n".join(rows) + "\n").encode(), filename="pay.csv")
     assert "ml_engineer" not in res.annual_cost
     assert res.annual_cost["data_scientist"] == 153000.0
-    assert any("fewer than 5 people" in w and "ml_engineer (1)" in w for w in res.warnings)
+    assert any("fewer than 5 people" in w and "ML engineer (1)" in w for w in res.warnings)

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from forecasting.formatting import role_label
 from forecasting.history_frame import empty_history
 from forecasting.ingest.context import (
     Context,
@@ -69,7 +70,7 @@ def median_salary(context: Context, roles: pd.Series, current: np.ndarray) -> di
             continue
         size = int(source["size"][role])
         if size < context.min_salary_people:
-            too_few.append(f"{role} ({size})")
+            too_few.append(f"{role_label(role)} ({size})")
             continue
         result[role] = float(source["median"][role])
     if too_few:
@@ -82,7 +83,8 @@ def median_salary(context: Context, roles: pd.Series, current: np.ndarray) -> di
     small = [r for r, v in result.items() if v < 1000]
     if small:
         context.warnings.append(
-            f"column {header!r}: median salary below 1,000 for {', '.join(small)}; the planner "
+            f"column {header!r}: median salary below 1,000 for "
+            f"{', '.join(role_label(r) for r in small)}; the planner "
             "expects annual amounts (e.g. 150000)"
         )
     return result
