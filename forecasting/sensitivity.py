@@ -203,10 +203,14 @@ def _growth(sc: Scenario) -> list[Perturbation]:
         end = float(base[min(d, len(base) - 1)])
         lo, hi = (n0 + f * (end - n0) for f in (1 - GROWTH_SCALE, 1 + GROWTH_SCALE))
         return [Perturbation(f"hiring_policy.{DS}.headcount", label, lo, hi, scaled)]
+    if policy.kind is PolicyKind.NONE:
+        # No positions to vary: the data scientists follow their planned starts and
+        # leavers (their attrition has its own row). A growth row would change the model.
+        return []
     if policy.kind is PolicyKind.GROWTH:
         assert policy.to is not None and policy.by_month is not None  # a growth policy has both
         to, by = int(policy.to), int(policy.by_month)
-    else:  # backfill or none: today's number, held, by the deadline
+    else:  # backfill: today's number, held, by the deadline
         to, by = n0, sc.deadline
     step = max(abs(to - n0) * GROWTH_SCALE, GROWTH_MIN_SHARE * n0, 1.0)
     to_low, to_high = max(round(to - step), 0), round(to + step)

@@ -148,3 +148,10 @@ def test_cli_bad_scenario_is_one_line_error(tmp_path, capsys):
 @pytest.mark.parametrize("strategy", ["front_loaded", "just_in_time"])
 def test_shaped_strategies_give_the_same_certain_answer(strategy):
     assert sensitivity(certain(), strategy).positions == 8
+
+
+def test_no_growth_row_when_data_scientists_have_no_positions():
+    sc = certain(hiring_policy={MLE: {"kind": "backfill"}})  # data scientists: policy none
+    names = [r.parameter for r in sensitivity(sc).rows]
+    assert not any(n.startswith("hiring_policy.") for n in names)
+    assert "attrition_annual.data_scientist" in names
