@@ -293,14 +293,21 @@ def chart_image(
     Returns:
         PNG bytes (EXPORT_SCALE pixels per px) or SVG text as UTF-8 bytes.
     """
+    return spec_image(_spec_for_export(name, scenario), fmt, width=width, height=height)
+
+
+def spec_image(
+    spec: dict[str, Any], fmt: str, *, width: int = EXPORT_WIDTH, height: int | None = None
+) -> bytes:
+    """A Vega-Lite spec sized for a file (`export_spec`) as PNG or SVG bytes (vl-convert)."""
     import vl_convert
 
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"image format: {fmt!r}; use one of {', '.join(IMAGE_FORMATS)}")
-    spec = export_spec(_spec_for_export(name, scenario), width=width, height=height)
+    sized = export_spec(spec, width=width, height=height)
     if fmt == "png":
-        return bytes(vl_convert.vegalite_to_png(spec, scale=EXPORT_SCALE))
-    return vl_convert.vegalite_to_svg(spec).encode("utf-8")
+        return bytes(vl_convert.vegalite_to_png(sized, scale=EXPORT_SCALE))
+    return vl_convert.vegalite_to_svg(sized).encode("utf-8")
 
 
 def show_quarters(scenario: Scenario, *, workshop: bool) -> None:

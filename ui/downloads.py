@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from datetime import date
 from urllib.parse import urlencode, urlsplit
 
@@ -151,60 +152,43 @@ def download_row(scenario: Scenario, *, key: str) -> None:
     )
 
 
-def chart_buttons(name: str, scenario: Scenario, *, workshop: bool) -> None:
-    """Two small buttons under chart `name`: PNG (for slides) and SVG (vector).
-
-    Not in workshop mode: the projector view has no editing or download chrome.
-    """
-    if workshop:
-        return
+def _image_buttons(key: str, make: Callable[[str], bytes]) -> None:
+    """Two small buttons, PNG (for slides) and SVG (vector); `make(fmt)` runs on click."""
     row = st.container(horizontal=True, horizontal_alignment="right", gap="small")
-    stem = name.replace("_", "-")
     for fmt, what in (("png", "a PNG image (for slides)"), ("svg", "an SVG (vector) image")):
         row.download_button(
             fmt.upper(),
-            data=functools.partial(compute.chart_image, name, scenario, fmt),
-            file_name=f"{stem}.{fmt}",
+            data=functools.partial(make, fmt),
+            file_name=f"{key.replace('_', '-')}.{fmt}",
             mime=compute.IMAGE_FORMATS[fmt],
             icon=":material/download:",
             type="tertiary",
-            key=f"chart_{fmt}_{name}",
+            key=f"chart_{fmt}_{key}",
             on_click="ignore",
             help=f"Download this chart as {what}.",
         )
 
 
-def spec_image(spec_json: str, fmt: str) -> bytes:
-    """A page's own chart spec (JSON) as PNG or SVG, sized for a file. Made when its
-    button is clicked and not cached: a Compare chart names the session's saved
-    scenarios, and the click may be served outside the session's script thread."""
-    import vl_convert
+def chart_buttons(name: str, scenario: Scenario, *, workshop: bool) -> None:
+    """PNG and SVG buttons under chart `name` of `scenario` (converted on click, cached).
 
-    if fmt not in compute.IMAGE_FORMATS:
-        raise ValueError(f"image format: {fmt!r}; use one of {', '.join(compute.IMAGE_FORMATS)}")
-    spec = compute.export_spec(json.loads(spec_json), width=compute.EXPORT_WIDTH)
-    if fmt == "png":
-        return bytes(vl_convert.vegalite_to_png(spec, scale=compute.EXPORT_SCALE))
-    return vl_convert.vegalite_to_svg(spec).encode("utf-8")
+    Not in workshop mode: the projector view has no editing or download chrome.
+    """
+    if not workshop:
+        _image_buttons(name, functools.partial(compute.chart_image, name, scenario))
+
+
+def spec_image(spec_json: str, fmt: str) -> bytes:
+    """A page's own chart spec (JSON) as PNG or SVG. Made when its button is clicked and
+    not cached: a Compare chart names the session's saved scenarios, and the click may
+    be served outside the session's script thread."""
+    return compute.spec_image(json.loads(spec_json), fmt)
 
 
 def show_spec(spec: dict, *, key: str, workshop: bool) -> None:
     """Draw a chart spec at the container's width, with PNG / SVG buttons under it (made
     when clicked; not in workshop mode) for the charts that are not one scenario's."""
     st.vega_lite_chart(spec=spec, width="stretch")
-    if workshop:
-        return
-    row = st.container(horizontal=True, horizontal_alignment="right", gap="small")
-    text = json.dumps(spec, sort_keys=True, default=str)
-    for fmt, what in (("png", "a PNG image (for slides)"), ("svg", "an SVG (vector) image")):
-        row.download_button(
-            fmt.upper(),
-            data=functools.partial(spec_image, text, fmt),
-            file_name=f"{key.replace('_', '-')}.{fmt}",
-            mime=compute.IMAGE_FORMATS[fmt],
-            icon=":material/download:",
-            type="tertiary",
-            key=f"spec_{fmt}_{key}",
-            on_click="ignore",
-            help=f"Download this chart as {what}.",
-        )
+    if not workshop:
+        text = json.dumps(spec, sort_keys=True, default=str)
+        _image_buttons(key, functools.partial(spec_image, text))
