@@ -215,3 +215,9 @@ def token():
 def fast_scenario(sample_scenario):
     """The sample team with 500 simulated paths (for pages driven through many reruns)."""
     return sample_scenario.replace(paths=500)
+
+
+@pytest.fixture
+def plan_page(app, token, fast_scenario):
+    """A fresh Hiring plan session on the 500-path sample team."""
+    return app("plan", query={"s": token(fast_scenario)})

@@ -21,12 +21,6 @@ P_HELD = "P(target held to horizon)"
 RUN_RATE = "Run-rate of added ML engineers"
 
 
-@pytest.fixture
-def plan_page(app, token, fast_scenario):
-    """A fresh Hiring plan session on the 500-path sample team."""
-    return app("plan", query={"s": token(fast_scenario)})
-
-
 def starts(at, ui) -> int:
     return int(ui.metrics(at)[STARTS])
 

@@ -9,8 +9,6 @@ and the page must find an edit already applied to be no change.
 
 from __future__ import annotations
 
-import pytest
-
 from forecasting import plans
 from ui import state
 
@@ -18,12 +16,6 @@ PLAN = "plan_editor"
 TEAM = "team_plan_editor"
 MANUAL = "manual_starts_editor"
 CAPACITY = "capacity_params_editor"
-
-
-@pytest.fixture
-def plan_page(app, token, fast_scenario):
-    """A fresh Hiring plan session on the 500-path sample team."""
-    return app("plan", query={"s": token(fast_scenario)})
 
 
 def typed(at, key: str, edited_rows: dict) -> None:
