@@ -357,24 +357,16 @@ def what_would_work(reachable, scenario) -> str:
     return f"{best}; {later}. {fix}"
 
 
-def _value_text(parameter: str, value: float) -> str:
-    """A sensitivity row's value as a person reads it (rates in %, months, people)."""
+def value_text(parameter: str, value: float, months: list[str] | None = None) -> str:
+    """A sensitivity row's value as a person reads it: rates in %, months, people; a
+    month index as its month's name when the labels are given."""
     if parameter.startswith(("attrition_annual", "fill_rate", "reskill_annual")):
         return f"{100 * value:.0f}%" + ("/yr" if "annual" in parameter else "")
     if parameter == "target.deadline_month" or parameter.endswith("by_month"):
-        return f"month {value:.0f}"
+        return month_name(months[int(value)]) if months is not None else f"month {value:.0f}"
     if parameter.startswith(("time_to_fill", "ramp")):
         return f"{value:g} months"
     return f"{value:.0f}"
-
-
-def value_text(parameter: str, value: float, months: list[str] | None = None) -> str:
-    """`_value_text`, with month indexes as month names when the labels are given."""
-    if months is not None and (
-        parameter == "target.deadline_month" or parameter.endswith("by_month")
-    ):
-        return month_name(months[int(value)])
-    return _value_text(parameter, value)
 
 
 def _in_sentence(label: str) -> str:
