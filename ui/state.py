@@ -504,17 +504,25 @@ def pop_fresh() -> bool:
 WIDGET_PREFIX = "w_"
 
 
+KEY_BOUND = "bound_values"
+
+
 def bind(key: str, current: object) -> str:
-    """Seed a widget's session key from the scenario (once) and return the key.
+    """Seed a widget's session key from the scenario and return the key.
 
     Widgets are created with ``key=bind("w_x", value)`` and no ``value=``; their
-    ``on_change`` callback writes back into the scenario. :func:`reset_widgets`
-    drops the keys when the scenario is replaced wholesale (restore, upload).
+    ``on_change`` callback writes back into the scenario. The key is seeded again
+    whenever the scenario's value differs from the one it was last seeded with, so a
+    control follows a change made elsewhere (a table edit, the workshop bar) without
+    its key being dropped mid-session. :func:`reset_widgets` drops the keys when the
+    scenario is replaced wholesale (restore, upload).
     """
     if not key.startswith(WIDGET_PREFIX):
         raise ValueError(f"widget keys start with {WIDGET_PREFIX!r}: {key}")
-    if key not in st.session_state:
+    seeded = st.session_state.setdefault(KEY_BOUND, {})
+    if key not in st.session_state or seeded.get(key, current) != current:
         st.session_state[key] = current
+    seeded[key] = current
     return key
 
 
@@ -564,23 +572,15 @@ def apply_edit(
     set_base(scenario)
     if plan_mode is not None:
         set_plan_mode(plan_mode)
-    # The controls bound to the scenario (a table may change what a slider shows, e.g.
-    # the data scientists' growth) re-read it on the rerun.
-    forget_bound_widgets()
     if not keep_editors:
         reset_editors()
     st.rerun()
 
 
-def forget_bound_widgets() -> None:
-    """Drop every bound widget value (``w_*``) so each re-reads the scenario."""
-    for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
-        del st.session_state[key]
-
-
 def reset_widgets() -> None:
     """Forget every bound widget value and editor edit so they re-read the (new) scenario."""
-    forget_bound_widgets()
+    for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
+        del st.session_state[key]
     reset_editors()
 
 
