@@ -30,8 +30,8 @@ st.title("Bare page")"""
 
 def chart_frames() -> dict:
     """The frames the Hiring plan page charts, for the sample team."""
-    from forecasting.scenario import Scenario
-    from forecasting.simulate import simulate
+    from forecasting.model.scenario import Scenario
+    from forecasting.simulate.engine import simulate
 
     scenario = Scenario.from_json((ROOT / "data" / "sample_scenario.json").read_text())
     result = simulate(scenario)

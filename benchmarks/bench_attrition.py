@@ -1,8 +1,8 @@
 """Benchmark: bias and coverage of the attrition estimates (roster exports, small teams).
 
 Run by hand: ``python benchmarks/bench_attrition.py [--seeds N] [--before OLD_RATES.py]``.
-``--before`` takes a previous ``forecasting/rates.py`` (e.g. ``git show
-<commit>:forecasting/rates.py > /tmp/old_rates.py``; the version whose
+``--before`` takes a previous ``forecasting/estimate/rates.py`` (e.g. ``git show
+<commit>:forecasting/estimate/rates.py > /tmp/old_rates.py``; the version whose
 ``roster_survival`` was a Kaplan-Meier 1 - S(12)) and prints its figures on the same
 simulated data.
 
@@ -33,7 +33,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from forecasting import rates, survival
+from forecasting.estimate import rates, survival
 
 # The tests' generators serve the benchmark too (an HR export, teams kept full).
 from tests.test_rates import team_histories

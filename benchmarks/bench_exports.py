@@ -46,10 +46,10 @@ def timed(fn: Callable[[], object], repeat: int = REPEAT) -> tuple[float, float]
 def main() -> None:
     import vl_convert
 
-    from forecasting.brief import BriefChart, render_brief
-    from forecasting.export import projections_csv
-    from forecasting.scenario import Scenario
-    from forecasting.summary import answer_sentence
+    from forecasting.model.scenario import Scenario
+    from forecasting.report.brief import BriefChart, render_brief
+    from forecasting.report.export import projections_csv
+    from forecasting.report.sentences import answer_sentence
     from ui import compute
 
     _quiet_streamlit()

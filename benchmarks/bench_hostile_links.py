@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from forecasting.scenario import Scenario
+from forecasting.model.scenario import Scenario
 from tests.e2e.server import app_server, launch_chromium, new_context, wait_loaded
 from ui.state import encode_scenario
 

@@ -28,9 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
-from forecasting.evaluate import Evaluator
-from forecasting.scenario import Scenario
-from forecasting.solver import Strategy, solve
+from forecasting.model.scenario import Scenario
+from forecasting.plan.evaluate import Evaluator
+from forecasting.plan.solver import Strategy, solve
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "scenario.json"

@@ -44,9 +44,9 @@ data = ("\n".join(lines) + "\n").encode()
 t0 = time.perf_counter()
 res = ingest_bytes(data, filename="history.csv")
 t1 = time.perf_counter()
-from forecasting.plans import default_plan, hiring_pace
-from forecasting.scenario import Scenario
-from forecasting.trend import status_quo_all
+from forecasting.plan.policies import default_plan, hiring_pace
+from forecasting.model.scenario import Scenario
+from forecasting.estimate.trend import status_quo_all
 trends = status_quo_all(res.history, 36)
 scenario = default_plan(Scenario(headcount={k: res.headcount[k] for k in
     ("data_engineer", "data_scientist", "ml_engineer", "product_manager")}), trends)

@@ -1,6 +1,6 @@
 """Benchmark: the whole sensitivity tornado on 2,000 paths (issue target: under 2 s).
 
-Times `forecasting.sensitivity.sensitivity` in-process on the sample team (the app's
+Times `forecasting.plan.sensitivity.sensitivity` in-process on the sample team (the app's
 scenario without its ML engineer plan, 2,000 paths, even strategy), median and max of N
 runs after one warm-up, and the CLI as a user runs it (`python -m forecasting
 sensitivity`, interpreter start included). Also prints how many scenarios were solved.
@@ -17,9 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from forecasting.plans import without_mle_plan
-from forecasting.scenario import Scenario
-from forecasting.sensitivity import sensitivity
+from forecasting.model.edits import without_mle_plan
+from forecasting.model.scenario import Scenario
+from forecasting.plan.sensitivity import sensitivity
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -17,8 +17,8 @@ import time
 
 import numpy as np
 
-from forecasting.scenario import Scenario
-from forecasting.simulate import scheduled_starts, simulate
+from forecasting.model.scenario import Scenario
+from forecasting.simulate.engine import scheduled_starts, simulate
 
 BASE = {
     "start_month": "2027-01",

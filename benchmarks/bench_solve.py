@@ -14,8 +14,8 @@ import statistics
 import time
 from pathlib import Path
 
-from forecasting.scenario import Scenario
-from forecasting.solver import Strategy, solve
+from forecasting.model.scenario import Scenario
+from forecasting.plan.solver import Strategy, solve
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "scenario.json"
 

@@ -15,9 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from forecasting.scenario import Scenario
-from forecasting.simulate import simulate
-from forecasting.solver import Strategy, solve
+from forecasting.model.scenario import Scenario
+from forecasting.plan.solver import Strategy, solve
+from forecasting.simulate.engine import simulate
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_scenario.json"
 

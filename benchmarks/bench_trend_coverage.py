@@ -16,7 +16,7 @@ three horizons (one-sidedness: the share above), the coverage at 36 months of th
 series where the damped ETS was chosen, and the models chosen.
 
 `--compare FILE` runs the same series through another version of trend.py (for example
-the one before per-horizon calibration: ``git show fd21927^:forecasting/trend.py >
+the one before per-horizon calibration: ``git show fd21927^:forecasting/estimate/trend.py >
 /tmp/trend_before.py``) and prints it first.
 
 Run from the repository root:
@@ -52,11 +52,11 @@ _MODULES: dict[str, object] = {}
 
 
 def _trend_module(path: str | None):
-    """forecasting.trend, or another version of it loaded from `path`."""
+    """forecasting.estimate.trend, or another version of it loaded from `path`."""
     key = path or ""
     if key not in _MODULES:
         if path is None:
-            from forecasting import trend
+            from forecasting.estimate import trend
 
             _MODULES[key] = trend
         else:
@@ -85,7 +85,7 @@ def _one(job: tuple[str | None, str, int, int]) -> tuple[str, np.ndarray, np.nda
 
 
 def table(path: str | None, series: int, lengths: tuple[int, ...], pool: Pool) -> None:
-    label = path or "forecasting/trend.py (current)"
+    label = path or "forecasting/estimate/trend.py (current)"
     print(f"\n== {label}: {series} series per row, level {LEVEL:.0%} ==")
     print(
         f"{'family':24s} {'hist':>4s}  {'cov@6':>5s} {'cov@24':>6s} {'cov@36':>6s}  "

@@ -5,7 +5,7 @@ Run from the repository root after data/make_sample.py:
 
 Headcount, start month, attrition (with 90% intervals) and annual cost come from
 ingesting data/sample_roster.csv exactly as an upload would be read. The team plan
-is the default a team with history gets (forecasting.plans.default_plan): every
+is the default a team with history gets (forecasting.plan.policies.default_plan): every
 role backfills its leavers and data scientists follow the status-quo projection of
 the roster's monthly history (statsmodels, the model chosen by the backtest), fitted
 here once so that the app's first view does not wait for it. No hand-made schedule.
@@ -19,11 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from forecasting.estimate.trend import status_quo_all  # noqa: E402 - after the sys.path line (run as a script)
 from forecasting.ingest import ingest_bytes  # noqa: E402 - after the sys.path line (run as a script)
-from forecasting.plans import default_plan, hiring_pace  # noqa: E402 - after the sys.path line (run as a script)
-from forecasting.roles import ROLE_KEYS  # noqa: E402 - after the sys.path line (run as a script)
-from forecasting.scenario import Scenario  # noqa: E402 - after the sys.path line (run as a script)
-from forecasting.trend import status_quo_all  # noqa: E402 - after the sys.path line (run as a script)
+from forecasting.model.roles import ROLE_KEYS  # noqa: E402 - after the sys.path line (run as a script)
+from forecasting.model.scenario import Scenario  # noqa: E402 - after the sys.path line (run as a script)
+from forecasting.plan.policies import default_plan, hiring_pace  # noqa: E402 - after the sys.path line (run as a script)
 
 HORIZON = 36
 

@@ -5,14 +5,14 @@ Pure Python: never imports streamlit or altair. Importing this package is cheap;
 statsmodels and pandas are imported only by the modules that need them.
 """
 
-from forecasting.errors import (
+from forecasting.model.errors import (
     EstimationError,
     IngestError,
     PlannerError,
     ScenarioError,
     SolverError,
 )
-from forecasting.roles import OTHER, ROLE_KEYS, ROLES, Role
+from forecasting.model.roles import OTHER, ROLE_KEYS, ROLES, Role
 
 __all__ = [
     "OTHER",

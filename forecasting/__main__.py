@@ -1,5 +1,5 @@
-"""``python -m forecasting``: see forecasting/cli.py."""
+"""``python -m forecasting``: see forecasting/cli/main.py."""
 
-from forecasting.cli import main
+from forecasting.cli.main import main
 
 raise SystemExit(main())

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from forecasting import formatting, params, summary
-from forecasting.errors import PlannerError
-from forecasting.roles import ROLE_LABELS, Role
+from forecasting.model import formatting, params
+from forecasting.model.errors import PlannerError
+from forecasting.model.roles import ROLE_LABELS, Role
 from ui import compute, state
 from ui.layout import delta_style, fmt_pct
 from ui.text import md_escape
@@ -40,7 +40,7 @@ share0, share_d = (
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("DS time on engineering / data prep, today", fmt_pct(share0))
 c2.metric(
-    f"…at the deadline ({summary.month_name(result.months[deadline])})",
+    f"…at the deadline ({formatting.month_name(result.months[deadline])})",
     fmt_pct(share_d),
     formatting.points(share_d - share0),
     **delta_style(round(100 * (share_d - share0)), good="down"),
@@ -68,8 +68,8 @@ compute.show_chart_pair("capacity_fte", "ds_time_split", scenario, workshop=work
 compute.show_chart("delivery_index", scenario, workshop=workshop)
 
 periods = result.bottleneck_periods.copy()
-periods["from"] = periods["start"].map(summary.month_name)
-periods["to"] = periods["end"].map(summary.month_name)
+periods["from"] = periods["start"].map(formatting.month_name)
+periods["to"] = periods["end"].map(formatting.month_name)
 periods["limiting role"] = periods["bottleneck"].map(_label)
 st.subheader("Bottleneck over time")
 st.dataframe(periods[["from", "to", "limiting role"]], hide_index=True, width="content")

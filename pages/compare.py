@@ -7,9 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from forecasting import compare
-from forecasting.errors import PlannerError
-from forecasting.plans import without_mle_plan
+from forecasting.model.edits import without_mle_plan
+from forecasting.model.errors import PlannerError
+from forecasting.report import compare
 from ui import compute, state
 from ui.downloads import show_spec
 from ui.text import md_escape

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from forecasting import plans
-from forecasting.errors import PlannerError
-from forecasting.roles import ROLE_KEYS, ROLE_LABELS, Role
-from forecasting.trend import TrendForecast
+from forecasting.estimate.trend import TrendForecast
+from forecasting.model import policy
+from forecasting.model.errors import PlannerError
+from forecasting.model.roles import ROLE_KEYS, ROLE_LABELS, Role
 from ui import charts, compute, projections, state, uploads
 from ui.downloads import show_spec
 from ui.sample_data import sample_ingest
@@ -65,7 +65,7 @@ st.caption(
     "80% intervals."
 )
 ds_policy = state.base().policy_of("data_scientist")
-if plans.policy_label(ds_policy) == plans.PROJECTION:
+if policy.policy_label(ds_policy) == policy.PROJECTION:
     st.caption(
         "The data-scientist projection drives the team plan: data-science positions follow "
         f"it ({md_escape(ds_policy.source)}), with its band in the Monte Carlo. Change it in "

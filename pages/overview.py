@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from forecasting import formatting, summary
+from forecasting.model import formatting
+from forecasting.model.target import current_ratio
 from ui import answer, compute, state
 from ui.layout import download_projections
 
@@ -19,25 +20,25 @@ if not workshop:
 answer.card(view, where="overview")
 compute.show_chart_pair("ratio_fan", "headcount_fan", scenario, workshop=workshop)
 
-today = summary.current_ratio(scenario.headcount)
+today = current_ratio(scenario.headcount)
 to_target = result.months_to_target(target.confidence)
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(
     "Today's ratio (MLE : DS)",
-    summary.ratio_text(round(today, 1)),
+    formatting.ratio_text(round(today, 1)),
     help="One ML engineer per k data scientists, from the current headcount.",
 )
 c2.metric(
     "Target",
-    summary.ratio_text(target.ds_per_mle),
-    f"by {summary.month_name(result.months[scenario.deadline])}",
+    formatting.ratio_text(target.ds_per_mle),
+    f"by {formatting.month_name(result.months[scenario.deadline])}",
     delta_color="off",
     delta_arrow="off",
 )
 c3.metric(
     "Months to target",
-    "—" if to_target is None else f"{to_target}",  # a long value would be cut
-    "not within horizon" if to_target is None else summary.month_name(result.months[to_target]),
+    "—" if to_target is None else f"{to_target}",  # a long value is cut
+    "not within horizon" if to_target is None else formatting.month_name(result.months[to_target]),
     delta_color="off",
     delta_arrow="off",
     help=f"First month from which P(target met) stays at or above the "
@@ -46,8 +47,8 @@ c3.metric(
 )
 c4.metric(
     "Payroll at horizon",
-    f"{summary.money(12 * float(result.cost_mean[-1]))}/yr",
-    f"{summary.money(12 * (float(result.cost_mean[-1]) - float(result.cost_mean[0])))}/yr vs today",
+    f"{formatting.money(12 * float(result.cost_mean[-1]))}/yr",
+    f"{formatting.money(12 * float(result.cost_mean[-1] - result.cost_mean[0]))}/yr vs today",
     delta_color="off",
     delta_arrow="off",
     help="Mean simulated annualised salary cost of all four roles in the last month.",

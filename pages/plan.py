@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from forecasting import plans
+from forecasting.model import edits
 from ui import answer, compute, controls, plan_table, state, team_plan
 from ui.layout import download_projections
 
@@ -34,8 +34,8 @@ if not workshop:
 view = compute.current_view()
 scenario, result, rec = view.scenario, view.result, view.recommendation
 months = scenario.months()
-positions_mode = plans.mle_positions_mode(scenario)
-plan = plans.mle_schedule(scenario)
+positions_mode = edits.mle_positions_mode(scenario)
+plan = edits.mle_schedule(scenario)
 
 answer.card(view, where="plan")
 

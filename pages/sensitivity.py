@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from forecasting import advice, formatting, plans, summary
+from forecasting.model import edits, formatting
+from forecasting.plan.budget import FRONTIER_TARGETS
+from forecasting.report import sentences
 from ui import advice as analyses
 from ui import compute, controls, state
 from ui.downloads import show_spec
@@ -14,10 +16,10 @@ state.require_app()
 
 view = compute.current_view()
 scenario, workshop = view.scenario, state.workshop()
-base = plans.without_mle_plan(compute.interactive(state.base()))
+base = edits.without_mle_plan(compute.interactive(state.base()))
 months = scenario.months()
 target = scenario.target
-plan = tuple(plans.mle_schedule(scenario))
+plan = tuple(edits.mle_schedule(scenario))
 
 st.title("Sensitivity & budget")
 st.caption(
@@ -28,7 +30,7 @@ st.caption(
 st.subheader("What moves the answer")
 with st.spinner("Varying each assumption…"):
     result = analyses.sensitivity_cached(base, view.strategy, plan)
-st.markdown("##### " + summary.sensitivity_sentence(result, months))
+st.markdown("##### " + sentences.sensitivity_sentence(result, months))
 left, right = st.columns(2) if not workshop else (st.container(), st.container())
 for column, measure in zip((left, right), ("positions", "p_target_met"), strict=True):
     with column:
@@ -39,14 +41,14 @@ with st.expander("Every assumption, its range and the answer at each end"):
         {
             "assumption": r.label,
             "scenario key": r.parameter,
-            "low": summary.value_text(r.parameter, r.low, months),
-            "high": summary.value_text(r.parameter, r.high, months),
+            "low": sentences.value_text(r.parameter, r.low, months),
+            "high": sentences.value_text(r.parameter, r.high, months),
             "positions (low → high)": " → ".join(
                 "out of reach" if n is None else str(n) for n in r.positions
             ),
             "P(met), today's plan": " → ".join(formatting.percent(p) for p in r.p_target_met),
             "months to target": " → ".join(
-                "not within horizon" if m is None else summary.month_name(months[m])
+                "not within horizon" if m is None else formatting.month_name(months[m])
                 for m in r.months_to_target
             ),
         }
@@ -76,7 +78,7 @@ budget = st.number_input(
     "the answer also gives their expected run-rate at the deadline, as on the answer card.",
 )
 answer = analyses.budget_cached(base, float(budget), view.strategy)
-st.markdown("##### " + summary.budget_sentence(answer, months))
+st.markdown("##### " + sentences.budget_sentence(answer, months))
 
 st.subheader("Reskilling or hiring")
 st.caption(
@@ -86,11 +88,11 @@ st.caption(
 )
 controls.reskill_programme()
 options = analyses.mix_cached(base, view.strategy)
-st.markdown("##### " + summary.mix_sentence(options, base))
+st.markdown("##### " + sentences.mix_sentence(options, base))
 st.dataframe(analyses.mix_table(options), width="stretch", hide_index=True)
 
 st.subheader("What confidence costs")
-targets = tuple(sorted({*advice.FRONTIER_TARGETS, float(target.ds_per_mle)}))
+targets = tuple(sorted({*FRONTIER_TARGETS, float(target.ds_per_mle)}))
 front = analyses.frontier_cached(base, view.strategy, targets)
 show_spec(
     analyses.frontier_spec(front, target.confidence, target.ds_per_mle, workshop),
@@ -105,5 +107,5 @@ words = [
 ]
 st.markdown(
     f"**Each extra 10 points of confidence for {formatting.ratio_text(target.ds_per_mle)} by "
-    f"{summary.month_name(months[scenario.deadline])}:** " + "; ".join(words) + "."
+    f"{formatting.month_name(months[scenario.deadline])}:** " + "; ".join(words) + "."
 )

@@ -8,10 +8,12 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from forecasting import params, plans, sample
-from forecasting.errors import PlannerError, ScenarioError
-from forecasting.roles import ROLE_KEYS, ROLE_LABELS, ROLES
-from forecasting.scenario import Scenario
+from forecasting import sample
+from forecasting.model import params
+from forecasting.model.errors import PlannerError, ScenarioError
+from forecasting.model.roles import ROLE_KEYS, ROLE_LABELS, ROLES
+from forecasting.model.scenario import Scenario
+from forecasting.plan import policies
 from ui import state, uploads
 from ui.text import md_escape
 
@@ -50,7 +52,7 @@ def _land(cells: list[Cell]) -> None:
         return
     if new.headcount != current.headcount and state.has_sample_plan(current):
         try:
-            new = plans.default_plan(new)
+            new = policies.default_plan(new)
         except PlannerError as exc:
             st.error(md_escape(exc))
             return

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from forecasting import plans
+from forecasting.model import edits
 
 ROOT = Path(__file__).resolve().parents[1]  # on sys.path through pyproject's `pythonpath`
 
@@ -26,9 +26,9 @@ APP = str(ROOT / "app.py")
 #: the machine may be shared with browser tests.
 TIMEOUT = 180.0
 
-#: The helpers below marked ``@helper`` (and plans.without_mle_plan), handed to tests
+#: The helpers below marked ``@helper`` (and edits.without_mle_plan), handed to tests
 #: through the `ui` fixture as ``ui.<name>``.
-HELPERS = SimpleNamespace(without_mle_plan=plans.without_mle_plan)
+HELPERS = SimpleNamespace(without_mle_plan=edits.without_mle_plan)
 
 
 def helper(fn: Callable) -> Callable:
@@ -170,10 +170,10 @@ def button(at, label: str):
 def engine_plan(scenario, strategy: str = "even"):
     """(HiringPlan, SimulationResult of the plan) computed directly by the engine (memoised:
     a Scenario is frozen and hashable, and tests only read the results)."""
-    from forecasting.simulate import simulate
-    from forecasting.solver import solve
+    from forecasting.plan.solver import solve
+    from forecasting.simulate.engine import simulate
 
-    plan = solve(plans.without_mle_plan(scenario), strategy)
+    plan = solve(edits.without_mle_plan(scenario), strategy)
     return plan, simulate(plan.scenario)
 
 
@@ -198,7 +198,7 @@ def app() -> Callable:
 @pytest.fixture(scope="session")
 def sample_scenario():
     """The sample team's scenario the app opens with (data/sample_scenario.json)."""
-    from forecasting.scenario import Scenario
+    from forecasting.model.scenario import Scenario
 
     return Scenario.from_json((ROOT / "data" / "sample_scenario.json").read_text())
 

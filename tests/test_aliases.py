@@ -1,19 +1,19 @@
-"""Tests for forecasting.aliases: the built-in title table and map_titles."""
+"""Tests for forecasting.ingest.aliases: the built-in title table and map_titles."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from forecasting.aliases import (
+from forecasting.ingest.aliases import (
     BLANK_TITLE,
     check_overrides,
     map_titles,
     normalize_title,
     role_for_title,
 )
-from forecasting.errors import IngestError
-from forecasting.roles import OTHER, ROLE_KEYS
+from forecasting.model.errors import IngestError
+from forecasting.model.roles import OTHER, ROLE_KEYS
 
 
 @pytest.mark.parametrize(
@@ -171,7 +171,7 @@ def test_overrides_from_a_table():
 
 
 def test_every_alias_maps_to_a_role_key():
-    from forecasting.aliases import ALIASES
+    from forecasting.ingest.aliases import ALIASES
 
     assert set(ALIASES.values()) <= {*ROLE_KEYS, OTHER}
     for key in ALIASES:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from forecasting import summary
-from forecasting.roles import ROLE_LABELS, Role
+from forecasting.model import formatting
+from forecasting.model.roles import ROLE_LABELS, Role
 from ui import state
 
 
@@ -18,7 +18,7 @@ def expected_metrics(scenario, ui) -> dict[str, str]:
     share0, share_d = cap["ds_engineering_share"].iloc[[0, d]]
     return {
         "DS time on engineering / data prep, today": ui.fmt_pct(share0),
-        f"…at the deadline ({summary.month_name(result.months[d])})": ui.fmt_pct(share_d),
+        f"…at the deadline ({formatting.month_name(result.months[d])})": ui.fmt_pct(share_d),
         "DS modelling capacity at deadline": f"{cap['ds_modelling_fte'].iloc[d]:.1f} FTE",
         "Delivery index at deadline": f"{cap['delivery_index'].iloc[d]:.0f}",
     }
@@ -45,8 +45,8 @@ def test_capacity_names_the_engine_bottleneck_at_the_deadline(capacity, ui, samp
 def test_bottleneck_table_covers_the_horizon(capacity, sample_scenario):
     table = [d.value for d in capacity.dataframe if "limiting role" in d.value][0]
     months = sample_scenario.months()
-    assert table["from"].iloc[0] == summary.month_name(months[0])
-    assert table["to"].iloc[-1] == summary.month_name(months[-1])
+    assert table["from"].iloc[0] == formatting.month_name(months[0])
+    assert table["to"].iloc[-1] == formatting.month_name(months[-1])
 
 
 def test_editing_a_capacity_parameter_updates_the_metrics(app, ui, fast_scenario, token):

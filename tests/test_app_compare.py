@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from forecasting import compare, formatting
-from forecasting.summary import probability_text
+from forecasting.model import formatting
+from forecasting.report import compare
+from forecasting.report.sentences import probability_text
 from ui import state
 from ui.text import md_escape
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecasting.errors import ScenarioError
+from forecasting.model.errors import ScenarioError
 from ui import state
 from ui.text import md_escape
 

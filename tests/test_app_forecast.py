@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from forecasting.estimate.trend import status_quo_all
 from forecasting.ingest import ingest_bytes
-from forecasting.roles import ROLE_KEYS, ROLE_LABELS, Role
-from forecasting.trend import status_quo_all
+from forecasting.model.roles import ROLE_KEYS, ROLE_LABELS, Role
 from ui import state
 
 HISTORY = Path(__file__).resolve().parents[1] / "data" / "templates" / "history.csv"

@@ -10,9 +10,9 @@ import zlib
 
 import pytest
 
-from forecasting.evaluate import Budget, SolverCancelled
-from forecasting.scenario import Scenario
-from forecasting.solver import solve
+from forecasting.model.scenario import Scenario
+from forecasting.plan.evaluate import Budget, SolverCancelled
+from forecasting.plan.solver import solve
 from ui import compute, state
 
 HOSTILE = {

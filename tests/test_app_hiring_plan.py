@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from forecasting import plans, summary
-from forecasting.simulate import simulate
+from forecasting.model import edits, formatting, months
+from forecasting.report import sentences
+from forecasting.simulate.engine import simulate
 from ui import state
 
 STARTS = "New ML engineer positions"
@@ -79,9 +80,9 @@ def test_metrics_after_a_slider_move_equal_solve(plan_page, ui, fast_scenario):
     assert int(shown[STARTS]) == plan.total_positions_added
     goal, paths = plan.scenario.target.confidence, plan.scenario.paths
     assert plan.p_target_met == result.p_target_met
-    assert shown[P_MET] == summary.probability_text(plan.p_target_met, paths, goal)
-    assert shown[P_HELD] == summary.probability_text(plan.p_target_held, paths)
-    assert shown[RUN_RATE] == f"{summary.money(plan.annual_cost)}/yr"
+    assert shown[P_MET] == sentences.probability_text(plan.p_target_met, paths, goal)
+    assert shown[P_HELD] == sentences.probability_text(plan.p_target_held, paths)
+    assert shown[RUN_RATE] == f"{formatting.money(plan.annual_cost)}/yr"
 
 
 def test_strategy_change_equals_solve_with_that_strategy(plan_page, ui, fast_scenario):
@@ -95,7 +96,7 @@ def test_run_rate_counts_the_fill_rate(app, ui, token, fast_scenario):
     scenario = fast_scenario.replace(fill_rate=0.8)
     at = app("plan", query={"s": token(scenario)})
     plan, _ = ui.engine_plan(scenario, "even")
-    assert ui.metrics(at)[RUN_RATE] == f"{summary.money(plan.annual_cost)}/yr"
+    assert ui.metrics(at)[RUN_RATE] == f"{formatting.money(plan.annual_cost)}/yr"
 
 
 def test_ratio_chart_follows_the_slider(plan_page, ui, fast_scenario):
@@ -118,9 +119,9 @@ def test_editing_the_positions_table_switches_to_the_hand_edited_plan(plan_page,
     assert list(plan_table(at)["planned"]) == edited
     assert ui.metric_deltas(at)[STARTS] == "hand-edited"
     assert int(ui.metrics(at)[STARTS]) == sum(edited)
-    manual = plans.with_mle_plan(fast_scenario, [0, *edited])
+    manual = edits.with_mle_plan(fast_scenario, [0, *edited])
     p_met = simulate(manual).p_target_met
-    assert ui.metrics(at)[P_MET] == summary.probability_text(p_met, manual.paths, 0.8)
+    assert ui.metrics(at)[P_MET] == sentences.probability_text(p_met, manual.paths, 0.8)
 
 
 def test_a_table_edit_is_applied_once(plan_page, ui):
@@ -129,7 +130,7 @@ def test_a_table_edit_is_applied_once(plan_page, ui):
     after_edit = list(plan_table(at)["planned"])
     set_target(at, k=5.0)  # a later change must not re-apply the old edit on top
     assert list(plan_table(at)["planned"]) == after_edit
-    assert plans.mle_schedule(at.session_state[state.KEY_BASE])[1:] == after_edit
+    assert edits.mle_schedule(at.session_state[state.KEY_BASE])[1:] == after_edit
 
 
 def test_reset_restores_the_recommendation(plan_page, ui):
@@ -198,7 +199,7 @@ def test_the_answer_names_the_quarters_of_the_new_positions(plan_page, ui, fast_
     plan, _ = ui.engine_plan(fast_scenario, "even")
     sentence = plan_page.markdown[0].value
     assert f"{plan.total_positions_added} new ML engineer positions" in sentence
-    for quarter, n in plans.quarters(fast_scenario.months(), plan.positions_added):
+    for quarter, n in months.quarters(fast_scenario.months(), plan.positions_added):
         assert f"{n} in {quarter}" in sentence
 
 

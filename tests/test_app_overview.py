@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from forecasting import plans, summary
+from forecasting.model import edits, formatting, months
+from forecasting.model import target as target_rule
+from forecasting.report import sentences
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +32,7 @@ def test_overview_renders_without_error(app, ui, workshop):
 
 
 def test_overview_shows_todays_ratio_from_the_sample_team(overview, ui, sample_scenario):
-    expected = summary.ratio_text(round(summary.current_ratio(sample_scenario.headcount), 1))
+    expected = formatting.ratio_text(round(target_rule.current_ratio(sample_scenario.headcount), 1))
     assert expected == "1:10"  # the sample team: 30 data scientists, 3 ML engineers
     assert ui.metrics(overview)["Today's ratio (MLE : DS)"] == expected
 
@@ -38,9 +40,9 @@ def test_overview_shows_todays_ratio_from_the_sample_team(overview, ui, sample_s
 def test_overview_sentence_names_the_deadline_month(overview, sample_scenario):
     deadline = sample_scenario.months()[sample_scenario.target.deadline_month]
     sentence = overview.markdown[0].value
-    assert f"by {summary.month_name(deadline)}" in sentence
+    assert f"by {formatting.month_name(deadline)}" in sentence
     assert sentence.startswith(
-        f"#### To reach {summary.ratio_text(sample_scenario.target.ds_per_mle)}"
+        f"#### To reach {formatting.ratio_text(sample_scenario.target.ds_per_mle)}"
     )
 
 
@@ -48,7 +50,7 @@ def test_overview_p_target_met_equals_the_engine(overview, ui, engine):
     _, result = engine
     shown = ui.metrics(overview)["P(target met by deadline)"]
     sc = result.scenario
-    assert shown == summary.probability_text(result.p_target_met, sc.paths, sc.target.confidence)
+    assert shown == sentences.probability_text(result.p_target_met, sc.paths, sc.target.confidence)
 
 
 def test_overview_sentence_states_the_solver_positions_and_quarters(overview, engine):
@@ -62,7 +64,7 @@ def test_overview_strip_counts_new_positions_per_quarter(overview, ui, engine):
     plan, _ = engine
     strip = ui.chart_frames(overview, 0)[0]
     assert int(strip["n"].sum()) == plan.total_positions_added
-    expected = dict(plans.quarters(plan.scenario.months(), plan.positions_added))
+    expected = dict(months.quarters(plan.scenario.months(), plan.positions_added))
     shown = {q: int(n) for q, n in zip(strip["quarter"], strip["n"]) if n}
     assert shown == expected
 
@@ -104,7 +106,7 @@ def test_overview_months_to_target_is_not_within_horizon_when_p_falls_back(
     """The old rule ("first month at or above the goal") showed 11 here."""
     _, result = ui.engine_plan(slipping, "even")
     k, goal = slipping.target.ds_per_mle, slipping.target.confidence
-    p = summary.p_target_by_month(result.paths_headcount, k)
+    p = target_rule.p_target_by_month(result.paths_headcount, k)
     assert p[11] >= goal > p[-1]  # reached the goal, then fell back below it
     at = app("overview", query={"s": token(slipping)})
     assert ui.problems(at) == []
@@ -115,14 +117,16 @@ def test_overview_months_to_target_is_not_within_horizon_when_p_falls_back(
 def test_overview_months_to_target_equals_the_engine(overview, ui, engine, sample_scenario):
     _, result = engine
     target = sample_scenario.target
-    m = summary.months_to_target(result.paths_headcount, target.ds_per_mle, target.confidence)
+    m = target_rule.months_to_target(
+        target_rule.p_target_by_month(result.paths_headcount, target.ds_per_mle), target.confidence
+    )
     assert result.months_to_target(target.confidence) == m
     if m is None:  # the sample's data science keeps growing after the deadline
         assert ui.metrics(overview)["Months to target"] == "—"
         assert ui.metric_deltas(overview)["Months to target"] == "not within horizon"
     else:
         assert ui.metrics(overview)["Months to target"] == str(m)
-        assert ui.metric_deltas(overview)["Months to target"] == summary.month_name(
+        assert ui.metric_deltas(overview)["Months to target"] == formatting.month_name(
             result.months[m]
         )
 
@@ -133,9 +137,9 @@ def test_overview_shows_p_with_its_monte_carlo_error_near_the_goal(app, ui, toke
     the Monte Carlo error."""
     import numpy as np
 
-    from forecasting.simulate import simulate
+    from forecasting.simulate.engine import simulate
 
-    sc = plans.with_mle_plan(sample_scenario.replace(paths=400), [0, 2])
+    sc = edits.with_mle_plan(sample_scenario.replace(paths=400), [0, 2])
     d = sc.target.deadline_month
     hc = simulate(sc).paths_headcount[:, d, :]
     ratios = hc[:, 1] / np.maximum(hc[:, 2], 1)
@@ -147,5 +151,5 @@ def test_overview_shows_p_with_its_monte_carlo_error_near_the_goal(app, ui, toke
     assert abs(p - 0.8) < 2 * (0.8 * 0.2 / 400) ** 0.5
     at = app(query={"s": token(near), "plan": "manual"})
     shown = ui.metrics(at)["P(target met by deadline)"]
-    assert shown == summary.probability_text(p, 400, 0.8)
+    assert shown == sentences.probability_text(p, 400, 0.8)
     assert "±" in shown and shown.startswith(f"{100 * p:.1f}%")

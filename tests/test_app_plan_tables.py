@@ -9,7 +9,7 @@ and the page must find an edit already applied to be no change.
 
 from __future__ import annotations
 
-from forecasting import plans
+from forecasting.model import edits
 from ui import state
 
 PLAN = "plan_editor"
@@ -44,7 +44,7 @@ def test_positions_typed_down_the_plan_column_all_land(plan_page, ui):
     typed(at, key, {0: {"planned": 4}, 1: {"planned": 3}, 2: {"planned": 2}})
     assert ui.problems(at) == []
     expected = [4, 3, 2, *recommended[3:]]
-    assert plans.mle_schedule(base(at))[1:] == expected
+    assert edits.mle_schedule(base(at))[1:] == expected
     assert list(table(at, PLAN)["planned"]) == expected
     assert ui.editor_key(at, PLAN) == key
 
@@ -59,7 +59,7 @@ def test_a_plan_edit_is_applied_once_and_a_rerun_changes_nothing(plan_page, ui):
     ui.button(at, "Reset to the recommendation").click().run()
     at.run()
     assert at.session_state[state.KEY_PLAN_MODE] == "recommended"
-    assert not plans.has_mle_plan(base(at))
+    assert not edits.has_mle_plan(base(at))
 
 
 def test_growth_typed_down_the_team_plan_all_lands(plan_page, ui, fast_scenario):
@@ -80,7 +80,7 @@ def test_growth_typed_down_the_team_plan_all_lands(plan_page, ui, fast_scenario)
     at.run()
     assert base(at) is after
     # Only the roles' choices land in the scenario, not the solver's positions on show.
-    assert not plans.has_mle_plan(after)
+    assert not edits.has_mle_plan(after)
 
 
 def test_starts_typed_by_month_all_land(plan_page, ui):

@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from forecasting import advice, plans, summary
-from forecasting.sensitivity import sensitivity
-from forecasting.solver import solve
+from forecasting.model import edits
+from forecasting.plan import budget, reskill
+from forecasting.plan.sensitivity import sensitivity
+from forecasting.plan.solver import solve
+from forecasting.report import sentences
 
 
 @pytest.fixture
@@ -19,11 +21,11 @@ def test_page_says_what_the_answer_hangs_on(page, ui, fast_scenario):
     assert ui.problems(page) == []
     assert len(page.get("vega_lite_chart")) == 3  # two tornados and the frontier
     # the engine's own tornado, holding the recommended plan fixed, on the same paths
-    base = plans.without_mle_plan(fast_scenario)
+    base = edits.without_mle_plan(fast_scenario)
     plan = np.array(solve(base, "even").positions_added)
     expected = sensitivity(base.replace(paths=min(base.paths, 2000)), plan=plan)
     sentence = page.markdown[0].value
-    assert sentence == "##### " + summary.sensitivity_sentence(expected, fast_scenario.months())
+    assert sentence == "##### " + sentences.sensitivity_sentence(expected, fast_scenario.months())
     assert "hangs most on" in sentence
 
 
@@ -32,8 +34,8 @@ def test_budget_input_answers_in_one_sentence(page, ui, fast_scenario):
     assert ui.problems(page) == []
     text = page.markdown[1].value
     assert text.startswith("##### $0 a year buys 0 new ML engineer positions")
-    base = plans.without_mle_plan(fast_scenario).replace(paths=min(fast_scenario.paths, 2000))
-    expected = summary.budget_sentence(advice.solve_budget(base, 0.0), base.months())
+    base = edits.without_mle_plan(fast_scenario).replace(paths=min(fast_scenario.paths, 2000))
+    expected = sentences.budget_sentence(budget.solve_budget(base, 0.0), base.months())
     assert text == "##### " + expected
 
 
@@ -47,8 +49,8 @@ def test_reskilling_or_hiring_follows_the_programme_cost(page, ui, fast_scenario
     page.number_input(key="w_reskill_cost").set_value(5_000_000.0).run()
     assert ui.problems(page) == []
     assert page.session_state["base_scenario"].reskill_cost == 5_000_000.0
-    base = plans.without_mle_plan(page.session_state["base_scenario"])
+    base = edits.without_mle_plan(page.session_state["base_scenario"])
     base = base.replace(paths=min(base.paths, 2000))
-    expected = summary.mix_sentence(advice.cheapest_mix(base), base)
+    expected = sentences.mix_sentence(reskill.cheapest_mix(base), base)
     assert "##### " + expected in [m.value for m in page.markdown]
     assert "hiring only" in expected and "no reskilling mix costs less" in expected

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecasting.errors import ScenarioError
-from forecasting.scenario import Scenario
+from forecasting.model.errors import ScenarioError
+from forecasting.model.scenario import Scenario
 from ui import state
 
 

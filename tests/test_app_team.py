@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from forecasting import plans, summary
 from forecasting.ingest import ingest_bytes
-from forecasting.roles import ROLE_KEYS
+from forecasting.model import formatting
+from forecasting.model.roles import ROLE_KEYS
+from forecasting.plan import policies
 from tests.helpers import ROSTER
 from ui import state, uploads
 
@@ -71,7 +72,7 @@ def test_editing_headcount_changes_the_overview_ratio(app, ui, sample_scenario):
     assert base(at).headcount_of("data_scientist") == 40
     ui.goto(at, "overview")
     mle = sample_scenario.headcount_of("ml_engineer")
-    assert ui.metrics(at)[RATIO] == summary.ratio_text(round(40 / mle, 1))
+    assert ui.metrics(at)[RATIO] == formatting.ratio_text(round(40 / mle, 1))
 
 
 def _typed(at, key: str, edited_rows: dict) -> None:
@@ -214,7 +215,9 @@ def test_applied_upload_drops_an_interval_that_excludes_its_estimate(sample_scen
     # No exits seen: the estimate sits on its interval's lower end (the old code kept the
     # sample's interval, which excludes 0, and the scenario refused the combination).
     result = dataclasses.replace(result, attrition={"ml_engineer": (0.0, 0.0, 0.3)})
-    applied = plans.scenario_from_upload(sample_scenario, result, use_rates=True, use_costs=False)
+    applied = policies.scenario_from_upload(
+        sample_scenario, result, use_rates=True, use_costs=False
+    )
     assert applied.attrition_of("ml_engineer") == 0.0
     assert applied.interval_of("ml_engineer") == (0.0, 0.3)
 

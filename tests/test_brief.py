@@ -1,4 +1,4 @@
-"""The one-page brief (forecasting.brief): the answer, the numbers, the charts as data:
+"""The one-page brief (forecasting.report.brief): the answer, the numbers, the charts as data:
 images, the assumptions with their sources; every user string escaped, nothing fetched."""
 
 from __future__ import annotations
@@ -9,10 +9,17 @@ from html.parser import HTMLParser
 
 import pytest
 
-from forecasting import plans, summary
-from forecasting.brief import BriefChart, assumptions, image_data_uri, key_numbers, render_brief
-from forecasting.scenario import Scenario
-from forecasting.simulate import simulate
+from forecasting.model import edits
+from forecasting.model.scenario import Scenario
+from forecasting.report import sentences
+from forecasting.report.brief import (
+    BriefChart,
+    assumptions,
+    image_data_uri,
+    key_numbers,
+    render_brief,
+)
+from forecasting.simulate.engine import simulate
 
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
@@ -74,7 +81,7 @@ def tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
 
 
 def test_the_brief_states_the_answer_sentence(scenario, result):
-    answer = summary.answer_sentence(None, scenario, strategy="even", error="no plan")
+    answer = sentences.answer_sentence(None, scenario, strategy="even", error="no plan")
     page = brief(scenario, result, answer=answer)
     assert html.escape(answer) in page
 
@@ -133,10 +140,10 @@ def test_the_numbers_are_the_engines(scenario, result):
     page = brief(scenario, result)
     numbers = {label: value for label, value, _ in key_numbers(scenario, result, 412_500.0)}
     goal = scenario.target.confidence
-    assert numbers["P(target met at deadline)"] == summary.probability_text(
+    assert numbers["P(target met at deadline)"] == sentences.probability_text(
         result.p_target_met, scenario.paths, goal
     )
-    assert numbers["P(target held to horizon)"] == summary.probability_text(
+    assert numbers["P(target held to horizon)"] == sentences.probability_text(
         result.p_target_held, scenario.paths
     )
     assert numbers["New ML engineer positions"] == "3"
@@ -150,7 +157,7 @@ def test_the_numbers_are_the_engines(scenario, result):
 def test_new_positions_are_listed_per_quarter(scenario, result):
     page = brief(scenario, result)
     assert "New ML engineer positions per quarter" in page
-    for quarter, n in plans.mle_quarters(scenario):
+    for quarter, n in edits.mle_quarters(scenario):
         assert f"<span>{quarter}: <b>{n}</b></span>" in page
 
 

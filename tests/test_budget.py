@@ -8,11 +8,11 @@ import json
 import numpy as np
 import pytest
 
-from forecasting.advice import frontier, solve_budget
-from forecasting.cli import main
-from forecasting.plans import without_mle_plan
-from forecasting.scenario import Scenario
-from forecasting.sensitivity import sensitivity
+from forecasting.cli.main import main
+from forecasting.model.edits import without_mle_plan
+from forecasting.model.scenario import Scenario
+from forecasting.plan.budget import frontier, solve_budget
+from forecasting.plan.sensitivity import sensitivity
 
 MLE, DS = "ml_engineer", "data_scientist"
 COST = 150_000.0
@@ -75,7 +75,7 @@ def test_a_budget_answer_rechecked_by_plan_meets_what_it_promised(
     # the best ratio holds with the confidence, and no tighter ratio does
     sc = Scenario.from_dict(promised["scenario"])
     k = promised["best_ratio"]
-    from forecasting.simulate import simulate
+    from forecasting.simulate.engine import simulate
 
     def p_at(k: float) -> float:
         t = {"ds_per_mle": k, "deadline_month": sc.deadline, "confidence": 0.8}

@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from forecasting import params
-from forecasting.capacity import (
+from forecasting.model import params
+from forecasting.model.roles import ROLE_KEYS
+from forecasting.model.scenario import CapacityParams, Scenario
+from forecasting.simulate import engine
+from forecasting.simulate.capacity import (
     capacity_paths,
     coverage,
     delivery,
@@ -17,9 +20,7 @@ from forecasting.capacity import (
     ramp_shortfall,
     ramping_headcount,
 )
-from forecasting.roles import ROLE_KEYS
-from forecasting.scenario import CapacityParams, Scenario
-from forecasting.simulate import MLE, simulate
+from forecasting.simulate.engine import MLE, simulate
 
 DEFAULT = CapacityParams()
 
@@ -263,7 +264,7 @@ def test_cohort_survival_uses_each_paths_own_attrition():
     """The review: the capacity model's cohort survival used the point attrition while the
     headcount was simulated with per-path draws. Two paths, q = 1 and q = 0: 4 hires ramp
     over 4 months on the first path; on the second they are gone after their first month."""
-    from forecasting.capacity import ramp_shortfall
+    from forecasting.simulate.capacity import ramp_shortfall
 
     starts = np.array([0.0, 4.0, 0, 0, 0, 0])[:, None] * np.ones((1, 2))
     short = ramp_shortfall(starts, np.array([1.0, 0.0]), 4.0)
@@ -272,16 +273,15 @@ def test_cohort_survival_uses_each_paths_own_attrition():
 
 
 def test_simulate_passes_the_per_path_retention_it_simulated_with(monkeypatch):
-    from forecasting import simulate as sim
 
     seen = {}
-    real = sim.capacity_paths
+    real = engine.capacity_paths
 
     def spy(headcount, starts, retention, ramp, params):
         seen["retention"] = retention
         return real(headcount, starts, retention, ramp, params)
 
-    monkeypatch.setattr(sim, "capacity_paths", spy)
+    monkeypatch.setattr(engine, "capacity_paths", spy)
     sc = Scenario(
         headcount={"data_scientist": 10, "ml_engineer": 2},
         attrition_annual={"ml_engineer": 0.2},
@@ -291,8 +291,8 @@ def test_simulate_passes_the_per_path_retention_it_simulated_with(monkeypatch):
         paths=300,
         seed=2,
     )
-    sim.simulate(sc)
+    engine.simulate(sc)
     q = seen["retention"][2]
     assert np.shape(q) == (300,) and np.ptp(q) > 0  # one retention per path
-    raw = sim.run_paths(sc)
+    raw = engine.run_paths(sc)
     assert np.array_equal(q, 1.0 - raw.p_exit[2])

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting.roles import ROLE_KEYS, ROLE_LABELS, ROLES
+from forecasting.model.roles import ROLE_KEYS, ROLE_LABELS, ROLES
 from ui import charts
 from ui.theme import NORMAL, OKABE_ITO, ROLE_COLORS, WORKSHOP
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from forecasting.cli import main
+from forecasting.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "scenario.json"

@@ -1,4 +1,4 @@
-"""Tests for ``python -m forecasting ingest`` (forecasting/cli_ingest.py)."""
+"""Tests for ``python -m forecasting ingest`` (forecasting.cli.ingest.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from forecasting import cli_ingest, ingest
+from forecasting import ingest
+from forecasting.cli import ingest as cli_ingest
 from tests.helpers import INGEST_JSON_KEYS
 
 REPO = Path(__file__).parent.parent
@@ -19,7 +20,7 @@ CORPUS = Path(__file__).parent / "corpus"
 
 def run(capsys, *argv: str) -> tuple[int, dict | None, str]:
     """Run the ingest subcommand in-process; return (status, JSON or None, stderr)."""
-    from forecasting.cli import main
+    from forecasting.cli.main import main
 
     status = main(["ingest", *argv])
     out, err = capsys.readouterr()
@@ -184,7 +185,7 @@ def test_json_has_no_nan():
 
 def test_module_import_is_cheap():
     code = (
-        "import sys, forecasting.cli_ingest; "
+        "import sys, forecasting.cli.ingest; "
         "print(sorted(m for m in ('pandas', 'numpy', 'statsmodels', 'scipy') if m in sys.modules))"
     )
     out = subprocess.run(

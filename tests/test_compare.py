@@ -10,12 +10,13 @@ import math
 import pandas as pd
 import pytest
 
-from forecasting import compare, formatting, plans
-from forecasting.compare import Compared
-from forecasting.scenario import Scenario
-from forecasting.simulate import simulate
-from forecasting.solver import solve
-from forecasting.summary import probability_text
+from forecasting.model import edits, formatting
+from forecasting.model.scenario import Scenario
+from forecasting.plan.solver import solve
+from forecasting.report import compare
+from forecasting.report.compare import Compared
+from forecasting.report.sentences import probability_text
+from forecasting.simulate.engine import simulate
 from ui import charts
 from ui.charts.compare import SCENARIO_COLORS
 
@@ -35,14 +36,14 @@ def team(**kw) -> Scenario:
 
 @functools.cache
 def compared(name: str, scenario: Scenario, manual: bool = False) -> Compared:
-    baseline = simulate(plans.without_mle_plan(scenario))
+    baseline = simulate(edits.without_mle_plan(scenario))
     return Compared(name, scenario, simulate(scenario), baseline, "even", manual)
 
 
 #: Ten ML engineer starts joining at the end of month 2: 30 DS / 13 MLE meets 1:6 from then.
-BIG = plans.with_mle_plan(team(), [0, 10])
+BIG = edits.with_mle_plan(team(), [0, 10])
 #: The same team starting three months later, in positions mode (2 then 1 new positions).
-LATER = plans.with_mle_plan(
+LATER = edits.with_mle_plan(
     team(start_month="2027-04", hiring_policy={"ml_engineer": "backfill"}), [0, 2, 0, 1]
 )
 
@@ -94,7 +95,7 @@ def test_a_likelier_and_cheaper_scenario_reads_negative_with_a_true_minus():
 
 
 def test_the_confidence_table_prices_scenarios_by_their_run_rate():
-    a, b = compared("None", plans.without_mle_plan(BIG)), compared("Big", BIG)
+    a, b = compared("None", edits.without_mle_plan(BIG)), compared("Big", BIG)
     (row,) = compare.confidence_table([b, a]).to_dict("records")
     assert (row["From"], row["To"]) == ("None", "Big")
     per10 = compare.cost_per_points(
@@ -169,7 +170,7 @@ def test_quarters_count_new_positions_or_starts_by_calendar_quarter():
 def test_the_run_rate_over_time_ends_at_the_solvers_run_rate_at_the_deadline():
     sc = team(horizon_months=12, target={"deadline_month": 9}, paths=300)
     sc = sc.replace(hiring_policy={"ml_engineer": "backfill"})
-    plan = solve(plans.without_mle_plan(sc), "even")
+    plan = solve(edits.without_mle_plan(sc), "even")
     e = compared("Solved", plan.scenario)
     frame = compare.added_cost_frame([e]).set_index("month")["run_rate"]
     assert frame.iloc[0] == 0.0  # nobody added yet
@@ -203,7 +204,7 @@ def test_the_decision_table_has_one_row_per_scenario_written_by_formatting():
 
 
 def test_a_target_never_reached_says_so():
-    table = compare.decision_table([compared("None", plans.without_mle_plan(BIG))])
+    table = compare.decision_table([compared("None", edits.without_mle_plan(BIG))])
     row = table.iloc[0]
     assert row["Months to target"] == "not within horizon"
     assert row["P(target met)"] == "0% (goal 80%)"

@@ -13,9 +13,9 @@ from urllib.parse import parse_qs, urlsplit
 import pandas as pd
 import pytest
 
-from forecasting import summary
-from forecasting.brief import PNG_SIGNATURE
-from forecasting.scenario import Scenario
+from forecasting.model.scenario import Scenario
+from forecasting.report import sentences
+from forecasting.report.brief import PNG_SIGNATURE
 from tests.conftest import APP, TIMEOUT
 from ui import compute, downloads, state
 from ui.state import decode_scenario
@@ -86,7 +86,7 @@ def test_export_spec_fixes_the_width_of_a_single_or_layered_chart_only():
 def test_the_brief_holds_the_answer_and_two_svg_charts(small):
     view = compute.view_for(small, "even", state.PLAN_RECOMMENDED)
     page = downloads.brief_html(view, small, link="https://planner.example/?s=x").decode()
-    answer = summary.answer_sentence(
+    answer = sentences.answer_sentence(
         view.recommendation, small, strategy="even", error=view.solver_error
     )
     assert html.escape(answer) in page

@@ -1,4 +1,4 @@
-"""Tests for forecasting.export: formula-injection-safe CSV."""
+"""Tests for forecasting.report.export: formula-injection-safe CSV."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting.export import safe_csv_bytes, safe_frame, safe_text
+from forecasting.report.export import safe_csv_bytes, safe_frame, safe_text
 
 
 @pytest.mark.parametrize(

@@ -12,16 +12,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting.export import (
+from forecasting.model.scenario import Scenario
+from forecasting.report.export import (
     FORMULA_TRIGGERS,
     csv_with_header,
     projections_csv,
     projections_header,
     safe_comment_line,
 )
-from forecasting.scenario import Scenario
-from forecasting.simulate import simulate
-from forecasting.summary import projections_wide
+from forecasting.report.tables import projections_wide
+from forecasting.simulate.engine import simulate
 
 #: No attrition, certain starts: every path is the same, so every number is known.
 CERTAIN = Scenario(

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from forecasting import formatting as f
+from forecasting.model import formatting as f
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forecasting import ingest
-from forecasting.errors import IngestError, PlannerError
 from forecasting.ingest import IngestResult, Kind, ingest_bytes, roster_history
-from forecasting.roles import OTHER, ROLE_KEYS
+from forecasting.model.errors import IngestError, PlannerError
+from forecasting.model.roles import OTHER, ROLE_KEYS
 from tests.helpers import INGEST_JSON_KEYS
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -778,7 +778,7 @@ def test_formula_and_markup_titles_are_kept_as_plain_text():
 
 
 def test_formula_titles_are_exported_with_a_quote_prefix():
-    from forecasting.export import safe_csv_bytes
+    from forecasting.report.export import safe_csv_bytes
 
     text = safe_csv_bytes(read("formula_titles.csv").title_counts).decode()
     assert "'=HYPERLINK" in text

@@ -9,11 +9,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting import plans
-from forecasting.policy import BACKFILL, PolicyKind
-from forecasting.scenario import Scenario
-from forecasting.simulate import simulate
-from forecasting.trend import TrendForecast
+from forecasting.estimate.trend import TrendForecast
+from forecasting.model import edits
+from forecasting.model.months import quarters
+from forecasting.model.policy import BACKFILL, PolicyKind
+from forecasting.model.scenario import Scenario
+from forecasting.plan import policies
+from forecasting.report import tables
+from forecasting.simulate.engine import simulate
+from forecasting.simulate.result import run_rate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,7 +58,7 @@ def team(**kw) -> Scenario:
 
 def test_projection_policy_applies_the_projected_change_to_todays_team():
     tf = trend([20, 22], [23, 24, 26, 27], low=[22, 22, 23, 23], high=[24, 26, 29, 31])
-    policy = plans.projection_policy(tf, n0=30, horizon=6)
+    policy = policies.projection_policy(tf, n0=30, horizon=6)
     assert policy.kind is PolicyKind.PATH
     assert policy.source == "status-quo projection: ETS (additive, damped trend)"
     # month 0 is today; month t is the forecast t steps ahead, shifted by 30 - 22 = 8
@@ -65,28 +69,28 @@ def test_projection_policy_applies_the_projected_change_to_todays_team():
 
 
 def test_projection_policy_without_an_interval_has_no_band():
-    policy = plans.projection_policy(trend([5, 5], [5, 5, 5]), n0=5, horizon=3)
+    policy = policies.projection_policy(trend([5, 5], [5, 5, 5]), n0=5, horizon=3)
     assert policy.headcount == (5, 5, 5, 5)
     assert not policy.uncertain
 
 
 def test_projection_policy_never_goes_negative():
     tf = trend([10, 10], [6, 2, 0], low=[4, 0, 0], high=[8, 4, 1])
-    policy = plans.projection_policy(tf, n0=3, horizon=3)
+    policy = policies.projection_policy(tf, n0=3, horizon=3)
     assert min(policy.headcount) == 0 and min(policy.p10) == 0
 
 
 def test_default_plan_backfills_every_role_and_clears_planned_starts():
     sc = team(planned_starts={"data_scientist": [1, 0, 1]})
-    new = plans.default_plan(sc)
+    new = policies.default_plan(sc)
     assert new.hiring_policy == (BACKFILL,) * 4
     assert not any(any(s) for s in new.planned_starts)
-    assert plans.is_default_plan(new)
+    assert policies.is_default_plan(new)
 
 
 def test_default_plan_has_data_scientists_follow_their_projection():
     tf = trend([28, 30], [31, 32, 33, 34, 35, 36], low=[30] * 6, high=[32, 34, 36, 38, 40, 42])
-    new = plans.default_plan(team(), {"data_scientist": tf})
+    new = policies.default_plan(team(), {"data_scientist": tf})
     ds = new.policy_of("data_scientist")
     assert ds.kind is PolicyKind.PATH and ds.uncertain
     assert new.positions_of("data_scientist") == [30, 31, 32, 33, 34, 35, 36]
@@ -137,7 +141,7 @@ def test_hiring_pace_is_the_observed_hires_a_month_over_the_window():
     hires = [5] * 6 + [1 if i % 4 else 0 for i in range(24)]
     heads = list(range(30, 60))
     h = history(hires, heads)
-    pace = plans.hiring_pace(h)["data_scientist"]
+    pace = policies.hiring_pace(h)["data_scientist"]
     # Poisson GLM, intercept only with log exposure: rate = hires / exposure, so
     # rate x mean exposure = hires per month of the window (the last 24 months).
     expected = sum(hires[-24:]) / 24
@@ -148,7 +152,7 @@ def test_hiring_pace_is_the_observed_hires_a_month_over_the_window():
 
 
 def test_hiring_pace_is_empty_without_hires():
-    assert plans.hiring_pace(history([0] * 5, [3] * 5).drop(columns="hires")) == {}
+    assert policies.hiring_pace(history([0] * 5, [3] * 5).drop(columns="hires")) == {}
 
 
 def test_stored_sample_pace_is_what_the_sample_history_gives():
@@ -156,13 +160,13 @@ def test_stored_sample_pace_is_what_the_sample_history_gives():
 
     stored = json.loads((ROOT / "data" / "sample_pace.json").read_text())
     res = ingest_bytes((ROOT / "data" / "sample_roster.csv").read_bytes())
-    for role, pace in plans.hiring_pace(res.history).items():
+    for role, pace in policies.hiring_pace(res.history).items():
         assert stored[role]["per_month"] == pytest.approx(pace.per_month, abs=1e-4)
 
 
 def test_quarters_sum_a_monthly_series_by_calendar_quarter():
     months = ["2027-01", "2027-02", "2027-03", "2027-04", "2027-12", "2028-01"]
-    assert plans.quarters(months, [1, 0, 2, 3, 0, 1]) == [
+    assert quarters(months, [1, 0, 2, 3, 0, 1]) == [
         ("Q1 2027", 3),
         ("Q2 2027", 3),
         ("Q1 2028", 1),
@@ -170,25 +174,25 @@ def test_quarters_sum_a_monthly_series_by_calendar_quarter():
 
 
 def test_quarter_frame_lists_every_quarter_of_the_horizon():
-    sc = plans.with_mle_plan(team(hiring_policy={"ml_engineer": "backfill"}), [0, 2, 0, 0, 1])
-    frame = plans.quarter_frame(sc)
+    sc = edits.with_mle_plan(team(hiring_policy={"ml_engineer": "backfill"}), [0, 2, 0, 0, 1])
+    frame = edits.quarter_frame(sc)
     assert list(frame["quarter"]) == ["Q1 2027", "Q2 2027", "Q3 2027"]
     assert list(frame["count"]) == [2, 1, 0]
 
 
 def test_the_ml_engineer_plan_is_positions_under_a_policy_and_starts_without():
     with_policy = team(hiring_policy={"ml_engineer": "backfill"})
-    planned = plans.with_mle_plan(with_policy, [0, 1, 0, 2])
+    planned = edits.with_mle_plan(with_policy, [0, 1, 0, 2])
     assert planned.policy_of("ml_engineer").positions_added == (0, 1, 0, 2)
-    assert plans.mle_schedule(planned) == [0, 1, 0, 2, 0, 0, 0]
-    assert plans.added_mle(planned) == 3
-    assert not plans.has_mle_plan(plans.without_mle_plan(planned))
+    assert edits.mle_schedule(planned) == [0, 1, 0, 2, 0, 0, 0]
+    assert edits.added_mle(planned) == 3
+    assert not edits.has_mle_plan(edits.without_mle_plan(planned))
 
     no_policy = team(fill_rate=0.5)
-    starts = plans.with_mle_plan(no_policy, [1, 1])
+    starts = edits.with_mle_plan(no_policy, [1, 1])
     assert starts.starts_of("ml_engineer")[:2] == (1, 1)
-    assert plans.added_mle(starts) == 2
-    assert plans.mle_quarters(starts) == [("Q1 2027", 2)]  # joining in Feb and Mar
+    assert edits.added_mle(starts) == 2
+    assert edits.mle_quarters(starts) == [("Q1 2027", 2)]  # joining in Feb and Mar
 
 
 def test_plan_summary_reports_positions_starts_and_pace_per_role():
@@ -197,7 +201,7 @@ def test_plan_summary_reports_positions_starts_and_pace_per_role():
         attrition_annual=0.0,
         time_to_fill_months=0,
     )
-    rows = plans.plan_summary(sc, simulate(sc), {"data_scientist": plans.Pace(1.5, 1, 2, 24)})
+    rows = tables.plan_summary(sc, simulate(sc), {"data_scientist": policies.Pace(1.5, 1, 2, 24)})
     ds = rows[1]
     assert ds["policy"] == "grow"
     assert (ds["positions_deadline"], ds["positions_horizon"]) == (36, 36)
@@ -217,8 +221,8 @@ def test_run_rate_counts_leavers_and_empty_seats_not_just_the_plan():
         target={"ds_per_mle": 6, "deadline_month": 30},
         paths=2000,
     )
-    planned = plans.with_mle_plan(sc, [0, 4])
-    rate = plans.run_rate(planned, simulate(planned), simulate(plans.without_mle_plan(planned)))
+    planned = edits.with_mle_plan(sc, [0, 4])
+    rate = run_rate(planned, simulate(planned), simulate(edits.without_mle_plan(planned)))
     naive = 4 * sc.annual_cost_of("ml_engineer")
     p = 1 - (1 - 0.3) ** (1 / 12)
     # Backfilled seats are empty 3 months after each leaver: filled 1 / (1 + 3p) of the time.
@@ -237,6 +241,6 @@ def test_run_rate_counts_leavers_and_empty_seats_not_just_the_plan():
     ],
 )
 def test_a_probability_near_its_goal_shows_its_monte_carlo_error(p, paths, goal, shown):
-    from forecasting.summary import probability_text
+    from forecasting.report.sentences import probability_text
 
     assert probability_text(p, paths, goal) == shown

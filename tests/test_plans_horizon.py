@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from forecasting.plans import with_horizon
-from forecasting.roles import ROLE_KEYS
-from forecasting.scenario import Scenario
+from forecasting.model.edits import with_horizon
+from forecasting.model.roles import ROLE_KEYS
+from forecasting.model.scenario import Scenario
 
 
 def test_shorter_horizon_keeps_every_roles_positions_month_by_month(sample_scenario):
@@ -43,7 +43,7 @@ def test_growth_cut_at_the_horizon_keeps_its_line():
 
 
 def test_a_horizon_out_of_range_is_a_clear_error(sample_scenario):
-    from forecasting.errors import ScenarioError
+    from forecasting.model.errors import ScenarioError
 
     with pytest.raises(ScenarioError, match="horizon_months"):
         with_horizon(sample_scenario, 0)

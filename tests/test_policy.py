@@ -15,11 +15,11 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from forecasting.errors import ScenarioError
-from forecasting.policy import HiringPolicy, PolicyKind
-from forecasting.roles import ROLE_KEYS
-from forecasting.scenario import Scenario
-from forecasting.simulate import simulate
+from forecasting.model.errors import ScenarioError
+from forecasting.model.policy import HiringPolicy, PolicyKind
+from forecasting.model.roles import ROLE_KEYS
+from forecasting.model.scenario import Scenario
+from forecasting.simulate.engine import simulate
 
 DS, MLE = "data_scientist", "ml_engineer"
 

@@ -1,4 +1,4 @@
-"""Tests for forecasting.rates: the exit-rate posterior (one rule for every count), hire
+"""Tests for forecasting.estimate.rates: the exit-rate posterior (one rule for every count), hire
 rates, and their coverage for small teams (issue item 4)."""
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from forecasting.errors import EstimationError
-from forecasting.rates import (
+from forecasting.estimate.rates import (
     EXIT_PRIOR_WEIGHT_MONTHS,
     annual_to_monthly,
     dispersion,
@@ -19,6 +18,7 @@ from forecasting.rates import (
     monthly_to_annual,
     rate_posterior,
 )
+from forecasting.model.errors import EstimationError
 
 PRIOR_MONTHLY = annual_to_monthly(0.13)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from forecasting.advice import reachable
-from forecasting.errors import SolverError
-from forecasting.scenario import Scenario
-from forecasting.solver import solve
-from forecasting.summary import answer_sentence
+from forecasting.model.errors import SolverError
+from forecasting.model.scenario import Scenario
+from forecasting.plan.reach import reachable
+from forecasting.plan.solver import solve
+from forecasting.report.sentences import answer_sentence
 
 MLE = "ml_engineer"
 

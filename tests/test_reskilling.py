@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from forecasting.advice import cheapest, cheapest_mix, quick_schedule
-from forecasting.plans import without_mle_plan
-from forecasting.scenario import Scenario
-from forecasting.simulate import run_paths, simulate
+from forecasting.model.edits import without_mle_plan
+from forecasting.model.scenario import Scenario
+from forecasting.plan.reskill import cheapest, cheapest_mix
+from forecasting.plan.schedule import quick_schedule
+from forecasting.simulate.engine import run_paths, simulate
 
 MLE, DS = "ml_engineer", "data_scientist"
 TEAM = {

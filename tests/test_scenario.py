@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecasting import params
-from forecasting.errors import ScenarioError
-from forecasting.roles import ROLE_KEYS, Role
-from forecasting.scenario import (
+from forecasting.model import params
+from forecasting.model.errors import ScenarioError
+from forecasting.model.roles import ROLE_KEYS, Role
+from forecasting.model.scenario import (
     ROLE_FIELDS,
     SCENARIO_KEYS,
     CapacityParams,

@@ -1,4 +1,4 @@
-"""Sensitivity (forecasting/sensitivity.py): known answers, exact zeros under common random
+"""Sensitivity (forecasting/plan/sensitivity.py): known answers, exact zeros under common random
 numbers, an order that an independent re-solve confirms, and the CLI's JSON contract."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from forecasting.cli import main
-from forecasting.plans import without_mle_plan
-from forecasting.scenario import SCENARIO_KEYS, Scenario
-from forecasting.sensitivity import sensitivity
-from forecasting.solver import solve
+from forecasting.cli.main import main
+from forecasting.model.edits import without_mle_plan
+from forecasting.model.scenario import SCENARIO_KEYS, Scenario
+from forecasting.plan.sensitivity import sensitivity
+from forecasting.plan.solver import solve
 
 MLE, DS = "ml_engineer", "data_scientist"
 

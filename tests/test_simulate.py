@@ -10,15 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecasting.roles import ROLE_KEYS
-from forecasting.scenario import Scenario
-from forecasting.simulate import (
-    DS,
-    MLE,
-    monthly_probability,
-    run_paths,
-    simulate,
-)
+from forecasting.model.roles import ROLE_KEYS
+from forecasting.model.scenario import Scenario
+from forecasting.simulate.engine import DS, MLE, monthly_probability, run_paths, simulate
 
 
 def scenario(**kw) -> Scenario:
@@ -608,7 +602,7 @@ def test_per_path_attrition_draws_are_centred_on_the_rate_shown(point, interval)
     """The review: with [0.078, 0.268] the old Beta's mean was 0.163 for 0.147 shown, with
     [0.02, 0.60] 0.242 for 0.13. The draws' mean must be the point a user sees and edits,
     and their central 90% interval as wide as the given one."""
-    from forecasting.simulate import beta_for_point
+    from forecasting.simulate.engine import beta_for_point
 
     a, b = beta_for_point(point, *interval)
     assert a / (a + b) == pytest.approx(point, rel=1e-9)
@@ -655,11 +649,13 @@ def test_months_to_target_of_a_result_agrees_with_the_per_path_rule():
         paths=500,
         seed=3,
     )
-    from forecasting.summary import months_to_target
+    from forecasting.model.target import months_to_target, p_target_by_month
 
     res = simulate(sc)
     for conf in (0.5, 0.8, 0.95):
-        assert res.months_to_target(conf) == months_to_target(res.paths_headcount, 8, conf)
+        assert res.months_to_target(conf) == months_to_target(
+            p_target_by_month(res.paths_headcount, 8), conf
+        )
     lean = res.without_paths()
     assert lean.paths_headcount is None
     assert lean.months_to_target(0.8) == res.months_to_target(0.8)

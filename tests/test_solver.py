@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from forecasting.errors import SolverError
-from forecasting.scenario import Scenario
-from forecasting.simulate import simulate
-from forecasting.solver import HiringPlan, Strategy, certification_scenario, solve
+from forecasting.model.errors import SolverError
+from forecasting.model.scenario import Scenario
+from forecasting.plan.solver import HiringPlan, Strategy, certification_scenario, solve
+from forecasting.simulate.engine import simulate
 
 MLE = "ml_engineer"
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from forecasting.evaluate import Evaluator
-from forecasting.scenario import Scenario
-from forecasting.simulate import simulate
-from forecasting.solver import Strategy, certification_scenario, solve
+from forecasting.model.scenario import Scenario
+from forecasting.plan.evaluate import Evaluator
+from forecasting.plan.solver import Strategy, certification_scenario, solve
+from forecasting.simulate.engine import simulate
 
 MLE = "ml_engineer"
 

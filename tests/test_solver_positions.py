@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from forecasting.errors import SolverError
-from forecasting.scenario import Scenario
-from forecasting.simulate import simulate
-from forecasting.solver import HiringPlan, Strategy, certification_scenario, solve
+from forecasting.model.errors import SolverError
+from forecasting.model.scenario import Scenario
+from forecasting.plan.solver import HiringPlan, Strategy, certification_scenario, solve
+from forecasting.simulate.engine import simulate
 
 DS, MLE = "data_scientist", "ml_engineer"
 DEADLINE = 24

@@ -5,10 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from forecasting import summary
-from forecasting.scenario import Scenario
-from forecasting.simulate import DS, MLE, ratio_paths, simulate, target_probabilities
-from forecasting.summary import meets_target, months_to_target, p_target_by_month
+from forecasting.model.scenario import Scenario
+from forecasting.model.target import (
+    meets_target,
+    months_to_target,
+    p_target_by_month,
+    ratio_paths,
+    target_probabilities,
+)
+from forecasting.report import sentences
+from forecasting.simulate.engine import DS, MLE, simulate
 
 
 def paths_with_p(p_by_month: list[float], n_paths: int = 10) -> np.ndarray:
@@ -70,34 +76,34 @@ def test_simulate_and_months_to_target_agree_on_255_data_scientists_per_25_ml_en
     )
     res = simulate(sc)
     assert res.p_target_met == 1.0
-    assert months_to_target(res.paths_headcount, 10.2, 0.8) == 0
+    assert months_to_target(p_target_by_month(res.paths_headcount, 10.2), 0.8) == 0
 
 
 def test_months_to_target_is_none_when_p_falls_below_the_goal_before_the_horizon():
     """P reaches the 80% goal at month 10 and falls below it from month 20: the target is
     not reached to stay within the horizon (the old rule reported 10)."""
     p = [0.0] * 10 + [0.9] * 10 + [0.5] * 5
-    assert months_to_target(paths_with_p(p), 5.0, 0.8) is None
+    assert months_to_target(p_target_by_month(paths_with_p(p), 5.0), 0.8) is None
 
 
 def test_months_to_target_is_the_first_month_from_which_p_stays_at_or_above_the_goal():
     """Above the goal at month 3, a dip at month 5, at or above it from month 6 on: 6."""
     p = [0.0, 0.2, 0.5, 0.9, 0.9, 0.7, 0.8, 1.0, 0.9]
-    assert months_to_target(paths_with_p(p), 5.0, 0.8) == 6
+    assert months_to_target(p_target_by_month(paths_with_p(p), 5.0), 0.8) == 6
 
 
 def test_months_to_target_is_0_when_the_target_is_met_throughout():
-    assert months_to_target(paths_with_p([1.0, 0.8, 0.9]), 5.0, 0.8) == 0
+    assert months_to_target(p_target_by_month(paths_with_p([1.0, 0.8, 0.9]), 5.0), 0.8) == 0
 
 
 def test_months_to_target_is_the_horizon_when_only_the_last_month_meets_the_goal():
-    assert months_to_target(paths_with_p([0.0, 0.9, 0.0, 0.8]), 5.0, 0.8) == 3
+    assert months_to_target(p_target_by_month(paths_with_p([0.0, 0.9, 0.0, 0.8]), 5.0), 0.8) == 3
 
 
 def test_the_held_warning_is_said_only_when_the_target_is_met_but_not_held():
-    assert summary.held_warning(0.97, 0.60, 0.8, 6) == (
+    assert sentences.held_warning(0.97, 0.60, 0.8, 6) == (
         "P(target held to the horizon) is 60%, below the 80% goal: the ratio drifts back "
         "above 1:6 after the deadline."
     )
-    assert summary.held_warning(0.97, 0.85, 0.8, 6) is None  # held
-    assert summary.held_warning(0.70, 0.50, 0.8, 6) is None  # not even met: the answer says
+    assert sentences.held_warning(0.97, 0.85, 0.8, 6) is None  # held
+    assert sentences.held_warning(0.70, 0.50, 0.8, 6) is None  # not even met: the answer says

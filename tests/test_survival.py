@@ -1,5 +1,5 @@
-"""Tests for forecasting.survival: attrition from a roster, counted over the window in which
-leavers are recorded (issue item 3), Kaplan-Meier first-year attrition and Cox."""
+"""Tests for forecasting.estimate.survival: attrition from a roster, counted over the window in
+which leavers are recorded (issue item 3), Kaplan-Meier first-year attrition and Cox."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting.errors import EstimationError
-from forecasting.rates import DAYS_PER_MONTH, EXIT_PRIOR_WEIGHT_MONTHS
-from forecasting.survival import roster_survival
+from forecasting.estimate.rates import DAYS_PER_MONTH, EXIT_PRIOR_WEIGHT_MONTHS
+from forecasting.estimate.survival import roster_survival
+from forecasting.model.errors import EstimationError
 
 #: The constant monthly hazard of 13%/yr attrition: 1 - exp(-12 h) = 0.13.
 HAZARD_13 = -np.log(0.87) / 12

@@ -1,4 +1,4 @@
-"""The whole team shape (forecasting/team.py): data scientists per data engineer and per
+"""The whole team shape (forecasting/plan/team.py): data scientists per data engineer and per
 product manager, solved with the ML engineer target."""
 
 from __future__ import annotations
@@ -7,11 +7,13 @@ import json
 
 import numpy as np
 
-from forecasting.cli import main
-from forecasting.scenario import Scenario
-from forecasting.simulate import ratio_of, run_paths
-from forecasting.solver import solve
-from forecasting.team import solve_team, team_sentence
+from forecasting.cli.main import main
+from forecasting.model.scenario import Scenario
+from forecasting.model.target import ratio_of
+from forecasting.plan.solver import solve
+from forecasting.plan.team import solve_team
+from forecasting.report.sentences import team_sentence
+from forecasting.simulate.engine import run_paths
 
 ROLES4 = ("data_scientist", "ml_engineer", "data_engineer", "product_manager")
 

@@ -1,4 +1,4 @@
-"""Tests for forecasting.trend: status-quo headcount projections."""
+"""Tests for forecasting.estimate.trend: status-quo headcount projections."""
 
 from __future__ import annotations
 
@@ -8,9 +8,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting import trend
-from forecasting.errors import EstimationError
-from forecasting.trend import ARIMA_DRIFT, DRIFT, ETS_DAMPED, NAIVE, status_quo, status_quo_all
+from forecasting.estimate import trend
+from forecasting.estimate.trend import (
+    ARIMA_DRIFT,
+    DRIFT,
+    ETS_DAMPED,
+    NAIVE,
+    status_quo,
+    status_quo_all,
+)
+from forecasting.model.errors import EstimationError
 
 #: Synthetic families for interval coverage (the same as benchmarks/bench_trend_coverage.py,
 #: which runs more series): level 50, 36 months ahead of the history.

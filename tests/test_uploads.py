@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from forecasting.roles import ROLE_KEYS
+from forecasting.model.roles import ROLE_KEYS
 from tests import helpers
 from ui import state
 

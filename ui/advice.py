@@ -1,4 +1,4 @@
-"""The Sensitivity page's cached analyses (forecasting.sensitivity / forecasting.advice)
+"""The Sensitivity page's cached analyses (forecasting.plan.sensitivity / forecasting.plan.budget)
 and their chart frames. Aggregates only: nothing per path is cached."""
 
 from __future__ import annotations
@@ -9,9 +9,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from forecasting import advice, formatting, summary
-from forecasting.scenario import Scenario
-from forecasting.sensitivity import Sensitivity, sensitivity
+from forecasting.model import formatting
+from forecasting.model.scenario import Scenario
+from forecasting.plan import budget as budgets
+from forecasting.plan import reskill
+from forecasting.plan.sensitivity import Sensitivity, sensitivity
+from forecasting.report import sentences
 from ui.charts import advice as charts
 from ui.compute import vega_lite_spec
 
@@ -32,15 +35,15 @@ def sensitivity_cached(scenario: Scenario, strategy: str, plan: tuple[int, ...])
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def budget_cached(scenario: Scenario, budget: float, strategy: str) -> advice.BudgetAnswer:
-    return advice.solve_budget(_analysed(scenario), budget, strategy)
+def budget_cached(scenario: Scenario, budget: float, strategy: str) -> budgets.BudgetAnswer:
+    return budgets.solve_budget(_analysed(scenario), budget, strategy)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def frontier_cached(
     scenario: Scenario, strategy: str, targets: tuple[float, ...]
-) -> advice.Frontier:
-    return advice.frontier(_analysed(scenario), strategy, targets=targets)
+) -> budgets.Frontier:
+    return budgets.frontier(_analysed(scenario), strategy, targets=targets)
 
 
 def tornado_frame(result: Sensitivity, months: list[str], measure: str) -> pd.DataFrame:
@@ -51,8 +54,8 @@ def tornado_frame(result: Sensitivity, months: list[str], measure: str) -> pd.Da
         rows.append(
             {
                 "label": r.label,
-                "low_text": summary.value_text(r.parameter, r.low, months),
-                "high_text": summary.value_text(r.parameter, r.high, months),
+                "low_text": sentences.value_text(r.parameter, r.low, months),
+                "high_text": sentences.value_text(r.parameter, r.high, months),
                 "low": math.nan if ends[0] is None else float(ends[0]),
                 "high": math.nan if ends[1] is None else float(ends[1]),
             }
@@ -75,7 +78,7 @@ def tornado_spec(
     return vega_lite_spec(chart)
 
 
-def frontier_frame(f: advice.Frontier) -> pd.DataFrame:
+def frontier_frame(f: budgets.Frontier) -> pd.DataFrame:
     rows = [
         {"target": formatting.ratio_text(k), "k": k, "added": n, "run_rate": rr, "p": p}
         for k, ps in f.p.items()
@@ -86,7 +89,7 @@ def frontier_frame(f: advice.Frontier) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def frontier_spec(
-    f: advice.Frontier, confidence: float, target: float, workshop: bool
+    f: budgets.Frontier, confidence: float, target: float, workshop: bool
 ) -> dict[str, Any]:
     chart = charts.frontier(
         frontier_frame(f), confidence=confidence, target=target, workshop=workshop
@@ -95,13 +98,13 @@ def frontier_spec(
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def mix_cached(scenario: Scenario, strategy: str) -> list[advice.MixOption]:
-    return advice.cheapest_mix(_analysed(scenario), strategy)
+def mix_cached(scenario: Scenario, strategy: str) -> list[reskill.MixOption]:
+    return reskill.cheapest_mix(_analysed(scenario), strategy)
 
 
-def mix_table(options: list[advice.MixOption]) -> list[dict[str, str]]:
+def mix_table(options: list[reskill.MixOption]) -> list[dict[str, str]]:
     """The mix options as a person reads them."""
-    best = advice.cheapest(options)
+    best = reskill.cheapest(options)
     return [
         {
             "reskilling a year": formatting.percent(o.reskill_annual),

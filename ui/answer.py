@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from forecasting import formatting, plans, summary
+from forecasting.model import edits, formatting
+from forecasting.report import sentences
 from ui import compute, state
 
 SAMPLE_NOTE = (
@@ -32,7 +33,7 @@ def card(view: compute.PlanView, *, where: str) -> None:
     with st.container(border=True, key=f"answer_card_{where}"):
         st.markdown(
             "#### "
-            + summary.answer_sentence(
+            + sentences.answer_sentence(
                 rec,
                 state.base(),
                 strategy=view.strategy,
@@ -43,17 +44,17 @@ def card(view: compute.PlanView, *, where: str) -> None:
         if state.is_sample_team(state.base()):
             st.caption(SAMPLE_NOTE)
         if view.mode == state.PLAN_MANUAL:
-            unit = "new ML engineer positions" if plans.mle_positions_mode(scenario) else "starts"
+            unit = "new ML engineer positions" if edits.mle_positions_mode(scenario) else "starts"
             st.caption(
-                f"The numbers show your hand-edited plan ({sum(plans.mle_schedule(scenario))} "
+                f"The numbers show your hand-edited plan ({sum(edits.mle_schedule(scenario))} "
                 f"{unit}); the sentence above is the solver's recommendation."
             )
-        positions_mode = plans.mle_positions_mode(scenario)
+        positions_mode = edits.mle_positions_mode(scenario)
         goal = target.confidence
         c1, c2, c3, c4 = st.columns(4)
         c1.metric(
             "New ML engineer positions" if positions_mode else "ML engineer starts",
-            sum(plans.mle_schedule(scenario)),
+            sum(edits.mle_schedule(scenario)),
             "hand-edited" if view.mode == state.PLAN_MANUAL else None,
             delta_color="off",
             delta_arrow="off",
@@ -68,25 +69,25 @@ def card(view: compute.PlanView, *, where: str) -> None:
         )
         c3.metric(
             "P(target met by deadline)",
-            summary.probability_text(result.p_target_met, scenario.paths, goal),
+            sentences.probability_text(result.p_target_met, scenario.paths, goal),
             help=f"Goal {formatting.percent(goal)}. Share of simulated paths with at most k "
             "data scientists per ML engineer at the deadline "
-            f"({summary.month_name(months[scenario.deadline])}); near the goal with its Monte "
+            f"({formatting.month_name(months[scenario.deadline])}); near the goal with its Monte "
             "Carlo error (±1 standard error). A recommended plan is also certified on "
             "independent paths.",
         )
         c4.metric(
             "P(target held to horizon)",
-            summary.probability_text(result.p_target_held, scenario.paths, goal),
+            sentences.probability_text(result.p_target_held, scenario.paths, goal),
             help="Share of paths on target in every month from the deadline to the horizon "
-            f"({summary.month_name(months[-1])}).",
+            f"({formatting.month_name(months[-1])}).",
         )
         compute.show_quarters(scenario, workshop=workshop)
         if view.team is not None:
-            from forecasting.team import team_sentence
+            from forecasting.report.sentences import team_sentence
 
             st.markdown(team_sentence(view.team, scenario))
-        held = summary.held_warning(
+        held = sentences.held_warning(
             result.p_target_met, result.p_target_held, goal, target.ds_per_mle
         )
         if held:

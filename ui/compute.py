@@ -20,15 +20,18 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from forecasting.advice import Reachable, reachable
-from forecasting.errors import SolverError
-from forecasting.evaluate import Budget, SolverCancelled
-from forecasting.plans import with_mle_plan, without_mle_plan
-from forecasting.roles import Role
-from forecasting.scenario import Scenario
-from forecasting.simulate import SimulationResult, simulate
-from forecasting.solver import HiringPlan, TargetUnreachable, solve
-from forecasting.team import TeamPlan, solve_team
+from forecasting.model import edits
+from forecasting.model.edits import with_mle_plan, without_mle_plan
+from forecasting.model.errors import SolverError
+from forecasting.model.roles import Role
+from forecasting.model.scenario import Scenario
+from forecasting.plan.evaluate import Budget, SolverCancelled
+from forecasting.plan.reach import Reachable, reachable
+from forecasting.plan.solver import HiringPlan, TargetUnreachable, solve
+from forecasting.plan.team import TeamPlan, solve_team
+from forecasting.simulate import result as results
+from forecasting.simulate.engine import simulate
+from forecasting.simulate.result import SimulationResult
 from ui import charts, state
 
 MLE = Role.ML_ENGINEER.value
@@ -220,8 +223,8 @@ def projections_csv(
     generated: str | None = None,
 ) -> bytes:
     """The projections download of `scenario`, cached: one row per month below a header
-    naming the scenario (forecasting.export.projections_csv; formula-injection safe)."""
-    from forecasting.export import projections_csv as wide_csv
+    naming the scenario (forecasting.report.export.projections_csv; formula-injection safe)."""
+    from forecasting.report.export import projections_csv as wide_csv
 
     return wide_csv(
         simulate_cached(scenario), strategy=strategy, plan=plan, link=link, generated=generated
@@ -231,13 +234,12 @@ def projections_csv(
 @st.cache_data(show_spinner=False, max_entries=256)
 def quarters_spec(scenario: Scenario, workshop: bool) -> dict[str, Any]:
     """The 'per quarter' strip of the ML engineer plan of `scenario`, cached."""
-    from forecasting import plans
 
     what = (
-        "New ML engineer positions" if plans.mle_positions_mode(scenario) else "ML engineer starts"
+        "New ML engineer positions" if edits.mle_positions_mode(scenario) else "ML engineer starts"
     )
     return vega_lite_spec(
-        charts.quarter_strip(plans.quarter_frame(scenario), what=what, workshop=workshop)
+        charts.quarter_strip(edits.quarter_frame(scenario), what=what, workshop=workshop)
     )
 
 
@@ -319,14 +321,13 @@ def show_quarters(scenario: Scenario, *, workshop: bool) -> None:
 
 
 def run_rate(view: PlanView) -> float:
-    """Run-rate of the ML engineers the view's plan adds (plans.run_rate).
+    """Run-rate of the ML engineers the view's plan adds (simulate.result.run_rate).
 
     A recommended plan already carries it (the solver measured it on the same random
     numbers); a hand-edited one is compared with a cached run without its plan.
     """
-    from forecasting import plans
 
     if view.mode == state.PLAN_RECOMMENDED and view.recommendation is not None:
         return view.recommendation.annual_cost
-    baseline = simulate_cached(plans.without_mle_plan(view.scenario))
-    return plans.run_rate(view.scenario, view.result, baseline)
+    baseline = simulate_cached(edits.without_mle_plan(view.scenario))
+    return results.run_rate(view.scenario, view.result, baseline)

@@ -14,12 +14,12 @@ from typing import Any
 
 import streamlit as st
 
-from forecasting import formatting, plans, summary
-from forecasting.errors import PlannerError
-from forecasting.months import month_labels
-from forecasting.policy import PolicyKind
-from forecasting.scenario import Scenario
-from forecasting.solver import Strategy
+from forecasting.model import edits, formatting
+from forecasting.model.errors import PlannerError
+from forecasting.model.months import month_labels
+from forecasting.model.policy import PolicyKind
+from forecasting.model.scenario import Scenario
+from forecasting.plan.solver import Strategy
 from ui import state
 from ui.text import md_escape
 
@@ -101,7 +101,7 @@ def _month_slider(where: Any, label: str, key: str, now: int, on_change: Callabl
     where.select_slider(
         label,
         options=list(range(1, base.horizon_months + 1)),
-        format_func=lambda i: summary.month_name(months[i]),
+        format_func=lambda i: formatting.month_name(months[i]),
         key=state.bind(key, now),
         on_change=on_change,
     )
@@ -253,7 +253,7 @@ def horizon(where: Any = st) -> None:
         format_func=lambda h: f"{h} months",
         key=state.bind("w_horizon", now),
         on_change=lambda: _replace_all(
-            lambda sc: plans.with_horizon(sc, int(st.session_state["w_horizon"])), "Horizon"
+            lambda sc: edits.with_horizon(sc, int(st.session_state["w_horizon"])), "Horizon"
         ),
         help="How far the simulation runs. A shorter horizon cuts every plan at its end "
         "(a growth target is cut on its line) and moves a later deadline to it.",
@@ -266,7 +266,7 @@ def start_month(where: Any = st) -> None:
     where.selectbox(
         "Start month (month 0: today's team)",
         options=labels,
-        format_func=summary.month_name,
+        format_func=formatting.month_name,
         key=state.bind("w_start", base.start_month),
         on_change=lambda: _replace_all(
             lambda sc: sc.replace(start_month=st.session_state["w_start"]), "Start month"

@@ -19,9 +19,9 @@ from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
-from forecasting import summary
-from forecasting.brief import BriefChart, render_brief
-from forecasting.scenario import Scenario
+from forecasting.model.scenario import Scenario
+from forecasting.report import sentences
+from forecasting.report.brief import BriefChart, render_brief
 from ui import compute, state
 
 #: The brief's two charts (names in compute.CHARTS) and their size in it (px).
@@ -74,7 +74,7 @@ def brief_html(
         generated: the date to print (default today).
     """
     scenario = view.scenario
-    answer = summary.answer_sentence(
+    answer = sentences.answer_sentence(
         view.recommendation,
         base,
         strategy=view.strategy,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from forecasting import formatting
-from forecasting.errors import PlannerError
-from forecasting.plans import has_mle_plan
-from forecasting.scenario import Scenario
+from forecasting.model import formatting
+from forecasting.model.edits import has_mle_plan
+from forecasting.model.errors import PlannerError
+from forecasting.model.scenario import Scenario
 from ui import state
 from ui.text import md_escape
 
@@ -101,7 +101,7 @@ def sidebar() -> None:
 
 def delta_style(change: float, *, good: str = "up") -> dict[str, str]:
     """st.metric's delta colour and arrow for a change written with a true minus sign
-    (forecasting.formatting), which Streamlit would read as a rise: green when the change
+    (forecasting.model.formatting), which Streamlit would read as a rise: green when the change
     goes the `good` way ("up" or "down"), red the other way, grey and no arrow at zero."""
     if change == 0:
         return {"delta_color": "off", "delta_arrow": "off"}
@@ -110,7 +110,7 @@ def delta_style(change: float, *, good: str = "up") -> dict[str, str]:
 
 
 def fmt_pct(p: float) -> str:
-    """0.8 -> '80%' (forecasting.formatting.percent)."""
+    """0.8 -> '80%' (forecasting.model.formatting.percent)."""
     return formatting.percent(p)
 
 

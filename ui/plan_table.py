@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from forecasting import plans, summary
+from forecasting.model import edits, formatting
 from ui import state, team_plan
 
 EDITOR = "plan_editor"
@@ -37,7 +37,7 @@ def starts_table(
 
     return pd.DataFrame(
         {
-            "month": [summary.month_name(m) for m in months[1:]],
+            "month": [formatting.month_name(m) for m in months[1:]],
             "recommended": padded(recommended),
             "planned": padded(planned),
         }
@@ -49,7 +49,7 @@ def editor(
 ) -> None:
     """Show the plan table; an edit becomes the (manual) plan and the page reruns.
 
-    The lists are the effective scenario's (plans.mle_schedule); the edit lands on the base
+    The lists are the effective scenario's (edits.mle_schedule); the edit lands on the base
     scenario.
     """
     table = starts_table(months, recommended, planned, positions=positions)
@@ -76,14 +76,14 @@ def editor(
     # The plan taken over: the base scenario's own once it is manual, else the one shown.
     own = state.plan_mode() == state.PLAN_MANUAL
     shift = 1 if positions else 0
-    schedule = plans.mle_schedule(base) if own else [0] * shift + table["planned"].tolist()
+    schedule = edits.mle_schedule(base) if own else [0] * shift + table["planned"].tolist()
     schedule += [0] * (len(typed) + shift - len(schedule))
     for i in cells:
         schedule[i + shift] = typed[i]
-    team_plan.land(plans.with_mle_plan(base, schedule), EDITOR, plan_mode=state.PLAN_MANUAL)
+    team_plan.land(edits.with_mle_plan(base, schedule), EDITOR, plan_mode=state.PLAN_MANUAL)
 
 
 def reset_button() -> None:
     """'Reset to the recommendation': drop the hand-edited plan (shown in manual mode)."""
     if st.button("Reset to the recommendation"):
-        state.apply_edit(plans.without_mle_plan(state.base()), plan_mode=state.PLAN_RECOMMENDED)
+        state.apply_edit(edits.without_mle_plan(state.base()), plan_mode=state.PLAN_RECOMMENDED)

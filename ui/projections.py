@@ -17,11 +17,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from forecasting.errors import PlannerError
-from forecasting.plans import Pace
-from forecasting.roles import ROLE_KEYS
-from forecasting.scenario import Scenario
-from forecasting.trend import TrendForecast, status_quo_all
+from forecasting.estimate.trend import TrendForecast, status_quo_all
+from forecasting.model.errors import PlannerError
+from forecasting.model.roles import ROLE_KEYS
+from forecasting.model.scenario import Scenario
+from forecasting.plan.policies import Pace
 from ui import state, uploads
 from ui.sample_data import sample_ingest
 
@@ -112,7 +112,7 @@ def pace_for(scenario: Scenario) -> dict[str, Pace]:
         return sample_pace()
     cache = upload_cache(history.upload_key)
     if "pace" not in cache:
-        from forecasting.plans import hiring_pace
+        from forecasting.plan.policies import hiring_pace
 
         cache["pace"] = hiring_pace(history.frame)
     return cache["pace"]

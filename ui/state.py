@@ -24,10 +24,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from forecasting.errors import PlannerError, ScenarioError
-from forecasting.months import parse_json
-from forecasting.scenario import Scenario
-from forecasting.solver import Strategy
+from forecasting.model.errors import PlannerError, ScenarioError
+from forecasting.model.months import parse_json
+from forecasting.model.scenario import Scenario
+from forecasting.plan.solver import Strategy
 from ui.text import strip_bidi
 
 DEFAULT_SCENARIO_PATH = Path(__file__).resolve().parent.parent / "data" / "sample_scenario.json"

@@ -19,20 +19,25 @@ import math
 import pandas as pd
 import streamlit as st
 
-from forecasting import plans, summary
-from forecasting.errors import PlannerError
-from forecasting.plans import (
+from forecasting.model import formatting
+from forecasting.model.errors import PlannerError
+from forecasting.model.policy import (
+    BACKFILL,
     BACKFILL_LABEL,
     GROW,
     MANUAL,
     NO_HIRING,
+    NONE,
     PATH,
     PROJECTION,
+    HiringPolicy,
+    PolicyKind,
 )
-from forecasting.policy import BACKFILL, NONE, HiringPolicy, PolicyKind
-from forecasting.roles import ROLE_LABELS, ROLES, Role
-from forecasting.scenario import Scenario
-from forecasting.simulate import SimulationResult
+from forecasting.model.roles import ROLE_LABELS, ROLES, Role
+from forecasting.model.scenario import Scenario
+from forecasting.plan.policies import Pace, projection_policy
+from forecasting.report import tables
+from forecasting.simulate.result import SimulationResult
 from ui import projections, state
 from ui.text import md_escape
 
@@ -70,12 +75,10 @@ def _fmt_rate(x: float | None) -> str:
     return "—" if x is None or not math.isfinite(x) else f"{x:.1f}/month"
 
 
-def table(
-    scenario: Scenario, result: SimulationResult, pace: dict[str, plans.Pace]
-) -> pd.DataFrame:
+def table(scenario: Scenario, result: SimulationResult, pace: dict[str, Pace]) -> pd.DataFrame:
     """The team plan as shown: one row per role (pure: no widgets)."""
     months = scenario.months()
-    rows = plans.plan_summary(scenario, result, pace)
+    rows = tables.plan_summary(scenario, result, pace)
     out = []
     for r, (role, row) in enumerate(zip(ROLES, rows)):
         policy = scenario.hiring_policy[r]
@@ -86,7 +89,7 @@ def table(
                 "today": row["headcount"],
                 "policy": row["policy"],
                 "grow to": policy.to if growth else None,
-                "by": summary.month_name(months[policy.by_month]) if growth else None,
+                "by": formatting.month_name(months[policy.by_month]) if growth else None,
                 "positions at deadline": row["positions_deadline"],
                 "positions at horizon": row["positions_horizon"],
                 "starts to horizon": round(row["starts"], 1),
@@ -138,7 +141,7 @@ def _new_policy(
                 "monthly history or roster on Team & data"
             )
         n0 = scenario.headcount_of(role) + scenario.open_requisitions_of(role)
-        return plans.projection_policy(trends[role.value], n0, scenario.horizon_months), False
+        return projection_policy(trends[role.value], n0, scenario.horizon_months), False
     if choice in (GROW, PATH):
         if choice == PATH and current.kind is PolicyKind.PATH:
             return current, False
@@ -176,7 +179,7 @@ def edited_scenario(
     """
     plan = scenario if plan is None else plan
     months = scenario.months()
-    month_index = {summary.month_name(m): i for i, m in enumerate(months) if i > 0}
+    month_index = {formatting.month_name(m): i for i, m in enumerate(months) if i > 0}
     policies = scenario.by_role("hiring_policy")
     starts = scenario.by_role("planned_starts")
     messages: list[str] = []
@@ -254,7 +257,7 @@ def editor(scenario: Scenario, result: SimulationResult, *, key: str) -> None:
                 "Grow to", min_value=0, max_value=100_000, step=1, format="%d"
             ),
             "by": st.column_config.SelectboxColumn(
-                "By", options=[summary.month_name(m) for m in months[1:]]
+                "By", options=[formatting.month_name(m) for m in months[1:]]
             ),
             "plan": st.column_config.TextColumn("Plan", width="medium"),
             "positions at deadline": st.column_config.NumberColumn(
@@ -287,7 +290,7 @@ def editor(scenario: Scenario, result: SimulationResult, *, key: str) -> None:
     history = projections.history_for(scenario)
     ds = scenario.policy_of(Role.DATA_SCIENTIST)
     ds_pace = pace.get(Role.DATA_SCIENTIST.value)
-    ds_row = plans.plan_summary(scenario, result, pace)[ROLES.index(Role.DATA_SCIENTIST)]
+    ds_row = tables.plan_summary(scenario, result, pace)[ROLES.index(Role.DATA_SCIENTIST)]
     if ds_pace is not None:
         st.caption(
             f"You hired {ds_pace.per_month:.1f} data scientists a month over the last "
@@ -321,7 +324,7 @@ def _manual_starts(scenario: Scenario) -> None:
             "'manual starts' (leavers are then not replaced automatically). Roles with a "
             "policy show 0 here."
         )
-        table = pd.DataFrame({"month": [summary.month_name(m) for m in months[1:]]})
+        table = pd.DataFrame({"month": [formatting.month_name(m) for m in months[1:]]})
         for role in MANUAL_ROLES:
             table[ROLE_LABELS[role]] = list(scenario.starts_of(role)) if role in manual else 0
         edited = st.data_editor(

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from forecasting import formatting
-from forecasting.roles import ROLE_LABELS, ROLES, Role
+from forecasting.model import formatting
+from forecasting.model.roles import ROLE_LABELS, ROLES, Role
 
 #: Okabe–Ito palette, by its published colour names.
 OKABE_ITO: dict[str, str] = {
@@ -60,7 +60,7 @@ def role_label(key: str) -> str:
         key: A role key such as "ml_engineer".
 
     Returns:
-        "ML engineer" etc. (forecasting.formatting.role_label); unknown keys unchanged.
+        "ML engineer" etc. (forecasting.model.formatting.role_label); unknown keys unchanged.
     """
     return formatting.role_label(key)
 

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from forecasting import plans
-from forecasting.aliases import normalize_title
-from forecasting.errors import PlannerError
-from forecasting.formatting import month_name
 from forecasting.ingest import IngestResult, ingest_bytes
-from forecasting.roles import OTHER, ROLE_KEYS, ROLE_LABELS, ROLES
+from forecasting.ingest.aliases import normalize_title
+from forecasting.model.errors import PlannerError
+from forecasting.model.formatting import month_name
+from forecasting.model.roles import OTHER, ROLE_KEYS, ROLE_LABELS, ROLES
+from forecasting.plan import policies
 from ui import projections, state
 from ui.text import md_escape
 
@@ -255,7 +255,7 @@ def _as_of_text(upload: Upload) -> str:
     source = "as typed" if upload.key[3] is not None else "the latest date in the file"
     text = f"**Headcount as of {res.as_of:%d %b %Y}** ({source}; change it above)."
     try:  # the plan's start month, by the rule that applies the upload
-        start = plans.scenario_from_upload(state.base(), res, use_rates=False, use_costs=False)
+        start = policies.scenario_from_upload(state.base(), res, use_rates=False, use_costs=False)
     except PlannerError:
         return text
     return f"{text} Using this team starts the plan in {month_name(start.start_month)}."
@@ -435,7 +435,7 @@ def _use_buttons(upload: Upload) -> None:
     use_costs = a2.checkbox("Use median salaries from the file", value=bool(res.annual_cost))
     if a3.button("Use this team in the scenario", type="primary"):
         try:
-            scenario = plans.scenario_from_upload(
+            scenario = policies.scenario_from_upload(
                 state.base(), res, use_rates=use_rates, use_costs=use_costs
             )
         except PlannerError as exc:
@@ -447,7 +447,7 @@ def _use_buttons(upload: Upload) -> None:
                 trends = projections.upload_trends(upload.key, res.history, scenario.horizon_months)
             except PlannerError:
                 trends = None
-        scenario = plans.default_plan(scenario, trends)
+        scenario = policies.default_plan(scenario, trends)
         state.set_base(scenario, reset=True)
         state.set_plan_mode(state.PLAN_RECOMMENDED)
         ds = scenario.policy_of("data_scientist")

@@ -18,7 +18,7 @@ Roster semantics: a person is in the headcount on date D when ``start <= D`` and
 (no end date, or ``end > D``). A roster must hold every current employee and every
 leaver since a date W ("leavers recorded since": given, or detected as the earliest
 end date); attrition and exit/hire rates are counted inside that window only
-(forecasting/survival.py), and the result says which window was used.
+(forecasting/estimate/survival.py), and the result says which window was used.
 
 The monthly history built from a roster gives, for each month from the month of
 the earliest start to the as-of month, the headcount on the month's last day (on
@@ -38,7 +38,7 @@ The stages, one module each (in the manner of pandas' ``io/parsers``):
 * ``context``: the working state of one call, shared by the three kinds;
 * ``snapshot``, ``history``, ``roster``: one module per kind;
 * ``frame``: the tidy history frame (columns, dtypes, row order);
-* ``rates_bridge``: rates and attrition from forecasting.rates / forecasting.survival;
+* ``rates_bridge``: rates and attrition from forecasting/estimate (rates, survival);
 * ``result``: :class:`IngestResult` and its JSON.
 """
 
@@ -52,8 +52,7 @@ from typing import TypeVar
 
 import pandas as pd
 
-from forecasting.errors import IngestError
-from forecasting.history_frame import HISTORY_COLUMNS, empty_history
+from forecasting.estimate.history_frame import HISTORY_COLUMNS, empty_history
 from forecasting.ingest.columns import (
     LOGICAL_COLUMNS,
     Kind,
@@ -76,6 +75,7 @@ from forecasting.ingest.values import (
     parse_months,
     parse_numbers,
 )
+from forecasting.model.errors import IngestError
 
 __all__ = [
     "COX_MAX_PEOPLE",

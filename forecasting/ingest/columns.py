@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
-from forecasting.errors import IngestError
 from forecasting.ingest.table import clean_header, norm_header
+from forecasting.model.errors import IngestError
 
 
 class Kind(StrEnum):

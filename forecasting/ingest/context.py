@@ -15,8 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecasting.aliases import TitleMapping, map_titles
-from forecasting.errors import IngestError
+from forecasting.ingest.aliases import TitleMapping, map_titles
 from forecasting.ingest.table import Table
 from forecasting.ingest.values import (
     DateOrder,
@@ -26,7 +25,8 @@ from forecasting.ingest.values import (
     distinct_codes,
     numbers_by_row,
 )
-from forecasting.roles import OTHER, ROLE_KEYS
+from forecasting.model.errors import IngestError
+from forecasting.model.roles import OTHER, ROLE_KEYS
 
 
 @dataclass

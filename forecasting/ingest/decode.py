@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from forecasting.errors import IngestError
+from forecasting.model.errors import IngestError
 
 _SAVE_AS_CSV = "open it and save or export the table as CSV (UTF-8, comma-separated)"
 _EXTRACT = "extract the CSV file inside it and upload that"

@@ -12,13 +12,13 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from forecasting.aliases import normalize_title
-from forecasting.errors import IngestError
-from forecasting.history_frame import as_history
+from forecasting.estimate.history_frame import as_history
+from forecasting.ingest.aliases import normalize_title
 from forecasting.ingest.context import Context, prefer_role, quote, roles_from, whole_counts
 from forecasting.ingest.rates_bridge import attrition_from_rates, fit_rates, rate_dict
 from forecasting.ingest.values import month_end, month_labels, parse_months
-from forecasting.roles import OTHER, ROLE_KEYS
+from forecasting.model.errors import IngestError
+from forecasting.model.roles import OTHER, ROLE_KEYS
 
 
 def ingest_history(context: Context) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """The bridge to the estimators: rates from a history, attrition from a roster.
 
-forecasting.rates and forecasting.survival are imported inside the functions: they
+forecasting.estimate.rates and forecasting.estimate.survival are imported inside the functions: they
 pull in statsmodels and scipy, which are slow to import, and a preview
 (``estimate=False``) needs neither. An estimate that fails becomes a warning, never
 an error: the upload is still usable with the default rates.
@@ -13,17 +13,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecasting.errors import PlannerError
 from forecasting.ingest.context import Context
-from forecasting.roles import ROLE_KEYS
+from forecasting.model.errors import PlannerError
+from forecasting.model.roles import ROLE_KEYS
 
 
 def fit_rates(history: pd.DataFrame, warnings: list[str]) -> Any:
-    """forecasting.rates.estimate_rates of a history, or None (with a warning why)."""
+    """forecasting.estimate.rates.estimate_rates of a history, or None (with a warning why)."""
     if history.empty:
         return None
     try:
-        from forecasting.rates import estimate_rates
+        from forecasting.estimate.rates import estimate_rates
     except ImportError:
         warnings.append("rate estimation is not available in this installation")
         return None
@@ -92,7 +92,7 @@ def roster_estimates(
 ) -> dict[str, Any]:
     """A roster's estimates as IngestResult fields (empty ones when ``roster`` is None).
 
-    Attrition over the leavers window (forecasting.survival) per role; exit/hire rates
+    Attrition over the leavers window (forecasting.estimate.survival) per role; exit/hire rates
     from the history's months inside that window, whose attrition fills in a role the
     survival estimate left out.
 
@@ -153,7 +153,7 @@ def roster_estimates(
 
 
 def _attrition_from_roster(roster: pd.DataFrame, as_of: Any, context: Context) -> Any:
-    """Attrition over the leavers window (forecasting.survival), or None with a warning."""
+    """Attrition over the leavers window (forecasting.estimate.survival), or None with a warning."""
     in_roles = int(roster["role"].isin(ROLE_KEYS).sum())
     if not in_roles:
         return None
@@ -166,7 +166,7 @@ def _attrition_from_roster(roster: pd.DataFrame, as_of: Any, context: Context) -
         )
         return None
     try:
-        from forecasting.survival import roster_survival
+        from forecasting.estimate.survival import roster_survival
     except ImportError:
         return None
     large = in_roles > context.cox_max_people

@@ -2,7 +2,7 @@
 
 A person is in the headcount on date D when ``start <= D`` and (no end date, or
 ``end > D``). :func:`roster_history` turns the people into the tidy monthly history;
-attrition is counted over the leavers window (forecasting/survival.py, through
+attrition is counted over the leavers window (forecasting/estimate/survival.py, through
 :mod:`forecasting.ingest.rates_bridge`).
 """
 
@@ -13,8 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecasting.errors import IngestError
-from forecasting.history_frame import as_history, empty_history
+from forecasting.estimate.history_frame import as_history, empty_history
 from forecasting.ingest.context import (
     Context,
     categorical,
@@ -25,7 +24,8 @@ from forecasting.ingest.context import (
 from forecasting.ingest.rates_bridge import roster_estimates
 from forecasting.ingest.snapshot import median_salary
 from forecasting.ingest.values import DateOrder, ParsedDates, month_labels
-from forecasting.roles import OTHER, ROLE_KEYS
+from forecasting.model.errors import IngestError
+from forecasting.model.roles import OTHER, ROLE_KEYS
 
 
 def ingest_roster(context: Context) -> dict[str, Any]:

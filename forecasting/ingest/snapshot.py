@@ -10,15 +10,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecasting.formatting import role_label
-from forecasting.history_frame import empty_history
+from forecasting.estimate.history_frame import empty_history
 from forecasting.ingest.context import (
     Context,
     headcount_dict,
     roles_from,
     whole_counts,
 )
-from forecasting.roles import ROLE_KEYS
+from forecasting.model.formatting import role_label
+from forecasting.model.roles import ROLE_KEYS
 
 
 def ingest_snapshot(context: Context) -> dict[str, Any]:

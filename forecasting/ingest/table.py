@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from forecasting.errors import IngestError
+from forecasting.model.errors import IngestError
 
 #: Delimiters the sniffer chooses from.
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from forecasting.brief import PNG_SIGNATURE, BriefChart, render_brief
-from forecasting.scenario import Scenario
-from forecasting.simulate import simulate
+from forecasting.model.scenario import Scenario
+from forecasting.report.brief import PNG_SIGNATURE, BriefChart, render_brief
+from forecasting.simulate.engine import simulate
 from tests.e2e.server import ROOT, open_app
 from ui import compute, downloads
 

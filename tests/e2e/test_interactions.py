@@ -10,10 +10,11 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from forecasting.plans import quarters, without_mle_plan
-from forecasting.roles import ROLE_KEYS
-from forecasting.scenario import Scenario
-from forecasting.solver import solve
+from forecasting.model.edits import without_mle_plan
+from forecasting.model.months import quarters
+from forecasting.model.roles import ROLE_KEYS
+from forecasting.model.scenario import Scenario
+from forecasting.plan.solver import solve
 from tests.e2e.server import chart_svg, expect_rerun, metrics_on, new_context, open_app, problems_on
 from ui.state import decode_scenario
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from forecasting import summary
+from forecasting.model import formatting, target
 from tests.e2e.server import (
     app_server,
     expect_rerun,
@@ -40,9 +40,9 @@ def test_page_loads_without_errors_on_the_sample_team(page, server, path):
     assert drawn.count() == charts
     if path == "":  # the headline numbers of the sample team
         shown, sample = metrics_on(page), default_scenario()
-        today = summary.current_ratio(sample.headcount)
-        assert shown["Today's ratio (MLE : DS)"] == summary.ratio_text(round(today, 1))
-        assert shown["Target"] == summary.ratio_text(sample.target.ds_per_mle)
+        today = target.current_ratio(sample.headcount)
+        assert shown["Today's ratio (MLE : DS)"] == formatting.ratio_text(round(today, 1))
+        assert shown["Target"] == formatting.ratio_text(sample.target.ds_per_mle)
         assert shown["P(target met by deadline)"].endswith("%")
 
 

@@ -14,8 +14,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from forecasting import plans, summary
-from forecasting.roles import ROLES
+from forecasting.model import edits, formatting
+from forecasting.model.roles import ROLES
 from tests.e2e.server import IDLE_JS, expect_rerun, metrics_on, open_app, problems_on, runs
 from ui.state import decode_scenario
 
@@ -136,7 +136,7 @@ def test_values_typed_down_the_headcount_column_all_stick(page, server):
     with expect_rerun(page):  # the same session on Overview: the numbers use every edit
         page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Overview").click()
     ratio = expected["data_scientist"] / expected["ml_engineer"]
-    assert metrics_on(page)[RATIO] == summary.ratio_text(round(ratio, 1))
+    assert metrics_on(page)[RATIO] == formatting.ratio_text(round(ratio, 1))
     assert problems_on(page) == []
 
 
@@ -150,7 +150,7 @@ def test_positions_typed_down_the_ml_engineer_plan_all_stick(page, server):
     assert problems_on(page) == []
     query = parse_qs(urlparse(page.url).query)
     assert query["plan"] == ["manual"]
-    schedule = plans.mle_schedule(decode_scenario(query["s"][0]))
+    schedule = edits.mle_schedule(decode_scenario(query["s"][0]))
     assert schedule[1:4] == POSITIONS_TYPED  # the scenario (and its link) has every value
     assert int(metrics_on(page)[STARTS]) == sum(schedule)  # the numbers use every edit
     click_cell(page, 0, 0, table)  # focus the grid (a read-only cell): glide lists its cells

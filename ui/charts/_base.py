@@ -10,7 +10,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from forecasting import formatting
+from forecasting.model import formatting
 from ui.theme import (
     MONTH_FORMAT,
     MONTH_TIME_UNIT,

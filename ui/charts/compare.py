@@ -1,6 +1,6 @@
 """Scenario comparison over time (Compare page): one line (or bar) per scenario.
 
-Every builder takes a long frame from forecasting/compare.py keyed by `scenario` and a
+Every builder takes a long frame from forecasting/report/compare.py keyed by `scenario` and a
 calendar `month` (or quarter), so scenarios that start in different months line up on
 one time axis. Scenarios are told apart by colour and dash together (one legend), in
 the order they first appear in the frame; the colours are chart furniture, never a
@@ -15,8 +15,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from forecasting import formatting
-from forecasting.compare import MAX_COMPARED
+from forecasting.model import formatting
+from forecasting.report.compare import MAX_COMPARED
 from ui.charts import _base
 from ui.theme import BAND_COLOR, BAND_OPACITY, OKABE_ITO, ChartStyle, style_for
 
@@ -88,10 +88,10 @@ def scenario_ratio(
     with the 1:5–1:10 band shaded and each scenario's target as a diamond at its deadline.
 
     Args:
-        ratio_df: columns scenario, month, p50 (forecasting.compare.ratio_frame); rows
+        ratio_df: columns scenario, month, p50 (forecasting.report.compare.ratio_frame); rows
             whose P50 is undefined (no ML engineer on most paths) are left out.
         targets_df: columns scenario, month (the deadline), target (k), label
-            (forecasting.compare.targets_frame).
+            (forecasting.report.compare.targets_frame).
         band: (low, high) k of the shaded band.
         workshop: Projector-friendly sizes.
     """
@@ -159,7 +159,8 @@ def scenario_headcount(
     """Median headcount of one role by calendar month, one line per scenario.
 
     Args:
-        headcount_df: columns scenario, month, role, p50 (forecasting.compare.headcount_frame).
+        headcount_df: columns scenario, month, role, p50
+            (forecasting.report.compare.headcount_frame).
         role: the role key to draw ("data_scientist" or "ml_engineer").
         workshop: Projector-friendly sizes.
     """
@@ -199,7 +200,7 @@ def scenario_quarters(quarters_df: pd.DataFrame, *, workshop: bool = False) -> a
 
     Args:
         quarters_df: columns scenario, quarter, quarter_start ("YYYY-MM"), positions, unit
-            (forecasting.compare.quarters_frame).
+            (forecasting.report.compare.quarters_frame).
         workshop: Projector-friendly sizes.
     """
     cols = ["scenario", "quarter", "quarter_start", "positions", "unit"]
@@ -251,7 +252,7 @@ def scenario_run_rate(cost_df: pd.DataFrame, *, workshop: bool = False) -> alt.L
     """Run-rate of the added ML engineers (USD/yr) by calendar month, one line per scenario.
 
     Args:
-        cost_df: columns scenario, month, run_rate (forecasting.compare.added_cost_frame).
+        cost_df: columns scenario, month, run_rate (forecasting.report.compare.added_cost_frame).
         workshop: Projector-friendly sizes.
     """
     _base.require(cost_df, ["scenario", "month", "run_rate"], "scenario_run_rate")

@@ -1,0 +1,115 @@
+"""The ML engineer plan of a scenario, read and replaced in one place (new positions when the
+role has a hiring policy, else planned starts), and the scenario over another horizon."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from forecasting.model.months import quarter_of, quarters
+from forecasting.model.roles import Role
+from forecasting.model.scenario import Scenario
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+
+def mle_positions_mode(scenario: Scenario) -> bool:
+    """True when the ML engineer plan is in positions (the role has a hiring policy)."""
+    return scenario.policy_of(Role.ML_ENGINEER).sets_positions
+
+
+def mle_schedule(scenario: Scenario) -> list[int]:
+    """The ML engineer plan as the solver sees it: positions added per month 0..horizon
+    (positions mode), or starts per planned_starts index (starts mode)."""
+    role = Role.ML_ENGINEER
+    if mle_positions_mode(scenario):
+        added = list(scenario.policy_of(role).positions_added)
+        return added + [0] * (scenario.horizon_months + 1 - len(added))
+    return list(scenario.starts_of(role))
+
+
+def with_mle_plan(scenario: Scenario, schedule: list[int]) -> Scenario:
+    """The scenario with its ML engineer plan replaced by `schedule` (see mle_schedule)."""
+    role = Role.ML_ENGINEER
+    values = [max(0, int(x)) for x in schedule]
+    if mle_positions_mode(scenario):
+        policies = scenario.by_role("hiring_policy")
+        policies[role.value] = scenario.policy_of(role).with_added(values)
+        return scenario.replace(hiring_policy=policies)
+    return scenario.replace(
+        planned_starts={**scenario.by_role("planned_starts"), role.value: values}
+    )
+
+
+def without_mle_plan(scenario: Scenario) -> Scenario:
+    """The scenario with no ML engineer starts or new positions planned: what the solver
+    starts from."""
+    return with_mle_plan(scenario, [])
+
+
+def has_mle_plan(scenario: Scenario) -> bool:
+    """True when the scenario carries a hand-made (or solved) ML engineer plan."""
+    return any(mle_schedule(scenario))
+
+
+def mle_quarters(scenario: Scenario) -> list[tuple[str, int]]:
+    """The ML engineer plan by calendar quarter: new positions opened (positions mode)
+    or starts joining (starts mode), non-zero quarters only."""
+    months = scenario.months()
+    schedule = mle_schedule(scenario)
+    if mle_positions_mode(scenario):
+        return quarters(months, schedule)
+    return quarters(months[1:], schedule)
+
+
+def quarter_frame(scenario: Scenario) -> pd.DataFrame:
+    """Every calendar quarter of the horizon with the ML engineer plan's count in it
+    (new positions opened, or starts joining), zeros included: columns quarter, count."""
+    import pandas as pd
+
+    months = scenario.months()
+    labels: list[str] = []
+    for m in months[1:]:
+        q = quarter_of(m)
+        if q not in labels:
+            labels.append(q)
+    counts = dict(mle_quarters(scenario))
+    return pd.DataFrame({"quarter": labels, "count": [counts.get(q, 0) for q in labels]})
+
+
+def added_mle(scenario: Scenario) -> int:
+    """The ML engineer plan's size: new positions (positions mode) or starts."""
+    return sum(mle_schedule(scenario))
+
+
+def with_horizon(scenario: Scenario, horizon_months: int) -> Scenario:
+    """`scenario` planned over another horizon (the app's horizon control).
+
+    Lists longer than the new horizon are cut (planned starts, a path's months, the
+    positions added); a growth policy reaching its number after the new horizon keeps
+    its line and is cut at the horizon (``to`` becomes the number reached then, rounded
+    half up); a deadline after the new horizon moves to it. A longer horizon keeps every
+    list as it is (a path holds its last month; see HiringPolicy).
+
+    Raises:
+        ScenarioError: the horizon is not a whole number of months in 1..120.
+    """
+    from forecasting.model.policy import round_half_up
+
+    h = int(horizon_months)
+    d = scenario.to_dict()
+    d["horizon_months"] = h
+    d["planned_starts"] = {role: list(v)[:h] for role, v in d["planned_starts"].items()}
+    for role, policy in d["hiring_policy"].items():
+        for key in ("headcount", "p10", "p90", "positions_added"):
+            if key in policy:
+                policy[key] = list(policy[key])[: h + 1]
+        if policy.get("kind") == "growth" and int(policy["by_month"]) > h:
+            n0 = scenario.headcount_of(role) + scenario.open_requisitions_of(role)
+            share = h / int(policy["by_month"])
+            policy["to"] = int(round_half_up(n0 + (int(policy["to"]) - n0) * share))
+            policy["by_month"] = h
+    target = d["target"]
+    if target.get("deadline_month") is not None and int(target["deadline_month"]) > h:
+        target["deadline_month"] = h
+    return Scenario.from_dict(d)

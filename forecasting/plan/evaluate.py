@@ -1,0 +1,215 @@
+"""Evaluating ML engineer schedules for the solver, within a budget.
+
+An `Evaluator` simulates one schedule's ML engineers with exactly the random numbers
+`simulate` would use (the data-scientist paths are simulated once and shared), so the
+solver's comparisons are common-random-number comparisons and its reported probability
+is `simulate(plan.scenario)`'s. A `Budget` bounds the simulation one search may spend
+and stops it when nobody is waiting for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from forecasting.model.errors import SolverError
+from forecasting.model.roles import DS, MLE, ROLES
+from forecasting.model.scenario import Scenario
+from forecasting.model.target import meets_target, ratio_of
+from forecasting.simulate.engine import (
+    exit_probability,
+    role_generators,
+    run_paths,
+    scheduled_starts,
+    simulate_positions_role,
+    simulate_role,
+)
+
+
+class SolverCancelled(SolverError):
+    """The caller asked the search to stop (e.g. the browser session that wanted it ended)."""
+
+
+@dataclass
+class Budget:
+    """How much simulation one `solve` may spend, and when to stop early.
+
+    The app gives every interactive request a budget (the server decides, not the link);
+    the command line runs without one.
+
+    Attributes:
+        path_months: most simulated path-months (paths x horizon per schedule tried,
+            certification included); None = no limit.
+        should_stop: called before every simulation; True stops the search with
+            SolverCancelled (e.g. the session that asked has ended).
+        spent: path-months simulated so far.
+    """
+
+    path_months: float | None = None
+    should_stop: Callable[[], bool] | None = None
+    spent: float = 0.0
+
+    def spend(self, path_months: float) -> None:
+        if self.should_stop is not None and self.should_stop():
+            raise SolverCancelled("the search was stopped: nobody is waiting for it")
+        self.spent += path_months
+        if self.path_months is not None and self.spent > self.path_months:
+            raise SolverError(
+                f"this plan needs more simulation than an interactive request may use "
+                f"({self.path_months:,.0f} path-months): the target is far beyond the team "
+                "(relax target.confidence, target.ds_per_mle or target.hold, or lower "
+                "max_starts_per_month), or run `python -m forecasting solve` on the scenario "
+                "file, which has no such limit"
+            )
+
+
+class Outcome(NamedTuple):
+    """One schedule's results: the probabilities, the ML engineer shortfall below DS / k
+    (at the deadline; over the deadline..horizon months), mean ML engineer headcount by
+    month and mean starts over the horizon."""
+
+    p_met: float
+    p_held: float
+    short_met: float
+    short_held: float
+    mean_headcount: np.ndarray
+    starts: float
+
+
+class Evaluator:
+    """Evaluates ML engineer schedules with the random numbers `simulate` would use.
+
+    A schedule is, in starts mode, the ML engineer planned starts by index
+    (horizon entries) and, in positions mode, the positions added by month
+    (horizon+1 entries, the policy's own positions_added included).
+    """
+
+    def __init__(self, scenario: Scenario, budget: Budget | None = None) -> None:
+        self.scenario = scenario
+        self.budget = budget or Budget()
+        self.budget.spend(scenario.paths * scenario.horizon_months)  # the DS paths
+        self.k = scenario.target.ds_per_mle
+        self.deadline = scenario.deadline
+        self.positions_mode = scenario.hiring_policy[MLE].sets_positions
+        raw = run_paths(scenario, roles=(DS,))
+        self.ds_all = np.ascontiguousarray(raw.headcount[:, DS, :])
+        self.ds = self.ds_all[self.deadline :]
+        self.moved = raw.arrived  # reskilled data scientists join ML engineers after training
+        # Open requisitions are scheduled on top of planned starts.
+        self.requisitions = scheduled_starts(scenario, MLE) - np.array(
+            scenario.starts_of(ROLES[MLE]), dtype=np.int64
+        )
+        self.cache: dict[bytes, Outcome] = {}
+        self.calls = 0
+        # The ML engineer stream's draws before the recursion (per-path attrition, and
+        # the per-path positions of a path with a band) do not depend on the schedule:
+        # make them once and restart every evaluation from the stream's state after them.
+        sc = scenario
+        rng = role_generators(sc.seed)[MLE]
+        self.p_exit = exit_probability(rng, sc, MLE, sc.paths)
+        self.base_positions = None
+        if self.positions_mode:
+            policy = sc.hiring_policy[MLE].with_added(())
+            if policy.uncertain:
+                z = rng.standard_normal(sc.paths)  # as simulate.policy_positions draws it
+                self.base_positions = policy.positions_for_paths(z, sc.horizon_months)
+            else:
+                n0 = sc.headcount[MLE] + sc.open_requisitions[MLE]
+                self.base_positions = policy.positions(n0, sc.horizon_months)
+        self.rng_state = rng.bit_generator.state
+
+    def _run(self, schedule: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """ML engineer headcount (T+1, P) and realised starts (T, P) or None."""
+        sc = self.scenario
+        rng = np.random.Generator(np.random.PCG64())
+        rng.bit_generator.state = self.rng_state
+        out = np.empty((sc.horizon_months + 1, sc.paths), dtype=np.int32)
+        p_exit = self.p_exit
+        realised: np.ndarray | None
+        if self.positions_mode:
+            base = self.base_positions
+            assert base is not None  # set in __init__ in positions mode
+            added = np.cumsum(schedule)
+            positions = base + (added[:, None] if base.ndim == 2 else added)
+            realised, _ = simulate_positions_role(
+                rng,
+                out,
+                n0=sc.headcount[MLE],
+                p_exit=p_exit,
+                positions=positions,
+                lag=sc.time_to_fill_months[MLE],
+                cap=sc.max_starts_per_month[MLE],
+                open_reqs=sc.open_requisitions[MLE],
+                fill_rate=sc.fill_rate,
+                inflow=self.moved,
+            )
+        else:
+            realised, _ = simulate_role(
+                rng,
+                out,
+                n0=sc.headcount[MLE],
+                p_exit=p_exit,
+                starts=schedule + self.requisitions,
+                fill_rate=sc.fill_rate,
+                inflow=self.moved,
+                aligned_fill=True,
+            )
+        return out, realised
+
+    def outcome(self, schedule: np.ndarray) -> Outcome:
+        """Everything the solver reads of one schedule, simulated once and cached."""
+        key = schedule.tobytes()
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit
+        self.budget.spend(self.scenario.paths * self.scenario.horizon_months)
+        self.calls += 1
+        out, realised = self._run(schedule)
+        if realised is not None:
+            starts = float(realised.sum(axis=0).mean())
+        else:
+            starts = float((schedule + self.requisitions).sum())
+        mle = out[self.deadline :]
+        ok = meets_target(ratio_of(self.ds, mle), self.k)  # as simulate.target_probabilities
+        # A smooth companion of the probabilities, to rank schedules on a plateau:
+        # the mean shortfall of ML engineers below DS / k (at the deadline; over the
+        # deadline..horizon months).
+        short = np.maximum(self.ds / self.k - mle, 0.0)
+        result = Outcome(
+            p_met=float(ok[0].mean()),
+            p_held=float(ok.all(axis=0).mean()),
+            short_met=float(short[0].mean()),
+            short_held=float(short.mean()),
+            mean_headcount=out.mean(axis=1),
+            starts=starts,
+        )
+        self.cache[key] = result
+        return result
+
+    def __call__(self, schedule: np.ndarray) -> tuple[float, float]:
+        """(P(target met at the deadline), P(target held to the horizon)) of a schedule."""
+        o = self.outcome(schedule)
+        return o.p_met, o.p_held
+
+    def key(self, schedule: np.ndarray, hold: bool) -> tuple[float, float]:
+        """(probability that counts, minus mean shortfall): larger is better."""
+        o = self.outcome(schedule)
+        return (o.p_held, -o.short_held) if hold else (o.p_met, -o.short_met)
+
+    def ratios(self, schedule: np.ndarray) -> np.ndarray:
+        """Data scientists per ML engineer by month and path, (T+1, P), of a schedule."""
+        self.budget.spend(self.scenario.paths * self.scenario.horizon_months)
+        out, _ = self._run(schedule)
+        return ratio_of(self.ds_all, out)
+
+    def p_by_month(self, schedule: np.ndarray) -> np.ndarray:
+        """P(target met) in every month 0..horizon of a schedule (as SimulationResult's)."""
+        return meets_target(self.ratios(schedule), self.k).mean(axis=1)
+
+    def detail(self, schedule: np.ndarray) -> tuple[np.ndarray, float]:
+        """Mean ML engineer headcount by month (T+1,) and mean starts over the horizon."""
+        o = self.outcome(schedule)
+        return o.mean_headcount, o.starts

@@ -1,0 +1,198 @@
+"""Schedules of new ML engineer positions (or starts): the strategies' shapes, the months a
+unit may go in (`Slots`), fill orders and the smallest passing prefix, shared by the solver,
+reachability, budget, reskilling, team shape and sensitivity."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from forecasting.model.policy import HiringPolicy
+from forecasting.model.roles import MLE, ROLES, Role
+from forecasting.model.scenario import Scenario
+from forecasting.plan.evaluate import Evaluator
+
+
+class Strategy(StrEnum):
+    """Where the starts go in the months before the deadline."""
+
+    EVEN = "even"  # spread evenly over the months from time-to-fill to the deadline
+    FRONT_LOADED = "front_loaded"  # as early as possible, up to the monthly maximum
+    JUST_IN_TIME = "just_in_time"  # as late as possible before the deadline
+    FEWEST = "fewest"  # no shape: the fewest positions (or starts) in any months
+
+
+def shaped(
+    scenario: Scenario, strategy: Strategy | str, *, to_horizon: bool, role_index: int = MLE
+) -> tuple[Callable[[int], np.ndarray], int]:
+    """(n -> the first n entries of the strategy's fill order as a schedule, the floor
+    included; the most entries) over the slots whose hires count by the deadline (by
+    the horizon with `to_horizon`)."""
+    strategy = Strategy(strategy)
+    if strategy is Strategy.FEWEST:
+        strategy = Strategy.EVEN
+    slots = Slots.of(scenario, role_index)
+    last = scenario.horizon_months if to_horizon else scenario.deadline
+    usable = [
+        i
+        for i in range(slots.first, slots.n_slots)
+        if i + slots.offset <= last and slots.caps[i] > 0
+    ]
+    order = fill_order(strategy, usable, slots.caps)
+    return (lambda n: slots.floor + allocation(order, n, slots.n_slots)), len(order)
+
+
+def quick_schedule(
+    scenario: Scenario,
+    strategy: Strategy | str = Strategy.EVEN,
+    *,
+    evaluate: Evaluator | None = None,
+    guess: int | None = None,
+) -> np.ndarray | None:
+    """The strategy's smallest schedule meeting the target on the scenario's own paths.
+
+    The shaped search of `solve` without its certification on independent paths: the
+    smallest n such that the first n entries of the strategy's fill order (slots to the
+    deadline; to the horizon when the target must hold) meet the confidence. For the
+    many re-solves of a sensitivity analysis, where every scenario shares the random
+    numbers (common random numbers), so differences are the assumption's, not noise.
+
+    Args:
+        scenario: the scenario (its ML engineer policy decides positions or starts).
+        strategy: even, front_loaded or just_in_time (fewest is searched as even).
+        evaluate: an Evaluator of `scenario` to reuse, if any.
+        guess: a likely n (e.g. the unperturbed answer): searched outwards from it.
+
+    Returns:
+        The schedule (floor included; positions added by month, or planned starts),
+        or None when even the whole order misses the target.
+    """
+    target = scenario.target
+    evaluate = evaluate or Evaluator(scenario)
+    schedule, n_max = shaped(scenario, strategy, to_horizon=target.hold)
+
+    def passes(n: int) -> bool:
+        p_met, p_held = evaluate(schedule(n))
+        return (p_held if target.hold else p_met) >= target.confidence
+
+    if guess is None or not 0 <= guess <= n_max:
+        n = smallest_prefix(passes, n_max)
+    elif passes(guess):
+        n = guess
+        while n > 0 and passes(n - 1):
+            n -= 1
+    else:
+        n = guess + 1
+        while n <= n_max and not passes(n):
+            n += 1
+    if n > n_max or not passes(n):
+        return None
+    return schedule(n)
+
+
+def even_order(slots: list[int]) -> list[int]:
+    """Slots in a low-discrepancy order (middle, quarters, eighths, ...): any prefix is spread."""
+    n = len(slots)
+    seen: list[int] = []
+    k = 1
+    while len(seen) < n and k < 64 * n:
+        x, denom, j = 0.0, 1.0, k
+        while j:  # van der Corput radical inverse, base 2
+            denom *= 2
+            x += (j % 2) / denom
+            j //= 2
+        idx = int(x * n)
+        if idx not in seen:
+            seen.append(idx)
+        k += 1
+    seen += [i for i in range(n) if i not in seen]
+    return [slots[i] for i in seen]
+
+
+def fill_order(strategy: Strategy, slots: list[int], caps: np.ndarray) -> list[int]:
+    """The order in which starts fill `slots`: allocation of n = the first n entries."""
+    if strategy is Strategy.FRONT_LOADED:
+        return [i for i in slots for _ in range(caps[i])]
+    if strategy is Strategy.JUST_IN_TIME:
+        return [i for i in reversed(slots) for _ in range(caps[i])]
+    spread = even_order(slots)
+    order: list[int] = []
+    for round_ in range(int(caps.max(initial=0))):
+        order += [i for i in spread if caps[i] > round_]
+    return order
+
+
+def allocation(order: list[int], n: int, months: int) -> np.ndarray:
+    return np.bincount(np.array(order[:n], dtype=np.int64), minlength=months).astype(np.int64)
+
+
+def smallest_prefix(passes: Callable[[int], bool], n_max: int) -> int:
+    """Smallest n in 0..n_max with passes(n), by binary search (passes is monotone in n).
+
+    Returns n_max when even n_max fails.
+    """
+    if passes(0):
+        return 0
+    if not passes(n_max):
+        return n_max
+    lo, hi = 0, n_max  # passes(lo) is False, passes(hi) is True
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if passes(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+@dataclass(frozen=True)
+class Slots:
+    """Where the solver may add ML engineers: one slot per month, with the floor and caps.
+
+    Positions mode: slot t = a position opened at month t (1..horizon), filled at
+    t + time to fill at the earliest (offset = lag). Starts mode: slot i = starts
+    joining at the end of month i+1 (offset 1), from index time to fill - 1.
+    """
+
+    role: Role
+    policy: HiringPolicy
+    positions_mode: bool
+    cap_month: int
+    n_slots: int
+    offset: int
+    floor: np.ndarray
+    first: int
+    caps: np.ndarray
+
+    @classmethod
+    def of(cls, sc: Scenario, role_index: int = MLE) -> Slots:
+        role = ROLES[role_index]
+        policy = sc.policy_of(role)
+        cap_month, lag, months = sc.max_starts_of(role), sc.time_to_fill_of(role), sc.horizon_months
+        if policy.sets_positions:
+            n_slots, offset, first = months + 1, lag, 1
+            floor = np.zeros(n_slots, dtype=np.int64)
+            floor[: len(policy.positions_added)] = policy.positions_added
+        else:
+            n_slots, offset, first = months, 1, max(lag - 1, 0)
+            floor = np.array(sc.starts_of(role), dtype=np.int64)
+        caps = np.where(np.arange(n_slots) >= first, np.maximum(cap_month - floor, 0), 0)
+        return cls(
+            role, policy, policy.sets_positions, cap_month, n_slots, offset, floor, first, caps
+        )
+
+    def scenario_with(self, sc: Scenario, schedule: np.ndarray) -> Scenario:
+        """`sc` with this role's schedule (positions added, or planned starts)."""
+        key = self.role.value
+        if self.positions_mode:
+            policies = {**sc.by_role("hiring_policy"), key: self.policy.with_added(schedule)}
+            return sc.replace(hiring_policy=policies)
+        return sc.replace(planned_starts={**sc.by_role("planned_starts"), key: schedule})
+
+    @property
+    def first_month(self) -> int:
+        """The month index of the first new position (or start) the caps allow."""
+        return self.first if self.positions_mode else self.first + 1

@@ -1,0 +1,464 @@
+"""Hiring-path solver: the fewest ML engineer positions (or starts) that reach the ratio target.
+
+Two modes, chosen by the ML engineer hiring policy:
+
+* **positions** (policy backfill, growth or path -- the app's default is backfill):
+  the solver opens new, permanent ML engineer positions (``positions_added`` of
+  the policy; their leavers are replaced like everyone's). A position opened at
+  month index t (t >= 1) is filled at month t + time_to_fill at the earliest, so
+  it counts for the deadline d when t + time_to_fill <= d. No more than
+  ``max_starts_per_month`` positions are opened in one month.
+* **starts** (policy none): as below, one-off starts on top of planned starts.
+
+`solve(scenario, strategy)` adds ML engineer starts to the scenario's planned
+starts (kept as a floor; other roles unchanged) so that
+P(DS/MLE <= k at the deadline) >= confidence, or, with ``target.hold``,
+P(DS/MLE <= k at every month from the deadline to the horizon) >= confidence.
+
+Constraints: a new start at planned_starts index i (joining at the end of month
+i+1) needs ``i + 1 >= time_to_fill_months.ml_engineer``; no month may exceed
+``max_starts_per_month.ml_engineer`` (months already above it keep their
+planned starts and get no more).
+
+Method. Every candidate schedule is evaluated with exactly the random numbers
+`simulate` uses for it (forecasting/plan/evaluate.py), so probabilities are
+common-random-number comparisons and the reported probability is what
+`simulate(plan.scenario)` gives. The shaped strategies take the smallest prefix of
+their fill order that meets the target at the deadline (binary search); `fewest`,
+and every strategy holding the target, add units where they raise the probability
+most (galloping); pruning then removes what is not needed. The plan is finally
+checked on independent paths (`certification_scenario`): units are added where it
+falls short there and pruned where it does not need them, so the answer does not
+rest on one seed's noise. A `Budget` bounds the work of one search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from forecasting.model.errors import SolverError
+from forecasting.model.roles import MLE, ROLE_KEYS
+from forecasting.model.scenario import Scenario
+from forecasting.plan.evaluate import Budget, Evaluator
+from forecasting.plan.schedule import Slots, Strategy, allocation, fill_order, smallest_prefix
+
+
+class TargetUnreachable(SolverError):
+    """Even the most hiring max_starts_per_month and time to fill allow misses the target
+    (see `reachable` for what would work)."""
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """The plan's probabilities on independent paths (a fresh seed, more paths).
+
+    Attributes:
+        paths: independent paths simulated.
+        seed: their seed (derived from the scenario's: reproducible).
+        p_target_met: P(target met at the deadline) on them.
+        p_target_held: P(target held to the horizon) on them.
+    """
+
+    paths: int
+    seed: int
+    p_target_met: float
+    p_target_held: float
+
+    def se(self, p: float) -> float:
+        """Monte Carlo standard error of a probability p estimated on these paths."""
+        return float(np.sqrt(max(p * (1.0 - p), 0.0) / self.paths))
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "paths": self.paths,
+            "seed": self.seed,
+            "p_target_met": self.p_target_met,
+            "p_target_held": self.p_target_held,
+            "se_met": round(self.se(self.p_target_met), 5),
+            "se_held": round(self.se(self.p_target_held), 5),
+        }
+
+
+@dataclass(frozen=True)
+class HiringPlan:
+    """A solved hiring schedule.
+
+    Attributes:
+        planned_starts: role key -> list of horizon_months starts (entry i joins at
+            the end of month i+1); the ML engineer row is solved, others as given.
+        total_starts: ML engineer starts in the schedule, planned floor included.
+        added_starts: ML engineer starts the solver added to the planned floor.
+        added_by_month: the added starts by planned_starts index.
+        p_target_met: P(DS/MLE <= target at the deadline) of the solved scenario.
+        p_target_held: P(DS/MLE <= target from the deadline to the horizon).
+        annual_cost: run-rate of the added ML engineers at the deadline, USD/yr: the
+            difference in mean simulated ML engineer headcount at the deadline with and
+            without them (same random numbers: leavers, empty seats and the fill rate
+            counted) times the annual cost.
+        total_cost: expected cost of the added ML engineers from month 1 to the
+            horizon, USD: the difference in mean simulated ML engineer payroll
+            with and without them (same random numbers).
+        scenario: the solved Scenario (simulate it to get the full projection).
+        strategy: the strategy used.
+        mode: "positions" (the ML engineer policy sets positions) or "starts".
+        positions: ML engineer positions per month (horizon+1), positions mode only.
+        positions_added: new positions opened per month (horizon+1), positions mode;
+            all zero in starts mode.
+        total_positions_added: sum of positions_added.
+        expected_starts: mean ML engineer starts over the horizon in the solved
+            scenario (new positions, backfills of leavers and added starts).
+        certified: the plan's probabilities on independent paths; the plan meets
+            the confidence there too (see `certification_scenario`).
+    """
+
+    planned_starts: dict[str, list[int]]
+    total_starts: int
+    added_starts: int
+    added_by_month: tuple[int, ...]
+    p_target_met: float
+    p_target_held: float
+    annual_cost: float
+    total_cost: float
+    scenario: Scenario
+    strategy: Strategy
+    mode: str = "starts"
+    positions: tuple[int, ...] | None = None
+    positions_added: tuple[int, ...] = ()
+    total_positions_added: int = 0
+    expected_starts: float = 0.0
+    certified: Certificate | None = None
+
+    @property
+    def added(self) -> int:
+        """New positions (positions mode) or added starts (starts mode)."""
+        return self.total_positions_added if self.mode == "positions" else self.added_starts
+
+    @property
+    def added_per_month(self) -> tuple[int, ...]:
+        """By month index 0..horizon: new positions opened, or added starts joining."""
+        if self.mode == "positions":
+            return self.positions_added
+        return (0, *self.added_by_month)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Return the `python -m forecasting solve` JSON object.
+
+        Returns:
+            dict with planned_starts, total_starts, added_starts, added_by_month,
+            schedule (months where ML engineers join), p_target_met, p_target_held,
+            annual_cost, total_cost, strategy, target.
+        """
+        sc = self.scenario
+        labels = sc.months()
+        mle = self.planned_starts[ROLE_KEYS[MLE]]
+        if self.mode == "positions":
+            schedule = [
+                {"index": i, "opens": labels[i], "positions_added": n}
+                for i, n in enumerate(self.positions_added)
+                if n
+            ]
+        else:
+            schedule = [
+                {"index": i, "joins": labels[i + 1], "starts": n, "added": self.added_by_month[i]}
+                for i, n in enumerate(mle)
+                if n
+            ]
+        return {
+            "mode": self.mode,
+            "positions": None if self.positions is None else list(self.positions),
+            "positions_added": list(self.positions_added),
+            "total_positions_added": self.total_positions_added,
+            "expected_starts": round(self.expected_starts, 3),
+            "planned_starts": {k: list(v) for k, v in self.planned_starts.items()},
+            "total_starts": self.total_starts,
+            "added_starts": self.added_starts,
+            "added_by_month": list(self.added_by_month),
+            "schedule": schedule,
+            "p_target_met": self.p_target_met,
+            "p_target_held": self.p_target_held,
+            "annual_cost": round(self.annual_cost, 2),
+            "total_cost": round(self.total_cost, 2),
+            "strategy": self.strategy.value,
+            "target": {**sc.target.to_dict(), "deadline": labels[sc.deadline]},
+            "scenario": sc.to_dict(),
+            "certified": None if self.certified is None else self.certified.to_json_dict(),
+        }
+
+
+def solve(
+    scenario: Scenario, strategy: Strategy | str = Strategy.EVEN, *, budget: Budget | None = None
+) -> HiringPlan:
+    """Find the fewest new ML engineer positions (or starts) that reach the scenario's target.
+
+    Args:
+        scenario: the scenario. With an ML engineer hiring policy (backfill, growth,
+            path) the solver adds positions to it (its own positions_added are a
+            floor); with policy none it adds starts to the planned starts (a floor).
+        strategy: "even", "front_loaded", "just_in_time" or "fewest".
+        budget: the most simulation the search may use and a stop signal (the app's
+            interactive requests); None = no limit.
+
+    Returns:
+        The HiringPlan. Raises SolverError, naming what to relax, when even the
+        largest schedule allowed by time to fill and max_starts_per_month fails (found
+        with one simulation, before any search), or when the budget runs out.
+    """
+    try:
+        strategy = Strategy(strategy)
+    except ValueError:
+        raise SolverError(
+            f"strategy: unknown {strategy!r}; use one of {', '.join(s.value for s in Strategy)}"
+        ) from None
+    sc = scenario
+    months, target = sc.horizon_months, sc.target
+    deadline, conf, hold = sc.deadline, target.confidence, target.hold
+    labels = sc.months()
+    slots_ = Slots.of(sc)
+    role, positions_mode = slots_.role, slots_.positions_mode
+    cap_month, n_slots, offset = slots_.cap_month, slots_.n_slots, slots_.offset
+    floor, first, caps = slots_.floor, slots_.first, slots_.caps
+
+    budget = budget or Budget()
+    evaluate = Evaluator(sc, budget)
+
+    def score(added: np.ndarray) -> float:
+        p_met, p_held = evaluate(floor + added)
+        return p_held if hold else p_met
+
+    pre_slots = [i for i in range(first, n_slots) if i + offset <= deadline and caps[i] > 0]
+    order = fill_order(strategy, pre_slots, caps)
+    what = f"1:{target.ds_per_mle:g} by month {deadline} ({labels[deadline]})"
+    if hold:
+        what += f" and hold it to month {months} ({labels[months]})"
+    relax = (
+        "relax target.deadline_month, target.confidence or "
+        f"max_starts_per_month.{role.value}, or plan reskilling"
+    )
+
+    added = np.zeros(n_slots, dtype=np.int64)
+    certify = Evaluator(certification_scenario(sc), budget)
+    if score(added) < conf or certify.key(floor, hold)[0] < conf:
+        if not order:
+            raise TargetUnreachable(
+                f"cannot reach {what} with {conf:.0%} confidence: no new ML engineer can "
+                f"start by then (time_to_fill_months.{role.value} "
+                f"{sc.time_to_fill_of(role)}, max_starts_per_month.{role.value} {cap_month}); "
+                + relax
+            )
+        largest = caps if hold else allocation(order, len(order), n_slots)
+        best = score(largest)
+        if best < conf:
+            every = "new positions" if positions_mode else "ML engineer starts"
+            raise TargetUnreachable(
+                f"cannot reach {what} with {conf:.0%} confidence: even {cap_month} {every} "
+                f"every month from month {slots_.first_month} give "
+                f"{best:.0%}; " + relax
+            )
+        slots = [i for i in range(n_slots) if caps[i] > 0 and (hold or i + offset <= deadline)]
+        search = _Search(floor, caps, slots, hold, conf)
+        if strategy is Strategy.FEWEST:
+            added = search.greedy(evaluate, added)
+        else:
+            # Smallest prefix of the strategy's order meeting the target at the deadline.
+            n = smallest_prefix(
+                lambda n: evaluate(floor + allocation(order, n, n_slots))[0] >= conf,
+                len(order),
+            )
+            added = allocation(order, n, n_slots)
+            if hold:
+                added = search.greedy(evaluate, added)
+        added = search.prune(evaluate, added)
+        if strategy is Strategy.FEWEST and not positions_mode:
+            added = search.reshape(evaluate, added)
+        # Certify on independent paths (a fresh seed, more paths): add where the plan
+        # falls short there, then drop what is not needed there either, so the answer
+        # does not rest on one seed's noise.
+        added = search.greedy(certify, added)
+        added = search.prune(certify, added)
+
+    schedule = floor + added
+    p_met, p_held = evaluate(schedule)
+    fresh_met, fresh_held = certify(schedule)
+    mean_with, expected_starts = evaluate.detail(schedule)
+    mean_without, _ = evaluate.detail(floor)
+    monthly = sc.annual_cost_of(role) / 12.0
+    total_cost = float(np.sum(mean_with[1:] - mean_without[1:]) * monthly)
+    # Run-rate: the added ML engineers actually on payroll at the deadline (mean over
+    # paths, so leavers, empty seats and fill rate are counted), times their annual cost.
+    annual_cost = float(mean_with[deadline] - mean_without[deadline]) * sc.annual_cost_of(role)
+    solved = slots_.scenario_with(sc, schedule)
+    if positions_mode:
+        positions = tuple(solved.positions_of(role) or ())
+        added_starts, added_by_month = 0, (0,) * months
+        positions_added = tuple(int(x) for x in schedule)
+    else:
+        positions = None
+        added_starts, added_by_month = int(added.sum()), tuple(int(x) for x in added)
+        positions_added = (0,) * (months + 1)
+    return HiringPlan(
+        planned_starts={k: list(v) for k, v in solved.by_role("planned_starts").items()},
+        total_starts=int(sum(solved.starts_of(role))),
+        added_starts=added_starts,
+        added_by_month=added_by_month,
+        p_target_met=p_met,
+        p_target_held=p_held,
+        annual_cost=annual_cost,
+        total_cost=total_cost,
+        scenario=solved,
+        strategy=strategy,
+        mode="positions" if positions_mode else "starts",
+        positions=positions,
+        positions_added=positions_added,
+        total_positions_added=sum(positions_added),
+        expected_starts=expected_starts,
+        certified=Certificate(
+            paths=certify.scenario.paths,
+            seed=certify.scenario.seed,
+            p_target_met=fresh_met,
+            p_target_held=fresh_held,
+        ),
+    )
+
+
+class _Search:
+    """Greedy additions, pruning and reshaping of a schedule against one evaluator.
+
+    Every step uses that the problem is monotone: more positions (or starts) never
+    lower the probability (common random numbers make this hold path by path up to
+    the discreteness of the draws).
+    """
+
+    def __init__(
+        self, floor: np.ndarray, caps: np.ndarray, slots: list[int], hold: bool, conf: float
+    ) -> None:
+        self.floor, self.caps, self.slots, self.hold, self.conf = floor, caps, slots, hold, conf
+
+    def ok(self, evaluate: Evaluator, added: np.ndarray) -> bool:
+        return evaluate.key(self.floor + added, self.hold)[0] >= self.conf
+
+    def greedy(self, evaluate: Evaluator, added: np.ndarray) -> np.ndarray:
+        """Add units where they raise (probability, -shortfall) most, until the target is met.
+
+        Each round tries one more unit in every slot and takes the best slot; while the
+        target is still missed it then doubles the units added there (1, 2, 4, ...) as
+        long as that keeps improving, so a plan of n units takes O(log n) rounds per slot,
+        not n. Overshoot is removed by `prune`.
+        """
+        added = added.copy()
+        while not self.ok(evaluate, added):
+            best, best_key = None, None
+            for i in self.slots:
+                if added[i] >= self.caps[i]:
+                    continue
+                added[i] += 1
+                key = (*evaluate.key(self.floor + added, self.hold), i)  # ties: later, cheaper
+                added[i] -= 1
+                if best_key is None or key > best_key:
+                    best, best_key = i, key
+            if best is None:
+                raise TargetUnreachable(
+                    "cannot meet the target within max_starts_per_month on independent paths; "
+                    "relax target.confidence, target.hold or max_starts_per_month"
+                )
+            added[best] += 1
+            step = 1
+            while not self.ok(evaluate, added) and added[best] < self.caps[best]:
+                step = min(2 * step, int(self.caps[best] - added[best]))
+                before = evaluate.key(self.floor + added, self.hold)
+                added[best] += step
+                if evaluate.key(self.floor + added, self.hold) <= before:
+                    added[best] -= step  # no longer helps here: choose the slot again
+                    break
+        return added
+
+    def prune(self, evaluate: Evaluator, added: np.ndarray) -> np.ndarray:
+        """Remove units while the target is still met (latest slots first).
+
+        Per slot, the fewest units that keep the target are found by bisection (the
+        probability only grows with the units in a slot).
+        """
+        added = added.copy()
+        changed = True
+        while changed:
+            changed = False
+            for i in sorted(np.flatnonzero(added), reverse=True):
+                keep = int(added[i])
+                lo, hi = -1, keep  # ok(lo) unknown/False, ok(hi) True
+                while hi - lo > 1:
+                    mid = (lo + hi) // 2
+                    added[i] = mid
+                    if self.ok(evaluate, added):
+                        hi = mid
+                    else:
+                        lo = mid
+                added[i] = hi
+                changed = changed or hi < keep
+        return added
+
+    def reshape(self, evaluate: Evaluator, added: np.ndarray, budget: int = 300) -> np.ndarray:
+        """Try plans one start smaller: two starts replaced by one in a later month.
+
+        For each pair of starts (i, j) and a slot m at or after both: remove i and j,
+        add m. Pruning alone cannot turn 'two starts early' into 'one start later' (a
+        start made later is still there at the deadline); this can. At most `budget`
+        evaluations.
+        """
+        improved = True
+        calls = evaluate.calls
+        while improved and added.sum() > 0 and evaluate.calls - calls < budget:
+            improved = False
+            units = list(np.flatnonzero(added))
+            for a in units:
+                for b in units:
+                    if b < a or (a == b and added[a] < 2):
+                        continue
+                    trial = added.copy()
+                    trial[a] -= 1
+                    trial[b] -= 1
+                    for m in self.slots:
+                        if m < b or trial[m] >= self.caps[m]:
+                            continue
+                        trial[m] += 1
+                        if self.ok(evaluate, trial):
+                            added, improved = trial, True
+                            break
+                        trial[m] -= 1
+                    if improved:
+                        break
+                if improved:
+                    break
+        return added
+
+
+#: Independent paths a plan is certified on: this many times the scenario's paths,
+#: at least CERTIFY_MIN_PATHS, at most CERTIFY_MAX_PATHS (or the scenario's own paths
+#: when it has more).
+CERTIFY_FACTOR = 5
+
+
+CERTIFY_FACTOR = 5
+CERTIFY_MIN_PATHS = 10_000
+
+
+CERTIFY_MIN_PATHS = 10_000
+CERTIFY_MAX_PATHS = 50_000
+
+
+def certification_scenario(scenario: Scenario) -> Scenario:
+    """The scenario on independent paths: a seed derived from the scenario's, more paths.
+
+    Args:
+        scenario: the scenario being solved.
+
+    Returns:
+        The same scenario with seed = a hash of (seed, "certify") and
+        max(paths, min(CERTIFY_MAX_PATHS, max(CERTIFY_MIN_PATHS, CERTIFY_FACTOR x paths)))
+        paths.
+    """
+    seed = int(np.random.SeedSequence([scenario.seed, 0x5EED]).generate_state(1)[0])
+    wanted = min(CERTIFY_MAX_PATHS, max(CERTIFY_MIN_PATHS, CERTIFY_FACTOR * scenario.paths))
+    paths = max(wanted, scenario.paths)
+    return scenario.replace(seed=seed, paths=paths)

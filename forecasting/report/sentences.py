@@ -1,0 +1,329 @@
+"""Plain-language sentences of a simulation and a hiring plan: the answer, probabilities,
+warnings, what would work, sensitivity, budget, reskilling mix and team shape (pure; no UI)."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from forecasting.model import formatting
+from forecasting.model.formatting import money, month_name, ratio_text, role_label
+from forecasting.model.roles import Role
+
+if TYPE_CHECKING:  # pragma: no cover
+    from forecasting.model.scenario import Scenario
+    from forecasting.plan.team import TeamPlan
+
+
+def quarter_text(items: list[tuple[str, int]], limit: int = 4) -> str:
+    """'3 in Q1 2027, 2 in Q3 2027' (at most `limit` quarters, then '…')."""
+    parts = [f"{n} in {q}" for q, n in items[:limit]]
+    if len(items) > limit:
+        parts.append("…")
+    return ", ".join(parts)
+
+
+def answer_sentence(
+    plan, scenario, *, strategy: str, error: str | None = None, reachable=None
+) -> str:
+    """The one-sentence answer for a HiringPlan (None when infeasible) of `scenario`.
+
+    Positions mode (the ML engineer role backfills): "To reach 1:6 by Dec 2028 with 80%
+    confidence while data science grows 42 → 60: 8 new ML engineer positions (3 in Q1
+    2027, …), $1.3M/yr run-rate; about 4 more starts backfill leavers." Starts mode
+    keeps the starts sentence of :func:`plan_sentence`.
+
+    Args:
+        plan: the solver's HiringPlan, or None.
+        scenario: the scenario the plan was solved for (its target and team plan).
+        strategy: the schedule strategy's value.
+        error: the solver's message when there is no plan.
+        reachable: a `solver.Reachable` for an unreachable target: the sentence then
+            says, in words, what would work instead of the solver's message.
+    """
+    from forecasting.model.months import quarters
+
+    target = scenario.target
+    months = scenario.months()
+    deadline = scenario.deadline
+    goal = f"To reach {ratio_text(target.ds_per_mle)} by {month_name(months[deadline])}"
+    if target.hold:
+        goal += " and hold it to the horizon"
+    goal += f" with {target.confidence:.0%} confidence"
+    ds_positions = scenario.positions_of(Role.DATA_SCIENTIST)
+    if ds_positions is not None:
+        now, then = scenario.headcount_of(Role.DATA_SCIENTIST), ds_positions[deadline]
+        if then > now:
+            goal += f" while data science grows {now} → {then}"
+        elif then < now:
+            goal += f" while data science shrinks {now} → {then}"
+        else:
+            goal += f" with data science held at {then}"
+    if (plan is None or error is not None) and reachable is not None:
+        return f"{goal}: not reachable with the current hiring limits. " + what_would_work(
+            reachable, scenario
+        )
+    if plan is None or error is not None:
+        return f"{goal}: not reachable under the current constraints. {error or ''}".strip()
+    if plan.mode != "positions":
+        total = plan.total_starts
+        if total == 0:
+            return f"{goal}: no ML engineer starts are needed; the team already gets there."
+        people = "ML engineer start" if total == 1 else "ML engineer starts"
+        cost = f", {money(plan.annual_cost)}/yr run-rate" if plan.annual_cost else ""
+        when = quarter_text(quarters(months[1:], plan.planned_starts["ml_engineer"]))
+        return f"{goal}: {total} {people} ({when}; {strategy.replace('_', '-')} schedule){cost}."
+    n = plan.total_positions_added
+    opened = scenario.open_requisitions_of(Role.ML_ENGINEER)
+    backfill = max(plan.expected_starts - n - opened, 0.0)
+    tail = (
+        f"; about {backfill:.0f} more start{'s' if round(backfill) != 1 else ''} backfill "
+        f"leavers by {month_name(months[-1])}"
+        if round(backfill) > 0
+        else ""
+    )
+    if n == 0:
+        return (
+            f"{goal}: no new ML engineer positions are needed; backfilling leavers "
+            f"gets there{tail}."
+        )
+    when = quarter_text(quarters(months, plan.positions_added))
+    noun = "new ML engineer position" if n == 1 else "new ML engineer positions"
+    return f"{goal}: {n} {noun} ({when}), {money(plan.annual_cost)}/yr run-rate{tail}."
+
+
+#: Decimals of the wide projections table: people (headcount, starts, positions), the
+#: ratio, probabilities (0-1); money is whole dollars.
+
+
+def probability_text(p: float, paths: int, goal: float | None = None) -> str:
+    """A simulated probability as shown beside its goal: '97%', or '79.6% ± 0.9' near it.
+
+    Within two Monte Carlo standard errors (sqrt(p (1 - p) / paths)) of the goal, or
+    when rounding to whole percent would hide that it is below the goal, the value gets
+    one decimal and its standard error, so "79.6%" never reads "80%" beside "goal 80%".
+
+    Args:
+        p: the probability (share of simulated paths).
+        paths: the number of paths it was estimated on.
+        goal: the confidence it is compared with, if any.
+    """
+    se = math.sqrt(max(p * (1.0 - p), 0.0) / max(paths, 1))
+    near = goal is not None and (
+        abs(p - goal) < 2 * se or (round(100 * p) == round(100 * goal) and p != goal)
+    )
+    if near:
+        return f"{100 * p:.1f}% ± {100 * se:.1f}"
+    return f"{100 * p:.0f}%"
+
+
+def held_warning(p_met: float, p_held: float, confidence: float, k: float) -> str | None:
+    """The warning beside an answer that meets the target but does not hold it, or None.
+
+    Args:
+        p_met: P(target met at the deadline).
+        p_held: P(target held to the horizon).
+        confidence: the goal.
+        k: the target's k in 1:k.
+    """
+    if not p_held < confidence <= p_met:
+        return None
+    return (
+        f"P(target held to the horizon) is {formatting.percent(p_held)}, below the "
+        f"{formatting.percent(confidence)} goal: the ratio drifts back above {ratio_text(k)} "
+        "after the deadline."
+    )
+
+
+def what_would_work(reachable, scenario) -> str:
+    """What the most hiring the caps allow reaches, in words (no field names).
+
+    E.g. "Even 2 new ML engineer positions every month from Feb 2027 give 41%
+    confidence by May 2028; 80% is reached by Nov 2028. Move the deadline, accept
+    a lower confidence, or allow more hiring a month."
+    """
+    target, months = scenario.target, scenario.months()
+    noun = "new ML engineer position" if reachable.positions_mode else "ML engineer start"
+    plural = (
+        noun
+        if reachable.per_month == 1
+        else noun.replace("position", "positions").replace("start", "starts")
+    )
+    held = " and held to the horizon" if target.hold else ""
+    first = month_name(months[min(reachable.first_month, len(months) - 1)])
+    by = f"{formatting.percent(reachable.probability)} confidence by "
+    by += month_name(months[scenario.deadline]) + held
+    if reachable.per_month == 0:
+        best = f"No ML engineer can be added (the monthly hiring limit is 0), which gives {by}"
+    else:
+        lag = scenario.time_to_fill_of(Role.ML_ENGINEER)
+        each = f" (each takes {lag} month{'s' if lag != 1 else ''} to fill)" if lag else ""
+        opened = " opened" if reachable.positions_mode else ""
+        best = (
+            f"Even {reachable.per_month} {plural}{opened} every month from {first}{each} give {by}"
+        )
+    goal = formatting.percent(target.confidence)
+    if reachable.earliest_deadline is not None:
+        later = f"{goal} is reached by {month_name(months[reachable.earliest_deadline])}{held}"
+        fix = "Move the deadline there, accept a lower confidence, or allow more hiring a month."
+    else:
+        later = f"{goal} is not reached within the planning horizon ({month_name(months[-1])})"
+        fix = (
+            "Accept a lower confidence, allow more hiring a month, plan reskilling, or "
+            "extend the horizon."
+        )
+    return f"{best}; {later}. {fix}"
+
+
+def value_text(parameter: str, value: float, months: list[str] | None = None) -> str:
+    """A sensitivity row's value as a person reads it: rates in %, months, people; a
+    month index as its month's name when the labels are given."""
+    if parameter.startswith(("attrition_annual", "fill_rate", "reskill_annual")):
+        return f"{100 * value:.0f}%" + ("/yr" if "annual" in parameter else "")
+    if parameter == "target.deadline_month" or parameter.endswith("by_month"):
+        return month_name(months[int(value)]) if months is not None else f"month {value:.0f}"
+    if parameter.startswith(("time_to_fill", "ramp")):
+        return f"{value:g} months"
+    return f"{value:.0f}"
+
+
+def _in_sentence(label: str) -> str:
+    """A row label inside a sentence: no unit in brackets, lower case unless an acronym."""
+    text = label.split(" (")[0]
+    return text if text[:2].isupper() else text[0].lower() + text[1:]
+
+
+def sensitivity_sentence(result, months: list[str]) -> str:
+    """What the answer hangs on, in one sentence a leader can repeat.
+
+    E.g. "The answer hangs most on ML engineer attrition: from 4%/yr to 49%/yr it takes
+    3 to 5 new ML engineer positions (today 4), and today's plan meets the target with
+    99% to 79%. Product manager attrition and ML engineer ramp-up do not change it."
+    """
+    unit = "new ML engineer positions" if result.positions_mode else "ML engineer starts"
+    if not result.rows:
+        return "No assumption was varied."
+    top = result.rows[0]
+    lo, hi = top.positions
+
+    def count(n: int | None) -> str:
+        return "out of reach" if n is None else f"{n}"
+
+    moves = lo != hi
+    head = f"The answer hangs most on {_in_sentence(top.label)}: " if moves else ""
+    span = (
+        f"from {value_text(top.parameter, top.low, months)} to "
+        f"{value_text(top.parameter, top.high, months)} it takes {count(lo)} to {count(hi)} "
+        f"{unit} (today {count(result.positions)})"
+    )
+    p_lo, p_hi = top.p_target_met
+    chance = f"{formatting.percent(p_lo)} to {formatting.percent(p_hi)}"
+    plan = f", and today's plan meets the target with {chance}"
+    still = [
+        r.label
+        for r in result.rows
+        if r.positions == (result.positions, result.positions)
+        and r.p_target_met == (result.p_target_met, result.p_target_met)
+    ]
+    tail = ""
+    if still:
+        words = [_in_sentence(s) for s in still]
+        names = f"{', '.join(words[:-1])} and {words[-1]}" if len(words) > 1 else words[0]
+        tail = f" {names[0].upper() + names[1:]} do{'es' if len(still) == 1 else ''} not change it."
+    if not moves:
+        return (
+            f"No assumption in its range changes the number of {unit} "
+            f"({count(result.positions)}); {_in_sentence(top.label)} moves today's plan's chance "
+            f"most: {chance}.{tail}"
+        )
+    return f"{head}{span}{plan}.{tail}"
+
+
+def budget_sentence(answer, months: list[str]) -> str:
+    """What a yearly budget buys, in one sentence."""
+    unit = "new ML engineer position" if answer.positions_mode else "ML engineer start"
+    n = answer.added
+    what = f"{n} {unit}{'s' if n != 1 else ''}"
+    sc = answer.scenario
+    by = month_name(months[sc.deadline])
+    goal = formatting.percent(answer.confidence)
+    if answer.best_ratio is None:
+        reach = f"the ratio is not defined with {goal} confidence by {by}"
+    else:
+        k = math.ceil(answer.best_ratio * 10 - 1e-9) / 10  # rounded up: a claim that holds
+        reach = f"with {goal} confidence the ratio reaches {ratio_text(k)} by {by}"
+    target = ratio_text(sc.target.ds_per_mle)
+    return (
+        f"{money(answer.budget)} a year buys {what} ({money(answer.positions_cost)}/yr once "
+        f"filled, {money(answer.run_rate)}/yr expected on the payroll at the deadline): "
+        f"{reach}; P({target} by {by}) is {formatting.percent(answer.p_target_met)}."
+    )
+
+
+def mix_sentence(options, scenario) -> str:
+    """The cheapest mix of reskilling and new positions against hiring only, in words."""
+    from forecasting.plan.reskill import cheapest
+
+    best = cheapest(options)
+    hiring = next((o for o in options if o.reskill_annual == 0.0), None)
+    goal = (
+        f"{ratio_text(scenario.target.ds_per_mle)} by "
+        f"{month_name(scenario.months()[scenario.deadline])}"
+    )
+    if best is None:
+        return f"No mix of reskilling (up to 20% a year) and new positions reaches {goal}."
+
+    def what(o) -> str:
+        n = o.added
+        positions = f"{n} new position{'s' if n != 1 else ''}"
+        if o.reskill_annual == 0.0:
+            return f"hiring only ({positions})"
+        return (
+            f"reskilling {formatting.percent(o.reskill_annual)} of data scientists a year "
+            f"(about {o.reskilled:.0f} by the deadline) and {positions}"
+        )
+
+    assert best.year_cost is not None  # cheapest() returns a reachable option
+    cost = f"{money(best.year_cost)} in the year to the deadline"
+    if hiring is None or hiring.year_cost is None:
+        return f"Cheapest for {goal}: {what(best)}, {cost}; hiring alone cannot reach it."
+    if best is hiring:
+        return f"Cheapest for {goal}: {what(best)}, {cost}; no reskilling mix costs less."
+    saving = hiring.year_cost - best.year_cost
+    return (
+        f"Cheapest for {goal}: {what(best)}, {cost}, {money(saving)} less than "
+        f"{what(hiring)} at {money(hiring.year_cost)}."
+    )
+
+
+def team_sentence(plan: TeamPlan, scenario: Scenario) -> str:
+    """The team shape's answer in words."""
+    from forecasting.model.formatting import month_name
+    from forecasting.model.months import quarters
+    from forecasting.report.sentences import quarter_text
+
+    months = scenario.months()
+    parts = []
+    for r in plan.roles:
+        who = role_label(r.role).lower()
+        if r.role == "ml_engineer":
+            parts.append(f"{r.added} more ML engineer position{'s' if r.added != 1 else ''}")
+            continue
+        if r.added is None:
+            parts.append(f"1:{r.k:g} data scientists per {who} is out of reach with its caps")
+            continue
+        noun = "new position" if r.positions_mode else "start"
+        n = r.added
+        per = quarters(months if r.positions_mode else months[1:], list(r.schedule))
+        when = f" ({quarter_text(per)})" if n else ""
+        parts.append(f"{n} {noun}{'s' if n != 1 else ''} of {who}{when} for 1:{r.k:g}")
+    goal = scenario.target.confidence
+    joint = (
+        f"P(every target met by {month_name(months[scenario.deadline])}) is {plan.p_all_met:.0%}"
+    )
+    if not plan.met:
+        joint += (
+            f", below the {goal:.0%} goal even with the most the hiring limits allow: relax a "
+            "target, the confidence or the monthly hiring limits"
+        )
+    return "Team shape: " + "; ".join(parts) + f". {joint}."

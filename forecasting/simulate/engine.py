@@ -1,0 +1,482 @@
+"""Monte Carlo stock-flow projection of the four roles: `simulate(scenario)`.
+
+Month t -> t+1, per role and path (the semantics in docs/scenario-format.md):
+
+1. exits ~ Binomial(N_t, p) with p = 1 - (1 - annual)^(1/12) (per path, drawn
+   once from a Beta when `attrition_interval` is given: its mean is
+   `attrition_annual`, the value shown and edited, and its central 90% interval is
+   as wide as the given interval);
+2. data scientists move to ML engineer ~ Binomial(DS survivors, p_reskill);
+3. ``planned_starts[role][t]`` (plus open requisitions at index
+   ``time_to_fill - 1``) join, each kept with probability `fill_rate` when it is
+   below 1; they are counted in N_{t+1}.
+
+A role with a hiring policy (forecasting/model/policy.py) has positions P_t instead of
+planned starts. After the exits (and reskilling) of month t -> t+1, requisitions
+are opened for every position not filled or already being filled
+(P_{t+1} - people - open requisitions; when that is negative, requisitions not yet
+started are cancelled, latest first; nobody is laid off). A requisition opened in
+this step starts ``time_to_fill`` steps later (in the same step when it is 0),
+each start succeeding with `fill_rate` (a failed one stays open and is tried again
+the next month) and at most ``max_starts_per_month`` starting in a month. So
+people + open requisitions never exceed the positions, and with no lag, fill
+rate 1 and no binding cap the headcount equals the positions every month.
+
+Random numbers: one PCG64 generator per role plus one for reskilling, spawned
+from ``SeedSequence(scenario.seed)``. Every person-draw consumes the same
+uniforms whatever the other roles or the ML engineer schedule are, so two
+scenarios that differ only in ML engineer starts share their data-scientist
+paths exactly (common random numbers; the solver relies on it). Only
+vectorised over paths; the loop runs over months.
+
+pandas is imported lazily, only when a DataFrame attribute is first read: the
+CLI `plan` path needs numpy only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from forecasting.model.roles import DS, MLE, ROLES
+from forecasting.model.scenario import Scenario
+from forecasting.model.target import meets_target, ratio_paths, target_probabilities
+from forecasting.simulate.capacity import capacity_paths
+from forecasting.simulate.draws import beta_for_point, monthly_probability
+from forecasting.simulate.result import SimulationResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+
+
+QUANTILES: tuple[float, float, float] = (0.1, 0.5, 0.9)
+
+
+def role_generators(seed: int) -> list[np.random.Generator]:
+    """One PCG64 generator per role (ROLES order) plus one for reskilling.
+
+    Args:
+        seed: the scenario seed; the generators are spawned from SeedSequence(seed).
+
+    Returns:
+        Five generators; role i always gets the same stream for the same seed.
+    """
+    children = np.random.SeedSequence(seed).spawn(len(ROLES) + 1)
+    return [np.random.Generator(np.random.PCG64(c)) for c in children]
+
+
+def scheduled_starts(scenario: Scenario, role_index: int) -> np.ndarray:
+    """Planned starts of one role by month index, open requisitions included.
+
+    Args:
+        scenario: the scenario.
+        role_index: index into ROLES.
+
+    Returns:
+        int64 array of length horizon: entry i joins at the end of month i+1.
+        Open requisitions sit at index ``max(time_to_fill, 1) - 1``.
+    """
+    role = ROLES[role_index]
+    starts = np.array(scenario.starts_of(role), dtype=np.int64)
+    reqs = scenario.open_requisitions[role_index]
+    at = max(scenario.time_to_fill_months[role_index], 1) - 1
+    if reqs and at < len(starts):
+        starts[at] += reqs
+    return starts
+
+
+def exit_probability(
+    rng: np.random.Generator, scenario: Scenario, r: int, paths: int
+) -> float | np.ndarray:
+    """Monthly exit probability of role r: a number, or one draw per path from the Beta.
+
+    Args:
+        rng: the role's generator (the Beta draws come first in its stream).
+        scenario: the scenario.
+        r: index into ROLES.
+        paths: number of paths.
+
+    Returns:
+        A float, or a (paths,) array when the role has an attrition_interval (annual
+        rates drawn from `beta_for_point`: mean = attrition_annual).
+    """
+    interval = scenario.attrition_interval[r]
+    point = scenario.attrition_annual[r]
+    if interval is None or interval[1] - interval[0] < 1e-9 or point <= 0:
+        return float(monthly_probability(point))
+    a, b = beta_for_point(point, *interval)
+    return monthly_probability(rng.beta(a, b, size=paths))
+
+
+def _stay(
+    rng: np.random.Generator,
+    cur: np.ndarray,
+    p_exit: float | np.ndarray,
+    t: int,
+    *,
+    inflow: np.ndarray | None,
+    reskill: tuple[np.random.Generator, float] | None,
+    moved: np.ndarray | None,
+) -> np.ndarray:
+    """Steps 1-2 of month t -> t+1 for one role: exits, reskilling out (recorded in
+    `moved[t]`), people joining from another role. Returns who is there before starts."""
+    # np.maximum(.., 1) makes a path with nobody consume its uniform too, so
+    # the stream stays aligned across scenarios (common random numbers).
+    exits = rng.binomial(np.maximum(cur, 1), p_exit)
+    np.minimum(exits, cur, out=exits)
+    nxt = cur - exits
+    if reskill is not None and moved is not None:
+        step = reskill[0].binomial(nxt, reskill[1])
+        moved[t] = step
+        nxt -= step
+    if inflow is not None:
+        nxt += inflow[t]
+    return nxt
+
+
+def simulate_role(
+    rng: np.random.Generator,
+    out: np.ndarray,
+    *,
+    n0: int,
+    p_exit: float | np.ndarray,
+    starts: np.ndarray,
+    fill_rate: float,
+    inflow: np.ndarray | None = None,
+    reskill: tuple[np.random.Generator, float] | None = None,
+    aligned_fill: bool = False,
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Run one role's stock-flow recursion over all months, writing into `out`.
+
+    Args:
+        rng: the role's generator (consumes one uniform per person-draw).
+        out: (T+1, P) integer array to fill with headcount.
+        n0: month-0 headcount.
+        p_exit: monthly exit probability, a number or (P,).
+        starts: (T,) planned starts; entry t joins at the end of month t+1.
+        fill_rate: probability each planned start happens.
+        inflow: optional (T, P) people joining from another role after exits.
+        reskill: optional (generator, monthly probability) moving survivors out.
+        aligned_fill: when fill_rate < 1, draw the fill uniforms every month even
+            with no planned start, so the stream does not depend on the schedule
+            (used for ML engineers, whose schedule the solver varies).
+
+    Returns:
+        (realised starts (T, P) or None when starts are certain,
+        moved out by reskilling (T, P) or None).
+    """
+    months = out.shape[0] - 1
+    paths = out.shape[1]
+    out[0] = n0
+    random_fill = fill_rate < 1.0 and (aligned_fill or bool(np.any(starts)))
+    realised = np.empty((months, paths), dtype=np.int64) if random_fill else None
+    moved = np.empty((months, paths), dtype=np.int64) if reskill is not None else None
+    for t in range(months):
+        nxt = _stay(rng, out[t], p_exit, t, inflow=inflow, reskill=reskill, moved=moved)
+        planned = int(starts[t])
+        if realised is not None:
+            if planned or aligned_fill:
+                got = np.asarray(rng.binomial(max(planned, 1), fill_rate, size=paths))
+                if planned == 0:
+                    got[:] = 0
+                nxt += got
+                realised[t] = got
+            else:
+                realised[t] = 0
+        elif planned:
+            nxt += planned
+        out[t + 1] = nxt
+    return realised, moved
+
+
+def simulate_positions_role(
+    rng: np.random.Generator,
+    out: np.ndarray,
+    *,
+    n0: int,
+    p_exit: float | np.ndarray,
+    positions: np.ndarray,
+    lag: int,
+    cap: int,
+    open_reqs: int,
+    fill_rate: float,
+    inflow: np.ndarray | None = None,
+    reskill: tuple[np.random.Generator, float] | None = None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Run one role under a hiring policy: leavers and new positions open requisitions.
+
+    Args:
+        rng: the role's generator.
+        out: (T+1, P) integer array to fill with headcount.
+        n0: month-0 headcount.
+        p_exit: monthly exit probability, a number or (P,).
+        positions: (T+1,) or (T+1, P) positions by month.
+        lag: time to fill in months (a requisition opened in step t starts in step t+lag).
+        cap: most starts in one month.
+        open_reqs: requisitions open at month 0 (start in step max(lag, 1) - 1).
+        fill_rate: probability that a due requisition starts (else it stays open).
+        inflow: optional (T, P) people joining from another role after exits.
+        reskill: optional (generator, monthly probability) moving survivors out.
+
+    Returns:
+        (realised starts (T, P), moved out by reskilling (T, P) or None).
+    """
+    months = out.shape[0] - 1
+    paths = out.shape[1]
+    out[0] = n0
+    pos = np.asarray(positions)
+    per_path = pos.ndim == 2
+    realised = np.zeros((months, paths), dtype=np.int64)
+    moved = np.empty((months, paths), dtype=np.int64) if reskill is not None else None
+    # pending[s]: requisitions due in step s (the step in which they may start).
+    pending = np.zeros((months + lag + 1, paths), dtype=np.int64)
+    if open_reqs:
+        pending[min(max(lag, 1) - 1, months)] += open_reqs
+    backlog = np.zeros(paths, dtype=np.int64)  # due and not yet started
+    open_total = np.full(paths, open_reqs, dtype=np.int64)  # backlog + pending
+    random_fill = fill_rate < 1.0
+    for t in range(months):
+        nxt = _stay(rng, out[t], p_exit, t, inflow=inflow, reskill=reskill, moved=moved)
+        want = pos[t + 1] if per_path else int(pos[t + 1])
+        gap = want - nxt
+        gap -= open_total
+        if gap.min() < 0:
+            # Fewer positions than people + requisitions: cancel requisitions not yet
+            # started, latest first (nobody is laid off).
+            surplus = np.minimum(-gap, open_total)
+            np.maximum(surplus, 0, out=surplus)
+            open_total -= surplus
+            for s in range(min(t + lag, months + lag), t - 1, -1):
+                take = np.minimum(surplus, pending[s])
+                pending[s] -= take
+                surplus -= take
+            backlog -= np.minimum(surplus, backlog)
+            np.maximum(gap, 0, out=gap)
+        open_total += gap  # gap is now the requisitions opened in this step
+        pending[t + lag] += gap
+        backlog += pending[t]  # due now (pending[t] is never read again)
+        got = np.minimum(backlog, cap)
+        if random_fill:
+            tried = got
+            got = rng.binomial(np.maximum(tried, 1), fill_rate)
+            got[tried == 0] = 0
+        backlog -= got
+        open_total -= got
+        realised[t] = got
+        np.add(nxt, got, out=out[t + 1], casting="unsafe")
+    return realised, moved
+
+
+def policy_positions(
+    scenario: Scenario, r: int, rng: np.random.Generator | None, paths: int
+) -> np.ndarray:
+    """Positions of role r for the simulation: (T+1,), or (T+1, P) for a path with a band.
+
+    Args:
+        scenario: the scenario (role r has a policy other than none).
+        r: index into ROLES.
+        rng: the role's generator (one normal draw per path when the path has a band).
+        paths: number of paths.
+    """
+    policy = scenario.hiring_policy[r]
+    horizon = scenario.horizon_months
+    if policy.uncertain and rng is not None:
+        return policy.positions_for_paths(rng.standard_normal(paths), horizon)
+    n0 = scenario.headcount[r] + scenario.open_requisitions[r]
+    return policy.positions(n0, horizon)
+
+
+@dataclass(frozen=True)
+class _Paths:
+    """Raw per-path output of the recursion (internal; shared with the solver)."""
+
+    headcount: np.ndarray  # (T+1, 4, P) int32
+    realised: list[np.ndarray | None]  # per role: (T, P) or None when certain
+    moved: np.ndarray | None  # (T, P) data scientists starting reskilling in step t, or None
+    p_exit: list[float | np.ndarray]  # per role: monthly exit probability, or one per path
+    arrived: np.ndarray | None = None  # (T, P) reskilled joining ML engineers in step t
+
+    def in_training(self) -> np.ndarray | None:
+        """(T+1, P) reskilled data scientists in training at each month's end, or None."""
+        if self.moved is None or self.arrived is None:
+            return None
+        out = np.zeros((self.moved.shape[0] + 1, self.moved.shape[1]), dtype=np.int64)
+        out[1:] = np.cumsum(self.moved - self.arrived, axis=0)
+        return out
+
+
+#: Share of a trainee's time still on data science while reskilling (params: reskill_months).
+TRAINING_SHARE = 0.5
+
+
+def delayed(moved: np.ndarray | None, months: int) -> np.ndarray | None:
+    """Reskilled data scientists arriving as ML engineers `months` steps after they left
+    (the training), (T, P); the same array when there is no training."""
+    if moved is None or months <= 0:
+        return moved
+    out = np.zeros_like(moved)
+    if months < len(moved):
+        out[months:] = moved[:-months]
+    return out
+
+
+def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _Paths:
+    """Simulate the headcount paths of `roles` (indices into ROLES).
+
+    Args:
+        scenario: the scenario.
+        roles: which roles to simulate; the others stay 0. Data scientists are
+            simulated whenever ML engineers are and reskilling is on.
+
+    Returns:
+        The raw paths.
+    """
+    months, paths = scenario.horizon_months, scenario.paths
+    gens = role_generators(scenario.seed)
+    headcount = np.zeros((months + 1, len(ROLES), paths), dtype=np.int32)
+    realised: list[np.ndarray | None] = [None] * len(ROLES)
+    p_reskill = float(monthly_probability(scenario.reskill_annual))
+    moved = arrived = None
+    order = sorted(roles, key=lambda r: r != DS)  # DS first: reskilling feeds MLE
+    if MLE in roles and DS not in roles and p_reskill > 0:
+        order = [DS, *order]
+    p_exits: list[float | np.ndarray] = [
+        float(monthly_probability(a)) for a in scenario.attrition_annual
+    ]
+    for r in order:
+        rng = gens[r]
+        p_exit = exit_probability(rng, scenario, r, paths)
+        p_exits[r] = p_exit
+        common: dict[str, Any] = {
+            "n0": scenario.headcount[r],
+            "p_exit": p_exit,
+            "fill_rate": scenario.fill_rate,
+            "inflow": arrived if r == MLE else None,
+            "reskill": (gens[-1], p_reskill) if r == DS and p_reskill > 0 else None,
+        }
+        if scenario.hiring_policy[r].sets_positions:
+            realised[r], moved_r = simulate_positions_role(
+                rng,
+                headcount[:, r, :],
+                positions=policy_positions(scenario, r, rng, paths),
+                lag=scenario.time_to_fill_months[r],
+                cap=scenario.max_starts_per_month[r],
+                open_reqs=scenario.open_requisitions[r],
+                **common,
+            )
+        else:
+            realised[r], moved_r = simulate_role(
+                rng,
+                headcount[:, r, :],
+                starts=scheduled_starts(scenario, r),
+                aligned_fill=r == MLE,
+                **common,
+            )
+        if r == DS:
+            moved = moved_r
+            arrived = delayed(moved, scenario.reskill_months)
+    return _Paths(
+        headcount=headcount, realised=realised, moved=moved, p_exit=p_exits, arrived=arrived
+    )
+
+
+def _sorted_quantiles(sorted_values: np.ndarray, qs: tuple[float, ...]) -> np.ndarray:
+    """Linear-interpolated quantiles along the last axis of pre-sorted data (numpy's default).
+
+    A quantile that touches +inf (an undefined ratio) is returned as NaN.
+    """
+    n = sorted_values.shape[-1]
+    out = []
+    for q in qs:
+        pos = (n - 1) * q
+        lo = math.floor(pos)
+        frac = pos - lo
+        a = sorted_values[..., lo].astype(float)
+        if frac == 0 or lo + 1 >= n:
+            v = a
+        else:
+            b = sorted_values[..., lo + 1].astype(float)
+            with np.errstate(invalid="ignore"):
+                v = a + (b - a) * frac
+        out.append(np.where(np.isfinite(v), v, np.nan))
+    return np.stack(out)
+
+
+def simulate(scenario: Scenario) -> SimulationResult:
+    """Project headcount, ratio, cost and capacity of a scenario by Monte Carlo.
+
+    Args:
+        scenario: a validated Scenario (paths and seed included).
+
+    Returns:
+        The aggregated SimulationResult; the same scenario always gives the same result.
+    """
+    raw = run_paths(scenario)
+    hc = raw.headcount
+    months, paths = scenario.horizon_months, scenario.paths
+
+    hc_sorted = np.sort(hc, axis=-1)
+    hc_q = _sorted_quantiles(hc_sorted, QUANTILES)
+    hc_mean = hc.mean(axis=-1)
+
+    ratio = ratio_paths(hc)
+    share_defined = (hc[:, MLE, :] > 0).mean(axis=-1)
+    ratio_q = _sorted_quantiles(np.sort(ratio, axis=-1), QUANTILES)
+    p_met, p_held = target_probabilities(ratio, scenario.target.ds_per_mle, scenario.deadline)
+    p_by_month = meets_target(ratio, scenario.target.ds_per_mle).mean(axis=-1)
+
+    monthly_cost = np.array(scenario.annual_cost) / 12.0
+    cost = np.einsum("trp,r->tp", hc, monthly_cost)
+    training = raw.in_training()
+    if training is not None and raw.moved is not None:
+        # Trainees stay on the payroll as data scientists; the programme is paid when
+        # they start it. (Zero duration and cost leave the payroll as it was.)
+        cost = cost + training * monthly_cost[DS]
+        cost[1:] += raw.moved * scenario.reskill_cost
+    # float32 is ample for p10/p90 of a monthly payroll and sorts twice as fast.
+    cost_q = _sorted_quantiles(np.sort(cost.astype(np.float32), axis=-1), (0.1, 0.9))
+    cost_mean = cost.mean(axis=-1) if training is not None else hc_mean @ monthly_cost
+
+    # Starts first counted in month t (index 0 = none), per role: certain (T+1,) or (T+1, P).
+    starts: list[np.ndarray] = []
+    starts_mean = np.zeros((months + 1, len(ROLES)))
+    for r in range(len(ROLES)):
+        if raw.realised[r] is None:
+            s = np.concatenate([[0], scheduled_starts(scenario, r)])
+            starts_mean[:, r] = s
+        else:
+            s = np.zeros((months + 1, paths), dtype=np.int64)
+            s[1:] = raw.realised[r]
+            starts_mean[:, r] = s.mean(axis=-1)
+        if r == MLE and raw.arrived is not None:  # reskilled data scientists ramp as MLEs too
+            moved = np.zeros((months + 1, paths), dtype=np.int64)
+            moved[1:] = raw.arrived
+            s = moved + (s[:, None] if s.ndim == 1 else s)
+        starts.append(s)
+    # Cohorts survive with the attrition each path was simulated with (per-path draws).
+    retention = [1.0 - p for p in raw.p_exit]
+    extra = {}  # trainees' part-time data science, when anyone is in training
+    if training is not None and training.any():
+        extra["ds_extra"] = TRAINING_SHARE * training
+    ramp = np.array(scenario.ramp_months)
+    cap = capacity_paths(hc, starts, retention, ramp, scenario.capacity, **extra)
+
+    return SimulationResult(
+        scenario=scenario,
+        months=scenario.months(),
+        p_target_met=p_met,
+        p_target_held=p_held,
+        paths_headcount=hc.transpose(2, 0, 1),
+        headcount_mean=hc_mean,
+        headcount_q=hc_q,
+        ratio_q=ratio_q,
+        share_defined=share_defined,
+        cost_mean=cost_mean,
+        cost_q=cost_q,
+        starts_mean=starts_mean,
+        capacity_arrays=cap,
+        p_target_by_month=p_by_month,
+    )
