@@ -61,27 +61,14 @@ from forecasting.model.errors import EstimationError
 
 #: Prior weight of the exit-rate posterior, in person-months (one person for a year).
 EXIT_PRIOR_WEIGHT_MONTHS = 12.0
-
-
-EXIT_PRIOR_WEIGHT_MONTHS = 12.0
 #: Extra events in the upper end of the exit-rate interval (Garwood's exact upper limit).
-UPPER_EXTRA_EVENTS = 1.0
-
-
 UPPER_EXTRA_EVENTS = 1.0
 #: Hires only: fewer hires than this (per role) -> shrunk toward the prior.
 MIN_EVENTS = 5
-
-
-MIN_EVENTS = 5
 #: Hires only: prior weight of the shrunk estimate, in person-months (ten people, a year).
-HIRE_PRIOR_WEIGHT_MONTHS = 120.0
-
-
 HIRE_PRIOR_WEIGHT_MONTHS = 120.0
 #: Average month length in days, for tenure and exposure in months.
 DAYS_PER_MONTH = 365.25 / 12
-
 
 _TABLE_COLUMNS = [
     "role",
@@ -93,6 +80,9 @@ _TABLE_COLUMNS = [
     "high",
     "method",
 ]
+
+
+# --------------------------------------------------------------------------- helpers
 
 
 def annual_to_monthly(annual: float) -> float:
@@ -134,6 +124,9 @@ def _check_weight(name: str, value: float) -> float:
     if not np.isfinite(w) or w <= 0:
         raise EstimationError(f"{name} must be > 0 person-months, got {value!r}")
     return w
+
+
+# --------------------------------------------------------------------------- rates
 
 
 @dataclass(frozen=True, eq=False)

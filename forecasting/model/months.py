@@ -10,12 +10,8 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from typing import TYPE_CHECKING
 
 from forecasting.model.errors import ScenarioError
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 

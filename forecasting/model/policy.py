@@ -27,14 +27,11 @@ import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from forecasting.model.errors import ScenarioError
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 
 MAX_POSITIONS = 100_000
 #: z of the 90th percentile of a standard normal: p10/p90 are mean -/+ Z90 sd.
@@ -345,28 +342,10 @@ BACKFILL = HiringPolicy(kind=PolicyKind.BACKFILL)
 #: The team plan's names of the policies (a path the projection made is "follow the
 #: projection"; "manual starts" is kind none with planned starts).
 BACKFILL_LABEL = "backfill"
-
-
-BACKFILL_LABEL = "backfill"
-GROW = "grow"
-
-
 GROW = "grow"
 PROJECTION = "follow the projection"
-
-
-PROJECTION = "follow the projection"
-NO_HIRING = "no hiring"
-
-
 NO_HIRING = "no hiring"
 MANUAL = "manual starts"
-
-
-MANUAL = "manual starts"
-PATH = "path"
-
-
 PATH = "path"
 PROJECTION_SOURCE = "status-quo projection"
 

@@ -146,13 +146,9 @@ def solve_budget(
 
 #: The frontier's targets (the 1:5-1:10 band) and the confidence steps it prices.
 FRONTIER_TARGETS = (5.0, 6.0, 7.0, 8.0, 10.0)
-
-
-FRONTIER_TARGETS = (5.0, 6.0, 7.0, 8.0, 10.0)
 CONFIDENCE_STEPS = (0.5, 0.6, 0.7, 0.8, 0.9)
 
 
-CONFIDENCE_STEPS = (0.5, 0.6, 0.7, 0.8, 0.9)
 #: The frontier stops once every target is met with this probability.
 FRONTIER_TOP = 0.99
 

@@ -437,12 +437,6 @@ class _Search:
 #: at least CERTIFY_MIN_PATHS, at most CERTIFY_MAX_PATHS (or the scenario's own paths
 #: when it has more).
 CERTIFY_FACTOR = 5
-
-
-CERTIFY_FACTOR = 5
-CERTIFY_MIN_PATHS = 10_000
-
-
 CERTIFY_MIN_PATHS = 10_000
 CERTIFY_MAX_PATHS = 50_000
 

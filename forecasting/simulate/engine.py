@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -47,10 +47,6 @@ from forecasting.model.target import meets_target, ratio_paths, target_probabili
 from forecasting.simulate.capacity import capacity_paths
 from forecasting.simulate.draws import beta_for_point, monthly_probability
 from forecasting.simulate.result import SimulationResult
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
-
 
 QUANTILES: tuple[float, float, float] = (0.1, 0.5, 0.9)
 
