@@ -8,7 +8,7 @@ import streamlit as st
 from forecasting.model import formatting, params
 from forecasting.model.errors import PlannerError
 from forecasting.model.roles import ROLE_LABELS, Role
-from ui import compute, state
+from ui import compute, downloads, state
 from ui.layout import delta_style, fmt_pct
 from ui.text import md_escape
 
@@ -64,8 +64,8 @@ c4.metric(
     "role whose shortage costs the most.",
 )
 
-compute.show_chart_pair("capacity_fte", "ds_time_split", scenario, workshop=workshop)
-compute.show_chart("delivery_index", scenario, workshop=workshop)
+downloads.show_chart_pair("capacity_fte", "ds_time_split", scenario, workshop=workshop)
+downloads.show_chart("delivery_index", scenario, workshop=workshop)
 
 periods = result.bottleneck_periods.copy()
 periods["from"] = periods["start"].map(formatting.month_name)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from forecasting.model import formatting
 from forecasting.model.target import current_ratio
-from ui import answer, compute, state
+from ui import answer, compute, downloads, state
 from ui.layout import download_projections
 
 state.require_app()
@@ -18,7 +18,7 @@ target, workshop = scenario.target, state.workshop()
 if not workshop:
     st.title("ML team workforce plan")
 answer.card(view, where="overview")
-compute.show_chart_pair("ratio_fan", "headcount_fan", scenario, workshop=workshop)
+downloads.show_chart_pair("ratio_fan", "headcount_fan", scenario, workshop=workshop)
 
 today = current_ratio(scenario.headcount)
 to_target = result.months_to_target(target.confidence)

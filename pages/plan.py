@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from forecasting.model import edits
-from ui import answer, compute, controls, plan_table, state, team_plan
+from ui import answer, compute, controls, downloads, plan_table, state, team_plan
 from ui.layout import download_projections
 
 state.require_app()
@@ -39,8 +39,8 @@ plan = edits.mle_schedule(scenario)
 
 answer.card(view, where="plan")
 
-compute.show_chart_pair("ratio_fan", "headcount_fan_ds_mle", scenario, workshop=workshop)
-compute.show_chart("hires_and_cost", scenario, workshop=workshop)
+downloads.show_chart_pair("ratio_fan", "headcount_fan_ds_mle", scenario, workshop=workshop)
+downloads.show_chart("hires_and_cost", scenario, workshop=workshop)
 if workshop:
     with st.expander("More settings: strategy, reskilling, horizon, start month"):
         controls.strategy()

@@ -12,7 +12,7 @@ import streamlit as st
 
 from forecasting.model import edits, formatting
 from forecasting.report import sentences
-from ui import compute, state
+from ui import compute, downloads, state
 
 SAMPLE_NOTE = (
     "This is the built-in sample team. Bring your own on **Team & data** (type the "
@@ -82,7 +82,7 @@ def card(view: compute.PlanView, *, where: str) -> None:
             help="Share of paths on target in every month from the deadline to the horizon "
             f"({formatting.month_name(months[-1])}).",
         )
-        compute.show_quarters(scenario, workshop=workshop)
+        downloads.show_quarters(scenario, workshop=workshop)
         if view.team is not None:
             from forecasting.report.sentences import team_sentence
 

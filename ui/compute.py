@@ -188,22 +188,6 @@ def chart_spec(name: str, scenario: Scenario, workshop: bool) -> dict[str, Any]:
     return vega_lite_spec(CHARTS[name](scenario, simulate_cached(scenario), workshop))
 
 
-def show_chart(name: str, scenario: Scenario, *, workshop: bool) -> None:
-    """Draw chart `name` of `scenario`'s simulation at the container's width."""
-    st.vega_lite_chart(spec=chart_spec(name, scenario, workshop), width="stretch")
-    from ui.downloads import chart_buttons  # PNG / SVG under the chart (not in workshop)
-
-    chart_buttons(name, scenario, workshop=workshop)
-
-
-def show_chart_pair(left: str, right: str, scenario: Scenario, *, workshop: bool) -> None:
-    """Two charts side by side; one above the other in workshop mode (each at full width)."""
-    columns = st.columns(2) if not workshop else (st.container(), st.container())
-    for column, name in zip(columns, (left, right), strict=True):
-        with column:
-            show_chart(name, scenario, workshop=workshop)
-
-
 @st.cache_data(show_spinner=False, max_entries=64, scope="session")
 def comparison_spec(
     builder: str, frames: tuple[pd.DataFrame, ...], workshop: bool, extra: tuple = ()
@@ -310,14 +294,6 @@ def spec_image(
     if fmt == "png":
         return bytes(vl_convert.vegalite_to_png(sized, scale=EXPORT_SCALE))
     return vl_convert.vegalite_to_svg(sized).encode("utf-8")
-
-
-def show_quarters(scenario: Scenario, *, workshop: bool) -> None:
-    """Draw when the ML engineer plan hires, per calendar quarter."""
-    st.vega_lite_chart(spec=quarters_spec(scenario, workshop), width="stretch")
-    from ui.downloads import chart_buttons  # PNG / SVG under the chart (not in workshop)
-
-    chart_buttons("quarters", scenario, workshop=workshop)
 
 
 def run_rate(view: PlanView) -> float:

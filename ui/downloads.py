@@ -1,5 +1,5 @@
-"""The downloads: the shared row under a page's charts (projections CSV, one-page brief,
-scenario JSON) and a PNG / SVG pair under every chart.
+"""The downloads, and the charts drawn with theirs: the shared row under a page's charts
+(projections CSV, one-page brief, scenario JSON) and a PNG / SVG pair under every chart.
 
 Images and the brief are made only when their button is clicked
 (`st.download_button(data=callable)`, Streamlit >= 1.50): converting a chart with
@@ -176,6 +176,27 @@ def chart_buttons(name: str, scenario: Scenario, *, workshop: bool) -> None:
     """
     if not workshop:
         _image_buttons(name, functools.partial(compute.chart_image, name, scenario))
+
+
+def show_chart(name: str, scenario: Scenario, *, workshop: bool) -> None:
+    """Draw chart `name` of `scenario`'s simulation (a key of compute.CHARTS) at the
+    container's width, with its PNG / SVG buttons under it (not in workshop mode)."""
+    st.vega_lite_chart(spec=compute.chart_spec(name, scenario, workshop), width="stretch")
+    chart_buttons(name, scenario, workshop=workshop)
+
+
+def show_chart_pair(left: str, right: str, scenario: Scenario, *, workshop: bool) -> None:
+    """Two charts side by side; one above the other in workshop mode (each at full width)."""
+    columns = st.columns(2) if not workshop else (st.container(), st.container())
+    for column, name in zip(columns, (left, right), strict=True):
+        with column:
+            show_chart(name, scenario, workshop=workshop)
+
+
+def show_quarters(scenario: Scenario, *, workshop: bool) -> None:
+    """Draw when the ML engineer plan hires, per calendar quarter, with its buttons."""
+    st.vega_lite_chart(spec=compute.quarters_spec(scenario, workshop), width="stretch")
+    chart_buttons("quarters", scenario, workshop=workshop)
 
 
 def spec_image(spec_json: str, fmt: str) -> bytes:

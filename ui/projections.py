@@ -22,7 +22,7 @@ from forecasting.model.errors import PlannerError
 from forecasting.model.roles import ROLE_KEYS
 from forecasting.model.scenario import Scenario
 from forecasting.plan.policies import Pace
-from ui import state, uploads
+from ui import state
 from ui.sample_data import sample_ingest
 
 KEY_CACHE = "trend_cache"
@@ -78,7 +78,9 @@ def _same_team(headcount: dict[str, int], scenario: Scenario) -> bool:
 
 def history_for(scenario: Scenario) -> History | None:
     """The history that applies to `scenario`'s team, or None."""
-    upload = uploads.current()
+    # This session's last good upload (ui.uploads.Upload: name, key, parsed result), read
+    # from the session rather than through ui.uploads, which draws with these projections.
+    upload = st.session_state.get(state.KEY_UPLOAD)
     if (
         upload is not None
         and len(upload.result.history)
