@@ -11,28 +11,22 @@ import logging
 
 import streamlit as st
 
-from ui import compute, controls, layout, state
+from ui import compute, controls, layout, nav, state
 from ui.text import md_escape
 
-# Each page file is named after its URL path (pages/plan.py serves /plan). Streamlit runs
-# an app with a pages/ folder in v1 multipage mode until st.navigation has run once in
-# the process, so the first request of a fresh server finds /plan by file name; the page
-# then reruns through this script (state.require_app) instead of "Page not found".
+# Streamlit runs an app with a pages/ folder in v1 multipage mode until st.navigation has
+# run once in the process, so the first request of a fresh server finds /plan by file name
+# (ui.nav: each page file is named after its URL path); the page then reruns through this
+# script (state.require_app) instead of "Page not found".
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/team.py", title="Team & data", icon=":material/table_edit:", url_path="team"),
     st.Page(
-        "pages/forecast.py", title="Forecast", icon=":material/trending_up:", url_path="forecast"
-    ),
-    st.Page("pages/plan.py", title="Hiring plan", icon=":material/person_add:", url_path="plan"),
-    st.Page("pages/capacity.py", title="Capacity", icon=":material/speed:", url_path="capacity"),
-    st.Page("pages/compare.py", title="Compare", icon=":material/compare:", url_path="compare"),
-    st.Page(
-        "pages/sensitivity.py",
-        title="Sensitivity",
-        icon=":material/tune:",
-        url_path="sensitivity",
-    ),
+        p.path,
+        title=p.title,
+        icon=p.icon,
+        url_path=p.url_path or None,  # the default page is served at the root
+        default=p.default,
+    )
+    for p in nav.PAGES
 ]
 
 try:

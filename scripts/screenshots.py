@@ -18,22 +18,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.server import CHROMIUM_ARGS, CHROMIUM_PATH, new_context, open_app, running_app  # noqa: E402 - after the sys.path line (run as a script)
+from ui.nav import PAGES  # noqa: E402 - after the sys.path line (run as a script)
 
-PAGES = {
-    "overview": "",
-    "team": "team",
-    "forecast": "forecast",
-    "plan": "plan",
-    "capacity": "capacity",
-    "compare": "compare",
-    "sensitivity": "sensitivity",
-}
+#: page name ("plan") -> URL path ("plan"; the default page's is "")
+URL_PATHS = {p.name: p.url_path for p in PAGES}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "docs" / "img"))
-    parser.add_argument("--pages", nargs="*", default=list(PAGES))
+    parser.add_argument("--pages", nargs="*", default=list(URL_PATHS))
     parser.add_argument("--modes", nargs="*", default=["normal", "workshop"])
     args = parser.parse_args()
     out = Path(args.out)
@@ -57,7 +51,7 @@ def main() -> None:
                 query = {"workshop": "1"} if mode == "workshop" else {}
                 if name == "compare":  # two saved scenarios to compare, from the link
                     query["c"] = comparison_token()
-                open_app(page, f"{url}/{PAGES[name]}?{urlencode(query)}", timeout=180_000)
+                open_app(page, f"{url}/{URL_PATHS[name]}?{urlencode(query)}", timeout=180_000)
                 page.wait_for_timeout(2500)  # let Vega finish drawing the charts
                 path = out / f"{name}-{mode}.png"
                 page.screenshot(path=str(path), full_page=True)

@@ -13,32 +13,38 @@ from tests.e2e.server import (
     open_app,
     problems_on,
 )
+from ui.nav import PAGES
 from ui.state import default_scenario
 
 pytestmark = pytest.mark.e2e
 
-# url path -> (page title shown, Altair charts drawn on the sample team)
-PAGES = {
-    "": ("ML team workforce plan", 3),
+# page (ui.nav.PAGES) -> (page title shown, Altair charts drawn on the sample team)
+SHOWN = {
+    "overview": ("ML team workforce plan", 3),
     "team": ("Team & data", 0),
     "forecast": ("Status-quo forecast", 4),
     "plan": ("Hiring plan", 4),
     "capacity": ("Capacity", 3),
     "compare": ("Compare scenarios", 0),
+    "sensitivity": ("Sensitivity & budget", 3),
 }
 
 
-@pytest.mark.parametrize("path", list(PAGES), ids=[p or "overview" for p in PAGES])
-def test_page_loads_without_errors_on_the_sample_team(page, server, path):
-    title, charts = PAGES[path]
-    open_app(page, f"{server.url}/{path}")
+def test_every_page_of_the_navigation_is_loaded_here():
+    assert set(SHOWN) == {p.name for p in PAGES}
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.name for p in PAGES])
+def test_page_loads_without_errors_on_the_sample_team(page, server, spec):
+    title, charts = SHOWN[spec.name]
+    open_app(page, f"{server.url}/{spec.url_path}")
     assert problems_on(page) == []
     assert page.locator("h1").first.inner_text().strip() == title
     drawn = page.locator('[data-testid="stVegaLiteChart"] :is(svg.marks, canvas)')
     if charts:
         drawn.nth(charts - 1).wait_for()
     assert drawn.count() == charts
-    if path == "":  # the headline numbers of the sample team
+    if spec.default:  # the headline numbers of the sample team
         shown, sample = metrics_on(page), default_scenario()
         today = target.current_ratio(sample.headcount)
         assert shown["Today's ratio (MLE : DS)"] == formatting.ratio_text(round(today, 1))
