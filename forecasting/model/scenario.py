@@ -12,22 +12,20 @@ from __future__ import annotations
 import dataclasses
 import json
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from forecasting.model import params
-from forecasting.model.checks import bounded, check_keys, integer, number, rate
+from forecasting.model.checks import check_keys, integer, rate
 from forecasting.model.errors import ScenarioError
 from forecasting.model.months import current_month, month_labels, parse_json, parse_month
-from forecasting.model.months import quoted as _fmt
 from forecasting.model.policy import HiringPolicy
 from forecasting.model.roles import ROLE_KEYS, ROLES, Role, parse_role
+from forecasting.model.target import Target
 
-MAX_HORIZON = 120
-MIN_PATHS = 100
-MAX_PATHS = 100_000
-MAX_COUNT = 100_000  # people in one role, or starts in one month
+MAX_HORIZON, MAX_COUNT = params.MAX_HORIZON, params.MAX_COUNT
+MIN_PATHS, MAX_PATHS = int(params.param("paths").low), int(params.param("paths").high)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -60,94 +58,6 @@ def _per_role(value: object, key: str, convert, *, scalar_ok: bool) -> tuple:
         else convert(params.role_value(key, r.value), f"{key}.{r.value}")
         for r in ROLES
     )
-
-
-# --------------------------------------------------------------------------- Target
-
-
-@dataclass(frozen=True)
-class Target:
-    """The ratio target: at most `ds_per_mle` data scientists per ML engineer.
-
-    Attributes:
-        ds_per_mle: k in "1:k" (data scientists per ML engineer), > 0.
-        deadline_month: month index (1..horizon) by which the target must hold;
-            None means min(18, horizon) and is resolved by Scenario.
-        confidence: required probability, in (0, 1).
-        hold: if True, the ratio must stay within target from the deadline to the horizon.
-        ds_per_de, ds_per_pm: optional targets of the whole team's shape: at most this
-            many data scientists per data engineer / per product manager at the deadline
-            (solved with the ML engineer target, forecasting/plan/team.py); None = no target.
-    """
-
-    ds_per_mle: float = float(params.value("target.ds_per_mle"))
-    deadline_month: int | None = None
-    confidence: float = float(params.value("target.confidence"))
-    hold: bool = bool(params.value("target.hold"))
-    ds_per_de: float | None = None
-    ds_per_pm: float | None = None
-
-    def __post_init__(self) -> None:
-        k = bounded(self.ds_per_mle, "target.ds_per_mle", 0.01, 1000.0, "give k of 1:k, e.g. 6")
-        if k <= 0:  # pragma: no cover - guarded by bounded
-            raise ScenarioError("target.ds_per_mle: must be positive; give k of 1:k, e.g. 6")
-        object.__setattr__(self, "ds_per_mle", k)
-        if self.deadline_month is not None:
-            d = integer(
-                self.deadline_month,
-                "target.deadline_month",
-                1,
-                MAX_HORIZON,
-                "give a month index within the horizon, e.g. 18",
-            )
-            object.__setattr__(self, "deadline_month", d)
-        c = number(self.confidence, "target.confidence", "give a probability such as 0.8")
-        if not 0.0 < c < 1.0:
-            raise ScenarioError(
-                f"target.confidence: {_fmt(self.confidence)} is outside (0, 1); "
-                "give a probability such as 0.8"
-            )
-        object.__setattr__(self, "confidence", c)
-        if not isinstance(self.hold, bool):
-            raise ScenarioError(f"target.hold: {_fmt(self.hold)} is not true or false")
-        for name in ("ds_per_de", "ds_per_pm"):
-            value = getattr(self, name)
-            if value is not None:
-                hint = "give k of 1:k, e.g. 4, or null for no target"
-                object.__setattr__(self, name, bounded(value, f"target.{name}", 0.01, 1000.0, hint))
-
-    @classmethod
-    def from_dict(cls, d: object) -> Target:
-        """Build a Target from a JSON object (missing keys take defaults).
-
-        Args:
-            d: mapping with any of ds_per_mle, deadline_month, confidence, hold.
-
-        Returns:
-            The validated Target.
-        """
-        if not isinstance(d, Mapping):
-            raise ScenarioError(
-                'target: expected an object such as {"ds_per_mle": 6, "deadline_month": 18}'
-            )
-        names = [f.name for f in dataclasses.fields(cls)]
-        check_keys(d, names, "target.")
-        return cls(**dict(d))
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON object for this Target (field order; the team-shape targets
-        only when set, so files without them read as before)."""
-        d = dataclasses.asdict(self)
-        for name in ("ds_per_de", "ds_per_pm"):
-            if d[name] is None:
-                del d[name]
-        return d
-
-    @property
-    def shape(self) -> dict[str, float]:
-        """The team-shape targets that are set: role key -> k (data scientists per one)."""
-        keys = {"data_engineer": self.ds_per_de, "product_manager": self.ds_per_pm}
-        return {role: float(k) for role, k in keys.items() if k is not None}
 
 
 # --------------------------------------------------------------------------- capacity
@@ -183,19 +93,9 @@ class CapacityParams:
     ds_per_pm_supported: float = _cap_default("ds_per_pm_supported")
 
     def __post_init__(self) -> None:
-        share_hint = "give a share of time between 0 and 1, e.g. 0.2"
-        checks = {
-            "mentoring_drag": (0.0, 2.0, "give FTE per new hire, e.g. 0.2"),
-            "ds_floor_share": (0.0, 1.0, share_hint),
-            "ds_engineering_gap": (0.0, 1.0, share_hint),
-            "ds_data_prep_gap": (0.0, 1.0, share_hint),
-            "ds_per_mle_supported": (0.01, 1000.0, "give DS per ML engineer, e.g. 5"),
-            "ds_per_de_supported": (0.01, 1000.0, "give DS per data engineer, e.g. 4"),
-            "ds_per_pm_supported": (0.0, 1000.0, "give DS per PM, e.g. 8 (0 = ignore PMs)"),
-        }
-        for name, (lo, hi, hint) in checks.items():
-            v = bounded(getattr(self, name), f"capacity.{name}", lo, hi, hint)
-            object.__setattr__(self, name, v)
+        for f in dataclasses.fields(self):
+            value = params.param(f"capacity.{f.name}").validate(getattr(self, f.name))
+            object.__setattr__(self, f.name, value)
         total = self.ds_floor_share + self.ds_engineering_gap + self.ds_data_prep_gap
         if total > 1.0 + 1e-12:
             raise ScenarioError(
@@ -226,31 +126,16 @@ class CapacityParams:
 
 # --------------------------------------------------------------------------- Scenario
 
-_RATE_HINT = "give an annual rate such as 0.13"
+_RATE_HINT = str(params.param("attrition_annual").hint)
 
 
 def _count(v: object, key: str) -> int:
     return integer(v, key, 0, MAX_COUNT, "give a whole number of people, e.g. 3")
 
 
-def _attrition(v: object, key: str) -> float:
-    return rate(v, key, _RATE_HINT)
-
-
-def _months(v: object, key: str) -> int:
-    return integer(v, key, 0, MAX_HORIZON, "give whole months, e.g. 2")
-
-
-def _max_starts(v: object, key: str) -> int:
-    return integer(v, key, 0, MAX_COUNT, "give starts per month, e.g. 3")
-
-
-def _ramp(v: object, key: str) -> float:
-    return bounded(v, key, 0.0, 60.0, "give months to full productivity, e.g. 6")
-
-
-def _cost(v: object, key: str) -> float:
-    return bounded(v, key, 0.0, 1e8, "give USD per person per year, e.g. 165000")
+def _checked(field: str) -> Callable[[object, str], Any]:
+    """The registry's check of a per-role field (`params.Param.validate`), by key path."""
+    return lambda v, key: params.of(field, key.partition(".")[2] or None).validate(v, key)
 
 
 def _interval(v: object, key: str) -> tuple[float, float] | None:
@@ -349,9 +234,7 @@ class Scenario:
     def __post_init__(self) -> None:
         put = object.__setattr__
         parse_month(self.start_month)
-        horizon = integer(
-            self.horizon_months, "horizon_months", 1, MAX_HORIZON, "give months, e.g. 36"
-        )
+        horizon = params.param("horizon_months").validate(self.horizon_months)
         put(self, "horizon_months", horizon)
 
         if isinstance(self.headcount, Mapping) or (
@@ -371,7 +254,7 @@ class Scenario:
         put(
             self,
             "attrition_annual",
-            _per_role(attrition, "attrition_annual", _attrition, scalar_ok=True),
+            _per_role(attrition, "attrition_annual", _checked("attrition_annual"), scalar_ok=True),
         )
         ivs = _role_items(empty_or(self.attrition_interval), "attrition_interval")
         put(
@@ -416,29 +299,11 @@ class Scenario:
                     f"planned_starts.{r.value} or set hiring_policy.{r.value} to "
                     '{"kind": "none"}'
                 )
-        fill = number(self.fill_rate, "fill_rate", "give a probability such as 0.84")
-        if not 0.0 < fill <= 1.0:
-            raise ScenarioError(
-                f"fill_rate: {_fmt(self.fill_rate)} is outside (0, 1]; "
-                "give a probability such as 0.84 (1 = planned starts are certain)"
-            )
-        put(self, "fill_rate", fill)
-        for name, conv in (
-            ("time_to_fill_months", _months),
-            ("max_starts_per_month", _max_starts),
-            ("ramp_months", _ramp),
-            ("annual_cost", _cost),
-        ):
-            put(self, name, _per_role(empty_or(getattr(self, name)), name, conv, scalar_ok=True))
-        put(self, "reskill_annual", rate(self.reskill_annual, "reskill_annual", _RATE_HINT))
-        months_hint = "give the months a reskilled data scientist trains, e.g. 6"
-        put(
-            self,
-            "reskill_months",
-            integer(self.reskill_months, "reskill_months", 0, 36, months_hint),
-        )
-        cost_hint = "give USD per person reskilled, e.g. 20000"
-        put(self, "reskill_cost", bounded(self.reskill_cost, "reskill_cost", 0.0, 1e7, cost_hint))
+        for name in ("fill_rate", "reskill_annual", "reskill_months", "reskill_cost"):
+            put(self, name, params.param(name).validate(getattr(self, name)))
+        for name in ("time_to_fill_months", "max_starts_per_month", "ramp_months", "annual_cost"):
+            value = empty_or(getattr(self, name))
+            put(self, name, _per_role(value, name, _checked(name), scalar_ok=True))
 
         target = self.target
         if isinstance(target, Mapping):
@@ -460,12 +325,8 @@ class Scenario:
         elif not isinstance(cap, CapacityParams):
             raise ScenarioError('capacity: expected an object such as {"mentoring_drag": 0.2}')
         put(self, "capacity", cap)
-        put(
-            self,
-            "paths",
-            integer(self.paths, "paths", MIN_PATHS, MAX_PATHS, "give e.g. 2000"),
-        )
-        put(self, "seed", integer(self.seed, "seed", 0, 2**63 - 1, "give e.g. 1"))
+        for name in ("paths", "seed"):
+            put(self, name, params.param(name).validate(getattr(self, name)))
 
     # ---------------------------------------------------------------- accessors
 

@@ -1,13 +1,91 @@
-"""The target rule, once: the DS/MLE ratio of a path, whether it meets 1:k, P(met) by month,
-P(met at the deadline) and P(held to the horizon), and the months-to-target rule."""
+"""The target, once: what it is (`Target`: 1:k by a deadline with a confidence, held or not,
+and the team-shape targets), the DS/MLE ratio of a path, whether it meets 1:k, P(met) by
+month, P(met at the deadline) and P(held to the horizon), and the months-to-target rule."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from forecasting.model import params
+from forecasting.model.checks import bounded, check_keys
+from forecasting.model.errors import ScenarioError
+from forecasting.model.months import quoted as _fmt
 from forecasting.model.roles import DS, MLE
+
+
+@dataclass(frozen=True)
+class Target:
+    """The ratio target: at most `ds_per_mle` data scientists per ML engineer.
+
+    Attributes:
+        ds_per_mle: k in "1:k" (data scientists per ML engineer), > 0.
+        deadline_month: month index (1..horizon) by which the target must hold;
+            None means min(18, horizon) and is resolved by Scenario.
+        confidence: required probability, in (0, 1).
+        hold: if True, the ratio must stay within target from the deadline to the horizon.
+        ds_per_de, ds_per_pm: optional targets of the whole team's shape: at most this
+            many data scientists per data engineer / per product manager at the deadline
+            (solved with the ML engineer target, forecasting/plan/team.py); None = no target.
+    """
+
+    ds_per_mle: float = float(params.value("target.ds_per_mle"))
+    deadline_month: int | None = None
+    confidence: float = float(params.value("target.confidence"))
+    hold: bool = bool(params.value("target.hold"))
+    ds_per_de: float | None = None
+    ds_per_pm: float | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("ds_per_mle", "deadline_month", "confidence"):
+            if getattr(self, name) is not None:
+                value = params.param(f"target.{name}").validate(getattr(self, name))
+                object.__setattr__(self, name, value)
+        if not isinstance(self.hold, bool):
+            raise ScenarioError(f"target.hold: {_fmt(self.hold)} is not true or false")
+        for name in ("ds_per_de", "ds_per_pm"):
+            value = getattr(self, name)
+            if value is not None:
+                hint = "give k of 1:k, e.g. 4, or null for no target"
+                object.__setattr__(self, name, bounded(value, f"target.{name}", 0.01, 1000.0, hint))
+
+    @classmethod
+    def from_dict(cls, d: object) -> Target:
+        """Build a Target from a JSON object (missing keys take defaults).
+
+        Args:
+            d: mapping with any of ds_per_mle, deadline_month, confidence, hold.
+
+        Returns:
+            The validated Target.
+        """
+        if not isinstance(d, Mapping):
+            raise ScenarioError(
+                'target: expected an object such as {"ds_per_mle": 6, "deadline_month": 18}'
+            )
+        names = [f.name for f in dataclasses.fields(cls)]
+        check_keys(d, names, "target.")
+        return cls(**dict(d))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON object for this Target (field order; the team-shape targets
+        only when set, so files without them read as before)."""
+        d = dataclasses.asdict(self)
+        for name in ("ds_per_de", "ds_per_pm"):
+            if d[name] is None:
+                del d[name]
+        return d
+
+    @property
+    def shape(self) -> dict[str, float]:
+        """The team-shape targets that are set: role key -> k (data scientists per one)."""
+        keys = {"data_engineer": self.ds_per_de, "product_manager": self.ds_per_pm}
+        return {role: float(k) for role, k in keys.items() if k is not None}
 
 
 def meets_target(ratio: np.ndarray | float, k: float) -> np.ndarray:

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from forecasting.model import params
 from forecasting.model.formatting import role_label
 from forecasting.model.policy import PolicyKind
 from forecasting.model.roles import ROLE_KEYS
@@ -41,14 +42,9 @@ from forecasting.plan.solver import Strategy
 DS, MLE = "data_scientist", "ml_engineer"
 #: Stated ranges where an assumption has no interval of its own.
 ATTRITION_SCALE = (0.5, 1.5)  # x today's rate (no interval): half to one and a half
-MONTHS_STEP = 1  # time to fill: one month less, one more
-FILL_RATE_STEP = 0.15
 GROWTH_SCALE = 0.5  # data-science growth: half as much, one and a half times as much
 GROWTH_MIN_SHARE = 0.1  # ... but at least 10% of today's data scientists either way
 BY_MONTH_STEP = 6
-RAMP_STEP = 2
-RESKILL_STEP = 0.05
-DEADLINE_STEP = 3
 
 
 @dataclass(frozen=True)
@@ -169,13 +165,6 @@ def _value(parameter: str, label: str, lo: float, hi: float) -> Perturbation:
     return Perturbation(parameter, label, lo, hi, apply)
 
 
-def _time_to_fill(role: str, months: int) -> Perturbation:
-    lo, hi = max(months - MONTHS_STEP, 0), months + MONTHS_STEP
-    return _value(
-        f"time_to_fill_months.{role}", f"{role_label(role)} time to fill (months)", lo, hi
-    )
-
-
 def _growth(sc: Scenario) -> list[Perturbation]:
     """Data-science growth: how many (and, for a growth policy, by when)."""
     policy = sc.policy_of(DS)
@@ -244,31 +233,42 @@ def _growth(sc: Scenario) -> list[Perturbation]:
 
 
 def perturbations(sc: Scenario) -> list[Perturbation]:
-    """Every assumption tried, with its low and high values, for `sc`."""
-    rates, intervals = sc.by_role("attrition_annual"), sc.by_role("attrition_interval")
-    out = [_attrition(role, rates[role], intervals[role]) for role in ROLE_KEYS]
-    out += [_time_to_fill(role, sc.time_to_fill_of(role)) for role in (MLE, DS)]
-    f = sc.fill_rate
-    f_lo, f_hi = round(max(f - FILL_RATE_STEP, 0.05), 4), round(min(f + FILL_RATE_STEP, 1.0), 4)
-    out.append(_value("fill_rate", "Fill rate (requisitions filled)", f_lo, f_hi))
-    out += _growth(sc)
-    r = float(sc.by_role("ramp_months")[MLE])
-    ramp = (max(r - RAMP_STEP, 0.0), r + RAMP_STEP)
-    out.append(_value(f"ramp_months.{MLE}", "ML engineer ramp-up (months)", *ramp))
-    k = sc.reskill_annual
-    k_lo, k_hi = round(max(k - RESKILL_STEP, 0.0), 4), round(min(k + RESKILL_STEP, 0.5), 4)
-    label = "Reskilling (data scientists to ML engineers, per year)"
-    out.append(_value("reskill_annual", label, k_lo, k_hi))
-    d = sc.deadline
-    d_lo = int(_clip(d - DEADLINE_STEP, 1, sc.horizon_months))
-    d_hi = int(_clip(d + DEADLINE_STEP, 1, sc.horizon_months))
-
-    def deadline(s: Scenario, use_high: bool) -> Scenario:
-        month = d_hi if use_high else d_lo
-        return s.replace(target={**s.target.to_dict(), "deadline_month": month})
-
-    out.append(Perturbation("target.deadline_month", "Deadline (month)", d_lo, d_hi, deadline))
+    """Every assumption tried, with its low and high values, for `sc`: the registry's
+    (forecasting/model/params.py) in its order — attrition over its interval, the
+    data-science plan by its policy, every other one by its `step` within its `vary`."""
+    out: list[Perturbation] = []
+    for param in params.PARAMS:
+        if param.key == "attrition_annual":
+            rates, intervals = sc.by_role("attrition_annual"), sc.by_role("attrition_interval")
+            out += [_attrition(role, rates[role], intervals[role]) for role in ROLE_KEYS]
+        elif param.key == f"hiring_policy.{DS}":
+            out += _growth(sc)
+        elif param.step is not None:
+            out += _stepped(sc, param)
     return out
+
+
+def _stepped(sc: Scenario, param: params.Param) -> list[Perturbation]:
+    """The rows of an assumption varied by its step: one per role it names, or one."""
+    if param.key == "target.deadline_month":
+        lo, hi = (int(_clip(v, 1, sc.horizon_months)) for v in param.varied(sc.deadline))
+
+        def deadline(s: Scenario, use_high: bool) -> Scenario:
+            month = hi if use_high else lo
+            return s.replace(target={**s.target.to_dict(), "deadline_month": month})
+
+        return [Perturbation(param.key, param.vary_label, lo, hi, deadline)]
+    if not param.per_role:
+        return [_value(param.key, param.vary_label, *param.varied(getattr(sc, param.key)))]
+    values = sc.by_role(param.key)
+    return [
+        _value(
+            f"{param.key}.{role}",
+            param.vary_label.format(role=role_label(role)),
+            *param.varied(values[role]),
+        )
+        for role in param.vary_roles
+    ]
 
 
 def _answer(

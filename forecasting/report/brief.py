@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -165,36 +165,22 @@ def assumptions(scenario: Scenario) -> list[tuple[str, str, str, str]]:
     Values are the scenario's own; the source is `forecasting.model.params`' for a default,
     "set in this scenario (default: ...)" for a value that differs from it.
     """
+    shown: dict[params.Fmt, Callable[[float], str]] = {
+        params.Fmt.PERCENT: _pct,
+        params.Fmt.PERCENT_YR: _pct,
+        params.Fmt.MONTHS: _months,
+        params.Fmt.MONEY: formatting.money,
+    }
     rows: list[tuple[str, str, str, str]] = []
-
-    def role_row(label: str, field: str, values: Sequence[float], fmt, key: str = "") -> None:
-        value, is_default = _per_role(field, values, fmt)
-        unit = params.param(key or field).unit
-        rows.append((label, value, unit, _source(key or field, is_default)))
-
-    def scalar_row(label: str, key: str, value: float, fmt) -> None:
-        is_default = abs(float(value) - float(params.value(key))) < 1e-9
-        rows.append((label, fmt(value), params.param(key).unit, _source(key, is_default)))
-
-    role_row("Annual attrition", "attrition_annual", scenario.attrition_annual, _pct)
-    scalar_row("Reskilling DS → MLE", "reskill_annual", scenario.reskill_annual, _pct)
-    scalar_row("Fill rate of planned starts", "fill_rate", scenario.fill_rate, _pct)
-    role_row("Time to fill", "time_to_fill_months", scenario.time_to_fill_months, _months)
-    role_row("Most starts a month", "max_starts_per_month", scenario.max_starts_per_month, _months)
-    role_row("Ramp to full productivity", "ramp_months", scenario.ramp_months, _months)
-    for role, cost in zip(ROLES, scenario.annual_cost):
-        key = f"annual_cost.{role.value}"
-        is_default = abs(float(cost) - float(params.value(key))) < 1e-6
-        rows.append(
-            (
-                f"Annual cost, {formatting.role_label(role.value)}",
-                formatting.money(cost),
-                params.param(key).unit,
-                _source(key, is_default),
-            )
-        )
-    scalar_row("Horizon", "horizon_months", scenario.horizon_months, str)
-    scalar_row("Simulated paths", "paths", scenario.paths, lambda v: f"{v:,}")
+    for param in params.brief_params():
+        fmt = shown.get(param.fmt, "{:,}".format)
+        field, _, role = param.key.partition(".")
+        if param.per_role and not role:
+            value, is_default = _per_role(field, list(scenario.by_role(field).values()), fmt)
+        else:
+            v = scenario.by_role(field)[role] if role else getattr(scenario, field)
+            value, is_default = fmt(v), abs(float(v) - float(param.value)) < 1e-6
+        rows.append((param.label, value, param.unit, _source(param.key, is_default)))
     return rows
 
 

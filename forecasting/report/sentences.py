@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from forecasting.model import formatting
+from forecasting.model import formatting, params
 from forecasting.model.formatting import money, month_name, ratio_text, role_label
 from forecasting.model.roles import Role
 
@@ -176,15 +176,16 @@ def what_would_work(reachable, scenario) -> str:
 
 
 def value_text(parameter: str, value: float, months: list[str] | None = None) -> str:
-    """A sensitivity row's value as a person reads it: rates in %, months, people; a
-    month index as its month's name when the labels are given."""
-    if parameter.startswith(("attrition_annual", "fill_rate", "reskill_annual")):
-        return f"{100 * value:.0f}%" + ("/yr" if "annual" in parameter else "")
-    if parameter == "target.deadline_month" or parameter.endswith("by_month"):
-        return month_name(months[int(value)]) if months is not None else f"month {value:.0f}"
-    if parameter.startswith(("time_to_fill", "ramp")):
-        return f"{value:g} months"
-    return f"{value:.0f}"
+    """A sensitivity row's value as a person reads it (its registry entry's format): rates
+    in %, months, people; a month index as its month's name when the labels are given."""
+    if parameter.endswith("by_month"):
+        return params.param("target.deadline_month").text(value, months)
+    field, _, role = parameter.partition(".")
+    try:
+        param = params.of(field, role or None) if field != "target" else params.param(parameter)
+    except (KeyError, StopIteration):
+        return f"{value:.0f}"
+    return param.text(value, months) if param.fmt is not params.Fmt.TEXT else f"{value:.0f}"
 
 
 def _in_sentence(label: str) -> str:
