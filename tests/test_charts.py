@@ -181,34 +181,70 @@ def _curves() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-#: name -> (frames, builder(*frames, workshop=...)); one entry per public builder.
-BUILDERS: dict[str, tuple[Callable[[], tuple], Callable]] = {
-    "headcount_fan": (lambda: (_headcount(),), charts.headcount_fan),
-    "ratio_fan": (
-        lambda: (_ratio(),),
-        lambda df, workshop=False: charts.ratio_fan(
-            df, 6, deadline_month="2026-10", workshop=workshop
-        ),
-    ),
-    "hires_and_cost": (lambda: (_starts(), _cost()), charts.hires_and_cost),
-    "capacity_fte": (lambda: (_capacity(),), charts.capacity_fte),
-    "ds_time_split": (lambda: (_summary(),), charts.ds_time_split),
-    "delivery_index": (lambda: (_summary(),), charts.delivery_index),
-    "scenario_ratio": (lambda: (_scenario_ratio(), _scenario_targets()), charts.scenario_ratio),
-    "scenario_headcount": (
-        lambda: (_scenario_headcount(),),
-        lambda df, workshop=False: charts.scenario_headcount(df, "ml_engineer", workshop=workshop),
-    ),
-    "scenario_quarters": (lambda: (_scenario_quarters(),), charts.scenario_quarters),
-    "scenario_run_rate": (lambda: (_scenario_cost(),), charts.scenario_run_rate),
+def _quarters() -> pd.DataFrame:
+    return pd.DataFrame(
+        dict(quarter=["Q1 2026", "Q2 2026", "Q3 2026", "Q4 2026"], count=[2, 0, 1, 3])
+    )
+
+
+def _tornado() -> pd.DataFrame:
+    return pd.DataFrame(
+        dict(
+            label=["Attrition of ML engineers", "Time to fill", "Fill rate"],
+            low_text=["8%/yr", "3 months", "70%"],
+            high_text=["16%/yr", "5 months", "100%"],
+            low=[3.0, 4.0, 5.0],
+            high=[6.0, np.nan, 4.0],  # NaN: out of reach at that end
+        )
+    )
+
+
+def _frontier() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            dict(target=f"1:{k:g}", k=k, added=n, run_rate=165_000.0 * n, p=min(0.2 * n * k / 6, 1))
+            for k in (5.0, 6.0)
+            for n in range(1, 5)
+        ]
+    )
+
+
+#: Builder name (every key of charts.BUILDERS, the one registry) -> (its fixture frames,
+#: its other arguments); the builder is called as BUILDERS[name](*frames, **kwargs, workshop=).
+CASES: dict[str, tuple[Callable[[], tuple], dict]] = {
+    "headcount_fan": (lambda: (_headcount(),), {}),
+    "ratio_fan": (lambda: (_ratio(), 6), dict(deadline_month="2026-10")),
+    "hires_and_cost": (lambda: (_starts(), _cost()), {}),
+    "quarter_strip": (lambda: (_quarters(),), {}),
+    "capacity_fte": (lambda: (_capacity(),), {}),
+    "ds_time_split": (lambda: (_summary(),), {}),
+    "delivery_index": (lambda: (_summary(),), {}),
+    "scenario_ratio": (lambda: (_scenario_ratio(), _scenario_targets()), {}),
+    "scenario_headcount": (lambda: (_scenario_headcount(), "ml_engineer"), {}),
+    "scenario_quarters": (lambda: (_scenario_quarters(),), {}),
+    "scenario_run_rate": (lambda: (_scenario_cost(),), {}),
     "history_forecast": (
-        lambda: (_history(), _forecast()),
-        lambda h, f, workshop=False: charts.history_forecast(
-            h, f, "ETS damped trend", role="ml_engineer", workshop=workshop
-        ),
+        lambda: (_history(), _forecast(), "ETS damped trend"),
+        dict(role="ml_engineer"),
     ),
-    "survival_curves": (lambda: (_curves(),), charts.survival_curves),
+    "survival_curves": (lambda: (_curves(),), {}),
+    "tornado": (
+        lambda: (_tornado(),),
+        dict(measure="New ML engineer positions", base=4.0, title="Positions, re-solved"),
+    ),
+    "frontier": (lambda: (_frontier(),), dict(confidence=0.8, target=6.0)),
 }
+BUILDERS = list(charts.BUILDERS)
+
+
+def test_every_registered_chart_builder_has_fixture_frames_here():
+    assert set(CASES) == set(charts.BUILDERS)
+
+
+def test_the_registry_names_every_public_builder_of_the_charts_package():
+    public = {n for n in charts.__all__ if n.islower() and callable(getattr(charts, n))}
+    assert public - {"role_color_scale"} == set(charts.BUILDERS)
+
 
 _SPECS: dict[tuple[str, bool], dict] = {}
 
@@ -217,8 +253,8 @@ def spec_of(name: str, workshop: bool = False) -> dict:
     """Vega-Lite dict of a builder on its fixture frames (built once per test session)."""
     key = (name, workshop)
     if key not in _SPECS:
-        frames, build = BUILDERS[name]
-        _SPECS[key] = build(*frames(), workshop=workshop).to_dict()
+        frames, kwargs = CASES[name]
+        _SPECS[key] = charts.BUILDERS[name](*frames(), **kwargs, workshop=workshop).to_dict()
     return _SPECS[key]
 
 
@@ -399,7 +435,14 @@ def test_every_chart_has_a_title(name):
     assert title_text(spec_of(name)["title"])
 
 
-@pytest.mark.parametrize("name", list(BUILDERS))
+#: Charts whose category axis names itself, so it carries no title.
+UNTITLED_CATEGORIES = {
+    "quarter_strip": "the quarters ('Q1 2027') under a chart titled '... per quarter'",
+    "tornado": "one bar per assumption, labelled with the assumption",
+}
+
+
+@pytest.mark.parametrize("name", [n for n in BUILDERS if n not in UNTITLED_CATEGORIES])
 def test_every_positional_axis_is_titled(name):
     for unit in units(spec_of(name)):
         for channel in ("x", "y"):
@@ -409,7 +452,13 @@ def test_every_positional_axis_is_titled(name):
 
 
 @pytest.mark.parametrize(
-    "name", [n for n in BUILDERS if n not in ("scenario_quarters", "survival_curves")]
+    "name",
+    [
+        n
+        for n in BUILDERS
+        # no month axis: quarters, tenure, assumptions, run-rate
+        if n not in ("scenario_quarters", "survival_curves", "quarter_strip", "tornado", "frontier")
+    ],
 )
 def test_months_are_utc_year_months_labelled_like_jun_2028(name):
     found = 0
@@ -473,8 +522,8 @@ def test_chart_data_is_the_aggregate_frame(name, mark_type, expected_rows):
 @pytest.mark.parametrize("name", list(BUILDERS))
 def test_no_more_rows_are_sent_than_the_input_frames_hold(name):
     spec = spec_of(name)
-    frames, _ = BUILDERS[name]
-    input_rows = sum(len(f) for f in frames())
+    frames, _ = CASES[name]
+    input_rows = sum(len(f) for f in frames() if isinstance(f, pd.DataFrame))
     sent = sum(len(v) for v in spec["datasets"].values())
     assert sent <= input_rows + 4  # + one-row frames for the band, target, deadline, bridge
 

@@ -192,9 +192,9 @@ def chart_spec(name: str, scenario: Scenario, workshop: bool) -> dict[str, Any]:
 def comparison_spec(
     builder: str, frames: tuple[pd.DataFrame, ...], workshop: bool, extra: tuple = ()
 ) -> dict:
-    """A Compare page chart, ``charts.<builder>(*frames, *extra)``, cached in this session
-    only (it names the saved scenarios)."""
-    return vega_lite_spec(getattr(charts, builder)(*frames, *extra, workshop=workshop))
+    """A Compare page chart, ``charts.BUILDERS[builder](*frames, *extra)``, cached in this
+    session only (it names the saved scenarios)."""
+    return vega_lite_spec(charts.BUILDERS[builder](*frames, *extra, workshop=workshop))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -219,9 +219,7 @@ def projections_csv(
 def quarters_spec(scenario: Scenario, workshop: bool) -> dict[str, Any]:
     """The 'per quarter' strip of the ML engineer plan of `scenario`, cached."""
 
-    what = (
-        "New ML engineer positions" if edits.mle_positions_mode(scenario) else "ML engineer starts"
-    )
+    what = edits.PlanMode.of(scenario).unit(capital=True)
     return vega_lite_spec(
         charts.quarter_strip(edits.quarter_frame(scenario), what=what, workshop=workshop)
     )

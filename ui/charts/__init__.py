@@ -1,5 +1,6 @@
 """Chart builders for every dashboard page: pure `DataFrame(s) -> alt.Chart` functions,
-one module per page family (fans, plan, capacity, compare, history).
+one module per page family (fans, plan, capacity, compare, history, advice), registered
+once in `BUILDERS` (tests/test_charts.py checks every builder there).
 
 Conventions shared by every builder:
 - Input frames are the aggregated outputs documented in docs/DESIGN.md (a few hundred
@@ -18,7 +19,12 @@ The returned charts are fully configured (top-level `config`), ready for
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import altair as alt
+
 from ui.charts._base import DELIVERY_AXIS_TITLE, RATIO_AXIS_TITLE, role_color_scale
+from ui.charts.advice import frontier, tornado
 from ui.charts.capacity import capacity_fte, delivery_index, ds_time_split
 from ui.charts.compare import (
     scenario_headcount,
@@ -31,11 +37,13 @@ from ui.charts.history import history_forecast, survival_curves
 from ui.charts.plan import hires_and_cost, quarter_strip
 
 __all__ = [
+    "BUILDERS",
     "DELIVERY_AXIS_TITLE",
     "RATIO_AXIS_TITLE",
     "capacity_fte",
     "delivery_index",
     "ds_time_split",
+    "frontier",
     "headcount_fan",
     "hires_and_cost",
     "history_forecast",
@@ -47,4 +55,29 @@ __all__ = [
     "scenario_ratio",
     "scenario_run_rate",
     "survival_curves",
+    "tornado",
 ]
+
+#: Every public chart builder by its name: the one list of charts. A builder added here
+#: is checked by tests/test_charts.py (titles, tooltips, axes, workshop sizes) as soon as
+#: that file has fixture frames for it; the Compare page names its builders from here.
+BUILDERS: dict[str, Callable[..., alt.TopLevelMixin]] = {
+    build.__name__: build
+    for build in (
+        headcount_fan,
+        ratio_fan,
+        hires_and_cost,
+        quarter_strip,
+        capacity_fte,
+        ds_time_split,
+        delivery_index,
+        scenario_ratio,
+        scenario_headcount,
+        scenario_quarters,
+        scenario_run_rate,
+        history_forecast,
+        survival_curves,
+        tornado,
+        frontier,
+    )
+}

@@ -11,6 +11,7 @@ from ui.theme import BAND_COLOR, DEADLINE_COLOR, ROLE_COLORS, SERIES_COLOR, styl
 
 LOW_COLOR = "#0072B2"  # the assumption at its low end
 HIGH_COLOR = "#D55E00"  # ... at its high end
+P_TITLE = "P(target met at the deadline)"  # the frontier's y axis
 
 
 def tornado(
@@ -122,7 +123,7 @@ def frontier(
         x=alt.X("run_rate:Q", title="Run-rate of added ML engineers (USD/yr)").axis(
             format=_base.USD_FORMAT
         ),
-        y=alt.Y("p:Q", title="P(target met at the deadline)").axis(format=".0%"),
+        y=alt.Y("p:Q", title=P_TITLE).axis(format=".0%"),
         color=color,
         tooltip=tooltip,
     )
@@ -135,12 +136,17 @@ def frontier(
     goal = (
         alt.Chart(pd.DataFrame({"p": [confidence], "label": [f"goal {confidence:.0%}"]}))
         .mark_rule(color=DEADLINE_COLOR, strokeDash=[6, 4], strokeWidth=style.rule_width)
-        .encode(y="p:Q", tooltip=[alt.Tooltip("label:N", title="Goal")])
+        .encode(y=alt.Y("p:Q", title=P_TITLE), tooltip=[alt.Tooltip("label:N", title="Goal")])
     )
+    above = f"at or above the goal ({confidence:.0%})"
     band = (
-        alt.Chart(pd.DataFrame({"lo": [confidence], "hi": [1.0]}))
+        alt.Chart(pd.DataFrame({"lo": [confidence], "hi": [1.0], "band": [above]}))
         .mark_rect(color=BAND_COLOR, opacity=0.12)
-        .encode(y="lo:Q", y2="hi:Q")
+        .encode(
+            y=alt.Y("lo:Q", title=P_TITLE),
+            y2="hi:Q",
+            tooltip=[alt.Tooltip("band:N", title="Shaded")],
+        )
     )
     return _base.layered(
         [band, lines, points, goal],
