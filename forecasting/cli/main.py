@@ -21,10 +21,11 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from forecasting.model.errors import PlannerError
+from forecasting.plan.schedule import Strategy
 
 EXIT_USAGE = 2
 ENGINE_COMMANDS = ("plan", "solve", "sensitivity")
-STRATEGIES = ("even", "front_loaded", "just_in_time", "fewest")
+STRATEGIES = tuple(s.value for s in Strategy)  # the solver's, in its order
 
 
 class _Parser(argparse.ArgumentParser):
