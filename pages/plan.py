@@ -34,7 +34,7 @@ if not workshop:
 view = compute.current_view()
 scenario, result, rec = view.scenario, view.result, view.recommendation
 months = scenario.months()
-positions_mode = edits.mle_positions_mode(scenario)
+mode = edits.PlanMode.of(scenario)
 plan = edits.mle_schedule(scenario)
 
 answer.card(view, where="plan")
@@ -60,23 +60,21 @@ st.caption(
 team_plan.editor(scenario, result, key="team_plan_editor")
 
 if not workshop:
-    st.subheader(
-        "New ML engineer positions by month" if positions_mode else "ML engineer starts by month"
-    )
+    st.subheader(f"{mode.unit(capital=True)} by month")
     st.caption(
         "Edit any month to take the plan over by hand; "
         + (
             "a position opened in a month starts after the time to fill. "
-            if positions_mode
+            if mode.positions
             else "starts join at the end of the month shown. "
         )
         + "The recommendation column follows the sliders."
     )
     recommended = (
-        list(rec.positions_added if positions_mode else rec.planned_starts.get("ml_engineer", []))
+        list(rec.positions_added if mode.positions else rec.planned_starts.get("ml_engineer", []))
         if rec
         else []
     )
-    plan_table.editor(months, recommended, plan, positions=positions_mode)
+    plan_table.editor(months, recommended, plan, positions=mode.positions)
     if view.mode == state.PLAN_MANUAL:
         plan_table.reset_button()

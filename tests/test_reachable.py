@@ -40,7 +40,7 @@ def test_earliest_deadline_is_the_first_month_the_most_hiring_reaches_the_target
     with pytest.raises(SolverError):
         solve(sc)
     r = reachable(sc)
-    assert r.positions_mode and r.per_month == 1 and r.first_month == 1
+    assert r.mode.positions and r.per_month == 1 and r.first_month == 1
     assert r.probability == 0.0  # 7 ML engineers at month 6: 30 / 7 > 3
     assert r.earliest_deadline == 9
     # and the solver agrees that month 9 is reachable and month 8 is not

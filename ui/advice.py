@@ -67,7 +67,7 @@ def tornado_frame(result: Sensitivity, months: list[str], measure: str) -> pd.Da
 def tornado_spec(
     result: Sensitivity, months: list[str], measure: str, workshop: bool
 ) -> dict[str, Any]:
-    unit = "New ML engineer positions" if result.positions_mode else "ML engineer starts"
+    unit = result.mode.unit(capital=True)
     if measure == "positions":
         base, what, title = result.positions, unit, f"{unit}, re-solved"
     else:

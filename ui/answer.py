@@ -44,17 +44,16 @@ def card(view: compute.PlanView, *, where: str) -> None:
         if state.is_sample_team(state.base()):
             st.caption(SAMPLE_NOTE)
         if view.mode == state.PLAN_MANUAL:
-            unit = "new ML engineer positions" if edits.mle_positions_mode(scenario) else "starts"
             st.caption(
-                f"The numbers show your hand-edited plan ({sum(edits.mle_schedule(scenario))} "
-                f"{unit}); the sentence above is the solver's recommendation."
+                f"The numbers show your hand-edited plan ({edits.MlePlan.of(scenario).text()}); "
+                "the sentence above is the solver's recommendation."
             )
-        positions_mode = edits.mle_positions_mode(scenario)
+        mle_plan = edits.MlePlan.of(scenario)
         goal = target.confidence
         c1, c2, c3, c4 = st.columns(4)
         c1.metric(
-            "New ML engineer positions" if positions_mode else "ML engineer starts",
-            sum(edits.mle_schedule(scenario)),
+            mle_plan.mode.unit(capital=True),
+            mle_plan.total,
             "hand-edited" if view.mode == state.PLAN_MANUAL else None,
             delta_color="off",
             delta_arrow="off",

@@ -3,6 +3,8 @@ role has a hiring policy, else planned starts), and the scenario over another ho
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from forecasting.model.months import quarter_of, quarters
@@ -13,16 +15,78 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 
-def mle_positions_mode(scenario: Scenario) -> bool:
-    """True when the ML engineer plan is in positions (the role has a hiring policy)."""
-    return scenario.policy_of(Role.ML_ENGINEER).sets_positions
+class PlanMode(StrEnum):
+    """What an ML engineer plan adds, decided here once: new, permanent positions (the role
+    has a hiring policy, so leavers are backfilled) or one-off starts (it has none)."""
+
+    POSITIONS = "positions"
+    STARTS = "starts"
+
+    @classmethod
+    def of(cls, scenario: Scenario, role: Role | str = Role.ML_ENGINEER) -> PlanMode:
+        """The mode of `role`'s plan in `scenario` (default: the ML engineers')."""
+        return cls.POSITIONS if scenario.policy_of(role).sets_positions else cls.STARTS
+
+    @property
+    def positions(self) -> bool:
+        return self is PlanMode.POSITIONS
+
+    def unit(self, n: int = 2, *, role: str = "ML engineer", capital: bool = False) -> str:
+        """'new ML engineer positions' / 'ML engineer starts'; singular when n == 1."""
+        who = f"{role} " if role else ""
+        noun = f"new {who}position" if self.positions else f"{who}start"
+        noun += "" if n == 1 else "s"
+        return noun[0].upper() + noun[1:] if capital else noun
+
+    @property
+    def schedule_key(self) -> str:
+        """The scenario key the schedule is written to (JSON)."""
+        return "positions_added" if self.positions else "planned_starts"
+
+    def month_labels(self, months: list[str]) -> list[str]:
+        """The month each schedule entry counts in: a position in the month it opens (index
+        0..horizon), a start in the month it joins (planned_starts index i joins month i+1)."""
+        return list(months) if self.positions else list(months[1:])
+
+
+@dataclass(frozen=True)
+class MlePlan:
+    """An ML engineer plan: its mode, its schedule (positions added per month 0..horizon,
+    or starts per planned_starts index) and the month labels, with its size and quarters."""
+
+    mode: PlanMode
+    schedule: tuple[int, ...]
+    months: tuple[str, ...]
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> MlePlan:
+        """The scenario's own ML engineer plan."""
+        return cls(PlanMode.of(scenario), tuple(mle_schedule(scenario)), tuple(scenario.months()))
+
+    @property
+    def total(self) -> int:
+        """New positions, or starts."""
+        return int(sum(self.schedule))
+
+    @property
+    def per_month(self) -> tuple[int, ...]:
+        """By month index 0..horizon: new positions opened, or starts joining."""
+        return self.schedule if self.mode.positions else (0, *self.schedule)
+
+    def quarters(self) -> list[tuple[str, int]]:
+        """Non-zero calendar quarters: [("Q1 2027", 2), ...]."""
+        return quarters(self.mode.month_labels(list(self.months)), self.schedule)
+
+    def text(self) -> str:
+        """'4 new ML engineer positions' / '1 ML engineer start'."""
+        return f"{self.total} {self.mode.unit(self.total)}"
 
 
 def mle_schedule(scenario: Scenario) -> list[int]:
     """The ML engineer plan as the solver sees it: positions added per month 0..horizon
     (positions mode), or starts per planned_starts index (starts mode)."""
     role = Role.ML_ENGINEER
-    if mle_positions_mode(scenario):
+    if PlanMode.of(scenario).positions:
         added = list(scenario.policy_of(role).positions_added)
         return added + [0] * (scenario.horizon_months + 1 - len(added))
     return list(scenario.starts_of(role))
@@ -32,7 +96,7 @@ def with_mle_plan(scenario: Scenario, schedule: list[int]) -> Scenario:
     """The scenario with its ML engineer plan replaced by `schedule` (see mle_schedule)."""
     role = Role.ML_ENGINEER
     values = [max(0, int(x)) for x in schedule]
-    if mle_positions_mode(scenario):
+    if PlanMode.of(scenario).positions:
         policies = scenario.by_role("hiring_policy")
         policies[role.value] = scenario.policy_of(role).with_added(values)
         return scenario.replace(hiring_policy=policies)
@@ -55,11 +119,7 @@ def has_mle_plan(scenario: Scenario) -> bool:
 def mle_quarters(scenario: Scenario) -> list[tuple[str, int]]:
     """The ML engineer plan by calendar quarter: new positions opened (positions mode)
     or starts joining (starts mode), non-zero quarters only."""
-    months = scenario.months()
-    schedule = mle_schedule(scenario)
-    if mle_positions_mode(scenario):
-        return quarters(months, schedule)
-    return quarters(months[1:], schedule)
+    return MlePlan.of(scenario).quarters()
 
 
 def quarter_frame(scenario: Scenario) -> pd.DataFrame:
@@ -79,7 +139,7 @@ def quarter_frame(scenario: Scenario) -> pd.DataFrame:
 
 def added_mle(scenario: Scenario) -> int:
     """The ML engineer plan's size: new positions (positions mode) or starts."""
-    return sum(mle_schedule(scenario))
+    return MlePlan.of(scenario).total
 
 
 def with_horizon(scenario: Scenario, horizon_months: int) -> Scenario:

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from forecasting.model.edits import PlanMode
 from forecasting.model.scenario import Scenario
 from forecasting.plan.evaluate import Evaluator
 from forecasting.plan.schedule import Slots, shaped
@@ -45,7 +46,7 @@ class BudgetAnswer:
 
     Attributes:
         budget: USD per year for the added ML engineers' run-rate.
-        positions_mode: new positions (True) or ML engineer starts (False).
+        mode: new positions or ML engineer starts.
         schedule: positions added by month (horizon+1) or planned starts (horizon),
             the scenario's own plan included.
         added: positions (or starts) the budget adds to the scenario's own plan.
@@ -62,7 +63,7 @@ class BudgetAnswer:
     """
 
     budget: float
-    positions_mode: bool
+    mode: PlanMode
     schedule: tuple[int, ...]
     added: int
     positions_cost: float
@@ -78,10 +79,10 @@ class BudgetAnswer:
         """The `python -m forecasting solve --budget X` JSON object."""
         from forecasting.model.formatting import ratio_text
 
-        key = "positions_added" if self.positions_mode else "planned_starts"
+        key = self.mode.schedule_key
         return {
             "budget_usd": self.budget,
-            "mode": "positions" if self.positions_mode else "starts",
+            "mode": self.mode.value,
             "strategy": self.strategy,
             key: list(self.schedule),
             "added": self.added,
@@ -130,7 +131,7 @@ def solve_budget(
     p_met, p_held = evaluate(best)
     return BudgetAnswer(
         budget=float(budget),
-        positions_mode=slots.positions_mode,
+        mode=slots.mode,
         schedule=tuple(int(x) for x in best),
         added=n,
         positions_cost=n * each,

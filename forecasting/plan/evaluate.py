@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from forecasting.model.edits import PlanMode
 from forecasting.model.errors import SolverError
 from forecasting.model.roles import DS, MLE, ROLES
 from forecasting.model.scenario import Scenario
@@ -93,7 +94,7 @@ class Evaluator:
         self.budget.spend(scenario.paths * scenario.horizon_months)  # the DS paths
         self.k = scenario.target.ds_per_mle
         self.deadline = scenario.deadline
-        self.positions_mode = scenario.hiring_policy[MLE].sets_positions
+        self.mode = PlanMode.of(scenario)
         raw = run_paths(scenario, roles=(DS,))
         self.ds_all = np.ascontiguousarray(raw.headcount[:, DS, :])
         self.ds = self.ds_all[self.deadline :]
@@ -111,7 +112,7 @@ class Evaluator:
         rng = role_generators(sc.seed)[MLE]
         self.p_exit = exit_probability(rng, sc, MLE, sc.paths)
         self.base_positions = None
-        if self.positions_mode:
+        if self.mode.positions:
             policy = sc.hiring_policy[MLE].with_added(())
             if policy.uncertain:
                 z = rng.standard_normal(sc.paths)  # as simulate.policy_positions draws it
@@ -129,7 +130,7 @@ class Evaluator:
         out = np.empty((sc.horizon_months + 1, sc.paths), dtype=np.int32)
         p_exit = self.p_exit
         realised: np.ndarray | None
-        if self.positions_mode:
+        if self.mode.positions:
             base = self.base_positions
             assert base is not None  # set in __init__ in positions mode
             added = np.cumsum(schedule)

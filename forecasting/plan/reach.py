@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from forecasting.model.edits import PlanMode
 from forecasting.model.scenario import Scenario
 from forecasting.plan.schedule import Slots
 
@@ -16,7 +17,7 @@ class Reachable:
     """What the most hiring the caps allow reaches (for a target that cannot be met).
 
     Attributes:
-        positions_mode: new positions (True) or ML engineer starts (False).
+        mode: new positions or ML engineer starts.
         per_month: the most new positions (or starts) a month (max_starts_per_month).
         first_month: month index of the first one the time to fill allows.
         probability: P(target met at the deadline) (P(held to the horizon) with hold)
@@ -26,7 +27,7 @@ class Reachable:
             not within the horizon.
     """
 
-    positions_mode: bool
+    mode: PlanMode
     per_month: int
     first_month: int
     probability: float
@@ -54,7 +55,7 @@ def reachable(scenario: Scenario) -> Reachable:
         if counts[m] >= target.confidence
     ]
     return Reachable(
-        positions_mode=slots.positions_mode,
+        mode=slots.mode,
         per_month=slots.cap_month,
         first_month=slots.first_month,
         probability=float(counts[most.deadline]),

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from forecasting.model.edits import PlanMode
 from forecasting.model.policy import HiringPolicy
 from forecasting.model.roles import MLE, ROLES, Role
 from forecasting.model.scenario import Scenario
@@ -159,7 +160,7 @@ class Slots:
 
     role: Role
     policy: HiringPolicy
-    positions_mode: bool
+    mode: PlanMode
     cap_month: int
     n_slots: int
     offset: int
@@ -181,13 +182,13 @@ class Slots:
             floor = np.array(sc.starts_of(role), dtype=np.int64)
         caps = np.where(np.arange(n_slots) >= first, np.maximum(cap_month - floor, 0), 0)
         return cls(
-            role, policy, policy.sets_positions, cap_month, n_slots, offset, floor, first, caps
+            role, policy, PlanMode.of(sc, role), cap_month, n_slots, offset, floor, first, caps
         )
 
     def scenario_with(self, sc: Scenario, schedule: np.ndarray) -> Scenario:
         """`sc` with this role's schedule (positions added, or planned starts)."""
         key = self.role.value
-        if self.positions_mode:
+        if self.mode.positions:
             policies = {**sc.by_role("hiring_policy"), key: self.policy.with_added(schedule)}
             return sc.replace(hiring_policy=policies)
         return sc.replace(planned_starts={**sc.by_role("planned_starts"), key: schedule})
@@ -195,4 +196,4 @@ class Slots:
     @property
     def first_month(self) -> int:
         """The month index of the first new position (or start) the caps allow."""
-        return self.first if self.positions_mode else self.first + 1
+        return self.first if self.mode.positions else self.first + 1

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from forecasting.model import params
+from forecasting.model.edits import PlanMode
 from forecasting.model.formatting import role_label
 from forecasting.model.policy import PolicyKind
 from forecasting.model.roles import ROLE_KEYS
@@ -101,7 +102,7 @@ class Sensitivity:
     paths: int
     seed: int
     strategy: str
-    positions_mode: bool
+    mode: PlanMode
     positions: int | None
     p_target_met: float
     months_to_target: int | None
@@ -113,7 +114,7 @@ class Sensitivity:
             "paths": self.paths,
             "seed": self.seed,
             "strategy": self.strategy,
-            "unit": "new ML engineer positions" if self.positions_mode else "ML engineer starts",
+            "unit": self.mode.unit(),
             "base": {
                 "positions": self.positions,
                 "p_target_met": round(self.p_target_met, 4),
@@ -337,7 +338,7 @@ def sensitivity(
         paths=scenario.paths,
         seed=scenario.seed,
         strategy=strategy.value,
-        positions_mode=scenario.policy_of(MLE).sets_positions,
+        mode=PlanMode.of(scenario),
         positions=None if base is None else int(base.sum()),
         p_target_met=float(p_by_month[scenario.deadline]),
         months_to_target=months_to_target(p_by_month, scenario.target.confidence),

@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from forecasting.model.edits import PlanMode
 from forecasting.model.errors import SolverError
 from forecasting.model.roles import MLE, ROLE_KEYS
 from forecasting.model.scenario import Scenario
@@ -103,7 +104,7 @@ class HiringPlan:
             with and without them (same random numbers).
         scenario: the solved Scenario (simulate it to get the full projection).
         strategy: the strategy used.
-        mode: "positions" (the ML engineer policy sets positions) or "starts".
+        mode: positions (the ML engineer policy sets positions) or starts.
         positions: ML engineer positions per month (horizon+1), positions mode only.
         positions_added: new positions opened per month (horizon+1), positions mode;
             all zero in starts mode.
@@ -124,7 +125,7 @@ class HiringPlan:
     total_cost: float
     scenario: Scenario
     strategy: Strategy
-    mode: str = "starts"
+    mode: PlanMode = PlanMode.STARTS
     positions: tuple[int, ...] | None = None
     positions_added: tuple[int, ...] = ()
     total_positions_added: int = 0
@@ -134,14 +135,7 @@ class HiringPlan:
     @property
     def added(self) -> int:
         """New positions (positions mode) or added starts (starts mode)."""
-        return self.total_positions_added if self.mode == "positions" else self.added_starts
-
-    @property
-    def added_per_month(self) -> tuple[int, ...]:
-        """By month index 0..horizon: new positions opened, or added starts joining."""
-        if self.mode == "positions":
-            return self.positions_added
-        return (0, *self.added_by_month)
+        return self.total_positions_added if self.mode.positions else self.added_starts
 
     def to_json_dict(self) -> dict[str, Any]:
         """Return the `python -m forecasting solve` JSON object.
@@ -154,7 +148,7 @@ class HiringPlan:
         sc = self.scenario
         labels = sc.months()
         mle = self.planned_starts[ROLE_KEYS[MLE]]
-        if self.mode == "positions":
+        if self.mode.positions:
             schedule = [
                 {"index": i, "opens": labels[i], "positions_added": n}
                 for i, n in enumerate(self.positions_added)
@@ -167,7 +161,7 @@ class HiringPlan:
                 if n
             ]
         return {
-            "mode": self.mode,
+            "mode": self.mode.value,
             "positions": None if self.positions is None else list(self.positions),
             "positions_added": list(self.positions_added),
             "total_positions_added": self.total_positions_added,
@@ -217,7 +211,7 @@ def solve(
     deadline, conf, hold = sc.deadline, target.confidence, target.hold
     labels = sc.months()
     slots_ = Slots.of(sc)
-    role, positions_mode = slots_.role, slots_.positions_mode
+    role, mode = slots_.role, slots_.mode
     cap_month, n_slots, offset = slots_.cap_month, slots_.n_slots, slots_.offset
     floor, first, caps = slots_.floor, slots_.first, slots_.caps
 
@@ -251,7 +245,7 @@ def solve(
         largest = caps if hold else allocation(order, len(order), n_slots)
         best = score(largest)
         if best < conf:
-            every = "new positions" if positions_mode else "ML engineer starts"
+            every = mode.unit(role="") if mode.positions else mode.unit()
             raise TargetUnreachable(
                 f"cannot reach {what} with {conf:.0%} confidence: even {cap_month} {every} "
                 f"every month from month {slots_.first_month} give "
@@ -271,7 +265,7 @@ def solve(
             if hold:
                 added = search.greedy(evaluate, added)
         added = search.prune(evaluate, added)
-        if strategy is Strategy.FEWEST and not positions_mode:
+        if strategy is Strategy.FEWEST and not mode.positions:
             added = search.reshape(evaluate, added)
         # Certify on independent paths (a fresh seed, more paths): add where the plan
         # falls short there, then drop what is not needed there either, so the answer
@@ -290,7 +284,7 @@ def solve(
     # paths, so leavers, empty seats and fill rate are counted), times their annual cost.
     annual_cost = float(mean_with[deadline] - mean_without[deadline]) * sc.annual_cost_of(role)
     solved = slots_.scenario_with(sc, schedule)
-    if positions_mode:
+    if mode.positions:
         positions = tuple(solved.positions_of(role) or ())
         added_starts, added_by_month = 0, (0,) * months
         positions_added = tuple(int(x) for x in schedule)
@@ -309,7 +303,7 @@ def solve(
         total_cost=total_cost,
         scenario=solved,
         strategy=strategy,
-        mode="positions" if positions_mode else "starts",
+        mode=mode,
         positions=positions,
         positions_added=positions_added,
         total_positions_added=sum(positions_added),

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from forecasting.model.edits import PlanMode
 from forecasting.model.roles import DE, DS, MLE, PM, ROLE_KEYS
 from forecasting.model.scenario import Scenario
 from forecasting.model.target import meets_target, ratio_of
@@ -41,7 +42,7 @@ class RolePlan:
     added: int | None  # None: out of reach with the role's caps
     schedule: tuple[int, ...]  # positions added by month (or planned starts)
     p_target_met: float  # P(DS / role <= k at the deadline) with this plan
-    positions_mode: bool
+    mode: PlanMode
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class TeamPlan:
                 r.role: {
                     "ds_per": r.k,
                     "added": r.added,
-                    "positions_added" if r.positions_mode else "planned_starts": list(r.schedule),
+                    r.mode.schedule_key: list(r.schedule),
                     "p_target_met": r.p_target_met,
                 }
                 for r in self.roles
@@ -148,7 +149,7 @@ def solve_team(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> 
                 added=int(final_schedule.sum() - slots[r].floor.sum()) if reachable else None,
                 schedule=tuple(int(x) for x in final_schedule),
                 p_target_met=p,
-                positions_mode=slots[r].positions_mode,
+                mode=slots[r].mode,
             )
         )
     return TeamPlan(roles=tuple(plans), p_all_met=joint, met=joint >= conf, scenario=final)

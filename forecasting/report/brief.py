@@ -93,7 +93,7 @@ def key_numbers(
     target = scenario.target
     months = result.months
     goal = target.confidence
-    positions = edits.mle_positions_mode(scenario)
+    mle_plan = edits.MlePlan.of(scenario)
     to_target, when = _months_to_target(scenario, result)
     held_goal = goal if target.hold else None
     return [
@@ -110,8 +110,8 @@ def key_numbers(
             f"{formatting.percent(goal)} confidence",
         ),
         (
-            "New ML engineer positions" if positions else "ML engineer starts",
-            str(edits.added_mle(scenario)),
+            mle_plan.mode.unit(capital=True),
+            str(mle_plan.total),
             "in the plan shown",
         ),
         (
@@ -298,11 +298,7 @@ def render_brief(
         f'<div class="value">{_e(value)}</div><div class="sub">{_e(sub)}</div></div>'
         for label, value, sub in key_numbers(scenario, result, run_rate_usd)
     )
-    what = (
-        "New ML engineer positions per quarter"
-        if edits.mle_positions_mode(scenario)
-        else "ML engineer starts per quarter"
-    )
+    what = f"{edits.PlanMode.of(scenario).unit(capital=True)} per quarter"
     per_quarter = edits.mle_quarters(scenario)
     quarter_items = (
         "".join(f"<span>{_e(q)}: <b>{n}</b></span>" for q, n in per_quarter)

@@ -181,7 +181,7 @@ def quarters_frame(entries: Sequence[Compared]) -> pd.DataFrame:
     positions (new positions opened, or starts joining in starts mode), unit."""
     rows = []
     for e in entries:
-        unit = "positions" if edits.mle_positions_mode(e.scenario) else "starts"
+        unit = edits.PlanMode.of(e.scenario).value
         for quarter, n in edits.quarter_frame(e.scenario).itertuples(index=False):
             rows.append(
                 {
@@ -337,7 +337,7 @@ def decision_row(e: Compared) -> dict[str, Any]:
         "strategy": e.strategy,
         "manual": e.manual,
         "added": edits.added_mle(sc),
-        "unit": "positions" if edits.mle_positions_mode(sc) else "starts",
+        "unit": edits.PlanMode.of(sc).value,
         "p_met": res.p_target_met,
         "p_held": res.p_target_held,
         "confidence": sc.target.confidence,

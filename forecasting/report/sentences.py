@@ -65,11 +65,11 @@ def answer_sentence(
         )
     if plan is None or error is not None:
         return f"{goal}: not reachable under the current constraints. {error or ''}".strip()
-    if plan.mode != "positions":
+    if not plan.mode.positions:
         total = plan.total_starts
         if total == 0:
             return f"{goal}: no ML engineer starts are needed; the team already gets there."
-        people = "ML engineer start" if total == 1 else "ML engineer starts"
+        people = plan.mode.unit(total)
         cost = f", {money(plan.annual_cost)}/yr run-rate" if plan.annual_cost else ""
         when = quarter_text(quarters(months[1:], plan.planned_starts["ml_engineer"]))
         return f"{goal}: {total} {people} ({when}; {strategy.replace('_', '-')} schedule){cost}."
@@ -143,12 +143,7 @@ def what_would_work(reachable, scenario) -> str:
     a lower confidence, or allow more hiring a month."
     """
     target, months = scenario.target, scenario.months()
-    noun = "new ML engineer position" if reachable.positions_mode else "ML engineer start"
-    plural = (
-        noun
-        if reachable.per_month == 1
-        else noun.replace("position", "positions").replace("start", "starts")
-    )
+    plural = reachable.mode.unit(reachable.per_month)
     held = " and held to the horizon" if target.hold else ""
     first = month_name(months[min(reachable.first_month, len(months) - 1)])
     by = f"{formatting.percent(reachable.probability)} confidence by "
@@ -158,7 +153,7 @@ def what_would_work(reachable, scenario) -> str:
     else:
         lag = scenario.time_to_fill_of(Role.ML_ENGINEER)
         each = f" (each takes {lag} month{'s' if lag != 1 else ''} to fill)" if lag else ""
-        opened = " opened" if reachable.positions_mode else ""
+        opened = " opened" if reachable.mode.positions else ""
         best = (
             f"Even {reachable.per_month} {plural}{opened} every month from {first}{each} give {by}"
         )
@@ -201,7 +196,7 @@ def sensitivity_sentence(result, months: list[str]) -> str:
     3 to 5 new ML engineer positions (today 4), and today's plan meets the target with
     99% to 79%. Product manager attrition and ML engineer ramp-up do not change it."
     """
-    unit = "new ML engineer positions" if result.positions_mode else "ML engineer starts"
+    unit = result.mode.unit()
     if not result.rows:
         return "No assumption was varied."
     top = result.rows[0]
@@ -242,9 +237,8 @@ def sensitivity_sentence(result, months: list[str]) -> str:
 
 def budget_sentence(answer, months: list[str]) -> str:
     """What a yearly budget buys, in one sentence."""
-    unit = "new ML engineer position" if answer.positions_mode else "ML engineer start"
     n = answer.added
-    what = f"{n} {unit}{'s' if n != 1 else ''}"
+    what = f"{n} {answer.mode.unit(n)}"
     sc = answer.scenario
     by = month_name(months[sc.deadline])
     goal = formatting.percent(answer.confidence)
@@ -313,11 +307,10 @@ def team_sentence(plan: TeamPlan, scenario: Scenario) -> str:
         if r.added is None:
             parts.append(f"1:{r.k:g} data scientists per {who} is out of reach with its caps")
             continue
-        noun = "new position" if r.positions_mode else "start"
         n = r.added
-        per = quarters(months if r.positions_mode else months[1:], list(r.schedule))
+        per = quarters(r.mode.month_labels(months), list(r.schedule))
         when = f" ({quarter_text(per)})" if n else ""
-        parts.append(f"{n} {noun}{'s' if n != 1 else ''} of {who}{when} for 1:{r.k:g}")
+        parts.append(f"{n} {r.mode.unit(n, role='')} of {who}{when} for 1:{r.k:g}")
     goal = scenario.target.confidence
     joint = (
         f"P(every target met by {month_name(months[scenario.deadline])}) is {plan.p_all_met:.0%}"
