@@ -7,7 +7,6 @@ import streamlit as st
 
 from forecasting.model import formatting, params
 from forecasting.model.errors import PlannerError
-from forecasting.model.roles import ROLE_LABELS, Role
 from ui import compute, downloads, state
 from ui.layout import delta_style, fmt_pct
 from ui.text import md_escape
@@ -18,13 +17,6 @@ view = compute.current_view()
 scenario, result = view.scenario, view.result
 cap, deadline = result.capacity_summary, scenario.deadline
 workshop = state.workshop()
-
-
-def _label(role: str) -> str:
-    try:
-        return ROLE_LABELS[Role(role)]
-    except ValueError:
-        return str(role)
 
 
 st.title("Capacity")
@@ -53,7 +45,7 @@ c3.metric("DS modelling capacity at deadline", f"{model_d:.1f} FTE", f"{model_d 
 c4.metric(
     "Delivery index at deadline",
     f"{float(cap['delivery_index'].iloc[deadline]):.0f}",
-    f"bottleneck: {_label(cap['bottleneck'].iloc[deadline])}",
+    f"bottleneck: {formatting.role_label(cap['bottleneck'].iloc[deadline])}",
     delta_color="off",
     delta_arrow="off",
     help=f"Today: {float(cap['delivery_index'].iloc[0]):.0f}. 100 = "
@@ -70,7 +62,7 @@ downloads.show_chart("delivery_index", scenario, workshop=workshop)
 periods = result.bottleneck_periods.copy()
 periods["from"] = periods["start"].map(formatting.month_name)
 periods["to"] = periods["end"].map(formatting.month_name)
-periods["limiting role"] = periods["bottleneck"].map(_label)
+periods["limiting role"] = periods["bottleneck"].map(formatting.role_label)
 st.subheader("Bottleneck over time")
 st.dataframe(periods[["from", "to", "limiting role"]], hide_index=True, width="content")
 

@@ -20,6 +20,7 @@ from forecasting.model.months import month_labels
 from forecasting.model.policy import PolicyKind
 from forecasting.model.scenario import Scenario
 from forecasting.plan.solver import Strategy
+from forecasting.report.compare import strategy_label
 from ui import state
 from ui.text import md_escape
 
@@ -161,7 +162,7 @@ def strategy(where: Any = st) -> None:
     where.radio(
         "Strategy",
         options=[s.value for s in Strategy],
-        format_func=lambda s: s.replace("_", "-").capitalize(),
+        format_func=strategy_label,
         horizontal=True,
         key=state.bind("w_strategy", state.strategy()),
         on_change=lambda: state.set_strategy(st.session_state["w_strategy"]),

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from forecasting.model import formatting
-from forecasting.model.roles import ROLE_LABELS, ROLES, Role
+from forecasting.model.roles import Role
 
 #: Okabe–Ito palette, by its published colour names.
 OKABE_ITO: dict[str, str] = {
@@ -33,10 +32,6 @@ ROLE_COLORS: dict[str, str] = {
     Role.PRODUCT_MANAGER.value: OKABE_ITO["reddish_purple"],
 }
 
-#: Role keys and display labels in canonical order (the colour scale's domain order).
-ROLE_ORDER: tuple[str, ...] = tuple(r.value for r in ROLES)
-ROLE_DISPLAY: dict[str, str] = {r.value: ROLE_LABELS[r] for r in ROLES}
-
 #: Chart furniture (never used for a role).
 BAND_COLOR = OKABE_ITO["sky_blue"]  # the 1:5–1:10 target band
 BAND_OPACITY = 0.22
@@ -51,18 +46,6 @@ DS_MODELLING_COLOR = ROLE_COLORS[Role.DATA_SCIENTIST.value]
 #: Month axis: "YYYY-MM" strings read as UTC year-month, labelled like "Jun 2028".
 MONTH_FORMAT = "%b %Y"
 MONTH_TIME_UNIT = "utcyearmonth"
-
-
-def role_label(key: str) -> str:
-    """Return the display label of a role key, or the key itself if it is not a role.
-
-    Args:
-        key: A role key such as "ml_engineer".
-
-    Returns:
-        "ML engineer" etc. (forecasting.model.formatting.role_label); unknown keys unchanged.
-    """
-    return formatting.role_label(key)
 
 
 @dataclass(frozen=True)

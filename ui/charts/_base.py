@@ -11,15 +11,13 @@ import numpy as np
 import pandas as pd
 
 from forecasting.model import formatting
+from forecasting.model.roles import ROLE_KEYS
 from ui.theme import (
     MONTH_FORMAT,
     MONTH_TIME_UNIT,
     NEUTRAL_COLOR,
     ROLE_COLORS,
-    ROLE_DISPLAY,
-    ROLE_ORDER,
     ChartStyle,
-    role_label,
 )
 
 RATIO_AXIS_TITLE = "Data scientists per ML engineer (k in 1:k)"
@@ -71,8 +69,8 @@ def role_color_scale(extra: Sequence[str] = ()) -> alt.Scale:
         An `alt.Scale` mapping "Data engineer", "Data scientist", "ML engineer",
         "Product manager" (then `extra`) to their fixed colours.
     """
-    domain = [ROLE_DISPLAY[k] for k in ROLE_ORDER] + list(extra)
-    range_ = [ROLE_COLORS[k] for k in ROLE_ORDER] + [NEUTRAL_COLOR] * len(extra)
+    domain = [formatting.role_label(k) for k in ROLE_KEYS] + list(extra)
+    range_ = [ROLE_COLORS[k] for k in ROLE_KEYS] + [NEUTRAL_COLOR] * len(extra)
     return alt.Scale(domain=domain, range=range_)
 
 
@@ -85,8 +83,8 @@ def with_role_label(df: pd.DataFrame, column: str = "role") -> pd.DataFrame:
     """Copy of `df` with `role_label` (display name) and `role_rank` (canonical order)."""
     out = df.copy()
     keys = out[column].astype(str)
-    out["role_label"] = keys.map(role_label)
-    rank = {k: i for i, k in enumerate(ROLE_ORDER)}
+    out["role_label"] = keys.map(formatting.role_label)
+    rank = {k: i for i, k in enumerate(ROLE_KEYS)}
     out["role_rank"] = keys.map(lambda k: rank.get(k, len(rank))).astype(int)
     return out
 

@@ -7,14 +7,14 @@ import math
 import altair as alt
 import pandas as pd
 
+from forecasting.model.formatting import role_label
+from forecasting.model.roles import ROLE_LABELS
 from ui.charts import _base
 from ui.theme import (
     DEADLINE_COLOR,
     DS_ENGINEERING_COLOR,
     DS_MODELLING_COLOR,
-    ROLE_DISPLAY,
     SERIES_COLOR,
-    role_label,
     style_for,
 )
 
@@ -154,7 +154,7 @@ def delivery_index(summary_df: pd.DataFrame, *, workshop: bool = False) -> alt.L
         else role_label(b)
         for b in df["bottleneck"]
     ]
-    role_labels = set(ROLE_DISPLAY.values())
+    role_labels = set(ROLE_LABELS.values())
     extra = sorted(set(df["bottleneck_label"]) - role_labels)
     tooltip = [
         _base.month_tooltip(),

@@ -9,13 +9,13 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from forecasting.model.roles import ROLE_KEYS
 from ui.charts import _base
 from ui.theme import (
     BAND_COLOR,
     BAND_OPACITY,
     DEADLINE_COLOR,
     FAN_OPACITY,
-    ROLE_ORDER,
     SERIES_COLOR,
     TARGET_COLOR,
     style_for,
@@ -49,7 +49,7 @@ def headcount_fan(
     df = headcount_df
     if roles is not None:
         wanted = [str(r) for r in roles]
-        unknown = sorted(set(wanted) - set(ROLE_ORDER))
+        unknown = sorted(set(wanted) - set(ROLE_KEYS))
         if unknown:
             raise ValueError(f"headcount_fan: unknown role(s) {', '.join(unknown)}")
         df = df[df["role"].astype(str).isin(wanted)]

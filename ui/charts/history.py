@@ -5,12 +5,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from forecasting.model.formatting import role_label
 from ui.charts import _base
 from ui.theme import (
     FAN_OPACITY,
     ROLE_COLORS,
     SERIES_COLOR,
-    role_label,
     style_for,
 )
 
