@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import special
 
-from forecasting.estimate.rates import DAYS_PER_MONTH, EXIT_PRIOR_WEIGHT_MONTHS
+from forecasting.estimate.rates import DAYS_PER_MONTH, EXIT_PRIOR_EXITS
 from forecasting.estimate.survival import roster_survival
 from forecasting.model.errors import EstimationError
 
@@ -43,9 +44,15 @@ def people(*rows: tuple[str, str, str | None]) -> pd.DataFrame:
 
 
 def posterior_annual(exits: int, person_months: float) -> float:
-    """The posterior mean of the hazard (prior 13%/yr worth 12 person-months), annualised."""
-    w = EXIT_PRIOR_WEIGHT_MONTHS
-    return float(-np.expm1(-12 * (HAZARD_13 * w + exits) / (w + person_months)))
+    """The posterior median of the hazard (prior: median 13%/yr, worth one exit), annualised.
+
+    The prior is Gamma(k0, b0) with k0 = 1 exit and b0 = median(Gamma(k0, 1)) / h13 person-
+    months; the posterior Gamma(k0 + exits, b0 + person-months).
+    """
+    k0 = EXIT_PRIOR_EXITS
+    b0 = special.gammaincinv(k0, 0.5) / HAZARD_13
+    median = special.gammaincinv(k0 + exits, 0.5) / (b0 + person_months)
+    return float(-np.expm1(-12 * median))
 
 
 # --------------------------------------------------------------------------- the window
@@ -105,7 +112,8 @@ def test_the_method_and_window_text_name_the_window():
     method = est.method("data_scientist")
     assert method.startswith("leavers recorded since 2023-04-12 (detected")
     assert "exits per person-month over 2023-04-12 to 2026-10-31: 1 exit in" in method
-    assert "prior 13%/yr worth 12 person-months" in method
+    assert "Gamma-Poisson posterior median (prior: median 13%/yr, worth 1 exit" in method
+    assert "LinkedIn, 2018" in method  # the prior's source
     assert "from 2023-04-12 (its earliest end date" in est.window_text()
     given = roster_survival(roster_, as_of="2026-10-31", leavers_since="2023-01-01")
     assert "leavers recorded since 2023-01-01 (as given)" in given.window_text()

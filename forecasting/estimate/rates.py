@@ -3,25 +3,28 @@
 * `rate_posterior(events, exposure)` -- **the one rule for exit rates**, used for a
   history here and for a roster in `forecasting.estimate.survival`: a Gamma-Poisson posterior
   for every count (0, 1, 4, 5, 500 exits alike; no threshold where the method changes).
-  The prior is Gamma(shape = r0 * w, rate = w): centred on r0, the monthly rate of
-  the prior annual attrition (default 13%/yr, LinkedIn 2018), and worth w
-  person-months of observation (default ``EXIT_PRIOR_WEIGHT_MONTHS`` = 12: one
-  person watched for a year, about 0.14 exits). The posterior is
-  Gamma(r0 * w + exits, w + exposure); the estimate is its mean, so each extra exit
-  moves it by 1 / (w + exposure). The interval is equal-tailed: its low end the
-  posterior's (1 - level)/2 quantile, its high end the 1 - (1 - level)/2 quantile of
-  the posterior with one exit more -- Garwood's exact Poisson interval (Gamma(d) and
-  Gamma(d + 1) quantiles) computed on the data plus the prior's pseudo-data. A count
-  is discrete: a team of three at 20-30%/yr sees no exit in two years one time in
-  four to eight, and the plain posterior's upper end then falls below the truth
-  too often; the exact upper end keeps coverage at or a little above nominal.
 
-  Why w = 12: a prior strong enough to matter to a small team pulls it toward
-  13%/yr whatever its true rate. Over 24 months, w = 120 (the former default)
-  overstated a 5%/yr rate 2.0x for three people and 1.5x for ten; w = 12 gives
-  about 1.2x and 1.1x, and a 30%/yr rate 0.88x for three people. The 90% interval
-  covers the truth 0.92-1.00 of the time for teams of 3, 10 and 30 at 5-30%/yr
-  over 12-36 months (the former rule: 0.57-1.00); see tests/test_rates.py and
+  **The prior means what it says.** Its centre is its *median*: the engine's default
+  attrition, 13%/yr (``EXIT_PRIOR_SOURCE``: LinkedIn 2018, `forecasting.model.params`),
+  as a monthly rate r0. Its weight is stated in *exits*: Gamma(shape = k0, rate = b0)
+  with k0 = ``EXIT_PRIOR_EXITS`` = 1 -- the prior counts as much as one exit observed --
+  and b0 = median(Gamma(k0, 1)) / r0 (= ln 2 / r0: about 60 person-months, one exit
+  in five people's year). 90% of its weight lies in 1.0-46%/yr, 5% below 1%/yr.
+  The posterior is Gamma(k0 + exits, b0 + exposure); the **estimate is its median**
+  and the **interval its equal-tailed quantiles**, so the per-path draws of the Monte
+  Carlo (`forecasting.simulate.draws`, matched to the 5th, 50th and 95th percentiles)
+  are this posterior. A team with no exits is estimated at the prior's centre when it
+  has been watched briefly and lower as its exposure grows (five people, 24 months:
+  4.5%/yr; the former prior, worth 12 person-months with a mean of 13%/yr, had a median
+  of 0.42%/yr, 56% of its weight below 1%/yr, and gave those five people 1.3%/yr).
+
+  Why one exit and not two: coverage. A stronger prior pulls harder toward 13%/yr;
+  with two exits the 90% interval of a two-to-five-person team whose true attrition is
+  30%/yr covers it 0.51-0.83 of the time over 12-36 months (0.75 on average over
+  24-180 person-months); with one exit 0.76-1.00 (0.89 on average), and 0.96-1.00 at
+  13%/yr. Counts are whole numbers, so coverage at a given exposure jumps around the
+  nominal level (even the prior-free Jeffreys interval ranges 0.82-0.97 on these
+  teams); averaged over observation windows it is nominal. See tests/test_rates.py and
   benchmarks/bench_attrition.py.
 
 * `estimate_rates(history)` -- per role, monthly exits (and hires when the history
@@ -35,7 +38,7 @@
 
   Exits: `rate_posterior`, its data weighed down by the Pearson dispersion of the
   monthly counts when they are over-dispersed (a layoff month: exits and exposure
-  both divided by it, so the mean moves little and the interval widens; never
+  both divided by it, so the estimate moves little and the interval widens; never
   narrowed). Hires: a Poisson GLM (log-exposure offset, Wald interval widened by
   the dispersion) with at least ``MIN_EVENTS`` hires, otherwise a Gamma posterior
   toward the prior worth ``HIRE_PRIOR_WEIGHT_MONTHS``; hiring pace is an input
@@ -58,11 +61,15 @@ import pandas as pd
 
 from forecasting.estimate.history_frame import role_order, validate_history
 from forecasting.model.errors import EstimationError
+from forecasting.model.params import param
 
-#: Prior weight of the exit-rate posterior, in person-months (one person for a year).
-EXIT_PRIOR_WEIGHT_MONTHS = 12.0
-#: Extra events in the upper end of the exit-rate interval (Garwood's exact upper limit).
-UPPER_EXTRA_EVENTS = 1.0
+_ATTRITION = param("attrition_annual")
+#: The exit prior's centre, its median: the engine's default annual attrition.
+EXIT_PRIOR_ANNUAL = float(_ATTRITION.value)
+#: Where the exit prior's centre comes from (LinkedIn 2018, as forecasting.model.params says).
+EXIT_PRIOR_SOURCE = _ATTRITION.source
+#: The exit prior's weight in exits: it counts as much as one exit observed (its Gamma shape).
+EXIT_PRIOR_EXITS = 1.0
 #: Hires only: fewer hires than this (per role) -> shrunk toward the prior.
 MIN_EVENTS = 5
 #: Hires only: prior weight of the shrunk estimate, in person-months (ten people, a year).
@@ -119,11 +126,60 @@ def _check_fraction(name: str, value: float, *, closed_high: bool = False) -> fl
     return v
 
 
-def _check_weight(name: str, value: float) -> float:
+def _check_weight(name: str, value: float, unit: str = "person-months") -> float:
     w = float(value)
     if not np.isfinite(w) or w <= 0:
-        raise EstimationError(f"{name} must be > 0 person-months, got {value!r}")
+        raise EstimationError(f"{name} must be > 0 {unit}, got {value!r}")
     return w
+
+
+def exit_prior(prior_rate: float, prior_exits: float = EXIT_PRIOR_EXITS) -> tuple[float, float]:
+    """The exit-rate prior as a Gamma (shape, rate) whose median is `prior_rate`.
+
+    Args:
+        prior_rate: the prior's centre, its median rate per person-month (> 0).
+        prior_exits: its weight in exits observed: the Gamma's shape (> 0).
+
+    Returns:
+        (shape, rate): shape = prior_exits, rate = median(Gamma(prior_exits, 1)) /
+        prior_rate, the prior's person-months.
+    """
+    from scipy import special
+
+    return float(prior_exits), float(special.gammaincinv(prior_exits, 0.5)) / float(prior_rate)
+
+
+def prior_text(
+    annual: float = EXIT_PRIOR_ANNUAL,
+    exits: float = EXIT_PRIOR_EXITS,
+    *,
+    level: float = 0.90,
+    source: str | None = None,
+) -> str:
+    """The exit prior in words: its median, weight, interval and source.
+
+    Args:
+        annual: the prior's median annual attrition.
+        exits: its weight in exits.
+        level: the level of the prior interval stated.
+        source: where the median comes from (default: the engine's attrition default's
+            source when `annual` is that default, else "as given").
+
+    Returns:
+        e.g. "prior: median 13%/yr, worth 1 exit, 90% in 1.0-46%/yr (public figure: ...)".
+    """
+    from scipy import stats
+
+    monthly = annual_to_monthly(annual)
+    shape, rate = exit_prior(monthly, exits)
+    tail = (1.0 - level) / 2.0
+    low, high = (monthly_to_annual(q / rate) for q in stats.gamma.ppf([tail, 1 - tail], shape))
+    if source is None:
+        source = EXIT_PRIOR_SOURCE if annual == EXIT_PRIOR_ANNUAL else "as given"
+    return (
+        f"prior: median {annual:.0%}/yr, worth {exits:g} exit{'' if exits == 1 else 's'}, "
+        f"{level:.0%} in {low:.1%}-{high:.0%}/yr ({source})"
+    )
 
 
 # --------------------------------------------------------------------------- rates
@@ -134,20 +190,26 @@ class RateEstimate:
     """Monthly exit/hire rates per role with intervals (see `estimate_rates`).
 
     `table` columns: role, event ("exits"|"hires"), events, exposure (person-months),
-    rate_monthly, low, high, method: "posterior" (exits, `rate_posterior`), "glm" or
-    "shrunk" (hires), "prior" (no exposure).
-    `prior_weight_months` is the exit prior's weight, `hire_prior_weight_months` the
-    hire prior's; `min_events` applies to hires only.
+    rate_monthly, low, high, method: "posterior" (exits, `rate_posterior`: the posterior
+    median and its equal-tailed interval), "glm" or "shrunk" (hires), "prior" (no exposure).
+    `prior_annual_exit` is the exit prior's median and `prior_exits` its weight in exits
+    (`prior_text` says both); `hire_prior_weight_months` is the hire prior's weight;
+    `min_events` applies to hires only.
     """
 
     table: pd.DataFrame
     level: float
     prior_annual_exit: float
     prior_annual_hire: float
-    prior_weight_months: float
+    prior_exits: float
     min_events: int = MIN_EVENTS
     hire_prior_weight_months: float = HIRE_PRIOR_WEIGHT_MONTHS
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def prior(self) -> str:
+        """The exit prior in words, with its source (`prior_text`)."""
+        return prior_text(self.prior_annual_exit, self.prior_exits, level=self.level)
 
     @property
     def roles(self) -> list[str]:
@@ -289,50 +351,54 @@ def rate_posterior(
     exposure: float,
     *,
     prior_rate: float,
-    weight: float = EXIT_PRIOR_WEIGHT_MONTHS,
+    prior_exits: float = EXIT_PRIOR_EXITS,
     level: float = 0.90,
 ) -> tuple[float, float, float]:
-    """Exit rate per person-month: Gamma-Poisson posterior mean and interval, any count.
+    """Exit rate per person-month: Gamma-Poisson posterior median and interval, any count.
 
-    Prior Gamma(shape = prior_rate * weight, rate = weight), posterior
-    Gamma(shape + events, weight + exposure). The low end is the posterior's
-    (1 - level)/2 quantile; the high end the 1 - (1 - level)/2 quantile of the
-    posterior with ``UPPER_EXTRA_EVENTS`` (one) exit more -- Garwood's exact upper
-    limit for a discrete count (see the module docstring).
+    Prior Gamma(shape, rate) = `exit_prior(prior_rate, prior_exits)`: median
+    `prior_rate`, worth `prior_exits` exits. Posterior Gamma(shape + events, rate +
+    exposure); the estimate is its median, the interval its (1 - level)/2 and
+    1 - (1 - level)/2 quantiles (see the module docstring).
 
     Args:
         events: exits observed (may be fractional after a dispersion scaling).
         exposure: person-months at risk (>= 0; 0 gives the prior).
-        prior_rate: the prior's mean rate per person-month (> 0).
-        weight: the prior's strength in person-months (default 12).
+        prior_rate: the prior's median rate per person-month (> 0).
+        prior_exits: the prior's weight in exits (> 0; default 1).
         level: interval level in (0, 1), e.g. 0.9.
 
     Returns:
-        (mean, low, high) rates per person-month, low < mean < high.
+        (median, low, high) rates per person-month, low < median < high.
 
     Raises:
         EstimationError: negative or non-finite events/exposure, or a non-positive
             prior rate or weight.
     """
-    from scipy import stats
+    from scipy import special
 
-    values = {"events": events, "exposure": exposure, "prior_rate": prior_rate, "weight": weight}
+    values = {
+        "events": events,
+        "exposure": exposure,
+        "prior_rate": prior_rate,
+        "prior_exits": prior_exits,
+    }
     for name, value in values.items():
         if not np.isfinite(float(value)) or float(value) < 0:
             raise EstimationError(f"{name} must be a finite number >= 0, got {value!r}")
     if not 0.0 < float(level) < 1.0:
         raise EstimationError(f"level must be in (0, 1), e.g. 0.9, got {level!r}")
-    if float(prior_rate) <= 0 or float(weight) <= 0:
+    if float(prior_rate) <= 0 or float(prior_exits) <= 0:
         raise EstimationError(
-            f"the prior needs a rate > 0 and a weight > 0 person-months, got "
-            f"{prior_rate!r} and {weight!r}"
+            f"the prior needs a median rate > 0 and a weight > 0 exits, got "
+            f"{prior_rate!r} and {prior_exits!r}"
         )
-    shape = float(prior_rate) * float(weight) + float(events)
-    rate = float(weight) + float(exposure)
+    shape0, rate0 = exit_prior(prior_rate, prior_exits)
+    shape = shape0 + float(events)
+    rate = rate0 + float(exposure)
     tail = (1.0 - level) / 2.0
-    low = stats.gamma.ppf(tail, shape, scale=1.0 / rate)
-    high = stats.gamma.ppf(1.0 - tail, shape + UPPER_EXTRA_EVENTS, scale=1.0 / rate)
-    return shape / rate, float(low), float(high)
+    low, median, high = special.gammaincinv(shape, [tail, 0.5, 1.0 - tail]) / rate
+    return float(median), float(low), float(high)
 
 
 def dispersion(events: np.ndarray, exposure: np.ndarray) -> float:
@@ -359,8 +425,8 @@ def dispersion(events: np.ndarray, exposure: np.ndarray) -> float:
 def estimate_rates(
     history: pd.DataFrame,
     *,
-    prior_annual_exit: float = 0.13,
-    prior_weight_months: float = EXIT_PRIOR_WEIGHT_MONTHS,
+    prior_annual_exit: float = EXIT_PRIOR_ANNUAL,
+    prior_exits: float = EXIT_PRIOR_EXITS,
     prior_annual_hire: float | None = None,
     level: float = 0.90,
     min_events: int = MIN_EVENTS,
@@ -369,15 +435,17 @@ def estimate_rates(
     """Monthly exit (and hire) rates per role from a tidy history, with intervals.
 
     Exposure is the start-of-month headcount (see the module docstring). Exits:
-    `rate_posterior` for every count ("posterior"), weighed down by the dispersion
+    `rate_posterior` for every count ("posterior": the posterior median and interval),
+    weighed down by the dispersion
     of the monthly counts when over-dispersed. Hires: Poisson GLM with at least
     `min_events` hires ("glm"), else a Gamma posterior toward the prior ("shrunk").
     No exposure: the prior ("prior").
 
     Args:
         history: tidy frame month ("YYYY-MM"), role, headcount, exits [, hires].
-        prior_annual_exit: prior annual attrition (default 13%/yr, LinkedIn 2018).
-        prior_weight_months: the exit prior's weight in person-months (default 12).
+        prior_annual_exit: the exit prior's median annual attrition (default 13%/yr,
+            LinkedIn 2018: ``EXIT_PRIOR_SOURCE``).
+        prior_exits: the exit prior's weight in exits (default 1).
         prior_annual_hire: prior annual hires per head; default = prior_annual_exit
             (replacement hiring keeps a team stable).
         level: interval level (default 0.90).
@@ -402,7 +470,7 @@ def estimate_rates(
         if prior_annual_hire is None
         else _check_fraction("prior_annual_hire", prior_annual_hire)
     )
-    w = _check_weight("prior_weight_months", prior_weight_months)
+    k0 = _check_weight("prior_exits", prior_exits, "exits")
     w_hire = _check_weight("hire_prior_weight_months", hire_prior_weight_months)
     if int(min_events) < 1:
         raise EstimationError(f"min_events must be >= 1, got {min_events!r}")
@@ -435,7 +503,7 @@ def estimate_rates(
             if kind == "exits":
                 phi = dispersion(counts, exposure) if total > 0 else 1.0
                 rate, low, high = rate_posterior(
-                    n_events / phi, total / phi, prior_rate=prior, weight=w, level=level
+                    n_events / phi, total / phi, prior_rate=prior, prior_exits=k0, level=level
                 )
                 method = "posterior" if total > 0 else "prior"
                 if phi > 1.0:
@@ -477,7 +545,7 @@ def estimate_rates(
         level=level,
         prior_annual_exit=prior_annual_exit,
         prior_annual_hire=prior_annual_hire,
-        prior_weight_months=w,
+        prior_exits=k0,
         min_events=int(min_events),
         hire_prior_weight_months=w_hire,
         notes=tuple(notes),

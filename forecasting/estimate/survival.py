@@ -14,9 +14,9 @@ attrition badly. Here every count is restricted to the window [W, as_of]:
   max(start, W) to min(end, as_of); leavers before W contribute nothing.
 * **The rate the simulation needs**: exits in the window / person-months, through
   `forecasting.estimate.rates.rate_posterior` (one Gamma-Poisson rule for every count,
-  prior 13%/yr worth 12 person-months). It estimates the constant monthly hazard
-  h; the engine's monthly exit probability is 1 - exp(-h), so annual attrition
-  is 1 - (1 - p)^12 = 1 - exp(-12 h), with its interval.
+  prior median 13%/yr worth one exit; the posterior median and its interval). It
+  estimates the constant monthly hazard h; the engine's monthly exit probability is
+  1 - exp(-h), so annual attrition is 1 - (1 - p)^12 = 1 - exp(-12 h), with its interval.
 * **First-year attrition of new hires** (information only, not applied to a
   tenured team): 1 - S(12 months of tenure) from Kaplan-Meier with delayed entry
   (`SurvfuncRight(..., entry=...)`: someone hired before W enters the risk set at
@@ -42,9 +42,11 @@ from pandas._libs.tslibs.nattype import NaTType  # the type of pd.NaT
 from forecasting.estimate.history_frame import role_order
 from forecasting.estimate.rates import (
     DAYS_PER_MONTH,
-    EXIT_PRIOR_WEIGHT_MONTHS,
+    EXIT_PRIOR_ANNUAL,
+    EXIT_PRIOR_EXITS,
     _check_fraction,
     _check_weight,
+    prior_text,
     rate_posterior,
 )
 from forecasting.model.errors import EstimationError
@@ -92,9 +94,14 @@ class SurvivalEstimate:
     level: float
     leavers_since: pd.Timestamp | NaTType = pd.NaT
     window_source: str = DETECTED
-    prior_annual_exit: float = 0.13
-    prior_weight_months: float = EXIT_PRIOR_WEIGHT_MONTHS
+    prior_annual_exit: float = EXIT_PRIOR_ANNUAL
+    prior_exits: float = EXIT_PRIOR_EXITS
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def prior(self) -> str:
+        """The exit prior in words: median, weight in exits, interval, source (`prior_text`)."""
+        return prior_text(self.prior_annual_exit, self.prior_exits, level=self.level)
 
     def _row(self, role: Any) -> pd.Series:
         rows = self.table[self.table["role"] == str(role)]
@@ -141,7 +148,8 @@ class SurvivalEstimate:
         Returns:
             e.g. "leavers recorded since 2023-04-12 (detected: the earliest end date);
             exits per person-month over 2023-04-12 to 2026-10-31: 9 exits in 612
-            person-months, Gamma-Poisson posterior (prior 13%/yr worth 12 person-months)".
+            person-months, Gamma-Poisson posterior median (prior: median 13%/yr, worth 1
+            exit, 90% in 1.0-46%/yr (public figure: ...))".
         """
         r = self._row(role)
         since, as_of = _day(self.leavers_since), _day(self.as_of)
@@ -154,8 +162,7 @@ class SurvivalEstimate:
         return (
             f"leavers recorded since {since} ({source}); exits per person-month over "
             f"{since} to {as_of}: {_exits(int(r['events']))} in {r['exposure']:,.0f} "
-            f"person-months, Gamma-Poisson posterior (prior {self.prior_annual_exit:.0%}/yr "
-            f"worth {self.prior_weight_months:g} person-months)"
+            f"person-months, Gamma-Poisson posterior median ({self.prior})"
         )
 
     def window_text(self) -> str:
@@ -345,8 +352,8 @@ def roster_survival(
     *,
     as_of: Any = None,
     leavers_since: Any = None,
-    prior_annual_exit: float = 0.13,
-    prior_weight_months: float = EXIT_PRIOR_WEIGHT_MONTHS,
+    prior_annual_exit: float = EXIT_PRIOR_ANNUAL,
+    prior_exits: float = EXIT_PRIOR_EXITS,
     level: float = 0.90,
     cox: bool = True,
     roles: Any = None,
@@ -365,8 +372,8 @@ def roster_survival(
         as_of: the date the roster describes; default the latest start/end date.
         leavers_since: the date since which the roster lists every leaver; default
             detected from the earliest end date.
-        prior_annual_exit: the exit-rate prior's annual attrition (default 0.13).
-        prior_weight_months: the prior's weight in person-months (default 12).
+        prior_annual_exit: the exit-rate prior's median annual attrition (default 0.13).
+        prior_exits: the prior's weight in exits (default 1).
         level: interval level (default 0.90).
         cox: fit the Cox model comparing roles (its cost grows with the number of
             distinct exit times; False skips it).
@@ -390,7 +397,7 @@ def roster_survival(
     if level == 0:
         raise EstimationError("level must be in (0, 1), e.g. 0.9")
     prior_annual_exit = _check_fraction("prior_annual_exit", prior_annual_exit)
-    w = _check_weight("prior_weight_months", prior_weight_months)
+    k0 = _check_weight("prior_exits", prior_exits, "exits")
     df, as_of_ts, n_future = _validate_roster(roster, as_of)
     since, source, counted = _window(df, as_of_ts, leavers_since)
     if roles is not None:
@@ -401,7 +408,7 @@ def roster_survival(
             )
         df, counted = df.loc[wanted].reset_index(drop=True), counted[wanted]
     z = float(stats.norm.ppf(0.5 + level / 2.0))
-    # Constant hazard whose annual attrition is the prior's: 1 - exp(-12 h0) = prior.
+    # Constant hazard whose annual attrition is the prior median: 1 - exp(-12 h0) = prior.
     prior_hazard = -np.log1p(-prior_annual_exit) / 12.0
 
     start = df["start"].to_numpy()
@@ -437,10 +444,12 @@ def roster_survival(
         n_events = int(g["event"].sum())
         exposure = float(g["exposure"].sum())
         if exposure > 0 or n_events:
-            haz = rate_posterior(n_events, exposure, prior_rate=prior_hazard, weight=w, level=level)
+            haz = rate_posterior(
+                n_events, exposure, prior_rate=prior_hazard, prior_exits=k0, level=level
+            )
             method = "posterior"
         else:
-            haz = rate_posterior(0, 0, prior_rate=prior_hazard, weight=w, level=level)
+            haz = rate_posterior(0, 0, prior_rate=prior_hazard, prior_exits=k0, level=level)
             method = "prior"
         annual, low, high = (float(v) for v in -np.expm1(-12.0 * np.asarray(haz)))
         curve, first_year = _first_year(k, z, SurvfuncRight)
@@ -482,7 +491,7 @@ def roster_survival(
         level=level,
         notes=tuple(notes),
         prior_annual_exit=prior_annual_exit,
-        prior_weight_months=w,
+        prior_exits=k0,
     )
 
 
