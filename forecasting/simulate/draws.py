@@ -1,17 +1,40 @@
 """Per-path draws of the Monte Carlo's uncertain rates (numpy only, no scipy import).
 
-`monthly_probability` converts annual attrition to the engine's monthly exit probability;
-`beta_for_point` gives the Beta distribution each path draws its annual attrition from
-when the scenario has an `attrition_interval`: centred on the rate shown and edited, as
-wide as the interval.
+`monthly_probability` converts annual attrition to the engine's monthly exit probability.
+
+When the scenario gives an `attrition_interval`, each path draws its monthly exit
+probability from the rate's posterior: the distribution whose median is the rate shown
+and edited and whose 5th and 95th percentiles are the interval's ends (a 90% interval,
+as forecasting.estimate.rates and forecasting.estimate.survival give it). An estimated
+rate's posterior is a Gamma on the monthly rate (the posterior median and equal-tailed
+interval of `forecasting.estimate.rates.rate_posterior`), so the draws are a **two-piece
+Gamma**: below the median, the Gamma through (low, point); above it, the Gamma through
+(point, high). When the three numbers come from one Gamma, both pieces are that Gamma and
+the paths draw the posterior itself; an edited point or a typed interval still gets a
+distribution whose three percentiles are exactly the ones shown (an interval from 0
+bounds the rate: below the median the upper piece's Gamma is used). Draws are made by
+inverting the distribution function at one uniform per path
+(`rate_quantiles`, which also serves quadrature over the rate).
+
+The former rule (`beta_for_point`, a Beta with mean = the point) did not honour the
+interval: [0, 19.5%] was drawn with a 95th percentile of 0.34%, and a posterior median
+shown with a Beta mean in the draws puts the Monte Carlo's rate above the one shown.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
 
 import numpy as np
+
+#: The probability of the scenario's attrition intervals (as the estimators give them).
+INTERVAL_MASS = 0.9
+#: Shapes of the fitted Gamma pieces are kept in this range (a point mass beyond it).
+_SHAPE_RANGE = (1e-3, 1e7)
+#: Grid points for the numeric Gamma distribution function.
+_GRID = 6001
 
 
 def monthly_probability(annual: float | np.ndarray) -> float | np.ndarray:
@@ -19,46 +42,132 @@ def monthly_probability(annual: float | np.ndarray) -> float | np.ndarray:
     return 1.0 - (1.0 - annual) ** (1.0 / 12.0)
 
 
-def _beta_quantiles(m: float, c: float, qs: tuple[float, ...]) -> np.ndarray:
-    """Quantiles of Beta(m c, (1 - m) c) by numeric integration on a logit grid (numpy only)."""
-    z = np.linspace(-40.0, 40.0, 4001)
-    log_x, log_1mx = -np.logaddexp(0.0, -z), -np.logaddexp(0.0, z)
-    # density of logit(X): x^a (1 - x)^b (the Jacobian x(1 - x) folded into the powers)
-    lw = m * c * log_x + (1 - m) * c * log_1mx
+def _log_gamma_cdf(shape: float) -> tuple[np.ndarray, np.ndarray]:
+    """(z, F): the distribution function of log X, X ~ Gamma(shape, 1), on a grid of z.
+
+    The density of z = log X is proportional to exp(shape z - e^z). The grid reaches
+    the far lower tail of a small shape (P(X < x) ~ x^shape) and a few standard
+    deviations past the upper one.
+    """
+    a = float(shape)
+    # P(X < x) ~ x^a for a small shape: its lower tail reaches far down on a log scale.
+    z_lo = math.log(a) - 16.0 / math.sqrt(a) if a >= 1.0 else math.log(1e-15) / a
+    z_hi = math.log(a + 16.0 * math.sqrt(a) + 45.0)
+    z = np.linspace(z_lo, z_hi, _GRID)
+    lw = a * z - np.exp(z)
     w = np.exp(lw - lw.max())
     cum = np.concatenate([[0.0], np.cumsum(0.5 * (w[1:] + w[:-1]) * np.diff(z))])
-    cum /= cum[-1]
-    zq = np.interp(qs, cum, z)
-    return 1.0 / (1.0 + np.exp(-zq))
+    return z, cum / cum[-1]
+
+
+def _log_quantiles(shape: float, qs: tuple[float, ...] | np.ndarray) -> np.ndarray:
+    """log of Gamma(shape, 1) quantiles (numeric)."""
+    z, cdf = _log_gamma_cdf(shape)
+    return np.interp(qs, cdf, z)
+
+
+def _shape_for(log_ratio: float, q_from: float, q_to: float) -> float:
+    """The Gamma shape whose log(quantile(q_to) / quantile(q_from)) is `log_ratio`.
+
+    That log ratio falls as the shape grows (a Gamma narrows relative to its scale), so
+    the shape is bisected on a log scale within `_SHAPE_RANGE`.
+    """
+    lo, hi = math.log(_SHAPE_RANGE[0]), math.log(_SHAPE_RANGE[1])
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        q = _log_quantiles(math.exp(mid), (q_from, q_to))
+        if q[1] - q[0] > log_ratio:
+            lo = mid  # too wide: a larger shape
+        else:
+            hi = mid
+    return math.exp(0.5 * (lo + hi))
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """One half of the two-piece Gamma: log X = log scale + log Gamma(shape, 1)."""
+
+    shape: float
+    log_scale: float
+    constant: bool  # a point mass at the median (no spread on this side)
+
+    def log_quantile(self, u: np.ndarray) -> np.ndarray:
+        if self.constant:
+            return np.full(u.shape, self.log_scale)
+        z, cdf = _log_gamma_cdf(self.shape)
+        return self.log_scale + np.interp(u, cdf, z)
+
+
+def _piece(log_median: float, log_end: float, tail: float, upper: bool) -> _Piece:
+    """The Gamma through (end, median): end at quantile `tail` (or 1 - tail when upper)."""
+    spread = (log_end - log_median) if upper else (log_median - log_end)
+    if spread <= 1e-9:
+        return _Piece(shape=math.inf, log_scale=log_median, constant=True)
+    q = (0.5, 1.0 - tail) if upper else (tail, 0.5)
+    shape = _shape_for(spread, *q)
+    log_scale = log_median - float(_log_quantiles(shape, (0.5,))[0])
+    return _Piece(shape=shape, log_scale=log_scale, constant=False)
 
 
 @functools.lru_cache(maxsize=256)
-def beta_for_point(mean: float, low: float, high: float, mass: float = 0.9) -> tuple[float, float]:
-    """Beta(a, b) with mean `mean` whose central `mass` interval is as wide as [low, high].
+def _pieces(point: float, low: float, high: float, mass: float) -> tuple[_Piece, _Piece]:
+    m = float(monthly_probability(min(max(point, 1e-9), 1 - 1e-9)))
+    lo = float(monthly_probability(min(max(low, 0.0), point)))
+    hi = float(monthly_probability(min(max(high, point), 1 - 1e-9)))
+    tail = (1.0 - mass) / 2.0
+    upper = _piece(math.log(m), math.log(hi), tail, upper=True)
+    if lo <= 0.0:
+        # "From 0" bounds the rate, it does not put 5% of the paths at no attrition at
+        # all: below the median the paths follow the upper piece's Gamma.
+        return upper, upper
+    return _piece(math.log(m), math.log(lo), tail, upper=False), upper
 
-    The point estimate is what the user sees and edits, so the per-path draws are
-    centred on it (their mean is exactly `mean`); the interval gives the spread.
+
+def rate_quantiles(
+    point: float, low: float, high: float, u: np.ndarray | float, mass: float = INTERVAL_MASS
+) -> np.ndarray:
+    """Monthly exit probabilities at probabilities `u` of the per-path rate distribution.
+
+    The distribution is the two-piece Gamma on the monthly rate (module docstring) whose
+    median is `point` and whose central `mass` interval is [low, high], all annual.
 
     Args:
-        mean: the point value (annual attrition), in (0, 1).
-        low: lower end of its interval.
-        high: upper end.
-        mass: probability of the interval, e.g. 0.9.
+        point: the annual attrition shown (the posterior median), in (0, 1).
+        low: the interval's lower end (annual, >= 0).
+        high: its upper end (annual, < 1).
+        u: probabilities in [0, 1] (uniform draws, or quadrature nodes).
+        mass: the interval's probability, e.g. 0.9.
 
     Returns:
-        (a, b) with a / (a + b) = mean. The concentration a + b is bisected so the
-        Beta's central interval has the width high - low (clamped to [0.05, 1e6]).
+        Monthly exit probabilities, the shape of `u`, in [0, 1): quantile(u).
     """
-    m = min(max(mean, 1e-6), 1 - 1e-6)
-    width = max(high - low, 1e-9)
-    tail = (1.0 - mass) / 2.0
-    lo_c, hi_c = math.log(0.05), math.log(1e6)
-    for _ in range(40):
-        mid = 0.5 * (lo_c + hi_c)
-        q = _beta_quantiles(m, math.exp(mid), (tail, 1.0 - tail))
-        if q[1] - q[0] > width:
-            lo_c = mid  # too wide: more concentration
-        else:
-            hi_c = mid
-    c = math.exp(0.5 * (lo_c + hi_c))
-    return m * c, (1 - m) * c
+    lower, upper = _pieces(float(point), float(low), float(high), float(mass))
+    u = np.asarray(u, dtype=float)
+    out = np.where(
+        u < 0.5,
+        lower.log_quantile(np.minimum(u, 0.5)),
+        upper.log_quantile(np.maximum(u, 0.5)),
+    )
+    return np.minimum(np.exp(out), 1.0 - 1e-12)
+
+
+def draw_monthly_exit(
+    rng: np.random.Generator,
+    point: float,
+    interval: tuple[float, float],
+    paths: int,
+    mass: float = INTERVAL_MASS,
+) -> np.ndarray:
+    """One monthly exit probability per path from the rate's posterior (`rate_quantiles`).
+
+    Args:
+        rng: the generator (consumes exactly `paths` uniforms).
+        point: the annual attrition shown, the distribution's median.
+        interval: (low, high) annual, its central `mass` interval.
+        paths: number of paths.
+        mass: the interval's probability (default 0.9).
+
+    Returns:
+        A (paths,) array of monthly exit probabilities.
+    """
+    return rate_quantiles(point, interval[0], interval[1], rng.random(paths), mass)

@@ -3,9 +3,9 @@
 Month t -> t+1, per role and path (the semantics in docs/scenario-format.md):
 
 1. exits ~ Binomial(N_t, p) with p = 1 - (1 - annual)^(1/12) (per path, drawn
-   once from a Beta when `attrition_interval` is given: its mean is
-   `attrition_annual`, the value shown and edited, and its central 90% interval is
-   as wide as the given interval);
+   once from the rate's posterior when `attrition_interval` is given: its median is
+   `attrition_annual`, the value shown and edited, and its 5th and 95th percentiles
+   are the interval's ends; forecasting/simulate/draws.py);
 2. data scientists move to ML engineer ~ Binomial(DS survivors, p_reskill);
 3. ``planned_starts[role][t]`` (plus open requisitions at index
    ``time_to_fill - 1``) join, each kept with probability `fill_rate` when it is
@@ -45,7 +45,7 @@ from forecasting.model.roles import DS, MLE, ROLES
 from forecasting.model.scenario import Scenario
 from forecasting.model.target import meets_target, ratio_paths, target_probabilities
 from forecasting.simulate.capacity import capacity_paths
-from forecasting.simulate.draws import beta_for_point, monthly_probability
+from forecasting.simulate.draws import draw_monthly_exit, monthly_probability
 from forecasting.simulate.result import SimulationResult
 
 QUANTILES: tuple[float, float, float] = (0.1, 0.5, 0.9)
@@ -87,24 +87,23 @@ def scheduled_starts(scenario: Scenario, role_index: int) -> np.ndarray:
 def exit_probability(
     rng: np.random.Generator, scenario: Scenario, r: int, paths: int
 ) -> float | np.ndarray:
-    """Monthly exit probability of role r: a number, or one draw per path from the Beta.
+    """Monthly exit probability of role r: a number, or one draw per path from its posterior.
 
     Args:
-        rng: the role's generator (the Beta draws come first in its stream).
+        rng: the role's generator (the rate draws come first in its stream).
         scenario: the scenario.
         r: index into ROLES.
         paths: number of paths.
 
     Returns:
-        A float, or a (paths,) array when the role has an attrition_interval (annual
-        rates drawn from `beta_for_point`: mean = attrition_annual).
+        A float, or a (paths,) array when the role has an attrition_interval (drawn by
+        `draw_monthly_exit`: median attrition_annual, 90% interval attrition_interval).
     """
     interval = scenario.attrition_interval[r]
     point = scenario.attrition_annual[r]
     if interval is None or interval[1] - interval[0] < 1e-9 or point <= 0:
         return float(monthly_probability(point))
-    a, b = beta_for_point(point, *interval)
-    return monthly_probability(rng.beta(a, b, size=paths))
+    return draw_monthly_exit(rng, point, interval, paths)
 
 
 def _stay(
