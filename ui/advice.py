@@ -68,6 +68,7 @@ def tornado_spec(
     result: Sensitivity, months: list[str], measure: str, workshop: bool
 ) -> dict[str, Any]:
     unit = result.mode.unit(capital=True)
+    base: float | None  # today's answer: positions, or a probability
     if measure == "positions":
         base, what, title = result.positions, unit, f"{unit}, re-solved"
     else:

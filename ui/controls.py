@@ -40,7 +40,7 @@ def _value(key: str, default: Any) -> Any:
 def ds_growth_now(base: Scenario) -> tuple[int, int]:
     """(grow to, by month) of the data scientists' plan as the growth controls show it."""
     policy, positions = base.policy_of(DS), base.positions_of(DS)
-    if policy.kind is PolicyKind.GROWTH:
+    if policy.kind is PolicyKind.GROWTH and policy.to is not None and policy.by_month is not None:
         return int(policy.to), int(policy.by_month)
     by = int(base.deadline)
     return (int(positions[by]) if positions else base.headcount_of(DS)), by

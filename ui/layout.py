@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, TypedDict
+
 import streamlit as st
 
 from forecasting.model import formatting
@@ -99,13 +101,20 @@ def sidebar() -> None:
                 st.error(md_escape(error))
 
 
-def delta_style(change: float, *, good: str = "up") -> dict[str, str]:
+class DeltaStyle(TypedDict):
+    """st.metric's keyword arguments for a delta's colour and arrow."""
+
+    delta_color: Literal["green", "red", "off"]
+    delta_arrow: Literal["up", "down", "off"]
+
+
+def delta_style(change: float, *, good: Literal["up", "down"] = "up") -> DeltaStyle:
     """st.metric's delta colour and arrow for a change written with a true minus sign
     (forecasting.model.formatting), which Streamlit would read as a rise: green when the change
     goes the `good` way ("up" or "down"), red the other way, grey and no arrow at zero."""
     if change == 0:
         return {"delta_color": "off", "delta_arrow": "off"}
-    direction = "up" if change > 0 else "down"
+    direction: Literal["up", "down"] = "up" if change > 0 else "down"
     return {"delta_color": "green" if direction == good else "red", "delta_arrow": direction}
 
 

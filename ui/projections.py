@@ -98,7 +98,7 @@ def trends_for(scenario: Scenario) -> dict[str, TrendForecast] | None:
     if history is None:
         return None
     try:
-        if history.upload_key is None:
+        if history.upload_key is None or history.frame is None:  # the sample team
             return sample_trends(scenario.horizon_months)
         return upload_trends(history.upload_key, history.frame, scenario.horizon_months)
     except PlannerError:
@@ -110,7 +110,7 @@ def pace_for(scenario: Scenario) -> dict[str, Pace]:
     history = history_for(scenario)
     if history is None:
         return {}
-    if history.upload_key is None:
+    if history.upload_key is None or history.frame is None:  # the sample team
         return sample_pace()
     cache = upload_cache(history.upload_key)
     if "pace" not in cache:

@@ -89,7 +89,9 @@ def table(scenario: Scenario, result: SimulationResult, pace: dict[str, Pace]) -
                 "today": row["headcount"],
                 "policy": row["policy"],
                 "grow to": policy.to if growth else None,
-                "by": formatting.month_name(months[policy.by_month]) if growth else None,
+                "by": formatting.month_name(months[policy.by_month])
+                if growth and policy.by_month is not None
+                else None,
                 "positions at deadline": row["positions_deadline"],
                 "positions at horizon": row["positions_horizon"],
                 "starts to horizon": round(row["starts"], 1),
@@ -110,7 +112,7 @@ def _new_policy(
     plan: Scenario,
     role: Role,
     choice: str,
-    grow_to: object,
+    grow_to: float | None,
     by_label: object,
     month_index: dict[str, int],
 ) -> tuple[HiringPolicy, bool] | str:
@@ -146,13 +148,16 @@ def _new_policy(
         if choice == PATH and current.kind is PolicyKind.PATH:
             return current, False
         growth = current.kind is PolicyKind.GROWTH
-        to = grow_to
-        if _missing(to):
+        to = None if _missing(grow_to) else grow_to
+        if to is None:
             positions = plan.positions_of(role)
-            to = current.to if growth else positions[-1] if positions else plan.headcount_of(role)
+            if growth and current.to is not None:
+                to = current.to
+            else:
+                to = positions[-1] if positions else plan.headcount_of(role)
         by = month_index.get(str(by_label))
         if by is None:
-            by = current.by_month if growth else scenario.deadline
+            by = current.by_month if growth and current.by_month is not None else scenario.deadline
         try:
             return HiringPolicy.from_dict(
                 {"kind": "growth", "to": int(to), "by_month": int(by)},
@@ -360,8 +365,8 @@ def _manual_starts(scenario: Scenario) -> None:
         changed = True
     if changed:
         try:
-            edited = base.replace(hiring_policy=policies, planned_starts=starts)
+            new_scenario = base.replace(hiring_policy=policies, planned_starts=starts)
         except PlannerError as exc:
             st.error(md_escape(exc))
             return
-        land(edited, MANUAL_EDITOR)
+        land(new_scenario, MANUAL_EDITOR)

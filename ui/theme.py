@@ -9,6 +9,7 @@ colour everywhere; the remaining palette colours are reserved for chart furnitur
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Final
 
 from forecasting.model.roles import Role
 
@@ -45,7 +46,7 @@ DS_ENGINEERING_COLOR = OKABE_ITO["orange"]
 DS_MODELLING_COLOR = ROLE_COLORS[Role.DATA_SCIENTIST.value]
 #: Month axis: "YYYY-MM" strings read as UTC year-month, labelled like "Jun 2028".
 MONTH_FORMAT = "%b %Y"
-MONTH_TIME_UNIT = "utcyearmonth"
+MONTH_TIME_UNIT: Final = "utcyearmonth"
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class ChartStyle:
 
 #: Each size as (normal, workshop). Workshop is readable on a 1080p projector from the
 #: back of a room: ~20 px text, thick strokes, one chart plus its title fits 1080 pixels.
-_SIZES: dict[str, tuple[float, float]] = {
+_SIZES: dict[str, tuple[Any, Any]] = {  # ints and floats, as ChartStyle's fields
     "axis_label_size": (12, 20),
     "axis_title_size": (13, 22),
     "title_size": (16, 28),

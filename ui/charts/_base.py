@@ -100,8 +100,12 @@ def layered(
     layers: Sequence[alt.Chart], style: ChartStyle, text: str, subtitle: str | None = None, **kwargs
 ) -> alt.LayerChart:
     """The charts drawn on one set of axes, with the style's height, a title and the config."""
-    return alt.layer(
-        *layers, height=style.height, title=title(text, subtitle), config=config(style), **kwargs
+    return alt.LayerChart(
+        layer=list(layers),
+        height=style.height,
+        title=title(text, subtitle),
+        config=config(style),
+        **kwargs,
     )
 
 

@@ -80,9 +80,8 @@ def tornado(
     )
     # Streamlit fits the title, legend and axis inside the height: one row per assumption.
     height = max(len(order), 1) * (40 if workshop else 28) + (230 if workshop else 150)
-    return alt.layer(
-        bars,
-        rule,
+    return alt.LayerChart(
+        layer=[bars, rule],
         height=height,
         title=_base.title(title, "Bars run from today's answer (line) to the answer at each end"),
         config=_base.config(style),

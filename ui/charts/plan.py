@@ -78,8 +78,7 @@ def hires_and_cost(
         alt.Tooltip("cost_p10:Q", title="Cost this month, P10 (USD)", format=_base.USD_TOOLTIP),
         alt.Tooltip("cost_p90:Q", title="Cost this month, P90 (USD)", format=_base.USD_TOOLTIP),
     ]
-    cost_x = _base.month_x()
-    cost_x.bandPosition = 0.5  # centre of the month, over the middle of the bar
+    cost_x = _base.month_x().bandPosition(0.5)  # centre of the month, over the bar's middle
     cost_base = alt.Chart(cost).encode(
         x=cost_x,
         tooltip=cost_tooltip,
@@ -150,9 +149,8 @@ def quarter_strip(
         .mark_text(fontSize=style.mark_label_size * 1.4, fontWeight="bold", color="white")
         .encode(x=x, y=alt.Y("row:N", title=None, axis=None), text="label:N", tooltip=tooltip)
     )
-    return alt.layer(
-        cells,
-        labels,
+    return alt.LayerChart(
+        layer=[cells, labels],
         height=style.mark_label_size * 4 + 80,  # Streamlit fits title and axis inside it
         title=_base.title(f"{what} per quarter"),
         config=_base.config(style),
