@@ -73,12 +73,15 @@ def test_roster_iso_headcount_on_latest_date():
     }
 
 
-def test_roster_history_months_run_from_earliest_start_to_as_of():
-    history = read("roster_iso.csv").history
+def test_roster_history_runs_from_the_leavers_window_to_as_of():
+    """Before its earliest end date (2023-06-30) the file lists no leavers: those months
+    are not history, and a note says so."""
+    result = read("roster_iso.csv")
+    history = result.history
     assert list(history.columns) == ["month", "role", "headcount", "hires", "exits"]
-    assert history["month"].iloc[0] == "2021-11"
+    assert history["month"].iloc[0] == "2023-06"
     assert history["month"].iloc[-1] == "2024-03"
-    assert history["month"].nunique() == 29
+    assert history["month"].nunique() == 10
     assert list(history["role"].iloc[:4]) == list(ROLE_KEYS)
     ds = history[history["role"] == "data_scientist"].set_index("month")
     assert ds.loc["2024-01", "hires"] == 1  # starts 2024-01-31, the month's last day
@@ -86,6 +89,18 @@ def test_roster_history_months_run_from_earliest_start_to_as_of():
     assert ds.loc["2024-03", "exits"] == 1
     assert ds.loc["2023-06", "exits"] == 1
     assert ds.loc["2023-06", "headcount"] == 1  # ends 2023-06-30 = month end: not counted
+    assert "History starts in 2023-06" in result.history_note
+    assert "19 months before, from 2021-11, are left out" in result.history_note
+
+
+def test_exits_by_year_cover_the_whole_file_with_person_years():
+    years = read("roster_iso.csv").exits_by_year
+    ds = years[years["role"] == "data_scientist"].set_index("year")
+    assert list(ds.index) == [2021, 2022, 2023, 2024]
+    assert ds.loc[2023, "exits"] == 1 and ds.loc[2024, "exits"] == 1
+    assert ds.loc[2022, "exits"] == 0  # no leavers listed before 2023-06
+    assert ds.loc[2023, "person_years"] == pytest.approx((12 + 6) / 12)
+    assert ds.loc[2023, "exit_rate"] == pytest.approx(1 - np.exp(-1 / 1.5))
 
 
 def test_roster_salary_median_uses_current_staff(monkeypatch):
@@ -103,7 +118,9 @@ def test_explicit_as_of_counts_on_that_date():
     result = read("roster_iso.csv", as_of="2023-06-29")
     assert result.as_of == dt.date(2023, 6, 29)
     assert result.headcount == heads(de=1, ds=2, mle=1, pm=1, other=1)
-    assert result.history["month"].iloc[-1] == "2023-06"
+    assert result.as_of_source == "given"
+    # Nobody has left by 2023-06-29: no leavers window, so no history (the note says why).
+    assert result.history.empty and "lists no leavers" in result.history_note
     assert any("start after the as-of date" in w and "line 8" in w for w in result.warnings)
 
 
@@ -117,7 +134,7 @@ def test_as_of_before_earliest_start_is_refused():
 
 
 def test_bad_as_of_is_refused():
-    assert "as_of" in refused("roster_iso.csv", as_of="31.12.2024")
+    assert "as-of date: '31.12.2024' is not a date" in refused("roster_iso.csv", as_of="31.12.2024")
 
 
 def test_snapshot_per_role_with_pipe_delimiter():
@@ -334,7 +351,7 @@ def test_tab_delimited_us_dates_with_two_digit_years():
     assert result.date_order == "mdy"
     assert result.as_of == dt.date(2022, 7, 4)
     assert result.headcount == heads(ds=1, mle=1)
-    assert result.history["month"].iloc[0] == "2020-12"
+    assert result.exits_by_year["year"].iloc[0] == 2020  # hires from Dec 2020
 
 
 def test_leading_blank_lines_and_blank_rows_are_skipped():
@@ -464,7 +481,7 @@ def test_ambiguous_date_column_warns_with_the_choice_and_the_fix():
     (warning,) = result.warnings
     assert "'start_date'" in warning
     assert "month/day/year" in warning and "2024-03-04" in warning
-    assert "date_order='dmy'" in warning and "--date-order dmy" in warning
+    assert "choose day/month/year for numeric dates under Reading options" in warning
 
 
 def test_date_order_resolves_an_ambiguous_column():
@@ -478,7 +495,7 @@ def test_semicolon_files_default_to_day_first_when_ambiguous():
     data = b"job_title;start_date\nData Scientist;03/04/2024\n"
     result = read(data)
     assert result.as_of == dt.date(2024, 4, 3)
-    assert any("day/month/year" in w and "date_order='mdy'" in w for w in result.warnings)
+    assert any("day/month/year" in w and "choose month/day/year" in w for w in result.warnings)
 
 
 def test_one_date_column_settles_the_order_of_an_ambiguous_other():
@@ -498,7 +515,7 @@ def test_mixed_day_and_month_first_is_refused_naming_both_lines():
     message = refused("mixed_dates.csv")
     assert "'start_date'" in message
     assert "line 2: '25/03/2024'" in message and "line 4: '03/25/2024'" in message
-    assert "--date-order" in message
+    assert "under Reading options" in message and "--" not in message
 
 
 def test_unreadable_dates_are_reported_by_line_number():
@@ -565,7 +582,7 @@ def test_parse_dates_invalid_calendar_dates_are_bad():
             "line 3: end date '2022-01-01' (column 'end_date') is before start date "
             "'2023-01-01' (column 'start_date')",
         ),
-        ("no_title.csv", "has no usable job title or role column"),
+        ("no_title.csv", "has no column the planner recognises as job title or role"),
         ("history_gap.csv", "no row for data_scientist in 2024-02"),
         (
             "history_duplicate.csv",
@@ -581,7 +598,7 @@ def test_corpus_refusals_name_what_and_where(name, expected):
 def test_refusal_messages_say_how_to_fix():
     assert "quote cells" in refused("ragged_long.csv")
     assert "rename or delete one" in refused("duplicate_headers.csv")
-    assert "'job_title' or 'role'" in refused("no_title.csv")
+    assert "job title (or role) under Column mapping" in refused("no_title.csv")
     assert "correct one of them" in refused("end_before_start.csv")
     assert "0 or more" in refused("negative_count.csv")
 
@@ -1027,12 +1044,13 @@ def test_to_json_dict_has_the_cli_keys():
         assert key in payload, key
     assert payload["as_of"] == "2024-03-31"
     assert payload["history"][0] == {
-        "month": "2021-11",
+        "month": "2023-06",
         "role": "data_engineer",
         "headcount": 1,
-        "hires": 1,
+        "hires": 0,
         "exits": 0,
     }
+    assert payload["header_line"] == 1 and payload["as_of_source"] == "latest date"
 
 
 # ----------------------------------------------------------------------------- privacy
@@ -1071,7 +1089,7 @@ def test_sample_roster_is_the_documented_team(monkeypatch):
     assert result.as_of == SAMPLE_AS_OF == dt.date(2026, 10, 31)
     assert result.headcount == heads(de=8, ds=30, mle=3, pm=3, other=5)
     assert result.headcount["data_scientist"] / result.headcount["ml_engineer"] == 10
-    assert result.history["month"].iloc[0] == "2022-01"
+    assert result.history["month"].iloc[0] == "2022-05"  # the first leaver: 2022-05-27
     assert result.history["month"].nunique() >= 36
     assert not result.warnings
     # every unmapped title is one of the generator's 'other' titles, none dropped

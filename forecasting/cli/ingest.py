@@ -17,8 +17,14 @@ from typing import Any
 
 _HELP_COLUMNS = (
     "name the columns instead of detecting them: comma-separated logical=header pairs, "
-    "logical one of title, role, count, month, headcount, hires, exits, start, end, salary "
+    "logical one of title, role, count, month, headcount, hires, exits, start, end, salary, "
+    "person, record, status, reason "
     "(e.g. --columns 'title=Job Title,start=Hire Date,end=Term Date')"
+)
+_HELP_MAPPING = (
+    "a mapping file (JSON) as the app downloads it: columns, job title -> role, header "
+    'line, date order and counted exit reasons; or an object {"job title": "role key or '
+    'other"}. --columns, --header-line, --date-order and --count-reasons override it'
 )
 
 
@@ -33,10 +39,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """
     parser = subparsers.add_parser(
         "ingest",
-        help="read a CSV export (snapshot, monthly history or HR roster) and print JSON",
+        help="read a CSV export (snapshot, monthly history, roster or panel) and print JSON",
         description=(
-            "Read a CSV snapshot, monthly history or HR roster; print the kind, headcount "
-            "by role, unmapped titles, monthly history, rates, costs and warnings as JSON."
+            "Read a CSV snapshot, monthly history, HR roster or panel (one row per person "
+            "per period); print the kind, headcount by role, unmapped titles, monthly "
+            "history, rates, exits by reason and by year, costs and warnings as JSON."
         ),
     )
     _add_arguments(parser)
@@ -45,16 +52,20 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_reading_arguments(parser)
+
+
+def add_reading_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments that say how to read FILE (shared by ``ingest`` and ``backtest``)."""
     parser.add_argument("file", metavar="FILE", help="the CSV file to read (never modified)")
     parser.add_argument("--columns", default=None, help=_HELP_COLUMNS)
+    parser.add_argument("--mapping", default=None, metavar="MAP.json", help=_HELP_MAPPING)
     parser.add_argument(
-        "--mapping",
+        "--as-of",
+        dest="as_of",
         default=None,
-        metavar="MAP.json",
-        help='JSON object {"job title": "role key or other"} overriding the alias table',
-    )
-    parser.add_argument(
-        "--as-of", dest="as_of", default=None, metavar="YYYY-MM-DD", help="as-of date"
+        metavar="YYYY-MM-DD",
+        help="as-of date (default: the date the file states, else its latest date)",
     )
     parser.add_argument(
         "--leavers-since",
@@ -62,8 +73,9 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="YYYY-MM-DD",
         help=(
-            "a roster: the first day from which it lists every leaver (attrition is counted "
-            "from then on; default: the earliest end date in the file)"
+            "a roster or panel: the first day from which it lists every leaver (attrition is "
+            "counted from then on; default: the earliest end date in the file, or a panel's "
+            "first record date)"
         ),
     )
     parser.add_argument(
@@ -76,8 +88,26 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--kind",
         default=None,
-        metavar="snapshot|history|roster",
+        metavar="snapshot|history|roster|panel",
         help="read the file as this kind instead of detecting it",
+    )
+    parser.add_argument(
+        "--header-line",
+        dest="header_line",
+        type=int,
+        default=None,
+        metavar="N",
+        help="the line holding the column names (default: found below any title lines)",
+    )
+    parser.add_argument(
+        "--count-reasons",
+        dest="count_reasons",
+        default=None,
+        metavar="REASONS",
+        help=(
+            "the exit reasons attrition counts, comma-separated: voluntary, involuntary, "
+            "retirement, layoff, other, 'not given' (default: every exit)"
+        ),
     )
 
 
@@ -116,32 +146,22 @@ def parse_columns(text: str | None) -> dict[str, str] | None:
     return result
 
 
-def _read_mapping(path: str | None) -> dict[str, str] | None:
+def _read_mapping(path: str | None) -> Any:
+    """The mapping file at ``path`` (a MappingFile), or None."""
+    from forecasting.ingest.mapping_file import MAX_MAPPING_BYTES, read_mapping
     from forecasting.model.errors import IngestError
 
     if not path:
         return None
     try:
-        with open(path, encoding="utf-8-sig") as handle:
-            mapping = json.load(handle)
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_MAPPING_BYTES + 1)
     except OSError as exc:
         raise IngestError(f"--mapping: cannot read {path}: {exc.strerror or exc}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        where = (
-            f"line {exc.lineno}, column {exc.colno}"
-            if isinstance(exc, json.JSONDecodeError)
-            else "file"
-        )
-        raise IngestError(
-            f"--mapping: {path} is not valid JSON ({where}); write an object like "
-            '{"Staff ML Engineer": "ml_engineer"}'
-        ) from None
-    if not isinstance(mapping, dict):
-        raise IngestError(
-            f"--mapping: {path} must hold a JSON object of title -> role, e.g. "
-            '{"Staff ML Engineer": "ml_engineer"}'
-        )
-    return {str(k): v for k, v in mapping.items()}
+    try:
+        return read_mapping(data, source=path)
+    except IngestError as exc:
+        raise IngestError(f"--mapping: {exc}") from None
 
 
 def _read_file(path: str) -> bytes:
@@ -165,6 +185,11 @@ def _read_file(path: str) -> bytes:
     return data
 
 
+def finite(value: Any) -> Any:
+    """Replace NaN/inf (not valid JSON) by None, recursively."""
+    return _finite(value)
+
+
 def _finite(value: Any) -> Any:
     """Replace NaN/inf (not valid JSON) by None, recursively."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -176,30 +201,64 @@ def _finite(value: Any) -> Any:
     return value
 
 
+def read_upload(args: argparse.Namespace, *, estimate: bool = True) -> Any:
+    """Read FILE as the arguments say (the mapping file first, the flags over it).
+
+    Args:
+        args: parsed reading arguments (:func:`add_reading_arguments`).
+        estimate: also estimate rates and attrition.
+
+    Returns:
+        The IngestResult.
+
+    Raises:
+        PlannerError: the file cannot be read; a refusal a reading choice fixes names
+            the flag that makes it.
+    """
+    from forecasting.ingest import ingest_bytes
+    from forecasting.ingest.errors import ChoiceNeeded
+    from forecasting.model.errors import IngestError
+
+    data = _read_file(args.file)
+    mapping = _read_mapping(getattr(args, "mapping", None))
+    columns: dict[str, str | None] = dict(mapping.columns) if mapping is not None else {}
+    columns.update(parse_columns(getattr(args, "columns", None)) or {})
+    reasons = getattr(args, "count_reasons", None)
+    counted = (
+        [r.strip() for r in reasons.split(",") if r.strip()]
+        if reasons
+        else (list(mapping.counted_reasons) if mapping and mapping.counted_reasons else None)
+    )
+    try:
+        return ingest_bytes(
+            data,
+            filename=args.file,
+            columns=columns or None,
+            mapping=(mapping.titles or None) if mapping is not None else None,
+            as_of=getattr(args, "as_of", None),
+            kind=getattr(args, "kind", None),
+            date_order=getattr(args, "date_order", None) or (mapping and mapping.date_order),
+            leavers_since=getattr(args, "leavers_since", None),
+            header_line=getattr(args, "header_line", None) or (mapping and mapping.header_line),
+            counted_reasons=counted,
+            estimate=estimate,
+        )
+    except ChoiceNeeded as exc:
+        raise IngestError(f"{exc} (on the command line: {exc.command_line})") from None
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the ``ingest`` subcommand: print the result as JSON to stdout.
 
     Args:
         args: parsed arguments (file, columns, mapping, as_of, date_order, kind,
-            leavers_since).
+            leavers_since, header_line, count_reasons).
 
     Returns:
         0 on success. Bad input raises PlannerError: `forecasting.cli.main`, the one
         error boundary, prints it as one line ``error: ...`` and exits 2.
     """
-    from forecasting.ingest import ingest_bytes
-
-    data = _read_file(args.file)
-    result = ingest_bytes(
-        data,
-        filename=args.file,
-        columns=parse_columns(getattr(args, "columns", None)),
-        mapping=_read_mapping(getattr(args, "mapping", None)),
-        as_of=getattr(args, "as_of", None),
-        kind=getattr(args, "kind", None),
-        date_order=getattr(args, "date_order", None),
-        leavers_since=getattr(args, "leavers_since", None),
-    )
+    result = read_upload(args)
     payload = _finite(result.to_json_dict())
     json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")

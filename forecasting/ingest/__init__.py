@@ -47,13 +47,16 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import TypeVar
 
 import pandas as pd
 
 from forecasting.estimate.history_frame import HISTORY_COLUMNS, empty_history
+from forecasting.ingest.asof import stated_date
 from forecasting.ingest.columns import (
+    FIELD_LABELS,
+    KIND_LABELS,
     LOGICAL_COLUMNS,
     Kind,
     decide_kind,
@@ -62,15 +65,20 @@ from forecasting.ingest.columns import (
 )
 from forecasting.ingest.context import Context
 from forecasting.ingest.decode import decode_bytes
+from forecasting.ingest.errors import ChoiceNeeded
 from forecasting.ingest.history import ingest_history
+from forecasting.ingest.panel import ingest_panel
+from forecasting.ingest.people import check_reasons
+from forecasting.ingest.reasons import REASONS
 from forecasting.ingest.result import IngestResult
 from forecasting.ingest.roster import ingest_roster, roster_history
 from forecasting.ingest.snapshot import ingest_snapshot
-from forecasting.ingest.table import DELIMITERS, sniff_delimiter
+from forecasting.ingest.table import DELIMITERS, Table, sniff_delimiter
 from forecasting.ingest.table import parse_table as _parse_table
 from forecasting.ingest.values import (
     DateOrder,
     ParsedDates,
+    distinct_codes,
     parse_dates,
     parse_months,
     parse_numbers,
@@ -80,12 +88,16 @@ from forecasting.model.errors import IngestError
 __all__ = [
     "COX_MAX_PEOPLE",
     "DELIMITERS",
+    "FIELD_LABELS",
     "HISTORY_COLUMNS",
+    "KIND_LABELS",
     "LOGICAL_COLUMNS",
     "MAX_BYTES",
     "MAX_COLUMNS",
     "MAX_ROWS",
     "MIN_SALARY_PEOPLE",
+    "REASONS",
+    "ChoiceNeeded",
     "DateOrder",
     "IngestResult",
     "Kind",
@@ -124,6 +136,8 @@ def ingest_bytes(
     date_order: DateOrder | str | None = None,
     estimate: bool = True,
     leavers_since: dt.date | str | None = None,
+    header_line: int | None = None,
+    counted_reasons: Collection[str] | None = None,
 ) -> IngestResult:
     """Read an uploaded CSV file and summarise it by role.
 
@@ -131,20 +145,25 @@ def ingest_bytes(
         data: the file's bytes (UTF-8 with/without BOM, UTF-16 with BOM, cp1252).
         filename: shown in messages only; nothing is written.
         columns: logical name -> header, overriding detection (names: title, role,
-            count, month, headcount, hires, exits, start, end, salary); a value of
-            None switches a detected column off.
+            count, month, headcount, hires, exits, start, end, salary, person, record,
+            status, reason); a value of None switches a detected column off.
         mapping: title -> role key (or "other") overriding the alias table, or an
             edited ``title_counts`` DataFrame (columns title, role).
-        as_of: the as-of date (date or "YYYY-MM-DD"); default: the latest start/end
-            date of a roster, the last month of a history.
-        kind: force "snapshot", "history" or "roster" instead of detecting it.
+        as_of: the as-of date (date or "YYYY-MM-DD"); default: the date the file
+            states above its header or in its name, else the latest start/end date of
+            a roster, the latest record date of a panel, the last month of a history.
+        kind: force "snapshot", "history", "roster" or "panel" instead of detecting it.
         date_order: "dmy" or "mdy" for numeric dates such as 03/04/2024; default:
             decided per column from the data.
         estimate: also estimate rates and attrition (statsmodels); False gives a
             quick preview (``rates``/``attrition`` empty), e.g. while editing the mapping.
         leavers_since: a roster only: the date since which it lists every leaver
             (date, "YYYY-MM-DD" or "YYYY-MM" for the month's first day); default:
-            the earliest end date in the file. Attrition is counted from then on.
+            the earliest end date in the file (a panel: its first record date, when
+            earlier). Attrition is counted from then on.
+        header_line: the header's line (1-based) instead of finding it below title lines.
+        counted_reasons: the exit reasons attrition counts (voluntary, involuntary,
+            retirement, layoff, other, "not given"); default: every exit.
 
     Returns:
         An :class:`IngestResult`.
@@ -161,6 +180,8 @@ def ingest_bytes(
     forced_kind = _parse_choice(kind, Kind, "kind", f"one of {', '.join(k.value for k in Kind)}")
     as_of_date = _parse_as_of(as_of)
     since_date = _parse_leavers_since(leavers_since)
+    counted = check_reasons(counted_reasons)
+    line = _parse_header_line(header_line)
     warnings: list[str] = []
 
     text, encoding = decode_bytes(data, name, warnings, max_bytes=MAX_BYTES)
@@ -172,12 +193,18 @@ def ingest_bytes(
         keep=lambda head: wanted_columns(head, columns, name),
         max_rows=MAX_ROWS,
         max_columns=MAX_COLUMNS,
+        header_line=line,
     )
     header = table.header
     del text  # the table holds what is needed, line numbers included
     explicit: set[str] = set()
     used = resolve_columns(header, columns, name, explicit)
-    file_kind = decide_kind(used, forced_kind, header, name, warnings)
+    if "person" in used and used["person"] not in table.columns:
+        used.pop("person")  # ids are read only beside a record date (wanted_columns)
+    file_kind = decide_kind(used, forced_kind, header, name, warnings, _repeats(table, used))
+    hint = DateOrder.DMY if delimiter == ";" else DateOrder.MDY
+    stated = stated_date(table.preamble, name, order or hint)
+    _note_layout(table, warnings)
 
     context = Context(
         name=name,
@@ -190,19 +217,24 @@ def ingest_bytes(
         as_of=as_of_date,
         leavers_since=since_date,
         order=order,
-        hint=DateOrder.DMY if delimiter == ";" else DateOrder.MDY,
+        hint=hint,
         min_salary_people=MIN_SALARY_PEOPLE,
         cox_max_people=COX_MAX_PEOPLE,
         estimate=estimate,
         explicit=explicit,
+        file_as_of=stated[0] if stated else None,
+        file_as_of_note=stated[1] if stated else "",
+        counted_reasons=counted,
     )
-    if since_date is not None and file_kind is not Kind.ROSTER:
+    if since_date is not None and file_kind not in (Kind.ROSTER, Kind.PANEL):
         warnings.append(
-            f"leavers recorded since {since_date.isoformat()} applies to a roster; "
+            f"leavers recorded since {since_date.isoformat()} applies to a roster or panel; "
             f"ignored for a {file_kind.value}"
         )
     if file_kind is Kind.ROSTER:
         partial = ingest_roster(context)
+    elif file_kind is Kind.PANEL:
+        partial = ingest_panel(context)
     elif file_kind is Kind.HISTORY:
         partial = ingest_history(context)
     else:
@@ -218,8 +250,33 @@ def ingest_bytes(
         delimiter=delimiter,
         warnings=_dedupe(warnings),
         date_order=context.decided_order,
+        header_line=table.header_line,
+        as_of_source=context.as_of_source,
+        as_of_note=context.file_as_of_note if context.as_of_source == "file" else "",
+        columns_available=[h for h in header if h],
         **partial,
     )
+
+
+def _repeats(table: Table, used: dict[str, int]) -> int:
+    """Rows whose person id is on an earlier row (0 without kept ids and a record date)."""
+    if "person" not in used or "record" not in used or used["person"] not in table.columns:
+        return 0
+    codes, distinct, _ = distinct_codes(
+        table.columns[used["person"]].codes, table.columns[used["person"]].uniques
+    )
+    named = int((distinct != "").to_numpy()[codes].sum())
+    return max(named - int((distinct != "").sum()), 0)
+
+
+def _note_layout(table: Table, warnings: list[str]) -> None:
+    """Name the summary lines dropped below the data (the header's line is in the result)."""
+    for line, text in table.footers:
+        shown = text if len(text) <= 40 else text[:39] + "…"
+        warnings.append(
+            f"line {line} ({shown!r}) is a totals or summary line under the data, not a "
+            "person; it was left out"
+        )
 
 
 # ----------------------------------------------------------------------------
@@ -269,7 +326,7 @@ def _parse_day(value: dt.date | str | None, *, month_end: bool) -> dt.date | str
 def _parse_as_of(value: dt.date | str | None) -> dt.date | None:
     day = _parse_day(value, month_end=True)
     if isinstance(day, str):
-        raise IngestError(f"as_of: {day!r} is not a date; use YYYY-MM-DD, e.g. 2026-10-31")
+        raise IngestError(f"as-of date: {day!r} is not a date; use YYYY-MM-DD, e.g. 2026-10-31")
     return day
 
 
@@ -283,6 +340,21 @@ def _parse_leavers_since(value: dt.date | str | None) -> dt.date | None:
             "from which the export lists every leaver (e.g. 2023-04-01)"
         )
     return day
+
+
+def _parse_header_line(value: int | str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        line = int(str(value).strip())
+    except ValueError:
+        line = 0
+    if line < 1:
+        raise IngestError(
+            f"header line: {value!r} is not a line number; give the line (1, 2, ...) that "
+            "holds the column names"
+        )
+    return line
 
 
 def _dedupe(items: list[str]) -> list[str]:

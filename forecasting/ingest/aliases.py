@@ -118,6 +118,14 @@ ALIASES: dict[str, str] = {
     "product manager ml": _PM,
     "product manager machine learning": _PM,
     "product manager technical": _PM,
+    # --- common German titles ------------------------------------------------
+    "produktmanager": _PM,
+    "produktmanagerin": _PM,
+    "produktverantwortlicher": _PM,
+    "datenwissenschaftler": _DS,
+    "datenwissenschaftlerin": _DS,
+    "dateningenieur": _DE,
+    "dateningenieurin": _DE,
     # --- abbreviations used in planner-style role columns --------------------
     "mle": _MLE,
     "mles": _MLE,

@@ -1,9 +1,12 @@
 """Columns: which header holds which logical column, and which kind of file it is.
 
 Headers are matched to the planner's logical columns (title, role, count, month,
-hires, exits, start, end, salary) by exact synonyms after normalising (case-folded,
-letters and digits only), then by substrings; ``columns=`` overrides either way. The
-kind (snapshot, history, roster) follows from the columns found unless forced.
+hires, exits, start, end, salary, person, record, status, reason) by exact synonyms
+after normalising (case-folded, letters and digits only; English and common German
+names), then by substrings; ``columns=`` overrides either way. The kind (snapshot,
+history, roster, panel) follows from the columns found unless forced: a panel is a
+file whose person ids repeat with a record (snapshot) date, one row per person per
+period.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
+from forecasting.ingest.errors import COLUMN_MAPPING, READING_OPTIONS, ChoiceNeeded
 from forecasting.ingest.table import clean_header, norm_header
 from forecasting.model.errors import IngestError
 
@@ -21,6 +25,16 @@ class Kind(StrEnum):
     SNAPSHOT = "snapshot"
     HISTORY = "history"
     ROSTER = "roster"
+    PANEL = "panel"
+
+
+#: How the app names each kind.
+KIND_LABELS: dict[str, str] = {
+    "snapshot": "snapshot",
+    "history": "monthly history",
+    "roster": "roster",
+    "panel": "panel (one row per person per period)",
+}
 
 
 #: Logical column names accepted by ``columns=`` (logical name -> header in the file).
@@ -35,7 +49,28 @@ LOGICAL_COLUMNS: tuple[str, ...] = (
     "start",
     "end",
     "salary",
+    "person",
+    "record",
+    "status",
+    "reason",
 )
+#: How the app names each logical column (the column mapping's fields).
+FIELD_LABELS: dict[str, str] = {
+    "title": "job title or role",
+    "role": "role",
+    "count": "count (headcount)",
+    "month": "month",
+    "headcount": "headcount",
+    "hires": "hires",
+    "exits": "exits",
+    "start": "start date",
+    "end": "end date",
+    "salary": "salary",
+    "person": "person id",
+    "record": "record date",
+    "status": "status",
+    "reason": "exit reason",
+}
 # Header synonyms, compared after case-folding and removing everything but letters/digits.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "title": (
@@ -57,8 +92,24 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "employeetitle",
         "worktitle",
         "postitle",
+        "stellenbezeichnung",
+        "stelle",
+        "jobbezeichnung",
+        "berufsbezeichnung",
+        "funktion",
+        "funktionsbezeichnung",
+        "positionsbezeichnung",
     ),
-    "role": ("role", "rolekey", "plannerrole", "roles", "jobrole", "rolename", "jobfamily"),
+    "role": (
+        "role",
+        "rolekey",
+        "plannerrole",
+        "roles",
+        "jobrole",
+        "rolename",
+        "jobfamily",
+        "rolle",
+    ),
     "month": (
         "month",
         "period",
@@ -73,6 +124,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "asof",
         "asofdate",
         "ym",
+        "monat",
+        "periode",
     ),
     "count": (
         "count",
@@ -90,6 +143,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "total",
         "teamsize",
         "size",
+        "anzahl",
+        "kopfzahl",
     ),
     "hires": (
         "hires",
@@ -138,6 +193,11 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "startdt",
         "begindate",
         "hire",
+        "eintrittsdatum",
+        "eintritt",
+        "beginn",
+        "startdatum",
+        "einstellungsdatum",
     ),
     "end": (
         "enddate",
@@ -161,6 +221,11 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "lastworkingday",
         "lastworkingdate",
         "enddt",
+        "austrittsdatum",
+        "austritt",
+        "enddatum",
+        "kundigungsdatum",
+        "kündigungsdatum",
     ),
     "salary": (
         "salary",
@@ -181,6 +246,86 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "salaryannual",
         "annualcost",
         "cost",
+        "gehalt",
+        "jahresgehalt",
+        "grundgehalt",
+    ),
+    "person": (
+        "employeeid",
+        "employeeno",
+        "employeenumber",
+        "employeecode",
+        "empid",
+        "empno",
+        "eeid",
+        "personid",
+        "personnumber",
+        "personnelnumber",
+        "personnelno",
+        "workerid",
+        "staffid",
+        "staffnumber",
+        "associateid",
+        "globalid",
+        "userid",
+        "id",
+        "personalnummer",
+        "persnr",
+        "personalnr",
+        "mitarbeiterid",
+        "mitarbeiternummer",
+        "mitarbeiternr",
+    ),
+    "record": (
+        "recorddate",
+        "reportdate",
+        "reportingdate",
+        "effectivedate",
+        "extractdate",
+        "extractiondate",
+        "perioddate",
+        "periodend",
+        "periodenddate",
+        "snapshot",
+        "snapshotyear",
+        "recordyear",
+        "reportyear",
+        "year",
+        "stichtag",
+        "berichtsdatum",
+        "jahr",
+    ),
+    "status": (
+        "status",
+        "employeestatus",
+        "employmentstatus",
+        "emplstatus",
+        "hrstatus",
+        "workerstatus",
+        "activestatus",
+        "active",
+        "statusdescription",
+        "beschäftigungsstatus",
+        "beschaftigungsstatus",
+        "mitarbeiterstatus",
+    ),
+    "reason": (
+        "terminationreason",
+        "termreason",
+        "reason",
+        "exitreason",
+        "leavingreason",
+        "reasonforleaving",
+        "separationreason",
+        "terminationtype",
+        "exittype",
+        "leavertype",
+        "separationtype",
+        "actionreason",
+        "austrittsgrund",
+        "kündigungsgrund",
+        "kundigungsgrund",
+        "grund",
     ),
 }
 
@@ -190,6 +335,7 @@ _CONTAINS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "start": (("date",), ("hire", "start", "join")),
     "end": (("date",), ("term", "end", "leav", "exit", "separat", "depart")),
     "salary": ((), ("salary", "compensation")),
+    "reason": ((), ("reason", "grund")),
 }
 
 
@@ -247,6 +393,15 @@ def resolve_columns(
                 used[logical] = index
                 claimed.add(index)
                 break
+    if (
+        "record" not in used
+        and "record" not in disabled
+        and "month" in used
+        and "month" not in explicit
+        and "count" not in used
+        and "start" in used
+    ):
+        used["record"] = used.pop("month")  # a snapshot date beside start dates: a panel's
     return used
 
 
@@ -255,13 +410,18 @@ def wanted_columns(
 ) -> list[int]:
     """The column indices whose cells an ingest reads: those :func:`resolve_columns` finds.
 
+    Person ids are kept only beside a record date (a panel's), where they say which
+    rows are one person: a roster's ids, one per row, would cost memory for nothing.
     A mistake in ``columns`` is reported after the whole file is checked (as before the
     columns are resolved), so here it only means that no cells are kept.
     """
     try:
-        return list(resolve_columns(header, columns, name).values())
+        used = resolve_columns(header, columns, name)
     except IngestError:
         return []
+    if "record" not in used:
+        used.pop("person", None)
+    return list(used.values())
 
 
 def _find_header(header: list[str], wanted: str) -> int | None:
@@ -285,39 +445,65 @@ def decide_kind(
     header: list[str],
     name: str,
     warnings: list[str],
+    repeats: int = 0,
 ) -> Kind:
-    """Detect the kind from the columns found (or check the forced kind)."""
+    """Detect the kind from the columns found (or check the forced kind).
+
+    ``repeats``: rows whose person id is on an earlier row too (0 without a person
+    id and record date column).
+    """
+    shown = ", ".join(repr(h) for h in header if h)[:300]
     if "title" not in used and "role" not in used:
-        shown = ", ".join(repr(h) for h in header if h)[:300]
-        raise IngestError(
-            f"{name} has no usable job title or role column (headers: {shown}); name one "
-            "'job_title' or 'role', or pick it with columns={'title': ...} "
-            "(CLI: --columns title=...)"
+        raise ChoiceNeeded(
+            f"{name} has no column the planner recognises as job title or role (headers: "
+            f"{shown}); choose the column that holds each person's job title (or role) "
+            f"under {COLUMN_MAPPING}",
+            "--columns title=HEADER, or a mapping file with --mapping",
         )
     if forced is None:
         if "month" in used and "count" in used:
             forced = Kind.HISTORY
+        elif "record" in used and "person" in used and repeats:
+            forced = Kind.PANEL
         elif "start" in used:
             forced = Kind.ROSTER
         else:
             forced = Kind.SNAPSHOT
     if forced is Kind.HISTORY:
-        for need, example in (("month", "month"), ("count", "headcount")):
+        for need, label in (("month", "month"), ("count", "headcount")):
             if need not in used:
-                raise IngestError(
-                    f"{name}: a history needs a {need} column and none was found; name it "
-                    f"'{example}' or pick it with columns={{'{example}': ...}}"
+                raise ChoiceNeeded(
+                    f"{name}: a monthly history needs a {label} column and none was found "
+                    f"(headers: {shown}); choose it under {COLUMN_MAPPING}",
+                    f"--columns {label}=HEADER",
+                )
+    elif forced is Kind.PANEL:
+        for need in ("person", "record"):
+            if need not in used:
+                raise ChoiceNeeded(
+                    f"{name}: a panel (one row per person per period) needs a "
+                    f"{FIELD_LABELS[need]} column and none was found (headers: {shown}); "
+                    f"choose it under {COLUMN_MAPPING}",
+                    f"--columns {need}=HEADER",
                 )
     elif forced is Kind.ROSTER:
         if "start" not in used:
-            raise IngestError(
-                f"{name}: a roster needs a start-date column and none was found; name it "
-                "'start_date' or 'hire_date', or pick it with columns={'start': ...}"
+            raise ChoiceNeeded(
+                f"{name}: a roster needs a start-date column and none was found (headers: "
+                f"{shown}); choose the column with each person's start (hire) date under "
+                f"{COLUMN_MAPPING}",
+                "--columns start=HEADER",
             )
     elif "end" in used and "start" not in used:
         warnings.append(
             f"column {header[used['end']]!r} was not used: without a start-date column the "
-            "file is read as a snapshot of everyone listed; add start dates to read it as "
-            "a roster"
+            "file is read as a snapshot of everyone listed; add start dates (or choose the "
+            f"start-date column under {COLUMN_MAPPING}) to read it as a roster"
+        )
+    if forced in (Kind.ROSTER, Kind.SNAPSHOT) and repeats:
+        warnings.append(
+            f"{repeats:,} row(s) repeat a person id of an earlier row (column "
+            f"{header[used['person']]!r}); each row is read as one person. If the file has "
+            f"one row per person per period, choose the kind 'panel' under {READING_OPTIONS}"
         )
     return forced

@@ -54,8 +54,37 @@ class Context:
     explicit: set[str] = field(default_factory=set)
     decided_order: str | None = None
     settled_by: dict[str, str] = field(default_factory=dict)
+    #: The export's own date (above the header or in the file name) and where it was.
+    file_as_of: dt.date | None = None
+    file_as_of_note: str = ""
+    #: "given", "file" or "latest date": where the as-of date came from (None: no date).
+    as_of_source: str | None = None
+    #: The exit reasons attrition counts (None: every exit).
+    counted_reasons: tuple[str, ...] | None = None
     _columns: dict[int, pd.Series] = field(default_factory=dict)
     _distinct: dict[int, Distinct] = field(default_factory=dict)
+
+    def pick_as_of(self, latest: dt.date | None) -> dt.date | None:
+        """The as-of date: given, else the file's own, else ``latest`` (the latest date in
+        the file); notes where it came from in ``as_of_source``."""
+        if self.as_of is not None:
+            self.as_of_source = "given"
+            return self.as_of
+        if self.file_as_of is not None:
+            self.as_of_source = "file"
+            return self.file_as_of
+        self.as_of_source = None if latest is None else "latest date"
+        return latest
+
+    def drop_file_date(self, why: str) -> None:
+        """Do not use the export's own date (``why`` says why, in a warning)."""
+        if self.file_as_of is None or self.as_of is not None:
+            return
+        self.warnings.append(
+            f"the file's date {self.file_as_of.isoformat()} ({self.file_as_of_note}) is not "
+            f"used as the as-of date: {why}; the latest date in the file is used instead"
+        )
+        self.file_as_of = None
 
     def distinct(self, logical: str) -> Distinct:
         """(codes, distinct stripped values, first row of each) of a logical column."""

@@ -64,8 +64,14 @@ def ingest_history(context: Context) -> dict[str, Any]:
             "keep one row per month and role"
         )
     last = int(np.nanmax(serial[keep]))
-    if context.as_of is not None:
-        wanted = context.as_of.year * 12 + context.as_of.month - 1
+    if context.as_of is None and context.file_as_of is not None:
+        stated = context.file_as_of.year * 12 + context.file_as_of.month - 1
+        if not np.nanmin(serial[keep]) <= stated <= last:
+            context.drop_file_date("its month is not one of the history's months")
+    given = context.pick_as_of(month_end(last))
+    if context.as_of_source != "latest date":
+        assert given is not None
+        wanted = given.year * 12 + given.month - 1
         later = keep & (serial > wanted)
         if later.any():
             context.warnings.append(
@@ -75,17 +81,17 @@ def ingest_history(context: Context) -> dict[str, Any]:
             keep &= ~later
         if not keep.any():
             raise IngestError(
-                f"as_of {context.as_of.isoformat()} is before the first month in "
+                f"as-of date {given.isoformat()} is before the first month in "
                 f"{context.name}; choose a later as-of date"
             )
         if wanted > last:
             raise IngestError(
-                f"as_of {context.as_of.isoformat()} is after the last month in {context.name} "
+                f"as-of date {given.isoformat()} is after the last month in {context.name} "
                 f"({month_labels([last])[0]}); choose an as-of date within the history or add "
                 "the missing months"
             )
         last = wanted
-        as_of = context.as_of
+        as_of = given
     else:
         as_of = month_end(last)
     weights = np.where(keep & (serial == last), headcount, 0)

@@ -8,12 +8,14 @@ an error: the upload is still usable with the default rates.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from forecasting.ingest.context import Context
+from forecasting.ingest.people import Window, attrition_from_counts
 from forecasting.model.errors import PlannerError
 from forecasting.model.roles import ROLE_KEYS
 
@@ -88,7 +90,13 @@ def attrition_from_rates(
 
 
 def roster_estimates(
-    roster: pd.DataFrame | None, as_of: Any, history: pd.DataFrame, context: Context
+    roster: pd.DataFrame | None,
+    as_of: Any,
+    history: pd.DataFrame,
+    context: Context,
+    window: Window | None = None,
+    counts: dict[str, dict[str, float]] | None = None,
+    counted: str = "",
 ) -> dict[str, Any]:
     """A roster's estimates as IngestResult fields (empty ones when ``roster`` is None).
 
@@ -100,8 +108,15 @@ def roster_estimates(
         roster: people in scope (role, start, end: NaT unless ended by the as-of date),
             or None when nothing is estimated.
         as_of: the as-of date.
-        history: the roster's tidy monthly history.
+        history: the monthly history (from the leavers window on).
         context: the call's options; receives the warnings.
+        window: the leavers window when it is not the survival estimate's own (a
+            panel's first record date: given to the estimate).
+        counts: exits and person-months per role counted from the spells
+            (:func:`forecasting.ingest.people.window_counts`), when they differ from
+            the estimate's own (changes of role, exit reasons left out): the attrition
+            is then theirs, with the estimate's prior.
+        counted: which exits ``counts`` counts, for the method ("" when all).
 
     Returns:
         rates, attrition, attrition_method, attrition_first_year, leavers_since,
@@ -111,8 +126,10 @@ def roster_estimates(
     attrition: dict[str, tuple[float, float, float]] = {}
     methods: dict[str, str] = {}
     first_year: dict[str, tuple[float, float, float]] = {}
-    window: dict[str, Any] = {"leavers_since": None, "attrition_window": ""}
-    survival = None if roster is None else _attrition_from_roster(roster, as_of, context)
+    out: dict[str, Any] = {"leavers_since": None, "attrition_window": ""}
+    panel = window is not None and window.source == "first record"
+    since = window.day if panel and window is not None else context.leavers_since
+    survival = None if roster is None else _attrition_from_roster(roster, as_of, context, since)
     if survival is not None:
         for role in ROLE_KEYS:
             if role not in set(survival.table["role"]):
@@ -125,13 +142,17 @@ def roster_estimates(
             info = survival.first_year_attrition(role)
             if info is not None:
                 first_year[role] = info
-        window = {
+        out = {
             "leavers_since": survival.leavers_since.date(),
             "attrition_window": survival.window_text(),
         }
+        if counts is not None:
+            _from_counts(survival, counts, counted, attrition, methods, panel=panel)
+        if panel:
+            out["attrition_window"] = _panel_window_text(survival, counts, counted)
+        source = "given" if panel else survival.window_source
         estimate = fit_rates(
-            _window_months(history, survival.leavers_since, survival.window_source),
-            context.warnings,
+            _window_months(history, survival.leavers_since, source), context.warnings
         )
         if estimate is not None:
             rates = rate_dict(estimate)
@@ -146,23 +167,66 @@ def roster_estimates(
         "attrition": attrition,
         "attrition_method": {r: methods[r] for r in attrition},
         "attrition_first_year": first_year,
-        **window,
+        **out,
         "survival_curves": _curves([survival] if survival is not None else None),
         "cox": survival.cox if survival is not None else None,
     }
 
 
-def _attrition_from_roster(roster: pd.DataFrame, as_of: Any, context: Context) -> Any:
+def _from_counts(
+    survival: Any,
+    counts: dict[str, dict[str, float]],
+    counted: str,
+    attrition: dict[str, tuple[float, float, float]],
+    methods: dict[str, str],
+    *,
+    panel: bool,
+) -> None:
+    """Attrition from the spells' own counts, with the survival estimate's prior."""
+    since, as_of = survival.leavers_since.date(), survival.as_of.date()
+    where = " (the first record date)" if panel else ""
+    for role, c in counts.items():
+        if c["person_months"] <= 0 and not c["exits"]:
+            continue
+        attrition[role] = attrition_from_counts(c, survival)
+        exits = f"{c['exits']} exit" + ("" if c["exits"] == 1 else "s")
+        methods[role] = (
+            f"exits per person-month over {since}{where} to {as_of}: {exits}"
+            f"{' (' + counted + ')' if counted else ''} in {c['person_months']:,.0f} "
+            f"person-months, Gamma-Poisson posterior median ({survival.prior})"
+        )
+
+
+def _panel_window_text(survival: Any, counts: Any, counted: str) -> str:
+    """The window sentence of a panel: from its first record date to the as-of date."""
+    if counts is not None:
+        events = sum(int(c["exits"]) for c in counts.values())
+        exposure = sum(float(c["person_months"]) for c in counts.values())
+    else:
+        events = int(survival.table["events"].sum())
+        exposure = float(survival.table["exposure"].sum())
+    exits = f"{events} exit" + ("" if events == 1 else "s")
+    return (
+        "Attrition is exits per person-month over the panel's records: from "
+        f"{survival.leavers_since.date()} (its first record date: everyone employed then is "
+        f"listed, and every leaver since) to {survival.as_of.date()}: {exits}"
+        f"{' (' + counted + ')' if counted else ''} in {exposure:,.0f} person-months."
+    )
+
+
+def _attrition_from_roster(
+    roster: pd.DataFrame, as_of: Any, context: Context, since: dt.date | None
+) -> Any:
     """Attrition over the leavers window (forecasting.estimate.survival), or None with a warning."""
     in_roles = int(roster["role"].isin(ROLE_KEYS).sum())
     if not in_roles:
         return None
-    if context.leavers_since is None and roster["end"].isna().all():
+    if since is None and roster["end"].isna().all():
         context.warnings.append(
             "attrition and exit/hire rates were not estimated: the file lists no leavers, so "
             "there is no window to count exits over. A roster must list every current "
-            "employee and every leaver since a date; give that date as 'leavers recorded "
-            "since' (--leavers-since on the command line), even if nobody left since"
+            "employee and every leaver since a date; type that date as 'leavers recorded "
+            "since' (next to the as-of date), even if nobody left since"
         )
         return None
     try:
@@ -174,7 +238,7 @@ def _attrition_from_roster(roster: pd.DataFrame, as_of: Any, context: Context) -
         estimate = roster_survival(
             roster,
             as_of=pd.Timestamp(as_of),
-            leavers_since=context.leavers_since,
+            leavers_since=since,
             cox=not large,
             roles=ROLE_KEYS,
         )

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from forecasting.ingest.columns import Kind
+from forecasting.ingest.columns import KIND_LABELS, Kind
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,6 +51,21 @@ class IngestResult:
             low, high; empty when not estimated); None for a snapshot or history.
         cox: Cox model hazard ratios by role (role, hazard_ratio, low, high, reference),
             or None when not fitted.
+        header_line: the header's line in the file (1-based; title lines above it are
+            skipped).
+        as_of_source: where the as-of date came from: "given", "file" (stated above the
+            header or in the file name) or "latest date"; None without an as-of date.
+        as_of_note: where the file states its date ("line 2: 'Generated ...'").
+        history_note: why the history starts where it does ("" when nothing is left out).
+        exits_by_year: year, role, exits, person_years, exit_rate (annual probability)
+            over the whole file (a roster or panel; None otherwise).
+        exits_by_reason: role -> {reason: exits} (a reason column only).
+        reasons: the exit reasons found, in REASONS order.
+        counted_reasons: the reasons attrition counts, or None for every exit.
+        attrition_counts: role -> {exits, person_months} over the leavers window, the
+            counts behind ``attrition`` (a roster or panel).
+        people: distinct people (a roster: rows in scope; a panel: person ids).
+        columns_available: the file's headers (for choosing columns).
     """
 
     kind: Kind
@@ -74,6 +89,22 @@ class IngestResult:
     date_order: str | None = None
     survival_curves: pd.DataFrame | None = None
     cox: pd.DataFrame | None = None
+    header_line: int = 1
+    as_of_source: str | None = None
+    as_of_note: str = ""
+    history_note: str = ""
+    exits_by_year: pd.DataFrame | None = None
+    exits_by_reason: dict[str, dict[str, int]] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+    counted_reasons: list[str] | None = None
+    attrition_counts: dict[str, dict[str, float]] = field(default_factory=dict)
+    people: int | None = None
+    columns_available: list[str] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        """The kind as the app names it ("panel (one row per person per period)")."""
+        return KIND_LABELS.get(str(self.kind), str(self.kind))
 
     def to_json_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict (the ``python -m forecasting ingest`` output).
@@ -83,7 +114,11 @@ class IngestResult:
             headcount, hires, exits}), rates, annual_cost, attrition (role -> {annual,
             low, high, method}), attrition_first_year (role -> {annual, low, high}),
             leavers_since, attrition_window, warnings, columns_used, title_counts,
-            rows, encoding, delimiter.
+            rows, encoding, delimiter, date_order, header_line, as_of_source (file /
+            latest date / given), as_of_note, history_note, people, exits_by_reason
+            (role -> {reason: exits}), reasons, counted_reasons, attrition_counts (role
+            -> {exits, person_months}), exits_by_year (list of {year, role, exits,
+            person_years, exit_rate}).
         """
         history = [
             {
@@ -138,4 +173,32 @@ class IngestResult:
             "encoding": self.encoding,
             "delimiter": self.delimiter,
             "date_order": self.date_order,
+            "header_line": self.header_line,
+            "as_of_source": self.as_of_source,
+            "as_of_note": self.as_of_note,
+            "history_note": self.history_note,
+            "people": self.people,
+            "exits_by_reason": {r: dict(v) for r, v in self.exits_by_reason.items()},
+            "reasons": list(self.reasons),
+            "counted_reasons": (
+                None if self.counted_reasons is None else list(self.counted_reasons)
+            ),
+            "attrition_counts": {
+                r: {"exits": int(v["exits"]), "person_months": float(v["person_months"])}
+                for r, v in self.attrition_counts.items()
+            },
+            "exits_by_year": [
+                {
+                    "year": int(y),
+                    "role": str(r),
+                    "exits": int(e),
+                    "person_years": float(p),
+                    "exit_rate": None if pd.isna(x) else float(x),
+                }
+                for y, r, e, p, x in (
+                    self.exits_by_year.itertuples(index=False)
+                    if self.exits_by_year is not None
+                    else ()
+                )
+            ],
         }

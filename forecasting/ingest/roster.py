@@ -2,8 +2,10 @@
 
 A person is in the headcount on date D when ``start <= D`` and (no end date, or
 ``end > D``). :func:`roster_history` turns the people into the tidy monthly history;
-attrition is counted over the leavers window (forecasting/estimate/survival.py, through
-:mod:`forecasting.ingest.rates_bridge`).
+the people themselves are summarised by :func:`forecasting.ingest.summary.summarise`
+(headcount, the history from the leavers window on, attrition over that window, exits
+by reason and by year). A status column saying someone left without an end date leaves
+that person out (their exit cannot be dated).
 """
 
 from __future__ import annotations
@@ -13,52 +15,46 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecasting.estimate.history_frame import as_history, empty_history
-from forecasting.ingest.context import (
-    Context,
-    categorical,
-    headcount_dict,
-    quote,
-    roles_from,
-)
-from forecasting.ingest.rates_bridge import roster_estimates
+from forecasting.ingest.context import Context, categorical, quote, roles_from
+from forecasting.ingest.dates import parse_date_columns, report_dates
+from forecasting.ingest.errors import COLUMN_MAPPING
+from forecasting.ingest.people import People
+from forecasting.ingest.roster_frame import roster_history
 from forecasting.ingest.snapshot import median_salary
-from forecasting.ingest.values import DateOrder, ParsedDates, month_labels
+from forecasting.ingest.summary import row_left, row_reasons, summarise
 from forecasting.model.errors import IngestError
 from forecasting.model.roles import OTHER, ROLE_KEYS
+
+__all__ = ["ingest_roster", "roster_history"]
 
 
 def ingest_roster(context: Context) -> dict[str, Any]:
     """Read a roster; returns the IngestResult fields of this kind."""
     roles, mapping = roles_from(context)
-    start_parsed, end_parsed = _parse_date_pair(context)
-    start = _report_dates(context, "start", start_parsed)
-    start_blank = start_parsed.blank
+    parsed = parse_date_columns(context, ("start", "end"))
+    start_parsed = parsed["start"]
+    start = report_dates(context, "start", start_parsed)
+    end_parsed = parsed.get("end")
     end = (
-        _report_dates(context, "end", end_parsed)
+        report_dates(context, "end", end_parsed)
         if end_parsed is not None
         else np.full(len(start), np.datetime64("NaT"), dtype="datetime64[ns]")
     )
-    if "end" in context.used:
-        end_codes, end_distinct, _ = context.distinct("end")
-        end_raw_blank = (end_distinct == "").to_numpy()[end_codes]
-    else:
-        end_raw_blank = np.ones(len(start), dtype=bool)
-    head_start, head_end = (
-        context.header("start"),
-        (context.header("end") if "end" in context.used else "end"),
-    )
+    end_blank = end_parsed.blank if end_parsed is not None else np.ones(len(start), dtype=bool)
+    head_start = context.header("start")
+    head_end = context.header("end") if "end" in context.used else "end"
     no_start = np.isnat(start)
-    bad_end = np.isnat(end) & ~end_raw_blank
+    bad_end = np.isnat(end) & ~end_blank
     if no_start.all():
         index, line = context.first_line(no_start)
         value = context.column("start").iloc[index]
         what = "is empty" if value == "" else f"{quote(value)} is not a date"
         raise IngestError(
             f"line {line}, column {head_start!r}: {what}, and no row has a readable start "
-            "date; write dates as YYYY-MM-DD (e.g. 2024-03-31)"
+            "date; write dates as YYYY-MM-DD (e.g. 2024-03-31), or choose the start-date "
+            f"column under {COLUMN_MAPPING}"
         )
-    unreadable_start = no_start & ~start_blank
+    unreadable_start = no_start & ~start_parsed.blank
     if unreadable_start.any():
         context.warnings.append(
             f"column {head_start!r}: {int(unreadable_start.sum())} date(s) cannot be read "
@@ -66,10 +62,10 @@ def ingest_roster(context: Context) -> dict[str, Any]:
             f"{quote(context.column('start')[unreadable_start].iloc[0])}); those people are "
             "left out of the headcount and history. Write dates as YYYY-MM-DD"
         )
-    if (start_blank).any():
+    if start_parsed.blank.any():
         context.warnings.append(
-            f"column {head_start!r} is empty on {context.line_list(start_blank)}; those people "
-            "are left out of the headcount and history"
+            f"column {head_start!r} has no date on {context.line_list(start_parsed.blank)}; "
+            "those people are left out of the headcount and history"
         )
     if bad_end.any():
         context.warnings.append(
@@ -95,36 +91,45 @@ def ingest_roster(context: Context) -> dict[str, Any]:
             f"{head_end!r}) is before start date {quote(context.column('start').iloc[index])} "
             f"(column {head_start!r}); correct one of them"
         )
-    if context.as_of is not None:
-        as_of = np.datetime64(context.as_of, "ns")
-    else:
-        latest = start[usable].max()
-        ends = end[usable & ~np.isnat(end)]
-        if ends.size:
-            latest = max(latest, ends.max())
-        as_of = latest
+    usable &= ~_left_without_date(context, end, usable)
+    if not usable.any():
+        raise IngestError(
+            f"{context.name}: every readable row is a leaver without an end date; add the end "
+            "dates of the people who left"
+        )
+    latest = start[usable].max()
+    ends = end[usable & ~np.isnat(end)]
+    if ends.size:
+        latest = max(latest, ends.max())
     earliest = start[usable].min()
+    if context.file_as_of is not None and np.datetime64(context.file_as_of, "ns") < earliest:
+        context.drop_file_date("it is before the earliest start date")
+    picked = context.pick_as_of(pd.Timestamp(latest).date())
+    assert picked is not None
+    as_of = np.datetime64(picked, "ns")
     if as_of < earliest:
         index, line = context.first_line(usable & (start == earliest))
         raise IngestError(
-            f"as_of {pd.Timestamp(as_of).date().isoformat()} is before the earliest start "
-            f"date (line {line}, column {head_start!r}); choose a later as-of date"
+            f"as-of date {picked.isoformat()} is before the earliest start date (line {line}, "
+            f"column {head_start!r}); choose a later as-of date"
         )
     future = usable & (start > as_of)
     if future.any():
         context.warnings.append(
             f"{int(future.sum())} people start after the as-of date "
-            f"{pd.Timestamp(as_of).date().isoformat()} ({context.line_list(future)}); "
-            "they are not counted"
+            f"{picked.isoformat()} ({context.line_list(future)}); they are not counted"
         )
     in_scope = usable & ~future
     current = in_scope & (start <= as_of) & (np.isnat(end) | (end > as_of))
-    headcount = headcount_dict(roles[current])
-    history = roster_history(
-        roles.to_numpy()[in_scope], start[in_scope], end[in_scope], as_of=as_of
+    reason = row_reasons(context)
+    people = People.roster(
+        roles.to_numpy()[in_scope],
+        start[in_scope],
+        end[in_scope],
+        None if reason is None else reason[in_scope],
     )
-    annual_cost = median_salary(context, roles, current) if "salary" in context.used else {}
     _check_leavers_since(context, in_scope, end, as_of)
+    annual_cost = median_salary(context, roles, current) if "salary" in context.used else {}
     roster = None
     if context.estimate:
         ended = np.where(~np.isnat(end) & (end <= as_of), end, np.datetime64("NaT"))
@@ -137,46 +142,27 @@ def ingest_roster(context: Context) -> dict[str, Any]:
             }
         )
     return {
-        "as_of": pd.Timestamp(as_of).date(),
-        "headcount": headcount,
         "unmapped_titles": mapping.unmapped,
         "title_counts": mapping.title_counts,
-        "history": history,
         "annual_cost": annual_cost,
-        **roster_estimates(roster, as_of, history, context),
+        **summarise(context, people, as_of, roster),
     }
 
 
-def _report_dates(context: Context, logical: str, parsed: ParsedDates) -> np.ndarray:
-    """Raise on a mixed-order column, warn on an ambiguous one; return the values."""
-    raw = context.column(logical)
-    header = context.header(logical)
-    if parsed.conflict is not None:
-        (i1, o1), (i2, o2) = parsed.conflict
-        l1, l2 = context.line_of(i1), context.line_of(i2)
-        raise IngestError(
-            f"column {header!r} mixes day-first and month-first dates (line {l1}: "
-            f"{quote(raw.iloc[i1])} is {o1.upper()}, line {l2}: {quote(raw.iloc[i2])} "
-            f"is {o2.upper()}); export dates as YYYY-MM-DD, or pass date_order "
-            "(CLI: --date-order dmy|mdy) to read every date one way"
-        )
-    if parsed.order is not None:
-        context.decided_order = context.decided_order or str(parsed.order)
-    if parsed.ambiguous:
-        # An ambiguous column always has its order (the hint) and an example row.
-        assert parsed.order is not None and parsed.example is not None
-        other = "dmy" if parsed.order == DateOrder.MDY else "mdy"
-        example = f"{quote(raw.iloc[parsed.example])}" if parsed.example is not None else ""
-        name = "month/day/year" if parsed.order == DateOrder.MDY else "day/month/year"
-        source = context.settled_by.get(logical)
-        like = f" like column {source!r}" if source else ""
+def _left_without_date(context: Context, end: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    """Rows whose status says the person left but which give no end date: a roster cannot
+    date their exit, so they are left out (with a warning)."""
+    left = row_left(context)
+    if left is None:
+        return np.zeros(len(end), dtype=bool)
+    undated = left & np.isnat(end) & usable
+    if undated.any():
         context.warnings.append(
-            f"column {header!r}: every numeric date fits both day/month and month/day; read "
-            f"as {name} ({parsed.order.upper()}){like}, e.g. {example} = "
-            f"{pd.Timestamp(parsed.values[parsed.example]).date().isoformat()}. If that is "
-            f"wrong, pass date_order='{other}' (CLI: --date-order {other})"
+            f"column {context.header('status')!r} says {int(undated.sum())} people left but "
+            f"they have no end date ({context.line_list(undated)}); they are left out of the "
+            "headcount and attrition. Add their end dates to count them"
         )
-    return parsed.values
+    return undated
 
 
 def _check_leavers_since(
@@ -201,88 +187,3 @@ def _check_leavers_since(
             "are outside the window and not counted in attrition. If the export lists every "
             "leaver since an earlier date, give that date instead"
         )
-
-
-def _parse_date_pair(context: Context) -> tuple[ParsedDates, ParsedDates | None]:
-    """Parse start and end; a column that shows its day/month order settles the other."""
-    order, hint = context.order, context.hint
-    start = context.dates("start", order, hint)
-    end = context.dates("end", order, hint) if "end" in context.used else None
-    if order is not None or end is None:
-        return start, end
-
-    def settled(p: ParsedDates) -> DateOrder | None:
-        """The order a column shows without doubt, or None."""
-        return p.order if not p.ambiguous and p.conflict is None else None
-
-    by_end, by_start = settled(end), settled(start)
-    if start.ambiguous and by_end is not None:
-        context.settled_by["start"] = context.header("end")
-        if by_end != start.order:
-            start = context.dates("start", None, by_end)
-    elif end.ambiguous and by_start is not None:
-        context.settled_by["end"] = context.header("start")
-        if by_start != end.order:
-            end = context.dates("end", None, by_start)
-    return start, end
-
-
-def roster_history(
-    roles: np.ndarray, start: np.ndarray, end: np.ndarray, *, as_of: Any
-) -> pd.DataFrame:
-    """Build the tidy monthly history of a roster (vectorised with ``searchsorted``).
-
-    For each month from the month of the earliest start to the as-of month:
-    headcount on the month's last day (the as-of date for the as-of month),
-    hires = starts within the month, exits = end dates within the month.
-
-    Args:
-        roles: role key per person ("other" rows are ignored).
-        start: datetime64 start dates (no NaT).
-        end: datetime64 end dates, NaT when still employed.
-        as_of: the as-of date (anything ``numpy.datetime64`` accepts).
-
-    Returns:
-        The tidy history frame (month, role, headcount, hires, exits) for the four roles.
-    """
-    start = np.asarray(start, dtype="datetime64[ns]")
-    end = np.asarray(end, dtype="datetime64[ns]")
-    as_of = np.datetime64(pd.Timestamp(as_of), "ns")
-    if start.size == 0:
-        return empty_history()
-    first = pd.Timestamp(start.min())
-    last = pd.Timestamp(as_of)
-    serials = np.arange(first.year * 12 + first.month - 1, last.year * 12 + last.month)
-    ends = pd.to_datetime(
-        pd.DataFrame({"year": serials // 12, "month": serials % 12 + 1, "day": 1})
-    ) + pd.offsets.MonthEnd(0)
-    cut = ends.to_numpy(dtype="datetime64[ns]") + np.timedelta64(1, "D") - np.timedelta64(1, "ns")
-    cut[-1] = min(cut[-1], as_of)
-    # Day before the first month starts, in the same resolution.
-    previous = np.concatenate(
-        [[np.datetime64(first.replace(day=1), "ns") - np.timedelta64(1, "ns")], cut[:-1]]
-    )
-    labels = month_labels(serials)
-    roles = np.asarray(roles, dtype=object)
-    pieces = []
-    for role in ROLE_KEYS:
-        mine = roles == role
-        starts = np.sort(start[mine])
-        closes = end[mine]
-        closes = np.sort(closes[~np.isnat(closes)])
-        started = np.searchsorted(starts, cut, side="right")
-        ended = np.searchsorted(closes, cut, side="right")
-        started_before = np.searchsorted(starts, previous, side="right")
-        ended_before = np.searchsorted(closes, previous, side="right")
-        pieces.append(
-            pd.DataFrame(
-                {
-                    "month": labels,
-                    "role": role,
-                    "headcount": (started - ended).astype(np.int64),
-                    "hires": (started - started_before).astype(np.int64),
-                    "exits": (ended - ended_before).astype(np.int64),
-                }
-            )
-        )
-    return as_history(pieces)

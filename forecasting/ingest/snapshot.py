@@ -32,7 +32,7 @@ def ingest_snapshot(context: Context) -> dict[str, Any]:
     if "salary" in context.used:
         annual_cost = median_salary(context, roles, np.ones(len(roles), dtype=bool))
     return {
-        "as_of": context.as_of,
+        "as_of": context.pick_as_of(None),
         "headcount": headcount,
         "unmapped_titles": mapping.unmapped,
         "title_counts": mapping.title_counts,

@@ -9,6 +9,7 @@ cells, with the line number where each data row starts.
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 import unicodedata
 from array import array
@@ -18,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from forecasting.ingest.errors import COLUMN_MAPPING, ChoiceNeeded
 from forecasting.model.errors import IngestError
 
 #: Delimiters the sniffer chooses from.
@@ -38,8 +40,13 @@ def _reader(text: str, delimiter: str) -> Any:
 
 
 def sniff_delimiter(text: str) -> str:
-    """Pick the delimiter whose field count is consistent over the first lines."""
-    sample_lines = [line for line in text[:65536].splitlines() if line.strip()][:50]
+    """Pick the delimiter whose field count is most consistent over the first lines.
+
+    A delimiter's width is the most common field count of at least two among the
+    non-blank sample lines (title lines above a header do not decide it); its score is
+    the share of lines of that width, then the width, then the order of DELIMITERS.
+    """
+    sample_lines = [line for line in text[:65536].splitlines() if line.strip()][:60]
     if len(text) > 65536 and len(sample_lines) > 1:
         sample_lines = sample_lines[:-1]  # the last line may be cut
     sample = "\n".join(sample_lines)
@@ -52,11 +59,14 @@ def sniff_delimiter(text: str) -> str:
             rows = [row for row in _reader(sample, delimiter) if any(c.strip() for c in row)]
         except csv.Error:
             continue
-        if not rows or len(rows[0]) < 2:
+        widths = [len(row) for row in rows if len(row) >= 2]
+        if not widths:
             continue
-        width = len(rows[0])
-        consistent = sum(len(row) == width for row in rows) / len(rows)
-        score = (consistent, width, -priority)
+        counts: dict[int, int] = {}
+        for w in widths:
+            counts[w] = counts.get(w, 0) + 1
+        width = max(counts, key=lambda w: (counts[w], w))
+        score = (counts[width] / len(rows), width, -priority)
         if best is None or score > best:
             best, chosen = score, delimiter
     return chosen
@@ -77,12 +87,17 @@ class Table:
     Only the columns asked for are kept, each as codes into its distinct raw cells:
     a 200-column export costs the memory of the few columns the planner reads. The
     line numbers (1-based, where the record starts) are noted while reading, so that
-    messages need neither the text nor a second pass over it.
+    messages need neither the text nor a second pass over it. ``preamble`` holds the
+    lines above the header (line, text), ``footers`` the summary lines dropped below
+    the data (line, text).
     """
 
     header: list[str]
     columns: dict[int, Column]
     lines: np.ndarray
+    header_line: int = 1
+    preamble: tuple[tuple[int, str], ...] = ()
+    footers: tuple[tuple[int, str], ...] = ()
 
     @property
     def rows(self) -> int:
@@ -98,6 +113,84 @@ class _Scan:
     ragged: tuple[int, int] | None = None
     rows: int = 0
     filled: set[int] = field(default_factory=set)
+    preamble: list[tuple[int, str]] = field(default_factory=list)
+    footers: list[tuple[int, str]] = field(default_factory=list)
+
+
+#: Records looked at for the header (title and metadata lines above it).
+HEADER_SEARCH = 30
+#: A summary line under the data: "Total: 147 records", "Summe;12", "147 records".
+_TOTALS_RE = re.compile(
+    r"^(?:grand\s+)?(?:totals?|sum|summe|gesamt\w*|insgesamt|anzahl|count|records?|rows?"
+    r"|end\s+of\s+(?:report|file|data)|ende\b.*|page\s+\d+)\b"
+    r"|^\d[\d,.\s]*\s+(?:records?|rows?|employees|people|persons|datens\w*|eintr\w*)\b",
+    re.IGNORECASE,
+)
+_NUMBER_RE = re.compile(r"^[-+]?[\d.,\s'’]+%?$")
+_DATE_RE = re.compile(
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|^\d{4}-\d{2}$"
+)
+
+
+def _filled(record: list[str]) -> list[str]:
+    return [c.strip() for c in record if c.strip()]
+
+
+def _names_columns(record: list[str]) -> bool:
+    """Could this record be a header: at least two named cells (or the one of a
+    one-column file), none of them a date, not all of them numbers."""
+    cells = _filled(record)
+    if len(cells) < min(2, len(record)) or not cells:
+        return False
+    if any(_DATE_RE.search(c) for c in cells):
+        return False
+    return not all(_NUMBER_RE.match(c) for c in cells)
+
+
+def find_header(records: list[tuple[int, list[str]]]) -> int:
+    """Index of the header among the first non-blank records.
+
+    The header is the first record that names the columns and is followed by rows of
+    the same width that fill no more cells than it names; the lines above it fill
+    fewer cells (title and metadata lines: "Headcount report", "Generated 30.11.2026
+    ..." fill one or two cells of a padded row, or have a width of their own).
+    Without such a record, the first one.
+    """
+    for i, (_, record) in enumerate(records):
+        if not _names_columns(record):
+            continue
+        width, named = len(record), len(_filled(record))
+        if any(len(_filled(r)) >= named for _, r in records[:i]):
+            continue  # a line above fills as many cells: this one is not the first header
+        after = [r for _, r in records[i + 1 : i + 6]]
+        if not after:
+            return i if i == 0 else 0
+        same = [r for r in after if _fits(r, width)]
+        if not _fits(after[0], width) or len(_filled(after[0])) > named:
+            continue
+        if width == 1 and len(same) < len(after):
+            continue
+        if 2 * len(same) >= len(after):
+            return i
+    return 0
+
+
+def _fits(record: list[str], width: int) -> bool:
+    """A record as wide as the header (extra cells empty)."""
+    return len(record) == width or (
+        len(record) > width and not any(c.strip() for c in record[width:])
+    )
+
+
+def footer_like(record: list[str], width: int) -> bool:
+    """A summary line under the data: a totals line ("Total: 147 records", "Summe;12")
+    whose other cells are numbers, or a lone text cell on a row shorter than the header."""
+    cells = _filled(record)
+    if not cells:
+        return False
+    if _TOTALS_RE.match(cells[0]) and all(_NUMBER_RE.match(c) for c in cells[1:]):
+        return True
+    return len(cells) == 1 and len(record) < width and width > 1
 
 
 def parse_table(
@@ -108,24 +201,32 @@ def parse_table(
     *,
     max_rows: int,
     max_columns: int,
+    header_line: int | None = None,
 ) -> Table:
     """Parse CSV text into a :class:`Table`; refuse ragged rows, caps, header-only.
 
     ``keep(header)`` names the column indices whose cells are kept (it is asked once
     the header is read); every row is still checked, whatever its columns.
     ``max_rows`` and ``max_columns`` are the caps (``forecasting.ingest.MAX_ROWS``,
-    ``MAX_COLUMNS``).
+    ``MAX_COLUMNS``). ``header_line`` (1-based) names the header's line instead of
+    finding it (:func:`find_header`).
     """
-    records = _numbered_records(_reader(text, delimiter), max_rows + 2 + 1000)
+    records = _numbered_records(_reader(text, delimiter), max_rows + 2 + 1000 + HEADER_SEARCH)
     lines = array("q")
     columns: dict[int, tuple[dict[str, int], array]] = {}
     try:
-        scan = _scan_records(records, keep, lines, columns, max_columns)
+        scan = _scan_records(records, keep, lines, columns, max_columns, header_line)
     except csv.Error as exc:
         raise IngestError(
             f"{name} cannot be parsed as CSV ({exc}); check for an unclosed quote"
         ) from None
     if scan.header is None:
+        if header_line is not None:
+            raise ChoiceNeeded(
+                f"{name}: line {header_line} is not a line of the table (blank, or past "
+                f"the end); choose the line that holds the column names under {COLUMN_MAPPING}",
+                "--header-line N",
+            )
         raise IngestError(
             f"{name} is empty; export the table again with a header row and data rows"
         )
@@ -160,6 +261,9 @@ def parse_table(
             for index, (lookup, codes) in columns.items()
         },
         lines=np.frombuffer(lines, dtype=np.int64),
+        header_line=scan.header_line,
+        preamble=tuple(scan.preamble),
+        footers=tuple(scan.footers),
     )
 
 
@@ -176,43 +280,64 @@ def _numbered_records(reader: Any, limit: int) -> Iterator[tuple[int, list[str]]
         previous = reader.line_num
 
 
+def _header_records(
+    records: Iterator[tuple[int, list[str]]], header_line: int | None
+) -> tuple[list[tuple[int, list[str]]], int | None]:
+    """The records up to and around the header, and the header's index among them.
+
+    Blank records are dropped; with ``header_line`` the records up to that line are
+    read (the index is None when that line is blank or past the end).
+    """
+    head: list[tuple[int, list[str]]] = []
+    if header_line is not None:
+        for line, record in records:
+            if any(cell.strip() for cell in record):
+                head.append((line, record))
+            if line >= header_line:
+                break
+        found = [i for i, (line, _) in enumerate(head) if line == header_line]
+        return head, (found[0] if found else None)
+    for line, record in records:
+        if any(cell.strip() for cell in record):
+            head.append((line, record))
+            if len(head) >= HEADER_SEARCH:
+                break
+    return head, (find_header(head) if head else None)
+
+
 def _scan_records(
     records: Iterator[tuple[int, list[str]]],
     keep: Callable[[list[str]], Iterable[int]],
     lines: array,
     columns: dict[int, tuple[dict[str, int], array]],
     max_columns: int,
+    header_line: int | None = None,
 ) -> _Scan:
-    """Read the header, then every record, keeping only the cells of the kept columns.
+    """Find the header, then read every record, keeping only the cells of the kept columns.
 
     Fills ``lines`` (line number of each data row) and ``columns`` (index -> (raw
     cell -> code, codes)). Blank rows (only delimiters or spaces) are skipped; a
-    longer row whose extra cells are empty is cut to the header's width; the first
-    ragged row is noted and later rows are only read (a CSV error further on wins).
+    longer row whose extra cells are empty is cut to the header's width; summary lines
+    (:func:`footer_like`) are held back and dropped when nothing but such lines
+    follows them; the first ragged row is noted and later rows are only read (a CSV
+    error further on wins).
     """
     scan = _Scan()
-    for line, record in records:
-        if any(cell.strip() for cell in record):
-            scan.header = [clean_header(h) for h in record]
-            scan.header_line = line
-            break
-    else:
+    head, at = _header_records(records, header_line)
+    if at is None:
         return scan
+    scan.preamble = [(line, " ".join(_filled(record))) for line, record in head[:at]]
+    scan.header_line, first = head[at]
+    scan.header = [clean_header(h) for h in first]
     width = len(scan.header)
     wanted = [] if width > max_columns else sorted({i for i in keep(scan.header) if 0 <= i < width})
     for index in wanted:
         columns[index] = ({}, array("i"))
     targets = [columns[index] for index in wanted]
     unnamed = [index for index, value in enumerate(scan.header) if not value]
-    for line, record in records:
-        if scan.ragged is not None or width > max_columns:
-            continue  # refused anyway; read on only for a later CSV error
-        length = len(record)
-        if not "".join(record).strip():
-            continue  # blank row
-        if length < width or (length > width and any(c.strip() for c in record[width:])):
-            scan.ragged = (line, length)
-            continue
+    held: list[tuple[int, list[str]]] = []  # summary-like lines not yet known to be footers
+
+    def add(line: int, record: list[str]) -> None:
         lines.append(line)
         for index, (lookup, codes) in zip(wanted, targets):
             value = record[index]
@@ -224,6 +349,27 @@ def _scan_records(
             for index in [i for i in unnamed if record[i].strip()]:
                 scan.filled.add(index)
                 unnamed.remove(index)
+
+    for line, record in itertools.chain(head[at + 1 :], records):
+        if scan.ragged is not None or width > max_columns:
+            continue  # refused anyway; read on only for a later CSV error
+        if not "".join(record).strip():
+            continue  # blank row
+        if footer_like(record, width):
+            held.append((line, record))
+            continue
+        if not _fits(record, width):
+            scan.ragged = (line, len(record))
+            continue
+        for held_line, held_record in held:  # data follows: they were rows after all
+            if not _fits(held_record, width):
+                scan.ragged = (held_line, len(held_record))
+                break
+            add(held_line, held_record)
+        held.clear()
+        if scan.ragged is None:
+            add(line, record)
+    scan.footers = [(line, " ".join(_filled(record))) for line, record in held]
     scan.rows = len(lines)
     return scan
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, TypeAlias
 
@@ -149,6 +149,8 @@ class ParsedDates:
         ambiguous: True when no date showed the order and the choice was a default.
         example: row index of an ambiguous date (for the warning), or None.
         conflict: ((row, "dmy"), (row, "mdy")) when the column mixes both orders.
+        marker: mask of "no date" markers (1/1/1900, 9999-12-31, ...), also in ``blank``;
+            None when there are none.
     """
 
     values: np.ndarray
@@ -158,6 +160,12 @@ class ParsedDates:
     ambiguous: bool
     example: int | None
     conflict: tuple[tuple[int, str], tuple[int, str]] | None
+    marker: np.ndarray | None = None
+
+    @property
+    def markers(self) -> int:
+        """How many cells hold a "no date" marker."""
+        return 0 if self.marker is None else int(self.marker.sum())
 
 
 def parse_dates(
@@ -190,11 +198,17 @@ def dates_by_row(column: Distinct, order: DateOrder | None, hint: DateOrder) -> 
 
 def expand_dates(codes: np.ndarray, first: np.ndarray, p: ParsedDates) -> ParsedDates:
     """Map a ParsedDates of distinct values back to every row."""
-    return _moved(p, first, p.values[codes], p.blank[codes], p.bad[codes])
+    marker = None if p.marker is None else p.marker[codes]
+    return _moved(p, first, p.values[codes], p.blank[codes], p.bad[codes], marker)
 
 
 def _moved(
-    p: ParsedDates, rows: np.ndarray, values: np.ndarray, blank: np.ndarray, bad: np.ndarray
+    p: ParsedDates,
+    rows: np.ndarray,
+    values: np.ndarray,
+    blank: np.ndarray,
+    bad: np.ndarray,
+    marker: np.ndarray | None = None,
 ) -> ParsedDates:
     """``p`` with new arrays, the rows it names (example, conflict) mapped through ``rows``."""
     conflict = None
@@ -209,7 +223,26 @@ def _moved(
         ambiguous=p.ambiguous,
         example=None if p.example is None else int(rows[p.example]),
         conflict=conflict,
+        marker=marker,
     )
+
+
+#: "No date" markers HR systems write in date columns (an active employee's termination
+#: date): 1900-01-01, 1/1/1900, 01.01.1900, 9999-12-31, 12/31/9999, 31.12.9999,
+#: 0001-01-01, 00.00.0000, 0000-00-00 (any separator, with or without a time).
+_MARKER_RE = (
+    r"^(?:"
+    r"1900[-/.]0?1[-/.]0?1|0?1[-/.]0?1[-/.]1900"
+    r"|9999[-/.]12[-/.]31|12[-/.]31[-/.]9999|31[-/.]12[-/.]9999"
+    r"|0001[-/.]0?1[-/.]0?1|0?1[-/.]0?1[-/.]0001"
+    r"|0{1,4}[-/.]0{1,2}[-/.]0{1,4}"
+    r")(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp][Mm])?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
+
+
+def no_date_markers(text: pd.Series) -> np.ndarray:
+    """Mask of cells holding a "no date" marker (1/1/1900, 9999-12-31, 00.00.0000, ...)."""
+    return text.str.fullmatch(_MARKER_RE, na=False).to_numpy(dtype=bool)
 
 
 def _parse_dates_distinct(text: pd.Series, order: DateOrder | None, hint: DateOrder) -> ParsedDates:
@@ -219,6 +252,10 @@ def _parse_dates_distinct(text: pd.Series, order: DateOrder | None, hint: DateOr
     rest goes through the regular expressions.
     """
     text = pd.Series(text.to_numpy(dtype=object), dtype=object)
+    marker = no_date_markers(text)
+    if marker.any():
+        parsed = _parse_dates_distinct(text.where(~marker, ""), order, hint)
+        return replace(parsed, blank=parsed.blank | marker, marker=marker)
     iso = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}", na=False).to_numpy(dtype=bool)
     fast = pd.to_datetime(text.where(iso, None), format="%Y-%m-%d", errors="coerce")
     fast_values = fast.to_numpy(dtype="datetime64[ns]")
