@@ -232,10 +232,11 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "fill_rate",
-        1.0,
+        0.84,
         "probability per planned start",
-        _ASSUMPTION + ": planned starts are signed offers; use offer_acceptance for open offers",
-        "Probability that each planned start (and open requisition) actually joins.",
+        "public figure: US offer-acceptance rate about 84% (2022); set 1 for signed offers",
+        "Probability that each planned start (and open requisition) actually joins; under a "
+        "hiring policy a start that fails stays open and is tried again the next month.",
         label="Fill rate of planned starts",
         fmt=Fmt.PERCENT,
         check=Check.SHARE,
@@ -339,7 +340,23 @@ PARAMS: tuple[Param, ...] = (
         column="max starts/month",
         in_brief=True,
     ),
-    # --- cost (US 2023 medians: base salary, not fully loaded) --------------
+    # --- cost (US 2023 medians: base salary; every cost is loaded by cost_multiplier) ----
+    Param(
+        "cost_multiplier",
+        1.42,
+        "x base salary",
+        "public figure: wages and salaries are about 70% of employer costs for employee "
+        "compensation (US BLS, Employer Costs for Employee Compensation, private industry, "
+        "2023), so the fully loaded cost is about 1 / 0.70 = 1.42 x salary",
+        "Fully loaded cost per salary dollar (benefits, payroll taxes); every cost, run-rate "
+        "and budget is salary x this.",
+        label="Loaded cost multiplier",
+        check=Check.BOUNDED,
+        low=1.0,
+        high=3.0,
+        hint="give the loaded cost per salary dollar, e.g. 1.42 (1 = salary only)",
+        in_brief=True,
+    ),
     *(
         Param(
             f"annual_cost.{role}",

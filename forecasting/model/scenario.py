@@ -191,6 +191,7 @@ SCENARIO_KEYS: tuple[str, ...] = (
     "reskill_annual",
     "reskill_months",
     "reskill_cost",
+    "cost_multiplier",
     "target",
     "capacity",
     "paths",
@@ -226,6 +227,7 @@ class Scenario:
     reskill_annual: float = float(params.value("reskill_annual"))
     reskill_months: int = int(params.value("reskill_months"))
     reskill_cost: float = float(params.value("reskill_cost"))
+    cost_multiplier: float = float(params.value("cost_multiplier"))
     target: Target = field(default_factory=Target)
     capacity: CapacityParams = field(default_factory=CapacityParams)
     paths: int = int(params.value("paths"))
@@ -299,7 +301,13 @@ class Scenario:
                     f"planned_starts.{r.value} or set hiring_policy.{r.value} to "
                     '{"kind": "none"}'
                 )
-        for name in ("fill_rate", "reskill_annual", "reskill_months", "reskill_cost"):
+        for name in (
+            "fill_rate",
+            "reskill_annual",
+            "reskill_months",
+            "reskill_cost",
+            "cost_multiplier",
+        ):
             put(self, name, params.param(name).validate(getattr(self, name)))
         for name in ("time_to_fill_months", "max_starts_per_month", "ramp_months", "annual_cost"):
             value = empty_or(getattr(self, name))
@@ -430,8 +438,14 @@ class Scenario:
         return self.ramp_months[self._index(role)]
 
     def annual_cost_of(self, role: Role | str) -> float:
-        """Return the annual cost of one person in `role`, USD."""
-        return self.annual_cost[self._index(role)]
+        """Return the fully loaded annual cost of one person in `role`, USD (salary x
+        cost_multiplier)."""
+        return self.annual_cost[self._index(role)] * self.cost_multiplier
+
+    @property
+    def loaded_costs(self) -> tuple[float, ...]:
+        """Fully loaded annual cost per person, per role in ROLES order, USD."""
+        return tuple(c * self.cost_multiplier for c in self.annual_cost)
 
     def months(self) -> list[str]:
         """Return the horizon+1 month labels "YYYY-MM" (index 0 = start_month)."""
@@ -501,6 +515,7 @@ class Scenario:
             "reskill_annual": self.reskill_annual,
             "reskill_months": self.reskill_months,
             "reskill_cost": self.reskill_cost,
+            "cost_multiplier": self.cost_multiplier,
             "target": self.target.to_dict(),
             "capacity": self.capacity.to_dict(),
             "paths": self.paths,

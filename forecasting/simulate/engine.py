@@ -423,7 +423,7 @@ def simulate(scenario: Scenario) -> SimulationResult:
     p_met, p_held = target_probabilities(ratio, scenario.target.ds_per_mle, scenario.deadline)
     p_by_month = meets_target(ratio, scenario.target.ds_per_mle).mean(axis=-1)
 
-    monthly_cost = np.array(scenario.annual_cost) / 12.0
+    monthly_cost = np.array(scenario.loaded_costs) / 12.0
     cost = np.einsum("trp,r->tp", hc, monthly_cost)
     training = raw.in_training()
     if training is not None and raw.moved is not None:
