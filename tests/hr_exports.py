@@ -229,3 +229,39 @@ def german_roster(
         spells, columns=["person", "role", "start", "end", "hired", "left", "reason"]
     )
     return ("\r\n".join(lines) + "\r\n").encode("cp1252"), Truth(frame, [as_of], as_of)
+
+
+def simulated_roster(
+    seed: int,
+    *,
+    start: dt.date = dt.date(2021, 1, 1),
+    as_of: dt.date = dt.date(2024, 12, 31),
+    team: dict[str, int] | None = None,
+) -> bytes:
+    """A roster of a team simulated in continuous time: everyone employed on ``start``
+    plus everyone hired since, each leaving after an exponential tenure at their role's
+    ``ATTRITION``; hires arrive as a Poisson process at the rate that keeps the team's
+    size. It lists every current employee and every leaver since ``start`` (ISO dates)."""
+    rng = np.random.default_rng(seed)
+    team = team or {
+        "data_engineer": 20,
+        "data_scientist": 50,
+        "ml_engineer": 10,
+        "product_manager": 8,
+    }
+    w, a = np.datetime64(start, "D"), np.datetime64(as_of, "D")
+    days = int((a - w) / DAY)
+    lines = ["employee_id,job_title,start_date,end_date"]
+    k = 0
+    for role, size in team.items():
+        daily = -np.log1p(-ATTRITION[role]) / 365.25
+        hired = w - rng.integers(1, 365 * 6, size) * DAY
+        arrivals = np.sort(rng.integers(0, days, rng.poisson(size * daily * days)))
+        starts = np.concatenate([hired, w + arrivals * DAY])
+        base = np.concatenate([np.full(size, w), starts[size:]])
+        ends = base + np.ceil(rng.exponential(1 / daily, len(starts))).astype(np.int64) * DAY
+        for s, e in zip(starts, ends):
+            k += 1
+            end = "" if e > a else str(e)
+            lines.append(f"E{k},{TITLES[role][0]},{s},{end}")
+    return ("\n".join(lines) + "\n").encode()

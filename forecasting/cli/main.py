@@ -1,4 +1,4 @@
-"""Command line: ``python -m forecasting plan|solve|sensitivity|ingest ...``; prints JSON.
+"""Command line: ``python -m forecasting plan|solve|sensitivity|ingest|backtest ...``; JSON.
 
 A thin adapter over the library: read the scenario file, call `simulate` or
 `solve`, print JSON on stdout. Every expected problem (missing file, invalid
@@ -92,9 +92,11 @@ def build_parser(*, with_ingest: bool = True) -> argparse.ArgumentParser:
     sens.set_defaults(func=run_sensitivity)
 
     if with_ingest:  # cli/ingest.py imports nothing heavy, but `plan` need not even parse it
+        from forecasting.cli import backtest as cli_backtest
         from forecasting.cli import ingest as cli_ingest
 
         cli_ingest.add_parser(sub)  # sets func=cli_ingest.run
+        cli_backtest.add_parser(sub)  # sets func=cli_backtest.run
     return parser
 
 
