@@ -215,21 +215,61 @@ TEMPLATES: dict[str, str] = {
     # date -- here 2024-01-01, to be given as "leavers recorded since" (else the earliest
     # end date is taken); attrition is counted over that window only (data/README.md).
     "roster.csv": (
-        "employee_id,job_title,start_date,end_date,salary\n"
-        "E001,Senior Data Scientist,2022-03-14,,165000\n"
-        "E002,Machine Learning Engineer,2023-06-01,,160000\n"
-        "E003,Data Engineer,2022-09-19,2025-04-30,140000\n"
-        "E004,Data Scientist,2024-01-08,,135000\n"
-        "E005,Technical Product Manager,2023-02-01,,158000\n"
-        "E006,Analytics Engineer,2025-05-12,,138000\n"
-        "E007,Data Scientist,2021-05-03,2024-02-16,150000\n"
-        "E008,Senior ML Engineer,2023-01-09,2025-09-30,175000\n"
+        "employee_id,job_title,start_date,end_date,salary,termination_reason\n"
+        "E001,Senior Data Scientist,2022-03-14,,165000,\n"
+        "E002,Machine Learning Engineer,2023-06-01,,160000,\n"
+        "E003,Data Engineer,2022-09-19,2025-04-30,140000,Resignation\n"
+        "E004,Data Scientist,2024-01-08,,135000,\n"
+        "E005,Technical Product Manager,2023-02-01,,158000,\n"
+        "E006,Analytics Engineer,2025-05-12,,138000,\n"
+        "E007,Data Scientist,2021-05-03,2024-02-16,150000,Layoff\n"
+        "E008,Senior ML Engineer,2023-01-09,2025-09-30,175000,Resignation\n"
+    ),
+    # A panel: one row per person per record date (a yearly snapshot here). A person's
+    # rows share the employee_id; the final row of a leaver has their termination date
+    # (and status TERMINATED); a title change takes effect on its record date.
+    "panel.csv": (
+        "employee_id,record_date,job_title,hire_date,termination_date,status,"
+        "termination_reason\n"
+        "E001,2024-12-31,Data Scientist,2022-03-14,,ACTIVE,\n"
+        "E001,2025-12-31,Senior Data Scientist,2022-03-14,,ACTIVE,\n"
+        "E002,2024-12-31,Machine Learning Engineer,2023-06-01,,ACTIVE,\n"
+        "E002,2025-12-31,Machine Learning Engineer,2023-06-01,,ACTIVE,\n"
+        "E003,2024-12-31,Data Engineer,2022-09-19,,ACTIVE,\n"
+        "E003,2025-12-31,Data Engineer,2022-09-19,2025-04-30,TERMINATED,Resignation\n"
+        "E004,2024-12-31,Data Scientist,2024-01-08,,ACTIVE,\n"
+        "E004,2025-12-31,Data Scientist,2024-01-08,,ACTIVE,\n"
+        "E005,2024-12-31,Technical Product Manager,2023-02-01,,ACTIVE,\n"
+        "E005,2025-12-31,Technical Product Manager,2023-02-01,,ACTIVE,\n"
+        "E006,2025-12-31,Data Engineer,2025-05-12,,ACTIVE,\n"
+    ),
+    # The mapping file the app downloads (Team & data, Column mapping): which column holds
+    # which field, job title -> role; loaded next month, the export reads in one step.
+    "mapping.json": (
+        "{\n"
+        '  "format": "ml-workforce-planner mapping",\n'
+        '  "version": 1,\n'
+        '  "columns": {\n'
+        '    "person": "Personalnummer",\n'
+        '    "title": "Stellenbezeichnung",\n'
+        '    "start": "Eintrittsdatum",\n'
+        '    "end": "Austrittsdatum",\n'
+        '    "reason": "Austrittsgrund",\n'
+        '    "salary": null\n'
+        "  },\n"
+        '  "titles": {\n'
+        '    "Data Scientist": "data_scientist",\n'
+        '    "Werkstudent Data Science": "other"\n'
+        "  },\n"
+        '  "date_order": "dmy",\n'
+        '  "counted_reasons": ["voluntary", "involuntary", "retirement", "other", "not given"]\n'
+        "}\n"
     ),
 }
 
 
 def main() -> None:
-    """Write data/sample_roster.csv and data/templates/*.csv."""
+    """Write data/sample_roster.csv and data/templates/ (the CSV templates, mapping.json)."""
     rows = make_roster()
     with open(HERE / "sample_roster.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")

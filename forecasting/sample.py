@@ -16,7 +16,9 @@ SAMPLE_ROSTER_PATH = DATA_DIR / "sample_roster.csv"
 SAMPLE_AS_OF = dt.date(2026, 10, 31)
 TEMPLATE_DIR = DATA_DIR / "templates"
 #: Upload kinds that have a template, in the order the app lists them.
-TEMPLATE_KINDS: tuple[str, ...] = ("snapshot", "history", "roster")
+TEMPLATE_KINDS: tuple[str, ...] = ("snapshot", "history", "roster", "panel")
+#: An example mapping file (columns, job title -> role), as the app downloads one.
+MAPPING_TEMPLATE_PATH = TEMPLATE_DIR / "mapping.json"
 
 
 def sample_roster_bytes() -> bytes:
@@ -32,7 +34,7 @@ def template_paths() -> dict[str, Path]:
     """Return the template file for each upload kind.
 
     Returns:
-        {"snapshot": Path, "history": Path, "roster": Path}.
+        {"snapshot": Path, "history": Path, "roster": Path, "panel": Path}.
     """
     return {kind: TEMPLATE_DIR / f"{kind}.csv" for kind in TEMPLATE_KINDS}
 
@@ -41,7 +43,7 @@ def template_bytes(kind: str) -> bytes:
     """Return one template's CSV bytes (for a download button).
 
     Args:
-        kind: "snapshot", "history" or "roster".
+        kind: "snapshot", "history", "roster" or "panel".
 
     Returns:
         The template file's bytes.

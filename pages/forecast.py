@@ -8,7 +8,7 @@ from forecasting.estimate.trend import TrendForecast
 from forecasting.model import policy
 from forecasting.model.errors import PlannerError
 from forecasting.model.roles import ROLE_KEYS, ROLE_LABELS, Role
-from ui import charts, compute, projections, state, uploads
+from ui import backtest_view, charts, compute, projections, state, uploads
 from ui.downloads import show_spec
 from ui.sample_data import sample_ingest
 from ui.text import md_escape
@@ -73,9 +73,11 @@ if policy.policy_label(ds_policy) == policy.PROJECTION:
     )
 if upload is not None and not len(upload.result.history):
     st.info(
-        "Your upload is a snapshot (one point in time): there is no history to forecast, "
-        "so the sample team's history is shown."
+        "Your upload has no history to forecast (a snapshot is one point in time; a roster "
+        "or panel without leavers has no window), so the sample team's history is shown."
     )
+elif upload is not None and upload.result.history_note:
+    st.caption(md_escape(upload.result.history_note))
 
 cols = st.columns(2) if not workshop else [st.container(), st.container()]
 for i, role in enumerate(r for r in ROLE_KEYS if r in trends):
@@ -100,3 +102,8 @@ for i, role in enumerate(r for r in ROLE_KEYS if r in trends):
                     "mae": st.column_config.NumberColumn("backtest MAE (people)", format="%.2f")
                 },
             )
+
+backtest_view.section(
+    backtest_view.backtest_for(upload_key, upload.result if upload is not None else None),
+    workshop=workshop,
+)

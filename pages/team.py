@@ -66,7 +66,7 @@ def _land(cells: list[Cell]) -> None:
 def _number(value: object, convert: Callable[[float], float]) -> float:
     """A typed cell as the scenario's number (`convert`); ScenarioError if it is none."""
     try:
-        number = float(value)
+        number = float(value)  # type: ignore[arg-type]  # a cell: anything; float() decides
         if not math.isfinite(number):
             raise ValueError(value)
         return convert(number)
@@ -143,7 +143,8 @@ if not workshop:
 st.subheader("Assumptions per role")
 upload = uploads.current()
 estimates = upload.result.attrition if upload else {}
-COLUMNS = {  # scenario field -> (column, shown from the scenario value, back to it)
+#: scenario field -> (column, shown from the scenario value, back to it)
+COLUMNS: dict[str, tuple[str, Callable[[float], float], Callable[[float], float]]] = {
     "attrition_annual": ("attrition %/yr", lambda x: round(100 * x, 1), lambda x: x / 100),
     "time_to_fill_months": ("time to fill (months)", int, int),
     "ramp_months": ("ramp (months)", float, float),
@@ -178,8 +179,9 @@ with st.expander("Where the defaults come from"):
 
 if not workshop:
     st.subheader("Templates")
-    cols = st.columns(3)
-    for col, (name, path) in zip(cols, sample.template_paths().items()):
+    templates = sample.template_paths()
+    cols = st.columns(len(templates) + 1)
+    for col, (name, path) in zip(cols, templates.items()):
         col.download_button(
             f"{name.capitalize()} template",
             data=path.read_bytes(),
@@ -187,3 +189,12 @@ if not workshop:
             mime="text/csv",
             on_click="ignore",
         )
+    cols[-1].download_button(
+        "Mapping file example",
+        data=sample.MAPPING_TEMPLATE_PATH.read_bytes(),
+        file_name=sample.MAPPING_TEMPLATE_PATH.name,
+        mime="application/json",
+        on_click="ignore",
+        help="The file Column mapping downloads: which column holds which field, and job "
+        "title -> role. Load it under Reading options to read an export in one step.",
+    )

@@ -55,8 +55,8 @@ def base(at):
 def test_team_page_renders_without_error(app, ui, workshop):
     at = app("team", workshop=workshop)
     assert ui.problems(at) == []
-    # Upload and editing chrome are hidden in workshop mode.
-    assert len(at.main.file_uploader) == (0 if workshop else 1)
+    # Upload and editing chrome are hidden in workshop mode (the export and a mapping file).
+    assert len(at.main.file_uploader) == (0 if workshop else 2)
     assert len(at.data_editor) == (0 if workshop else 2)
 
 
@@ -65,6 +65,7 @@ def test_visiting_the_team_page_leaves_the_scenario_unchanged(app, sample_scenar
     assert base(at) == sample_scenario
 
 
+@pytest.mark.slow
 def test_editing_headcount_changes_the_overview_ratio(app, ui, sample_scenario):
     at = app("team")
     ui.edit_table(at, "team_editor", {1: {"headcount": 40}})  # data scientists -> 40
@@ -82,6 +83,7 @@ def _typed(at, key: str, edited_rows: dict) -> None:
     at.run()
 
 
+@pytest.mark.slow
 def test_two_edits_typed_one_after_the_other_both_land(app, ui):
     """The review: typing down the headcount column kept only one value. The browser sends
     its next edit under the editor it shows; an edit must not remount that editor."""
@@ -162,16 +164,18 @@ def test_good_upload_shows_kind_and_headcount_read(app, ui, name, data):
     at = upload(app("team"), name, data)
     assert ui.problems(at) == []
     shown = [m.value for m in at.markdown if "read as a" in m.value]
-    assert len(shown) == 1 and f"read as a **{expected.kind}**" in shown[0]
+    assert len(shown) == 1 and f"read as a **{expected.kind_label}**" in shown[0]
     table = read_table(at)
     assert list(table["headcount"]) == [expected.headcount[k] for k in (*ROLE_KEYS, "other")]
 
 
+@pytest.mark.slow
 def test_small_roster_headcount_is_counted_on_its_as_of_date(app, ui):
     at = upload(app("team"), "roster_small.csv", ROSTER)
     assert tuple(read_table(at)["headcount"])[:4] == ROSTER_HEADCOUNT
 
 
+@pytest.mark.slow
 def test_use_this_team_changes_the_scenario_headcount(app, ui, sample_scenario):
     at = upload(app("team"), "roster_small.csv", ROSTER)
     assert base(at).headcount == sample_scenario.headcount  # not applied until asked
@@ -183,6 +187,7 @@ def test_use_this_team_changes_the_scenario_headcount(app, ui, sample_scenario):
     assert ui.metrics(at)[RATIO] == "1:3"
 
 
+@pytest.mark.slow
 def test_use_this_team_is_not_overridden_by_earlier_table_edits(app, ui):
     at = app("team")
     ui.edit_table(at, "team_editor", {1: {"headcount": 40}})
@@ -244,6 +249,7 @@ def _marked_roster() -> tuple[str, bytes]:
     return marker, data
 
 
+@pytest.mark.slow
 def test_an_upload_writes_nothing_to_disk(app, ui, tmp_path, monkeypatch):
     marker, data = _marked_roster()
     monkeypatch.chdir(tmp_path)
@@ -264,6 +270,7 @@ def test_an_upload_writes_nothing_to_disk(app, ui, tmp_path, monkeypatch):
             assert marker.encode() not in content, path
 
 
+@pytest.mark.slow
 def test_an_upload_is_not_in_any_shared_cache(app, ui):
     from streamlit.runtime.caching import cache_data_api
 
@@ -313,6 +320,7 @@ def test_typing_ones_own_team_replaces_the_sample_plan_with_backfill(app, ui, sa
     assert base(at).policy_of("data_scientist").kind == "growth"
 
 
+@pytest.mark.slow
 def test_an_applied_history_upload_leaves_no_sample_schedule(app, ui):
     data = _history_csv()
     at = upload(app("team"), "history.csv", data)

@@ -734,6 +734,7 @@ def test_a_wide_upload_keeps_only_the_cells_of_the_columns_it_reads(monkeypatch)
     assert all(len(column.codes) == 40 for column in table.columns.values())
 
 
+@pytest.mark.slow
 def test_reading_a_wide_upload_peaks_at_a_small_multiple_of_its_size():
     """Traced peak of a 3.1 MB, 200-column file: 1.2x its size (it was 25x: 75 MiB).
 
@@ -874,6 +875,7 @@ def test_roundtrip_history_rows_reingest_to_the_same_headcount():
     pd.testing.assert_frame_equal(again.history, result.history)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(
@@ -1131,7 +1133,7 @@ def test_sample_generator_is_deterministic_and_matches_the_shipped_files():
         assert (REPO / "data" / "templates" / name).read_text(encoding="utf-8") == text
 
 
-@pytest.mark.parametrize("kind", ["snapshot", "history", "roster"])
+@pytest.mark.parametrize("kind", ["snapshot", "history", "roster", "panel"])
 def test_each_template_reads_as_its_kind(kind, monkeypatch):
     monkeypatch.setattr(ingest, "MIN_SALARY_PEOPLE", 1)  # a small file: parsing, not the rule
     from forecasting.sample import template_bytes, template_paths

@@ -43,6 +43,7 @@ def panel():
 # --------------------------------------------------------------------------- panels
 
 
+@pytest.mark.slow
 def test_a_yearly_panel_is_read_as_a_panel_of_people_not_rows(panel):
     data, truth, result = panel
     assert result.kind == "panel" and result.to_json_dict()["kind"] == "panel"
@@ -84,6 +85,7 @@ def test_attrition_from_a_panel_is_the_exits_over_person_time_exactly(panel):
         )
 
 
+@pytest.mark.slow
 def test_with_a_given_window_and_changes_of_role_the_counts_are_the_truths():
     data, truth = yearly_panel(2000, seed=8, transfers=0.05)
     result = ingest_bytes(data, leavers_since="2016-01-01")
@@ -291,6 +293,7 @@ def test_localised_headers_are_read_with_a_column_mapping():
 # --------------------------------------------------------------------------- reasons
 
 
+@pytest.mark.slow
 def test_exits_by_reason_per_role_and_the_reasons_attrition_counts(panel):
     data, truth, result = panel
     assert result.reasons == ["voluntary", "involuntary", "retirement", "layoff"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from forecasting.model.roles import ROLE_KEYS
 from tests import helpers
 from ui import state
@@ -36,6 +38,7 @@ def test_the_leavers_input_sits_next_to_the_as_of_date(app):
     assert labels.index(SINCE) == labels.index("As-of date (YYYY-MM-DD)") + 1
 
 
+@pytest.mark.slow
 def test_a_roster_upload_says_which_window_its_attrition_was_counted_over(app, ui):
     at = upload(app("team"))
     assert ui.problems(at) == []
@@ -45,6 +48,7 @@ def test_a_roster_upload_says_which_window_its_attrition_was_counted_over(app, u
     assert "1 exit in" in window[0]  # the data engineer's; the first leaver dates the window
 
 
+@pytest.mark.slow
 def test_giving_leavers_since_rereads_the_upload_with_that_window(app, ui):
     at = upload(app("team"))
     at.text_input(key="upload_leavers_since").set_value("2023-01-01").run()
@@ -56,6 +60,7 @@ def test_giving_leavers_since_rereads_the_upload_with_that_window(app, ui):
     )
 
 
+@pytest.mark.slow
 def test_a_bad_leavers_since_date_is_an_error_that_changes_nothing(app, ui):
     at = upload(app("team"))
     at.text_input(key="upload_leavers_since").set_value("2030-01-01").run()
@@ -90,6 +95,7 @@ def result(at):
     return at.session_state[state.KEY_UPLOAD].result
 
 
+@pytest.mark.slow
 def test_the_as_of_date_of_an_upload_is_shown_with_where_it_came_from(app, ui):
     at = upload(app("team"))
     assert ui.problems(at) == []
@@ -99,9 +105,10 @@ def test_the_as_of_date_of_an_upload_is_shown_with_where_it_came_from(app, ui):
         for m in markdown(at)
     )
     as_of = next(t for t in at.text_input if t.label == AS_OF)
-    assert as_of.value == "" and as_of.placeholder == "2024-09-30 (from the file)"
+    assert as_of.value == "" and as_of.placeholder == "2024-09-30 (the latest date in the file)"
 
 
+@pytest.mark.slow
 def test_a_typed_as_of_date_rereads_the_upload_on_that_day(app, ui):
     at = upload(app("team"))
     at.text_input(key="upload_as_of").set_value("2024-01-31").run()
@@ -118,6 +125,7 @@ def test_a_typed_as_of_date_rereads_the_upload_on_that_day(app, ui):
     assert scenario.headcount == (2, 4, 1, 0) and scenario.start_month == "2024-02"
 
 
+@pytest.mark.slow
 def test_a_bad_as_of_date_is_an_error_that_keeps_the_upload_and_is_not_reread(app, monkeypatch):
     from ui import uploads
 
@@ -140,6 +148,7 @@ def test_a_bad_as_of_date_is_an_error_that_keeps_the_upload_and_is_not_reread(ap
 # --------------------------------------------------------------------------- what counts mean
 
 
+@pytest.mark.slow
 def test_the_summary_says_a_historys_counts_leave_out_the_months_leavers(app):
     data = (TEMPLATES / "history.csv").read_bytes()
     at = upload(app("team"), data)
@@ -150,6 +159,7 @@ def test_the_summary_says_a_historys_counts_leave_out_the_months_leavers(app):
     ) in text
 
 
+@pytest.mark.slow
 def test_the_summary_says_a_snapshots_count_has_no_leavers(app):
     at = upload(app("team"), (TEMPLATES / "snapshot.csv").read_bytes())
     text = " ".join(markdown(at))
@@ -158,6 +168,7 @@ def test_the_summary_says_a_snapshots_count_has_no_leavers(app):
     assert not [e for e in at.data_editor if e.key.startswith("map_editor")]  # role keys only
 
 
+@pytest.mark.slow
 def test_the_summary_says_which_roster_rows_are_leavers(app):
     at = upload(app("team"))
     assert any(
@@ -180,6 +191,7 @@ def map_editor(at):
     return found[0]
 
 
+@pytest.mark.slow
 def test_titles_mapped_by_the_alias_table_are_listed_under_their_role_label(app, ui):
     at = upload(app("team"), TITLED)
     assert ui.problems(at) == []
@@ -202,6 +214,7 @@ def test_titles_mapped_by_the_alias_table_are_listed_under_their_role_label(app,
     assert "[Intern](http://example.invalid) (1)" in lines["- **Other (not in the ratio)**"]
 
 
+@pytest.mark.slow
 def test_picking_another_role_for_a_title_rereads_the_file(app, ui):
     at = upload(app("team"), TITLED)
     editor = map_editor(at)
@@ -213,6 +226,7 @@ def test_picking_another_role_for_a_title_rereads_the_file(app, ui):
     assert table.loc[row, "role"] == "ML engineer" and table.loc[row, "matched by"] == "you"
 
 
+@pytest.mark.slow
 def test_two_title_picks_in_a_row_both_land(app, ui):
     """Like the team table, the mapping editor stays mounted: the second pick arrives under
     the editor the first one was made in."""

@@ -4,10 +4,11 @@ Uploaded bytes are never written to disk, never logged and never put in a shared
 cache: the parsed result lives in this session's ``st.session_state`` only, keyed
 by a hash of the bytes plus the reading options, so a rerun does not re-parse.
 A failed upload records its error and leaves the previous upload and the scenario
-untouched. While the file is in the drop zone, changing its as-of date, a reading option
-or a title's role reads the same in-memory bytes again. :func:`panel` is the upload
-section of the Team & data page: what was read (the as-of date, what the counts mean, the
-job title -> role mapping by role label) and "use this team".
+untouched. While the file is in the drop zone, changing its as-of date, a reading option,
+a column (ui/column_mapping.py) or a title's role reads the same in-memory bytes again.
+:func:`panel` is the upload section of the Team & data page: what was read (the as-of date
+and where it came from, what the counts mean, the leavers by year and by reason, the job
+title -> role mapping by role label) and "use this team".
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from forecasting.ingest import IngestResult, ingest_bytes
+from forecasting.ingest import KIND_LABELS, IngestResult, ingest_bytes
 from forecasting.ingest.aliases import normalize_title
 from forecasting.model.errors import PlannerError
 from forecasting.model.formatting import month_name
-from forecasting.model.roles import OTHER, ROLE_KEYS, ROLE_LABELS, ROLES
+from forecasting.model.roles import OTHER, ROLE_KEYS, ROLE_LABELS, ROLES, Role
 from forecasting.plan import policies
-from ui import projections, state
+from ui import column_mapping, projections, state, upload_details
 from ui.text import md_escape
 
 KEY_ERROR = "upload_error"
@@ -33,6 +34,14 @@ KEY_REFUSED = "upload_refused"
 KEY_AS_OF = "upload_as_of"
 KEY_LEAVERS_SINCE = "upload_leavers_since"
 KEY_TITLE_MAPPING = "title_mapping"
+KIND_CHOICES = ["detect", "snapshot", "history", "roster", "panel"]
+ORDER_LABELS = {"dmy": "day/month/year", "mdy": "month/day/year"}
+#: How the summary names where the as-of date came from.
+AS_OF_SOURCES = {
+    "given": "as typed",
+    "file": "from the file",
+    "latest date": "the latest date in the file",
+}
 #: How the mapping table names the roles (and "other"): labels, never keys.
 OTHER_LABEL = "Other (not in the ratio)"
 ROLE_NAMES = {**{r.value: ROLE_LABELS[r] for r in ROLES}, OTHER: OTHER_LABEL}
@@ -62,6 +71,9 @@ def process(
     as_of: str | None = None,
     mapping: dict[str, str] | None = None,
     leavers_since: str | None = None,
+    columns: dict[str, str | None] | None = None,
+    header_line: int | None = None,
+    reasons: tuple[str, ...] | None = None,
 ) -> bool:
     """Parse an upload into the session; return False (and record why) if it is refused."""
     digest = hashlib.sha256(data).hexdigest()
@@ -72,6 +84,9 @@ def process(
         as_of,
         tuple(sorted((mapping or {}).items())),
         leavers_since,
+        tuple(sorted((columns or {}).items(), key=lambda item: item[0])),
+        header_line,
+        reasons,
     )
     previous = current()
     if previous is not None and previous.key == key:
@@ -89,6 +104,9 @@ def process(
             as_of=as_of,
             mapping=mapping,
             leavers_since=leavers_since,
+            columns=columns or None,
+            header_line=header_line,
+            counted_reasons=reasons,
         )
     except PlannerError as exc:
         st.session_state[KEY_ERROR] = f"{name}: {exc}"
@@ -122,51 +140,71 @@ def pop_error() -> str | None:
 
 
 def panel() -> None:
-    """The upload section: file, reading options, its dates, what was read, applying it."""
+    """The upload section: file, reading options, its dates, column mapping, what was read,
+    applying it."""
     st.subheader("Upload an HR export (CSV)")
     st.caption(
-        "A snapshot (role counts or one row per person), a monthly history, or a "
-        "roster with start/end dates. The file stays in this browser session: it "
-        "is never stored, logged or shown to anyone else, and is not in the link."
+        "A snapshot (role counts or one row per person), a monthly history, a roster with "
+        "start/end dates, or a panel (one row per person per period). Title lines above the "
+        "header, totals lines below and 'no date' markers such as 1/1/1900 are handled. The "
+        "file stays in this browser session: it is never stored, logged or shown to anyone "
+        "else, and is not in the link."
     )
     with st.expander("Reading options"):
         o1, o2 = st.columns(2)
-        kind = o1.selectbox("Kind of file", ["detect", "snapshot", "history", "roster"])
+        kind = o1.selectbox(
+            "Kind of file",
+            KIND_CHOICES,
+            format_func=lambda k: "detect" if k == "detect" else KIND_LABELS[k],
+        )
         order = o2.selectbox(
             "Numeric dates",
             ["detect", "dmy", "mdy"],
+            format_func=lambda o: ORDER_LABELS.get(o, o),
             help="Day/month/year or month/day/year, for dates like 03/04/25.",
         )
+        column_mapping.mapping_upload()
     file = st.file_uploader("HR export", type=["csv", "txt", "tsv"], key="team_upload")
     # The dates are read before their inputs are drawn, so the inputs can show what the
     # file gave (a widget's value is in the session before the widget runs).
     as_of = str(st.session_state.get(KEY_AS_OF, "")).strip()
     leavers_since = str(st.session_state.get(KEY_LEAVERS_SINCE, "")).strip()
-    # Title overrides belong to one file: a different file starts from the alias table.
+    # Title overrides and column choices belong to one file: another file starts afresh.
     last = current()
-    if file is not None:
-        digest = hashlib.sha256(file.getvalue()).hexdigest()
-    else:
-        digest = last.key[0] if last is not None else None
+    data = file.getvalue() if file is not None else None
+    digest: str | None = None
+    if data is not None:
+        digest = hashlib.sha256(data).hexdigest()
+    elif last is not None:
+        digest = str(last.key[0])
     saved_map = st.session_state.get(KEY_TITLE_MAPPING, {})
     mapping = saved_map.get("overrides", {}) if saved_map.get("digest") == digest else {}
-    if file is not None:
+    read = column_mapping.reading(digest)
+    if file is not None and data is not None:
         # The file's bytes stay in the uploader (this session's memory): changing an
-        # option or the as-of date reads them again; nothing is kept anywhere else.
+        # option, a column or the as-of date reads them again; nothing is kept elsewhere.
         process(
-            file.getvalue(),
+            data,
             file.name,
             kind=None if kind == "detect" else kind,
-            date_order=None if order == "detect" else order,
+            date_order=read.date_order if order == "detect" else order,
             as_of=as_of or None,
-            mapping=mapping or None,
+            mapping={**read.titles, **mapping} or None,
             leavers_since=leavers_since or None,
+            columns=read.columns,
+            header_line=read.header_line,
+            reasons=read.reasons,
         )
     upload = current()
     _date_inputs(upload)
     error = pop_error()
     if error:
         st.error(f"{md_escape(error)} — nothing was changed; your team and scenario are as before.")
+    if file is not None and data is not None and digest is not None:
+        mine = upload if upload is not None and upload.key[0] == digest else None
+        column_mapping.section(
+            data, file.name, digest, mine.result if mine else None, failed=bool(error)
+        )
     if upload is not None:
         _show(upload, mapping, readable=file is not None and upload.key[0] == digest)
 
@@ -177,20 +215,20 @@ def _date_inputs(upload: Upload | None) -> None:
     says which date that was."""
     res = upload.result if upload is not None else None
     if res is None:
-        detected = "the latest date in the file"
+        detected = "the date the file states, else its latest date"
     elif res.as_of is None:
         detected = "the file gives none"
     else:
-        given = upload.key[3] is not None
-        detected = f"{res.as_of.isoformat()} ({'as typed' if given else 'from the file'})"
+        detected = f"{res.as_of.isoformat()} ({AS_OF_SOURCES.get(res.as_of_source or '', '')})"
     d1, d2 = st.columns(2)
     d1.text_input(
         "As-of date (YYYY-MM-DD)",
         placeholder=detected,
         help=(
-            "The day the headcount describes: who was employed on that day (a roster), "
-            "the month it falls in (a history). The plan starts the month after it. Empty: "
-            "the latest date in the file (a snapshot has none unless you give one)."
+            "The day the headcount describes: who was employed on that day (a roster or "
+            "panel), the month it falls in (a history). The plan starts the month after it. "
+            "Empty: the date the file states (above its header or in its name), else the "
+            "latest date in the file (a snapshot has none unless it states one)."
         ),
         key=KEY_AS_OF,
     )
@@ -199,8 +237,8 @@ def _date_inputs(upload: Upload | None) -> None:
         "Leavers recorded since (YYYY-MM-DD)",
         placeholder=since.isoformat() if since else "earliest end date in the file",
         help=(
-            "A roster: the first day from which the export lists every leaver. "
-            "Attrition is counted from then on."
+            "A roster or panel: the first day from which the export lists every leaver. "
+            "Attrition and the history are counted from then on."
         ),
         key=KEY_LEAVERS_SINCE,
     )
@@ -237,6 +275,12 @@ def count_sentence(res: IngestResult) -> str:
             f"Each row is one person employed {day}: a snapshot has no end dates, so it "
             "must not list leavers (upload a roster with end dates to count them)."
         )
+    if res.kind == "panel":
+        return (
+            "Rows are records, not people: each person is counted once, under the title of "
+            "their record in force on the date; a person's final record with a termination "
+            "date or a status such as TERMINATED is their exit, counted in the attrition."
+        )
     return (
         "Each row is one person: rows with an end date on or before the as-of date are "
         "leavers, left out of the headcount and counted in the attrition."
@@ -252,7 +296,9 @@ def _as_of_text(upload: Upload) -> str:
             "The file gives no date: its headcount is taken as the team's today, and the "
             "plan keeps its start month. Type the as-of date above if it describes another day."
         )
-    source = "as typed" if upload.key[3] is not None else "the latest date in the file"
+    source = AS_OF_SOURCES.get(res.as_of_source or "", "the latest date in the file")
+    if res.as_of_source == "file" and res.as_of_note:
+        source = f"{source}, {md_escape(res.as_of_note)}"
     text = f"**Headcount as of {res.as_of:%d %b %Y}** ({source}; change it above)."
     try:  # the plan's start month, by the rule that applies the upload
         start = policies.scenario_from_upload(state.base(), res, use_rates=False, use_costs=False)
@@ -271,8 +317,15 @@ def _show(upload: Upload, mapping: dict[str, str], *, readable: bool) -> None:
             options or titles).
     """
     res = upload.result
-    st.markdown(f"**{md_escape(upload.name)}**: read as a **{res.kind}** ({res.rows:,} rows).")
+    people = f", {res.people:,} people" if res.kind == "panel" and res.people else ""
+    where = f"; column names on line {res.header_line}" if res.header_line > 1 else ""
+    st.markdown(
+        f"**{md_escape(upload.name)}**: read as a **{res.kind_label}** "
+        f"({res.rows:,} rows{people}{where})."
+    )
     st.markdown(_as_of_text(upload) + " " + count_sentence(res))
+    if res.history_note:
+        st.info(md_escape(res.history_note))
     if not readable:
         st.caption(
             f"{md_escape(upload.name)} is not in the drop zone any more: drop it again to "
@@ -285,9 +338,10 @@ def _show(upload: Upload, mapping: dict[str, str], *, readable: bool) -> None:
             "First-year attrition of new hires (Kaplan–Meier, for information; not applied "
             "to the team): "
             + ", ".join(
-                f"{ROLE_LABELS[r].lower()} {100 * mid:.0f}% ({100 * low:.0f}–{100 * high:.0f}%)"
+                f"{ROLE_LABELS[Role(r)].lower()} {100 * mid:.0f}% "
+                f"({100 * low:.0f}–{100 * high:.0f}%)"
                 for r, (mid, low, high) in res.attrition_first_year.items()
-                if r in ROLE_LABELS
+                if r in ROLE_KEYS
             )
         )
     read = pd.DataFrame(
@@ -300,6 +354,7 @@ def _show(upload: Upload, mapping: dict[str, str], *, readable: bool) -> None:
     st.dataframe(read, hide_index=True, width="content")
     for w in res.warnings:
         st.warning(md_escape(w))
+    upload_details.leavers(res, upload.key[0], readable=readable)
     if res.unmapped_titles:
         st.info(unmapped_text(res.unmapped_titles))
     if len(res.title_counts) and not only_role_keys(res.title_counts):
@@ -317,6 +372,8 @@ def count_label(res: IngestResult) -> tuple[str, str]:
     """What a title's count is: (the mapping table's column name, a phrase saying it)."""
     if res.kind == "roster":
         return "people in the file", "how many people the file lists with it (leavers too)"
+    if res.kind == "panel":
+        return "people (latest record)", "how many people have it on their latest record"
     if res.kind == "history" and res.as_of is not None:
         month = month_name(res.as_of.isoformat())
         return f"headcount {month}", f"its headcount in {month}"
@@ -422,8 +479,8 @@ def _map_editor_key(upload: Upload) -> str:
     A pick re-reads the file with the new mapping; the rows keep their order (by count),
     so the editor stays mounted and keeps every pick made meanwhile.
     """
-    digest, kind, order, as_of, _mapping, since = upload.key
-    options = repr((digest, kind, order, as_of, since)).encode()
+    digest, kind, order, as_of, _mapping, since, *reading = upload.key
+    options = repr((digest, kind, order, as_of, since, *reading)).encode()
     return "map_editor_" + hashlib.sha256(options).hexdigest()[:16]
 
 

@@ -367,9 +367,11 @@ def resolve_columns(
             index = _find_header(header, str(wanted))
             if index is None:
                 shown = ", ".join(repr(h) for h in header if h)[:300]
-                raise IngestError(
-                    f"columns: {name} has no column named {str(wanted)!r} (for {key}); "
-                    f"its headers are {shown}"
+                raise ChoiceNeeded(
+                    f"{name} has no column named {str(wanted)!r} (chosen for the "
+                    f"{FIELD_LABELS.get(key, key)}); its headers are {shown}. Choose one of "
+                    f"them under {COLUMN_MAPPING}",
+                    f"--columns {key}=HEADER",
                 )
             used[slot] = index
     explicit.update(used)

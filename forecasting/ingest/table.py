@@ -267,6 +267,11 @@ def parse_table(
     )
 
 
+def first_records(text: str, delimiter: str, limit: int) -> list[tuple[int, list[str]]]:
+    """(line, record) of the first ``limit`` non-empty records of the text."""
+    return list(_numbered_records(_reader(text, delimiter), limit))
+
+
 def _numbered_records(reader: Any, limit: int) -> Iterator[tuple[int, list[str]]]:
     """(line where it starts, record) for the first ``limit`` non-empty records."""
     previous = 0
@@ -280,7 +285,7 @@ def _numbered_records(reader: Any, limit: int) -> Iterator[tuple[int, list[str]]
         previous = reader.line_num
 
 
-def _header_records(
+def header_records(
     records: Iterator[tuple[int, list[str]]], header_line: int | None
 ) -> tuple[list[tuple[int, list[str]]], int | None]:
     """The records up to and around the header, and the header's index among them.
@@ -323,7 +328,7 @@ def _scan_records(
     error further on wins).
     """
     scan = _Scan()
-    head, at = _header_records(records, header_line)
+    head, at = header_records(records, header_line)
     if at is None:
         return scan
     scan.preamble = [(line, " ".join(_filled(record))) for line, record in head[:at]]
