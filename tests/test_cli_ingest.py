@@ -220,3 +220,61 @@ def test_python_dash_m_forecasting_ingest_end_to_end():
     assert bad.returncode == 2
     assert bad.stdout == ""
     assert bad.stderr.startswith("error: line 3 has 2 fields") and bad.stderr.count("\n") == 1
+
+
+# --------------------------------------------------------------------------- real exports
+
+
+def test_a_panel_prints_kind_panel_header_line_and_as_of_source(capsys):
+    status, payload, _ = run(capsys, str(CORPUS / "panel_small.csv"))
+    assert status == 0
+    assert payload["kind"] == "panel" and payload["people"] == 5
+    assert payload["header_line"] == 1 and payload["as_of_source"] == "latest date"
+    status, payload, _ = run(capsys, str(CORPUS / "german_titles_totals.csv"))
+    assert payload["header_line"] == 4 and payload["as_of_source"] == "file"
+    assert payload["exits_by_reason"]["data_engineer"] == {"voluntary": 1}
+    status, payload, _ = run(capsys, str(CORPUS / "panel_small.csv"), "--as-of", "2024-06-30")
+    assert payload["as_of_source"] == "given"
+
+
+def test_a_mapping_file_from_the_app_reads_a_localised_export(capsys, tmp_path):
+    export = tmp_path / "effectifs.csv"
+    export.write_bytes(
+        b"Rapport;;\nMatricule;Intitule du poste;Date d'entree\n1;Chercheur;01.03.2021\n"
+    )
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(
+        json.dumps(
+            {
+                "format": "ml-workforce-planner mapping",
+                "version": 1,
+                "columns": {"title": "Intitule du poste", "start": "Date d'entree"},
+                "titles": {"Chercheur": "data_scientist"},
+                "header_line": 2,
+            }
+        ),
+        encoding="utf-8",
+    )
+    status, payload, err = run(capsys, str(export), "--mapping", str(mapping))
+    assert status == 0, err
+    assert payload["kind"] == "roster" and payload["headcount"]["data_scientist"] == 1
+    assert payload["header_line"] == 2
+
+
+def test_a_refusal_a_choice_fixes_names_the_command_line_flag(capsys):
+    status, _, err = run(capsys, str(CORPUS / "no_title.csv"))
+    assert status == 2
+    assert "under Column mapping" in err and "(on the command line: --columns title=" in err
+
+
+def test_header_line_and_count_reasons_flags(capsys):
+    status, payload, _ = run(
+        capsys,
+        str(CORPUS / "german_titles_totals.csv"),
+        "--header-line",
+        "4",
+        "--count-reasons",
+        "voluntary",
+    )
+    assert status == 0 and payload["header_line"] == 4
+    assert payload["counted_reasons"] == ["voluntary"]

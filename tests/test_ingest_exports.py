@@ -393,3 +393,11 @@ def test_panel_headcount_differs_from_counting_rows(panel):
     rows = read(data, kind="roster")
     assert sum(rows.headcount.values()) > 1.5 * sum(result.headcount.values())
     assert np.isclose(sum(result.headcount.values()), sum(truth.headcount(truth.as_of).values()))
+
+
+def test_a_history_with_exits_shows_its_exits_by_year():
+    data = (
+        b"month,role,headcount,hires,exits\n2024-12,ml_engineer,10,0,0\n2025-01,ml_engineer,9,0,1\n"
+    )
+    years = read(data).exits_by_year
+    assert years[years["role"] == "ml_engineer"]["exits"].tolist() == [0, 1]

@@ -15,6 +15,7 @@ import pandas as pd
 from forecasting.estimate.history_frame import as_history
 from forecasting.ingest.aliases import normalize_title
 from forecasting.ingest.context import Context, prefer_role, quote, roles_from, whole_counts
+from forecasting.ingest.people import exits_by_year
 from forecasting.ingest.rates_bridge import attrition_from_rates, fit_rates, rate_dict
 from forecasting.ingest.values import month_end, month_labels, parse_months
 from forecasting.model.errors import IngestError
@@ -172,6 +173,7 @@ def ingest_history(context: Context) -> dict[str, Any]:
         "rates": rates,
         "attrition": attrition,
         "attrition_method": methods,
+        "exits_by_year": exits_by_year(history) if exits is not None else None,
     }
 
 
