@@ -30,6 +30,7 @@ def capacity(app):
     return app("capacity")
 
 
+@pytest.mark.slow
 def test_capacity_metrics_equal_the_engine_at_the_deadline(capacity, ui, sample_scenario):
     assert ui.metrics(capacity) == expected_metrics(sample_scenario, ui)
 
@@ -49,6 +50,7 @@ def test_bottleneck_table_covers_the_horizon(capacity, sample_scenario):
     assert table["to"].iloc[-1] == formatting.month_name(months[-1])
 
 
+@pytest.mark.slow
 def test_editing_a_capacity_parameter_updates_the_metrics(app, ui, fast_scenario, token):
     at = app("capacity", query={"s": token(fast_scenario)})
     names = list(at.data_editor[0].value["parameter"])

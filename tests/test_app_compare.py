@@ -65,6 +65,7 @@ def test_compare_renders_without_error_before_anything_is_saved(app, ui, worksho
     assert picker(at).options == [state.CURRENT]
 
 
+@pytest.mark.slow
 def test_saving_two_scenarios_shows_both(two_saved, ui):
     at, _ = two_saved
     assert ui.problems(at) == []
@@ -112,6 +113,7 @@ def test_the_charts_show_both_scenarios_over_calendar_months(two_saved, ui):
     assert ratio["month"].iloc[0] == "2026-11"  # calendar months, not month indexes
 
 
+@pytest.mark.slow
 def test_the_current_scenario_is_offered_only_when_it_is_not_saved(app, ui, token, fast_scenario):
     at = app("compare", query={"s": token(fast_scenario)})
     save(at, A)

@@ -197,6 +197,7 @@ def saved_link(app, token, fast_scenario):
     return at, link
 
 
+@pytest.mark.slow
 def test_saving_puts_the_saved_scenarios_in_the_link(saved_link):
     at, link = saved_link
     assert list(state.decode_bundle(link["c"])) == ["Even, 1:6", "Front-loaded, 1:5"]

@@ -3,9 +3,12 @@ workshop bar that carries the five controls that matter on every page."""
 
 from __future__ import annotations
 
+import pytest
+
 from ui import state
 
 
+@pytest.mark.slow
 def test_horizon_control_replans_over_the_new_horizon(app, ui, token, fast_scenario):
     at = app("plan", query={"s": token(fast_scenario)})
     at.select_slider(key="w_horizon").set_value(24).run()
@@ -18,6 +21,7 @@ def test_horizon_control_replans_over_the_new_horizon(app, ui, token, fast_scena
     assert at.select_slider(key="w_deadline").options[-1] == "Nov 2028"  # month 24
 
 
+@pytest.mark.slow
 def test_start_month_control_moves_every_month(app, ui, token, fast_scenario):
     at = app("plan", query={"s": token(fast_scenario)})
     at.selectbox(key="w_start").set_value("2027-03").run()
@@ -29,6 +33,7 @@ def test_start_month_control_moves_every_month(app, ui, token, fast_scenario):
     assert "by Sep 2028" in at.markdown[0].value  # month 18 counted from Mar 2027
 
 
+@pytest.mark.slow
 def test_workshop_bar_changes_the_target_on_any_page(app, ui, token, fast_scenario):
     at = app("capacity", workshop=True, query={"s": token(fast_scenario)})
     assert ui.problems(at) == []

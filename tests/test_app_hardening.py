@@ -30,6 +30,7 @@ HOSTILE = {
 }
 
 
+@pytest.mark.slow
 def test_a_link_asking_for_millions_of_simulations_answers_in_seconds(app, ui, token):
     """The review: 100,000 data scientists, no ML engineers, ML engineer attrition 0.9,
     target 1:1 at 0.999999 held, 100,000 starts a month, no time to fill: about 2.2

@@ -62,6 +62,7 @@ def test_lower_target_ratio_raises_recommended_starts(plan_page, ui):
     assert starts(at, ui) > at_six
 
 
+@pytest.mark.slow
 def test_higher_confidence_never_lowers_recommended_starts(plan_page, ui):
     seen = []
     for confidence in (0.6, 0.8, 0.9, 0.95):
@@ -85,6 +86,7 @@ def test_metrics_after_a_slider_move_equal_solve(plan_page, ui, fast_scenario):
     assert shown[RUN_RATE] == f"{formatting.money(plan.annual_cost)}/yr"
 
 
+@pytest.mark.slow
 def test_strategy_change_equals_solve_with_that_strategy(plan_page, ui, fast_scenario):
     at = plan_page.radio(key="w_strategy").set_value("just_in_time").run()
     plan, _ = ui.engine_plan(fast_scenario, "just_in_time")
@@ -107,6 +109,7 @@ def test_ratio_chart_follows_the_slider(plan_page, ui, fast_scenario):
     assert list(ratio["p50"].round(6)) == list(result.ratio["p50"].round(6))
 
 
+@pytest.mark.slow
 def test_editing_the_positions_table_switches_to_the_hand_edited_plan(plan_page, ui, fast_scenario):
     at = plan_page
     recommended = list(plan_table(at)["recommended"])
@@ -124,6 +127,7 @@ def test_editing_the_positions_table_switches_to_the_hand_edited_plan(plan_page,
     assert ui.metrics(at)[P_MET] == sentences.probability_text(p_met, manual.paths, 0.8)
 
 
+@pytest.mark.slow
 def test_a_table_edit_is_applied_once(plan_page, ui):
     at = plan_page
     ui.edit_table(at, "plan_editor", {2: {"planned": 3}})
@@ -133,6 +137,7 @@ def test_a_table_edit_is_applied_once(plan_page, ui):
     assert edits.mle_schedule(at.session_state[state.KEY_BASE])[1:] == after_edit
 
 
+@pytest.mark.slow
 def test_reset_restores_the_recommendation(plan_page, ui):
     at = plan_page
     before = ui.metrics(at)
@@ -146,6 +151,7 @@ def test_reset_restores_the_recommendation(plan_page, ui):
     assert not [b for b in at.button if b.label == "Reset to the recommendation"]
 
 
+@pytest.mark.slow
 def test_changing_the_data_science_growth_changes_the_recommendation(plan_page, ui, fast_scenario):
     at = plan_page
     before = starts(at, ui)
@@ -176,6 +182,7 @@ def test_the_team_plan_table_shows_every_role_and_nothing_hidden(plan_page, fast
     assert all(str(v).endswith("/month") for v in table["status-quo pace"])
 
 
+@pytest.mark.slow
 def test_growing_a_role_in_the_team_table_sets_its_policy(plan_page, ui, fast_scenario):
     at = plan_page
     ui.edit_table(at, "team_plan_editor", {0: {"policy": "grow", "grow to": 12}})
@@ -186,6 +193,7 @@ def test_growing_a_role_in_the_team_table_sets_its_policy(plan_page, ui, fast_sc
     assert team_table(at)["positions at horizon"].iloc[0] == 12
 
 
+@pytest.mark.slow
 def test_no_hiring_in_the_team_table_stops_replacing_leavers(plan_page, ui):
     at = plan_page
     ui.edit_table(at, "team_plan_editor", {3: {"policy": "no hiring"}})
@@ -203,6 +211,7 @@ def test_the_answer_names_the_quarters_of_the_new_positions(plan_page, ui, fast_
         assert f"{n} in {quarter}" in sentence
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "change",
     [
@@ -224,6 +233,7 @@ def test_link_values_off_the_widget_scales_are_kept(app, ui, token, fast_scenari
     assert kept.reskill_annual == scenario.reskill_annual
 
 
+@pytest.mark.slow
 def test_manual_starts_typed_by_month_become_that_roles_plan(plan_page, ui):
     at = plan_page
     ui.edit_table(
@@ -238,6 +248,7 @@ def test_manual_starts_typed_by_month_become_that_roles_plan(plan_page, ui):
     assert table["starts to horizon"].iloc[3] == 3
 
 
+@pytest.mark.slow
 def test_a_cleared_grow_to_keeps_the_rows_growth(plan_page, ui):
     at = plan_page
     ui.edit_table(at, "team_plan_editor", {0: {"grow to": 12, "by": None}})
@@ -249,6 +260,7 @@ def test_a_cleared_grow_to_keeps_the_rows_growth(plan_page, ui):
     assert team_table(at)["grow to"].iloc[0] == 12
 
 
+@pytest.mark.slow
 def test_team_plan_edits_keep_the_solvers_positions_out_of_the_scenario(
     app, ui, token, fast_scenario
 ):

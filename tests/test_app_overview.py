@@ -100,6 +100,7 @@ def slipping(sample_scenario):
     return type(sample_scenario).from_dict(d)
 
 
+@pytest.mark.slow
 def test_overview_months_to_target_is_not_within_horizon_when_p_falls_back(
     app, ui, token, slipping
 ):
@@ -131,6 +132,7 @@ def test_overview_months_to_target_equals_the_engine(overview, ui, engine, sampl
         )
 
 
+@pytest.mark.slow
 def test_overview_shows_p_with_its_monte_carlo_error_near_the_goal(app, ui, token, sample_scenario):
     """The review: '79.6%' must not read '80%' beside 'goal 80%'. With a hand-made plan and
     a target k chosen so that P lands next to the 80% goal, the page shows one decimal and

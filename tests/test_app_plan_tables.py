@@ -9,6 +9,8 @@ and the page must find an edit already applied to be no change.
 
 from __future__ import annotations
 
+import pytest
+
 from forecasting.model import edits
 from ui import state
 
@@ -33,6 +35,7 @@ def base(at):
     return at.session_state[state.KEY_BASE]
 
 
+@pytest.mark.slow
 def test_positions_typed_down_the_plan_column_all_land(plan_page, ui):
     at = plan_page
     recommended = list(table(at, PLAN)["recommended"])
@@ -49,6 +52,7 @@ def test_positions_typed_down_the_plan_column_all_land(plan_page, ui):
     assert ui.editor_key(at, PLAN) == key
 
 
+@pytest.mark.slow
 def test_a_plan_edit_is_applied_once_and_a_rerun_changes_nothing(plan_page, ui):
     at = plan_page
     ui.edit_table(at, PLAN, {2: {"planned": 3}})
@@ -62,6 +66,7 @@ def test_a_plan_edit_is_applied_once_and_a_rerun_changes_nothing(plan_page, ui):
     assert not edits.has_mle_plan(base(at))
 
 
+@pytest.mark.slow
 def test_growth_typed_down_the_team_plan_all_lands(plan_page, ui, fast_scenario):
     at = plan_page
     key = ui.editor_key(at, TEAM)
@@ -83,6 +88,7 @@ def test_growth_typed_down_the_team_plan_all_lands(plan_page, ui, fast_scenario)
     assert not edits.has_mle_plan(after)
 
 
+@pytest.mark.slow
 def test_starts_typed_by_month_all_land(plan_page, ui):
     at = plan_page
     key = ui.editor_key(at, MANUAL)
@@ -102,6 +108,7 @@ def test_starts_typed_by_month_all_land(plan_page, ui):
     assert base(at) is after
 
 
+@pytest.mark.slow
 def test_a_team_plan_edit_restarts_the_other_tables(plan_page, ui):
     """Starts typed for the PMs, then the PMs set to grow: the old starts must not come back
     (the starts table shows 0 for a role with a policy, so re-reading its old edit would
@@ -125,6 +132,7 @@ def test_a_team_plan_edit_restarts_the_other_tables(plan_page, ui):
     assert list(table(at, MANUAL)["Product manager"]) == [0] * len(table(at, MANUAL))
 
 
+@pytest.mark.slow
 def test_a_starts_edit_restarts_the_team_plan_table(plan_page, ui):
     at = plan_page
     ui.edit_table(at, TEAM, {3: {"grow to": 9}})
@@ -138,6 +146,7 @@ def test_a_starts_edit_restarts_the_team_plan_table(plan_page, ui):
     assert table(at, TEAM)["policy"].iloc[3] == "manual starts"
 
 
+@pytest.mark.slow
 def test_capacity_values_typed_down_the_column_all_land(app, ui, token, fast_scenario):
     at = app("capacity", query={"s": token(fast_scenario)})
     names = list(table(at, CAPACITY)["parameter"])

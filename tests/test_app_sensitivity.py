@@ -17,6 +17,7 @@ def page(app, token, fast_scenario):
     return app("sensitivity", query={"s": token(fast_scenario)})
 
 
+@pytest.mark.slow
 def test_page_says_what_the_answer_hangs_on(page, ui, fast_scenario):
     assert ui.problems(page) == []
     assert len(page.get("vega_lite_chart")) == 3  # two tornados and the frontier
@@ -45,6 +46,7 @@ def test_workshop_mode_renders_the_page(app, ui, token, fast_scenario):
     assert len(at.get("vega_lite_chart")) == 3
 
 
+@pytest.mark.slow
 def test_reskilling_or_hiring_follows_the_programme_cost(page, ui, fast_scenario):
     page.number_input(key="w_reskill_cost").set_value(5_000_000.0).run()
     assert ui.problems(page) == []

@@ -92,6 +92,7 @@ scenario_like = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(scenario_like)
 def test_decode_of_any_json_returns_a_scenario_or_scenario_error(data):
@@ -114,6 +115,7 @@ def shared_session(app, token, fast_scenario):
     return link_of(at), overview_metrics, plan_metrics
 
 
+@pytest.mark.slow
 def test_link_reproduces_overview_numbers(app, ui, shared_session):
     link, overview_metrics, _ = shared_session
     at = app(query=link)
@@ -130,6 +132,7 @@ def test_link_reproduces_hiring_plan_numbers(app, ui, shared_session):
     assert at.radio(key="w_strategy").value == "front_loaded"
 
 
+@pytest.mark.slow
 def test_link_reproduces_a_hand_edited_plan(app, ui, token, fast_scenario):
     at = app("plan", query={"s": token(fast_scenario)})
     ui.edit_table(at, "plan_editor", {3: {"planned": 2}, 20: {"planned": 1}})
@@ -149,6 +152,7 @@ def test_link_holds_the_scenario_and_plan_params(app, token, fast_scenario):
     assert (link["strategy"], link["plan"]) == ("even", "recommended")
 
 
+@pytest.mark.slow
 def test_strategy_plan_and_workshop_params_round_trip(app, ui):
     at = app(query={"strategy": "just_in_time", "plan": "manual", "workshop": "1"})
     assert ui.problems(at) == []
@@ -198,6 +202,7 @@ def test_corrupt_link_shows_error_and_falls_back_to_the_sample_team(
     assert not at.error  # said once, not on every rerun
 
 
+@pytest.mark.slow
 def test_restoring_a_scenario_file_replaces_the_scenario_and_link(app, ui, sample_scenario):
     restored = sample_scenario.replace(
         target={"ds_per_mle": 7.0, "deadline_month": 12, "confidence": 0.9}
@@ -223,6 +228,7 @@ def test_a_bad_scenario_file_is_refused_and_changes_nothing(app, sample_scenario
     assert at.session_state[state.KEY_BASE] == sample_scenario
 
 
+@pytest.mark.slow
 def test_state_survives_page_switches(app, ui, token, fast_scenario):
     at = app("plan", query={"s": token(fast_scenario)})
     at.slider(key="w_target_k").set_value(8.0).run()

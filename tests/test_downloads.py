@@ -52,6 +52,7 @@ def svg_text(data: bytes) -> str:
     return " ".join(ET.fromstring(data).itertext())
 
 
+@pytest.mark.slow
 def test_a_chart_downloads_as_a_sharp_png(small):
     data = compute.chart_image("ratio_fan", small, "png")
     assert data.startswith(PNG_SIGNATURE)
@@ -171,6 +172,7 @@ def test_workshop_mode_has_no_chart_image_buttons(ui, small, token):
     assert "Download one-page brief (HTML)" in labels(at)
 
 
+@pytest.mark.slow
 def test_the_downloads_carry_the_link_and_convert_on_click(captured, ui, small, token):
     at = open_page("plan", {"s": token(small)}, url="https://planner.example/plan")
     assert ui.problems(at) == []
@@ -194,6 +196,7 @@ def test_the_downloads_carry_the_link_and_convert_on_click(captured, ui, small, 
     assert "https://planner.example/plan?" in page
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", ["forecast", "sensitivity"])
 def test_every_other_chart_has_its_png_and_svg_too(page, ui, small, token):
     at = open_page(page, {"s": token(small)})

@@ -246,6 +246,7 @@ def test_growth_rounds_an_exact_half_up(n0, to, by, t, value):
     assert int(p.positions(n0, by)[t]) == value
 
 
+@pytest.mark.slow
 def test_growth_matches_the_exact_formula_for_every_small_case():
     bad = []
     for n0 in range(0, 50, 3):

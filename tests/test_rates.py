@@ -346,6 +346,7 @@ SEEDS = 300
 COVERAGE_TOLERANCE = 3 * np.sqrt(0.9 * 0.1 / SEEDS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n_people", [3, 10, 30])
 def test_exit_intervals_cover_the_truth_at_least_nominally_for_teams_of_three_and_more(n_people):
     """Review case: for 3 people at 30%/yr the 90% intervals covered 0.61-0.79 and the
@@ -378,6 +379,7 @@ SMALL_TEAMS = 1000
 DISCRETENESS = 0.03
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("annual", [0.13, 0.30])
 @pytest.mark.parametrize("n_people", [2, 3, 5])
 def test_the_90_percent_interval_covers_the_truth_nominally_for_teams_of_two_to_five(

@@ -74,6 +74,7 @@ def test_an_assumption_that_cannot_matter_changes_nothing_exactly(sample_scenari
         assert row.months_to_target == (result.months_to_target, result.months_to_target)
 
 
+@pytest.mark.slow
 def test_order_matches_an_independent_resolve(sample_scenario):
     """Data-science growth outranks product-manager attrition for ML engineer positions,
     and the full solver (certified on independent paths) agrees on both effects."""

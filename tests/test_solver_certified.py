@@ -79,6 +79,7 @@ def review_case(seed: int, paths: int = 2000) -> Scenario:
     return sample.replace(hiring_policy=policies, target=target, seed=seed, paths=paths)
 
 
+@pytest.mark.slow
 def test_a_plan_holds_its_confidence_on_fresh_paths():
     """Each plan re-simulated on 40,000 paths of a seed the solver never saw meets the
     confidence within Monte Carlo error (the review: 30-60% of plans fell below it)."""
@@ -92,12 +93,14 @@ def test_a_plan_holds_its_confidence_on_fresh_paths():
         assert plan.certified.p_target_held >= 0.8
 
 
+@pytest.mark.slow
 def test_the_recommendation_is_the_same_on_nearly_every_seed():
     """The review: over seeds 1-25 the hold-mode recommendation ranged 8-16 starts."""
     totals = [solve(review_case(seed), "just_in_time").added for seed in range(1, 9)]
     assert max(totals) - min(totals) <= 1, totals
 
 
+@pytest.mark.slow
 def test_fewest_holds_the_sample_target_with_no_more_starts_than_any_strategy():
     """The review: a 7-start plan (3, 3 and 1 in months 16, 17 and 25) held with P = 0.866
     on 100,000 fresh paths where the solver gave 11 (just-in-time) or 12 (even): shaped

@@ -113,6 +113,7 @@ def test_the_strategies_place_the_7_positions_early_spread_or_late():
     assert late[20:23] == (1, 3, 3) and sum(late[:20]) == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("strategy", list(Strategy))
 def test_with_attrition_and_a_lag_the_plan_meets_the_confidence_and_is_minimal(strategy):
     """Attrition 0.13 and time to fill 2 for both roles: leavers' seats are empty for two
@@ -129,6 +130,7 @@ def test_with_attrition_and_a_lag_the_plan_meets_the_confidence_and_is_minimal(s
         assert simulate(fewer).p_target_met < 0.8, i
 
 
+@pytest.mark.slow
 def test_faster_data_science_growth_needs_more_ml_engineer_positions():
     """No attrition: 50 / 6 = 8.3 needs 9 ML engineers (6 new), 60 / 6 needs 10 (7 new)."""
     exact = {"attrition_annual": 0.0, "time_to_fill_months": {DS: 0, MLE: 2}}

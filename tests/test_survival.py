@@ -162,6 +162,7 @@ def hr_export(seed: int, *, hires_per_month=2.0, years=8, window_months=36):
 EXPORT_SEEDS = 120
 
 
+@pytest.mark.slow
 def test_an_hr_export_of_staff_and_recent_leavers_gives_13_percent_with_nominal_coverage():
     """Review case: with true attrition 13%, Kaplan-Meier without delayed entry estimated
     7.0% / 4.6% and its 90% intervals covered the truth 32% / 0% of the time (150-600
@@ -179,6 +180,7 @@ def test_an_hr_export_of_staff_and_recent_leavers_gives_13_percent_with_nominal_
     assert abs(coverage - 0.9) <= 3 * np.sqrt(0.9 * 0.1 / EXPORT_SEEDS)
 
 
+@pytest.mark.slow
 def test_a_given_window_on_an_hr_export_is_unbiased_too():
     estimates = []
     for seed in range(40):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from forecasting.cli.main import main
 from forecasting.model.scenario import Scenario
@@ -98,6 +99,7 @@ def test_target_without_shape_writes_no_shape_keys():
     assert np.isclose(sc.target.shape["product_manager"], 7.0)
 
 
+@pytest.mark.slow
 def test_app_plans_the_team_shape_and_capacity_reads_it(app, ui, token):
     sc = team({"ds_per_de": 5}, paths=300)
     at = app("plan", query={"s": token(sc)})

@@ -223,12 +223,14 @@ def test_arima_with_drift_band_includes_the_drifts_uncertainty(monkeypatch):
     assert (fc.forecast["low"].to_numpy() <= np.maximum(d_low, 0) + 1e-9).all()
 
 
+@pytest.mark.slow
 def test_linear_trend_with_24_months_of_history_is_covered_at_36_months():
     """Review: 80% intervals covered 0.36 of linear-trend series 36 months ahead."""
     covered = coverage("linear trend + noise", 24)["inside"].mean(axis=0)
     assert covered[2] >= 0.8 - COVERAGE_TOLERANCE, covered
 
 
+@pytest.mark.slow
 def test_linear_trend_with_48_months_of_history_is_covered_at_6_24_and_36_months():
     """Review: 0.72 / 0.66 / 0.58 at 6 / 24 / 36 months with 48 months of history."""
     covered = coverage("linear trend + noise", 48)["inside"].mean(axis=0)
@@ -242,6 +244,7 @@ def test_linear_trend_lands_above_the_band_no_more_than_a_tenth_of_the_time():
     assert (above <= 0.1 + TAIL_TOLERANCE).all(), above
 
 
+@pytest.mark.slow
 def test_random_walk_with_drift_is_covered_at_6_24_and_36_months():
     """Before: 0.75 / 0.62 / 0.55 (naive and damped ETS drop the drift)."""
     covered = coverage("random walk with drift", 48)["inside"].mean(axis=0)
@@ -254,6 +257,7 @@ def test_random_walk_with_drift_lands_above_the_band_no_more_than_a_tenth_of_the
     assert (above <= 0.1 + TAIL_TOLERANCE).all(), above
 
 
+@pytest.mark.slow
 def test_flat_series_intervals_are_calibrated_not_inflated():
     """The trend allowance must not swamp a flat series: near 80% (mean over horizons)."""
     covered = coverage("flat + noise", 24)["inside"].mean(axis=0)
@@ -261,6 +265,7 @@ def test_flat_series_intervals_are_calibrated_not_inflated():
     assert covered.mean() <= 0.8 + COVERAGE_TOLERANCE, covered
 
 
+@pytest.mark.slow
 def test_level_step_is_covered_at_6_24_and_36_months():
     covered = coverage("level step", 24)["inside"].mean(axis=0)
     assert (covered >= 0.8 - COVERAGE_TOLERANCE).all(), covered
