@@ -1,4 +1,5 @@
-"""Benchmark: peak memory of ingesting a ~19 MB roster (5 columns, and 200 columns).
+"""Benchmark: peak memory of ingesting a ~19 MB roster (5 columns, and 200 columns) and a
+195,000-row yearly panel.
 
 Run by hand: ``python benchmarks/bench_ingest_memory.py [MEGABYTES]`` (default 19).
 Two generated rosters, each ingested by ``ingest_bytes`` in fresh subprocesses:
@@ -6,7 +7,9 @@ Two generated rosters, each ingested by ``ingest_bytes`` in fresh subprocesses:
 * ``roster-5``: employee_id, job_title, start_date, end_date, salary; 200,000 rows
   (the ``MAX_ROWS`` cap), ids padded so that the file reaches the size;
 * ``roster-200``: the same five columns plus 195 filler text columns (short words),
-  with as many rows as reach the size.
+  with as many rows as reach the size;
+* ``panel``: a ten-year yearly panel of 41,000 people (tests/hr_exports.py), about
+  195,000 rows of seven columns, every one of them read.
 
 For each case it prints:
 
@@ -182,10 +185,18 @@ def run_case(data: bytes) -> dict[str, float]:
     return found
 
 
+def panel(people: int = 41_000) -> bytes:
+    """A yearly panel (tests/hr_exports.py) of about 195,000 rows, under ``MAX_ROWS``:
+    person ids, record and hire dates, "1/1/1900" markers, status and reason are read."""
+    from tests.hr_exports import yearly_panel
+
+    return yearly_panel(people, seed=52)[0]
+
+
 def main() -> None:
-    """Generate both rosters, measure each in subprocesses, print one line per case."""
+    """Generate the rosters and a panel, measure each in subprocesses, one line per case."""
     size = int(float(sys.argv[1]) * 1e6) if len(sys.argv) > 1 else 19_000_000
-    cases = {"roster-5": roster_5(size), "roster-200": roster_200(size)}
+    cases = {"roster-5": roster_5(size), "roster-200": roster_200(size), "panel": panel()}
     for name, data in cases.items():
         m = run_case(data)
         rss, traced = m["peak_kib"] * 1024, m["traced"]

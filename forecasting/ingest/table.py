@@ -126,6 +126,10 @@ _TOTALS_RE = re.compile(
     r"|^\d[\d,.\s]*\s+(?:records?|rows?|employees|people|persons|datens\w*|eintr\w*)\b",
     re.IGNORECASE,
 )
+#: The first three letters of the words a totals line starts with (a quick test per row).
+_TOTAL_PREFIXES = frozenset(
+    {"tot", "sum", "ges", "ins", "anz", "cou", "rec", "row", "end", "pag", "gra"}
+)
 _NUMBER_RE = re.compile(r"^[-+]?[\d.,\s'’]+%?$")
 _DATE_RE = re.compile(
     r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|^\d{4}-\d{2}$"
@@ -185,6 +189,8 @@ def _fits(record: list[str], width: int) -> bool:
 def footer_like(record: list[str], width: int) -> bool:
     """A summary line under the data: a totals line ("Total: 147 records", "Summe;12")
     whose other cells are numbers, or a lone text cell on a row shorter than the header."""
+    if len(record) >= width and record[0][:1].strip() and not _TOTALS_RE.match(record[0]):
+        return False  # the common row: its first cell is filled and names no total
     cells = _filled(record)
     if not cells:
         return False
@@ -360,20 +366,40 @@ def _scan_records(
             continue  # refused anyway; read on only for a later CSV error
         if not "".join(record).strip():
             continue  # blank row
-        if footer_like(record, width):
+        length = len(record)
+        first = record[0]
+        maybe = (
+            length < width
+            or not first[:1].strip()
+            or first[:3].lower() in _TOTAL_PREFIXES
+            or (first[:1].isdigit() and " " in first)
+        )
+        if maybe and footer_like(record, width):  # (the common row is ruled out inline)
             held.append((line, record))
             continue
-        if not _fits(record, width):
-            scan.ragged = (line, len(record))
+        if length < width or (length > width and any(c.strip() for c in record[width:])):
+            scan.ragged = (line, length)
             continue
-        for held_line, held_record in held:  # data follows: they were rows after all
-            if not _fits(held_record, width):
-                scan.ragged = (held_line, len(held_record))
-                break
-            add(held_line, held_record)
-        held.clear()
-        if scan.ragged is None:
-            add(line, record)
+        if held:
+            for held_line, held_record in held:  # data follows: they were rows after all
+                if not _fits(held_record, width):
+                    scan.ragged = (held_line, len(held_record))
+                    break
+                add(held_line, held_record)
+            held.clear()
+            if scan.ragged is not None:
+                continue
+        lines.append(line)  # add(line, record), inline: this loop runs once per row
+        for index, (lookup, codes) in zip(wanted, targets):
+            value = record[index]
+            code = lookup.get(value)
+            if code is None:
+                code = lookup[value] = len(lookup)
+            codes.append(code)
+        if unnamed:
+            for index in [i for i in unnamed if record[i].strip()]:
+                scan.filled.add(index)
+                unnamed.remove(index)
     scan.footers = [(line, " ".join(_filled(record))) for line, record in held]
     scan.rows = len(lines)
     return scan

@@ -4,7 +4,8 @@ Re-run the model from ``months`` (default 12) before the as-of date, as if it we
 
 * **rates from the past only**: each role's exit rate (its posterior median and 90%
   interval) is estimated from the history's months up to the origin, by
-  :func:`forecasting.estimate.rates.estimate_rates`, the estimator an upload uses;
+  :func:`forecasting.estimate.rates.estimate_rates` (exits over start-of-month
+  headcount, the rule the engine applies);
 * **the hires that happened, taken as given**: each month's actual hires are the
   scenario's planned starts, so the test is of the exits, not of a hiring plan;
 * **the model itself**: the Monte Carlo engine (:func:`forecasting.simulate.engine.simulate`)
@@ -234,7 +235,9 @@ def backtest_history(
             "from, so nothing to test"
         )
     try:
-        estimate = estimate_rates(past)
+        # Exits only: the hires are given, not estimated (and their GLM would import
+        # statsmodels, a second of a command's start-up).
+        estimate = estimate_rates(past.drop(columns="hires"))
     except EstimationError as exc:
         raise BacktestError(f"the rates before {origin} cannot be estimated: {exc}") from None
     at_origin = past[past["month"] == origin].set_index("role")
