@@ -35,6 +35,7 @@ def test_capacity_metrics_equal_the_engine_at_the_deadline(capacity, ui, sample_
     assert ui.metrics(capacity) == expected_metrics(sample_scenario, ui)
 
 
+@pytest.mark.slow
 def test_capacity_names_the_engine_bottleneck_at_the_deadline(capacity, ui, sample_scenario):
     _, result = ui.engine_plan(sample_scenario, "even")
     cap = result.capacity_summary
@@ -64,6 +65,7 @@ def test_editing_a_capacity_parameter_updates_the_metrics(app, ui, fast_scenario
     assert ui.metrics(at) == expected_metrics(changed, ui)
 
 
+@pytest.mark.slow
 def test_a_team_starting_with_0_ml_engineers_shows_a_delivery_index(app, ui, fast_scenario, token):
     """The index was NaN for the whole horizon when any role was 0 at month 0."""
     headcount = dict(

@@ -44,6 +44,7 @@ def no_code(text: str) -> bool:
     return not any(bit in text for bit in ("--", "columns=", "date_order=", "columns={", "CLI"))
 
 
+@pytest.mark.slow
 def test_a_file_whose_columns_are_not_found_says_what_to_do_in_the_app(app):
     at = upload(app("team"), "effectifs.csv", LOCAL)
     (error,) = [e.value for e in at.error]
@@ -55,6 +56,7 @@ def test_a_file_whose_columns_are_not_found_says_what_to_do_in_the_app(app):
     assert "Intitule du poste" in selectbox(at, "title").options
 
 
+@pytest.mark.slow
 def test_choosing_the_columns_reads_the_file_again_at_once(app, ui):
     at = upload(app("team"), "effectifs.csv", LOCAL)
     selectbox(at, "title").set_value("Intitule du poste").run()
@@ -68,6 +70,7 @@ def test_choosing_the_columns_reads_the_file_again_at_once(app, ui):
     assert any("'Total: 3 records') is a totals" in w for w in shown)
 
 
+@pytest.mark.slow
 def test_the_preview_shows_ten_rows_under_the_chosen_header(app):
     data, _ = yearly_panel(60, seed=1)
     at = upload(app("team"), "panel.csv", data)
@@ -75,6 +78,7 @@ def test_the_preview_shows_ten_rows_under_the_chosen_header(app):
     assert len(previews) == 1 and len(previews[0]) == 10
 
 
+@pytest.mark.slow
 def test_the_header_row_can_be_chosen(app):
     at = upload(app("team"), "titles.csv", (CORPUS / "german_titles_totals.csv").read_bytes())
     assert result(at).header_line == 4
@@ -87,6 +91,7 @@ def test_the_header_row_can_be_chosen(app):
     assert not at.error and result(at).header_line == 4
 
 
+@pytest.mark.slow
 def test_a_panel_is_read_as_people_and_says_so(app, ui):
     data, truth = yearly_panel(300, seed=3)
     at = upload(app("team"), "panel.csv", data)
@@ -97,6 +102,7 @@ def test_a_panel_is_read_as_people_and_says_so(app, ui):
     assert any("History starts in" in i.value for i in at.info)
 
 
+@pytest.mark.slow
 def test_exit_reasons_are_shown_and_the_counted_ones_chosen(app, ui):
     data, _ = yearly_panel(400, seed=4)
     at = upload(app("team"), "panel.csv", data)
@@ -110,6 +116,7 @@ def test_exit_reasons_are_shown_and_the_counted_ones_chosen(app, ui):
     assert res.attrition["data_scientist"][0] < before
 
 
+@pytest.mark.slow
 def test_the_mapping_downloads_and_reads_next_months_export_in_one_step(app, ui):
     at = upload(app("team"), "effectifs.csv", LOCAL)
     selectbox(at, "title").set_value("Intitule du poste").run()

@@ -78,6 +78,7 @@ def test_saving_two_scenarios_shows_both(two_saved, ui):
     assert len(at.get("vega_lite_chart")) == CHARTS
 
 
+@pytest.mark.slow
 def test_the_decision_table_holds_each_scenarios_engine_numbers(two_saved, ui):
     at, scenarios = two_saved
     shown = decision(at)
@@ -128,6 +129,7 @@ def test_the_current_scenario_is_offered_only_when_it_is_not_saved(app, ui, toke
     assert picker(at).value == [A, B]
 
 
+@pytest.mark.slow
 def test_the_same_scenario_is_not_saved_twice(app, token, fast_scenario):
     at = app("compare", query={"s": token(fast_scenario)})
     save(at, A)
@@ -136,6 +138,7 @@ def test_the_same_scenario_is_not_saved_twice(app, token, fast_scenario):
     assert "already saved as" in at.error[0].value
 
 
+@pytest.mark.slow
 def test_saving_works_in_workshop_mode(app, ui, token, fast_scenario):
     at = app("compare", workshop=True, query={"s": token(fast_scenario)})
     save(at, A)
@@ -156,6 +159,7 @@ def test_loading_a_saved_scenario_makes_it_current(two_saved, ui):
     at.switch_page("pages/compare.py").run()
 
 
+@pytest.mark.slow
 def test_deleting_a_saved_scenario_takes_it_out_of_the_link(two_saved, ui):
     at, _ = two_saved
     ui.button(at, "Delete").click().run()  # the first saved: 1:6

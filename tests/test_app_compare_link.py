@@ -141,6 +141,7 @@ json_values = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(
     st.fixed_dictionaries(
@@ -204,6 +205,7 @@ def test_saving_puts_the_saved_scenarios_in_the_link(saved_link):
     assert state.decode_bundle(link["c"]) == at.session_state[state.KEY_SAVED]
 
 
+@pytest.mark.slow
 def test_a_fresh_session_from_the_link_shows_the_same_comparison(app, ui, saved_link):
     before, link = saved_link
     at = app("compare", query=link)

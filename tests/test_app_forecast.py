@@ -40,6 +40,7 @@ def test_forecast_names_the_model_used_for_each_role(forecast):
     assert all(model.strip() for model in named.values())
 
 
+@pytest.mark.slow
 def test_forecast_model_named_is_the_one_its_backtest_chose(forecast):
     named = list(models_named(forecast).values())
     tables = [d.value for d in forecast.dataframe if "chosen" in d.value]
@@ -91,6 +92,7 @@ def test_the_forecast_page_backtests_an_uploaded_panel_and_says_where_history_st
     assert "Re-run from Nov 2024" in text
 
 
+@pytest.mark.slow
 def test_a_history_too_short_for_a_backtest_says_why(app, ui):
     at = app("team")
     data = HISTORY.read_bytes()

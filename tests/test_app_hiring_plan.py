@@ -54,6 +54,7 @@ def test_hiring_plan_renders_without_error(app, ui, workshop):
     assert len(at.data_editor) == (0 if workshop else 3)
 
 
+@pytest.mark.slow
 def test_lower_target_ratio_raises_recommended_starts(plan_page, ui):
     at = set_target(plan_page, k=6.0)
     at_six = starts(at, ui)
@@ -72,6 +73,7 @@ def test_higher_confidence_never_lowers_recommended_starts(plan_page, ui):
     assert seen[-1] > seen[0]
 
 
+@pytest.mark.slow
 def test_metrics_after_a_slider_move_equal_solve(plan_page, ui, fast_scenario):
     at = set_target(plan_page, k=5.0)
     target = {**fast_scenario.target.to_dict(), "ds_per_mle": 5.0}
@@ -203,6 +205,7 @@ def test_no_hiring_in_the_team_table_stops_replacing_leavers(plan_page, ui):
     assert team_table(at)["starts to horizon"].iloc[3] == 0
 
 
+@pytest.mark.slow
 def test_the_answer_names_the_quarters_of_the_new_positions(plan_page, ui, fast_scenario):
     plan, _ = ui.engine_plan(fast_scenario, "even")
     sentence = plan_page.markdown[0].value
@@ -276,6 +279,7 @@ def test_team_plan_edits_keep_the_solvers_positions_out_of_the_scenario(
     assert at.session_state[state.KEY_BASE] == scenario.replace(hiring_policy=policies)
 
 
+@pytest.mark.slow
 def test_a_team_table_edit_refreshes_the_growth_control_above_it(plan_page, ui):
     at = plan_page
     ui.edit_table(at, "team_plan_editor", {1: {"policy": "grow", "grow to": 60}})

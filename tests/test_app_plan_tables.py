@@ -167,6 +167,7 @@ def test_capacity_values_typed_down_the_column_all_land(app, ui, token, fast_sce
     assert base(at) is after
 
 
+@pytest.mark.slow
 def test_a_refused_capacity_cell_is_named_and_the_others_land(app, ui, token, fast_scenario):
     at = app("capacity", query={"s": token(fast_scenario)})
     names = list(table(at, CAPACITY)["parameter"])

@@ -30,6 +30,7 @@ def test_page_says_what_the_answer_hangs_on(page, ui, fast_scenario):
     assert "hangs most on" in sentence
 
 
+@pytest.mark.slow
 def test_budget_input_answers_in_one_sentence(page, ui, fast_scenario):
     page.number_input(key="w_budget").set_value(0.0).run()
     assert ui.problems(page) == []

@@ -123,6 +123,7 @@ def test_link_reproduces_overview_numbers(app, ui, shared_session):
     assert ui.metrics(at) == overview_metrics
 
 
+@pytest.mark.slow
 def test_link_reproduces_hiring_plan_numbers(app, ui, shared_session):
     link, _, plan_metrics = shared_session
     at = app("plan", query=link)
@@ -170,6 +171,7 @@ def test_turning_workshop_mode_off_removes_it_from_the_link(app):
     assert "workshop" not in link_of(at)
 
 
+@pytest.mark.slow
 def test_unknown_strategy_and_plan_params_fall_back_to_defaults(app, ui):
     at = app(query={"strategy": "yolo", "plan": "<script>"})
     assert ui.problems(at) == []
@@ -180,6 +182,7 @@ def test_unknown_strategy_and_plan_params_fall_back_to_defaults(app, ui):
     assert link_of(at)["strategy"] == "even"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "corrupt",
     [lambda t: t[:-9], lambda t: t[:30] + "%%%" + t[33:], lambda t: "garbage"],
@@ -217,6 +220,7 @@ def test_restoring_a_scenario_file_replaces_the_scenario_and_link(app, ui, sampl
     assert at.slider(key="w_target_k").value == 7.0  # widgets re-read the scenario
 
 
+@pytest.mark.slow
 def test_a_bad_scenario_file_is_refused_and_changes_nothing(app, sample_scenario):
     at = app("plan")
     at.file_uploader(key="scenario_upload").set_value(

@@ -100,6 +100,7 @@ def test_two_edits_typed_one_after_the_other_both_land(app, ui):
     assert ui.metrics(at)[RATIO] == "1:8"
 
 
+@pytest.mark.slow
 def test_an_edit_is_applied_once_and_a_rerun_changes_nothing(app, ui):
     at = app("team")
     ui.edit_table(at, "team_editor", {1: {"headcount": 40}})
@@ -114,6 +115,7 @@ def test_an_edit_is_applied_once_and_a_rerun_changes_nothing(app, ui):
     assert base(at).time_to_fill_of("data_engineer") == 4
 
 
+@pytest.mark.slow
 def test_a_refused_cell_is_named_and_the_other_edits_land(app, ui, sample_scenario):
     at = app("team")
     key = ui.editor_key(at, "team_editor")
@@ -128,6 +130,7 @@ def test_a_refused_cell_is_named_and_the_other_edits_land(app, ui, sample_scenar
     assert base(at).headcount[:2] == (12, 41)
 
 
+@pytest.mark.slow
 def test_a_cell_that_is_not_a_number_is_an_error_not_a_traceback(app, ui, sample_scenario):
     at = app("team")
     ui.edit_table(at, "assumptions_editor", {2: {"ramp (months)": float("inf")}})
@@ -137,6 +140,7 @@ def test_a_cell_that_is_not_a_number_is_an_error_not_a_traceback(app, ui, sample
     assert base(at) == sample_scenario
 
 
+@pytest.mark.slow
 def test_clearing_a_cell_keeps_its_value_without_error(app, ui, sample_scenario):
     at = app("team")
     ui.edit_table(at, "team_editor", {1: {"headcount": None}})
@@ -153,6 +157,7 @@ def test_editing_an_assumption_changes_only_that_cell(app, ui, sample_scenario):
     assert base(at).by_role("attrition_annual") == expected
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "data"),
     [(p.name, p.read_bytes()) for p in sorted(TEMPLATES.glob("*.csv"))]
@@ -197,6 +202,7 @@ def test_use_this_team_is_not_overridden_by_earlier_table_edits(app, ui):
     assert list(at.data_editor[0].value["headcount"]) == list(ROSTER_HEADCOUNT)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bad", list(BAD_UPLOADS), ids=list(BAD_UPLOADS))
 def test_bad_upload_shows_error_and_keeps_team_upload_and_scenario(app, ui, bad):
     at = upload(app("team"), "roster_small.csv", ROSTER)
@@ -303,6 +309,7 @@ def _history_csv(months: int = 36) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+@pytest.mark.slow
 def test_typing_ones_own_team_replaces_the_sample_plan_with_backfill(app, ui, sample_scenario):
     at = app("team")
     assert sample_scenario.policy_of("data_scientist").kind == "path"
@@ -348,6 +355,7 @@ def test_an_applied_history_upload_leaves_no_sample_schedule(app, ui):
     assert table["status-quo pace"].iloc[1] == "0.5/month"
 
 
+@pytest.mark.slow
 def test_a_snapshot_upload_gets_backfill_for_every_role(app, ui):
     data = (TEMPLATES / "snapshot.csv").read_bytes()
     at = upload(app("team"), "snapshot.csv", data)
@@ -357,6 +365,7 @@ def test_a_snapshot_upload_gets_backfill_for_every_role(app, ui):
     assert "no history to project" in at.success[0].value
 
 
+@pytest.mark.slow
 def test_editing_attrition_moves_its_interval_so_the_edit_takes_effect(app, ui, sample_scenario):
     """The review: with an interval present, moving data-scientist attrition 8% -> 26% on
     this page changed nothing simulated. The edit now carries the interval with it."""

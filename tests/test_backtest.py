@@ -150,6 +150,7 @@ def test_the_backtest_command_refuses_short_files_with_one_line(capsys):
     assert err.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_python_dash_m_forecasting_backtest_end_to_end(tmp_path):
     data, _ = yearly_panel(600, seed=2)
     path = tmp_path / "panel.csv"

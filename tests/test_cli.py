@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from forecasting.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -188,6 +190,7 @@ def test_plan_without_a_policy_prints_no_positions(capsys):
     assert all(p == {"kind": "none"} for p in data["hiring_policy"].values())
 
 
+@pytest.mark.slow
 def test_the_worked_example_of_the_docs_solves_to_the_numbers_they_show(capsys):
     """docs/scenario-format.md, "Worked example: 42 → 60 data scientists"."""
     example = ROOT / "examples" / "growth_42_to_60.json"

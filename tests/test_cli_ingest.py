@@ -225,6 +225,7 @@ def test_python_dash_m_forecasting_ingest_end_to_end():
 # --------------------------------------------------------------------------- real exports
 
 
+@pytest.mark.slow
 def test_a_panel_prints_kind_panel_header_line_and_as_of_source(capsys):
     status, payload, _ = run(capsys, str(CORPUS / "panel_small.csv"))
     assert status == 0

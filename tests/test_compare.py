@@ -270,6 +270,7 @@ def test_no_comparison_chart_has_a_field_named_count(workshop):
         assert "count" not in fields(spec), name
 
 
+@pytest.mark.slow
 def test_comparison_charts_fit_the_container_width():
     for name, spec in chart_specs().items():
         assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}, name

@@ -60,6 +60,7 @@ def test_a_chart_downloads_as_a_sharp_png(small):
     assert width >= compute.EXPORT_SCALE * compute.EXPORT_WIDTH  # plot width x scale, + axes
 
 
+@pytest.mark.slow
 def test_a_chart_downloads_as_svg_that_parses_and_carries_its_title(small):
     data = compute.chart_image("ratio_fan", small, "svg")
     root = ET.fromstring(data)
@@ -84,6 +85,7 @@ def test_export_spec_fixes_the_width_of_a_single_or_layered_chart_only():
     assert "width" not in concat
 
 
+@pytest.mark.slow
 def test_the_brief_holds_the_answer_and_two_svg_charts(small):
     view = compute.view_for(small, "even", state.PLAN_RECOMMENDED)
     page = downloads.brief_html(view, small, link="https://planner.example/?s=x").decode()
@@ -150,6 +152,7 @@ def labels(at) -> list[str]:
     return [b.proto.label for b in at.get("download_button")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", ["overview", "plan"])
 def test_overview_and_hiring_plan_offer_the_brief_csv_and_chart_images(page, ui, small, token):
     at = open_page(page, {"s": token(small)})
@@ -165,6 +168,7 @@ def test_overview_and_hiring_plan_offer_the_brief_csv_and_chart_images(page, ui,
     assert shown.count("PNG") == shown.count("SVG") == charts  # one pair per chart
 
 
+@pytest.mark.slow
 def test_workshop_mode_has_no_chart_image_buttons(ui, small, token):
     at = open_page("overview", {"s": token(small), "workshop": "1"})
     assert ui.problems(at) == []
@@ -206,6 +210,7 @@ def test_every_other_chart_has_its_png_and_svg_too(page, ui, small, token):
     assert charts > 0 and shown.count("PNG") == shown.count("SVG") == charts
 
 
+@pytest.mark.slow
 def test_a_pages_own_spec_converts_to_png_and_svg(small):
     import json
 

@@ -1189,6 +1189,7 @@ _HEADERS = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(
     header=st.lists(_HEADERS, min_size=1, max_size=5),

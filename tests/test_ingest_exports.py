@@ -60,6 +60,7 @@ def test_a_panels_headcount_on_any_date_counts_each_person_once_under_the_title_
     assert result.headcount == truth.headcount(dt.date.fromisoformat(day))
 
 
+@pytest.mark.slow
 def test_attrition_from_a_panel_is_the_exits_over_person_time_exactly(panel):
     """The known answer: per role, exits in the window over person-months in it, counted
     from the simulated people (the leaver who dates a detected window is not counted)."""

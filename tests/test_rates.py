@@ -76,6 +76,7 @@ def flat_history(role: str, headcount: int, months: int, exits_per_month: int = 
 # --------------------------------------------------------------------------- estimate_rates
 
 
+@pytest.mark.slow
 def test_exit_interval_covers_true_rate_in_most_seeded_histories():
     covered = 0
     for seed in range(20):

@@ -74,6 +74,7 @@ def test_hold_counts_only_months_from_which_the_target_holds():
     assert r.earliest_deadline == 9  # more hiring keeps it held from month 9 on
 
 
+@pytest.mark.slow
 def test_the_app_says_what_would_work_in_words(app, ui, token):
     at = app(query={"s": token(certain(deadline_month=6))})
     assert ui.problems(at) == []

@@ -58,6 +58,7 @@ def test_known_answers_on_a_certain_team():
     assert result.rows[0].parameter == f"hiring_policy.{DS}.to"  # the largest effect first
 
 
+@pytest.mark.slow
 def test_an_assumption_that_cannot_matter_changes_nothing_exactly(sample_scenario):
     sc = without_mle_plan(sample_scenario).replace(paths=2000)
     result = sensitivity(sc)

@@ -56,6 +56,7 @@ def test_known_answer_on_a_certain_team():
     )
 
 
+@pytest.mark.slow
 def test_shape_targets_leave_the_ml_engineer_answer_as_it_is():
     plain = team({}, attrition_annual=0.15, fill_rate=0.9)
     shaped = team({"ds_per_de": 4, "ds_per_pm": 8}, attrition_annual=0.15, fill_rate=0.9)
@@ -63,6 +64,7 @@ def test_shape_targets_leave_the_ml_engineer_answer_as_it_is():
     assert solve_team(solve(plain).scenario) is None  # no shape target: nothing to do
 
 
+@pytest.mark.slow
 def test_every_target_is_met_together_with_the_confidence():
     sc = team({"ds_per_de": 4, "ds_per_pm": 8}, attrition_annual=0.2, fill_rate=0.85, paths=400)
     plan = solve_team(solve(sc).scenario)
