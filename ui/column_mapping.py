@@ -170,7 +170,8 @@ def section(
     """The Column mapping expander: header row, preview, a dropdown per field, the file."""
     read = reading(digest)
     line = read.header_line if read.chosen_header else (result.header_line if result else None)
-    with st.expander("Column mapping", expanded=failed):
+    # Open while the file is refused or being mapped (a choice made for it).
+    with st.expander("Column mapping", expanded=failed or bool(choices(digest))):
         preview = _preview(data, name, digest, line)
         if preview is None:
             st.caption("The file cannot be shown: it is not CSV text.")

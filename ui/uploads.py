@@ -109,7 +109,8 @@ def process(
             counted_reasons=reasons,
         )
     except PlannerError as exc:
-        st.session_state[KEY_ERROR] = f"{name}: {exc}"
+        text = str(exc)  # most messages name the file already
+        st.session_state[KEY_ERROR] = text if text.startswith(name) else f"{name}: {text}"
         st.session_state[KEY_REFUSED] = (key, st.session_state[KEY_ERROR])
         return False
     st.session_state.pop(KEY_ERROR, None)
