@@ -44,6 +44,7 @@ def test_capacity_names_the_engine_bottleneck_at_the_deadline(capacity, ui, samp
     assert delta == f"bottleneck: {ROLE_LABELS[Role(role)]}"
 
 
+@pytest.mark.slow
 def test_bottleneck_table_covers_the_horizon(capacity, sample_scenario):
     table = [d.value for d in capacity.dataframe if "limiting role" in d.value][0]
     months = sample_scenario.months()
@@ -82,6 +83,7 @@ def test_a_team_starting_with_0_ml_engineers_shows_a_delivery_index(app, ui, fas
     assert shown["Delivery index at deadline"] != "nan"
 
 
+@pytest.mark.slow
 def test_delivery_index_help_names_todays_index_and_what_100_stands_for(
     capacity, ui, sample_scenario
 ):

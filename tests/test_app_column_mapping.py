@@ -151,6 +151,7 @@ def test_a_bad_mapping_file_is_an_error_in_the_apps_terms(app):
     assert "is not valid JSON" in error and "download one from Column mapping" in error
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "data",
     [

@@ -94,6 +94,7 @@ def test_the_decision_table_holds_each_scenarios_engine_numbers(two_saved, ui):
         assert row["Strategy"] == "Even"
 
 
+@pytest.mark.slow
 def test_the_cost_of_ten_points_is_priced_between_the_two(two_saved, ui):
     at, scenarios = two_saved
     (plan_a, res_a), (plan_b, res_b) = (ui.engine_plan(s, "even") for s in scenarios.values())
@@ -107,6 +108,7 @@ def test_the_cost_of_ten_points_is_priced_between_the_two(two_saved, ui):
     assert list(shown.iloc[0]) == [md_escape(v) for v in expected.iloc[0]]
 
 
+@pytest.mark.slow
 def test_the_charts_show_both_scenarios_over_calendar_months(two_saved, ui):
     at, _ = two_saved
     ratio = ui.chart_frames(at, 0)[0]
@@ -149,6 +151,7 @@ def test_saving_works_in_workshop_mode(app, ui, token, fast_scenario):
     assert ui.problems(at) == []
 
 
+@pytest.mark.slow
 def test_loading_a_saved_scenario_makes_it_current(two_saved, ui):
     at, scenarios = two_saved
     ui.button(at, "Load").click().run()  # the first saved: 1:6

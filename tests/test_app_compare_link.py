@@ -216,6 +216,7 @@ def test_a_fresh_session_from_the_link_shows_the_same_comparison(app, ui, saved_
     assert at.table[1].value.equals(before.table[1].value)
 
 
+@pytest.mark.slow
 def test_a_bad_c_parameter_says_so_and_keeps_the_scenario(app, ui, token, fast_scenario):
     at = app(query={"s": token(fast_scenario), "c": "garbage!"})  # said on the first run
     assert not at.exception
@@ -228,6 +229,7 @@ def test_a_bad_c_parameter_says_so_and_keeps_the_scenario(app, ui, token, fast_s
     assert "c" not in at.query_params  # the link is repaired
 
 
+@pytest.mark.slow
 def test_a_comparison_file_restores_the_saved_scenarios(app, ui, saved_link):
     before, _ = saved_link
     data = state.bundle_json(before.session_state[state.KEY_SAVED]).encode()
@@ -241,6 +243,7 @@ def test_a_comparison_file_restores_the_saved_scenarios(app, ui, saved_link):
     assert download.proto.label == "Download comparison (JSON)" and not download.proto.disabled
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "data",
     [b"not json", b'{"version": 1, "scenarios": [{"name": "x"}]}', b"\xff\xfe", b"[" * 100],

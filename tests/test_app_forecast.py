@@ -68,6 +68,7 @@ def test_forecast_of_an_uploaded_history_uses_the_engine_models_and_notes(app, u
 # --------------------------------------------------------------------------- backtest
 
 
+@pytest.mark.slow
 def test_the_forecast_page_backtests_the_sample_team(forecast):
     text = " ".join(m.value for m in forecast.markdown).replace("\\", "")
     assert "fell inside the predicted P10–P90 interval" in text

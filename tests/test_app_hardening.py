@@ -88,6 +88,7 @@ def test_a_deeply_nested_scenario_file_is_refused_with_a_clear_message(app, samp
     assert at.session_state[state.KEY_BASE] == sample_scenario
 
 
+@pytest.mark.slow
 def test_the_restore_error_shows_a_scenario_files_text_literally(app):
     """The review: a key 'Your session expired - [sign in again](http://…)
     ![t](http://…/pixel.png)' showed a live link and the browser fetched the image."""

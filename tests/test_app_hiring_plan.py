@@ -103,6 +103,7 @@ def test_run_rate_counts_the_fill_rate(app, ui, token, fast_scenario):
     assert ui.metrics(at)[RUN_RATE] == f"{formatting.money(plan.annual_cost)}/yr"
 
 
+@pytest.mark.slow
 def test_ratio_chart_follows_the_slider(plan_page, ui, fast_scenario):
     at = set_target(plan_page, k=5.0)
     target = {**fast_scenario.target.to_dict(), "ds_per_mle": 5.0}

@@ -68,6 +68,7 @@ def test_a_chart_downloads_as_svg_that_parses_and_carries_its_title(small):
     assert RATIO_TITLE in svg_text(data)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [*compute.CHARTS, "quarters"])
 def test_every_chart_converts(small, name):
     assert svg_text(compute.chart_image(name, small, "svg"))

@@ -99,6 +99,7 @@ def test_with_a_given_window_and_changes_of_role_the_counts_are_the_truths():
     assert truth.spells["hired"].eq(False).any()  # some data scientists became ML engineers
 
 
+@pytest.mark.slow
 def test_panel_attrition_is_the_truth_not_half_of_it(panel):
     _, _, result = panel
     truth = {"data_engineer": 0.12, "data_scientist": 0.15, "ml_engineer": 0.11}
@@ -328,6 +329,7 @@ def test_an_unknown_reason_to_count_is_refused():
 # --------------------------------------------------------------------------- history
 
 
+@pytest.mark.slow
 def test_months_before_the_leaver_window_are_not_history(panel):
     _, _, result = panel
     assert result.history["month"].iloc[0] == "2016-01"
@@ -388,6 +390,7 @@ def test_the_mapping_files_json_is_plain():
     }
 
 
+@pytest.mark.slow
 def test_panel_headcount_differs_from_counting_rows(panel):
     """The issue's bug: read as rows, a ten-year yearly panel is about ten times too big."""
     data, truth, result = panel
