@@ -1,0 +1,426 @@
+"""One role's headcount as an exact Markov chain: the distribution `simulate` samples from.
+
+The chain is the Monte Carlo's recursion (forecasting/simulate/engine.py: `simulate_role`,
+`simulate_positions_role`, `_stay`) run on probabilities instead of draws. A state is
+
+* starts mode (no hiring policy): (batch, headcount) -- exits ~ Binomial(N, p), then the
+  month's planned starts, each kept with the fill rate;
+* positions mode: (batch, headcount, due backlog, pending requisitions by the step they
+  come due) -- exits, requisitions opened for every position neither filled nor being
+  filled, cancellation of unstarted requisitions latest first when positions fall, at
+  most `cap` due requisitions tried a month, each starting with the fill rate (a failed
+  one stays in the backlog).
+
+A *batch* is one value of what a Monte Carlo path draws once: its monthly exit
+probability (a quadrature node of the attrition distribution) and, for a `path` policy
+with a band, its positions (one cell of the band's z, forecasting/simulate/exact_mixture.py).
+The batch is part of the state, so the chain of a role is one chain and its probabilities
+carry the mixture's weights.
+
+States are kept sparse: each month the reachable states are enumerated (every exit and
+fill outcome of every state), equal states merged, and the least likely states are dropped
+within an explicit budget: the whole chain drops at most TRUNCATION = 1e-12 of probability,
+half of each month's share in the upper tail of the exits (a state's exit outcomes are
+expanded until its probability times the tail left is below its share) and half in the
+least likely merged states. The dropped mass is reported. Vectorised over states with
+numpy; the loop runs over months only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+#: Probability a whole chain may drop (least likely states), over all months.
+TRUNCATION = 1e-12
+#: Live states (all batches together) above which a chain is not evaluated exactly.
+MAX_STATES = 150_000
+
+
+class NotExact(Exception):
+    """The exact chain is not available for this scenario (the message says why); the
+    caller uses the Monte Carlo instead."""
+
+
+@dataclass(frozen=True)
+class ChainSpec:
+    """Everything one role's chain needs (built from a scenario in exact.py).
+
+    Attributes:
+        months: horizon T.
+        n0: headcount at month 0.
+        p_exit: (R,) monthly exit probability of each rate node.
+        rate_weight: (R,) their weights (sum 1).
+        fill_rate: probability that a tried start happens.
+        starts: starts mode: (T,) planned starts (entry t joins in step t), else None.
+        positions: positions mode: (J, T+1) positions of each band cell, else None.
+        cell_weight: (J,) weights of the cells (sum <= 1: the band's tails are cut).
+        lag: time to fill (positions mode).
+        cap: most starts tried in a month (positions mode).
+        open_reqs: requisitions open at month 0 (positions mode).
+    """
+
+    months: int
+    n0: int
+    p_exit: np.ndarray
+    rate_weight: np.ndarray
+    fill_rate: float = 1.0
+    starts: np.ndarray | None = None
+    positions: np.ndarray | None = None
+    cell_weight: np.ndarray = field(default_factory=lambda: np.ones(1))
+    lag: int = 0
+    cap: int = 0
+    open_reqs: int = 0
+
+    @property
+    def positions_mode(self) -> bool:
+        return self.positions is not None
+
+    @property
+    def batches(self) -> int:
+        return len(self.p_exit) * len(self.cell_weight)
+
+    @property
+    def max_people(self) -> int:
+        """The most people the role can have in any month."""
+        if self.positions is not None:
+            return int(max(self.n0, self.positions.max(initial=0)))
+        assert self.starts is not None
+        return int(self.n0 + self.starts.sum())
+
+
+#: One stage of a step's moves: (src, dst, conditional probability, destination states).
+Stage = tuple[np.ndarray, np.ndarray, np.ndarray, int]
+
+
+@dataclass
+class Recorded:
+    """The chain's states from a month on, for the joint (DS x MLE) chain of P(held).
+
+    Attributes:
+        first: the first recorded month.
+        people: per month m >= first: (S_m,) headcount of each state.
+        prob: per month: (S_m,) probability of each state (mixture weights included).
+        moves: per step m -> m+1, its stages (the exits, then the fill when it is random):
+            (src, dst, conditional probability, number of destination states).
+    """
+
+    first: int
+    people: list[np.ndarray] = field(default_factory=list)
+    prob: list[np.ndarray] = field(default_factory=list)
+    moves: list[list[Stage]] = field(default_factory=list)
+    _transposed: list[Any] | None = None
+
+    def transposed(self) -> list[Any]:
+        """Per step, the transition's transpose as a scipy.sparse CSR matrix (made once):
+        row d holds the probabilities of moving into state d."""
+        if self._transposed is None:
+            from scipy import sparse  # only P(held) needs it
+
+            out = []
+            for i, stages in enumerate(self.moves):
+                n_src = self.people[i].size
+                step = None
+                for src, dst, p, n_dst in stages:
+                    m = sparse.csr_matrix((p, (dst, src)), shape=(n_dst, n_src))
+                    step = m if step is None else m @ step
+                    n_src = n_dst
+                out.append(step)
+            self._transposed = out
+        return self._transposed
+
+
+@dataclass(frozen=True)
+class ChainResult:
+    """One role's exact headcount distribution.
+
+    Attributes:
+        probabilities: (T+1, max_people+1) P(headcount = n) in each month.
+        truncated: probability dropped (rows sum to 1 - at most this).
+        recorded: the states and moves from the requested month on, or None.
+    """
+
+    probabilities: np.ndarray
+    truncated: float
+    recorded: Recorded | None = None
+
+
+# ------------------------------------------------------------------ binomial tables
+
+
+def binomial_table(p: np.ndarray, n_max: int) -> tuple[np.ndarray, np.ndarray]:
+    """Binomial(n, p) pmfs for n = 0..n_max and each p, with upper tails.
+
+    Built by the recursion pmf_{n+1}(k) = (1 - p) pmf_n(k) + p pmf_n(k - 1) (a convex
+    combination, so stable), keeping only the columns k < K where the upper tail of
+    Binomial(n_max, p) beyond K is below 1e-30.
+
+    Args:
+        p: (R,) probabilities.
+        n_max: largest n.
+
+    Returns:
+        (pmf (R, n_max+1, K), tail (R, n_max+1, K) = P(X > k) up to the 1e-30 cut).
+    """
+    p = np.asarray(p, dtype=float)[:, None]
+    q = 1.0 - p
+    row = np.zeros((p.shape[0], n_max + 2))
+    row[:, 0] = 1.0
+    for _ in range(n_max):
+        row[:, 1:] = q * row[:, 1:] + p * row[:, :-1]
+        row[:, 0] *= q[:, 0]
+    beyond = np.cumsum(row[:, ::-1], axis=1)[:, ::-1]  # P(X >= k) for n = n_max
+    k = int(np.max(np.argmax(beyond < 1e-30, axis=1), initial=1))  # beyond[n_max + 1] = 0
+    pmf = np.zeros((p.shape[0], n_max + 1, k))
+    row = np.zeros((p.shape[0], k + 1))
+    row[:, 0] = 1.0
+    pmf[:, 0, :] = row[:, :k]
+    for n in range(1, n_max + 1):
+        row[:, 1:] = q * row[:, 1:] + p * row[:, :-1]
+        row[:, 0] *= q[:, 0]
+        pmf[:, n, :] = row[:, :k]
+    # P(X > k) within the kept columns (the rest is below 1e-30), summed from the top.
+    tail = np.cumsum(pmf[:, :, ::-1], axis=2)[:, :, ::-1] - pmf
+    return pmf, np.maximum(tail, 0.0)
+
+
+def _full_binomial(p: float, n_max: int) -> np.ndarray:
+    """(n_max+1, n_max+1) Binomial(n, p) pmfs, row n, every outcome."""
+    out = np.zeros((n_max + 1, n_max + 1))
+    out[0, 0] = 1.0
+    for n in range(1, n_max + 1):
+        out[n, 1:] = (1.0 - p) * out[n - 1, 1:] + p * out[n - 1, :-1]
+        out[n, 0] = (1.0 - p) * out[n - 1, 0]
+    return out
+
+
+def _expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row index, outcome 0..count-1) for every outcome of every row."""
+    idx = np.repeat(np.arange(counts.size), counts)
+    starts = np.cumsum(counts) - counts
+    return idx, np.arange(idx.size) - starts[idx]
+
+
+# ------------------------------------------------------------------ states
+
+
+def _merge(cols: np.ndarray, key_cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Find equal states: (index of one row of each distinct state, row -> distinct state).
+
+    Args:
+        cols: (width, m) the states, one column per row.
+        key_cols: (width', m) non-negative integers that identify a state (cols itself,
+            or a smaller-ranged equivalent).
+    """
+    low = key_cols.min(axis=1)
+    span = key_cols.max(axis=1) - low + 1
+    if float(np.prod(span.astype(float))) >= 2.0**62:  # pragma: no cover - a very long lag
+        _, first, inv = np.unique(cols.T, axis=0, return_index=True, return_inverse=True)
+        return first, inv.ravel()
+    key = np.zeros(key_cols.shape[1], dtype=np.int64)
+    for j in range(key_cols.shape[0]):
+        if span[j] > 1:
+            key *= span[j]
+            key += key_cols[j] - low[j]
+    size = int(np.prod(span))
+    if size <= max(8 * key.size, 1 << 16):
+        seen = np.zeros(size, dtype=bool)
+        seen[key] = True
+        distinct = np.flatnonzero(seen)
+        lookup = np.empty(size, dtype=np.int64)
+        lookup[distinct] = np.arange(distinct.size)
+        inv = lookup[key]
+        first = np.empty(distinct.size, dtype=np.int64)
+        first[inv] = np.arange(key.size)
+        return first, inv
+    _, first, inv = np.unique(key, return_index=True, return_inverse=True)
+    return first, inv.ravel()
+
+
+def _prune(prob: np.ndarray, budget: float) -> np.ndarray | None:
+    """Indices of the states to keep (None: all): drop the least likely ones while their
+    total probability stays within `budget`."""
+    if budget <= 0 or prob.size < 2 or prob.min() > budget:
+        return None
+    order = np.argsort(prob)
+    cum = np.cumsum(prob[order])
+    n_drop = int(np.searchsorted(cum, budget, side="right"))
+    if n_drop == 0:
+        return None
+    return np.sort(order[n_drop:])
+
+
+# ------------------------------------------------------------------ the chain
+
+
+def run_chain(spec: ChainSpec, *, record_from: int | None = None) -> ChainResult:
+    """The exact headcount distribution of one role, month by month.
+
+    Args:
+        spec: the role's chain (exact.py builds it from a scenario).
+        record_from: keep the states and moves from this month on (for P(held)).
+
+    Returns:
+        The distribution, the truncated mass and, when asked, the recorded states.
+
+    Raises:
+        NotExact: the live states exceed MAX_STATES.
+    """
+    months, n_max = spec.months, spec.max_people
+    n_cells = len(spec.cell_weight)
+    pmf3, tail3 = binomial_table(spec.p_exit, n_max)
+    width_k = pmf3.shape[2]
+    pmf = pmf3.reshape(-1)  # flat: (node * (n_max + 1) + people) * width_k + exits
+    tail = tail3.reshape(-1, width_k)
+    fill_pmf = None
+    if spec.fill_rate < 1.0:
+        if spec.starts is not None:
+            most = int(spec.starts.max(initial=0))
+        else:
+            most = min(spec.cap, n_max + spec.open_reqs)
+        fill_pmf = _full_binomial(spec.fill_rate, max(most, 0))
+    lag = spec.lag if spec.positions_mode else 0
+    width = 2 + (1 + lag if spec.positions_mode else 0)  # b, people[, backlog, pending...]
+    batches = spec.batches
+    node_of = np.arange(batches) // n_cells
+    # cols[:, i]: state i = (batch, people[, due backlog, pending due in step t + j ...])
+    cols = np.zeros((width, batches), dtype=np.int64)
+    cols[0] = np.arange(batches)
+    cols[1] = spec.n0
+    if spec.positions_mode and spec.open_reqs:
+        cols[2 + lag] = spec.open_reqs  # due at step max(lag, 1) - 1 (lag 0: the backlog)
+    prob = np.outer(spec.rate_weight, spec.cell_weight).ravel()
+    dropped = 0.0
+    out = np.zeros((months + 1, n_max + 1))
+    out[0, spec.n0] = prob.sum()
+    rec = Recorded(first=record_from) if record_from is not None else None
+    if rec is not None and record_from == 0:
+        rec.people.append(cols[1].copy())
+        rec.prob.append(prob.copy())
+    per_step = TRUNCATION / 2 / max(months, 1)
+    for t in range(months):
+        stages: list[Stage] = []
+        # 1. exits ~ Binomial(people, p) of the batch's rate node: outcomes 0..hi, hi the
+        # first whose upper tail times the state's probability is within its share.
+        row = node_of[cols[0]] * (n_max + 1) + cols[1]
+        tails = np.take(tail, row, axis=0)
+        hi = np.count_nonzero(tails * prob[:, None] > per_step / (2 * prob.size), axis=1)
+        dropped += float(prob @ np.take(tails.reshape(-1), np.arange(prob.size) * width_k + hi))
+        src, exits = _expand(hi + 1)
+        cp = np.take(pmf, np.take(row, src) * width_k + exits)
+        new = np.take(cols, src, axis=1)
+        new[1] -= exits
+        # 2. requisitions (positions mode) or planned starts, and the starts tried
+        if spec.positions is not None:
+            tried, want = _open_and_due(new, spec, t, n_cells)
+        else:
+            assert spec.starts is not None
+            planned = int(spec.starts[t])
+            want = None
+            tried = np.full(new.shape[1], planned if fill_pmf is not None else 0)
+            if fill_pmf is None:
+                new[1] += planned
+        # 3. each start tried happens with the fill rate (a failed one stays in the backlog)
+        if fill_pmf is not None and tried.max(initial=0) > 0:
+            first, inv = _merge(new, new)
+            stages.append((src, inv, cp, first.size))
+            new, tried = np.take(new, first, axis=1), np.take(tried, first)
+            prob_mid = np.bincount(inv, weights=np.take(prob, src) * cp, minlength=first.size)
+            if want is not None:
+                want = np.take(want, first)
+            src, got = _expand(tried + 1)
+            cp = fill_pmf[np.take(tried, src), got]
+            new = np.take(new, src, axis=1)
+            if want is not None:
+                want = np.take(want, src)
+        else:
+            prob_mid, got = prob, tried
+        if spec.positions is not None:
+            new[2] -= got
+        new[1] += got
+        key = new if want is None else _key_columns(new, want, lag)
+        first, inv = _merge(new, key)
+        cols = np.take(new, first, axis=1)
+        prob = np.bincount(inv, weights=np.take(prob_mid, src) * cp, minlength=first.size)
+        keep = _prune(prob, per_step)
+        if keep is not None:
+            dropped += float(prob.sum() - prob[keep].sum())
+            remap = np.full(prob.size, -1, dtype=np.int64)
+            remap[keep] = np.arange(keep.size)
+            cols, prob, inv = np.take(cols, keep, axis=1), prob[keep], remap[inv]
+        if prob.size > MAX_STATES:
+            raise NotExact(
+                f"the chain has {prob.size:,} states at month {t + 1} (more than {MAX_STATES:,})"
+            )
+        if rec is not None and t >= rec.first:
+            ok = inv >= 0
+            stages.append((src[ok], inv[ok], cp[ok], prob.size))
+            rec.moves.append(stages)
+        if lag > 1:
+            _merge_late(cols, months - (t + 1))
+        out[t + 1] = np.bincount(cols[1], weights=prob, minlength=n_max + 1)
+        if rec is not None and t + 1 >= rec.first:
+            rec.people.append(cols[1].copy())
+            rec.prob.append(prob.copy())
+    return ChainResult(out, dropped + (1.0 - float(spec.cell_weight.sum())), rec)
+
+
+def _merge_late(cols: np.ndarray, first_late: int) -> None:
+    """Requisitions due at or after the horizon never start: keep them in one slot (they
+    are cancelled first anyway, being the latest), so equal futures merge."""
+    lag = cols.shape[0] - 3
+    if 0 <= first_late < lag - 1:
+        j = 3 + first_late
+        cols[j] += cols[j + 1 :].sum(axis=0)
+        cols[j + 1 :] = 0
+
+
+def _open_and_due(
+    new: np.ndarray, spec: ChainSpec, t: int, n_cells: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """After the exits of month t -> t+1 under a hiring policy (in place on `new`): open
+    requisitions for the positions neither filled nor being filled, or cancel unstarted
+    ones, latest first, when the positions fall; move the due ones to the backlog.
+
+    Returns:
+        (starts tried: the backlog up to the cap, the positions of month t+1).
+    """
+    assert spec.positions is not None
+    lag = spec.lag
+    people, backlog, pend = new[1], new[2], new[3:]
+    open_total = backlog.copy()
+    for j in range(lag):
+        open_total += pend[j]
+    month = spec.positions[:, t + 1]
+    want = month[new[0] % n_cells] if n_cells > 1 else np.full(people.size, month[0])
+    gap = want - people - open_total
+    if gap.min(initial=0) < 0:
+        # Fewer positions than people + requisitions: cancel unstarted ones, latest first.
+        surplus = np.clip(-gap, 0, open_total)
+        for j in range(lag - 1, -1, -1):
+            take = np.minimum(surplus, pend[j])
+            pend[j] -= take
+            surplus -= take
+        backlog -= surplus
+        np.maximum(gap, 0, out=gap)
+    if lag:
+        backlog += pend[0]  # due in this step
+        pend[:-1] = pend[1:].copy()
+        pend[-1] = gap  # opened now, due in step t + lag
+    else:
+        backlog += gap
+    return np.minimum(backlog, spec.cap), want
+
+
+def _key_columns(new: np.ndarray, want: np.ndarray, lag: int) -> np.ndarray:
+    """The state's columns with the people above the positions instead of the people:
+    people + requisitions = max(positions, people) after a step, so that column is 0 but
+    after a fall, which keeps the merge's key short."""
+    key = new.copy()
+    excess = key[1]
+    excess += new[2] - want
+    for j in range(lag):
+        excess += new[3 + j]
+    return key
