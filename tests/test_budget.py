@@ -25,6 +25,7 @@ CERTAIN = {
     "attrition_annual": 0.0,
     "hiring_policy": {DS: {"kind": "backfill"}, MLE: {"kind": "backfill"}},
     "fill_rate": 1.0,
+    "cost_multiplier": 1.0,  # a position costs its salary: the known answers below
     "time_to_fill_months": {MLE: 1},
     "max_starts_per_month": {MLE: 2},
     "annual_cost": {MLE: COST},
@@ -36,7 +37,8 @@ CERTAIN = {
 
 def certain(**kw) -> Scenario:
     """Nobody leaves, every requisition fills after one month: each new position is one
-    more ML engineer at the deadline, so its run-rate is exactly its annual cost."""
+    more ML engineer at the deadline, so its run-rate is exactly its annual cost (salary,
+    cost multiplier 1)."""
     return Scenario.from_dict({**CERTAIN, **kw})
 
 

@@ -214,6 +214,7 @@ def _empty_team(n_mle: int) -> Scenario:
             "headcount": {"data_engineer": 8, "data_scientist": 30, "ml_engineer": n_mle},
             "attrition_annual": 0.0,
             "planned_starts": {"ml_engineer": [9]},
+            "fill_rate": 1.0,  # all 9 join: the known answers below
             "ramp_months": {"ml_engineer": 6},
             "horizon_months": 8,
             "paths": 100,
@@ -246,6 +247,7 @@ def test_hiring_ml_engineers_dips_then_raises_effective_capacity_in_simulate():
             },
             "attrition_annual": 0.0,
             "planned_starts": {"ml_engineer": [3]},
+            "fill_rate": 1.0,  # all 3 join
             "ramp_months": {"ml_engineer": 4},
             "horizon_months": 8,
             "paths": 100,

@@ -23,13 +23,16 @@ from forecasting.report.export import (
 from forecasting.report.tables import projections_wide
 from forecasting.simulate.engine import simulate
 
-#: No attrition, certain starts: every path is the same, so every number is known.
+#: No attrition, certain starts (fill rate 1), costs at salary (cost multiplier 1): every
+#: path is the same, so every number is known.
 CERTAIN = Scenario(
     headcount={"data_engineer": 2, "data_scientist": 10, "ml_engineer": 1, "product_manager": 1},
     start_month="2027-01",
     horizon_months=3,
     attrition_annual=0.0,
     planned_starts={"ml_engineer": [1, 0, 1]},
+    fill_rate=1.0,
+    cost_multiplier=1.0,
     target={"ds_per_mle": 5, "deadline_month": 1},
     paths=100,
     seed=3,

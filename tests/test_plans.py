@@ -99,7 +99,7 @@ def test_default_plan_has_data_scientists_follow_their_projection():
 
 def test_a_path_band_widens_the_data_scientist_fan():
     # 20 data scientists today, the projection says 30 (80% band 26-34) from month 1;
-    # no lag or attrition, so every path's headcount is its own positions.
+    # no lag, attrition or failed starts, so every path's headcount is its own positions.
     band = {
         "kind": "path",
         "headcount": [20, 30],
@@ -112,6 +112,7 @@ def test_a_path_band_widens_the_data_scientist_fan():
         hiring_policy={"data_scientist": band},
         time_to_fill_months=0,
         attrition_annual=0.0,
+        fill_rate=1.0,
         max_starts_per_month=100,
         paths=4000,
     )
@@ -199,6 +200,7 @@ def test_plan_summary_reports_positions_starts_and_pace_per_role():
     sc = team(
         hiring_policy={"data_scientist": {"kind": "growth", "to": 36, "by_month": 6}},
         attrition_annual=0.0,
+        fill_rate=1.0,  # every start joins: 6 starts for 6 positions
         time_to_fill_months=0,
     )
     rows = tables.plan_summary(sc, simulate(sc), {"data_scientist": policies.Pace(1.5, 1, 2, 24)})

@@ -27,8 +27,10 @@ TEAM = {
 
 def test_zero_cost_and_zero_duration_reproduce_todays_reskilling_numbers():
     """The numbers below are what this team gave before reskilling had a duration and a
-    cost (commit 7f6ff7e): free, immediate reskilling is unchanged."""
-    r = simulate(Scenario.from_dict({**TEAM, "reskill_months": 0, "reskill_cost": 0}))
+    cost (commit 7f6ff7e), when every start joined and costs were salaries: free,
+    immediate reskilling is unchanged."""
+    free = {**TEAM, "reskill_months": 0, "reskill_cost": 0}
+    r = simulate(Scenario.from_dict({**free, "fill_rate": 1.0, "cost_multiplier": 1.0}))
     assert (r.p_target_met, r.p_target_held) == (0.93, 0.91)
     assert float(r.headcount_mean[18, 2]) == 9.792 and float(r.headcount_mean[18, 1]) == 38.302
     assert float(r.cost_mean.sum()) == pytest.approx(17427467.166666668, rel=1e-12)
@@ -62,7 +64,7 @@ def test_trainees_stay_on_the_payroll_and_keep_half_their_data_science():
     assert np.array_equal(training[-1], (raw.moved - raw.arrived).sum(axis=0))
     with_pay = simulate(sc)
     ds_monthly = sc.annual_cost_of(DS) / 12
-    people = np.einsum("trp,r->t", raw.headcount, np.array(sc.annual_cost) / 12) / sc.paths
+    people = np.einsum("trp,r->t", raw.headcount, np.array(sc.loaded_costs) / 12) / sc.paths
     assert np.allclose(with_pay.cost_mean, people + ds_monthly * training.mean(axis=1))
 
 

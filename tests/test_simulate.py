@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from forecasting.model import params
 from forecasting.model.roles import ROLE_KEYS
 from forecasting.model.scenario import Scenario
 from forecasting.simulate.engine import (
@@ -45,6 +46,7 @@ def test_mean_headcount_matches_the_stock_flow_expectation():
         headcount={"data_scientist": n0},
         attrition_annual=annual,
         planned_starts={"data_scientist": [h] * months},
+        fill_rate=1.0,  # h starts a month join: the expectation below
         horizon_months=months,
         paths=4000,
     )
@@ -66,6 +68,7 @@ def test_zero_attrition_and_certain_starts_give_exact_headcount():
         headcount={"ml_engineer": 3, "data_scientist": 20},
         attrition_annual=0.0,
         planned_starts={"ml_engineer": starts},
+        fill_rate=1.0,
         horizon_months=8,
     )
     res = simulate(sc)
@@ -81,6 +84,7 @@ def test_planned_start_at_index_i_is_counted_from_month_i_plus_1():
         headcount={"ml_engineer": 1},
         attrition_annual=0.0,
         planned_starts={"ml_engineer": [0, 0, 5]},
+        fill_rate=1.0,
         horizon_months=4,
     )
     mle = simulate(sc).headcount_mean[:, MLE]
@@ -93,6 +97,7 @@ def test_open_requisitions_join_at_the_end_of_time_to_fill():
         attrition_annual=0.0,
         open_requisitions={"ml_engineer": 2},
         time_to_fill_months={"ml_engineer": 3},
+        fill_rate=1.0,
         horizon_months=5,
     )
     assert list(simulate(sc).headcount_mean[:, MLE]) == [1, 1, 1, 3, 3, 3]
@@ -149,6 +154,7 @@ def test_target_met_and_held_are_exactly_one_or_zero_in_deterministic_cases():
         "headcount": {"data_scientist": 30, "ml_engineer": 3},
         "attrition_annual": 0.0,
         "planned_starts": {"ml_engineer": [2]},  # 30 / 5 = 6 from month 1
+        "fill_rate": 1.0,
         "horizon_months": 6,
     }
     met = simulate(scenario(**base, target={"ds_per_mle": 6, "deadline_month": 1}))
@@ -203,6 +209,8 @@ def test_cost_is_headcount_times_monthly_salary():
         attrition_annual=0.0,
         annual_cost={"data_scientist": 120_000, "ml_engineer": 240_000},
         planned_starts={"ml_engineer": [1]},
+        fill_rate=1.0,
+        cost_multiplier=1.0,  # salary only
         horizon_months=3,
     )
     res = simulate(sc)
@@ -210,6 +218,54 @@ def test_cost_is_headcount_times_monthly_salary():
     assert np.allclose(res.cost_mean, expected)
     assert np.allclose(res.cost_q, expected)
     assert np.allclose(res.cumulative_cost_mean, [0, *np.cumsum(expected[1:])])
+
+
+@pytest.mark.parametrize("multiplier", [None, 1.0, 2.5])
+def test_payroll_is_headcount_times_salary_times_cost_multiplier_over_12(multiplier):
+    """Every path's monthly payroll is its headcount x salary x cost_multiplier / 12; without
+    a multiplier in the scenario it is the registry's fully loaded default."""
+    given_multiplier = {} if multiplier is None else {"cost_multiplier": multiplier}
+    sc = scenario(
+        headcount={"data_scientist": 10, "ml_engineer": 2, "product_manager": 1},
+        attrition_annual=0.3,
+        annual_cost={"data_scientist": 120_000, "ml_engineer": 240_000, "product_manager": 180_000},
+        planned_starts={"ml_engineer": [1, 0, 2]},
+        horizon_months=6,
+        **given_multiplier,
+    )
+    m = params.value("cost_multiplier") if multiplier is None else multiplier
+    assert sc.cost_multiplier == m
+    salary = np.array(sc.annual_cost)  # base salaries, in ROLES order
+    assert salary[MLE] == 240_000 and salary[DS] == 120_000
+    assert sc.loaded_costs == pytest.approx(tuple(salary * m))
+    assert sc.annual_cost_of("ml_engineer") == pytest.approx(240_000 * m)
+    res = simulate(sc)
+    payroll = np.einsum("ptr,r->pt", res.paths_headcount, salary) * m / 12  # (paths, months)
+    assert np.ptp(payroll[:, -1]) > 0  # the paths differ: a payroll per path, not a constant
+    assert np.allclose(res.cost_mean, payroll.mean(axis=0))
+    assert res.cost_mean[0] == pytest.approx((10 * 120_000 + 2 * 240_000 + 180_000) * m / 12)
+    assert np.allclose(res.cumulative_cost_mean, [0, *np.cumsum(payroll.mean(axis=0)[1:])])
+
+
+def test_the_default_fill_rate_is_the_registrys_offer_acceptance():
+    """Without a fill rate in the scenario, planned starts join with the cited US
+    offer-acceptance rate (0.84), not with certainty."""
+    acceptance = params.param("offer_acceptance").value
+    assert acceptance == 0.84
+    assert params.value("fill_rate") == acceptance
+    sc = scenario(
+        headcount={"ml_engineer": 0},
+        attrition_annual=0.0,
+        planned_starts={"ml_engineer": [10]},
+        horizon_months=2,
+        paths=4000,
+    )
+    assert sc.fill_rate == acceptance
+    assert Scenario.from_json(sc.to_json()).fill_rate == acceptance
+    got = simulate(sc).paths_headcount[:, 1, MLE]
+    se = math.sqrt(10 * acceptance * (1 - acceptance) / sc.paths)
+    assert abs(got.mean() - 10 * acceptance) < 4.5 * se
+    assert got.min() >= 0 and got.max() <= 10
 
 
 def test_frames_have_the_documented_columns():
