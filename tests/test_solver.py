@@ -139,7 +139,10 @@ def test_unknown_strategy_is_a_solver_error():
 
 
 def test_costs_are_the_run_rate_and_the_expected_spend_of_the_added_hires():
-    sc = scenario(attrition_annual=0.0, annual_cost={MLE: 120_000})
+    # nobody leaves, every start joins, and a position costs its salary
+    sc = scenario(
+        attrition_annual=0.0, fill_rate=1.0, annual_cost={MLE: 120_000}, cost_multiplier=1.0
+    )
     plan = solve(sc, "just_in_time")
     assert plan.annual_cost == plan.added_starts * 120_000
     months_on_payroll = sum(n * (sc.horizon_months - i) for i, n in enumerate(plan.added_by_month))

@@ -1,7 +1,7 @@
 """solve() in positions mode: new ML engineer positions when that role has a hiring policy.
 
 The running case: 42 data scientists growing to 60 by month 24, 3 ML engineers who
-backfill, target 1:6 at month 24 with 80% confidence.
+backfill, target 1:6 at month 24 with 80% confidence, every start joins (fill rate 1).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ def case_42_to_60(**kw) -> Scenario:
             MLE: {"kind": "backfill"},
         },
         "attrition_annual": 0.13,
+        "fill_rate": 1.0,
         "time_to_fill_months": 2,
         "max_starts_per_month": {DS: 1000, MLE: 3},
         "target": {"ds_per_mle": 6, "deadline_month": DEADLINE, "confidence": 0.8},
