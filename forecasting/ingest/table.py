@@ -367,12 +367,12 @@ def _scan_records(
         if not "".join(record).strip():
             continue  # blank row
         length = len(record)
-        first = record[0]
+        lead = record[0]
         maybe = (
             length < width
-            or not first[:1].strip()
-            or first[:3].lower() in _TOTAL_PREFIXES
-            or (first[:1].isdigit() and " " in first)
+            or not lead[:1].strip()
+            or lead[:3].lower() in _TOTAL_PREFIXES
+            or (lead[:1].isdigit() and " " in lead)
         )
         if maybe and footer_like(record, width):  # (the common row is ruled out inline)
             held.append((line, record))
