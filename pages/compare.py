@@ -150,10 +150,10 @@ for e, error in zip(entries, errors):
 st.subheader("Decision")
 st.table(_escaped(compare.decision_table(entries)))
 st.caption(
-    "P(target met): share of simulated paths at or below the target ratio at the deadline, "
-    "beside the goal. P(target held): also every month after it. Run-rate: the added ML "
-    "engineers' annual cost at the deadline. Months to target: from the scenario's start "
-    "until P(target met) stays at the goal."
+    "P(target met): the probability that the ratio is at or below the target at the "
+    "deadline, beside the goal. P(target held): also every month after it. Run-rate: the "
+    "added ML engineers' loaded annual cost at the deadline. Target reached: the first "
+    "month with P(target met) at the goal."
 )
 st.markdown("**Cost of each extra 10 points of confidence**")
 st.table(_escaped(compare.confidence_table(entries).set_index("From")))

@@ -21,7 +21,7 @@ answer.card(view, where="overview")
 downloads.show_chart_pair("ratio_fan", "headcount_fan", scenario, workshop=workshop)
 
 today = current_ratio(scenario.headcount)
-to_target = result.months_to_target(target.confidence)
+reached = result.target_reached(target.confidence)
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(
     "Today's ratio (MLE : DS)",
@@ -36,14 +36,16 @@ c2.metric(
     delta_arrow="off",
 )
 c3.metric(
-    "Months to target",
-    "—" if to_target is None else f"{to_target}",  # a long value is cut
-    "not within horizon" if to_target is None else formatting.month_name(result.months[to_target]),
+    "Target reached",
+    "—" if reached is None else ("now" if reached == 0 else f"{reached} mo"),
+    "not within horizon"
+    if reached is None
+    else ("already met" if reached == 0 else formatting.month_name(result.months[reached])),
     delta_color="off",
     delta_arrow="off",
-    help=f"First month from which P(target met) stays at or above the "
-    f"{formatting.percent(target.confidence)} goal in every month to the horizon; a month "
-    "where it reaches the goal and later falls back does not count.",
+    help=f"The first month in which P(target met) is at or above the "
+    f"{formatting.percent(target.confidence)} goal (the answer card's rule); how long it "
+    "holds after the deadline is P(target held) on the card.",
 )
 c4.metric(
     "Payroll at horizon",

@@ -47,9 +47,11 @@ with st.expander("Every assumption, its range and the answer at each end"):
                 "out of reach" if n is None else str(n) for n in r.positions
             ),
             "P(met), today's plan": " → ".join(formatting.percent(p) for p in r.p_target_met),
-            "months to target": " → ".join(
-                "not within horizon" if m is None else formatting.month_name(months[m])
-                for m in r.months_to_target
+            "target reached": " → ".join(
+                "not within horizon"
+                if m is None
+                else ("already met" if m == 0 else formatting.month_name(months[m]))
+                for m in r.target_reached
             ),
         }
         for r in result.rows

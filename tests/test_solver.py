@@ -7,8 +7,10 @@ import pytest
 
 from forecasting.model.errors import SolverError
 from forecasting.model.scenario import Scenario
-from forecasting.plan.solver import HiringPlan, Strategy, certification_scenario, solve
+from forecasting.plan.schedule import shaped
+from forecasting.plan.solver import HiringPlan, Strategy, solve
 from forecasting.simulate.engine import simulate
+from forecasting.simulate.exact import ExactEvaluator
 
 MLE = "ml_engineer"
 
@@ -30,43 +32,62 @@ def scenario(**kw) -> Scenario:
 
 
 def probability(sc: Scenario) -> float:
-    res = simulate(sc)
-    return res.p_target_held if sc.target.hold else res.p_target_met
+    """The exact probability that counts (met at the deadline, or held to the horizon)."""
+    exact = ExactEvaluator(sc)
+    return exact.p_held() if sc.target.hold else exact.p_met()
 
 
 def assert_minimal(plan: HiringPlan) -> None:
-    """On the independent paths the plan is certified on, the plan meets the confidence
-    and removing any one added start breaks it."""
-    sc = certification_scenario(plan.scenario)
+    """The plan meets the confidence exactly, and one start fewer does not: for `fewest`,
+    removing any one added start breaks it; for a shaped strategy, the shape's plan one
+    start smaller does (the shape is kept: its plan of n is the first n of its order)."""
+    sc = plan.scenario
     conf = sc.target.confidence
     assert probability(sc) >= conf
     starts = list(sc.starts_of(MLE))
-    for i, added in enumerate(plan.added_by_month):
-        if added:
-            fewer = starts.copy()
-            fewer[i] -= 1
-            assert probability(sc.replace(planned_starts={MLE: fewer})) < conf, i
+    if plan.strategy is Strategy.FEWEST:
+        for i, added in enumerate(plan.added_by_month):
+            if added:
+                fewer = starts.copy()
+                fewer[i] -= 1
+                assert probability(sc.replace(planned_starts={MLE: fewer})) < conf, i
+        return
+    base = sc.replace(planned_starts={MLE: []})
+    make, _ = shaped(base, plan.strategy, to_horizon=sc.target.hold)
+    n = plan.added_starts
+    assert list(make(n)) == [int(x) for x in plan.added_by_month]
+    smaller = [int(x) for x in make(n - 1)]
+    assert probability(base.replace(planned_starts={MLE: smaller})) < conf
 
 
 @pytest.mark.parametrize("strategy", list(Strategy))
 def test_plan_is_minimal_removing_any_start_drops_below_confidence(strategy):
     plan = solve(scenario(), strategy)
     assert plan.added_starts > 0
+    assert plan.p_method == "exact" and plan.p_se == 0.0
     assert_minimal(plan)
 
 
 def test_plan_holding_the_target_is_minimal_and_holds():
     sc = scenario(target={"ds_per_mle": 6, "deadline_month": 8, "confidence": 0.7, "hold": True})
-    plan = solve(sc, "just_in_time")
+    plan = solve(sc, "fewest")
     assert plan.certified.p_target_held >= 0.7
     assert_minimal(plan)
 
 
-def test_reported_probabilities_are_what_simulate_gives_for_the_plan():
-    plan = solve(scenario(fill_rate=0.84, reskill_annual=0.05), "even")
+def test_reported_probabilities_are_exact_where_the_chains_allow():
+    plan = solve(scenario(fill_rate=0.84), "even")
+    exact = ExactEvaluator(plan.scenario)
+    assert plan.p_method == "exact" and plan.p_target_met == pytest.approx(exact.p_met(), abs=1e-12)
+    # Not asked to hold: P(held) is the plan's simulated share, with its standard error.
     res = simulate(plan.scenario)
-    assert plan.p_target_met == res.p_target_met
-    assert plan.p_target_held == res.p_target_held
+    assert plan.p_target_held == res.p_target_held and plan.p_held_se > 0
+
+
+def test_with_reskilling_the_probability_is_sampled_and_clear_of_the_noise():
+    plan = solve(scenario(fill_rate=0.84, reskill_annual=0.05), "even")
+    assert plan.p_method == "monte carlo" and plan.p_se > 0
+    assert plan.p_target_met - 2 * plan.p_se >= plan.scenario.target.confidence
 
 
 def test_a_lower_target_ratio_never_needs_fewer_starts():

@@ -68,7 +68,7 @@ def card(view: compute.PlanView, *, where: str) -> None:
         )
         c3.metric(
             "P(target met by deadline)",
-            sentences.probability_text(result.p_target_met, scenario.paths, goal),
+            sentences.probability_text(result.p_target_met, result.se_met, goal),
             help=f"Goal {formatting.percent(goal)}. Share of simulated paths with at most k "
             "data scientists per ML engineer at the deadline "
             f"({formatting.month_name(months[scenario.deadline])}); near the goal with its Monte "
@@ -77,7 +77,7 @@ def card(view: compute.PlanView, *, where: str) -> None:
         )
         c4.metric(
             "P(target held to horizon)",
-            sentences.probability_text(result.p_target_held, scenario.paths, goal),
+            sentences.probability_text(result.p_target_held, result.p_held_se, goal),
             help="Share of paths on target in every month from the deadline to the horizon "
             f"({formatting.month_name(months[-1])}).",
         )

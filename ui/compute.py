@@ -30,7 +30,7 @@ from forecasting.plan.reach import Reachable, reachable
 from forecasting.plan.solver import HiringPlan, TargetUnreachable, solve
 from forecasting.plan.team import TeamPlan, solve_team
 from forecasting.simulate import result as results
-from forecasting.simulate.engine import simulate
+from forecasting.simulate.project import project
 from forecasting.simulate.result import SimulationResult
 from ui import charts, state
 
@@ -46,7 +46,7 @@ def simulate_cached(scenario: Scenario) -> SimulationResult:
     at most (121 months: means, quantiles, capacity) whatever the paths, and the 256
     entries stay within about 100 MB (tests/test_app_state.py measures an entry).
     """
-    return simulate(scenario).without_paths()
+    return project(scenario).without_paths()
 
 
 #: The server, not the link, decides how much work an interactive view gets: at most this

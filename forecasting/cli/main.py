@@ -129,10 +129,11 @@ def _emit(args: argparse.Namespace, answer: Callable[[Any], dict[str, Any]]) -> 
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    """`plan`: simulate the scenario and print the projection JSON."""
-    from forecasting.simulate.engine import simulate
+    """`plan`: project the scenario and print the projection JSON (exact probabilities
+    where the model's chains allow)."""
+    from forecasting.simulate.project import project
 
-    return _emit(args, lambda sc: simulate(sc).to_json_dict())
+    return _emit(args, lambda sc: project(sc).to_json_dict())
 
 
 def run_solve(args: argparse.Namespace) -> int:

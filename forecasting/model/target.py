@@ -1,6 +1,7 @@
 """The target, once: what it is (`Target`: 1:k by a deadline with a confidence, held or not,
 and the team-shape targets), the DS/MLE ratio of a path, whether it meets 1:k, P(met) by
-month, P(met at the deadline) and P(held to the horizon), and the months-to-target rule."""
+month, P(met at the deadline) and P(held to the horizon), the one "target reached" month
+and how long the target holds after the deadline."""
 
 from __future__ import annotations
 
@@ -164,11 +165,32 @@ def target_probabilities(ratio: np.ndarray, k: float, deadline: int) -> tuple[fl
     return float(ok[0].mean()), float(ok.all(axis=0).mean())
 
 
-def months_to_target(p_by_month: np.ndarray, confidence: float) -> int | None:
-    """First month from which P(target met) stays at or above `confidence` to the horizon,
-    or None when P is below it at the horizon."""
-    below = np.flatnonzero(np.asarray(p_by_month) < confidence - 1e-12)
-    if not below.size:
-        return 0
-    last = int(below[-1])
-    return None if last == len(p_by_month) - 1 else last + 1
+def _clear(p_by_month: np.ndarray, confidence: float, se: np.ndarray | None) -> np.ndarray:
+    """Months whose P(target met) is at or above the goal: exactly, or for a sampled P,
+    2 standard errors clear of it."""
+    p = np.asarray(p_by_month, dtype=float)
+    margin = 0.0 if se is None or not len(se) else 2.0 * np.asarray(se, dtype=float)
+    return p - margin >= confidence - 1e-12
+
+
+def target_reached(
+    p_by_month: np.ndarray, confidence: float, se: np.ndarray | None = None
+) -> int | None:
+    """The one "target reached" month: the first month whose P(target met) is at or above
+    `confidence` (2 standard errors clear of it when P is sampled); 0 when today's team
+    already meets it; None when no month of the horizon does."""
+    ok = np.flatnonzero(_clear(p_by_month, confidence, se))
+    return int(ok[0]) if ok.size else None
+
+
+def held_through(
+    p_by_month: np.ndarray, confidence: float, deadline: int, se: np.ndarray | None = None
+) -> int | None:
+    """How long the target holds after the deadline: the last month of the run of months
+    from `deadline` whose P(target met) stays at or above `confidence`; the horizon when it
+    holds throughout; None when it is not met at the deadline."""
+    ok = _clear(p_by_month, confidence, se)
+    if deadline >= len(ok) or not ok[deadline]:
+        return None
+    misses = np.flatnonzero(~ok[deadline:])
+    return len(ok) - 1 if not misses.size else deadline + int(misses[0]) - 1

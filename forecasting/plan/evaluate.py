@@ -1,14 +1,18 @@
 """Evaluating ML engineer schedules for the solver, within a budget.
 
-An `Evaluator` simulates one schedule's ML engineers with exactly the random numbers
-`simulate` would use (the data-scientist paths are simulated once and shared), so the
-solver's comparisons are common-random-number comparisons and its reported probability
-is `simulate(plan.scenario)`'s. A `Budget` bounds the simulation one search may spend
-and stops it when nobody is waiting for it.
+An `Evaluator` gives a schedule's P(target met at the deadline) and P(target held to the
+horizon). Where the model's chains are small enough (forecasting/simulate/exact.py) the
+probabilities are exact: the same on every seed, so a plan the solver accepts is at the
+goal, not at a draw of it. Otherwise (reskilling, or a joint chain too large for P(held))
+they are Monte Carlo estimates with exactly the random numbers `simulate` would use (the
+data-scientist paths simulated once and shared: common random numbers), each with its
+standard error (`se`), and the solver decides only when a decision is clear of the noise.
+A `Budget` bounds the work one search may spend and stops it when nobody is waiting.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -28,6 +32,7 @@ from forecasting.simulate.engine import (
     simulate_positions_role,
     simulate_role,
 )
+from forecasting.simulate.exact import ExactEvaluator, NotExact
 
 
 class SolverCancelled(SolverError):
@@ -88,13 +93,38 @@ class Evaluator:
     (horizon+1 entries, the policy's own positions_added included).
     """
 
-    def __init__(self, scenario: Scenario, budget: Budget | None = None) -> None:
+    def __init__(
+        self, scenario: Scenario, budget: Budget | None = None, *, exact: bool = True
+    ) -> None:
         self.scenario = scenario
         self.budget = budget or Budget()
-        self.budget.spend(scenario.paths * scenario.horizon_months)  # the DS paths
         self.k = scenario.target.ds_per_mle
         self.deadline = scenario.deadline
         self.mode = PlanMode.of(scenario)
+        self.cache: dict[bytes, Outcome] = {}
+        self.held_cache: dict[bytes, tuple[float, float]] = {}
+        self.mc_cache: dict[bytes, Outcome] = {}
+        self.calls = 0
+        self.exact: ExactEvaluator | None = None
+        self.not_exact = ""
+        if exact:
+            try:
+                self.exact = ExactEvaluator(scenario)
+            except NotExact as why:
+                self.not_exact = str(why)
+        self._mc_ready = False
+
+    @property
+    def method(self) -> str:
+        """ "exact" or "monte carlo": how P(target met) is evaluated."""
+        return "exact" if self.exact is not None else "monte carlo"
+
+    def _mc(self) -> None:
+        """Simulate the data scientists once (on first Monte Carlo use)."""
+        if self._mc_ready:
+            return
+        scenario = self.scenario
+        self.budget.spend(scenario.paths * scenario.horizon_months)  # the DS paths
         raw = run_paths(scenario, roles=(DS,))
         self.ds_all = np.ascontiguousarray(raw.headcount[:, DS, :])
         self.ds = self.ds_all[self.deadline :]
@@ -103,8 +133,6 @@ class Evaluator:
         self.requisitions = scheduled_starts(scenario, MLE) - np.array(
             scenario.starts_of(ROLES[MLE]), dtype=np.int64
         )
-        self.cache: dict[bytes, Outcome] = {}
-        self.calls = 0
         # The ML engineer stream's draws before the recursion (per-path attrition, and
         # the per-path positions of a path with a band) do not depend on the schedule:
         # make them once and restart every evaluation from the stream's state after them.
@@ -121,6 +149,7 @@ class Evaluator:
                 n0 = sc.headcount[MLE] + sc.open_requisitions[MLE]
                 self.base_positions = policy.positions(n0, sc.horizon_months)
         self.rng_state = rng.bit_generator.state
+        self._mc_ready = True
 
     def _run(self, schedule: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         """ML engineer headcount (T+1, P) and realised starts (T, P) or None."""
@@ -161,13 +190,49 @@ class Evaluator:
         return out, realised
 
     def outcome(self, schedule: np.ndarray) -> Outcome:
-        """Everything the solver reads of one schedule, simulated once and cached."""
+        """Everything the solver reads of one schedule, evaluated once and cached (P(held)
+        is `held`'s: NaN here when it is not yet evaluated exactly)."""
         key = schedule.tobytes()
         hit = self.cache.get(key)
         if hit is not None:
             return hit
-        self.budget.spend(self.scenario.paths * self.scenario.horizon_months)
         self.calls += 1
+        result = (
+            self._exact_outcome(schedule) if self.exact is not None else self.mc_outcome(schedule)
+        )
+        self.cache[key] = result
+        return result
+
+    def _exact_outcome(self, schedule: np.ndarray) -> Outcome:
+        assert self.exact is not None
+        if self.budget.should_stop is not None and self.budget.should_stop():
+            raise SolverCancelled("the search was stopped: nobody is waiting for it")
+        ds = self.exact.ds.probabilities
+        mle = self.exact.mle(schedule).probabilities
+        p_by_month = self.exact.p_met_by_month(schedule)
+        d = self.deadline
+        # E[max(DS / k - MLE, 0)] per month from the two independent marginals.
+        gap = np.maximum(
+            np.arange(ds.shape[1])[:, None] / self.k - np.arange(mle.shape[1])[None, :], 0.0
+        )
+        short = np.einsum("td,dm,tm->t", ds[d:], gap, mle[d:])
+        return Outcome(
+            p_met=float(p_by_month[d]),
+            p_held=math.nan,
+            short_met=float(short[0]),
+            short_held=float(short.mean()),
+            mean_headcount=mle @ np.arange(mle.shape[1]),
+            starts=math.nan,
+        )
+
+    def mc_outcome(self, schedule: np.ndarray) -> Outcome:
+        """The schedule on the scenario's simulated paths (cached)."""
+        key = schedule.tobytes()
+        hit = self.mc_cache.get(key)
+        if hit is not None:
+            return hit
+        self._mc()
+        self.budget.spend(self.scenario.paths * self.scenario.horizon_months)
         out, realised = self._run(schedule)
         if realised is not None:
             starts = float(realised.sum(axis=0).mean())
@@ -179,7 +244,7 @@ class Evaluator:
         # the mean shortfall of ML engineers below DS / k (at the deadline; over the
         # deadline..horizon months).
         short = np.maximum(self.ds / self.k - mle, 0.0)
-        result = Outcome(
+        self.mc_cache[key] = Outcome(
             p_met=float(ok[0].mean()),
             p_held=float(ok.all(axis=0).mean()),
             short_met=float(short[0].mean()),
@@ -187,30 +252,61 @@ class Evaluator:
             mean_headcount=out.mean(axis=1),
             starts=starts,
         )
-        self.cache[key] = result
-        return result
+        return self.mc_cache[key]
+
+    def held(self, schedule: np.ndarray) -> tuple[float, float]:
+        """(P(target held to the horizon), its standard error): exact (SE 0) on the joint
+        chain where its size allows, else the Monte Carlo's share of paths and its SE."""
+        key = schedule.tobytes()
+        hit = self.held_cache.get(key)
+        if hit is not None:
+            return hit
+        p: float | None = None
+        if self.exact is not None:
+            p = self.exact.p_held(schedule)
+        if p is not None:
+            out = (float(p), 0.0)
+        else:
+            o = self.outcome(schedule) if self.exact is None else self.mc_outcome(schedule)
+            out = (o.p_held, se(o.p_held, self.scenario.paths))
+        self.held_cache[key] = out
+        return out
+
+    def met(self, schedule: np.ndarray) -> tuple[float, float]:
+        """(P(target met at the deadline), its standard error; 0 when exact)."""
+        p = self.outcome(schedule).p_met
+        return p, (0.0 if self.exact is not None else se(p, self.scenario.paths))
 
     def __call__(self, schedule: np.ndarray) -> tuple[float, float]:
         """(P(target met at the deadline), P(target held to the horizon)) of a schedule."""
-        o = self.outcome(schedule)
-        return o.p_met, o.p_held
+        return self.met(schedule)[0], self.held(schedule)[0]
 
     def key(self, schedule: np.ndarray, hold: bool) -> tuple[float, float]:
         """(probability that counts, minus mean shortfall): larger is better."""
         o = self.outcome(schedule)
-        return (o.p_held, -o.short_held) if hold else (o.p_met, -o.short_met)
+        return (self.held(schedule)[0], -o.short_held) if hold else (o.p_met, -o.short_met)
 
     def ratios(self, schedule: np.ndarray) -> np.ndarray:
         """Data scientists per ML engineer by month and path, (T+1, P), of a schedule."""
+        self._mc()
         self.budget.spend(self.scenario.paths * self.scenario.horizon_months)
         out, _ = self._run(schedule)
         return ratio_of(self.ds_all, out)
 
     def p_by_month(self, schedule: np.ndarray) -> np.ndarray:
-        """P(target met) in every month 0..horizon of a schedule (as SimulationResult's)."""
+        """P(target met) in every month 0..horizon of a schedule (exact where it can be,
+        else as SimulationResult's)."""
+        if self.exact is not None:
+            return self.exact.p_met_by_month(schedule)
         return meets_target(self.ratios(schedule), self.k).mean(axis=1)
 
     def detail(self, schedule: np.ndarray) -> tuple[np.ndarray, float]:
-        """Mean ML engineer headcount by month (T+1,) and mean starts over the horizon."""
-        o = self.outcome(schedule)
+        """Mean ML engineer headcount by month (T+1,) and mean starts over the horizon, on
+        the scenario's simulated paths (as `simulate` gives the plan's costs)."""
+        o = self.outcome(schedule) if self.exact is None else self.mc_outcome(schedule)
         return o.mean_headcount, o.starts
+
+
+def se(p: float, paths: int) -> float:
+    """Monte Carlo standard error of a probability `p` estimated on `paths` paths."""
+    return math.sqrt(max(p * (1.0 - p), 0.0) / paths)

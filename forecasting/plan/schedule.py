@@ -27,11 +27,18 @@ class Strategy(StrEnum):
 
 
 def shaped(
-    scenario: Scenario, strategy: Strategy | str, *, to_horizon: bool, role_index: int = MLE
+    scenario: Scenario,
+    strategy: Strategy | str,
+    *,
+    to_horizon: bool,
+    role_index: int = MLE,
+    one_a_month: bool = False,
 ) -> tuple[Callable[[int], np.ndarray], int]:
     """(n -> the first n entries of the strategy's fill order as a schedule, the floor
     included; the most entries) over the slots whose hires count by the deadline (by
-    the horizon with `to_horizon`)."""
+    the horizon with `to_horizon`). With `one_a_month`, just-in-time takes one unit a
+    month from the deadline back before a second in any month (when backfills share the
+    monthly cap, units bunched in the last month can start too late)."""
     strategy = Strategy(strategy)
     if strategy is Strategy.FEWEST:
         strategy = Strategy.EVEN
@@ -42,7 +49,11 @@ def shaped(
         for i in range(slots.first, slots.n_slots)
         if i + slots.offset <= last and slots.caps[i] > 0
     ]
-    order = fill_order(strategy, usable, slots.caps)
+    if one_a_month and strategy is Strategy.JUST_IN_TIME:
+        rounds = range(int(slots.caps.max(initial=0)))
+        order = [i for r in rounds for i in reversed(usable) if slots.caps[i] > r]
+    else:
+        order = fill_order(strategy, usable, slots.caps)
     return (lambda n: slots.floor + allocation(order, n, slots.n_slots)), len(order)
 
 

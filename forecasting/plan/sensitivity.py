@@ -7,7 +7,7 @@ range, everything else as it is, and three things are measured:
   role has no hiring policy) meeting the target, re-solved with the strategy's shape
   (`solver.quick_schedule`: the scenario's own paths, no certification);
 - ``p_target_met``: P(target met at the deadline) of today's plan, held fixed;
-- ``months_to_target``: the first month from which today's plan keeps P at the goal.
+- ``target_reached``: the first month today's plan has P at the goal (the card's rule).
 
 Every run uses the scenario's seed: each role draws from its own random stream and
 the search evaluates schedules with exactly `simulate`'s numbers (forecasting/
@@ -35,7 +35,7 @@ from forecasting.model.formatting import role_label
 from forecasting.model.policy import PolicyKind
 from forecasting.model.roles import ROLE_KEYS
 from forecasting.model.scenario import Scenario
-from forecasting.model.target import months_to_target
+from forecasting.model.target import target_reached
 from forecasting.plan.evaluate import Evaluator
 from forecasting.plan.schedule import quick_schedule
 from forecasting.plan.solver import Strategy
@@ -77,7 +77,7 @@ class Row:
     high: float
     positions: tuple[int | None, int | None]
     p_target_met: tuple[float, float]
-    months_to_target: tuple[int | None, int | None]
+    target_reached: tuple[int | None, int | None]
 
     @property
     def effect(self) -> tuple[float, float]:
@@ -91,7 +91,7 @@ class Row:
         out: dict[str, Any] = {k: getattr(self, k) for k in ("parameter", "label", "low", "high")}
         out["positions"] = list(self.positions)
         out["p_target_met"] = [round(p, 4) for p in self.p_target_met]
-        out["months_to_target"] = list(self.months_to_target)
+        out["target_reached_month"] = list(self.target_reached)
         return out
 
 
@@ -105,7 +105,7 @@ class Sensitivity:
     mode: PlanMode
     positions: int | None
     p_target_met: float
-    months_to_target: int | None
+    target_reached: int | None
     rows: tuple[Row, ...]
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -118,7 +118,7 @@ class Sensitivity:
             "base": {
                 "positions": self.positions,
                 "p_target_met": round(self.p_target_met, 4),
-                "months_to_target": self.months_to_target,
+                "target_reached_month": self.target_reached,
             },
             "rows": [r.to_json_dict() for r in self.rows],
         }
@@ -275,14 +275,14 @@ def _stepped(sc: Scenario, param: params.Param) -> list[Perturbation]:
 def _answer(
     sc: Scenario, plan: np.ndarray, strategy: Strategy, guess: int | None
 ) -> tuple[int | None, float, int | None]:
-    """(positions re-solved, P(met) of `plan`, months to target of `plan`) for `sc`."""
+    """(positions re-solved, P(met) of `plan`, the month `plan` reaches the target) for `sc`."""
     evaluate = Evaluator(sc)
     solved = quick_schedule(sc, strategy, evaluate=evaluate, guess=guess)
     p_by_month = evaluate.p_by_month(plan)
     return (
         None if solved is None else int(solved.sum()),
         float(p_by_month[sc.deadline]),
-        months_to_target(p_by_month, sc.target.confidence),
+        target_reached(p_by_month, sc.target.confidence),
     )
 
 
@@ -330,7 +330,7 @@ def sensitivity(
                 high=float(pert.high),
                 positions=(ends[0][0], ends[1][0]),
                 p_target_met=(ends[0][1], ends[1][1]),
-                months_to_target=(ends[0][2], ends[1][2]),
+                target_reached=(ends[0][2], ends[1][2]),
             )
         )
     rows.sort(key=lambda r: (-r.effect[0], -r.effect[1], r.parameter))
@@ -341,7 +341,7 @@ def sensitivity(
         mode=PlanMode.of(scenario),
         positions=None if base is None else int(base.sum()),
         p_target_met=float(p_by_month[scenario.deadline]),
-        months_to_target=months_to_target(p_by_month, scenario.target.confidence),
+        target_reached=target_reached(p_by_month, scenario.target.confidence),
         rows=tuple(rows),
     )
 

@@ -20,20 +20,21 @@ i+1) needs ``i + 1 >= time_to_fill_months.ml_engineer``; no month may exceed
 ``max_starts_per_month.ml_engineer`` (months already above it keep their
 planned starts and get no more).
 
-Method. Every candidate schedule is evaluated with exactly the random numbers
-`simulate` uses for it (forecasting/plan/evaluate.py), so probabilities are
-common-random-number comparisons and the reported probability is what
-`simulate(plan.scenario)` gives. The shaped strategies take the smallest prefix of
-their fill order that meets the target at the deadline (binary search); `fewest`,
-and every strategy holding the target, add units where they raise the probability
-most (galloping); pruning then removes what is not needed. The plan is finally
-checked on independent paths (`certification_scenario`): units are added where it
-falls short there and pruned where it does not need them, so the answer does not
-rest on one seed's noise. A `Budget` bounds the work of one search.
+Method. Where the model's chains are small enough, every probability is exact
+(forecasting/simulate/exact.py, through the `Evaluator`): the answer is the same on every
+seed and no accepted plan is below the goal. The shaped strategies (even, front-loaded,
+just-in-time) answer the smallest prefix of their fill order meeting the goal (binary
+search; to the horizon when the target must hold), so a plan keeps its shape; `fewest`
+adds units where they raise the probability most (galloping), prunes what is not needed,
+and answers no more than any shape needs. Where a probability is sampled (reskilling
+couples the roles; a joint chain too large for P(held)), `_Judge` decides only when the
+estimate is clear of its noise, on more independent paths when it is not. A `Budget`
+bounds the work of one search.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,8 +44,15 @@ from forecasting.model.edits import PlanMode
 from forecasting.model.errors import SolverError
 from forecasting.model.roles import MLE, ROLE_KEYS
 from forecasting.model.scenario import Scenario
-from forecasting.plan.evaluate import Budget, Evaluator
-from forecasting.plan.schedule import Slots, Strategy, allocation, fill_order, smallest_prefix
+from forecasting.plan.evaluate import Budget, Evaluator, se
+from forecasting.plan.schedule import (
+    Slots,
+    Strategy,
+    allocation,
+    fill_order,
+    shaped,
+    smallest_prefix,
+)
 
 
 class TargetUnreachable(SolverError):
@@ -67,13 +75,18 @@ class Certificate:
     seed: int
     p_target_met: float
     p_target_held: float
+    method: str = "monte carlo"
 
     def se(self, p: float) -> float:
-        """Monte Carlo standard error of a probability p estimated on these paths."""
+        """Monte Carlo standard error of a probability p estimated on these paths (0 when
+        exact)."""
+        if self.paths == 0:
+            return 0.0
         return float(np.sqrt(max(p * (1.0 - p), 0.0) / self.paths))
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
+            "method": self.method,
             "paths": self.paths,
             "seed": self.seed,
             "p_target_met": self.p_target_met,
@@ -111,8 +124,11 @@ class HiringPlan:
         total_positions_added: sum of positions_added.
         expected_starts: mean ML engineer starts over the horizon in the solved
             scenario (new positions, backfills of leavers and added starts).
-        certified: the plan's probabilities on independent paths; the plan meets
-            the confidence there too (see `certification_scenario`).
+        certified: how the plan's probabilities were decided: exactly, or on the
+            Monte Carlo paths on which the decision was clear of the noise.
+        p_method: "exact" or "monte carlo": how p_target_met was evaluated; p_se its
+            standard error (0 when exact).
+        p_held_method, p_held_se: the same for p_target_held.
     """
 
     planned_starts: dict[str, list[int]]
@@ -131,6 +147,10 @@ class HiringPlan:
     total_positions_added: int = 0
     expected_starts: float = 0.0
     certified: Certificate | None = None
+    p_method: str = "monte carlo"
+    p_se: float = 0.0
+    p_held_method: str = "monte carlo"
+    p_held_se: float = 0.0
 
     @property
     def added(self) -> int:
@@ -179,6 +199,10 @@ class HiringPlan:
             "target": {**sc.target.to_dict(), "deadline": labels[sc.deadline]},
             "scenario": sc.to_dict(),
             "certified": None if self.certified is None else self.certified.to_json_dict(),
+            "p_method": self.p_method,
+            "p_se": round(self.p_se, 6),
+            "p_held_method": self.p_held_method,
+            "p_held_se": round(self.p_held_se, 6),
         }
 
 
@@ -217,10 +241,11 @@ def solve(
 
     budget = budget or Budget()
     evaluate = Evaluator(sc, budget)
+    judge = _Judge(sc, budget, evaluate, hold, conf)
 
     def score(added: np.ndarray) -> float:
-        p_met, p_held = evaluate(floor + added)
-        return p_held if hold else p_met
+        schedule = floor + added
+        return evaluate.held(schedule)[0] if hold else evaluate.met(schedule)[0]
 
     pre_slots = [i for i in range(first, n_slots) if i + offset <= deadline and caps[i] > 0]
     order = fill_order(strategy, pre_slots, caps)
@@ -233,8 +258,7 @@ def solve(
     )
 
     added = np.zeros(n_slots, dtype=np.int64)
-    certify = Evaluator(certification_scenario(sc), budget)
-    if score(added) < conf or certify.key(floor, hold)[0] < conf:
+    if not judge.passes(floor):
         if not order:
             raise TargetUnreachable(
                 f"cannot reach {what} with {conf:.0%} confidence: no new ML engineer can "
@@ -244,7 +268,7 @@ def solve(
             )
         largest = caps if hold else allocation(order, len(order), n_slots)
         best = score(largest)
-        if best < conf:
+        if not judge.passes(floor + largest):
             every = mode.unit(role="") if mode.positions else mode.unit()
             raise TargetUnreachable(
                 f"cannot reach {what} with {conf:.0%} confidence: even {cap_month} {every} "
@@ -252,30 +276,47 @@ def solve(
                 f"{best:.0%}; " + relax
             )
         slots = [i for i in range(n_slots) if caps[i] > 0 and (hold or i + offset <= deadline)]
-        search = _Search(floor, caps, slots, hold, conf)
-        if strategy is Strategy.FEWEST:
-            added = search.greedy(evaluate, added)
+        search = _Search(floor, caps, slots, hold, conf, judge.passes)
+        # Every shape's smallest prefix of its fill order (to the horizon when the target
+        # must hold): the shaped strategies' answers, and bounds for `fewest`.
+        shaped_answers: dict[Strategy, np.ndarray] = {}
+        variants = [(s, False) for s in (Strategy.EVEN, Strategy.FRONT_LOADED)]
+        variants += [(Strategy.JUST_IN_TIME, False), (Strategy.JUST_IN_TIME, True)]
+        for shape, one_a_month in variants:
+            if strategy is not Strategy.FEWEST and shape is not strategy:
+                continue
+            make, n_max = shaped(sc, shape, to_horizon=hold, one_a_month=one_a_month)
+
+            def passes_n(n: int, make: Callable[[int], np.ndarray] = make) -> bool:
+                return judge.passes(make(n))
+
+            n = smallest_prefix(passes_n, n_max)
+            found = shaped_answers.get(shape)
+            if passes_n(n) and (found is None or n < found.sum()):
+                shaped_answers[shape] = make(n) - floor
+        if strategy is not Strategy.FEWEST:
+            if strategy not in shaped_answers:
+                raise TargetUnreachable(
+                    f"cannot reach {what} with {conf:.0%} confidence in the "
+                    f"{strategy.value.replace('_', '-')} shape; try the fewest strategy, or "
+                    + relax
+                )
+            added = shaped_answers[strategy]
         else:
-            # Smallest prefix of the strategy's order meeting the target at the deadline.
-            n = smallest_prefix(
-                lambda n: evaluate(floor + allocation(order, n, n_slots))[0] >= conf,
-                len(order),
-            )
-            added = allocation(order, n, n_slots)
-            if hold:
-                added = search.greedy(evaluate, added)
-        added = search.prune(evaluate, added)
-        if strategy is Strategy.FEWEST and not mode.positions:
-            added = search.reshape(evaluate, added)
-        # Certify on independent paths (a fresh seed, more paths): add where the plan
-        # falls short there, then drop what is not needed there either, so the answer
-        # does not rest on one seed's noise.
-        added = search.greedy(certify, added)
-        added = search.prune(certify, added)
+            # The fewest in any months: the greedy search and its pruning, and no more
+            # than any shape needs.
+            added = search.prune(evaluate, search.greedy(evaluate, added))
+            if not mode.positions:
+                added = search.reshape(evaluate, added)
+            for candidate in shaped_answers.values():
+                if candidate.sum() < added.sum():
+                    added = search.prune(evaluate, candidate)
 
     schedule = floor + added
-    p_met, p_held = evaluate(schedule)
-    fresh_met, fresh_held = certify(schedule)
+    p_met, se_met = judge.met(schedule)
+    # P(held) decides only when the target must hold; otherwise it is reported from the
+    # plan's simulated paths (with its standard error), which the costs come from too.
+    p_held, se_held = judge.held(schedule) if hold else judge.held_sampled(schedule)
     mean_with, expected_starts = evaluate.detail(schedule)
     mean_without, _ = evaluate.detail(floor)
     monthly = sc.annual_cost_of(role) / 12.0
@@ -308,13 +349,93 @@ def solve(
         positions_added=positions_added,
         total_positions_added=sum(positions_added),
         expected_starts=expected_starts,
-        certified=Certificate(
-            paths=certify.scenario.paths,
-            seed=certify.scenario.seed,
-            p_target_met=fresh_met,
-            p_target_held=fresh_held,
-        ),
+        certified=judge.certificate(schedule),
+        p_method=evaluate.method,
+        p_se=se_met,
+        p_held_method="exact" if se_held == 0.0 and evaluate.exact is not None else "monte carlo",
+        p_held_se=se_held,
     )
+
+
+class _Judge:
+    """Decides whether a schedule meets the goal, clear of the noise.
+
+    Exact probabilities decide directly (P >= goal). A Monte Carlo estimate decides only
+    when it is clear of its noise: it passes when P - 2 SE >= goal and fails when
+    P + 2 SE < goal; in between, the schedule is evaluated again on independent paths,
+    four times as many each time (`certification_scenario`'s seed), up to
+    MAX_DECISION_PATHS, and a schedule still unclear there fails (the plan gets one more
+    position rather than a probability that may be below the goal).
+    """
+
+    def __init__(
+        self, sc: Scenario, budget: Budget, evaluate: Evaluator, hold: bool, conf: float
+    ) -> None:
+        self.sc, self.budget, self.hold, self.conf = sc, budget, hold, conf
+        self.ladder = [evaluate]
+        self.decided_on: dict[bytes, Evaluator] = {}
+
+    def _p(self, ev: Evaluator, schedule: np.ndarray) -> tuple[float, float]:
+        return ev.held(schedule) if self.hold else ev.met(schedule)
+
+    def _rung(self, i: int) -> Evaluator | None:
+        while len(self.ladder) <= i:
+            paths = self.ladder[-1].scenario.paths * 4
+            if paths > max(MAX_DECISION_PATHS, self.sc.paths):
+                return None
+            bigger = certification_scenario(self.sc).replace(paths=paths)
+            self.ladder.append(Evaluator(bigger, self.budget))
+        return self.ladder[i]
+
+    def passes(self, schedule: np.ndarray) -> bool:
+        i = 0
+        ev: Evaluator | None = self.ladder[0]
+        while ev is not None:
+            p, se = self._p(ev, schedule)
+            if se == 0.0:
+                ok = p >= self.conf
+            elif p - 2 * se >= self.conf:
+                ok = True
+            elif p + 2 * se < self.conf:
+                ok = False
+            else:
+                i += 1
+                ev = self._rung(i)
+                continue
+            self.decided_on[schedule.tobytes()] = ev
+            return ok
+        return False
+
+    def _final(self, schedule: np.ndarray) -> Evaluator:
+        return self.decided_on.get(schedule.tobytes(), self.ladder[0])
+
+    def met(self, schedule: np.ndarray) -> tuple[float, float]:
+        """(P(met at the deadline), its SE) on the paths the decision was made on."""
+        return self._final(schedule).met(schedule)
+
+    def held(self, schedule: np.ndarray) -> tuple[float, float]:
+        """(P(held to the horizon), its SE) on the paths the decision was made on."""
+        return self._final(schedule).held(schedule)
+
+    def held_sampled(self, schedule: np.ndarray) -> tuple[float, float]:
+        """(P(held to the horizon), its SE) on the scenario's own simulated paths."""
+        ev = self.ladder[0]
+        p = ev.mc_outcome(schedule).p_held
+        return p, se(p, ev.scenario.paths)
+
+    def certificate(self, schedule: np.ndarray) -> Certificate:
+        """How the plan's probabilities were decided (exact, or on which paths)."""
+        ev = self._final(schedule)
+        met, se_met = ev.met(schedule)
+        held, se_held = ev.held(schedule) if self.hold else self.held_sampled(schedule)
+        exact = se_met == 0.0 and se_held == 0.0
+        return Certificate(
+            paths=0 if exact else ev.scenario.paths,
+            seed=ev.scenario.seed,
+            p_target_met=met,
+            p_target_held=held,
+            method="exact" if exact else "monte carlo",
+        )
 
 
 class _Search:
@@ -326,12 +447,20 @@ class _Search:
     """
 
     def __init__(
-        self, floor: np.ndarray, caps: np.ndarray, slots: list[int], hold: bool, conf: float
+        self,
+        floor: np.ndarray,
+        caps: np.ndarray,
+        slots: list[int],
+        hold: bool,
+        conf: float,
+        passes: Callable[[np.ndarray], bool],
     ) -> None:
         self.floor, self.caps, self.slots, self.hold, self.conf = floor, caps, slots, hold, conf
+        self.passes = passes
 
     def ok(self, evaluate: Evaluator, added: np.ndarray) -> bool:
-        return evaluate.key(self.floor + added, self.hold)[0] >= self.conf
+        """The schedule meets the goal (`_Judge.passes`: exact, or clear of the noise)."""
+        return self.passes(self.floor + added)
 
     def greedy(self, evaluate: Evaluator, added: np.ndarray) -> np.ndarray:
         """Add units where they raise (probability, -shortfall) most, until the target is met.
@@ -433,6 +562,8 @@ class _Search:
 CERTIFY_FACTOR = 5
 CERTIFY_MIN_PATHS = 10_000
 CERTIFY_MAX_PATHS = 50_000
+#: Most paths a Monte Carlo decision may grow to before an unclear schedule fails.
+MAX_DECISION_PATHS = 160_000
 
 
 def certification_scenario(scenario: Scenario) -> Scenario:

@@ -73,11 +73,15 @@ def image_data_uri(image: str | bytes) -> str | None:
 # numbers
 
 
-def _months_to_target(scenario: Scenario, result: SimulationResult) -> tuple[str, str]:
-    months = result.months_to_target(scenario.target.confidence)
-    if months is None:
-        return "—", "not within the horizon"
-    return str(months), formatting.month_name(result.months[months])
+def _target_reached(scenario: Scenario, result: SimulationResult) -> tuple[str, str]:
+    """The one "target reached" month, as the card and the CSV say it: (value, note)."""
+    goal = formatting.percent(scenario.target.confidence)
+    month = result.target_reached(scenario.target.confidence)
+    if month is None:
+        return "not within the horizon", f"P(target met) stays below {goal}"
+    if month == 0:
+        return "already met", f"today's team meets it with {goal} confidence"
+    return formatting.month_name(result.months[month]), f"first month with P ≥ {goal}"
 
 
 def key_numbers(
@@ -94,7 +98,7 @@ def key_numbers(
     months = result.months
     goal = target.confidence
     mle_plan = edits.MlePlan.of(scenario)
-    to_target, when = _months_to_target(scenario, result)
+    reached, when = _target_reached(scenario, result)
     held_goal = goal if target.hold else None
     return [
         (
@@ -121,15 +125,15 @@ def key_numbers(
         ),
         (
             "P(target met at deadline)",
-            sentences.probability_text(result.p_target_met, scenario.paths, goal),
+            sentences.probability_text(result.p_target_met, result.se_met, goal),
             f"goal {formatting.percent(goal)}",
         ),
         (
             "P(target held to horizon)",
-            sentences.probability_text(result.p_target_held, scenario.paths, held_goal),
+            sentences.probability_text(result.p_target_held, result.p_held_se, held_goal),
             f"to {formatting.month_name(months[-1])}",
         ),
-        ("Months to target", to_target, when),
+        ("Target reached", reached, when),
     ]
 
 

@@ -51,7 +51,7 @@ DECISION_COLUMNS = (
     "P(target met)",
     "P(target held)",
     "Run-rate of added MLEs",
-    "Months to target",
+    "Target reached",
 )
 #: The confidence table's columns, in order.
 CONFIDENCE_COLUMNS = ("From", "To", "P(target met)", "Extra run-rate", "Per 10 pts of P")
@@ -326,10 +326,11 @@ def decision_row(e: Compared) -> dict[str, Any]:
     Returns:
         name, target (k), deadline (month), strategy, manual, added (new positions or
         starts), unit ("positions" | "starts"), p_met, p_held, confidence, hold, paths,
-        run_rate (USD/yr), months_to_target (month index or None), target_month.
+        run_rate (USD/yr), se_met, se_held, target_reached_month (month index, 0 = already met,
+        or None), target_reached ("YYYY-MM" or None).
     """
     sc, res = e.scenario, e.result
-    to_target = res.months_to_target(sc.target.confidence)
+    reached = res.target_reached(sc.target.confidence)
     return {
         "name": e.name,
         "target": sc.target.ds_per_mle,
@@ -344,8 +345,10 @@ def decision_row(e: Compared) -> dict[str, Any]:
         "hold": sc.target.hold,
         "paths": sc.paths,
         "run_rate": e.run_rate,
-        "months_to_target": to_target,
-        "target_month": None if to_target is None else res.months[to_target],
+        "se_met": res.se_met,
+        "se_held": res.p_held_se,
+        "target_reached_month": reached,
+        "target_reached": None if reached is None else res.months[reached],
     }
 
 
@@ -361,24 +364,25 @@ def decision_table(entries: Sequence[Compared]) -> pd.DataFrame:
         added = formatting.number(r["added"], digits=0)
         if r["unit"] == "starts":
             added = f"{added} starts"
-        if r["months_to_target"] is None:
+        if r["target_reached_month"] is None:
             reached = "not within horizon"
+        elif r["target_reached_month"] == 0:
+            reached = "already met"
         else:
-            n = formatting.number(r["months_to_target"], digits=0)
-            reached = f"{n} ({formatting.month_name(r['target_month'])})"
+            reached = formatting.month_name(r["target_reached"])
         out.append(
             {
                 "Target": formatting.ratio_text(r["target"]),
                 "Deadline": formatting.month_name(r["deadline"]),
                 "Strategy": strategy_label(r["strategy"], r["manual"]),
                 "New ML engineer positions": added,
-                "P(target met)": f"{probability_text(r['p_met'], r['paths'], goal)} "
+                "P(target met)": f"{probability_text(r['p_met'], r['se_met'], goal)} "
                 f"(goal {formatting.percent(goal)})",
                 "P(target held)": probability_text(
-                    r["p_held"], r["paths"], goal if r["hold"] else None
+                    r["p_held"], r["se_held"], goal if r["hold"] else None
                 ),
                 "Run-rate of added MLEs": f"{formatting.money(r['run_rate'])}/yr",
-                "Months to target": reached,
+                "Target reached": reached,
             }
         )
     return pd.DataFrame(out, index=pd.Index([r["name"] for r in rows], name="Scenario"))

@@ -96,24 +96,24 @@ def answer_sentence(
 #: ratio, probabilities (0-1); money is whole dollars.
 
 
-def probability_text(p: float, paths: int, goal: float | None = None) -> str:
-    """A simulated probability as shown beside its goal: '97%', or '79.6% ± 0.9' near it.
+def probability_text(p: float, se: float, goal: float | None = None) -> str:
+    """A probability as shown beside its goal: '97%', or '79.8%' / '79.6% ± 0.9' near it.
 
-    Within two Monte Carlo standard errors (sqrt(p (1 - p) / paths)) of the goal, or
-    when rounding to whole percent would hide that it is below the goal, the value gets
-    one decimal and its standard error, so "79.6%" never reads "80%" beside "goal 80%".
+    When rounding to whole percent would hide that it is below the goal, or (for a
+    sampled probability) within two standard errors of the goal, the value gets one
+    decimal, and a sampled one its standard error, so "79.6%" never reads "80%" beside
+    "goal 80%".
 
     Args:
-        p: the probability (share of simulated paths).
-        paths: the number of paths it was estimated on.
+        p: the probability.
+        se: its standard error (0 when exact).
         goal: the confidence it is compared with, if any.
     """
-    se = math.sqrt(max(p * (1.0 - p), 0.0) / max(paths, 1))
     near = goal is not None and (
         abs(p - goal) < 2 * se or (round(100 * p) == round(100 * goal) and p != goal)
     )
     if near:
-        return f"{100 * p:.1f}% ± {100 * se:.1f}"
+        return f"{100 * p:.1f}%" + (f" ± {100 * se:.1f}" if se > 0 else "")
     return f"{100 * p:.0f}%"
 
 

@@ -474,4 +474,6 @@ def simulate(scenario: Scenario) -> SimulationResult:
         starts_mean=starts_mean,
         capacity_arrays=cap,
         p_target_by_month=p_by_month,
+        p_se=np.sqrt(np.clip(p_by_month * (1.0 - p_by_month), 0.0, None) / paths),
+        p_held_se=math.sqrt(max(p_held * (1.0 - p_held), 0.0) / paths),
     )

@@ -17,7 +17,7 @@ import numpy as np
 
 from forecasting.model.roles import MLE, ROLE_KEYS, ROLES, Role
 from forecasting.model.scenario import Scenario
-from forecasting.model.target import months_to_target
+from forecasting.model.target import held_through, target_reached
 from forecasting.simulate.capacity import CapacitySummary
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -58,6 +58,10 @@ class SimulationResult:
         paths_headcount: raw (paths, T+1, 4) int headcount, for tests and analyses; None
             in a result kept by the app's cache (`without_paths`): aggregates only.
         p_target_by_month: (T+1,) P(target met) in each month.
+        p_method: "exact" (the model's chains, forecasting/simulate/exact.py) or "monte
+            carlo" (the share of paths): how p_target_met and p_target_by_month were got.
+        p_se: (T+1,) their standard errors (zeros when exact).
+        p_held_method, p_held_se: the same for p_target_held.
         headcount_mean, headcount_q: (T+1, 4) means and (3, T+1, 4) p10/p50/p90.
         ratio_q: (3, T+1) p10/p50/p90 of DS per MLE (NaN where undefined).
         share_defined: (T+1,) share of paths with at least one ML engineer.
@@ -80,6 +84,10 @@ class SimulationResult:
     starts_mean: np.ndarray
     capacity_arrays: CapacitySummary = field(repr=False)
     p_target_by_month: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    p_method: str = "monte carlo"
+    p_se: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    p_held_method: str = "monte carlo"
+    p_held_se: float = 0.0
 
     def without_paths(self) -> SimulationResult:
         """The same result without the per-path arrays (aggregates only: what a cache keeps)."""
@@ -87,13 +95,25 @@ class SimulationResult:
 
         return dataclasses.replace(self, paths_headcount=None)
 
-    def months_to_target(self, confidence: float) -> int | None:
-        """First month from which P(target met) stays at or above `confidence` to the horizon.
+    @property
+    def se_met(self) -> float:
+        """Standard error of p_target_met (0 when exact)."""
+        if len(self.p_se):
+            return float(self.p_se[self.scenario.deadline])
+        p = self.p_target_met
+        return math.sqrt(max(p * (1.0 - p), 0.0) / max(self.scenario.paths, 1))
 
-        Returns:
-            That month index, or None when P is below `confidence` at the horizon.
-        """
-        return months_to_target(self.p_target_by_month, confidence)
+    def target_reached(self, confidence: float) -> int | None:
+        """The month the target is reached: the first with P(target met) >= `confidence`
+        (a sampled P only when it is 2 standard errors clear of it); 0 = already met
+        today; None = not within the horizon."""
+        return target_reached(self.p_target_by_month, confidence, self.p_se)
+
+    def held_through(self, confidence: float) -> int | None:
+        """The last month of the run from the deadline in which P(target met) stays at or
+        above `confidence` (the horizon when it holds throughout); None when the target
+        is not met at the deadline."""
+        return held_through(self.p_target_by_month, confidence, self.scenario.deadline, self.p_se)
 
     @property
     def cumulative_cost_mean(self) -> np.ndarray:
@@ -189,6 +209,16 @@ class SimulationResult:
 
     # ---------------------------------------------------------------- JSON
 
+    def _timing_json(self) -> dict[str, Any]:
+        conf = self.scenario.target.confidence
+        reached, through = self.target_reached(conf), self.held_through(conf)
+        return {
+            "target_reached_month": reached,
+            "target_reached": None if reached is None else self.months[reached],
+            "held_through_month": through,
+            "held_through": None if through is None else self.months[through],
+        }
+
     def to_json_dict(self) -> dict[str, Any]:
         """Return the `python -m forecasting plan` JSON object (NaN -> null).
 
@@ -221,6 +251,11 @@ class SimulationResult:
             },
             "p_target_met": self.p_target_met,
             "p_target_held": self.p_target_held,
+            "p_method": self.p_method,
+            "p_se": round(float(self.p_se[sc.deadline]), 6) if len(self.p_se) else 0.0,
+            "p_held_method": self.p_held_method,
+            "p_held_se": round(self.p_held_se, 6),
+            **self._timing_json(),
             "target": {
                 **sc.target.to_dict(),
                 "deadline": self.months[sc.deadline],
