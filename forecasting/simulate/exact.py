@@ -25,6 +25,7 @@ candidate schedules.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -52,9 +53,11 @@ __all__ = [
 ]
 
 #: Most chains one role may mix (rate nodes x band cells) for an exact evaluation.
-MAX_BATCHES = 4_000
+MAX_BATCHES = 400
 #: Largest joint (DS x MLE) chain, in state pairs, for an exact P(held).
 MAX_JOINT = 4_000_000
+#: ML engineer schedules an ExactEvaluator keeps (their chains for P(held): 1/16 of it).
+CACHED_SCHEDULES = 512
 
 
 def _positions(
@@ -249,7 +252,7 @@ class ExactEvaluator:
         hit = self._mle.get(key)
         if hit is None:
             hit = run_chain(role_spec(self.scenario, MLE, mle_schedule=schedule))
-            self._mle[key] = hit
+            _remember(self._mle, key, hit, CACHED_SCHEDULES)
         return hit
 
     def truncated(self, schedule: Sequence[int] | np.ndarray | None = None) -> float:
@@ -269,20 +272,31 @@ class ExactEvaluator:
 
     def p_held(self, schedule: Sequence[int] | np.ndarray | None = None) -> float | None:
         """Exact P(DS / MLE <= k in every month deadline..horizon) under `schedule`, or None
-        when the joint chain is above MAX_JOINT state pairs."""
-        if self.deadline >= self.scenario.horizon_months:
+        when the joint chain has more than MAX_JOINT state pairs in a month."""
+        d = self.deadline
+        if d >= self.scenario.horizon_months:
             return self.p_met(schedule)
+        pairs = self.ds.states[d:] * self.mle(schedule).states[d:]
+        if pairs.max() > MAX_JOINT:
+            return None
         if self._ds_recorded is None:
-            self._ds_recorded = run_chain(self._ds_spec, record_from=self.deadline).recorded
+            self._ds_recorded = run_chain(self._ds_spec, record_from=d).recorded
         key = self._key(schedule)
         mle = self._mle_recorded.get(key)
         if mle is None:
             spec = role_spec(self.scenario, MLE, mle_schedule=schedule)
-            mle = run_chain(spec, record_from=self.deadline).recorded
+            mle = run_chain(spec, record_from=d).recorded
             assert mle is not None
-            self._mle_recorded[key] = mle
+            _remember(self._mle_recorded, key, mle, CACHED_SCHEDULES // 16)
         assert self._ds_recorded is not None
         return joint_held(self._ds_recorded, mle, self.k)
+
+
+def _remember(cache: dict[bytes, Any], key: bytes, value: Any, size: int) -> None:
+    """Keep `value` under `key`, dropping the oldest entry beyond `size`."""
+    if len(cache) >= size:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
 
 
 def joint_held(ds: Recorded, mle: Recorded, k: float) -> float | None:

@@ -139,11 +139,13 @@ class ChainResult:
     Attributes:
         probabilities: (T+1, max_people+1) P(headcount = n) in each month.
         truncated: probability dropped (rows sum to 1 - at most this).
+        states: live states in each month (T+1,).
         recorded: the states and moves from the requested month on, or None.
     """
 
     probabilities: np.ndarray
     truncated: float
+    states: np.ndarray
     recorded: Recorded | None = None
 
 
@@ -300,6 +302,8 @@ def run_chain(spec: ChainSpec, *, record_from: int | None = None) -> ChainResult
         rec.people.append(cols[1].copy())
         rec.prob.append(prob.copy())
     per_step = TRUNCATION / 2 / max(months, 1)
+    n_states = np.zeros(months + 1, dtype=np.int64)
+    n_states[0] = prob.size
     for t in range(months):
         stages: list[Stage] = []
         # 1. exits ~ Binomial(people, p) of the batch's rate node: outcomes 0..hi, hi the
@@ -324,7 +328,7 @@ def run_chain(spec: ChainSpec, *, record_from: int | None = None) -> ChainResult
                 new[1] += planned
         # 3. each start tried happens with the fill rate (a failed one stays in the backlog)
         if fill_pmf is not None and tried.max(initial=0) > 0:
-            first, inv = _merge(new, new)
+            first, inv = _merge(new, new if want is None else _key_columns(new, want, lag))
             stages.append((src, inv, cp, first.size))
             new, tried = np.take(new, first, axis=1), np.take(tried, first)
             prob_mid = np.bincount(inv, weights=np.take(prob, src) * cp, minlength=first.size)
@@ -361,10 +365,11 @@ def run_chain(spec: ChainSpec, *, record_from: int | None = None) -> ChainResult
         if lag > 1:
             _merge_late(cols, months - (t + 1))
         out[t + 1] = np.bincount(cols[1], weights=prob, minlength=n_max + 1)
+        n_states[t + 1] = prob.size
         if rec is not None and t + 1 >= rec.first:
             rec.people.append(cols[1].copy())
             rec.prob.append(prob.copy())
-    return ChainResult(out, dropped + (1.0 - float(spec.cell_weight.sum())), rec)
+    return ChainResult(out, dropped + (1.0 - float(spec.cell_weight.sum())), n_states, rec)
 
 
 def _merge_late(cols: np.ndarray, first_late: int) -> None:
@@ -416,8 +421,8 @@ def _open_and_due(
 
 def _key_columns(new: np.ndarray, want: np.ndarray, lag: int) -> np.ndarray:
     """The state's columns with the people above the positions instead of the people:
-    people + requisitions = max(positions, people) after a step, so that column is 0 but
-    after a fall, which keeps the merge's key short."""
+    people + requisitions = max(positions, people) once requisitions are opened, so that
+    column is 0 but after a fall, which keeps the merge's key short."""
     key = new.copy()
     excess = key[1]
     excess += new[2] - want
