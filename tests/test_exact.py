@@ -514,6 +514,32 @@ def test_a_small_scenario_is_supported():
     assert supported(scenario())
 
 
+def test_the_sample_team_s_projection_band_is_too_large_for_an_exact_evaluation():
+    sample = Scenario.from_json((ROOT / "data" / "sample_scenario.json").read_text())
+    assert "band" in (exact_reason(sample) or "")
+
+
+def test_a_chain_above_the_state_bound_is_not_exact():
+    sc = scenario(
+        headcount={"data_scientist": 30, "ml_engineer": 3},
+        attrition_annual=0.13,
+        hiring_policy={"data_scientist": "backfill"},
+        time_to_fill_months=12,
+        horizon_months=36,
+    )
+    with pytest.raises(NotExact, match="states"):
+        ExactEvaluator(sc)
+
+
+def test_p_held_is_none_when_the_joint_chain_is_too_large(monkeypatch):
+    from forecasting.simulate import exact
+
+    sc = scenario(hiring_policy={"data_scientist": "backfill", "ml_engineer": "backfill"})
+    assert p_held(sc) is not None
+    monkeypatch.setattr(exact, "MAX_JOINT", 1)
+    assert p_held(sc) is None
+
+
 def test_the_evaluator_matches_the_scenario_with_that_plan():
     sc = scenario(
         hiring_policy={"data_scientist": "backfill", "ml_engineer": "backfill"},

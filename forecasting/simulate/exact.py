@@ -34,6 +34,7 @@ from forecasting.model.scenario import Scenario
 from forecasting.model.target import meets_target, ratio_of
 from forecasting.simulate.engine import scheduled_starts
 from forecasting.simulate.exact_chain import (
+    MAX_STATES,
     ChainResult,
     ChainSpec,
     NotExact,
@@ -55,7 +56,7 @@ __all__ = [
 #: Most chains one role may mix (rate nodes x band cells) for an exact evaluation.
 MAX_BATCHES = 400
 #: Largest joint (DS x MLE) chain, in state pairs, for an exact P(held).
-MAX_JOINT = 4_000_000
+MAX_JOINT = 1_000_000
 #: ML engineer schedules an ExactEvaluator keeps (their chains for P(held): 1/16 of it).
 CACHED_SCHEDULES = 512
 
@@ -146,6 +147,13 @@ def exact_reason(scenario: Scenario) -> str | None:
 
     A cheap check of what is known before running the chains (reskilling, the band's
     size); a chain can still prove too large while running (`NotExact`).
+
+    Args:
+        scenario: the scenario.
+
+    Returns:
+        A short reason, e.g. "reskilling couples the data scientists' and ML engineers'
+        chains", or None when the exact evaluation applies.
     """
     if scenario.reskill_annual > 0:
         return "reskilling couples the data scientists' and ML engineers' chains"
@@ -194,18 +202,31 @@ def headcount_distribution(
 def p_met_by_month(scenario: Scenario) -> np.ndarray:
     """Exact P(DS / MLE <= k) in every month 0..horizon (k = target.ds_per_mle).
 
+    Args:
+        scenario: the scenario, with its own ML engineer plan.
+
+    Returns:
+        (T+1,) probabilities (`meets_target` on the two marginals), each within the
+        chains' truncated mass (< 2e-12) below the exact value.
+
     Raises:
-        NotExact: see `exact_reason`.
+        NotExact: see `exact_reason`, or a chain above MAX_STATES.
     """
     return ExactEvaluator(scenario).p_met_by_month()
 
 
 def p_held(scenario: Scenario) -> float | None:
-    """Exact P(DS / MLE <= k in every month from the deadline to the horizon), or None
-    when the joint chain is too large (the caller then uses the Monte Carlo).
+    """Exact P(DS / MLE <= k in every month from the deadline to the horizon).
+
+    Args:
+        scenario: the scenario, with its own ML engineer plan.
+
+    Returns:
+        The probability, or None when the joint chain has more than MAX_JOINT state pairs
+        in a month (the caller then uses the Monte Carlo with its standard error).
 
     Raises:
-        NotExact: see `exact_reason`.
+        NotExact: see `exact_reason`, or a chain above MAX_STATES.
     """
     return ExactEvaluator(scenario).p_held()
 
@@ -226,19 +247,26 @@ class ExactEvaluator:
     index (starts mode). None means the scenario's own plan.
     """
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, *, max_states: int = MAX_STATES) -> None:
         """Run the data scientists' chain.
 
+        Args:
+            scenario: the scenario (its own ML engineer plan is the default schedule).
+            max_states: the most live states of a chain (the time budget: about 1.5
+                microseconds per state and month).
+
         Raises:
-            NotExact: the scenario cannot be evaluated exactly (`exact_reason`).
+            NotExact: the scenario cannot be evaluated exactly (`exact_reason`), or the
+                data scientists' chain exceeds `max_states`.
         """
         if scenario.reskill_annual > 0:
             raise NotExact("reskilling couples the data scientists' and ML engineers' chains")
         self.scenario = scenario
         self.k = scenario.target.ds_per_mle
         self.deadline = scenario.deadline
+        self.max_states = max_states
         self._ds_spec = role_spec(scenario, DS)
-        self.ds = run_chain(self._ds_spec)
+        self.ds = run_chain(self._ds_spec, max_states=max_states)
         self._ds_recorded: Recorded | None = None
         self._mle: dict[bytes, ChainResult] = {}
         self._mle_recorded: dict[bytes, Recorded] = {}
@@ -247,11 +275,20 @@ class ExactEvaluator:
         return b"own" if schedule is None else np.asarray(schedule, dtype=np.int64).tobytes()
 
     def mle(self, schedule: Sequence[int] | np.ndarray | None = None) -> ChainResult:
-        """The ML engineers' exact chain under `schedule` (cached)."""
+        """The ML engineers' exact chain under `schedule` (cached).
+
+        Args:
+            schedule: positions added per month 0..horizon (positions mode) or planned
+                starts per index (starts mode); None: the scenario's own plan.
+
+        Returns:
+            Its ChainResult (`.probabilities` (T+1, N+1), `.truncated`).
+        """
         key = self._key(schedule)
         hit = self._mle.get(key)
         if hit is None:
-            hit = run_chain(role_spec(self.scenario, MLE, mle_schedule=schedule))
+            spec = role_spec(self.scenario, MLE, mle_schedule=schedule)
+            hit = run_chain(spec, max_states=self.max_states)
             _remember(self._mle, key, hit, CACHED_SCHEDULES)
         return hit
 
@@ -260,7 +297,14 @@ class ExactEvaluator:
         return self.ds.truncated + self.mle(schedule).truncated
 
     def p_met_by_month(self, schedule: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
-        """(T+1,) exact P(DS / MLE <= k) in each month under `schedule`."""
+        """Exact P(DS / MLE <= k) in each month under `schedule`.
+
+        Args:
+            schedule: as for `mle`.
+
+        Returns:
+            (T+1,) probabilities: sum over DS = d and MLE = m of P(d) P(m) [d / m <= k].
+        """
         ds = self.ds.probabilities
         mle = self.mle(schedule).probabilities
         mask = target_mask(np.arange(ds.shape[1]), np.arange(mle.shape[1]), self.k)
@@ -280,12 +324,13 @@ class ExactEvaluator:
         if pairs.max() > MAX_JOINT:
             return None
         if self._ds_recorded is None:
-            self._ds_recorded = run_chain(self._ds_spec, record_from=d).recorded
+            ds = run_chain(self._ds_spec, record_from=d, max_states=self.max_states)
+            self._ds_recorded = ds.recorded
         key = self._key(schedule)
         mle = self._mle_recorded.get(key)
         if mle is None:
             spec = role_spec(self.scenario, MLE, mle_schedule=schedule)
-            mle = run_chain(spec, record_from=d).recorded
+            mle = run_chain(spec, record_from=d, max_states=self.max_states).recorded
             assert mle is not None
             _remember(self._mle_recorded, key, mle, CACHED_SCHEDULES // 16)
         assert self._ds_recorded is not None

@@ -257,18 +257,22 @@ def _prune(prob: np.ndarray, budget: float) -> np.ndarray | None:
 # ------------------------------------------------------------------ the chain
 
 
-def run_chain(spec: ChainSpec, *, record_from: int | None = None) -> ChainResult:
+def run_chain(
+    spec: ChainSpec, *, record_from: int | None = None, max_states: int = MAX_STATES
+) -> ChainResult:
     """The exact headcount distribution of one role, month by month.
 
     Args:
         spec: the role's chain (exact.py builds it from a scenario).
         record_from: keep the states and moves from this month on (for P(held)).
+        max_states: the most live states (all batches) before giving up; the work is
+            about 1.5 microseconds per state and month.
 
     Returns:
         The distribution, the truncated mass and, when asked, the recorded states.
 
     Raises:
-        NotExact: the live states exceed MAX_STATES.
+        NotExact: the live states exceed `max_states`.
     """
     months, n_max = spec.months, spec.max_people
     n_cells = len(spec.cell_weight)
@@ -354,9 +358,9 @@ def run_chain(spec: ChainSpec, *, record_from: int | None = None) -> ChainResult
             remap = np.full(prob.size, -1, dtype=np.int64)
             remap[keep] = np.arange(keep.size)
             cols, prob, inv = np.take(cols, keep, axis=1), prob[keep], remap[inv]
-        if prob.size > MAX_STATES:
+        if prob.size > max_states:
             raise NotExact(
-                f"the chain has {prob.size:,} states at month {t + 1} (more than {MAX_STATES:,})"
+                f"the chain has {prob.size:,} states at month {t + 1} (more than {max_states:,})"
             )
         if rec is not None and t >= rec.first:
             ok = inv >= 0
