@@ -97,6 +97,7 @@ def test_negative_budget_is_a_one_line_error(tmp_path, capsys):
     assert capsys.readouterr().err.startswith("error: budget:")
 
 
+@pytest.mark.slow
 def test_frontier_is_monotone_and_agrees_with_the_answer(sample_scenario):
     sc = without_mle_plan(sample_scenario).replace(paths=2000)
     f = frontier(sc)

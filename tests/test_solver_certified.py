@@ -50,6 +50,7 @@ def all_schedules(n_slots: int, first: int, cap: int, total: int):
             yield x
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hold", [False, True], ids=["met", "held"])
 @pytest.mark.parametrize("policy", [None, "backfill"], ids=["starts", "positions"])
 def test_fewest_is_the_minimum_found_by_exhaustive_search(hold, policy):

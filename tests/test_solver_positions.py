@@ -73,6 +73,7 @@ def assert_positions_plan_is_consistent(plan: HiringPlan) -> None:
         assert simulate(sc).p_target_held == plan.p_target_held
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("overrides", "lag"),
     [
@@ -238,6 +239,7 @@ def review_42_to_60(seed: int) -> Scenario:
 REVIEW_ANSWERS = {"even": 4, "front_loaded": 4, "just_in_time": 3, "fewest": 3}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 3])
 def test_the_42_to_60_review_case_answers_4_4_3_3_exactly(seed):
     for strategy, n in REVIEW_ANSWERS.items():
