@@ -8,6 +8,7 @@ import html
 import io
 import struct
 import xml.etree.ElementTree as ET
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
@@ -16,6 +17,7 @@ import pytest
 from forecasting.model.scenario import Scenario
 from forecasting.report import sentences
 from forecasting.report.brief import PNG_SIGNATURE
+from forecasting.report.export import download_name
 from tests.conftest import APP, TIMEOUT
 from ui import compute, downloads, state
 from ui.state import decode_scenario
@@ -182,7 +184,8 @@ def test_the_downloads_carry_the_link_and_convert_on_click(captured, ui, small, 
     at = open_page("plan", {"s": token(small)}, url="https://planner.example/plan")
     assert ui.problems(at) == []
 
-    csv = captured["projections.csv"]
+    today = date.today().isoformat()
+    csv = captured[download_name("plan", small, today, "csv")]
     assert isinstance(csv, bytes)  # small and cached: made with the page
     lines = csv.decode().splitlines()
     (link,) = [line.removeprefix("# Link: ") for line in lines if line.startswith("# Link: ")]
@@ -195,7 +198,7 @@ def test_the_downloads_carry_the_link_and_convert_on_click(captured, ui, small, 
     assert callable(captured["ratio-fan.png"])
     assert captured["ratio-fan.png"]().startswith(PNG_SIGNATURE)
     assert RATIO_TITLE in svg_text(captured["ratio-fan.svg"]())
-    page = captured[downloads.BRIEF_FILE]().decode()
+    page = captured[download_name("brief", small, today, "html")]().decode()
     (sentence,) = [m.value.removeprefix("#### ") for m in at.markdown if "To reach" in m.value]
     assert html.escape(sentence) in page  # the page's answer, as HTML text
     assert "https://planner.example/plan?" in page

@@ -76,3 +76,21 @@ def test_safe_frame_does_not_modify_its_input():
 def test_index_can_be_written():
     frame = pd.DataFrame({"n": [1]}, index=pd.Index(["=x"], name="title"))
     assert rows(safe_csv_bytes(frame, index=True))[1] == ["'=x", "1"]
+
+
+def test_a_download_is_named_by_its_target_deadline_and_day():
+    from forecasting.model.scenario import Scenario
+    from forecasting.report.export import download_name
+
+    sc = Scenario.from_dict(
+        {
+            "start_month": "2027-01",
+            "headcount": {"data_scientist": 30, "ml_engineer": 3},
+            "target": {"ds_per_mle": 6, "deadline_month": 11},
+        }
+    )
+    assert download_name("plan", sc, "2026-12-07", "csv") == "plan-1to6-2027-12_2026-12-07.csv"
+    half = sc.replace(target={**sc.target.to_dict(), "ds_per_mle": 6.5})
+    assert download_name("brief", half, "2026-12-07", "html") == (
+        "brief-1to6_5-2027-12_2026-12-07.html"
+    )

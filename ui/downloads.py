@@ -22,12 +22,12 @@ import streamlit as st
 from forecasting.model.scenario import Scenario
 from forecasting.report import sentences
 from forecasting.report.brief import BriefChart, render_brief
+from forecasting.report.export import download_name
 from ui import compute, state
 
 #: The brief's two charts (names in compute.CHARTS) and their size in it (px).
 BRIEF_CHARTS = ("ratio_fan", "headcount_fan")
 BRIEF_CHART_WIDTH, BRIEF_CHART_HEIGHT = 470, 230
-BRIEF_FILE = "workforce-brief.html"
 MANUAL_NOTE = (
     "The numbers and charts show the hand-edited ML engineer plan; the sentence above is "
     "the solver's recommendation."
@@ -120,7 +120,7 @@ def download_row(scenario: Scenario, *, key: str) -> None:
         data=compute.projections_csv(
             scenario, strategy=view.strategy, plan=view.mode, link=link, generated=today
         ),
-        file_name="projections.csv",
+        file_name=download_name("plan", scenario, today, "csv"),
         mime="text/csv",
         icon=":material/download:",
         key=f"proj_{key}",
@@ -132,7 +132,7 @@ def download_row(scenario: Scenario, *, key: str) -> None:
     c2.download_button(
         "Download one-page brief (HTML)",
         data=functools.partial(brief_html, view, state.base(), link=link, generated=today),
-        file_name=BRIEF_FILE,
+        file_name=download_name("brief", scenario, today, "html"),
         mime="text/html",
         icon=":material/download:",
         key=f"brief_{key}",
@@ -144,7 +144,7 @@ def download_row(scenario: Scenario, *, key: str) -> None:
     c3.download_button(
         "Download this scenario (JSON)",
         data=scenario.to_json(),
-        file_name="scenario.json",
+        file_name=download_name("scenario", scenario, today, "json"),
         mime="application/json",
         icon=":material/download:",
         key=f"scen_{key}",

@@ -287,7 +287,7 @@ def render_brief(
     meta = [f"Generated {when_text}"]
     if strategy:
         meta.append(f"{strategy.replace('_', '-')} schedule")
-    meta.append(f"{scenario.paths:,} simulated paths · seed {scenario.seed}")
+    meta.append(f"{scenario.paths:,} simulated paths")
     heading = TITLE + (f": {name}" if name else "")
 
     notes = [note] if note else []

@@ -223,3 +223,18 @@ def projections_csv(result: SimulationResult, **header: Any) -> bytes:
 
     lines = projections_header(result.scenario, **header)
     return csv_with_header(projections_wide(result), lines)
+
+
+def download_name(kind: str, scenario: Scenario, today: str, ext: str) -> str:
+    """A download's file name that says what it is: its kind, the scenario's target and
+    deadline and the day it was made, e.g. ``plan-1to6-2027-12_2026-12-07.csv``.
+
+    Args:
+        kind: what the file is ("plan", "brief", "scenario").
+        scenario: the scenario it is about.
+        today: the day, "YYYY-MM-DD".
+        ext: the extension, without the dot.
+    """
+    k = f"{scenario.target.ds_per_mle:g}".replace(".", "_")
+    deadline = scenario.months()[scenario.deadline]
+    return f"{kind}-1to{k}-{deadline}_{today}.{ext}"
