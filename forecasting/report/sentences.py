@@ -8,17 +8,19 @@ from typing import TYPE_CHECKING
 
 from forecasting.model import formatting, params
 from forecasting.model.formatting import money, month_name, ratio_text, role_label
+from forecasting.model.policy import PolicyKind
 from forecasting.model.roles import Role
+from forecasting.model.target import current_ratio
 
 if TYPE_CHECKING:  # pragma: no cover
     from forecasting.model.scenario import Scenario
     from forecasting.plan.team import TeamPlan
 
 
-def quarter_text(items: list[tuple[str, int]], limit: int = 4) -> str:
-    """'3 in Q1 2027, 2 in Q3 2027' (at most `limit` quarters, then '…')."""
+def quarter_text(items: list[tuple[str, int]], limit: int | None = 4) -> str:
+    """'3 in Q1 2027, 2 in Q3 2027' (at most `limit` quarters, then '…'; None: all)."""
     parts = [f"{n} in {q}" for q, n in items[:limit]]
-    if len(items) > limit:
+    if limit is not None and len(items) > limit:
         parts.append("…")
     return ", ".join(parts)
 
@@ -50,15 +52,7 @@ def answer_sentence(
     if target.hold:
         goal += " and hold it to the horizon"
     goal += f" with {target.confidence:.0%} confidence"
-    ds_positions = scenario.positions_of(Role.DATA_SCIENTIST)
-    if ds_positions is not None:
-        now, then = scenario.headcount_of(Role.DATA_SCIENTIST), ds_positions[deadline]
-        if then > now:
-            goal += f" while data science grows {now} → {then}"
-        elif then < now:
-            goal += f" while data science shrinks {now} → {then}"
-        else:
-            goal += f" with data science held at {then}"
+    goal += ds_plan_text(scenario)
     if (plan is None or error is not None) and reachable is not None:
         return f"{goal}: not reachable with the current hiring limits. " + what_would_work(
             reachable, scenario
@@ -83,13 +77,53 @@ def answer_sentence(
         else ""
     )
     if n == 0:
-        return (
-            f"{goal}: no new ML engineer positions are needed; backfilling leavers "
-            f"gets there{tail}."
-        )
-    when = quarter_text(quarters(months, plan.positions_added))
+        return f"{goal}: no new ML engineer positions are needed; backfilling leavers gets there."
+    when = quarter_text(quarters(months, plan.positions_added), limit=None)
     noun = "new ML engineer position" if n == 1 else "new ML engineer positions"
-    return f"{goal}: {n} {noun} ({when}), {money(plan.annual_cost)}/yr run-rate{tail}."
+    buffer = ""
+    today = current_ratio(scenario.headcount)
+    ds_positions = scenario.positions_of(Role.DATA_SCIENTIST)
+    ds_then = ds_positions[deadline] if ds_positions else scenario.headcount_of(Role.DATA_SCIENTIST)
+    mle_now = scenario.headcount_of(Role.ML_ENGINEER)
+    if mle_now and today <= target.ds_per_mle and ds_then / mle_now <= target.ds_per_mle:
+        # Today's team already meets the target with the data science planned: the new
+        # positions only cover the seats empty while leavers are replaced.
+        buffer = (
+            f" to cover vacancies: today's {ratio_text(round(today, 1))} drifts above "
+            f"{ratio_text(target.ds_per_mle)} when ML engineers leave"
+        )
+    counting = ""
+    if opened:
+        counting = f", counting {opened} open ML engineer requisition{'s' if opened != 1 else ''}"
+    return (
+        f"{goal}: {n} {noun}{buffer} ({when}), {money(plan.annual_cost)}/yr run-rate"
+        f"{counting}{tail}."
+    )
+
+
+def ds_plan_text(scenario) -> str:
+    """The data-science plan as the controls set it, for the answer sentence: " while data
+    science grows 30 → 45 by Dec 2028 (37 at the deadline)", " while data science follows
+    its projection 30 → 47 by Dec 2029 (39 at the deadline)", " with data science held at
+    30"; "" when data science has no positions."""
+    positions = scenario.positions_of(Role.DATA_SCIENTIST)
+    if positions is None:
+        return ""
+    months, deadline = scenario.months(), scenario.deadline
+    policy = scenario.policy_of(Role.DATA_SCIENTIST)
+    now, at_deadline = scenario.headcount_of(Role.DATA_SCIENTIST), positions[deadline]
+    if policy.kind is PolicyKind.GROWTH and policy.to is not None and policy.by_month:
+        end, by = int(policy.to), int(policy.by_month)
+        verb = "grows" if end > now else ("shrinks" if end < now else "is held at")
+    else:
+        end, by = positions[-1], len(positions) - 1
+        verb = "grows" if end > now else ("shrinks" if end < now else "is held at")
+        if policy.kind is PolicyKind.PATH:
+            verb = "follows its projection"
+    if end == now and at_deadline == now:
+        return f" with data science held at {now}"
+    then = f" ({at_deadline} at the deadline)" if by != deadline else ""
+    return f" while data science {verb} {now} → {end} by {month_name(months[by])}{then}"
 
 
 #: Decimals of the wide projections table: people (headcount, starts, positions), the
