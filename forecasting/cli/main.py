@@ -18,10 +18,13 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from forecasting.model.errors import PlannerError
 from forecasting.plan.schedule import Strategy
+
+if TYPE_CHECKING:  # pragma: no cover
+    from forecasting.model.scenario import Scenario
 
 EXIT_USAGE = 2
 ENGINE_COMMANDS = ("plan", "solve", "sensitivity")
@@ -94,13 +97,15 @@ def build_parser(*, with_ingest: bool = True) -> argparse.ArgumentParser:
     if with_ingest:  # cli/ingest.py imports nothing heavy, but `plan` need not even parse it
         from forecasting.cli import backtest as cli_backtest
         from forecasting.cli import ingest as cli_ingest
+        from forecasting.cli import trend as cli_trend
 
         cli_ingest.add_parser(sub)  # sets func=cli_ingest.run
         cli_backtest.add_parser(sub)  # sets func=cli_backtest.run
+        cli_trend.add_parser(sub)  # sets func=cli_trend.run
     return parser
 
 
-def _load(args: argparse.Namespace):
+def _load(args: argparse.Namespace) -> Scenario:
     """Read and validate the scenario file, applying --paths / --seed."""
     from forecasting.model.scenario import Scenario
 

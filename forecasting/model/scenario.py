@@ -47,7 +47,9 @@ def _role_items(value: object, key: str) -> dict[Role, object]:
     )
 
 
-def _per_role(value: object, key: str, convert, *, scalar_ok: bool) -> tuple:
+def _per_role(
+    value: object, key: str, convert: Callable[[object, str], Any], *, scalar_ok: bool
+) -> tuple:
     """Return a tuple in ROLES order; missing roles get the registered default."""
     if scalar_ok and isinstance(value, numbers.Real) and not isinstance(value, bool):
         return tuple(convert(value, f"{key}") for _ in ROLES)

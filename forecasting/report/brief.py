@@ -149,7 +149,7 @@ def _months(v: float) -> str:
     return formatting.number(float(v), digits=1)
 
 
-def _per_role(field: str, values: Sequence[float], fmt) -> tuple[str, bool]:
+def _per_role(field: str, values: Sequence[float], fmt: Callable[[float], str]) -> tuple[str, bool]:
     """One cell for a role-keyed field, and whether every role has its default."""
     defaults = [params.role_value(field, r.value) for r in ROLES]
     default = all(abs(float(v) - float(d)) < 1e-9 for v, d in zip(values, defaults))

@@ -14,6 +14,11 @@ from forecasting.model.target import current_ratio
 
 if TYPE_CHECKING:  # pragma: no cover
     from forecasting.model.scenario import Scenario
+    from forecasting.plan.budget import BudgetAnswer
+    from forecasting.plan.reach import Reachable
+    from forecasting.plan.reskill import MixOption
+    from forecasting.plan.sensitivity import Sensitivity
+    from forecasting.plan.solver import HiringPlan
     from forecasting.plan.team import TeamPlan
 
 
@@ -26,7 +31,12 @@ def quarter_text(items: list[tuple[str, int]], limit: int | None = 4) -> str:
 
 
 def answer_sentence(
-    plan, scenario, *, strategy: str, error: str | None = None, reachable=None
+    plan: HiringPlan | None,
+    scenario: Scenario,
+    *,
+    strategy: str,
+    error: str | None = None,
+    reachable: Reachable | None = None,
 ) -> str:
     """The one-sentence answer for a HiringPlan (None when infeasible) of `scenario`.
 
@@ -101,7 +111,7 @@ def answer_sentence(
     )
 
 
-def ds_plan_text(scenario) -> str:
+def ds_plan_text(scenario: Scenario) -> str:
     """The data-science plan as the controls set it, for the answer sentence: " while data
     science grows 30 → 45 by Dec 2028 (37 at the deadline)", " while data science follows
     its projection 30 → 47 by Dec 2029 (39 at the deadline)", " with data science held at
@@ -169,7 +179,7 @@ def held_warning(p_met: float, p_held: float, confidence: float, k: float) -> st
     )
 
 
-def what_would_work(reachable, scenario) -> str:
+def what_would_work(reachable: Reachable, scenario: Scenario) -> str:
     """What the most hiring the caps allow reaches, in words (no field names).
 
     E.g. "Even 2 new ML engineer positions every month from Feb 2027 give 41%
@@ -223,7 +233,7 @@ def _in_sentence(label: str) -> str:
     return text if text[:2].isupper() else text[0].lower() + text[1:]
 
 
-def sensitivity_sentence(result, months: list[str]) -> str:
+def sensitivity_sentence(result: Sensitivity, months: list[str]) -> str:
     """What the answer hangs on, in one sentence a leader can repeat.
 
     E.g. "The answer hangs most on ML engineer attrition: from 4%/yr to 49%/yr it takes
@@ -269,7 +279,7 @@ def sensitivity_sentence(result, months: list[str]) -> str:
     return f"{head}{span}{plan}.{tail}"
 
 
-def budget_sentence(answer, months: list[str]) -> str:
+def budget_sentence(answer: BudgetAnswer, months: list[str]) -> str:
     """What a yearly budget buys, in one sentence."""
     n = answer.added
     what = f"{n} {answer.mode.unit(n)}"
@@ -289,7 +299,7 @@ def budget_sentence(answer, months: list[str]) -> str:
     )
 
 
-def mix_sentence(options, scenario) -> str:
+def mix_sentence(options: list[MixOption], scenario: Scenario) -> str:
     """The cheapest mix of reskilling and new positions against hiring only, in words."""
     from forecasting.plan.reskill import cheapest
 
@@ -302,7 +312,7 @@ def mix_sentence(options, scenario) -> str:
     if best is None:
         return f"No mix of reskilling (up to 20% a year) and new positions reaches {goal}."
 
-    def what(o) -> str:
+    def what(o: MixOption) -> str:
         n = o.added
         positions = f"{n} new position{'s' if n != 1 else ''}"
         if o.reskill_annual == 0.0:

@@ -348,7 +348,7 @@ def capacity_paths(
 
     per_path = [np.ndim(q) == 1 for q in retention_monthly]
 
-    def cohorts(r: int, s: np.ndarray, block: slice | None = None):
+    def cohorts(r: int, s: np.ndarray, block: slice | None = None) -> tuple[np.ndarray, np.ndarray]:
         q = retention_monthly[r]
         if per_path[r]:
             q = np.asarray(q, dtype=np.float32)[block]
