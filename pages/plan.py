@@ -27,6 +27,8 @@ if not workshop:
     controls.reskill(c1)
     controls.horizon(c2)
     controls.start_month(c3)
+    c1, c2, c3 = st.columns(3)
+    controls.attrition_all(c1)
     controls.hold()
     controls.team_shape()
     controls.show_error()

@@ -58,3 +58,17 @@ def test_workshop_hiring_plan_keeps_the_other_controls_in_one_expander(
     assert len(keys) == len(set(keys))
     assert "w_horizon" in keys and "w_start" not in keys  # selectbox, counted below
     assert at.selectbox(key="w_start").value == fast_scenario.start_month
+
+
+def test_one_attrition_control_sets_every_role_and_moves_their_intervals(
+    app, ui, token, fast_scenario
+):
+    """The what-if "attrition is 20%" is one control, in the workshop bar on any page."""
+    at = app("capacity", workshop=True, query={"s": token(fast_scenario)})
+    assert ui.problems(at) == []
+    at.number_input(key="w_attrition_all").set_value(20).run()
+    assert ui.problems(at) == []
+    base = at.session_state[state.KEY_BASE]
+    assert base.attrition_annual == (0.2, 0.2, 0.2, 0.2)
+    for iv in base.attrition_interval:
+        assert iv is None or iv[0] <= 0.2 <= iv[1]

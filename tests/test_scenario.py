@@ -238,3 +238,20 @@ def test_an_edited_attrition_carries_its_interval_with_it():
     )
     assert edited.interval_of("data_scientist")[0] < 0.2 < edited.interval_of("data_scientist")[1]
     assert sc.moved_intervals({"data_scientist": 0.9})["data_scientist"][1] == 0.999
+
+
+def test_attrition_for_all_roles_scales_each_interval_with_its_rate():
+    from forecasting.model.edits import common_attrition, with_attrition
+
+    sc = Scenario.from_dict(
+        {
+            "headcount": {"data_scientist": 30, "ml_engineer": 10},
+            "attrition_annual": {"data_scientist": 0.1, "ml_engineer": 0.2},
+            "attrition_interval": {"data_scientist": [0.05, 0.2]},
+        }
+    )
+    assert common_attrition(sc) == pytest.approx((30 * 0.1 + 10 * 0.2) / 40)
+    out = with_attrition(sc, 0.2)
+    assert out.attrition_annual == (0.2, 0.2, 0.2, 0.2)
+    assert out.interval_of("data_scientist") == pytest.approx((0.1, 0.4))  # x2, same shape
+    assert out.interval_of("ml_engineer") is None

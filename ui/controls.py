@@ -187,6 +187,27 @@ def reskill(where: Any = st) -> None:
     )
 
 
+def _update_attrition() -> None:
+    annual = float(st.session_state["w_attrition_all"]) / 100
+    _replace_all(lambda sc: edits.with_attrition(sc, annual), "Attrition")
+
+
+def attrition_all(where: Any = st, *, label: str = "Attrition, all roles") -> None:
+    """One what-if for every role's attrition ("what if attrition is 20%?")."""
+    now = round(100 * edits.common_attrition(state.base()))
+    where.number_input(
+        label,
+        min_value=0,
+        max_value=60,
+        step=1,
+        format="%d",
+        key=state.bind("w_attrition_all", now),
+        on_change=_update_attrition,
+        help="Sets every role's annual attrition (%/yr) at once; each role's interval "
+        "moves with it. Per-role values are on Team & data.",
+    )
+
+
 def _update_shape() -> None:
     base = state.base()
     target = base.target.to_dict()
@@ -286,13 +307,14 @@ def show_error() -> None:
 def workshop_bar() -> None:
     """Workshop mode's compact bar: the five controls that matter, one row, no sidebar."""
     with st.container(key="workshop_bar"):
-        cols = st.columns([1.1, 1.25, 1.0, 1.0, 0.7, 1.0], vertical_alignment="bottom")
+        cols = st.columns([1.1, 1.25, 1.0, 1.0, 0.9, 0.7, 1.0], vertical_alignment="bottom")
         target_k(cols[0], label="Target (1:k)")
         deadline(cols[1])
         confidence(cols[2])
         ds_grow_to(cols[3], label="Data scientists")
-        hold(cols[4], label="Hold", compact=True)
-        cols[5].toggle(
+        attrition_all(cols[4], label="Attrition %")
+        hold(cols[5], label="Hold", compact=True)
+        cols[6].toggle(
             "Workshop",
             value=True,
             key="workshop_bar_toggle",

@@ -173,3 +173,37 @@ def with_horizon(scenario: Scenario, horizon_months: int) -> Scenario:
     if target.get("deadline_month") is not None and int(target["deadline_month"]) > h:
         target["deadline_month"] = h
     return Scenario.from_dict(d)
+
+
+def with_attrition(scenario: Scenario, annual: float) -> Scenario:
+    """`scenario` with every role's annual attrition set to `annual` (the "attrition, all
+    roles" what-if); a role's interval moves with its rate, keeping its shape (scaled by
+    the new rate over the old, clipped to [0, 0.99]), or is dropped when the old rate
+    was 0.
+
+    Raises:
+        ScenarioError: `annual` is not a rate in [0, 1).
+    """
+    rates = scenario.by_role("attrition_annual")
+    intervals = scenario.by_role("attrition_interval")
+    new_intervals: dict[str, list[float]] = {}
+    for role, iv in intervals.items():
+        old = rates[role]
+        if iv is not None and old > 0:
+            scale = annual / old
+            low, high = min(iv[0] * scale, annual), min(max(iv[1] * scale, annual), 0.99)
+            new_intervals[role] = [low, high]
+    return scenario.replace(
+        attrition_annual={role: annual for role in rates}, attrition_interval=new_intervals
+    )
+
+
+def common_attrition(scenario: Scenario) -> float:
+    """The attrition the "all roles" control shows: the headcount-weighted mean rate (the
+    plain mean for an empty team)."""
+    weights = [max(n, 0) for n in scenario.headcount]
+    rates = scenario.attrition_annual
+    total = sum(weights)
+    if total == 0:
+        return sum(rates) / len(rates)
+    return sum(w * r for w, r in zip(weights, rates)) / total
