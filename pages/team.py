@@ -52,12 +52,13 @@ def _land(cells: list[Cell]) -> None:
         return
     if new.headcount != current.headcount and state.has_sample_plan(current):
         try:
-            new = policies.default_plan(new)
+            new, cleared = policies.without_sample_values(new, state.default_scenario())
         except PlannerError as exc:
             st.error(md_escape(exc))
             return
+        gone = f" ({', '.join(cleared)} cleared; the defaults below apply)" if cleared else ""
         st.session_state[KEY_NOTICE] = (
-            "Your team replaced the sample team's plan: every role now backfills its "
+            f"Your team replaced the sample team's plan{gone}: every role now backfills its "
             "leavers; set data-science growth on the Hiring plan page."
         )
     state.apply_edit(new, keep_editors=True)

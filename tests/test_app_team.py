@@ -319,6 +319,12 @@ def test_typing_ones_own_team_replaces_the_sample_plan_with_backfill(app, ui, sa
     assert [p.kind for p in scenario.hiring_policy] == ["backfill"] * 4
     assert not any(any(s) for s in scenario.planned_starts)
     assert "replaced the sample team's plan" in at.success[0].value
+    # Nothing of the sample survives into one's own team: its open requisitions, salaries
+    # and attrition (all from the sample's roster) are back at the registry's defaults.
+    assert not any(scenario.open_requisitions)
+    assert scenario.annual_cost == (145_000.0, 154_000.0, 165_000.0, 150_000.0)
+    assert scenario.attrition_interval == (None,) * 4
+    assert "open requisitions" in at.success[0].value
     # A second edit keeps the user's plan (only the sample's plan is replaced).
     at.session_state[state.KEY_BASE] = scenario.replace(
         hiring_policy={"data_scientist": {"kind": "growth", "to": 60, "by_month": 24}}

@@ -99,6 +99,43 @@ def default_plan(
     return scenario.replace(planned_starts={}, hiring_policy=policies)
 
 
+def without_sample_values(typed: Scenario, sample: Scenario) -> tuple[Scenario, list[str]]:
+    """A team typed over the sample team, with nothing of the sample's left in it.
+
+    Values that only describe the sample team and that the user has not set themselves
+    (still equal to the sample's) go back to the registry's defaults: open requisitions
+    (cleared), salaries, attrition and its interval; the plan becomes the default plan
+    (every role backfills, no planned starts).
+
+    Args:
+        typed: the scenario with the user's own headcount (and whatever else they typed).
+        sample: the sample team's scenario.
+
+    Returns:
+        (the cleaned scenario, what was cleared, in words).
+    """
+    changes: dict[str, Any] = {}
+    cleared: list[str] = []
+    if typed.open_requisitions == sample.open_requisitions and any(sample.open_requisitions):
+        changes["open_requisitions"] = {}
+        cleared.append("the sample's open requisitions")
+    if (
+        typed.annual_cost == sample.annual_cost
+        and typed.annual_cost != Scenario(headcount={}).annual_cost
+    ):
+        changes["annual_cost"] = {}
+        cleared.append("its salaries")
+    if (typed.attrition_annual, typed.attrition_interval) == (
+        sample.attrition_annual,
+        sample.attrition_interval,
+    ) and sample.attrition_interval != (None,) * len(ROLE_KEYS):
+        changes["attrition_annual"] = {}
+        changes["attrition_interval"] = {}
+        cleared.append("its attrition")
+    cleaned = default_plan(typed.replace(**changes) if changes else typed)
+    return cleaned, cleared
+
+
 def is_default_plan(scenario: Scenario) -> bool:
     """True when every role backfills with no positions added (the default plan's shape)."""
     return all(p == BACKFILL for p in scenario.hiring_policy)
