@@ -89,7 +89,13 @@ def card(view: compute.PlanView, *, where: str) -> None:
         held = sentences.held_warning(
             result.p_target_met, result.p_target_held, goal, target.ds_per_mle
         )
-        if held:
+        if target.hold:
+            st.caption(
+                "Hold is on: the plan keeps the ratio at the target in every month from the "
+                "deadline to the horizon, not only at the deadline (turn it off to see the "
+                "plan that only reaches it)."
+            )
+        elif held:
             fix = (
                 " Turn on 'Hold' to plan for it."
                 if workshop or where == "plan"
