@@ -401,9 +401,12 @@ def test_role_colours_are_distinct_okabe_ito_colours():
     assert set(ROLE_COLORS.values()) <= set(OKABE_ITO.values())
 
 
-def test_role_colour_stays_fixed_when_roles_are_filtered():
+def test_role_colour_stays_fixed_and_the_legend_lists_only_the_roles_drawn():
     spec = charts.headcount_fan(_headcount(), roles=["ml_engineer"]).to_dict()
-    assert color_scales(spec)[0] == {"domain": ROLE_LABEL_LIST, "range": ROLE_COLOR_LIST}
+    mle = ROLE_LABEL_LIST.index("ML engineer")
+    assert color_scales(spec)[0] == {"domain": ["ML engineer"], "range": [ROLE_COLOR_LIST[mle]]}
+    both = charts.headcount_fan(_headcount(), roles=["data_scientist", "ml_engineer"]).to_dict()
+    assert color_scales(both)[0]["domain"] == ["Data scientist", "ML engineer"]
     (line,) = marks(spec, "line")
     assert {r["role"] for r in rows(spec, line)} == {"ml_engineer"}
 
@@ -633,3 +636,19 @@ def test_normal_and_workshop_styles_differ_in_every_size():
         getattr(WORKSHOP, f) > getattr(NORMAL, f)
         for f in ("axis_label_size", "axis_title_size", "title_size", "line_width", "height")
     )
+
+
+def test_a_tornado_of_positions_has_whole_number_ticks():
+    frame = pd.DataFrame(
+        {
+            "label": ["A", "B"],
+            "low_text": ["1", "2"],
+            "high_text": ["3", "4"],
+            "low": [3.0, 4.0],
+            "high": [4.0, 5.0],
+        }
+    )
+    spec = charts.tornado(frame, base=4, measure="New positions", title="T").to_dict()
+    encodings = [layer.get("encoding", {}).get("x", {}) for layer in spec["layer"]]
+    axes = [x["axis"] for x in encodings if "axis" in x]
+    assert axes and all(a["format"] == "d" and a["tickMinStep"] == 1 for a in axes)

@@ -59,24 +59,32 @@ def month_tooltip() -> alt.Tooltip:
     return alt.Tooltip("month:T", timeUnit=MONTH_TIME_UNIT, format=MONTH_FORMAT, title="Month")
 
 
-def role_color_scale(extra: Sequence[str] = ()) -> alt.Scale:
+def role_color_scale(extra: Sequence[str] = (), roles: Sequence[str] | None = None) -> alt.Scale:
     """Return the one role colour scale (domain: role labels in canonical order).
 
     Args:
         extra: Additional non-role labels (e.g. "None"), appended in a neutral grey.
+        roles: the role keys drawn (default: all four): the legend lists only these.
 
     Returns:
         An `alt.Scale` mapping "Data engineer", "Data scientist", "ML engineer",
         "Product manager" (then `extra`) to their fixed colours.
     """
-    domain = [formatting.role_label(k) for k in ROLE_KEYS] + list(extra)
-    range_ = [ROLE_COLORS[k] for k in ROLE_KEYS] + [NEUTRAL_COLOR] * len(extra)
+    keys = [k for k in ROLE_KEYS if roles is None or k in roles]
+    domain = [formatting.role_label(k) for k in keys] + list(extra)
+    range_ = [ROLE_COLORS[k] for k in keys] + [NEUTRAL_COLOR] * len(extra)
     return alt.Scale(domain=domain, range=range_)
 
 
-def role_color(field: str = "role_label", title: str = "Role", extra: Sequence[str] = ()):
-    """Colour encoding on a role-label column using the shared role scale."""
-    return alt.Color(f"{field}:N", title=title, scale=role_color_scale(extra))
+def role_color(
+    field: str = "role_label",
+    title: str = "Role",
+    extra: Sequence[str] = (),
+    roles: Sequence[str] | None = None,
+) -> alt.Color:
+    """Colour encoding on a role-label column using the shared role scale (its legend
+    lists only `roles` when given: what the chart draws)."""
+    return alt.Color(f"{field}:N", title=title, scale=role_color_scale(extra, roles))
 
 
 def with_role_label(df: pd.DataFrame, column: str = "role") -> pd.DataFrame:

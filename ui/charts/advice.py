@@ -45,7 +45,9 @@ def tornado(
     fmt = ".0%" if percent else ".0f"
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False))
     scale = alt.Scale(zero=not percent, nice=True)
-    x = alt.X("value:Q", title=measure, axis=alt.Axis(format=fmt), scale=scale)
+    # Counts get whole-number ticks only (no "0 0 0 1 1 1" from a fractional step).
+    axis = alt.Axis(format=fmt) if percent else alt.Axis(format="d", tickMinStep=1)
+    x = alt.X("value:Q", title=measure, axis=axis, scale=scale)
     tooltip = [
         alt.Tooltip("label:N", title="Assumption"),
         alt.Tooltip("end:N", title="End"),

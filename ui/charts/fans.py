@@ -66,7 +66,10 @@ def headcount_fan(
     ]
     # Tooltips on the base so every mark (area, line, point) shows the same formatted text.
     base = alt.Chart().encode(
-        x=_base.month_x(), color=_base.role_color(), detail="role_label:N", tooltip=tooltip
+        x=_base.month_x(),
+        color=_base.role_color(roles=sorted(set(df["role"].astype(str)))),
+        detail="role_label:N",
+        tooltip=tooltip,
     )
     area = base.mark_area(opacity=FAN_OPACITY).encode(y=alt.Y("p10:Q", title=y_title), y2="p90:Q")
     y_p50 = alt.Y("p50:Q", title=y_title)
