@@ -23,8 +23,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # Dependencies first, so editing the app does not reinstall them.
-COPY requirements.txt .
-RUN pip install -r requirements.txt
+COPY requirements.txt constraints.txt ./
+RUN pip install -r requirements.txt -c constraints.txt
 
 # The app: app.py, pages/, ui/, forecasting/, data/, .streamlit/config.toml
 # (.dockerignore admits nothing else: no tests, no secrets, no local uploads).

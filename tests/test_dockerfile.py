@@ -113,15 +113,16 @@ def test_readme_install_command_is_the_only_install_step():
     install, run = readme_commands()
     assert install == "pip install -r requirements.txt"
     runs = [a for i, a in STEPS if i == "RUN"]
-    assert [r for r in runs if r.startswith("pip ")] == [install]
+    # ... with the versions known to work pinned (constraints.txt), as CI installs them.
+    assert [r for r in runs if r.startswith("pip ")] == [f"{install} -c constraints.txt"]
     # Anything else run at build time installs nothing (only the unprivileged user).
     assert all(r.startswith(("pip ", "useradd ")) for r in runs), runs
 
 
 def test_requirements_are_copied_before_the_install():
     order = [(i, a) for i, a in STEPS if i in {"COPY", "RUN"}]
-    assert order[0] == ("COPY", "requirements.txt .")
-    assert order[1] == ("RUN", "pip install -r requirements.txt")
+    assert order[0] == ("COPY", "requirements.txt constraints.txt ./")
+    assert order[1] == ("RUN", "pip install -r requirements.txt -c constraints.txt")
     assert ("COPY", ". .") in order[2:]
 
 
@@ -159,6 +160,7 @@ def test_build_context_holds_the_app_and_nothing_else():
     needed = {
         "app.py",
         "requirements.txt",
+        "constraints.txt",
         ".streamlit/config.toml",
         "data/sample_scenario.json",
         "data/sample_roster.csv",

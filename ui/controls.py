@@ -149,7 +149,8 @@ def ds_grow_to(where: Any = st, *, label: str = "Data scientists: grow to") -> N
         on_change=_update_ds_growth,
         help="The ratio's denominator: data-science positions grow linearly from today's to "
         "this number by the month chosen, then hold; leavers are replaced. Now: "
-        f"{base.policy_of(DS).describe(base.headcount_of(DS), base.horizon_months)}.",
+        # The description quotes the policy's source, which comes from the link: escaped.
+        f"{md_escape(base.policy_of(DS).describe(base.headcount_of(DS), base.horizon_months))}.",
     )
 
 
