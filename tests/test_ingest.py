@@ -1219,5 +1219,17 @@ def test_a_median_salary_is_offered_only_for_roles_with_five_people():
     rows += [f"Data Scientist,2023-01-0{i},{150000 + 1000 * i}" for i in range(1, 6)]
     res = ingest_bytes(("\n".join(rows) + "\n").encode(), filename="pay.csv")
     assert "ml_engineer" not in res.annual_cost
-    assert res.annual_cost["data_scientist"] == 153000.0
+    # The median of 151k..155k is one person's 153k: the middle three's mean, rounded to
+    # the nearest $5k, is what leaves the upload (issue 22: privacy of pay).
+    assert res.annual_cost["data_scientist"] == 155000.0
     assert any("fewer than 5 people" in w and "ML engineer (1)" in w for w in res.warnings)
+
+
+def test_a_median_salary_is_never_one_persons_exact_pay_and_is_rounded_to_5k():
+    from forecasting.ingest.snapshot import private_median
+
+    pay = pd.Series([150_100.0, 160_200.0, 187_350.0, 190_400.0, 201_900.0])
+    value = private_median(pay)
+    assert value % 5_000 == 0 and value not in set(pay)
+    assert value == 180_000.0  # mean of 160,200, 187,350 and 190,400 = 179,317 -> 180k
+    assert private_median(pd.Series([100_000.0, 110_000.0, 120_000.0, 131_000.0])) == 115_000.0

@@ -41,6 +41,22 @@ def ingest_snapshot(context: Context) -> dict[str, Any]:
     }
 
 
+#: Salaries leave an upload only rounded to this many dollars.
+SALARY_ROUNDING = 5_000.0
+
+
+def private_median(salaries: pd.Series) -> float:
+    """A median that is no one person's pay: the mean of the middle two values (of the
+    middle three when the count is odd), rounded to the nearest SALARY_ROUNDING."""
+    values = np.sort(salaries.to_numpy(dtype=float))
+    n = len(values)
+    if n == 0:
+        return float("nan")
+    mid = n // 2
+    middle = values[mid - 1 : mid + 1] if n % 2 == 0 else values[max(mid - 1, 0) : mid + 2]
+    return float(round(float(middle.mean()) / SALARY_ROUNDING) * SALARY_ROUNDING)
+
+
 def median_salary(context: Context, roles: pd.Series, current: np.ndarray) -> dict[str, float]:
     """Median annual salary per role (current staff when any have a salary)."""
     values, _, bad = context.numbers("salary", money=True)
@@ -60,8 +76,12 @@ def median_salary(context: Context, roles: pd.Series, current: np.ndarray) -> di
     # roles is categorical (see roles_from): no string per row in this frame.
     frame = pd.DataFrame({"role": roles.array, "salary": values, "current": current})
     frame = frame[frame["role"].isin(ROLE_KEYS) & frame["salary"].notna()]
-    everyone = frame.groupby("role", observed=True)["salary"].agg(["median", "size"])
-    now = frame[frame["current"]].groupby("role", observed=True)["salary"].agg(["median", "size"])
+    everyone = frame.groupby("role", observed=True)["salary"].agg([private_median, "size"])
+    now = (
+        frame[frame["current"]]
+        .groupby("role", observed=True)["salary"]
+        .agg([private_median, "size"])
+    )
     result: dict[str, float] = {}
     too_few: list[str] = []
     for role in ROLE_KEYS:
@@ -72,7 +92,7 @@ def median_salary(context: Context, roles: pd.Series, current: np.ndarray) -> di
         if size < context.min_salary_people:
             too_few.append(f"{role_label(role)} ({size})")
             continue
-        result[role] = float(source["median"][role])
+        result[role] = float(source["private_median"][role])
     if too_few:
         context.warnings.append(
             f"column {header!r}: no median salary for {', '.join(too_few)}: fewer than "
