@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forecasting import ingest
-from forecasting.ingest import IngestResult, Kind, ingest_bytes, roster_history
+from forecasting.ingest import IngestResult, Kind, ingest_bytes, roster_history, snapshot
 from forecasting.model.errors import IngestError, PlannerError
 from forecasting.model.roles import OTHER, ROLE_KEYS
 from tests.helpers import INGEST_JSON_KEYS
@@ -331,6 +331,7 @@ def test_history_title_counts_use_the_as_of_month():
 
 def test_semicolon_european_file_with_quoted_delimiter_dmy_dates_and_decimal_commas(monkeypatch):
     monkeypatch.setattr(ingest, "MIN_SALARY_PEOPLE", 1)  # a small file: parsing, not the rule
+    monkeypatch.setattr(snapshot, "SALARY_ROUNDING", 0.0)  # ... nor the rounding
     result = read("roster_semicolon_dmy.csv")
     assert result.delimiter == ";"
     assert result.date_order == "dmy"
@@ -1233,3 +1234,18 @@ def test_a_median_salary_is_never_one_persons_exact_pay_and_is_rounded_to_5k():
     assert value % 5_000 == 0 and value not in set(pay)
     assert value == 180_000.0  # mean of 160,200, 187,350 and 190,400 = 179,317 -> 180k
     assert private_median(pd.Series([100_000.0, 110_000.0, 120_000.0, 131_000.0])) == 115_000.0
+
+
+def test_a_date_outside_the_years_the_planner_reads_is_named_by_line_not_wrapped():
+    """The review: a start of 1600-01-01 made the as-of date 2184-07-20 (pandas' range
+    wrapped), with no warning; 9999-12-31 is a "no date" marker."""
+    rows = [
+        "name,title,start_date,end_date",
+        "A,Data Scientist,1600-01-01,",
+        "B,ML Engineer,2022-01-01,",
+        "C,Data Scientist,2021-03-01,9999-12-31",
+    ]
+    res = ingest_bytes(("\n".join(rows) + "\n").encode(), filename="old.csv")
+    assert res.as_of is not None and res.as_of.year == 2022
+    assert any("line 2" in w and "1600-01-01" in w for w in res.warnings)
+    assert res.headcount["data_scientist"] == 1  # C, whose end is "no date"

@@ -255,3 +255,9 @@ def test_attrition_for_all_roles_scales_each_interval_with_its_rate():
     assert out.attrition_annual == (0.2, 0.2, 0.2, 0.2)
     assert out.interval_of("data_scientist") == pytest.approx((0.1, 0.4))  # x2, same shape
     assert out.interval_of("ml_engineer") is None
+
+
+def test_a_number_of_thousands_of_digits_is_refused_with_a_message_not_a_crash():
+    text = '{"headcount": {"data_scientist": ' + "9" * 5000 + "}}"
+    with pytest.raises(ScenarioError, match="too large"):
+        Scenario.from_json(text)

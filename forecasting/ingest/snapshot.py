@@ -54,6 +54,8 @@ def private_median(salaries: pd.Series) -> float:
         return float("nan")
     mid = n // 2
     middle = values[mid - 1 : mid + 1] if n % 2 == 0 else values[max(mid - 1, 0) : mid + 2]
+    if SALARY_ROUNDING <= 0:  # no rounding (tests of parsing only)
+        return float(middle.mean())
     return float(round(float(middle.mean()) / SALARY_ROUNDING) * SALARY_ROUNDING)
 
 

@@ -240,6 +240,11 @@ _MARKER_RE = (
 )
 
 
+#: Years a date may have (a start in 1600 or an end in 2500 is a typing error, and outside
+#: pandas' range such a date would wrap silently); "no date" markers are read before this.
+DATE_YEARS = (1900, 2199)
+
+
 def no_date_markers(text: pd.Series) -> np.ndarray:
     """Mask of cells holding a "no date" marker (1/1/1900, 9999-12-31, 00.00.0000, ...)."""
     return text.str.fullmatch(_MARKER_RE, na=False).to_numpy(dtype=bool)
@@ -256,7 +261,9 @@ def _parse_dates_distinct(text: pd.Series, order: DateOrder | None, hint: DateOr
     if marker.any():
         parsed = _parse_dates_distinct(text.where(~marker, ""), order, hint)
         return replace(parsed, blank=parsed.blank | marker, marker=marker)
-    iso = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}", na=False).to_numpy(dtype=bool)
+    # The fast path only for years the planner reads (DATE_YEARS); others go the slow way,
+    # which refuses them (pandas' own range would wrap 1600-01-01 silently).
+    iso = text.str.fullmatch(r"(?:19|20|21)\d{2}-\d{2}-\d{2}", na=False).to_numpy(dtype=bool)
     fast = pd.to_datetime(text.where(iso, None), format="%Y-%m-%d", errors="coerce")
     fast_values = fast.to_numpy(dtype="datetime64[ns]")
     done = iso & ~np.isnat(fast_values)
@@ -339,6 +346,7 @@ def _parse_dates_slow(text: pd.Series, order: DateOrder | None, hint: DateOrder)
         _textual_dates(text, rest, year, month, day)
 
     valid = ~np.isnan(year) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
+    valid &= (year >= DATE_YEARS[0]) & (year <= DATE_YEARS[1])  # else "not a date", by line
     values = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     if valid.any():
         built = pd.to_datetime(

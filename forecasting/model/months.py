@@ -95,6 +95,11 @@ def parse_json(text: str | bytes, what: str, shape: str = "") -> object:
         ) from None
     except UnicodeDecodeError:
         raise ScenarioError(f"{what}: the file is not UTF-8 text") from None
+    except ValueError:  # an integer of thousands of digits (Python's int-string limit)
+        raise ScenarioError(
+            f"{what}: a number in it is too large (thousands of digits); no value of a "
+            f"{what} is that large"
+        ) from None
 
 
 def quarter_of(label: str) -> str:
