@@ -11,8 +11,6 @@ month the actual value, the P10-P90 interval, hit or miss, and the coverage
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import Any
 
 
@@ -25,19 +23,20 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     Returns:
         The ``backtest`` parser (its default ``func`` is :func:`run`).
     """
-    from forecasting.cli.ingest import add_reading_arguments
+    from forecasting.cli.ingest import add_upload_parser
 
-    parser = subparsers.add_parser(
+    parser = add_upload_parser(
+        subparsers,
         "backtest",
-        help="re-run the model from 12 months before the file's as-of date and compare "
+        summary="re-run the model from 12 months before the file's as-of date and compare "
         "with what happened (JSON)",
         description=(
             "Backtest on your own data: rates from the history before the origin, the hires "
             "that happened taken as given; per role and month the actual headcount and exits, "
             "the P10-P90 interval, hit or miss, and the coverage."
         ),
+        run=run,
     )
-    add_reading_arguments(parser)
     parser.add_argument(
         "--months",
         type=int,
@@ -48,7 +47,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("--paths", type=int, default=2000, help="Monte Carlo paths")
     parser.add_argument("--seed", type=int, default=0, help="Monte Carlo seed")
-    parser.set_defaults(func=run)
     return parser
 
 
@@ -58,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         0 on success; bad input raises PlannerError (printed as ``error: ...``, exit 2).
     """
-    from forecasting.cli.ingest import finite, read_upload
+    from forecasting.cli.ingest import print_json, read_upload
     from forecasting.plan.backtest import backtest_upload
 
     result = read_upload(args, estimate=False)
@@ -71,6 +69,5 @@ def run(args: argparse.Namespace) -> int:
         **backtest.to_json_dict(),
         "warnings": list(result.warnings),
     }
-    json.dump(finite(payload), sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    print_json(payload)
     return 0

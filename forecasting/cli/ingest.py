@@ -13,6 +13,7 @@ import json
 import math
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 _HELP_COLUMNS = (
@@ -37,22 +38,43 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     Returns:
         The ``ingest`` parser (its default ``func`` is :func:`run`).
     """
-    parser = subparsers.add_parser(
+    return add_upload_parser(
+        subparsers,
         "ingest",
-        help="read a CSV export (snapshot, monthly history, roster or panel) and print JSON",
+        summary="read a CSV export (snapshot, monthly history, roster or panel) and print JSON",
         description=(
             "Read a CSV snapshot, monthly history, HR roster or panel (one row per person "
             "per period); print the kind, headcount by role, unmapped titles, monthly "
             "history, rates, exits by reason and by year, costs and warnings as JSON."
         ),
+        run=run,
     )
-    _add_arguments(parser)
+
+
+def add_upload_parser(
+    subparsers: Any,
+    name: str,
+    *,
+    summary: str,
+    description: str,
+    run: Callable[[argparse.Namespace], int],
+) -> argparse.ArgumentParser:
+    """Add a subcommand that reads FILE as ``ingest`` does (``ingest``, ``backtest``, ``trend``).
+
+    Args:
+        subparsers: the object returned by ``ArgumentParser.add_subparsers()``.
+        name: the subcommand.
+        summary: its one line in the command list.
+        description: its paragraph in its own ``--help``.
+        run: the function that runs it (the parser's default ``func``).
+
+    Returns:
+        The parser, with the reading arguments (:func:`add_reading_arguments`) added.
+    """
+    parser = subparsers.add_parser(name, help=summary, description=description)
+    add_reading_arguments(parser)
     parser.set_defaults(func=run)
     return parser
-
-
-def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_reading_arguments(parser)
 
 
 def add_reading_arguments(parser: argparse.ArgumentParser) -> None:
@@ -258,8 +280,11 @@ def run(args: argparse.Namespace) -> int:
         0 on success. Bad input raises PlannerError: `forecasting.cli.main`, the one
         error boundary, prints it as one line ``error: ...`` and exits 2.
     """
-    result = read_upload(args)
-    payload = _finite(result.to_json_dict())
-    json.dump(payload, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    print_json(read_upload(args).to_json_dict())
     return 0
+
+
+def print_json(payload: Any) -> None:
+    """Print ``payload`` to stdout as indented JSON, NaN and inf as null (:func:`finite`)."""
+    json.dump(_finite(payload), sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
