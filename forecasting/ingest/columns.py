@@ -339,6 +339,22 @@ _CONTAINS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+def logical_column(name: object, refusal: str) -> str:
+    """``name`` as a logical column (stripped, lower case), else IngestError.
+
+    Args:
+        name: a name the user gave for a column the planner reads.
+        refusal: the message's start if it is none; the logical names follow it.
+
+    Raises:
+        IngestError: ``name`` is not in LOGICAL_COLUMNS.
+    """
+    key = str(name).strip().lower()
+    if key not in LOGICAL_COLUMNS:
+        raise IngestError(f"{refusal}; use {', '.join(LOGICAL_COLUMNS)}")
+    return key
+
+
 def resolve_columns(
     header: list[str],
     columns: Mapping[str, str | None] | None,
@@ -354,12 +370,9 @@ def resolve_columns(
     disabled: set[str] = set()
     if columns:
         for logical, wanted in columns.items():
-            key = str(logical).strip().lower()
-            if key not in LOGICAL_COLUMNS:
-                raise IngestError(
-                    f"columns: {logical!r} is not a column name the planner uses; use "
-                    f"{', '.join(LOGICAL_COLUMNS)}"
-                )
+            key = logical_column(
+                logical, f"columns: {logical!r} is not a column name the planner uses"
+            )
             slot = "count" if key == "headcount" else key
             if wanted is None or str(wanted).strip() == "":
                 disabled.add(slot)

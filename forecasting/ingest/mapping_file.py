@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from forecasting.ingest.columns import LOGICAL_COLUMNS
+from forecasting.ingest.columns import logical_column
 from forecasting.ingest.people import check_reasons
 from forecasting.model.errors import IngestError
 from forecasting.model.roles import OTHER, ROLE_KEYS
@@ -137,12 +137,9 @@ def _columns(value: Any, source: str) -> dict[str, str | None]:
         raise IngestError(f"{source}: 'columns' must be an object of field -> header")
     out: dict[str, str | None] = {}
     for key, header in value.items():
-        name = str(key).strip().lower()
-        if name not in LOGICAL_COLUMNS:
-            raise IngestError(
-                f"{source}: 'columns' names {str(key)!r}, not a field the planner reads; use "
-                f"{', '.join(LOGICAL_COLUMNS)}"
-            )
+        name = logical_column(
+            key, f"{source}: 'columns' names {str(key)!r}, not a field the planner reads"
+        )
         if header is not None and not isinstance(header, str):
             raise IngestError(
                 f"{source}: 'columns'.{name} must be a header (text) or null, got {header!r}"
