@@ -104,6 +104,9 @@ def brief_html(
     return page.encode("utf-8")
 
 
+_Data = str | bytes | Callable[[], bytes]
+
+
 def download_row(scenario: Scenario, *, key: str) -> None:
     """Projections (CSV), the one-page brief (HTML) and the scenario (JSON), side by side.
 
@@ -114,42 +117,44 @@ def download_row(scenario: Scenario, *, key: str) -> None:
     view = compute.current_view()
     link = current_link()
     today = date.today().isoformat()
-    c1, c2, c3 = st.columns(3)
-    c1.download_button(
-        "Download projections (CSV)",
-        data=compute.projections_csv(
-            scenario, strategy=view.strategy, plan=view.mode, link=link, generated=today
+    # label, data (or the callable making it on click), (name, extension, MIME, key), help
+    buttons: tuple[tuple[str, _Data, tuple[str, str, str, str], str | None], ...] = (
+        (
+            "Download projections (CSV)",
+            compute.projections_csv(
+                scenario, strategy=view.strategy, plan=view.mode, link=link, generated=today
+            ),
+            ("plan", "csv", "text/csv", "proj"),
+            "One row per month: headcount P10/P50/P90 and starts per role, positions, the "
+            "ratio, P(target met) and payroll. Lines starting with # name the scenario; in "
+            "pandas: pd.read_csv(path, comment='#').",
         ),
-        file_name=download_name("plan", scenario, today, "csv"),
-        mime="text/csv",
-        icon=":material/download:",
-        key=f"proj_{key}",
-        on_click="ignore",
-        help="One row per month: headcount P10/P50/P90 and starts per role, positions, the "
-        "ratio, P(target met) and payroll. Lines starting with # name the scenario; in "
-        "pandas: pd.read_csv(path, comment='#').",
+        (
+            "Download one-page brief (HTML)",
+            functools.partial(brief_html, view, state.base(), link=link, generated=today),
+            ("brief", "html", "text/html", "brief"),
+            "The answer, the key numbers, the ratio and headcount charts and the "
+            "assumptions with their sources on one page; open it in a browser and print to "
+            "PDF (landscape) for a deck.",
+        ),
+        (
+            "Download this scenario (JSON)",
+            scenario.to_json(),
+            ("scenario", "json", "application/json", "scen"),
+            None,
+        ),
     )
-    c2.download_button(
-        "Download one-page brief (HTML)",
-        data=functools.partial(brief_html, view, state.base(), link=link, generated=today),
-        file_name=download_name("brief", scenario, today, "html"),
-        mime="text/html",
-        icon=":material/download:",
-        key=f"brief_{key}",
-        on_click="ignore",
-        help="The answer, the key numbers, the ratio and headcount charts and the "
-        "assumptions with their sources on one page; open it in a browser and print to "
-        "PDF (landscape) for a deck.",
-    )
-    c3.download_button(
-        "Download this scenario (JSON)",
-        data=scenario.to_json(),
-        file_name=download_name("scenario", scenario, today, "json"),
-        mime="application/json",
-        icon=":material/download:",
-        key=f"scen_{key}",
-        on_click="ignore",
-    )
+    for column, (label, data, (stem, ext, mime, prefix), hint) in zip(st.columns(3), buttons):
+        column.download_button(
+            label,
+            data=data,
+            file_name=download_name(stem, scenario, today, ext),
+            mime=mime,
+            icon=":material/download:",
+            key=f"{prefix}_{key}",
+            on_click="ignore",
+            help=hint,
+        )
 
 
 def _image_buttons(key: str, make: Callable[[str], bytes]) -> None:
