@@ -15,20 +15,14 @@ workshop = state.workshop()
 
 if not workshop:
     st.title("Hiring plan")
-    c1, c2, c3 = st.columns(3)
-    controls.target_k(c1)
-    controls.ds_grow_to(c2)
-    controls.ds_by(c3)
-    c1, c2, c3 = st.columns(3)
-    controls.deadline(c1)
-    controls.confidence(c2)
-    controls.strategy(c3)
-    c1, c2, c3 = st.columns(3)
-    controls.reskill(c1)
-    controls.horizon(c2)
-    controls.start_month(c3)
-    c1, c2, c3 = st.columns(3)
-    controls.attrition_all(c1)
+    for row in (
+        (controls.target_k, controls.ds_grow_to, controls.ds_by),
+        (controls.deadline, controls.confidence, controls.strategy),
+        (controls.reskill, controls.horizon, controls.start_month),
+        (controls.attrition_all,),
+    ):
+        for column, control in zip(st.columns(3), row):
+            control(column)
     controls.hold()
     controls.team_shape()
     controls.show_error()
