@@ -10,7 +10,6 @@ prints ``python -m forecasting backtest FILE`` end to end (a new process) and th
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
 import time
@@ -18,11 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._common import best_median, time_cli, time_runs
 from forecasting.ingest import ingest_bytes
 from forecasting.plan.backtest import backtest_upload
 from tests.hr_exports import yearly_panel
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
@@ -33,13 +31,8 @@ def main() -> None:
     t0 = time.perf_counter()
     backtest_upload(result)
     first = time.perf_counter() - t0
-    timings, cpu = [], []
-    for _ in range(5):
-        t0, c0 = time.perf_counter(), time.process_time()
-        bt = backtest_upload(result)
-        timings.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    best, median = min(timings), sorted(timings)[len(timings) // 2]
+    bt, timings, cpu = time_runs(lambda: backtest_upload(result))
+    best, median = best_median(timings)
     print(f"panel: {result.rows:,} rows, {result.people:,} people, as of {result.as_of}")
     print(f"backtest_upload, first call (imports scipy.stats): {first:.2f} s")
     print(f"backtest_upload: best {best:.2f} s, median {median:.2f} s wall (target < 2 s)")
@@ -49,14 +42,7 @@ def main() -> None:
     with tempfile.NamedTemporaryFile(suffix=".csv") as handle:
         handle.write(data)
         handle.flush()
-        t0 = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "forecasting", "backtest", handle.name],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-        took = time.perf_counter() - t0
+        [took] = time_cli(["backtest", handle.name])
         print(f"python -m forecasting backtest FILE (a new process): {took:.2f} s")
 
 

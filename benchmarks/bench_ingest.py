@@ -17,6 +17,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._common import best_median, time_runs
 from forecasting.ingest import ingest_bytes
 
 TITLES = (
@@ -72,15 +73,10 @@ def main() -> None:
     ingest_bytes(make_roster_csv(200, seed=1))
     warm = time.perf_counter() - t0
     data = make_roster_csv(rows)
-    timings, cpu = [], []
-    for _ in range(5):
-        t0, c0 = time.perf_counter(), time.process_time()
-        result = ingest_bytes(data, as_of="2026-10-31")
-        timings.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
+    result, timings, cpu = time_runs(lambda: ingest_bytes(data, as_of="2026-10-31"))
     print(f"warm-up (imports + 200 rows): {warm:.2f} s")
     print(f"roster: {rows:,} rows, {len(data) / 1e6:.1f} MB")
-    best, median = min(timings), sorted(timings)[len(timings) // 2]
+    best, median = best_median(timings)
     print(f"ingest_bytes: best {best:.2f} s, median {median:.2f} s wall (target < 2 s)")
     print(f"ingest_bytes: best {min(cpu):.2f} s CPU (less sensitive to a busy machine)")
     print(f"headcount on {result.as_of}: {result.headcount}")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._common import best_median, time_runs
 from forecasting.ingest import ingest_bytes
 from forecasting.model.roles import ROLE_KEYS
 from tests.hr_exports import yearly_panel
@@ -34,13 +35,8 @@ def main() -> None:
     t0 = time.perf_counter()
     ingest_bytes(yearly_panel(300, seed=1)[0])
     warm = time.perf_counter() - t0
-    timings, cpu = [], []
-    for _ in range(5):
-        t0, c0 = time.perf_counter(), time.process_time()
-        result = ingest_bytes(data, filename="panel.csv")
-        timings.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    best, median = min(timings), sorted(timings)[len(timings) // 2]
+    result, timings, cpu = time_runs(lambda: ingest_bytes(data, filename="panel.csv"))
+    best, median = best_median(timings)
     print(f"warm-up (imports + 300 people): {warm:.2f} s")
     print(f"panel: {result.rows:,} rows, {result.people:,} people, {len(data) / 1e6:.1f} MB")
     print(f"ingest_bytes: best {best:.2f} s, median {median:.2f} s wall (target < 3 s)")

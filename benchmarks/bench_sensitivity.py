@@ -11,17 +11,15 @@ Run from the repository root: python -m benchmarks.bench_sensitivity [runs]
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from benchmarks._common import ROOT, time_cli
 from forecasting.model.edits import without_mle_plan
 from forecasting.model.scenario import Scenario
 from forecasting.plan.sensitivity import sensitivity
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
@@ -38,16 +36,7 @@ def main() -> None:
     print(f"in-process: median {statistics.median(times):.2f} s, max {max(times):.2f} s")
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
         fh.write(sc.to_json())
-    cli = []
-    for _ in range(max(runs // 2, 1)):
-        t0 = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "forecasting", "sensitivity", fh.name],
-            check=True,
-            capture_output=True,
-            cwd=ROOT,
-        )
-        cli.append(time.perf_counter() - t0)
+    cli = time_cli(["sensitivity", fh.name], runs=max(runs // 2, 1))
     print(f"CLI (interpreter start included): median {statistics.median(cli):.2f} s")
     Path(fh.name).unlink()
 
