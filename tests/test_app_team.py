@@ -51,6 +51,19 @@ def base(at):
     return at.session_state[state.KEY_BASE]
 
 
+def with_40_data_scientists(app, ui):
+    """The Team & data page after typing 40 data scientists into the team table."""
+    at = app("team")
+    ui.edit_table(at, "team_editor", {1: {"headcount": 40}})
+    return at
+
+
+def overview_ratio(at, ui) -> str:
+    """The ratio the Overview shows once the user goes there."""
+    ui.goto(at, "overview")
+    return ui.metrics(at)[RATIO]
+
+
 @pytest.mark.parametrize("workshop", [False, True], ids=["normal", "workshop"])
 def test_team_page_renders_without_error(app, ui, workshop):
     at = app("team", workshop=workshop)
@@ -67,13 +80,11 @@ def test_visiting_the_team_page_leaves_the_scenario_unchanged(app, sample_scenar
 
 @pytest.mark.slow
 def test_editing_headcount_changes_the_overview_ratio(app, ui, sample_scenario):
-    at = app("team")
-    ui.edit_table(at, "team_editor", {1: {"headcount": 40}})  # data scientists -> 40
+    at = with_40_data_scientists(app, ui)
     assert ui.problems(at) == []
     assert base(at).headcount_of("data_scientist") == 40
-    ui.goto(at, "overview")
     mle = sample_scenario.headcount_of("ml_engineer")
-    assert ui.metrics(at)[RATIO] == formatting.ratio_text(round(40 / mle, 1))
+    assert overview_ratio(at, ui) == formatting.ratio_text(round(40 / mle, 1))
 
 
 def _typed(at, key: str, edited_rows: dict) -> None:
@@ -96,14 +107,12 @@ def test_two_edits_typed_one_after_the_other_both_land(app, ui):
     assert ui.problems(at) == []
     assert base(at).headcount == (12, 40, 5, 3)
     assert list(at.data_editor[0].value["headcount"]) == [12, 40, 5, 3]
-    ui.goto(at, "overview")
-    assert ui.metrics(at)[RATIO] == "1:8"
+    assert overview_ratio(at, ui) == "1:8"
 
 
 @pytest.mark.slow
 def test_an_edit_is_applied_once_and_a_rerun_changes_nothing(app, ui):
-    at = app("team")
-    ui.edit_table(at, "team_editor", {1: {"headcount": 40}})
+    at = with_40_data_scientists(app, ui)
     after = base(at)
     assert "replaced the sample team's plan" in at.success[0].value
     at.run()  # the editor still holds the edit: applying it again must change nothing
@@ -188,14 +197,12 @@ def test_use_this_team_changes_the_scenario_headcount(app, ui, sample_scenario):
     assert ui.problems(at) == []
     assert base(at).headcount == ROSTER_HEADCOUNT
     assert "Scenario updated from" in at.success[0].value
-    ui.goto(at, "overview")
-    assert ui.metrics(at)[RATIO] == "1:3"
+    assert overview_ratio(at, ui) == "1:3"
 
 
 @pytest.mark.slow
 def test_use_this_team_is_not_overridden_by_earlier_table_edits(app, ui):
-    at = app("team")
-    ui.edit_table(at, "team_editor", {1: {"headcount": 40}})
+    at = with_40_data_scientists(app, ui)
     upload(at, "roster_small.csv", ROSTER)
     ui.button(at, USE).click().run()
     assert base(at).headcount == ROSTER_HEADCOUNT
@@ -217,8 +224,7 @@ def test_bad_upload_shows_error_and_keeps_team_upload_and_scenario(app, ui, bad)
     assert uploads.Upload is type(at.session_state[state.KEY_UPLOAD])
     assert at.session_state[state.KEY_UPLOAD].name == "roster_small.csv"
     assert tuple(read_table(at)["headcount"])[:4] == ROSTER_HEADCOUNT
-    ui.goto(at, "overview")
-    assert ui.metrics(at)[RATIO] == "1:3"
+    assert overview_ratio(at, ui) == "1:3"
 
 
 def test_applied_upload_drops_an_interval_that_excludes_its_estimate(sample_scenario):
