@@ -39,6 +39,16 @@ def selectbox(at, field: str):
     return box
 
 
+def choose_local_columns(at) -> None:
+    """Name LOCAL's title, start and end columns under Column mapping, one choice at a time."""
+    for field, header in (
+        ("title", "Intitule du poste"),
+        ("start", "Date d'entree"),
+        ("end", "Date de sortie"),
+    ):
+        selectbox(at, field).set_value(header).run()
+
+
 def no_code(text: str) -> bool:
     """Nothing a user of the app cannot type: no flags, no Python keyword arguments."""
     return not any(bit in text for bit in ("--", "columns=", "date_order=", "columns={", "CLI"))
@@ -59,9 +69,7 @@ def test_a_file_whose_columns_are_not_found_says_what_to_do_in_the_app(app):
 @pytest.mark.slow
 def test_choosing_the_columns_reads_the_file_again_at_once(app, ui):
     at = upload(app("team"), "effectifs.csv", LOCAL)
-    selectbox(at, "title").set_value("Intitule du poste").run()
-    selectbox(at, "start").set_value("Date d'entree").run()
-    selectbox(at, "end").set_value("Date de sortie").run()
+    choose_local_columns(at)
     assert ui.problems(at) == []
     res = result(at)
     assert res.kind == "roster" and res.header_line == 2 and res.rows == 3
@@ -119,9 +127,7 @@ def test_exit_reasons_are_shown_and_the_counted_ones_chosen(app, ui):
 @pytest.mark.slow
 def test_the_mapping_downloads_and_reads_next_months_export_in_one_step(app, ui):
     at = upload(app("team"), "effectifs.csv", LOCAL)
-    selectbox(at, "title").set_value("Intitule du poste").run()
-    selectbox(at, "start").set_value("Date d'entree").run()
-    selectbox(at, "end").set_value("Date de sortie").run()
+    choose_local_columns(at)
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download this mapping (JSON)" in labels
     res = result(at)
