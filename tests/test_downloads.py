@@ -155,20 +155,28 @@ def labels(at) -> list[str]:
     return [b.proto.label for b in at.get("download_button")]
 
 
+DOWNLOAD_ROW = (
+    "Download projections (CSV)",
+    "Download one-page brief (HTML)",
+    "Download this scenario (JSON)",
+)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("page", ["overview", "plan"])
-def test_overview_and_hiring_plan_offer_the_brief_csv_and_chart_images(page, ui, small, token):
+@pytest.mark.parametrize(
+    ("page", "row"),
+    [("overview", DOWNLOAD_ROW), ("plan", DOWNLOAD_ROW), ("forecast", ()), ("sensitivity", ())],
+)
+def test_every_chart_has_its_png_and_svg_and_the_plan_pages_the_download_row(
+    page, row, ui, small, token
+):
     at = open_page(page, {"s": token(small)})
     assert ui.problems(at) == []
     shown = labels(at)
-    for label in (
-        "Download projections (CSV)",
-        "Download one-page brief (HTML)",
-        "Download this scenario (JSON)",
-    ):
+    for label in row:
         assert shown.count(label) == 1
     charts = len(at.get("vega_lite_chart"))
-    assert shown.count("PNG") == shown.count("SVG") == charts  # one pair per chart
+    assert charts > 0 and shown.count("PNG") == shown.count("SVG") == charts  # a pair a chart
 
 
 @pytest.mark.slow
@@ -202,16 +210,6 @@ def test_the_downloads_carry_the_link_and_convert_on_click(captured, ui, small, 
     (sentence,) = [m.value.removeprefix("#### ") for m in at.markdown if "To reach" in m.value]
     assert html.escape(sentence) in page  # the page's answer, as HTML text
     assert "https://planner.example/plan?" in page
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("page", ["forecast", "sensitivity"])
-def test_every_other_chart_has_its_png_and_svg_too(page, ui, small, token):
-    at = open_page(page, {"s": token(small)})
-    assert ui.problems(at) == []
-    shown = labels(at)
-    charts = len(at.get("vega_lite_chart"))
-    assert charts > 0 and shown.count("PNG") == shown.count("SVG") == charts
 
 
 @pytest.mark.slow
