@@ -282,8 +282,16 @@ def _answer(
     return (
         None if solved is None else int(solved.sum()),
         float(p_by_month[sc.deadline]),
-        target_reached(p_by_month, sc.target.confidence),
+        target_reached(p_by_month, sc.target.confidence, _se(evaluate, p_by_month)),
     )
+
+
+def _se(evaluate: Evaluator, p_by_month: np.ndarray) -> np.ndarray | None:
+    """Standard errors of sampled probabilities (None when exact): the card's rule decides
+    a sampled month only 2 standard errors clear of the goal."""
+    if evaluate.exact is not None:
+        return None
+    return np.sqrt(np.clip(p_by_month * (1.0 - p_by_month), 0.0, None) / evaluate.scenario.paths)
 
 
 def sensitivity(
@@ -341,7 +349,9 @@ def sensitivity(
         mode=PlanMode.of(scenario),
         positions=None if base is None else int(base.sum()),
         p_target_met=float(p_by_month[scenario.deadline]),
-        target_reached=target_reached(p_by_month, scenario.target.confidence),
+        target_reached=target_reached(
+            p_by_month, scenario.target.confidence, _se(evaluate, p_by_month)
+        ),
         rows=tuple(rows),
     )
 

@@ -317,14 +317,20 @@ def solve(
     # P(held) decides only when the target must hold; otherwise it is reported from the
     # plan's simulated paths (with its standard error), which the costs come from too.
     p_held, se_held = judge.held(schedule) if hold else judge.held_sampled(schedule)
-    mean_with, expected_starts = evaluate.detail(schedule)
-    mean_without, _ = evaluate.detail(floor)
+    on = judge.evaluator_of(schedule)  # the paths the plan carries (and was decided on)
+    mean_with, expected_starts = on.detail(schedule)
+    mean_without, _ = on.detail(floor)
     monthly = sc.annual_cost_of(role) / 12.0
     total_cost = float(np.sum(mean_with[1:] - mean_without[1:]) * monthly)
     # Run-rate: the added ML engineers actually on payroll at the deadline (mean over
     # paths, so leavers, empty seats and fill rate are counted), times their annual cost.
     annual_cost = float(mean_with[deadline] - mean_without[deadline]) * sc.annual_cost_of(role)
     solved = slots_.scenario_with(sc, schedule)
+    decided = judge.decided_scenario(schedule)
+    if (decided.paths, decided.seed) != (sc.paths, sc.seed):
+        # A sampled decision made on more (independent) paths: the plan carries them, so
+        # simulating it gives the numbers the decision was made on (card = tiles).
+        solved = solved.replace(paths=decided.paths, seed=decided.seed)
     if mode.positions:
         positions = tuple(solved.positions_of(role) or ())
         added_starts, added_by_month = 0, (0,) * months
@@ -417,9 +423,18 @@ class _Judge:
         """(P(held to the horizon), its SE) on the paths the decision was made on."""
         return self._final(schedule).held(schedule)
 
+    def evaluator_of(self, schedule: np.ndarray) -> Evaluator:
+        """The evaluator the schedule was decided on."""
+        return self._final(schedule)
+
+    def decided_scenario(self, schedule: np.ndarray) -> Scenario:
+        """The scenario (paths, seed) of the evaluator the schedule was decided on."""
+        return self._final(schedule).scenario
+
     def held_sampled(self, schedule: np.ndarray) -> tuple[float, float]:
-        """(P(held to the horizon), its SE) on the scenario's own simulated paths."""
-        ev = self.ladder[0]
+        """(P(held to the horizon), its SE) on the simulated paths the plan carries (those
+        its P(met) was decided on)."""
+        ev = self._final(schedule)
         p = ev.mc_outcome(schedule).p_held
         return p, se(p, ev.scenario.paths)
 
@@ -428,7 +443,8 @@ class _Judge:
         ev = self._final(schedule)
         met, se_met = ev.met(schedule)
         held, se_held = ev.held(schedule) if self.hold else self.held_sampled(schedule)
-        exact = se_met == 0.0 and se_held == 0.0
+        # What decided the plan: P(met), and P(held) only when the target must hold.
+        exact = se_met == 0.0 and (se_held == 0.0 or not self.hold)
         return Certificate(
             paths=0 if exact else ev.scenario.paths,
             seed=ev.scenario.seed,
