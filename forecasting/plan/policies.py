@@ -121,7 +121,7 @@ def without_sample_values(typed: Scenario, sample: Scenario) -> tuple[Scenario, 
         cleared.append("the sample's open requisitions")
     if (
         typed.annual_cost == sample.annual_cost
-        and typed.annual_cost != Scenario(headcount={}).annual_cost
+        and typed.annual_cost != Scenario(headcount=(0,) * len(ROLE_KEYS)).annual_cost
     ):
         changes["annual_cost"] = {}
         cleared.append("its salaries")
