@@ -118,6 +118,20 @@ def scenario(**changes) -> Scenario:
     return Scenario.from_dict(d)
 
 
+def backfilled_team(ds: int, mle: int, *, lag: int, **changes) -> Scenario:
+    """`ds` data scientists backfilled `lag` months after each exit (13%/yr), 36 months."""
+    return scenario(
+        **{
+            "headcount": {"data_scientist": ds, "ml_engineer": mle},
+            "attrition_annual": 0.13,
+            "hiring_policy": {"data_scientist": "backfill"},
+            "time_to_fill_months": lag,
+            "horizon_months": 36,
+            **changes,
+        }
+    )
+
+
 P_EXIT = float(monthly_probability(0.4))
 
 #: (id, role settings, brute-force settings): positions mode with lags 0/1/2, a binding
@@ -280,14 +294,7 @@ def test_the_mean_follows_the_stock_flow_algebra_for_constant_starts():
 
 
 def test_a_backfill_settles_at_positions_over_one_plus_lag_times_p():
-    sc = scenario(
-        headcount={"data_scientist": 60, "ml_engineer": 10},
-        attrition_annual=0.13,
-        hiring_policy={"data_scientist": "backfill"},
-        time_to_fill_months=2,
-        max_starts_per_month=60,
-        horizon_months=36,
-    )
+    sc = backfilled_team(60, 10, lag=2, max_starts_per_month=60)
     dist = headcount_distribution(sc, DS)
     p = float(monthly_probability(0.13))
     assert dist[-1] @ np.arange(dist.shape[1]) == pytest.approx(60 / (1 + 2 * p), abs=0.02)
@@ -322,12 +329,11 @@ def test_the_tanh_sinh_rule_integrates_an_endpoint_singularity():
 
 
 def team_with_interval(people: int, interval: tuple[float, float], months: int) -> Scenario:
-    return scenario(
-        headcount={"data_scientist": people, "ml_engineer": 10},
-        attrition_annual=0.13,
+    return backfilled_team(
+        people,
+        10,
+        lag=2,
         attrition_interval={"data_scientist": list(interval)},
-        hiring_policy={"data_scientist": "backfill"},
-        time_to_fill_months=2,
         max_starts_per_month=3,
         horizon_months=months,
     )
@@ -520,13 +526,7 @@ def test_the_sample_team_s_projection_band_is_too_large_for_an_exact_evaluation(
 
 
 def test_a_chain_above_the_state_bound_is_not_exact():
-    sc = scenario(
-        headcount={"data_scientist": 30, "ml_engineer": 3},
-        attrition_annual=0.13,
-        hiring_policy={"data_scientist": "backfill"},
-        time_to_fill_months=12,
-        horizon_months=36,
-    )
+    sc = backfilled_team(30, 3, lag=12)
     with pytest.raises(NotExact, match="states"):
         ExactEvaluator(sc)
 
