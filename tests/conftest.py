@@ -169,12 +169,14 @@ def button(at, label: str):
 @functools.lru_cache(maxsize=64)
 def engine_plan(scenario, strategy: str = "even"):
     """(HiringPlan, SimulationResult of the plan) computed directly by the engine (memoised:
-    a Scenario is frozen and hashable, and tests only read the results)."""
+    a Scenario is frozen and hashable, and tests only read the results). The result is the
+    projection the app shows (`project`: exact target probabilities where the model's
+    chains allow, else the Monte Carlo's with their standard errors), per-path arrays kept."""
     from forecasting.plan.solver import solve
-    from forecasting.simulate.engine import simulate
+    from forecasting.simulate.project import project
 
     plan = solve(edits.without_mle_plan(scenario), strategy)
-    return plan, simulate(plan.scenario)
+    return plan, project(plan.scenario)
 
 
 @helper

@@ -85,8 +85,11 @@ def test_the_decision_table_holds_each_scenarios_engine_numbers(two_saved, ui):
     for name, scenario in scenarios.items():
         plan, result = ui.engine_plan(scenario, "even")
         row = shown.loc[md_escape(name)]
-        p_met = probability_text(result.p_target_met, scenario.paths, 0.8)
+        p_met = probability_text(result.p_target_met, result.se_met, 0.8)
         assert row["P(target met)"] == md_escape(f"{p_met} (goal 80%)")
+        reached = result.target_reached(0.8)
+        assert reached is not None and 0 < reached <= 18  # the card: met by the deadline
+        assert row["Target reached"] == md_escape(formatting.month_name(result.months[reached]))
         assert row["New ML engineer positions"] == md_escape(str(plan.total_positions_added))
         run_rate = f"{formatting.money(plan.annual_cost)}/yr"
         assert row["Run-rate of added MLEs"] == md_escape(run_rate)

@@ -14,12 +14,24 @@ import pytest
 from forecasting.model import edits, formatting, months
 from forecasting.report import sentences
 from forecasting.simulate.engine import simulate
+from forecasting.simulate.project import project
 from ui import state
 
 STARTS = "New ML engineer positions"
 P_MET = "P(target met by deadline)"
 P_HELD = "P(target held to horizon)"
 RUN_RATE = "Run-rate of added ML engineers"
+
+
+def mc_se(p: float, paths: int) -> float:
+    """The Monte Carlo standard error of a share p of `paths` paths."""
+    return (p * (1 - p) / paths) ** 0.5
+
+
+def sampled(plan) -> bool:
+    """The plan's P(target met) is the Monte Carlo's (else exact, SE 0)."""
+    assert plan.p_method in {"exact", "monte carlo"}
+    return plan.p_method == "monte carlo"
 
 
 def starts(at, ui) -> int:
@@ -83,8 +95,12 @@ def test_metrics_after_a_slider_move_equal_solve(plan_page, ui, fast_scenario):
     assert int(shown[STARTS]) == plan.total_positions_added
     goal, paths = plan.scenario.target.confidence, plan.scenario.paths
     assert plan.p_target_met == result.p_target_met
-    assert shown[P_MET] == sentences.probability_text(plan.p_target_met, paths, goal)
-    assert shown[P_HELD] == sentences.probability_text(plan.p_target_held, paths)
+    assert plan.p_method == result.p_method and plan.p_se == pytest.approx(result.se_met)
+    assert plan.p_se == pytest.approx(mc_se(plan.p_target_met, paths) if sampled(plan) else 0.0)
+    assert plan.p_target_held == result.p_target_held
+    assert plan.p_held_se == pytest.approx(result.p_held_se)
+    assert shown[P_MET] == sentences.probability_text(plan.p_target_met, plan.p_se, goal)
+    assert shown[P_HELD] == sentences.probability_text(plan.p_target_held, plan.p_held_se)
     assert shown[RUN_RATE] == f"{formatting.money(plan.annual_cost)}/yr"
 
 
@@ -126,8 +142,13 @@ def test_editing_the_positions_table_switches_to_the_hand_edited_plan(plan_page,
     assert ui.metric_deltas(at)[STARTS] == "hand-edited"
     assert int(ui.metrics(at)[STARTS]) == sum(edited)
     manual = edits.with_mle_plan(fast_scenario, [0, *edited])
-    p_met = simulate(manual).p_target_met
-    assert ui.metrics(at)[P_MET] == sentences.probability_text(p_met, manual.paths, 0.8)
+    projected = project(manual)
+    p_met, se = projected.p_target_met, projected.se_met
+    if projected.p_method == "monte carlo":  # the sample's data-science band
+        assert p_met == simulate(manual).p_target_met and se == pytest.approx(mc_se(p_met, 500))
+    else:
+        assert se == 0.0
+    assert ui.metrics(at)[P_MET] == sentences.probability_text(p_met, se, 0.8)
 
 
 @pytest.mark.slow

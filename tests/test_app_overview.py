@@ -1,5 +1,6 @@
-"""Overview page (AppTest): today's ratio, the headline sentence and P(target met) on the
-sample team, compared with the engine's own numbers."""
+"""Overview page (AppTest): today's ratio, the headline sentence, P(target met) and the
+month the target is reached, on the sample team and other scenarios, compared with the
+engine's own numbers."""
 
 from __future__ import annotations
 
@@ -50,7 +51,9 @@ def test_overview_p_target_met_equals_the_engine(overview, ui, engine):
     _, result = engine
     shown = ui.metrics(overview)["P(target met by deadline)"]
     sc = result.scenario
-    assert shown == sentences.probability_text(result.p_target_met, sc.paths, sc.target.confidence)
+    assert shown == sentences.probability_text(
+        result.p_target_met, result.se_met, sc.target.confidence
+    )
 
 
 def test_overview_sentence_states_the_solver_positions_and_quarters(overview, engine):
@@ -85,9 +88,64 @@ def _help(at, label: str) -> str:
     return next(m.proto.help for m in at.metric if m.label == label)
 
 
-def test_overview_months_to_target_help_says_the_goal_must_hold_to_the_horizon(overview):
-    help_text = _help(overview, "Months to target")
-    assert "stays at or above the 80% goal in every month to the horizon" in help_text
+def ui_labels(at) -> list[str]:
+    return [m.label for m in at.metric]
+
+
+def test_overview_target_reached_help_states_the_cards_rule(overview):
+    help_text = _help(overview, "Target reached")
+    assert help_text.startswith(
+        "The first month in which P(target met) is at or above the 80% goal (the answer "
+        "card's rule)"
+    )
+    assert "stays at or above" not in help_text  # the old months-to-target rule is gone
+    assert "Months to target" not in ui_labels(overview)
+
+
+def first_month_at_goal(result, goal: float) -> int | None:
+    """The contract's "target reached", written out: the first month whose P(target met) is
+    at or above the goal, a sampled P only when it is 2 standard errors clear of it."""
+    p = list(result.p_target_by_month)
+    se = list(result.p_se) if len(result.p_se) else [0.0] * len(p)
+    if result.p_method == "exact":
+        assert not any(se)
+    else:  # the Monte Carlo's own error in each month
+        assert se == pytest.approx([(q * (1 - q) / result.scenario.paths) ** 0.5 for q in p])
+    return next((t for t, (q, s) in enumerate(zip(p, se)) if q - 2 * s >= goal - 1e-12), None)
+
+
+def tile(month: int | None, result) -> tuple[str, str]:
+    """The Overview tile's (value, delta) for a "target reached" month, per the contract."""
+    if month is None:
+        return "—", "not within horizon"
+    if month == 0:
+        return "now", "already met"
+    return f"{month} mo", formatting.month_name(result.months[month])
+
+
+def assert_tile_is_the_engines(at, ui, result) -> int | None:
+    goal = result.scenario.target.confidence
+    month = first_month_at_goal(result, goal)
+    assert result.target_reached(goal) == month
+    assert (ui.metrics(at)["Target reached"], ui.metric_deltas(at)["Target reached"]) == tile(
+        month, result
+    )
+    return month
+
+
+def test_overview_target_reached_equals_the_engine(overview, ui, engine):
+    _, result = engine
+    month = assert_tile_is_the_engines(overview, ui, result)
+    # the sample team's plan meets 1:6 with 80% confidence before its deadline
+    assert month is not None and 0 < month <= result.scenario.deadline
+
+
+def _growing(sample_scenario, to: int):
+    """The sample team whose data science grows steadily to `to` by the horizon (no band:
+    the target's probabilities are exact)."""
+    d = sample_scenario.replace(paths=500).to_dict()
+    d["hiring_policy"]["data_scientist"] = {"kind": "growth", "to": to, "by_month": 36}
+    return type(sample_scenario).from_dict(d)
 
 
 @pytest.fixture(scope="module")
@@ -95,51 +153,113 @@ def slipping(sample_scenario):
     """The sample team while data science keeps growing to 45 after the 18-month deadline:
     the plan meets 1:6 with 80% confidence from month 11, then P(target) falls below 80%
     before the horizon."""
-    d = sample_scenario.replace(paths=500).to_dict()
-    d["hiring_policy"]["data_scientist"] = {"kind": "growth", "to": 45, "by_month": 36}
-    return type(sample_scenario).from_dict(d)
+    return _growing(sample_scenario, 45)
+
+
+def _k(sc, k: float):
+    return sc.replace(target={**sc.target.to_dict(), "ds_per_mle": k})
+
+
+#: (scenario maker, strategy): the sample team as it opens (its band: Monte Carlo
+#: probabilities), on another seed and number of paths with the plan just in time, and a
+#: growing team with exact probabilities on a third seed.
+CARD_CASES = {
+    "sample": (lambda sc: sc, "even"),
+    "sample-seed-11-just-in-time": (lambda sc: sc.replace(seed=11, paths=500), "just_in_time"),
+    "growing-exact-seed-5-fewest": (lambda sc: _growing(sc, 45).replace(seed=5), "fewest"),
+    # Monte Carlo plans decided close to the goal, on more paths than the scenario's 500:
+    # the card and the tile showed the 500 paths' P (0.822 / 0.798, within 2 SE of the
+    # goal) and "not within horizon" while the sentence said the plan reaches 1:6.
+    "sample-1:5.5-seed-1-just-in-time": (
+        lambda sc: _k(sc.replace(seed=1, paths=500), 5.5),
+        "just_in_time",
+    ),
+    "sample-reskilling-seed-1-just-in-time": (
+        lambda sc: sc.replace(seed=1, paths=500, reskill_annual=0.05),
+        "just_in_time",
+    ),
+}
 
 
 @pytest.mark.slow
-def test_overview_months_to_target_is_not_within_horizon_when_p_falls_back(
+@pytest.mark.parametrize("case", list(CARD_CASES))
+def test_the_tile_is_never_after_the_deadline_when_the_card_says_the_target_is_met(
+    app, ui, token, sample_scenario, case
+):
+    """Issue 19: the card said 94% by the deadline while the tile said "not within
+    horizon". When the card's plan meets the target by the deadline, "target reached" is
+    the engine's month and not after the deadline."""
+    make, strategy = CARD_CASES[case]
+    sc = make(sample_scenario)
+    plan, result = ui.engine_plan(sc, strategy)
+    at = app("overview", query={"s": token(sc), "strategy": strategy})
+    assert ui.problems(at) == []
+    goal, deadline = sc.target.confidence, sc.target.deadline_month
+    sentence = at.markdown[0].value
+    assert sentence.startswith("#### To reach") and "new ML engineer position" in sentence
+    assert f"{plan.total_positions_added} new ML engineer position" in sentence
+    month = assert_tile_is_the_engines(at, ui, result)
+    assert month is not None and month <= deadline
+    shown_p = ui.metrics(at)["P(target met by deadline)"]
+    assert shown_p == sentences.probability_text(result.p_target_met, result.se_met, goal)
+    if result.p_method == "exact":
+        assert result.se_met == 0.0 and "±" not in shown_p
+    assert result.p_target_met - 2 * result.se_met >= goal  # the card: met by the deadline
+    held = result.held_through(goal)
+    assert held is not None and deadline <= held <= sc.horizon_months
+
+
+@pytest.mark.slow
+def test_overview_target_reached_is_the_first_month_even_when_p_falls_back(
     app, ui, token, slipping
 ):
-    """The old rule ("first month at or above the goal") showed 11 here."""
+    """P reaches the goal in month 11 and falls back below it before the horizon: the tile
+    says month 11 (the card's rule; the old months-to-target rule said "not within
+    horizon"), and how long it holds is the engine's held_through, before the horizon."""
     _, result = ui.engine_plan(slipping, "even")
-    k, goal = slipping.target.ds_per_mle, slipping.target.confidence
-    p = target_rule.p_target_by_month(result.paths_headcount, k)
-    assert p[11] >= goal > p[-1]  # reached the goal, then fell back below it
+    assert result.p_method == "exact"  # no band: the same answer on every seed
+    goal = slipping.target.confidence
+    p = result.p_target_by_month
+    assert max(p[:11]) < goal <= p[11] and p[-1] < goal  # reached, then fell back below
     at = app("overview", query={"s": token(slipping)})
     assert ui.problems(at) == []
-    assert ui.metrics(at)["Months to target"] == "—"
-    assert ui.metric_deltas(at)["Months to target"] == "not within horizon"
+    assert assert_tile_is_the_engines(at, ui, result) == 11
+    assert ui.metrics(at)["Target reached"] == "11 mo"
+    assert ui.metric_deltas(at)["Target reached"] == "Oct 2027"  # 11 months after Nov 2026
+    held = result.held_through(goal)
+    assert held is not None and slipping.deadline <= held < slipping.horizon_months
+    assert min(p[slipping.deadline : held + 1]) >= goal > p[held + 1]
 
 
-def test_overview_months_to_target_equals_the_engine(overview, ui, engine, sample_scenario):
-    _, result = engine
-    target = sample_scenario.target
-    m = target_rule.months_to_target(
-        target_rule.p_target_by_month(result.paths_headcount, target.ds_per_mle), target.confidence
+@pytest.mark.slow
+def test_a_team_already_at_the_target_reads_already_met(app, ui, token, sample_scenario):
+    """Issue 19: a team already at 1:5.4 was told "not within horizon". 27 data scientists
+    and 5 ML engineers (1:5.4), both backfilling, no open requisitions: met today."""
+    d = sample_scenario.to_dict()
+    d["headcount"] = {**d["headcount"], "data_scientist": 27, "ml_engineer": 5}
+    d["hiring_policy"]["data_scientist"] = {"kind": "backfill"}
+    d["open_requisitions"] = {}
+    sc = type(sample_scenario).from_dict(d)
+    _, result = ui.engine_plan(sc, "even")
+    assert result.p_target_by_month[0] == 1.0  # 27 / 5 = 5.4 <= 6 today, with certainty
+    at = app("overview", query={"s": token(sc)})
+    assert ui.problems(at) == []
+    assert assert_tile_is_the_engines(at, ui, result) == 0
+    assert (ui.metrics(at)["Target reached"], ui.metric_deltas(at)["Target reached"]) == (
+        "now",
+        "already met",
     )
-    assert result.months_to_target(target.confidence) == m
-    if m is None:  # the sample's data science keeps growing after the deadline
-        assert ui.metrics(overview)["Months to target"] == "—"
-        assert ui.metric_deltas(overview)["Months to target"] == "not within horizon"
-    else:
-        assert ui.metrics(overview)["Months to target"] == str(m)
-        assert ui.metric_deltas(overview)["Months to target"] == formatting.month_name(
-            result.months[m]
-        )
 
 
 @pytest.mark.slow
 def test_overview_shows_p_with_its_monte_carlo_error_near_the_goal(app, ui, token, sample_scenario):
     """The review: '79.6%' must not read '80%' beside 'goal 80%'. With a hand-made plan and
     a target k chosen so that P lands next to the 80% goal, the page shows one decimal and
-    the Monte Carlo error."""
+    the Monte Carlo error (the sample's data-science band: P is sampled)."""
     import numpy as np
 
     from forecasting.simulate.engine import simulate
+    from forecasting.simulate.project import project
 
     sc = edits.with_mle_plan(sample_scenario.replace(paths=400), [0, 2])
     d = sc.target.deadline_month
@@ -149,9 +269,12 @@ def test_overview_shows_p_with_its_monte_carlo_error_near_the_goal(app, ui, toke
     share = np.array([(ratios <= v).mean() for v in values])
     k = float(values[np.argmin(np.abs(share - 0.8))])
     near = sc.replace(target={**sc.target.to_dict(), "ds_per_mle": k})
-    p = simulate(near).p_target_met
+    projected = project(near)
+    assert projected.p_method == "monte carlo"
+    p, se = projected.p_target_met, projected.se_met
+    assert p == simulate(near).p_target_met and se == pytest.approx((p * (1 - p) / 400) ** 0.5)
     assert abs(p - 0.8) < 2 * (0.8 * 0.2 / 400) ** 0.5
     at = app(query={"s": token(near), "plan": "manual"})
     shown = ui.metrics(at)["P(target met by deadline)"]
-    assert shown == sentences.probability_text(p, 400, 0.8)
-    assert "±" in shown and shown.startswith(f"{100 * p:.1f}%")
+    assert shown == sentences.probability_text(p, se, 0.8)
+    assert shown == f"{100 * p:.1f}% ± {100 * se:.1f}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from forecasting.model import edits
+from forecasting.model import edits, formatting
 from forecasting.plan import budget, reskill
 from forecasting.plan.sensitivity import sensitivity
 from forecasting.plan.solver import solve
@@ -28,6 +28,20 @@ def test_page_says_what_the_answer_hangs_on(page, ui, fast_scenario):
     sentence = page.markdown[0].value
     assert sentence == "##### " + sentences.sensitivity_sentence(expected, fast_scenario.months())
     assert "hangs most on" in sentence
+    # the table of every assumption: the month today's plan reaches the target at each end
+    (table,) = [d.value for d in page.dataframe if "target reached" in d.value.columns]
+    assert "months to target" not in table.columns
+    months = fast_scenario.months()
+
+    def reached(m: int | None) -> str:
+        if m is None:
+            return "not within horizon"
+        return "already met" if m == 0 else formatting.month_name(months[m])
+
+    shown = dict(zip(table["scenario key"], table["target reached"]))
+    assert shown == {
+        r.parameter: " → ".join(reached(m) for m in r.target_reached) for r in expected.rows
+    }
 
 
 @pytest.mark.slow

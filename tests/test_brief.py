@@ -20,6 +20,7 @@ from forecasting.report.brief import (
     render_brief,
 )
 from forecasting.simulate.engine import simulate
+from forecasting.simulate.project import project
 
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
@@ -136,22 +137,70 @@ def test_an_unreadable_chart_is_said_not_shown(scenario, result):
     assert image_data_uri("plain text") is None
 
 
-def test_the_numbers_are_the_engines(scenario, result):
+@pytest.mark.parametrize("how", ["simulate", "project"])
+def test_the_numbers_are_the_engines(scenario, result, how):
+    """On the Monte Carlo's result and on the app's projection (exact probabilities here:
+    no reskilling, no band)."""
+    if how == "project":
+        result = project(scenario)
+        assert result.p_method == "exact" and result.se_met == 0.0
+    else:
+        p = result.p_target_met
+        assert result.se_met == pytest.approx((p * (1 - p) / scenario.paths) ** 0.5)
     page = brief(scenario, result)
     numbers = {label: value for label, value, _ in key_numbers(scenario, result, 412_500.0)}
     goal = scenario.target.confidence
     assert numbers["P(target met at deadline)"] == sentences.probability_text(
-        result.p_target_met, scenario.paths, goal
+        result.p_target_met, result.se_met, goal
     )
     assert numbers["P(target held to horizon)"] == sentences.probability_text(
-        result.p_target_held, scenario.paths
+        result.p_target_held, result.p_held_se
     )
     assert numbers["New ML engineer positions"] == "3"
     assert numbers["Run-rate of added ML engineers"] == "$412k/yr"
-    months = result.months_to_target(goal)
-    assert numbers["Months to target"] == ("—" if months is None else str(months))
+    assert "Months to target" not in numbers
+    # 1 position opened in month 1 and 2 in month 3, filled after 2 months: at 1:6 with
+    # 80% confidence first in month 5 (Jun 2027), whatever the method
+    assert result.target_reached(goal) == 5
+    assert numbers["Target reached"] == "Jun 2027"
     for value in numbers.values():
         assert html.escape(value) in page
+
+
+def certain_team(ml_engineers: int, starts: list[int]) -> Scenario:
+    """30 data scientists, nobody leaves, every start joins: each month is met or not."""
+    return Scenario(
+        headcount={"data_scientist": 30, "ml_engineer": ml_engineers},
+        start_month="2027-01",
+        horizon_months=6,
+        attrition_annual=0.0,
+        fill_rate=1.0,
+        planned_starts={"ml_engineer": starts},
+        target={"ds_per_mle": 6, "deadline_month": 4},
+        paths=100,
+        seed=1,
+    )
+
+
+@pytest.mark.parametrize(
+    ("ml_engineers", "starts", "reached"),
+    [
+        (3, [0, 2], "Mar 2027"),  # 2 start in month 1 and count from month 2: 30 / 5 = 6
+        (5, [], "already met"),  # 30 / 5 = 6 today
+        (3, [], "not within the horizon"),  # 30 / 3 = 10 throughout
+        (3, [0, 0, 0, 0, 0, 1], "not within the horizon"),  # 30 / 4 at the horizon
+    ],
+)
+@pytest.mark.parametrize("engine", [simulate, project])
+def test_target_reached_in_the_brief_is_a_month_already_met_or_not_within_the_horizon(
+    ml_engineers, starts, reached, engine
+):
+    sc = certain_team(ml_engineers, starts)
+    found = [row for row in key_numbers(sc, engine(sc), 0.0) if row[0] == "Target reached"]
+    assert len(found) == 1
+    _, value, note = found[0]
+    assert value == reached and note
+    assert "Target reached" in render_brief(sc, engine(sc), answer="", run_rate_usd=0.0, charts=[])
 
 
 def test_new_positions_are_listed_per_quarter(scenario, result):

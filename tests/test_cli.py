@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from forecasting.cli.main import main
+from forecasting.model.scenario import Scenario
+from forecasting.simulate.exact import ExactEvaluator
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "scenario.json"
@@ -43,6 +45,85 @@ def test_plan_prints_the_projection_json(capsys):
     assert len(data["cost"]["mean"]) == 37
     assert "delivery_index" in data["capacity"]
     assert data["paths"] == 300
+    for key in (
+        "target_reached_month",
+        "target_reached",
+        "held_through_month",
+        "held_through",
+        "p_method",
+        "p_se",
+        "p_held_method",
+        "p_held_se",
+    ):
+        assert key in data, key
+    assert "months_to_target" not in data
+    assert data["p_method"] in {"exact", "monte carlo"}
+    assert data["p_held_method"] in {"exact", "monte carlo"}
+    reached = data["target_reached_month"]
+    assert reached is None or data["target_reached"] == data["months"][reached]
+    through = data["held_through_month"]
+    assert through is None or data["held_through"] == data["months"][through]
+
+
+def write(tmp_path, scenario: dict) -> str:
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(scenario))
+    return str(path)
+
+
+#: 30 data scientists and 3 ML engineers, nobody leaves, every start joins; 2 start in
+#: month 1 and count from month 2 (30 / 5 = 6), 1:6 by month 4, horizon 6.
+CERTAIN = {
+    "start_month": "2027-01",
+    "horizon_months": 6,
+    "headcount": {"data_scientist": 30, "ml_engineer": 3},
+    "attrition_annual": 0.0,
+    "fill_rate": 1.0,
+    "planned_starts": {"ml_engineer": [0, 2]},
+    "target": {"ds_per_mle": 6, "deadline_month": 4},
+    "paths": 100,
+    "seed": 1,
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "reached", "through"),
+    [
+        ({}, (2, "2027-03"), (6, "2027-07")),  # met from month 2 to the horizon
+        ({"headcount": {"data_scientist": 30, "ml_engineer": 5}}, (0, "2027-01"), (6, "2027-07")),
+        ({"planned_starts": {}}, (None, None), (None, None)),  # 1:10 throughout
+        (  # only from month 5: after the deadline, so not held from it
+            {"planned_starts": {"ml_engineer": [0, 0, 0, 0, 2]}},
+            (5, "2027-06"),
+            (None, None),
+        ),
+    ],
+)
+def test_plan_json_says_when_the_target_is_reached_and_how_long_it_holds(
+    capsys, tmp_path, changes, reached, through
+):
+    code, out, _ = run(capsys, "plan", write(tmp_path, {**CERTAIN, **changes}))
+    assert code == 0
+    data = json.loads(out)
+    assert (data["target_reached_month"], data["target_reached"]) == reached
+    assert (data["held_through_month"], data["held_through"]) == through
+    assert data["p_method"] == "exact" and data["p_se"] == 0.0  # no reskilling: the chains
+
+
+def test_plan_json_of_a_sampled_projection_carries_its_standard_errors(capsys, tmp_path):
+    """Reskilling couples the roles: the probabilities are the Monte Carlo's, each with
+    its standard error sqrt(p (1 - p) / paths)."""
+    scenario = json.loads(EXAMPLE.read_text())
+    code, out, _ = run(
+        capsys, "plan", write(tmp_path, {**scenario, "reskill_annual": 0.05}), "--paths", "300"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["p_method"] == data["p_held_method"] == "monte carlo"
+    met, held = data["p_target_met"], data["p_target_held"]
+    assert 0 < met < 1 and 0 < held < 1
+    assert data["p_se"] == pytest.approx((met * (1 - met) / 300) ** 0.5, abs=1e-6)
+    assert data["p_held_se"] == pytest.approx((held * (1 - held) / 300) ** 0.5, abs=1e-6)
 
 
 def test_plan_seed_option_changes_the_draws_and_is_reproducible(capsys):
@@ -176,10 +257,52 @@ def test_solve_with_a_policy_prints_positions_and_a_scenario_that_plan_accepts_a
     planned = json.loads(out)
     assert planned["p_target_met"] == solved["p_target_met"] >= 0.8
     assert planned["p_target_held"] == solved["p_target_held"]
+    assert planned["p_method"] == solved["p_method"] == "exact"
+    # met at the deadline: reached by it, and held from it
+    assert planned["target_reached_month"] <= 24 <= planned["held_through_month"]
     # positions only for the roles whose policy sets them
     assert set(planned["positions"]) == {"data_scientist", "ml_engineer"}
     assert planned["positions"]["ml_engineer"] == solved["positions"]
     assert planned["positions"]["data_scientist"][24] == 60
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "seed",
+    [
+        1,  # decided on the scenario's own 500 paths
+        2,  # decided on more paths: plan once gave 500 paths' P 0.816, reached in month 25
+    ],
+)
+def test_plan_of_a_sampled_solve_agrees_with_it_and_reaches_the_target_by_the_deadline(
+    capsys, tmp_path, seed
+):
+    """Reskilling makes the probabilities sampled: `plan` of the solved scenario must say
+    what `solve` said, and a plan accepted for the deadline reaches the target by it."""
+    path = write(tmp_path, {**GROWTH_CASE, "reskill_annual": 0.05, "seed": seed})
+    code, out, _ = run(capsys, "solve", path, "--strategy", "just_in_time")
+    assert code == 0
+    solved = json.loads(out)
+    assert solved["p_method"] == "monte carlo"
+    code, out, _ = run(capsys, "plan", write(tmp_path, solved["scenario"]))
+    assert code == 0
+    planned = json.loads(out)
+    assert planned["target_reached_month"] is not None
+    assert planned["target_reached_month"] <= 24 <= planned["held_through_month"]
+    assert planned["p_target_met"] == solved["p_target_met"]
+    assert planned["p_se"] == pytest.approx(solved["p_se"], abs=1e-6)
+
+
+def test_an_exactly_decided_plan_is_not_certified_on_paths(capsys):
+    """P(met) decides a plan not asked to hold, and it is exact here: no paths, no standard
+    error (it said "monte carlo", the scenario's own 2,000 paths and se_met 0.00344)."""
+    code, out, _ = run(capsys, "solve", str(ROOT / "examples" / "growth_42_to_60.json"))
+    assert code == 0
+    data = json.loads(out)
+    assert data["p_method"] == "exact"
+    certified = data["certified"]
+    assert certified["method"] == "exact" and certified["paths"] == 0
+    assert certified["se_met"] == 0.0
 
 
 def test_plan_without_a_policy_prints_no_positions(capsys):
@@ -201,9 +324,17 @@ def test_the_worked_example_of_the_docs_solves_to_the_numbers_they_show(capsys):
     opened = [i for i, n in enumerate(data["positions_added"]) if n]
     assert opened == [2, 3, 6, 9, 12, 14, 17, 20] and max(data["positions_added"]) == 1
     assert data["positions"][24] == 11
-    assert (data["p_target_met"], data["p_target_held"]) == (0.974, 0.7915)
+    # P(met) is now exact; the docs' 0.974 and 0.822 are Monte Carlo estimates on the
+    # example's 2,000 paths, which the exact values must agree with (within 3 SE)
+    assert data["p_method"] == "exact" and data["p_se"] == 0.0
+    assert abs(data["p_target_met"] - 0.974) < 3 * (0.974 * 0.026 / 2000) ** 0.5
+    exact = ExactEvaluator(Scenario.from_dict(data["scenario"])).p_met()
+    assert data["p_target_met"] == pytest.approx(exact, abs=1e-12)
+    assert data["p_target_held"] == 0.7915  # not asked to hold: the example's paths
     assert data["expected_starts"] == 11.15
     code, out, _ = run(capsys, "solve", str(example), "--strategy", "just_in_time")
     late = json.loads(out)
-    assert late["total_positions_added"] == 7 and late["p_target_met"] == 0.822
+    assert late["total_positions_added"] == 7 and late["p_method"] == "exact"
+    assert abs(late["p_target_met"] - 0.822) < 3 * (0.822 * 0.178 / 2000) ** 0.5
+    assert late["p_target_met"] >= 0.8
     assert late["positions_added"][20:23] == [1, 3, 3]

@@ -4,9 +4,11 @@ charts built from those frames (ui/charts/compare.py, through `to_dict()`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -194,9 +196,9 @@ def test_the_decision_table_has_one_row_per_scenario_written_by_formatting():
     assert row["New ML engineer positions"] == "10 starts"
     assert e.result.p_target_met == 1.0
     assert row["P(target met)"] == "100% (goal 80%)"
-    assert row["P(target held)"] == probability_text(e.result.p_target_held, 200)
+    assert row["P(target held)"] == probability_text(e.result.p_target_held, e.result.p_held_se)
     assert row["Run-rate of added MLEs"] == f"{formatting.money(e.run_rate)}/yr"
-    assert row["Months to target"] == "2 (Mar 2027)"  # the starts join in month 2
+    assert row["Target reached"] == "Mar 2027"  # the starts join in month 2
     later = table.loc["Later"]
     assert later["Deadline"] == "Oct 2027"
     assert later["Strategy"] == "Hand-edited plan"
@@ -206,9 +208,45 @@ def test_the_decision_table_has_one_row_per_scenario_written_by_formatting():
 def test_a_target_never_reached_says_so():
     table = compare.decision_table([compared("None", edits.without_mle_plan(BIG))])
     row = table.iloc[0]
-    assert row["Months to target"] == "not within horizon"
+    assert row["Target reached"] == "not within horizon"
     assert row["P(target met)"] == "0% (goal 80%)"
     assert row["Run-rate of added MLEs"] == "$0/yr"
+
+
+def test_a_target_met_today_reads_already_met():
+    """30 data scientists and 5 ML engineers: 1:6 today (month 0)."""
+    met = team(headcount={"data_scientist": 30, "ml_engineer": 5}, attrition_annual=0.0)
+    e = compared("Met", met)
+    assert compare.decision_row(e)["target_reached_month"] == 0
+    assert compare.decision_table([e]).iloc[0]["Target reached"] == "already met"
+
+
+def test_the_decision_row_carries_the_month_reached_and_the_standard_errors():
+    e = compared("Big, 1:6", BIG)
+    row = compare.decision_row(e)
+    assert "months_to_target" not in row and "target_month" not in row
+    assert row["target_reached_month"] == 2 and row["target_reached"] == "2027-03"
+    assert row["se_met"] == e.result.se_met and row["se_held"] == e.result.p_held_se
+    p = e.result.p_target_held
+    assert row["se_held"] == pytest.approx((p * (1 - p) / 200) ** 0.5)  # simulated here
+    never = compare.decision_row(compared("None", edits.without_mle_plan(BIG)))
+    assert never["target_reached_month"] is None and never["target_reached"] is None
+
+
+def test_a_sampled_p_near_the_goal_shows_its_error_and_an_exact_one_does_not():
+    """The table writes P with the result's own standard error: the Monte Carlo's
+    sqrt(p (1 - p) / paths), or none when the probability is exact."""
+    e = compared("Big, 1:6", BIG)
+    sampled = dataclasses.replace(e.result, p_target_met=0.798, p_se=np.full(7, 0.01))
+    exact = dataclasses.replace(e.result, p_target_met=0.798, p_se=np.zeros(7))
+    rows = compare.decision_table(
+        [
+            dataclasses.replace(e, name="MC", result=sampled),
+            dataclasses.replace(e, name="X", result=exact),
+        ]
+    )
+    assert rows.loc["MC", "P(target met)"] == "79.8% ± 1.0 (goal 80%)"
+    assert rows.loc["X", "P(target met)"] == "79.8% (goal 80%)"  # would round to the goal
 
 
 @pytest.mark.parametrize(

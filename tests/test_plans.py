@@ -232,17 +232,45 @@ def test_run_rate_counts_leavers_and_empty_seats_not_just_the_plan():
     assert rate < naive
 
 
+def mc_se(p: float, paths: int) -> float:
+    """The Monte Carlo standard error of a share p of `paths` paths."""
+    return (p * (1 - p) / paths) ** 0.5
+
+
 @pytest.mark.parametrize(
-    ("p", "paths", "goal", "shown"),
+    ("p", "se", "goal", "shown"),
     [
-        (0.796, 2000, 0.8, "79.6% ± 0.9"),  # the review: must not read 80% beside goal 80%
-        (0.8, 2000, 0.8, "80.0% ± 0.9"),
-        (0.97, 2000, 0.8, "97%"),
-        (0.55, 2000, None, "55%"),
-        (0.7996, 1_000_000, 0.8, "80.0% ± 0.0"),  # rounds to the goal, still below it
+        (0.796, mc_se(0.796, 2000), 0.8, "79.6% ± 0.9"),  # must not read 80% beside goal 80%
+        (0.8, mc_se(0.8, 2000), 0.8, "80.0% ± 0.9"),
+        (0.81, mc_se(0.81, 2000), 0.8, "81.0% ± 0.9"),  # within 2 SE above the goal
+        (0.97, mc_se(0.97, 2000), 0.8, "97%"),
+        (0.55, mc_se(0.55, 2000), None, "55%"),
+        (0.7996, mc_se(0.7996, 1_000_000), 0.8, "80.0% ± 0.0"),  # rounds to the goal, below it
     ],
 )
-def test_a_probability_near_its_goal_shows_its_monte_carlo_error(p, paths, goal, shown):
+def test_a_sampled_probability_near_its_goal_shows_its_standard_error(p, se, goal, shown):
     from forecasting.report.sentences import probability_text
 
-    assert probability_text(p, paths, goal) == shown
+    assert probability_text(p, se, goal) == shown
+
+
+@pytest.mark.parametrize(
+    ("p", "goal", "shown"),
+    [
+        (0.798, 0.8, "79.8%"),  # issue 18: 3 positions spread evenly, exactly 0.798
+        (0.796, 0.8, "79.6%"),
+        (0.8049, 0.8, "80.5%"),  # rounds to the goal's 80%: one decimal says it is above
+        (0.8, 0.8, "80%"),  # exactly at the goal: no noise to be near
+        (0.81, 0.8, "81%"),  # an exact P within what would be 2 SE is not "near"
+        (0.842, 0.8, "84%"),
+        (0.976, 0.8, "98%"),
+        (0.796, None, "80%"),  # no goal to be compared with
+    ],
+)
+def test_an_exact_probability_has_no_error_and_one_decimal_only_where_rounding_hides_it(
+    p, goal, shown
+):
+    from forecasting.report.sentences import probability_text
+
+    assert probability_text(p, 0.0, goal) == shown
+    assert "±" not in shown

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from forecasting.cli.main import main
@@ -12,6 +13,7 @@ from forecasting.model.edits import without_mle_plan
 from forecasting.model.scenario import SCENARIO_KEYS, Scenario
 from forecasting.plan.sensitivity import sensitivity
 from forecasting.plan.solver import solve
+from forecasting.simulate.project import project
 
 MLE, DS = "ml_engineer", "data_scientist"
 
@@ -58,6 +60,27 @@ def test_known_answers_on_a_certain_team():
     assert result.rows[0].parameter == f"hiring_policy.{DS}.to"  # the largest effect first
 
 
+def test_target_reached_known_answers_on_a_certain_team():
+    """Today's plan (the even re-solve) opens its 8th position in month 10 and fills it a
+    month later: 10 ML engineers, 1:3, from month 11, the first month P(target met) is at
+    the goal (P is 1 or 0: nobody leaves, every requisition fills)."""
+    sc = certain()
+    result = sensitivity(sc)
+    plan = solve(sc, "even")
+    last = max(i for i, n in enumerate(plan.positions_added) if n)
+    assert plan.total_positions_added == 8 and last == 10
+    assert result.target_reached == last + 1 == 11
+    rows = rows_by_parameter(result)
+    # 33 data scientists: today's 10 ML engineers never reach 1:3; 27 planned: 30 stay
+    assert rows[f"hiring_policy.{DS}.to"].target_reached == (11, None)
+    ttf = rows[f"time_to_fill_months.{MLE}"]
+    assert ttf.target_reached == (last + int(ttf.low), last + int(ttf.high))
+    assert ttf.target_reached == (10, 12)
+    assert rows[f"attrition_annual.{DS}"].target_reached == (11, 11)  # nobody leaves either way
+    already = sensitivity(certain(target={"ds_per_mle": 15, "deadline_month": 12}))
+    assert already.positions == 0 and already.target_reached == 0  # 30 / 2 = 15 today
+
+
 @pytest.mark.slow
 def test_an_assumption_that_cannot_matter_changes_nothing_exactly(sample_scenario):
     sc = without_mle_plan(sample_scenario).replace(paths=2000)
@@ -72,7 +95,20 @@ def test_an_assumption_that_cannot_matter_changes_nothing_exactly(sample_scenari
         assert row.low != row.high
         assert row.positions == (result.positions, result.positions), name
         assert row.p_target_met == (result.p_target_met, result.p_target_met), name  # not noise
-        assert row.months_to_target == (result.months_to_target, result.months_to_target)
+        assert row.target_reached == (result.target_reached, result.target_reached), name
+
+
+def test_target_reached_is_the_cards_month_on_monte_carlo_paths(sample_scenario):
+    """The sample team's data-science band makes P sampled: "target reached" is then the
+    first month 2 standard errors clear of the goal, in the tornado as on the card (it
+    said month 7, P 0.824 ± 0.017, where the card's rule says month 11)."""
+    base = without_mle_plan(sample_scenario).replace(paths=500, seed=1)
+    plan = solve(base, "even")
+    shown = project(plan.scenario)
+    assert shown.p_method == "monte carlo"
+    result = sensitivity(base, plan=np.array(plan.positions_added), only=lambda p: False)
+    assert result.p_target_met == shown.p_target_met  # the same paths
+    assert result.target_reached == shown.target_reached(base.target.confidence)
 
 
 @pytest.mark.slow
@@ -137,6 +173,10 @@ def test_cli_prints_rows_sorted_by_the_effect_on_positions(tmp_path, capsys):
         assert r["parameter"].split(".")[0] in SCENARIO_KEYS
         assert len(r["positions"]) == 2 and len(r["p_target_met"]) == 2
         assert all(0.0 <= p <= 1.0 for p in r["p_target_met"])
+        assert "months_to_target" not in r and len(r["target_reached_month"]) == 2
+    assert out["base"]["target_reached_month"] == 11 and "months_to_target" not in out["base"]
+    growth = next(r for r in rows if r["parameter"] == f"hiring_policy.{DS}.to")
+    assert growth["target_reached_month"] == [11, None]
 
 
 def test_cli_bad_scenario_is_one_line_error(tmp_path, capsys):

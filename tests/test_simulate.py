@@ -709,7 +709,9 @@ def test_editing_attrition_with_an_interval_moves_the_simulated_headcount():
     assert low.cost_mean[-1] > high.cost_mean[-1]
 
 
-def test_months_to_target_of_a_result_agrees_with_the_per_path_rule():
+def test_target_reached_of_a_result_agrees_with_the_per_path_rule():
+    """The month a result reaches the target (and how long it holds after the deadline)
+    is the per-path rule's, each month's P 2 Monte Carlo standard errors clear of the goal."""
     sc = Scenario(
         headcount={"data_scientist": 30, "ml_engineer": 3},
         planned_starts={"ml_engineer": [0, 2, 0, 0, 1]},
@@ -718,16 +720,18 @@ def test_months_to_target_of_a_result_agrees_with_the_per_path_rule():
         paths=500,
         seed=3,
     )
-    from forecasting.model.target import months_to_target, p_target_by_month
+    from forecasting.model.target import held_through, p_target_by_month, target_reached
 
     res = simulate(sc)
+    p = p_target_by_month(res.paths_headcount, 8)
+    se = np.sqrt(p * (1 - p) / sc.paths)
     for conf in (0.5, 0.8, 0.95):
-        assert res.months_to_target(conf) == months_to_target(
-            p_target_by_month(res.paths_headcount, 8), conf
-        )
+        assert res.target_reached(conf) == target_reached(p, conf, se)
+        assert res.held_through(conf) == held_through(p, conf, 6, se)
     lean = res.without_paths()
     assert lean.paths_headcount is None
-    assert lean.months_to_target(0.8) == res.months_to_target(0.8)
+    assert lean.target_reached(0.8) == res.target_reached(0.8)
+    assert lean.held_through(0.8) == res.held_through(0.8)
 
 
 def test_a_result_without_paths_is_small_whatever_the_number_of_paths():
