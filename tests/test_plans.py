@@ -274,3 +274,11 @@ def test_an_exact_probability_has_no_error_and_one_decimal_only_where_rounding_h
 
     assert probability_text(p, 0.0, goal) == shown
     assert "±" not in shown
+
+
+def test_an_exact_probability_just_below_the_goal_never_reads_as_the_goal():
+    from forecasting.report.sentences import probability_text
+
+    assert probability_text(0.7996, 0.0, 0.8) == "79.96%"
+    assert probability_text(0.79996, 0.0, 0.8) == "79.996%"
+    assert probability_text(0.8, 0.0, 0.8) == "80%"

@@ -386,8 +386,9 @@ class _Judge:
 
     def _rung(self, i: int) -> Evaluator | None:
         while len(self.ladder) <= i:
-            paths = self.ladder[-1].scenario.paths * 4
-            if paths > max(MAX_DECISION_PATHS, self.sc.paths):
+            last = self.ladder[-1].scenario.paths
+            paths = min(last * 4, MAX_DECISION_PATHS)
+            if paths <= last:
                 return None
             bigger = certification_scenario(self.sc).replace(paths=paths)
             self.ladder.append(Evaluator(bigger, self.budget))
@@ -578,8 +579,9 @@ class _Search:
 CERTIFY_FACTOR = 5
 CERTIFY_MIN_PATHS = 10_000
 CERTIFY_MAX_PATHS = 50_000
-#: Most paths a Monte Carlo decision may grow to before an unclear schedule fails.
-MAX_DECISION_PATHS = 160_000
+#: Most paths a Monte Carlo decision may grow to before an unclear schedule fails (the
+#: most a scenario may have).
+MAX_DECISION_PATHS = 100_000
 
 
 def certification_scenario(scenario: Scenario) -> Scenario:

@@ -157,7 +157,15 @@ def probability_text(p: float, se: float, goal: float | None = None) -> str:
         abs(p - goal) < 2 * se or (round(100 * p) == round(100 * goal) and p != goal)
     )
     if near:
-        return f"{100 * p:.1f}%" + (f" ± {100 * se:.1f}" if se > 0 else "")
+        digits = 1
+        while (
+            se == 0
+            and digits < 4
+            and p < goal
+            and round(100 * p, digits) >= round(100 * goal, digits)
+        ):
+            digits += 1  # an exact 79.96% must not read "80.0%" beside "goal 80%"
+        return f"{100 * p:.{digits}f}%" + (f" ± {100 * se:.1f}" if se > 0 else "")
     return f"{100 * p:.0f}%"
 
 
