@@ -11,7 +11,8 @@ import pytest
 
 from forecasting.model.errors import SolverError
 from forecasting.model.scenario import Scenario
-from forecasting.plan.solver import HiringPlan, Strategy, certification_scenario, solve
+from forecasting.plan.decide import certification_scenario
+from forecasting.plan.solver import HiringPlan, Strategy, solve
 from forecasting.simulate.engine import simulate
 from forecasting.simulate.exact import ExactEvaluator
 
