@@ -176,3 +176,19 @@ def test_plan_json_has_the_cli_keys():
         assert key in out
     assert len(out["planned_starts"][MLE]) == 18
     assert out["strategy"] == "even"
+
+
+def test_a_chain_too_large_for_one_schedule_turns_the_search_to_sampled_not_an_error():
+    """A hold search on the sample with data science growing to 60: a late schedule's ML
+    engineer chain passed the state bound mid-search (the page showed an error)."""
+    from pathlib import Path
+
+    sample = Scenario.from_json(Path("data/sample_scenario.json").read_text())
+    policies = {
+        **sample.by_role("hiring_policy"),
+        "data_scientist": {"kind": "growth", "to": 60, "by_month": 18},
+    }
+    target = {**sample.target.to_dict(), "hold": True}
+    plan = solve(sample.replace(hiring_policy=policies, target=target, paths=500), "even")
+    assert plan.total_positions_added > 0
+    assert plan.p_target_held - 2 * plan.p_held_se >= 0.8 or plan.p_held_se == 0.0

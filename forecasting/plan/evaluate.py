@@ -197,11 +197,25 @@ class Evaluator:
         if hit is not None:
             return hit
         self.calls += 1
-        result = (
-            self._exact_outcome(schedule) if self.exact is not None else self.mc_outcome(schedule)
-        )
+        result = None
+        if self.exact is not None:
+            try:
+                result = self._exact_outcome(schedule)
+            except NotExact as why:
+                self._give_up_exact(str(why))
+                return self.outcome(schedule)
+        if result is None:
+            result = self.mc_outcome(schedule)
         self.cache[key] = result
         return result
+
+    def _give_up_exact(self, why: str) -> None:
+        """A schedule's chain proved too large: the whole search goes on sampled (one
+        method for every schedule compared), its exact results dropped."""
+        self.exact = None
+        self.not_exact = why
+        self.cache.clear()
+        self.held_cache.clear()
 
     def _exact_outcome(self, schedule: np.ndarray) -> Outcome:
         assert self.exact is not None
@@ -263,7 +277,11 @@ class Evaluator:
             return hit
         p: float | None = None
         if self.exact is not None:
-            p = self.exact.p_held(schedule)
+            try:
+                p = self.exact.p_held(schedule)
+            except NotExact as why:
+                self._give_up_exact(str(why))
+                return self.held(schedule)
         if p is not None:
             out = (float(p), 0.0)
         else:
@@ -297,7 +315,10 @@ class Evaluator:
         """P(target met) in every month 0..horizon of a schedule (exact where it can be,
         else as SimulationResult's)."""
         if self.exact is not None:
-            return self.exact.p_met_by_month(schedule)
+            try:
+                return self.exact.p_met_by_month(schedule)
+            except NotExact as why:
+                self._give_up_exact(str(why))
         return meets_target(self.ratios(schedule), self.k).mean(axis=1)
 
     def detail(self, schedule: np.ndarray) -> tuple[np.ndarray, float]:

@@ -52,7 +52,10 @@ def project(scenario: Scenario, *, exact_held: bool | None = None) -> Simulation
         return sampled
     held, held_method, held_se = result.p_target_held, "monte carlo", sampled.p_held_se
     if scenario.target.hold if exact_held is None else exact_held:
-        p = exact.p_held()
+        try:
+            p = exact.p_held()
+        except NotExact:  # the joint chain proved too large: the sampled P(held) stays
+            p = None
         if p is not None:
             held, held_method, held_se = p, "exact", 0.0
     return dataclasses.replace(
