@@ -1,123 +1,85 @@
 """Status-quo headcount trend per role: what happens if nothing changes.
 
-With at least `MIN_POINTS` (24) months of history, four candidates are compared by
-a rolling-origin backtest and the one with the lowest mean absolute error wins
-(unless the trend is steady, below):
+The candidates (forecasting/estimate/trend_models.py) are statsmodels models, the first two
+also on a log scale (multiplicative growth: 3% a month is a line in log headcount):
 
-* "Naive (last value)" -- random walk; interval sigma * sqrt(h), sigma from the
-  month-to-month changes;
-* "Naive with drift" -- last value plus the average monthly change; interval
-  sigma * sqrt(h * (1 + h / (n - 1))), which includes the drift's uncertainty;
-* "ARIMA(0,1,0) with drift" -- statsmodels `ARIMA(order=(0, 1, 0), trend="t")`;
-  its point forecast equals the drift benchmark's (the drift MLE is the mean
-  change), so it only wins when it is clearly better -- see the tie rule;
-* "ETS (additive, damped trend)" -- statsmodels `ETSModel(error="add",
-  trend="add", damped_trend=True)`, intervals from `get_prediction`.
+* ``ARIMA(0,1,0) with drift`` -- changes that accumulate (a random walk with drift);
+* ``Linear trend`` (OLS) -- noise around a line;
+* ``ETS (additive, damped trend)`` -- a trend that flattens (from `MIN_POINTS` months).
 
-Backtest: origins are the last 12 months, every 2nd (never leaving fewer than
-`MIN_TRAIN` = 18 months to fit on); MAE over all (origin, step) pairs up to 6
-months ahead (fewer near the end of the data). Ties: a model is chosen over a
-simpler one only if its MAE is lower by more than 0.1% (simplest first: naive,
-drift, ARIMA, ETS). A statsmodels fit counts as failed when it raises, emits a
-ConvergenceWarning, reports ``converged=False`` in ``mle_retvals`` or gives
-non-finite forecasts; a model with any failed backtest fit is not eligible, and if
-the winner's final fit fails the next best is used (``fallback=True``, said in
-``note``).
+Their bands include the uncertainty of the estimated trend (the drift's standard error,
+the line's prediction interval), which statsmodels' ARIMA band leaves out and which
+dominates 36 months ahead of a short history.
 
-Steady trend: a 6-month backtest cannot see what a damped trend does 3 years out
-(it flattens a steady line: 80% intervals covered 0.36-0.58 of linear-trend series
-36 months ahead, every miss above). When the least-squares slope of each third of
-the history is at least `STEADY_T` (2) standard errors from zero, all with one
-sign, and the backtest winner is the naive or the damped ETS model, the drift
-benchmark is used instead (not a fallback; the note says so). A trend that stopped
-(a flat last third) or a one-off level step is not steady.
+**Chosen by a rolling-origin backtest**: from a third of the history on, every month is
+forecast from the months before it, and each candidate is scored by the log density it
+gave the month that happened (the prequential score: how well the model predicted the
+history one month at a time, its band included). The forecast is the **mixture of the
+candidates weighted by exp(score)**: its median and its quantiles. A long, clean history
+puts nearly all the weight on one model; a short one that cannot tell a line from a
+random walk, or additive from multiplicative growth, keeps both, and its band covers
+what either would do. `model` names the candidate with the largest weight; the note
+gives the weights (what the backtest could and could not tell apart).
 
-Intervals that mean what they say, at every horizon (each step only widens, never
-narrows, the chosen model's own band; notes say when a step widened it by > 5%):
+Calibration: 80% intervals cover 70-90% of the outcomes 6-36 months ahead on synthetic
+families (linear, random walk with drift, flat, a level step, exponential growth of 1.5%
+and 3% a month, a birth-death headcount) with 12, 24 and 48 months of history; see
+benchmarks/bench_trend_coverage.py and tests/test_trend_coverage.py.
 
-1. Per-horizon calibration: the backtest fits also forecast up to
-   `CALIBRATION_HORIZON` (12) months ahead (no extra fits). A growth law
-   q(h) = q0 * h**gamma, gamma in [0, 1] fitted by least squares on log |error|
-   against log h and q0 the `level` quantile of |error| / h**gamma, gives the
-   half-width that holds `level` of the backtest errors h months ahead; it is
-   extrapolated beyond the backtested steps with the same law (errors that do not
-   grow, grow like a random walk's or like a mis-estimated slope's).
-2. Trend uncertainty: ARIMA's statsmodels band treats the drift as known, so it is
-   widened to at least the drift benchmark's band (same point forecast); the naive
-   and damped ETS models stop or flatten the trend, so their band is stretched to
-   also cover the history's average monthly change continuing from the model's
-   first month (with the same half-widths around that path).
+A statsmodels fit counts as failed when it raises, warns that it did not converge,
+reports ``converged=False`` or gives non-finite values; a candidate with a failed fit
+(in the backtest or the final fit) is left out, ``fallback=True`` and the note says so.
 
-The backtest table reports each model's raw interval coverage up to 6 months.
-benchmarks/bench_trend_coverage.py prints the coverage on synthetic families
-(random walk with drift, linear trend + noise, flat + noise, level step).
+**No fake precision**: fewer than `MIN_MIXTURE_POINTS` (8) months -> the last value,
+with a random walk's band (Student-t) when there are at least 6 month-to-month changes,
+else none. A **constant** history -> the constant, with the narrow band its length
+allows: no change in n - 1 months bounds the monthly chance of one (at the `level`,
+1 - (1 - level)^(1/(n - 1)), 5.4% for 30 months at 80%), and one-person changes at that
+chance give the band (about +-2 people 36 months after 30 constant months).
 
-Fewer than 24 months, or a constant series: the last value, no fitted trend,
-``fallback=True`` and a `note` saying why. Short series get random-walk intervals
-with Student-t quantiles when there are at least 6 month-to-month changes, else
-NaN; a constant series has no variation to measure, so its intervals are NaN.
-
-Headcount cannot be negative: means and interval bounds are floored at 0 (for
+Headcount cannot be negative: medians and interval bounds are floored at 0 (for
 quantiles this is the same as flooring every simulated path).
 """
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from forecasting.estimate import trend_models as tm
 from forecasting.estimate.history_frame import role_order, validate_history
 from forecasting.model.errors import EstimationError
 
-#: Months of history needed before ETS / ARIMA are tried.
-MIN_POINTS = 24
-#: Backtest: origins over the last BACKTEST_ORIGINS months, BACKTEST_HORIZON steps ahead.
-BACKTEST_ORIGINS = 12
-BACKTEST_HORIZON = 6
-#: Every BACKTEST_STEP-th month of that window is an origin (6 origins, half the fits:
-#: the Forecast page is opened live, and ETS fits dominate its time).
-BACKTEST_STEP = 2
-#: Never fit a backtest model on fewer months than this.
-MIN_TRAIN = 18
-#: A more complex model must beat a simpler one's MAE by more than this fraction.
-TIE_TOLERANCE = 1e-3
-#: Intervals are widened only when backtest errors need more than this factor.
-WIDEN_THRESHOLD = 1.05
-#: The backtest fits also forecast up to this many months ahead (no extra fits): the errors
-#: at every step calibrate the interval's growth with the horizon.
-CALIBRATION_HORIZON = 12
-#: Error growth law q(h) = q0 * h**gamma: gamma is clipped to [0, MAX_GROWTH], i.e. the
-#: backtest errors grow at most linearly in h (a mis-estimated slope).
-MAX_GROWTH = 1.0
-#: A steady trend: the least-squares slope of every one of STEADY_PARTS consecutive parts
-#: of the history is at least STEADY_T standard errors from zero, all with the same sign.
-STEADY_PARTS = 3
-STEADY_T = 2.0
+#: Months of history before ETS is fitted too.
+MIN_POINTS = tm.MIN_ETS_POINTS
+#: Months of history before the trend models are fitted (the backtest needs some origins).
+MIN_MIXTURE_POINTS = 8
 #: Short series: random-walk intervals need at least this many monthly changes.
 MIN_CHANGES_FOR_INTERVAL = 6
 
 NAIVE = "Naive (last value)"
-DRIFT = "Naive with drift"
-ARIMA_DRIFT = "ARIMA(0,1,0) with drift"
-ETS_DAMPED = "ETS (additive, damped trend)"
-#: Candidates, simplest first (the tie-break order).
-MODELS: tuple[str, ...] = (NAIVE, DRIFT, ARIMA_DRIFT, ETS_DAMPED)
+ARIMA_DRIFT = tm.ARIMA_DRIFT
+LINEAR = tm.LINEAR
+ETS_DAMPED = tm.ETS_DAMPED
+#: The candidates (each also on log headcount); the naive benchmark is scored beside them.
+MODELS: tuple[str, ...] = (ARIMA_DRIFT, LINEAR, ETS_DAMPED)
+
+_BACKTEST_COLUMNS = ["model", "mae", "coverage", "weight", "origins", "failures", "chosen"]
 
 
 @dataclass(frozen=True, eq=False)
 class TrendForecast:
     """A status-quo projection for one role.
 
-    `history`: month, headcount. `forecast`: month, mean, low, high (never negative;
-    months continue after the last history month). `backtest`: model, mae, coverage
-    (share of backtest actuals inside the model's interval), origins, failures, chosen.
-    `model`: the UI label of the model used. `fallback`: True when the full comparison
-    could not be used (short/constant series, failed fit).
+    `history`: month, headcount. `forecast`: month, mean (the median forecast), low, high
+    (the `level` interval; never negative; months continue after the last history month).
+    `backtest`: model, mae (one month ahead), coverage (of the model's own one-month band),
+    weight (in the mixture), origins, failures, chosen; the naive benchmark has weight 0.
+    `model`: the label of the model with the largest weight. `fallback`: True when the full
+    comparison could not be used (short/constant series, a failed fit).
     """
 
     role: str
@@ -130,12 +92,7 @@ class TrendForecast:
     level: float
 
 
-class _FitFailed(Exception):
-    """A statsmodels fit failed or did not converge (internal)."""
-
-
-# --------------------------------------------------------------------------- models
-# Each returns (mean, low, high) arrays of length h for a series y (float array).
+# --------------------------------------------------------------------------- short series
 
 
 def _z(level: float) -> float:
@@ -144,270 +101,76 @@ def _z(level: float) -> float:
     return float(stats.norm.ppf(0.5 + level / 2.0))
 
 
-def _naive(y: np.ndarray, h: int, level: float) -> tuple[np.ndarray, ...]:
-    steps = np.arange(1, h + 1, dtype=float)
-    mean = np.full(h, y[-1], dtype=float)
+def constant_band(n: int, horizon: int, level: float) -> np.ndarray | None:
+    """Half-widths for a history constant over n months (None when n < 2).
+
+    No change in n - 1 months: the monthly chance of a one-person change is at most
+    p = 1 - (1 - level)^(1/(n - 1)) at the `level`; changes of one person either way at
+    that chance add variance p a month.
+    """
+    if n < 2:
+        return None
+    p = 1.0 - (1.0 - level) ** (1.0 / (n - 1))
+    return _z(level) * np.sqrt(p * np.arange(1, horizon + 1, dtype=float))
+
+
+def _random_walk_band(y: np.ndarray, horizon: int, level: float) -> np.ndarray | None:
+    """Random-walk half-widths (Student-t) from the monthly changes, or None if too few."""
+    from scipy import stats
+
+    changes = y.size - 1
+    if changes < MIN_CHANGES_FOR_INTERVAL:
+        return None
     d = np.diff(y)
-    sigma = float(np.sqrt(np.mean(d**2))) if d.size else np.nan
-    half = _z(level) * sigma * np.sqrt(steps)
-    return mean, mean - half, mean + half
+    sigma = float(np.sqrt(np.mean(d**2)))
+    q = float(stats.t.ppf(0.5 + level / 2.0, df=changes))
+    return q * sigma * np.sqrt(np.arange(1, horizon + 1, dtype=float))
 
 
-def _drift(y: np.ndarray, h: int, level: float) -> tuple[np.ndarray, ...]:
-    steps = np.arange(1, h + 1, dtype=float)
-    d = np.diff(y)
-    slope = float(d.mean())
-    mean = y[-1] + slope * steps
-    sigma = float(d.std(ddof=1)) if d.size > 1 else np.nan
-    half = _z(level) * sigma * np.sqrt(steps * (1.0 + steps / d.size))
-    return mean, mean - half, mean + half
+def _naive_benchmark(y: np.ndarray, level: float) -> dict[str, Any]:
+    """The naive benchmark's one-month-ahead backtest row (never weighted)."""
+    from scipy import stats
 
-
-def _checked_fit(fit: Callable[[], Any]) -> Any:
-    """Run a statsmodels fit; raise _FitFailed on errors or non-convergence."""
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            res = fit()
-        except (ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
-            raise _FitFailed(str(exc)) from None
-    if any(issubclass(c.category, ConvergenceWarning) for c in caught):
-        raise _FitFailed("did not converge")
-    retvals = getattr(res, "mle_retvals", None) or {}
-    if retvals.get("converged") is False:
-        raise _FitFailed("did not converge")
-    if not np.all(np.isfinite(np.asarray(res.params, dtype=float))):
-        raise _FitFailed("non-finite parameters")
-    return res
-
-
-def _series(y: np.ndarray) -> pd.Series:
-    # statsmodels' ETS prediction needs a pandas index (plain arrays fail in 0.15).
-    return pd.Series(y, index=pd.RangeIndex(y.size), dtype=float)
-
-
-def _finite(*arrays: np.ndarray) -> tuple[np.ndarray, ...]:
-    out = tuple(np.asarray(a, dtype=float) for a in arrays)
-    if not all(np.isfinite(a).all() for a in out):
-        raise _FitFailed("non-finite forecast")
-    return out
-
-
-def _arima(y: np.ndarray, h: int, level: float) -> tuple[np.ndarray, ...]:
-    from statsmodels.tsa.arima.model import ARIMA
-
-    # concentrate_scale: only the drift is optimised (same estimates, ~3x faster).
-    model = ARIMA(_series(y), order=(0, 1, 0), trend="t", concentrate_scale=True)
-    res = _checked_fit(model.fit)
-    frame = res.get_forecast(h).summary_frame(alpha=1.0 - level)
-    return _finite(frame["mean"], frame["mean_ci_lower"], frame["mean_ci_upper"])
-
-
-def _ets(y: np.ndarray, h: int, level: float) -> tuple[np.ndarray, ...]:
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-
-    model = ETSModel(_series(y), error="add", trend="add", damped_trend=True)
-    res = _checked_fit(lambda: model.fit(disp=False))
-    pred = res.get_prediction(start=y.size, end=y.size + h - 1)
-    frame = pred.summary_frame(alpha=1.0 - level)
-    return _finite(frame["mean"], frame["pi_lower"], frame["pi_upper"])
-
-
-_FORECASTERS: dict[str, Callable[[np.ndarray, int, float], tuple[np.ndarray, ...]]] = {
-    NAIVE: _naive,
-    DRIFT: _drift,
-    ARIMA_DRIFT: _arima,
-    ETS_DAMPED: _ets,
-}
-
-
-# --------------------------------------------------------------------------- backtest
-
-
-def _backtest(
-    y: np.ndarray, level: float
-) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, np.ndarray]]]:
-    """Rolling-origin MAE and interval coverage per model (see module docstring).
-
-    Each fit forecasts up to `CALIBRATION_HORIZON` months (or to the end of the data);
-    MAE and coverage use the first `BACKTEST_HORIZON` of them, the calibration all.
-
-    Returns the table (model, mae, coverage, origins, failures) and, per model, the
-    steps ahead and absolute errors of every backtested forecast.
-    """
-    n = y.size
-    origins = range(max(n - BACKTEST_ORIGINS, MIN_TRAIN), n, BACKTEST_STEP)
-    rows = []
-    errors: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for name in MODELS:
-        abs_err: list[np.ndarray] = []
-        steps: list[np.ndarray] = []
-        mae: list[np.ndarray] = []
-        inside: list[np.ndarray] = []
-        failures = 0
-        for o in origins:
-            h = min(CALIBRATION_HORIZON, n - o)
-            try:
-                mean, low, high = _FORECASTERS[name](y[:o], h, level)
-            except _FitFailed:
-                failures += 1
-                continue
-            actual = y[o : o + h]
-            abs_err.append(np.abs(mean - actual))
-            steps.append(np.arange(1, h + 1, dtype=float))
-            short = slice(0, BACKTEST_HORIZON)
-            mae.append(np.abs(np.maximum(mean, 0.0) - actual)[short])
-            inside.append(((low <= actual) & (actual <= high))[short])
-        mae_all = np.concatenate(mae) if mae else np.array([])
-        inside_all = np.concatenate(inside) if inside else np.array([])
-        errors[name] = (
-            np.concatenate(steps) if steps else np.array([]),
-            np.concatenate(abs_err) if abs_err else np.array([]),
-        )
-        rows.append(
-            {
-                "model": name,
-                "mae": float(mae_all.mean()) if mae_all.size else np.nan,
-                "coverage": float(inside_all.mean()) if inside_all.size else np.nan,
-                "origins": len(origins),
-                "failures": failures,
-            }
-        )
-    table = pd.DataFrame(rows, columns=["model", "mae", "coverage", "origins", "failures"])
-    return table, errors
-
-
-def _growth_law(steps: np.ndarray, errors: np.ndarray, level: float) -> tuple[float, float]:
-    """Fit q(h) = q0 * h**gamma, the `level` quantile of backtest |errors| h steps ahead.
-
-    gamma is the least-squares slope of log |error| on log h (errors > 0), clipped to
-    [0, MAX_GROWTH]: errors that do not grow (a stationary series), grow like a random
-    walk's (gamma ~ 0.5) or like a mis-estimated slope's (gamma ~ 1). q0 puts `level`
-    of the errors scaled by h**gamma at or below it.
-    """
-    gamma = 0.0
-    pos = errors > 0
-    if pos.sum() >= 3 and np.ptp(steps[pos]) > 0:
-        slope = np.polyfit(np.log(steps[pos]), np.log(errors[pos]), 1)[0]
-        gamma = float(np.clip(slope, 0.0, MAX_GROWTH))
-    q0 = float(np.quantile(errors / steps**gamma, level, method="higher"))
-    return q0, gamma
-
-
-def _calibrate(
-    fc: tuple[np.ndarray, ...], steps: np.ndarray, errors: np.ndarray, level: float
-) -> tuple[tuple[np.ndarray, ...], float, float]:
-    """Widen (never narrow) an interval, per horizon, to hold `level` of the backtest errors.
-
-    Model intervals ignore parameter uncertainty; an ETS fit with smoothing ~ 0 is a
-    fixed trend whose band does not grow with the horizon. Each half-width is raised to
-    at least q(h) (`_growth_law`, fitted on the backtested steps and extrapolated beyond
-    them with the same law), when that widens the band by more than WIDEN_THRESHOLD
-    somewhere.
-
-    Returns the widened (mean, low, high), the largest widening factor (1.0 when left
-    alone) and gamma.
-    """
-    mean, low, high = fc
-    if errors.size == 0 or not np.isfinite(errors).all():
-        return fc, 1.0, 0.0
-    q0, gamma = _growth_law(steps, errors, level)
-    q = q0 * np.arange(1, mean.size + 1, dtype=float) ** gamma
-    up, down = np.maximum(high - mean, q), np.maximum(mean - low, q)
-    factor = _widening(high - low, up + down)
-    if factor <= WIDEN_THRESHOLD:
-        return fc, 1.0, gamma
-    return (mean, mean - down, mean + up), factor, gamma
-
-
-def _steady_trend(y: np.ndarray) -> bool:
-    """True when every part of the history has a clear slope of the same sign.
-
-    The history is cut into `STEADY_PARTS` consecutive parts; each part's least-squares
-    slope must be at least `STEADY_T` standard errors from zero, all with one sign. A
-    trend that stopped (a flat last part) or a one-off step is not steady.
-    """
-    tstats = []
-    for part in np.array_split(y, STEADY_PARTS):
-        t = np.arange(part.size, dtype=float)
-        t -= t.mean()
-        sxx = float(t @ t)
-        if part.size < 4 or sxx == 0:
-            return False
-        slope = float(t @ (part - part.mean())) / sxx
-        resid = part - part.mean() - slope * t
-        se = np.sqrt(float(resid @ resid) / (part.size - 2) / sxx)
-        if slope == 0:
-            return False
-        tstats.append(np.inf if se == 0 else slope / se)
-    ts = np.asarray(tstats)
-    return bool(np.all(ts >= STEADY_T) or np.all(ts <= -STEADY_T))
-
-
-def _trend_uncertainty(
-    y: np.ndarray, fc: tuple[np.ndarray, ...], chosen: str, level: float
-) -> tuple[tuple[np.ndarray, ...], str]:
-    """Widen the band for the uncertainty about the trend itself (never narrower).
-
-    * ARIMA(0,1,0) with drift: statsmodels' band treats the drift as known; it is
-      widened to at least the drift benchmark's band (same point forecast), which
-      includes the drift's standard error.
-    * Naive and damped ETS stop or flatten the trend: the band is stretched to also
-      cover the history's average monthly change continuing from the model's first
-      month, with the same half-widths around that path.
-
-    Returns the widened (mean, low, high) and a note ("" when nothing changed much).
-    """
-    mean, low, high = fc
-    up, down = high - mean, mean - low
-    if chosen == ARIMA_DRIFT:
-        d_mean, d_low, d_high = _drift(y, mean.size, level)
-        low2 = mean - np.maximum(down, d_mean - d_low)
-        high2 = mean + np.maximum(up, d_high - d_mean)
-        note = "interval includes the drift's uncertainty (as the drift benchmark's)"
-    elif chosen in (NAIVE, ETS_DAMPED):
-        slope = float(np.mean(np.diff(y)))
-        path = mean[0] + slope * np.arange(mean.size, dtype=float)
-        low2, high2 = np.minimum(low, path - down), np.maximum(high, path + up)
-        note = f"interval also covers the history's average change ({slope:+.2f}/month) continuing"
-    else:
-        return fc, ""
-    if _widening(high - low, high2 - low2) <= WIDEN_THRESHOLD:
-        note = ""
-    return (mean, low2, high2), note
-
-
-def _widening(before: np.ndarray, after: np.ndarray) -> float:
-    """The largest factor by which a band got wider (inf when a zero-width band opened)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(before > 0, after / before, np.where(after > 0, np.inf, 1.0))
-    return float(np.max(ratio, initial=1.0))
-
-
-def _ranking(backtest: pd.DataFrame) -> list[str]:
-    """Eligible models best first; near-ties go to the simpler model."""
-    eligible = backtest[(backtest["failures"] == 0) & backtest["mae"].notna()]
-    ranked: list[str] = []
-    remaining = eligible.copy()
-    while not remaining.empty:
-        best = float(remaining["mae"].min())
-        near = remaining[remaining["mae"] <= best * (1.0 + TIE_TOLERANCE) + 1e-12]
-        pick = near.iloc[0]["model"]  # rows are in MODELS order: simplest first
-        ranked.append(pick)
-        remaining = remaining[remaining["model"] != pick]
-    return ranked
+    start = tm.min_train(y.size)
+    errors, inside = [], []
+    for o in range(start, y.size):
+        d = np.diff(y[:o])
+        sigma = float(np.sqrt(np.mean(d**2))) if d.size else np.nan
+        q = float(stats.t.ppf(0.5 + level / 2, max(d.size, 1)))
+        errors.append(abs(y[o] - y[o - 1]))
+        inside.append(abs(y[o] - y[o - 1]) <= q * sigma)
+    return {
+        "model": NAIVE,
+        "mae": float(np.mean(errors)) if errors else np.nan,
+        "coverage": float(np.mean(inside)) if inside else np.nan,
+        "weight": 0.0,
+        "origins": len(errors),
+        "failures": 0,
+    }
 
 
 # --------------------------------------------------------------------------- public
 
 
 def _frame(months: list[str], mean: np.ndarray, low: np.ndarray, high: np.ndarray) -> pd.DataFrame:
-    floor = lambda a: np.where(np.isnan(a), np.nan, np.maximum(a, 0.0))  # noqa: E731
+    def floor(a: np.ndarray) -> np.ndarray:
+        return np.where(np.isnan(a), np.nan, np.maximum(a, 0.0))
+
     return pd.DataFrame(
         {"month": months, "mean": floor(mean), "low": floor(low), "high": floor(high)}
     )
+
+
+def _check_horizon_level(horizon: Any, level: Any) -> tuple[int, float]:
+    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
+        raise EstimationError(f"horizon must be a whole number of months >= 1, got {horizon!r}")
+    try:
+        lvl = float(level)
+    except (TypeError, ValueError):
+        lvl = float("nan")
+    if not (0.0 < lvl < 1.0):
+        raise EstimationError(f"level must be in (0, 1), e.g. 0.8, got {level!r}")
+    return int(horizon), lvl
 
 
 def status_quo(
@@ -422,18 +185,13 @@ def status_quo(
         level: prediction-interval level (default 0.80).
 
     Returns:
-        A TrendForecast (model label, forecast with intervals floored at 0,
-        backtest table including the naive benchmarks, note, fallback flag).
+        A TrendForecast (model label, forecast with intervals floored at 0, backtest
+        table including the naive benchmark, note, fallback flag).
 
     Raises:
         EstimationError: invalid history, unknown role, bad horizon or level.
     """
-    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
-        raise EstimationError(f"horizon must be a whole number of months >= 1, got {horizon!r}")
-    horizon = int(horizon)
-    level = float(level)
-    if not (0.0 < level < 1.0):
-        raise EstimationError(f"level must be in (0, 1), e.g. 0.8, got {level!r}")
+    horizon, level = _check_horizon_level(horizon, level)
     df = validate_history(history)
     from threadpoolctl import threadpool_limits
 
@@ -454,22 +212,14 @@ def _project(df: pd.DataFrame, key: str, horizon: int, level: float) -> TrendFor
     last = g["period"].iloc[-1]
     months = [str(p) for p in pd.period_range(last + 1, periods=horizon, freq="M")]
     hist = pd.DataFrame({"month": g["month"].to_numpy(), "headcount": y})
-    empty_backtest = pd.DataFrame(
-        {
-            "model": list(MODELS),
-            "mae": np.nan,
-            "coverage": np.nan,
-            "origins": 0,
-            "failures": 0,
-            "chosen": False,
-        }
-    )
 
-    def result(model, frame, backtest, note, fallback):
+    def result(
+        model: str, fc: tuple[np.ndarray, ...], backtest: pd.DataFrame, note: str, fallback: bool
+    ) -> TrendForecast:
         return TrendForecast(
             role=key,
             history=hist,
-            forecast=frame,
+            forecast=_frame(months, *fc),
             model=model,
             backtest=backtest,
             note=note,
@@ -479,77 +229,114 @@ def _project(df: pd.DataFrame, key: str, horizon: int, level: float) -> TrendFor
 
     flat = np.full(horizon, y[-1])
     nan = np.full(horizon, np.nan)
+    no_backtest = pd.DataFrame(
+        [
+            {"model": m, "mae": np.nan, "coverage": np.nan, "weight": 0.0, "origins": 0,
+             "failures": 0, "chosen": m == NAIVE}
+            for m in (NAIVE, *MODELS)
+        ],
+        columns=_BACKTEST_COLUMNS,
+    )  # fmt: skip
     if np.ptp(y) == 0:
-        backtest = empty_backtest.assign(chosen=empty_backtest["model"] == NAIVE)
-        note = (
-            f"Headcount has been constant at {y[-1]:g} for {n} month(s): no variation to "
-            "estimate a trend or its uncertainty from, so the last value is carried forward "
-            "without an interval."
-        )
-        return result(NAIVE, _frame(months, flat, nan, nan), backtest, note, True)
-
-    if n < MIN_POINTS:
-        backtest = empty_backtest.assign(chosen=empty_backtest["model"] == NAIVE)
-        changes = n - 1
-        if changes >= MIN_CHANGES_FOR_INTERVAL:
-            from scipy import stats
-
-            d = np.diff(y)
-            sigma = float(np.sqrt(np.mean(d**2)))
-            q = float(stats.t.ppf(0.5 + level / 2.0, df=changes))
-            half = q * sigma * np.sqrt(np.arange(1, horizon + 1))
-            low, high = flat - half, flat + half
-            how = "the interval is a random walk's, from the month-to-month changes"
+        half = constant_band(n, horizon, level)
+        if half is None:
+            band, how = (nan, nan), "one month is too short to size an interval"
         else:
-            low, high = nan, nan
-            how = "too few changes to size an interval"
+            band = (flat - half, flat + half)
+            how = (
+                f"no change in {n - 1} month(s) says a one-person change comes at most "
+                f"{1 - (1 - level) ** (1 / (n - 1)):.1%} of months (at {level:.0%}): that is "
+                "the band"
+            )
         note = (
-            f"Only {n} month(s) of history ({MIN_POINTS} needed to fit and backtest ETS / "
-            f"ARIMA trends), so the last value is carried forward; {how}."
+            f"Headcount has been constant at {y[-1]:g} for {n} month(s): no trend to fit, so "
+            f"the last value is carried forward; {how}."
         )
-        return result(NAIVE, _frame(months, flat, low, high), backtest, note, True)
+        return result(NAIVE, (flat, *band), no_backtest, note, True)
 
-    backtest, scaled = _backtest(y, level)
-    ranking = _ranking(backtest)
+    if n < MIN_MIXTURE_POINTS:
+        half = _random_walk_band(y, horizon, level)
+        band = (nan, nan) if half is None else (flat - half, flat + half)
+        how = (
+            "too few changes to size an interval"
+            if half is None
+            else "the interval is a random walk's, from the month-to-month changes"
+        )
+        note = (
+            f"Only {n} month(s) of history ({MIN_MIXTURE_POINTS} needed to fit and backtest "
+            f"trends), so the last value is carried forward; {how}."
+        )
+        return result(NAIVE, (flat, *band), no_backtest, note, True)
+
+    return _mixture(y, horizon, level, result)
+
+
+def _mixture(y: np.ndarray, horizon: int, level: float, result: Any) -> TrendForecast:
+    """The backtest-weighted mixture of the candidates (module docstring)."""
+    n = y.size
+    models = [m for m in MODELS if m != ETS_DAMPED or n >= MIN_POINTS]
+    scales = [False, True] if np.all(y > 0) else [False]
+    candidates: list[tm.Candidate] = []
+    failed: list[dict[str, Any]] = []
     notes: list[str] = []
-    for row in backtest[backtest["failures"] > 0].itertuples(index=False):
-        notes.append(
-            f"{row.model} left out: {row.failures} of {row.origins} backtest fits "
-            "failed or did not converge"
+    for model in models:
+        for log in scales if model != ETS_DAMPED else [False]:  # ETS: its own damping
+            try:
+                candidates.append(tm.candidate(model, y, horizon, level, log))
+            except tm.FitFailed as exc:
+                label = model + (tm.LOG_SUFFIX if log else "")
+                failed.append({"model": label, "failures": 1, "weight": 0.0})
+                notes.append(f"{label} left out: its fit failed ({exc})")
+    rows = [_naive_benchmark(y, level)] + failed
+    if not candidates:  # every statsmodels fit failed: the naive benchmark
+        half = _random_walk_band(y, horizon, level)
+        flat = np.full(horizon, y[-1])
+        band = (np.full(horizon, np.nan),) * 2 if half is None else (flat - half, flat + half)
+        table = _table(rows, NAIVE)
+        notes.append(f"using {NAIVE} instead")
+        return result(NAIVE, (flat, *band), table, "; ".join(notes), True)
+
+    w = tm.weights(candidates)
+    tail = (1.0 - level) / 2.0
+    low, mid, high = tm.mixture_quantiles(
+        [(float(wk), c.forecast) for wk, c in zip(w, candidates, strict=True)],
+        (tail, 0.5, 1.0 - tail),
+    )
+    chosen = candidates[int(np.argmax(w))]
+    for wk, c in zip(w, candidates, strict=True):
+        rows.append(
+            {
+                "model": c.label,
+                "mae": float(c.abs_errors.mean()),
+                "coverage": float(c.inside.mean()),
+                "weight": float(wk),
+                "origins": int(c.scores.size),
+                "failures": 0,
+            }
         )
-    if ranking and ranking[0] in (NAIVE, ETS_DAMPED) and DRIFT in ranking and _steady_trend(y):
-        what = "stops" if ranking[0] == NAIVE else "damps"
-        notes.append(
-            f"steady trend in each third of the history: {DRIFT} continues it "
-            f"({ranking[0]} had the lowest backtest MAE but {what} it)"
+    shown = [f"{c.label} {wk:.0%}" for wk, c in sorted(zip(w, candidates), key=_by_weight)]
+    shown = [s for s in shown if not s.endswith(" 0%")]
+    if len(shown) > 1:
+        notes.insert(
+            0,
+            "the backtest could not settle on one model, so the forecast and its band mix "
+            "them by weight: " + ", ".join(shown),
         )
-        ranking = [DRIFT] + [m for m in ranking if m != DRIFT]
-    chosen, fc = None, None
-    for name in ranking:
-        try:
-            fc = _FORECASTERS[name](y, horizon, level)
-            chosen = name
-            break
-        except _FitFailed as exc:
-            notes.append(f"{name} won the backtest but its final fit failed ({exc})")
-    if chosen is None or fc is None:  # naive never fails; defensive
-        chosen, fc = NAIVE, _naive(y, horizon, level)
-    fallback = chosen != ranking[0]
-    if fallback:
-        notes.append(f"using {chosen} instead")
-    steps, errors = scaled.get(chosen, (np.array([]), np.array([])))
-    fc, factor, gamma = _calibrate(fc, steps, errors, level)
-    if factor > 1.0:
-        by = f"up to x{factor:.2f}" if np.isfinite(factor) else "from zero width"
-        notes.append(
-            f"interval widened ({by}) so that {level:.0%} of backtest errors fall inside it "
-            f"at every horizon (errors growing like h^{gamma:.2f})"
-        )
-    fc, trend_note = _trend_uncertainty(y, fc, chosen, level)
-    if trend_note:
-        notes.append(trend_note)
-    backtest = backtest.assign(chosen=backtest["model"] == chosen)
-    return result(chosen, _frame(months, *fc), backtest, "; ".join(notes), fallback)
+    return result(chosen.label, (mid, low, high), _table(rows, chosen.label), "; ".join(notes),
+                  bool(failed))  # fmt: skip
+
+
+def _by_weight(item: tuple[float, tm.Candidate]) -> float:
+    return -float(item[0])
+
+
+def _table(rows: list[dict[str, Any]], chosen: str) -> pd.DataFrame:
+    table = pd.DataFrame(rows)
+    for col, default in (("mae", np.nan), ("coverage", np.nan), ("origins", 0)):
+        if col not in table:
+            table[col] = default
+    table["chosen"] = table["model"] == chosen
+    return table[_BACKTEST_COLUMNS].reset_index(drop=True)
 
 
 def status_quo_all(history: pd.DataFrame, horizon: int, **kw: Any) -> dict[str, TrendForecast]:
@@ -563,11 +350,8 @@ def status_quo_all(history: pd.DataFrame, horizon: int, **kw: Any) -> dict[str, 
     Returns:
         {role: TrendForecast}, roles in canonical order.
     """
-    if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < 1:
-        raise EstimationError(f"horizon must be a whole number of months >= 1, got {horizon!r}")
-    level = float(kw.pop("level", 0.80))
-    if not (0.0 < level < 1.0):
-        raise EstimationError(f"level must be in (0, 1), e.g. 0.8, got {level!r}")
+    level = kw.pop("level", 0.80)
+    horizon, level = _check_horizon_level(horizon, level)
     if kw:
         raise EstimationError(f"status_quo_all: unknown option(s) {', '.join(kw)}")
     df = validate_history(history)
@@ -577,6 +361,5 @@ def status_quo_all(history: pd.DataFrame, horizon: int, **kw: Any) -> dict[str, 
 
     with threadpool_limits(limits=1):
         return {
-            role: _project(df, role, int(horizon), level)
-            for role in role_order(df["role"].unique())
+            role: _project(df, role, horizon, level) for role in role_order(df["role"].unique())
         }

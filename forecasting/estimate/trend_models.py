@@ -1,0 +1,358 @@
+"""The status-quo trend's candidate models, their one-step backtest scores and their mixture.
+
+Each candidate forecasts on the headcount's own scale or (the drift and the line) on a log
+scale (multiplicative growth: a team growing 3% a month is a line in log headcount), as a
+Student-t
+per month ahead whose scale **includes the uncertainty of the estimated trend** (what
+statsmodels' own bands leave out):
+
+* ``ARIMA(0,1,0) with drift`` -- statsmodels ``ARIMA(order=(0, 1, 0), trend="t")``: a
+  random walk whose drift is the mean monthly change. Variance s^2 (h + h^2 / (n - 1)):
+  the walk's plus the drift's (s^2 the variance of the changes), t with n - 2 df. A
+  difference-stationary team: its changes accumulate.
+* ``Linear trend`` -- statsmodels ``OLS`` of headcount on the month: variance
+  s^2 (1 + 1/n + (t - mean t)^2 / Sxx), its prediction interval, t with n - 2 df. A
+  trend-stationary team: noise around a line.
+* ``ETS (additive, damped trend)`` -- statsmodels ``ETSModel(error="add", trend="add",
+  damped_trend=True)`` with ``get_prediction`` intervals (the model's own, no parameter
+  uncertainty), t with n - 5 df. A trend that flattens. Fitted from `MIN_ETS_POINTS`.
+
+**The backtest** is a rolling origin, one month ahead at every origin from
+`min_train(n)`: the log predictive density of each month given only the months before
+it (the prequential score; a Bayesian model's marginal likelihood is exactly this sum).
+Every candidate is scored on the same months, with the log-scale ones' densities put on
+the headcount scale (the Jacobian). The drift and the line are refitted at every origin
+in closed form (their statsmodels fits give the same estimates); ETS is refitted every
+`ETS_REFIT_EVERY` origins and run with those parameters up to the next refit (statsmodels'
+``smooth``), its fit checked for convergence each time.
+
+**The mixture**: weights proportional to the model's prior weight x exp(1.5 x score)
+(pseudo-Bayesian model averaging; `PRIOR` and `SHARPNESS` say why), and the forecast is
+the weighted mixture of the candidates' predictive distributions: its median and its
+quantiles. When the history cannot tell a line from a random walk, or additive from
+multiplicative growth, the band says so instead of betting on one.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: Months of history before ETS is fitted (its five parameters need them).
+MIN_ETS_POINTS = 24
+#: ETS is refitted every this many backtest origins (statsmodels fits are the slow part).
+ETS_REFIT_EVERY = 4
+#: ETS parameters: level, trend, damping, initial level and trend.
+ETS_PARAMS = 5
+
+ARIMA_DRIFT = "ARIMA(0,1,0) with drift"
+LINEAR = "Linear trend"
+ETS_DAMPED = "ETS (additive, damped trend)"
+LOG_SUFFIX = " on log headcount"
+#: Prior weights (each scale alike). A headcount is the sum of its hires and exits, so its
+#: changes accumulate: a line with noise that never accumulates is a priori less likely
+#: than a random walk with drift, and it is the bold claim 36 months out (its band barely
+#: grows). Twelve months rarely tell the two apart: with equal priors random walks were
+#: covered 0.60-0.70 at 24-36 months (the line's band), with the line at a third 0.70-0.80.
+#: The damped trend flattens any trend by 36 months (it covered 14-25% of linear and
+#: exponential series there), which a one-month-ahead backtest cannot see: a third too.
+PRIOR = {ARIMA_DRIFT: 1.0, ETS_DAMPED: 1.0 / 3.0, LINEAR: 1.0 / 3.0}
+#: Weights are exp(SHARPNESS x score): with the plain scores a random walk kept 5-15% of
+#: the weight on lines and flat series, whose bands it made 2-5 times too wide 36 months
+#: out (80% intervals covered 93-100% of 12-month linear histories); 1.5, chosen on the
+#: synthetic families of benchmarks/bench_trend_coverage.py, brings them to 0.85-0.95
+#: and leaves random walks and birth-death headcounts where they were.
+SHARPNESS = 1.5
+
+
+class FitFailed(Exception):
+    """A statsmodels fit failed or did not converge (internal)."""
+
+
+@dataclass(frozen=True)
+class Predictive:
+    """A forecast h = 1..H months ahead: Student-t(df) with `mean` and `scale` per month,
+    on log headcount when `log` (headcount = exp of it)."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    df: float
+    log: bool
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A model on one scale: its label, one-step backtest scores and final forecast."""
+
+    model: str
+    log: bool
+    scores: np.ndarray  # log predictive density of each backtest month, headcount scale
+    abs_errors: np.ndarray  # |median - actual| of each backtest month, headcount scale
+    inside: np.ndarray  # the month inside the candidate's own one-step interval
+    forecast: Predictive
+
+    @property
+    def label(self) -> str:
+        return self.model + (LOG_SUFFIX if self.log else "")
+
+
+def min_train(n: int) -> int:
+    """The first backtest origin: a third of the history, at least 4 months (12 with ETS)."""
+    return max(12 if n >= MIN_ETS_POINTS else 4, n // 3)
+
+
+def checked_fit(fit: Callable[[], Any]) -> Any:
+    """Run a statsmodels fit; raise FitFailed on errors, non-convergence or bad values."""
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            res = fit()
+        except (ValueError, np.linalg.LinAlgError, FloatingPointError) as exc:
+            raise FitFailed(str(exc)) from None
+    if any(issubclass(c.category, ConvergenceWarning) for c in caught):
+        raise FitFailed("did not converge")
+    retvals = getattr(res, "mle_retvals", None) or {}
+    if retvals.get("converged") is False:
+        raise FitFailed("did not converge")
+    if not np.all(np.isfinite(np.asarray(res.params, dtype=float))):
+        raise FitFailed("non-finite parameters")
+    return res
+
+
+def _series(x: np.ndarray) -> pd.Series:
+    # statsmodels' ETS prediction needs a pandas index (plain arrays fail in 0.15).
+    return pd.Series(x, index=pd.RangeIndex(x.size), dtype=float)
+
+
+# --------------------------------------------------------------------------- closed forms
+
+
+def drift_onestep(x: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One month ahead from every origin o >= start: (mean, scale, df) of the drift model
+    fitted to x[:o] (mean change and its variance, the drift's uncertainty included)."""
+    d = np.diff(x)
+    o = np.arange(start, x.size)  # forecast x[o] from x[:o]: o - 1 changes
+    k = o - 1
+    csum = np.concatenate([[0.0], np.cumsum(d)])
+    csq = np.concatenate([[0.0], np.cumsum(d * d)])
+    mean_d = csum[k] / k
+    var_d = np.maximum((csq[k] - k * mean_d**2) / np.maximum(k - 1, 1), 1e-12)
+    return x[o - 1] + mean_d, np.sqrt(var_d * (1.0 + 1.0 / k)), (k - 1).astype(float)
+
+
+def linear_onestep(x: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One month ahead from every origin o >= start: (mean, scale, df) of the least-squares
+    line fitted to x[:o], its prediction interval (the line's uncertainty included)."""
+    t = np.arange(x.size, dtype=float)
+    o = np.arange(start, x.size)
+    s1, st, stt = (np.concatenate([[0.0], np.cumsum(v)]) for v in (x, t * x, t * t))
+    sx2 = np.concatenate([[0.0], np.cumsum(x * x)])
+    n = o.astype(float)
+    t_bar = (n - 1) / 2
+    sxx = stt[o] - n * t_bar**2
+    x_bar = s1[o] / n
+    sxy = st[o] - n * t_bar * x_bar
+    slope = sxy / sxx
+    sse = np.maximum(sx2[o] - n * x_bar**2 - slope * sxy, 1e-12)
+    s2 = sse / (n - 2)
+    mean = x_bar + slope * (n - t_bar)
+    return mean, np.sqrt(s2 * (1 + 1 / n + (n - t_bar) ** 2 / sxx)), n - 2
+
+
+def drift_forecast(x: np.ndarray, h: int) -> Predictive:
+    """The drift model's forecast: statsmodels ARIMA(0,1,0) with drift, the drift's
+    uncertainty added to its band (see the module docstring)."""
+    from statsmodels.tsa.arima.model import ARIMA
+
+    n = x.size
+    # concentrate_scale: only the drift is optimised (same estimates, ~3x faster).
+    model = ARIMA(_series(x), order=(0, 1, 0), trend="t", concentrate_scale=True)
+    res = checked_fit(model.fit)
+    mean = np.asarray(res.get_forecast(h).predicted_mean, dtype=float)
+    d = np.diff(x)
+    if not np.isclose(float(np.asarray(res.params)[0]), d.mean(), rtol=1e-4, atol=1e-6):
+        raise FitFailed("the drift estimate is not the mean change")  # a failed optimisation
+    steps = np.arange(1, h + 1, dtype=float)
+    scale = np.sqrt(np.var(d, ddof=1) * (steps + steps**2 / (n - 1)))
+    return Predictive(_finite(mean), _finite(scale), float(n - 2), False)
+
+
+def linear_forecast(x: np.ndarray, h: int) -> Predictive:
+    """The linear trend's forecast: statsmodels OLS, its prediction interval's scale."""
+    import statsmodels.api as sm
+
+    n = x.size
+    t = np.arange(n, dtype=float)
+    res = checked_fit(lambda: sm.OLS(x, sm.add_constant(t)).fit())
+    future = sm.add_constant(np.arange(n, n + h, dtype=float), has_constant="add")
+    pred = res.get_prediction(future)
+    mean = np.asarray(pred.predicted_mean, dtype=float)
+    scale = np.sqrt(np.asarray(pred.var_pred_mean, dtype=float) + float(res.scale))
+    return Predictive(_finite(mean), _finite(scale), float(n - 2), False)
+
+
+# --------------------------------------------------------------------------- ETS
+
+
+def _ets(x: np.ndarray) -> Any:
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    return ETSModel(_series(x), error="add", trend="add", damped_trend=True)
+
+
+def ets_onestep(x: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One month ahead from every origin o >= start: ETS refitted every `ETS_REFIT_EVERY`
+    origins (warm-started from the previous fit), each fit's parameters run forward to the
+    next refit; t with o - 5 df."""
+    cuts = list(range(start, x.size, ETS_REFIT_EVERY)) + [x.size]
+    means, scales = [], []
+    params: np.ndarray | None = None
+    for a, b in itertools.pairwise(cuts):
+        model = _ets(x[:a])
+        res = checked_fit(functools.partial(model.fit, disp=False, start_params=params))
+        params = np.asarray(res.params)
+        run = _ets(x[:b]).smooth(params)
+        means.append(np.asarray(run.fittedvalues, dtype=float)[a:b])
+        scales.append(np.full(b - a, np.sqrt(float(res.sse) / max(a - ETS_PARAMS, 1))))
+    mean, scale = np.concatenate(means), np.concatenate(scales)
+    df = np.maximum(np.arange(start, x.size) - ETS_PARAMS, 1).astype(float)
+    return _finite(mean), _finite(scale), df
+
+
+def ets_forecast(x: np.ndarray, h: int, level: float) -> Predictive:
+    """ETS damped trend's forecast: its own `get_prediction` band, widened by the trend's
+    uncertainty (the slope's variance taken as a line's through the history, s^2 / Sxx with
+    s the model's residual standard deviation, carried by the damped sum phi + ... + phi^h)."""
+    from scipy import stats
+
+    res = checked_fit(lambda: _ets(x).fit(disp=False))
+    frame = res.get_prediction(start=x.size, end=x.size + h - 1).summary_frame(alpha=1 - level)
+    mean = _finite(np.asarray(frame["mean"], dtype=float))
+    half = _finite(np.asarray(frame["pi_upper"], dtype=float)) - mean
+    phi = float(res.damping_trend)
+    damped = np.cumsum(phi ** np.arange(1, h + 1, dtype=float))
+    n = x.size
+    slope_var = float(res.sse) / max(n - ETS_PARAMS, 1) / (n * (n * n - 1) / 12.0)
+    scale = np.sqrt((half / float(stats.norm.ppf(0.5 + level / 2))) ** 2 + slope_var * damped**2)
+    return Predictive(mean, scale, float(max(x.size - ETS_PARAMS, 1)), False)
+
+
+def _finite(a: Any) -> np.ndarray:
+    arr = np.asarray(a, dtype=float)
+    if not np.all(np.isfinite(arr)):
+        raise FitFailed("non-finite forecast")
+    return arr
+
+
+def _floor(scale: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """Scales of at least 1e-9 of the level: a perfect fit keeps a (negligible) spread."""
+    return np.maximum(scale, 1e-9 * np.maximum(np.abs(mean), 1.0))
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+def candidate(model: str, y: np.ndarray, horizon: int, level: float, log: bool) -> Candidate:
+    """Score and fit one model on one scale (raises FitFailed).
+
+    Args:
+        model: ARIMA_DRIFT, LINEAR or ETS_DAMPED.
+        y: the headcount history (> 0 everywhere when `log`).
+        horizon: months to forecast.
+        level: interval level (ETS's band).
+        log: model log headcount.
+    """
+    from scipy import stats
+
+    x = np.log(y) if log else y.astype(float)
+    start = min_train(y.size)
+    if model == ARIMA_DRIFT:
+        mean, scale, df = drift_onestep(x, start)
+        fc = drift_forecast(x, horizon)
+    elif model == LINEAR:
+        mean, scale, df = linear_onestep(x, start)
+        fc = linear_forecast(x, horizon)
+    else:
+        mean, scale, df = ets_onestep(x, start)
+        fc = ets_forecast(x, horizon, level)
+    scale = _floor(scale, mean)
+    fc = Predictive(fc.mean, _floor(fc.scale, fc.mean), fc.df, log)
+    actual = x[start:]
+    z = (actual - mean) / scale
+    scores = stats.t.logpdf(z, df) - np.log(scale) - (actual if log else 0.0)
+    median = np.exp(mean) if log else mean
+    q = stats.t.ppf(0.5 + level / 2, df)
+    if not np.all(np.isfinite(scores)):
+        raise FitFailed("non-finite backtest score")
+    return Candidate(
+        model=model,
+        log=log,
+        scores=scores,
+        abs_errors=np.abs(median - y[start:]),
+        inside=np.abs(z) <= q,
+        forecast=fc,
+    )
+
+
+def weights(candidates: list[Candidate]) -> np.ndarray:
+    """Pseudo-Bayesian model averaging: weights proportional to prior x exp(SHARPNESS x the
+    sum of the one-step scores)."""
+    total = np.array(
+        [SHARPNESS * float(c.scores.sum()) + np.log(PRIOR[c.model]) for c in candidates]
+    )
+    w = np.exp(total - total.max())
+    return w / w.sum()
+
+
+def _component_cdf(p: Predictive, values: np.ndarray) -> np.ndarray:
+    from scipy import special
+
+    if p.log:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = (np.log(np.where(values > 0, values, np.nan)) - p.mean) / p.scale
+        return np.nan_to_num(special.stdtr(p.df, z), nan=0.0)
+    return special.stdtr(p.df, (values - p.mean) / p.scale)
+
+
+def _component_quantile(p: Predictive, prob: float) -> np.ndarray:
+    from scipy import special
+
+    q = p.mean + float(special.stdtrit(p.df, prob)) * p.scale
+    return np.exp(q) if p.log else q
+
+
+def mixture_quantiles(
+    parts: list[tuple[float, Predictive]], probs: tuple[float, ...], iterations: int = 48
+) -> np.ndarray:
+    """Quantiles of a weighted mixture of Student-t predictives, month by month.
+
+    A mixture's p-quantile lies between its components' p-quantiles; it is bisected there.
+
+    Args:
+        parts: (weight, Predictive) pairs; weights sum to 1.
+        probs: the probabilities wanted, e.g. (0.1, 0.5, 0.9).
+        iterations: bisection steps.
+
+    Returns:
+        Array (len(probs), months) on the headcount scale.
+    """
+    out = []
+    for prob in probs:
+        qs = np.array([_component_quantile(p, prob) for _, p in parts])
+        lo, hi = qs.min(axis=0), qs.max(axis=0)
+        for _ in range(iterations if np.any(hi > lo) else 0):
+            mid = 0.5 * (lo + hi)
+            cdf = sum(w * _component_cdf(p, mid) for w, p in parts)
+            below = cdf < prob
+            lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+        out.append(0.5 * (lo + hi))
+    return np.array(out)
