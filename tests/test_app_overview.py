@@ -72,10 +72,19 @@ def test_overview_strip_counts_new_positions_per_quarter(overview, ui, engine):
     assert shown == expected
 
 
-def test_overview_warns_when_the_target_is_not_held(overview, engine):
+def test_the_sample_opens_holding_the_target_and_says_what_hold_means(overview, engine):
+    """Issue 19: the first screen is the plan a leader would adopt (reach and hold), with
+    one line on Hold and no drift warning; the warning is for Hold turned off."""
     _, result = engine
-    assert result.p_target_held < 0.8  # the sample team's plan drifts back after the deadline
-    assert any("held to the horizon" in w.value for w in overview.warning)
+    assert result.scenario.target.hold
+    assert not any("held to the horizon" in w.value for w in overview.warning)
+    assert any("Hold is on" in c.value for c in overview.caption)
+
+
+def test_overview_warns_when_hold_is_off_and_the_target_is_not_held(app, token, sample_scenario):
+    reach_only = sample_scenario.replace(target={**sample_scenario.target.to_dict(), "hold": False})
+    at = app("overview", query={"s": token(reach_only.replace(paths=500))})
+    assert any("held to the horizon" in w.value for w in at.warning)
 
 
 def test_overview_ratio_chart_draws_the_plan_simulated(overview, ui, engine):
@@ -153,7 +162,8 @@ def slipping(sample_scenario):
     """The sample team while data science keeps growing to 45 after the 18-month deadline:
     the plan meets 1:6 with 80% confidence from month 11, then P(target) falls below 80%
     before the horizon."""
-    return _growing(sample_scenario, 45)
+    reach_only = sample_scenario.replace(target={**sample_scenario.target.to_dict(), "hold": False})
+    return _growing(reach_only, 45)
 
 
 def _k(sc, k: float):

@@ -102,7 +102,8 @@ def test_target_reached_is_the_cards_month_on_monte_carlo_paths(sample_scenario)
     """The sample team's data-science band makes P sampled: "target reached" is then the
     first month 2 standard errors clear of the goal, in the tornado as on the card (it
     said month 7, P 0.824 ± 0.017, where the card's rule says month 11)."""
-    base = without_mle_plan(sample_scenario).replace(paths=500, seed=1)
+    reach_only = {**sample_scenario.target.to_dict(), "hold": False}
+    base = without_mle_plan(sample_scenario).replace(paths=500, seed=1, target=reach_only)
     plan = solve(base, "even")
     shown = project(plan.scenario)
     assert shown.p_method == "monte carlo"
@@ -115,7 +116,8 @@ def test_target_reached_is_the_cards_month_on_monte_carlo_paths(sample_scenario)
 def test_order_matches_an_independent_resolve(sample_scenario):
     """Data-science growth outranks product-manager attrition for ML engineer positions,
     and the full solver (certified on independent paths) agrees on both effects."""
-    sc = without_mle_plan(sample_scenario).replace(paths=2000)
+    reach_only = {**sample_scenario.target.to_dict(), "hold": False}
+    sc = without_mle_plan(sample_scenario).replace(paths=2000, target=reach_only)
     result = sensitivity(sc)
     order = [r.parameter for r in result.rows]
     growth, pm = f"hiring_policy.{DS}.headcount", "attrition_annual.product_manager"
