@@ -159,7 +159,8 @@ def probability_text(p: float, se: float, goal: float | None = None) -> str:
     if near:
         digits = 1
         while (
-            se == 0
+            goal is not None
+            and se == 0
             and digits < 4
             and p < goal
             and round(100 * p, digits) >= round(100 * goal, digits)
