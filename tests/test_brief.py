@@ -215,8 +215,11 @@ def test_assumptions_carry_the_scenarios_values_and_their_sources(scenario):
     value, _, source = rows["Annual attrition"]
     assert value == "DE 13% · DS 20% · MLE 13% · PM 13%"
     assert source.startswith("set in this scenario (default: public figure")
-    value, unit, source = rows["Annual cost, ML engineer"]
-    assert (value, unit) == ("$165k", "USD per person per year")
+    value, unit, source = rows["Annual cost"]  # one row for the four roles
+    assert (value, unit) == (
+        "DE $145k · DS $154k · MLE $165k · PM $150k",
+        "USD per person per year",
+    )
     assert "US 2023 median salary" in source and not source.startswith("set in")
     assert rows["Time to fill"][0] == "2"
 

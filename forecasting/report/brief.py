@@ -176,15 +176,21 @@ def assumptions(scenario: Scenario) -> list[tuple[str, str, str, str]]:
         params.Fmt.MONEY: formatting.money,
     }
     rows: list[tuple[str, str, str, str]] = []
+    done: set[str] = set()
     for param in params.brief_params():
         fmt = shown.get(param.fmt, "{:,}".format)
-        field, _, role = param.key.partition(".")
-        if param.per_role and not role:
+        field = param.key.partition(".")[0]
+        if field in done:
+            continue
+        if param.per_role:  # one row per field (a family such as annual_cost.* too)
+            done.add(field)
             value, is_default = _per_role(field, list(scenario.by_role(field).values()), fmt)
+            label = param.label.split(",")[0]
         else:
-            v = scenario.by_role(field)[role] if role else getattr(scenario, field)
+            v = getattr(scenario, field)
             value, is_default = fmt(v), abs(float(v) - float(param.value)) < 1e-6
-        rows.append((param.label, value, param.unit, _source(param.key, is_default)))
+            label = param.label
+        rows.append((label, value, param.unit, _source(param.key, is_default)))
     return rows
 
 
@@ -196,7 +202,7 @@ CSS = """
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0 auto; padding: 14px 18px; max-width: 1180px; color: #1f2328;
-  font: 9.5pt/1.3 "Helvetica Neue", Helvetica, Arial, "Liberation Sans", sans-serif; }
+  font: 9.5pt/1.22 "Helvetica Neue", Helvetica, Arial, "Liberation Sans", sans-serif; }
 header { display: flex; justify-content: space-between; align-items: baseline; gap: 6mm; }
 h1 { font-size: 15pt; margin: 0; }
 h2 { font-size: 9pt; margin: 0 0 1mm; text-transform: uppercase; letter-spacing: .04em;
@@ -217,7 +223,7 @@ h2 { font-size: 9pt; margin: 0 0 1mm; text-transform: uppercase; letter-spacing:
 .missing { height: 62mm; display: flex; align-items: center; justify-content: center;
   border: 1px dashed #d0d7de; color: #57606a; }
 table { border-collapse: collapse; width: 100%; font-size: 7.5pt; margin-top: 1.5mm; }
-th, td { text-align: left; vertical-align: top; padding: .3mm 1.5mm;
+th, td { text-align: left; vertical-align: top; padding: .1mm 1.5mm;
   border-bottom: 1px solid #eaeef2; }
 th { color: #57606a; font-weight: 600; }
 td.value { white-space: nowrap; font-weight: 600; }
