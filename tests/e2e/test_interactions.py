@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -154,7 +155,10 @@ def test_downloads_projections_csv_formula_safe_and_the_scenario_json(page, serv
     with page.expect_download() as info:
         page.get_by_role("button", name="Download projections (CSV)").click()
     download = info.value
-    assert download.suggested_filename == "projections.csv"
+    # named by what it is: plan-1to<k>-<deadline>_<day>.csv
+    assert re.fullmatch(
+        r"plan-1to\d+(_\d+)?-\d{4}-\d{2}_\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename
+    ), download.suggested_filename
     text = Path(download.path()).read_text(encoding="utf-8")
 
     # Wide: a "# ..." header block naming the scenario (its link too), then one row a month.
