@@ -72,15 +72,6 @@ def test_overview_strip_counts_new_positions_per_quarter(overview, ui, engine):
     assert shown == expected
 
 
-def test_the_sample_opens_holding_the_target_and_says_what_hold_means(overview, engine):
-    """Issue 19: the first screen is the plan a leader would adopt (reach and hold), with
-    one line on Hold and no drift warning; the warning is for Hold turned off."""
-    _, result = engine
-    assert result.scenario.target.hold
-    assert not any("held to the horizon" in w.value for w in overview.warning)
-    assert any("Hold is on" in c.value for c in overview.caption)
-
-
 def test_overview_warns_when_hold_is_off_and_the_target_is_not_held(app, token, sample_scenario):
     reach_only = sample_scenario.replace(target={**sample_scenario.target.to_dict(), "hold": False})
     at = app("overview", query={"s": token(reach_only.replace(paths=500))})
