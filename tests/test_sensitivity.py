@@ -142,7 +142,11 @@ def test_order_matches_an_independent_resolve(sample_scenario):
     assert hi - lo >= 1 and rows[pm].positions[0] == rows[pm].positions[1]
     pm_ends = []
     for rate in (0.05, 0.45):
-        s = sc.replace(attrition_annual={**sc.by_role("attrition_annual"), "product_manager": rate})
+        edit = {"product_manager": rate}  # the interval moves with the rate, as an edit does
+        s = sc.replace(
+            attrition_annual={**sc.by_role("attrition_annual"), **edit},
+            attrition_interval=sc.moved_intervals(edit),
+        )
         pm_ends.append(solve(s.replace(seed=sc.seed + 1)).total_positions_added)
     assert pm_ends[0] == pm_ends[1]
 
