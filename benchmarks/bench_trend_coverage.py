@@ -108,14 +108,20 @@ def _short(model: str) -> str:
     )
 
 
-def table(path: str | None, series: int, lengths: tuple[int, ...], pool: Any) -> None:
+def table(
+    path: str | None,
+    series: int,
+    lengths: tuple[int, ...],
+    pool: Any,
+    families: tuple[str, ...] = FAMILIES,
+) -> None:
     label = path or "forecasting/estimate/trend.py (current)"
     print(f"\n== {label}: {series} series per row, level {LEVEL:.0%} ==")
     heads = " ".join(f"{'cov@' + str(h):>7s}" for h in HORIZONS)
     print(f"{'family':24s} {'hist':>4s} {heads}  {'above/below':>11s}  models (largest weight)")
     started = time.perf_counter()
     in_band = cells = 0
-    for family in FAMILIES:
+    for family in families:
         for n in lengths:
             jobs = [(path, family, n, i) for i in range(series)]
             out = list(pool.map(_one, jobs, chunksize=4)) if pool else [_one(j) for j in jobs]
@@ -145,13 +151,18 @@ def main() -> None:
     parser.add_argument("--lengths", default="12,24,48", help="history lengths in months")
     parser.add_argument("--compare", default=None, help="a git revision or trend.py to run first")
     parser.add_argument("--workers", type=int, default=1, help="processes (default 1)")
+    parser.add_argument(
+        "--families", default=None, help="comma-separated words picking families (default all)"
+    )
     args = parser.parse_args()
     lengths = tuple(int(x) for x in args.lengths.split(","))
+    words = [w.strip() for w in (args.families or "").split(",") if w.strip()]
+    families = tuple(f for f in FAMILIES if not words or any(w in f for w in words))
     pool = Pool(args.workers) if args.workers > 1 else None
     try:
         if args.compare:
-            table(_source(args.compare), args.series, lengths, pool)
-        table(None, args.series, lengths, pool)
+            table(_source(args.compare), args.series, lengths, pool, families)
+        table(None, args.series, lengths, pool, families)
     finally:
         if pool is not None:
             pool.close()
