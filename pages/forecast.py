@@ -60,8 +60,9 @@ else:
 months_seen = history["month"].nunique() if len(history) else 0
 st.caption(
     f"What happens with no change in hiring behaviour: each role's monthly headcount from "
-    f"{source} ({months_seen} months), projected {horizon} months. Models: ETS with a damped "
-    "trend, ARIMA with drift, and naive benchmarks, chosen by a rolling-origin backtest; "
+    f"{source} ({months_seen} months), projected {horizon} months. Models: a random walk with "
+    "drift (ARIMA), a linear trend and a damped-trend ETS, each also on a log scale, weighted by "
+    "how well each predicted the history one month at a time (a rolling-origin backtest); "
     "80% intervals."
 )
 ds_policy = state.base().policy_of("data_scientist")

@@ -13,10 +13,12 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from forecasting.model import edits
+from forecasting.model.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]  # on sys.path through pyproject's `pythonpath`
 
@@ -177,6 +179,32 @@ def engine_plan(scenario, strategy: str = "even"):
 
     plan = solve(edits.without_mle_plan(scenario), strategy)
     return plan, project(plan.scenario)
+
+
+def team(de: int, ds: int, mle: int, pm: int) -> dict[str, int]:
+    """A headcount of all four roles, in the order data engineer, data scientist, ML
+    engineer, product manager."""
+    return {"data_engineer": de, "data_scientist": ds, "ml_engineer": mle, "product_manager": pm}
+
+
+def make_scenario(**fields: Any) -> Scenario:
+    """A scenario from January 2027 (the tests' start month) with `fields`, validated as a
+    scenario file is (`Scenario.from_dict`)."""
+    return Scenario.from_dict({"start_month": "2027-01", **fields})
+
+
+def small_team(**changes: Any) -> Scenario:
+    """A 4 / 20 / 2 / 2 team from January 2027, 1:6 by month 9 of 12, few paths and a
+    fixed seed (charts and briefs build quickly and the same each run), with `changes`."""
+    fields: dict[str, Any] = {
+        "headcount": team(4, 20, 2, 2),
+        "start_month": "2027-01",
+        "horizon_months": 12,
+        "target": {"ds_per_mle": 6, "deadline_month": 9},
+        "paths": 300,
+        "seed": 5,
+    }
+    return Scenario(**(fields | changes))
 
 
 @helper

@@ -21,6 +21,7 @@ from forecasting.report.brief import (
 )
 from forecasting.simulate.engine import simulate
 from forecasting.simulate.project import project
+from tests.conftest import small_team
 
 SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
@@ -32,20 +33,9 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & "quoted"'
 
 @pytest.fixture(scope="module")
 def scenario() -> Scenario:
-    return Scenario(
-        headcount={
-            "data_engineer": 4,
-            "data_scientist": 20,
-            "ml_engineer": 2,
-            "product_manager": 2,
-        },
-        start_month="2027-01",
-        horizon_months=12,
+    return small_team(
         attrition_annual={"data_scientist": 0.2},
         hiring_policy={"ml_engineer": {"kind": "backfill", "positions_added": [0, 1, 0, 2]}},
-        target={"ds_per_mle": 6, "deadline_month": 9},
-        paths=300,
-        seed=5,
     )
 
 

@@ -18,7 +18,7 @@ from forecasting.model.scenario import Scenario
 from forecasting.report import sentences
 from forecasting.report.brief import PNG_SIGNATURE
 from forecasting.report.export import download_name
-from tests.conftest import APP, TIMEOUT
+from tests.conftest import APP, TIMEOUT, small_team
 from ui import compute, downloads, state
 from ui.state import decode_scenario
 
@@ -28,20 +28,7 @@ RATIO_TITLE = "ML engineer : data scientist ratio"
 @pytest.fixture(scope="module")
 def small() -> Scenario:
     """A small team, few paths: charts convert quickly and deterministically."""
-    return Scenario(
-        headcount={
-            "data_engineer": 3,
-            "data_scientist": 12,
-            "ml_engineer": 1,
-            "product_manager": 1,
-        },
-        start_month="2027-01",
-        horizon_months=18,
-        planned_starts={"ml_engineer": [1, 0, 1]},
-        target={"ds_per_mle": 6, "deadline_month": 12},
-        paths=200,
-        seed=2,
-    )
+    return small_team(planned_starts={"ml_engineer": [1, 0, 1]})
 
 
 def png_size(data: bytes) -> tuple[int, int]:

@@ -34,6 +34,7 @@ from forecasting.simulate.exact_mixture import (
     rate_nodes,
     tanh_sinh,
 )
+from tests.conftest import make_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -107,15 +108,13 @@ def marginals(paths: dict[tuple[int, ...], float], months: int, width: int) -> n
 
 def scenario(**changes) -> Scenario:
     d = {
-        "start_month": "2027-01",
         "horizon_months": 5,
         "headcount": {"data_scientist": 3, "ml_engineer": 1},
         "attrition_annual": 0.4,
         "fill_rate": 1.0,
         "target": {"ds_per_mle": 2, "deadline_month": 3},
     }
-    d.update(changes)
-    return Scenario.from_dict(d)
+    return make_scenario(**(d | changes))
 
 
 def backfilled_team(ds: int, mle: int, *, lag: int, **changes) -> Scenario:

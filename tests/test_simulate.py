@@ -21,12 +21,11 @@ from forecasting.simulate.engine import (
     run_paths,
     simulate,
 )
+from tests.conftest import make_scenario
 
 
 def scenario(**kw) -> Scenario:
-    d = {"start_month": "2027-01", "headcount": {}, "paths": 500, "seed": 7}
-    d.update(kw)
-    return Scenario.from_dict(d)
+    return make_scenario(**({"headcount": {}, "paths": 500, "seed": 7} | kw))
 
 
 #: A small team with every random flow: attrition, DS -> MLE reskilling, unfilled starts.
@@ -103,15 +102,18 @@ def test_open_requisitions_join_at_the_end_of_time_to_fill():
     assert list(simulate(sc).headcount_mean[:, MLE]) == [1, 1, 1, 3, 3, 3]
 
 
+#: Ten ML engineer starts planned for month 1 into an empty team that nobody leaves.
+TEN_STARTS = {
+    "headcount": {"ml_engineer": 0},
+    "attrition_annual": 0.0,
+    "planned_starts": {"ml_engineer": [10]},
+    "horizon_months": 2,
+    "paths": 4000,
+}
+
+
 def test_fill_rate_scales_the_expected_starts():
-    sc = scenario(
-        headcount={"ml_engineer": 0},
-        attrition_annual=0.0,
-        planned_starts={"ml_engineer": [10]},
-        fill_rate=0.84,
-        horizon_months=2,
-        paths=4000,
-    )
+    sc = scenario(**TEN_STARTS, fill_rate=0.84)
     res = simulate(sc)
     got = res.paths_headcount[:, 1, MLE]
     se = math.sqrt(10 * 0.84 * 0.16 / sc.paths)
@@ -253,13 +255,7 @@ def test_the_default_fill_rate_is_the_registrys_offer_acceptance():
     acceptance = params.param("offer_acceptance").value
     assert acceptance == 0.84
     assert params.value("fill_rate") == acceptance
-    sc = scenario(
-        headcount={"ml_engineer": 0},
-        attrition_annual=0.0,
-        planned_starts={"ml_engineer": [10]},
-        horizon_months=2,
-        paths=4000,
-    )
+    sc = scenario(**TEN_STARTS)
     assert sc.fill_rate == acceptance
     assert Scenario.from_json(sc.to_json()).fill_rate == acceptance
     got = simulate(sc).paths_headcount[:, 1, MLE]

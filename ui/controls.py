@@ -140,17 +140,32 @@ def hold(
 def ds_grow_to(where: Any = st, *, label: str = "Data scientists: grow to") -> None:
     base = state.base()
     to_now, _ = ds_growth_now(base)
-    where.number_input(
+    _whole_number(
+        where,
         label,
-        min_value=0,
-        max_value=100_000,
-        step=1,
-        key=state.bind("w_ds_to", to_now),
-        on_change=_update_ds_growth,
-        help="The ratio's denominator: data-science positions grow linearly from today's to "
+        ("w_ds_to", to_now, 100_000),
+        _update_ds_growth,
+        "The ratio's denominator: data-science positions grow linearly from today's to "
         "this number by the month chosen, then hold; leavers are replaced. Now: "
         # The description quotes the policy's source, which comes from the link: escaped.
         f"{md_escape(base.policy_of(DS).describe(base.headcount_of(DS), base.horizon_months))}.",
+    )
+
+
+def _whole_number(
+    where: Any, label: str, bound: tuple[str, int, int], on_change: Callable, help: str
+) -> None:
+    """A whole-number input from 0 to a maximum, bound to the scenario: `bound` is
+    (widget key, value now, maximum)."""
+    key, now, high = bound
+    where.number_input(
+        label,
+        min_value=0,
+        max_value=high,
+        step=1,
+        key=state.bind(key, now),
+        on_change=on_change,
+        help=help,
     )
 
 
@@ -196,16 +211,13 @@ def _update_attrition() -> None:
 def attrition_all(where: Any = st, *, label: str = "Attrition, all roles") -> None:
     """One what-if for every role's attrition ("what if attrition is 20%?")."""
     now = round(100 * edits.common_attrition(state.base()))
-    where.number_input(
+    _whole_number(
+        where,
         label,
-        min_value=0,
-        max_value=60,
-        step=1,
-        format="%d",
-        key=state.bind("w_attrition_all", now),
-        on_change=_update_attrition,
-        help="Sets every role's annual attrition (%/yr) at once; each role's interval "
-        "moves with it. Per-role values are on Team & data.",
+        ("w_attrition_all", now, 60),
+        _update_attrition,
+        "Sets every role's annual attrition (%/yr) at once; each role's interval moves with "
+        "it. Per-role values are on Team & data.",
     )
 
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m forecasting plan|solve|sensitivity|ingest|backtest ...``; JSON.
+"""Command line: ``python -m forecasting plan|solve|sensitivity|ingest|backtest|trend ...``; JSON.
 
 A thin adapter over the library: read the scenario file, call `simulate` or
 `solve`, print JSON on stdout. Every expected problem (missing file, invalid
@@ -6,9 +6,9 @@ JSON, invalid scenario, infeasible target) prints one line ``error: ...`` on
 stderr and exits with status 2, without a traceback.
 
 Start-up time matters for `plan`: this module imports only the standard
-library at the top; numpy is imported by the engine, pandas and statsmodels
-never (the `ingest` subcommand, from forecasting/cli/ingest.py, is only
-imported when it may be the command asked for).
+library and the engine (numpy, through the strategies' module) at the top;
+pandas and statsmodels never (the `ingest`, `backtest` and `trend` subcommands,
+from forecasting/cli/, are only imported when one may be the command asked for).
 """
 
 from __future__ import annotations

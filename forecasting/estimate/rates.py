@@ -185,8 +185,21 @@ def prior_text(
 # --------------------------------------------------------------------------- rates
 
 
+class ExitPriorText:
+    """The `prior` property both estimates share: their exit prior in words."""
+
+    prior_annual_exit: float
+    prior_exits: float
+    level: float
+
+    @property
+    def prior(self) -> str:
+        """The exit prior in words: median, weight in exits, interval, source (`prior_text`)."""
+        return prior_text(self.prior_annual_exit, self.prior_exits, level=self.level)
+
+
 @dataclass(frozen=True, eq=False)
-class RateEstimate:
+class RateEstimate(ExitPriorText):
     """Monthly exit/hire rates per role with intervals (see `estimate_rates`).
 
     `table` columns: role, event ("exits"|"hires"), events, exposure (person-months),
@@ -205,11 +218,6 @@ class RateEstimate:
     min_events: int = MIN_EVENTS
     hire_prior_weight_months: float = HIRE_PRIOR_WEIGHT_MONTHS
     notes: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def prior(self) -> str:
-        """The exit prior in words, with its source (`prior_text`)."""
-        return prior_text(self.prior_annual_exit, self.prior_exits, level=self.level)
 
     @property
     def roles(self) -> list[str]:

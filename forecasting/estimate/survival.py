@@ -44,9 +44,9 @@ from forecasting.estimate.rates import (
     DAYS_PER_MONTH,
     EXIT_PRIOR_ANNUAL,
     EXIT_PRIOR_EXITS,
+    ExitPriorText,
     _check_fraction,
     _check_weight,
-    prior_text,
     rate_posterior,
 )
 from forecasting.model.errors import EstimationError
@@ -73,7 +73,7 @@ _TABLE_COLUMNS = [
 
 
 @dataclass(frozen=True, eq=False)
-class SurvivalEstimate:
+class SurvivalEstimate(ExitPriorText):
     """Attrition per role from a roster (see `roster_survival`).
 
     `table`: role, n (people at risk in the window), events (exits counted),
@@ -97,11 +97,6 @@ class SurvivalEstimate:
     prior_annual_exit: float = EXIT_PRIOR_ANNUAL
     prior_exits: float = EXIT_PRIOR_EXITS
     notes: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def prior(self) -> str:
-        """The exit prior in words: median, weight in exits, interval, source (`prior_text`)."""
-        return prior_text(self.prior_annual_exit, self.prior_exits, level=self.level)
 
     def _row(self, role: Any) -> pd.Series:
         rows = self.table[self.table["role"] == str(role)]

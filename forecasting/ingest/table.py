@@ -348,19 +348,6 @@ def _scan_records(
     unnamed = [index for index, value in enumerate(scan.header) if not value]
     held: list[tuple[int, list[str]]] = []  # summary-like lines not yet known to be footers
 
-    def add(line: int, record: list[str]) -> None:
-        lines.append(line)
-        for index, (lookup, codes) in zip(wanted, targets):
-            value = record[index]
-            code = lookup.get(value)
-            if code is None:
-                code = lookup[value] = len(lookup)
-            codes.append(code)
-        if unnamed:
-            for index in [i for i in unnamed if record[i].strip()]:
-                scan.filled.add(index)
-                unnamed.remove(index)
-
     for line, record in itertools.chain(head[at + 1 :], records):
         if scan.ragged is not None or width > max_columns:
             continue  # refused anyway; read on only for a later CSV error
@@ -380,26 +367,28 @@ def _scan_records(
         if length < width or (length > width and any(c.strip() for c in record[width:])):
             scan.ragged = (line, length)
             continue
+        batch: Iterable[tuple[int, list[str]]] = ((line, record),)
         if held:
             for held_line, held_record in held:  # data follows: they were rows after all
                 if not _fits(held_record, width):
                     scan.ragged = (held_line, len(held_record))
                     break
-                add(held_line, held_record)
-            held.clear()
             if scan.ragged is not None:
                 continue
-        lines.append(line)  # add(line, record), inline: this loop runs once per row
-        for index, (lookup, codes) in zip(wanted, targets):
-            value = record[index]
-            code = lookup.get(value)
-            if code is None:
-                code = lookup[value] = len(lookup)
-            codes.append(code)
-        if unnamed:
-            for index in [i for i in unnamed if record[i].strip()]:
-                scan.filled.add(index)
-                unnamed.remove(index)
+            batch = [*held, (line, record)]
+            held.clear()
+        for line, record in batch:
+            lines.append(line)
+            for index, (lookup, codes) in zip(wanted, targets):
+                value = record[index]
+                code = lookup.get(value)
+                if code is None:
+                    code = lookup[value] = len(lookup)
+                codes.append(code)
+            if unnamed:
+                for index in [i for i in unnamed if record[i].strip()]:
+                    scan.filled.add(index)
+                    unnamed.remove(index)
     scan.footers = [(line, " ".join(_filled(record))) for line, record in held]
     scan.rows = len(lines)
     return scan
