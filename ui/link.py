@@ -53,11 +53,14 @@ def _inflate(token: str, max_chars: int, max_bytes: int, what: str) -> bytes:
         packed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         inflater = zlib.decompressobj()
         raw = inflater.decompress(packed, max_bytes)
+        if inflater.unconsumed_tail or (not inflater.eof and len(raw) >= max_bytes):
+            # Output stopped at the cap with input left (a zip bomb): too large, not cut.
+            raise ScenarioError(
+                f"the link's {what} is too large (over {max_bytes // 1000:,} kB unpacked)"
+            )
         if not inflater.eof or inflater.unused_data:
             # A stream cut short (no end, no checksum) or with bytes after its end.
             raise ScenarioError("the link looks cut off or altered")
-        if inflater.unconsumed_tail:
-            raise ScenarioError(f"the link's {what} is too large")
     except (binascii.Error, zlib.error, ValueError) as exc:
         if isinstance(exc, ScenarioError):
             raise

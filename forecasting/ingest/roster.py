@@ -22,6 +22,7 @@ from forecasting.ingest.people import People
 from forecasting.ingest.roster_frame import roster_history
 from forecasting.ingest.snapshot import median_salary
 from forecasting.ingest.summary import row_left, row_reasons, summarise
+from forecasting.ingest.values import date_fix
 from forecasting.model.errors import IngestError
 from forecasting.model.roles import OTHER, ROLE_KEYS
 
@@ -56,11 +57,11 @@ def ingest_roster(context: Context) -> dict[str, Any]:
         )
     unreadable_start = no_start & ~start_parsed.blank
     if unreadable_start.any():
+        example = context.column("start")[unreadable_start].iloc[0]
         context.warnings.append(
             f"column {head_start!r}: {int(unreadable_start.sum())} date(s) cannot be read "
-            f"({context.line_list(unreadable_start)}, e.g. "
-            f"{quote(context.column('start')[unreadable_start].iloc[0])}); those people are "
-            "left out of the headcount and history. Write dates as YYYY-MM-DD"
+            f"({context.line_list(unreadable_start)}, e.g. {quote(example)}); those people "
+            f"are left out of the headcount and history. {date_fix(example)}"
         )
     if start_parsed.blank.any():
         context.warnings.append(
@@ -68,11 +69,11 @@ def ingest_roster(context: Context) -> dict[str, Any]:
             "those people are left out of the headcount and history"
         )
     if bad_end.any():
+        example = context.column("end")[bad_end].iloc[0]
         context.warnings.append(
             f"column {head_end!r}: {int(bad_end.sum())} date(s) cannot be read "
-            f"({context.line_list(bad_end)}, e.g. "
-            f"{quote(context.column('end')[bad_end].iloc[0])}); those people are left out "
-            "of the headcount and history. Write dates as YYYY-MM-DD, or leave it empty for "
+            f"({context.line_list(bad_end)}, e.g. {quote(example)}); those people are left "
+            f"out of the headcount and history. {date_fix(example)}, or leave it empty for "
             "people still employed"
         )
     usable = ~no_start & ~bad_end

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, TypeAlias
@@ -243,6 +244,20 @@ _MARKER_RE = (
 #: Years a date may have (a start in 1600 or an end in 2500 is a typing error, and outside
 #: pandas' range such a date would wrap silently); "no date" markers are read before this.
 DATE_YEARS = (1900, 2199)
+
+
+_YEAR_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def date_fix(value: str) -> str:
+    """How to fix an unreadable date cell: a year outside DATE_YEARS is named as such."""
+    years = [int(y) for y in _YEAR_RE.findall(value)]
+    if years and not all(DATE_YEARS[0] <= y <= DATE_YEARS[1] for y in years):
+        return (
+            f"The planner reads years {DATE_YEARS[0]}-{DATE_YEARS[1]} only: check the year "
+            "(9999-12-31 and 1/1/1900 mean no date)"
+        )
+    return "Write dates as YYYY-MM-DD"
 
 
 def no_date_markers(text: pd.Series) -> np.ndarray:
