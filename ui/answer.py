@@ -2,7 +2,8 @@
 
 How many new ML engineer positions (or starts), when (per quarter), the run-rate, the
 probability of meeting the target at the deadline and of holding it to the horizon
-(with a warning when the second is below the goal), and, while the team on screen is
+(with how long the target holds after the deadline, and a warning, when it does not hold
+to the horizon; one line on Hold when it is on), and, while the team on screen is
 the built-in sample, one line saying so and how to bring one's own.
 """
 
@@ -17,6 +18,12 @@ from ui import compute, downloads, state
 SAMPLE_NOTE = (
     "This is the built-in sample team. Bring your own on **Team & data** (type the "
     "headcount or upload an HR export); the numbers here follow it."
+)
+
+
+HOLD_NOTE = (
+    "Hold is on: the plan keeps the ratio at the target in every month from the deadline "
+    "to the horizon, not only at the deadline."
 )
 
 
@@ -89,16 +96,13 @@ def card(view: compute.PlanView, *, where: str) -> None:
         held = sentences.held_warning(
             result.p_target_met, result.p_target_held, goal, target.ds_per_mle
         )
-        if target.hold:
-            st.caption(
-                "Hold is on: the plan keeps the ratio at the target in every month from the "
-                "deadline to the horizon, not only at the deadline (turn it off to see the "
-                "plan that only reaches it)."
-            )
-        elif held:
+        holds = sentences.holds_text(result)
+        if target.hold and not holds:
+            st.caption(HOLD_NOTE)
+        elif held or holds:
             fix = (
                 " Turn on 'Hold' to plan for it."
                 if workshop or where == "plan"
                 else " Hold the target on the Hiring plan page to plan for it."
             )
-            st.warning(held + fix)
+            st.warning(" ".join(t for t in (holds, held) if t) + ("" if target.hold else fix))

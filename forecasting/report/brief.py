@@ -300,8 +300,9 @@ def render_brief(
     held = sentences.held_warning(
         result.p_target_met, result.p_target_held, target.confidence, target.ds_per_mle
     )
-    if held:
-        notes.append(held)
+    holds = sentences.holds_text(result)
+    if held or holds:
+        notes.append(" ".join(t for t in (holds, held) if t))
 
     tiles = "".join(
         f'<div class="kpi"><div class="label">{_e(label)}</div>'

@@ -16,10 +16,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from forecasting.model.scenario import Scenario
     from forecasting.plan.budget import BudgetAnswer
     from forecasting.plan.reach import Reachable
-    from forecasting.plan.reskill import MixOption
+    from forecasting.plan.reskill import Mix, MixOption
     from forecasting.plan.sensitivity import Sensitivity
     from forecasting.plan.solver import HiringPlan
     from forecasting.plan.team import TeamPlan
+    from forecasting.simulate.result import SimulationResult
 
 
 def quarter_text(items: list[tuple[str, int]], limit: int | None = 4) -> str:
@@ -28,6 +29,70 @@ def quarter_text(items: list[tuple[str, int]], limit: int | None = 4) -> str:
     if limit is not None and len(items) > limit:
         parts.append("…")
     return ", ".join(parts)
+
+
+def quarter_runs_text(items: list[tuple[str, int]]) -> str:
+    """Every quarter with a hire, consecutive quarters of the same count said once:
+    '1 a quarter in Q1–Q4 2027 and Q2–Q3 2028, 2 in Q1 2029' (no quarter left out).
+
+    Args:
+        items: (quarter label "Q1 2027", count) in time order, quarters with a count only.
+    """
+    runs: list[list[tuple[str, int]]] = []
+    for quarter, n in items:
+        last = runs[-1][-1] if runs else None
+        if last is not None and last[1] == n and _next_quarter(last[0]) == quarter:
+            runs[-1].append((quarter, n))
+        else:
+            runs.append([(quarter, n)])
+
+    def span(run: list[tuple[str, int]]) -> str:
+        first, last = run[0][0], run[-1][0]
+        if first == last:
+            return first
+        if first[3:] == last[3:]:  # the same year: "Q1–Q4 2027"
+            return f"{first[:2]}–{last}"
+        return f"{first}–{last}"
+
+    groups: list[tuple[int, bool, list[str]]] = []  # count, a run of quarters?, spans
+    for run in runs:
+        n, many = run[0][1], len(run) > 1
+        if groups and groups[-1][0] == n and groups[-1][1] == many:
+            groups[-1][2].append(span(run))
+        else:
+            groups.append((n, many, [span(run)]))
+    parts = []
+    for n, many, spans in groups:
+        where = spans[0] if len(spans) == 1 else f"{', '.join(spans[:-1])} and {spans[-1]}"
+        parts.append(f"{n} {'a quarter ' if many else ''}in {where}")
+    return ", ".join(parts)
+
+
+def _next_quarter(label: str) -> str:
+    """'Q4 2027' -> 'Q1 2028'."""
+    q, year = int(label[1]), int(label[3:])
+    return f"Q{q % 4 + 1} {year + (q == 4)}"
+
+
+def holds_text(result: SimulationResult) -> str | None:
+    """How long the target holds after the deadline, when that is less than the horizon:
+    "Met at the deadline; holds 1 month (P falls to 79.6% by Mar 2029)." None when it
+    holds to the horizon, or is not met at the deadline (the card's P says so).
+
+    Args:
+        result: the projection of the plan on screen (exact P by month where it applies).
+    """
+    scenario = result.scenario
+    goal, deadline, months = scenario.target.confidence, scenario.deadline, result.months
+    through = result.held_through(goal)
+    if through is None or through >= len(months) - 1:
+        return None
+    fall = through + 1
+    se = float(result.p_se[fall]) if len(result.p_se) > fall else 0.0
+    p = probability_text(float(result.p_target_by_month[fall]), se, goal)
+    n = through - deadline
+    held = "not after it" if n == 0 else f"holds {n} month{'s' if n != 1 else ''}"
+    return f"Met at the deadline; {held} (P falls to {p} by {month_name(months[fall])})."
 
 
 def answer_sentence(
@@ -75,7 +140,7 @@ def answer_sentence(
             return f"{goal}: no ML engineer starts are needed; the team already gets there."
         people = plan.mode.unit(total)
         cost = f", {money(plan.annual_cost)}/yr run-rate" if plan.annual_cost else ""
-        when = quarter_text(quarters(months[1:], plan.planned_starts["ml_engineer"]))
+        when = quarter_runs_text(quarters(months[1:], plan.planned_starts["ml_engineer"]))
         return f"{goal}: {total} {people} ({when}; {strategy.replace('_', '-')} schedule){cost}."
     n = plan.total_positions_added
     opened = scenario.open_requisitions_of(Role.ML_ENGINEER)
@@ -88,7 +153,7 @@ def answer_sentence(
     )
     if n == 0:
         return f"{goal}: no new ML engineer positions are needed; backfilling leavers gets there."
-    when = quarter_text(quarters(months, plan.positions_added), limit=None)
+    when = quarter_runs_text(quarters(months, plan.positions_added))
     noun = "new ML engineer position" if n == 1 else "new ML engineer positions"
     buffer = ""
     today = current_ratio(scenario.headcount)
@@ -308,40 +373,32 @@ def budget_sentence(answer: BudgetAnswer, months: list[str]) -> str:
     )
 
 
-def mix_sentence(options: list[MixOption], scenario: Scenario) -> str:
-    """The cheapest mix of reskilling and new positions against hiring only, in words."""
-    from forecasting.plan.reskill import cheapest
+def mix_sentence(mix: Mix, scenario: Scenario) -> str:
+    """The cheapest mix of whole data scientists reskilled and new positions against hiring
+    only, costed over the mix's one window, in words."""
+    months = scenario.months()
+    goal = f"{ratio_text(scenario.target.ds_per_mle)} by {month_name(months[mix.deadline])}"
+    w = mix.window
+    over = f"over {month_name(w.first_label)}–{month_name(w.last_label)}"
+    best, hiring = mix.best, mix.hiring_only
 
-    best = cheapest(options)
-    hiring = next((o for o in options if o.reskill_annual == 0.0), None)
-    goal = (
-        f"{ratio_text(scenario.target.ds_per_mle)} by "
-        f"{month_name(scenario.months()[scenario.deadline])}"
-    )
+    def added(o: MixOption) -> str:
+        n = o.added or 0
+        return f"{n} {mix.mode.unit(n)}"
+
     if best is None:
-        return f"No mix of reskilling (up to 20% a year) and new positions reaches {goal}."
-
-    def what(o: MixOption) -> str:
-        n = o.added
-        positions = f"{n} new position{'s' if n != 1 else ''}"
-        if o.reskill_annual == 0.0:
-            return f"hiring only ({positions})"
-        return (
-            f"reskilling {formatting.percent(o.reskill_annual)} of data scientists a year "
-            f"(about {o.reskilled:.0f} by the deadline) and {positions}"
-        )
-
-    assert best.year_cost is not None  # cheapest() returns a reachable option
-    cost = f"{money(best.year_cost)} in the year to the deadline"
-    if hiring is None or hiring.year_cost is None:
-        return f"Cheapest for {goal}: {what(best)}, {cost}; hiring alone cannot reach it."
+        return f"Neither hiring nor reskilling within the caps reaches {goal}."
+    if best.people == 0 or best.month is None:
+        what = f"hiring only, {added(best)}"
+    else:
+        who = f"{best.people} data scientist{'s' if best.people != 1 else ''}"
+        what = f"reskill {who} from {month_name(months[best.month])} and add {added(best)}"
+    text = f"Cheapest for {goal}: {what}: {money(best.cost or 0.0)} {over}"
     if best is hiring:
-        return f"Cheapest for {goal}: {what(best)}, {cost}; no reskilling mix costs less."
-    saving = hiring.year_cost - best.year_cost
-    return (
-        f"Cheapest for {goal}: {what(best)}, {cost}, {money(saving)} less than "
-        f"{what(hiring)} at {money(hiring.year_cost)}."
-    )
+        return text + "; no reskilling costs less."
+    if hiring.cost is None:
+        return text + "; hiring alone cannot reach it."
+    return text + f", against {money(hiring.cost)} hiring only ({added(hiring)})."
 
 
 def team_sentence(plan: TeamPlan, scenario: Scenario) -> str:

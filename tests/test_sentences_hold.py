@@ -1,0 +1,98 @@
+"""Meets vs holds, said plainly (issue 18 item 3), and every quarter of the answer
+(issue 19 item 3): report.sentences on the review's 42 -> 60 case, whose just-in-time plan
+meets 1:6 at the deadline and falls below the goal two months later."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from forecasting.model import months as month_labels
+from forecasting.plan.solver import solve
+from forecasting.report import sentences
+from forecasting.simulate.project import project
+from tests.test_solver_positions import review_42_to_60
+
+
+@pytest.fixture(scope="module")
+def late_plan():
+    """The review's just-in-time answer (3 late positions) and its projection."""
+    scenario = review_42_to_60(1)
+    plan = solve(scenario, "just_in_time")
+    return scenario, plan, project(plan.scenario)
+
+
+def test_a_plan_met_at_the_deadline_that_falls_after_says_how_long_it_holds(late_plan):
+    _, _, result = late_plan
+    through = result.held_through(0.8)
+    assert through == result.scenario.deadline + 1  # the engine: one month after Jan 2029
+    fall = result.p_target_by_month[through + 1]
+    assert fall < 0.8
+    assert sentences.holds_text(result) == (
+        f"Met at the deadline; holds 1 month (P falls to {100 * fall:.1f}% by Mar 2029)."
+    )
+
+
+def test_a_plan_that_holds_to_the_horizon_says_nothing_more(late_plan):
+    scenario, _, _ = late_plan
+    held = scenario.replace(target={**scenario.target.to_dict(), "hold": True})
+    result = project(solve(held, "just_in_time").scenario)
+    assert result.held_through(0.8) == len(result.months) - 1
+    assert sentences.holds_text(result) is None
+
+
+def test_a_plan_not_met_at_the_deadline_has_no_holding_sentence(late_plan):
+    scenario, _, _ = late_plan
+    result = project(scenario)  # no new position: 1:6 is out of reach at the deadline
+    assert result.held_through(0.8) is None
+    assert sentences.holds_text(result) is None
+
+
+def _expand(text: str) -> dict[str, int]:
+    """'1 a quarter in Q1–Q3 2027 and Q1 2028, 2 in Q4 2028' -> every quarter's count."""
+    out: dict[str, int] = {}
+    for n, spans in re.findall(r"(\d+) (?:a quarter )?in ((?:Q\d[– ]?[^,]*?)(?=, \d+ |$))", text):
+        for span in re.split(r", | and ", spans):
+            first, _, last = span.partition("–")
+            if not last:
+                out[first] = int(n)
+                continue
+            start = first if " " in first else f"{first} {last[3:]}"
+            label = start
+            while True:
+                out[label] = int(n)
+                if label == last:
+                    break
+                label = sentences._next_quarter(label)
+    return out
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [("Q2 2027", 1), ("Q3 2027", 1), ("Q4 2027", 1)],
+        [("Q1 2027", 1), ("Q2 2027", 1), ("Q4 2027", 1), ("Q1 2028", 1), ("Q3 2029", 1)],
+        [("Q4 2027", 2), ("Q1 2028", 2), ("Q3 2028", 1), ("Q1 2029", 3)],
+        [("Q2 2027", 1)],
+    ],
+)
+def test_the_quarter_list_names_every_quarter_and_its_count(items):
+    assert _expand(sentences.quarter_runs_text(items)) == dict(items)
+
+
+def test_consecutive_quarters_of_the_same_count_are_said_once():
+    items = [(f"Q{q} 2027", 1) for q in (1, 2, 3, 4)] + [("Q2 2028", 1), ("Q3 2028", 1)]
+    assert sentences.quarter_runs_text(items) == "1 a quarter in Q1–Q4 2027 and Q2–Q3 2028"
+
+
+def test_the_answer_lists_every_quarter_of_a_long_plan(late_plan):
+    scenario, _, _ = late_plan
+    held = scenario.replace(target={**scenario.target.to_dict(), "hold": True})
+    plan = solve(held, "even")
+    sentence = sentences.answer_sentence(plan, held, strategy="even")
+    expected = dict(month_labels.quarters(held.months(), plan.positions_added))
+    assert len(expected) > 4  # more quarters than the old list's limit
+    listed = re.search(r"positions \((.*?)\), \$", sentence)
+    assert listed is not None, sentence
+    assert _expand(listed.group(1)) == expected
