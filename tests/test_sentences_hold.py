@@ -1,6 +1,7 @@
-"""Meets vs holds, said plainly (issue 18 item 3), and every quarter of the answer
-(issue 19 item 3): report.sentences on the review's 42 -> 60 case, whose just-in-time plan
-meets 1:6 at the deadline and falls below the goal two months later."""
+"""Meets vs holds, said plainly (issue 18 item 3), and the card in the controls' language
+(issue 19 item 3: the data-science plan as set, the vacancy buffer, every quarter). The
+holding cases use the review's 42 -> 60 case, whose just-in-time plan meets 1:6 at the
+deadline and falls below the goal two months later."""
 
 from __future__ import annotations
 
@@ -96,3 +97,44 @@ def test_the_answer_lists_every_quarter_of_a_long_plan(late_plan):
     listed = re.search(r"positions \((.*?)\), \$", sentence)
     assert listed is not None, sentence
     assert _expand(listed.group(1)) == expected
+
+
+def _backfilled(ds_policy: dict, headcount: dict, **target) -> object:
+    from forecasting.model.scenario import Scenario
+
+    return Scenario.from_dict(
+        {
+            "start_month": "2027-01",
+            "horizon_months": 24,
+            "headcount": headcount,
+            "hiring_policy": {"data_scientist": ds_policy, "ml_engineer": {"kind": "backfill"}},
+            "target": {"ds_per_mle": 6, **target},
+        }
+    )
+
+
+def test_the_answer_states_the_data_science_plan_as_set_and_its_value_at_the_deadline():
+    scenario = _backfilled(
+        {"kind": "growth", "to": 45, "by_month": 23},
+        {"data_scientist": 30, "ml_engineer": 3},
+        deadline_month=15,
+    )
+    at_deadline = scenario.positions_of("data_scientist")[15]
+    sentence = sentences.answer_sentence(solve(scenario), scenario, strategy="even")
+    assert (
+        f"while data science grows 30 → 45 by Dec 2028 ({at_deadline} at the deadline):" in sentence
+    )
+
+
+def test_a_team_already_on_target_is_told_its_position_is_a_vacancy_buffer():
+    scenario = _backfilled(
+        {"kind": "backfill"},
+        {"data_scientist": 27, "ml_engineer": 5},
+        deadline_month=12,
+        confidence=0.9,
+    )
+    sentence = sentences.answer_sentence(solve(scenario), scenario, strategy="even")
+    assert "with data science held at 27: 1 new ML engineer position to cover vacancies: " in (
+        sentence
+    )
+    assert "today's 1:5.4 drifts above 1:6 when ML engineers leave" in sentence
