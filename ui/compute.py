@@ -7,7 +7,10 @@ uploaded history are cached per session (see pages/forecast.py).
 
 Charts of a scenario's simulation are cached as finished Vega-Lite specs: building
 and validating an Altair chart costs 0.1-0.3 s, so a rerun that only moves a slider
-back to a value seen before draws every chart from the cache.
+back to a value seen before draws every chart from the cache. The app does not validate
+its specs against the Vega-Lite schema while serving (Altair's debug mode off, and
+`to_dict(validate=False)`): that is most of a chart's cost on a new value, and every
+chart builder's output is validated by tests/test_charts.py instead.
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ from forecasting.simulate.result import SimulationResult
 from ui import charts, state
 
 MLE = Role.ML_ENGINEER.value
+
+# Schema checks while a chart is built: the tests validate every builder (test_charts.py),
+# the server skips them (about 40% of a chart's cost; the spec is the same).
+alt.utils.schemapi.disable_debug_mode()
 __all__ = ["with_mle_plan", "without_mle_plan"]  # re-exported for pages and tests
 
 
@@ -168,14 +175,15 @@ CHARTS: dict[str, Callable[[Scenario, SimulationResult, bool], alt.TopLevelMixin
 
 
 def vega_lite_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """The validated Vega-Lite spec of `chart`, as `st.altair_chart` would send it.
+    """The Vega-Lite spec of `chart`, as `st.altair_chart` would send it (not validated
+    here: tests/test_charts.py validates every builder's output).
 
     Like Streamlit, leave out Altair's default theme (its fixed 300 px view size):
     converting as a nested chart skips the theme without touching Altair's global,
     thread-shared theme registry. The data go in ``datasets`` as records.
     """
     datasets: dict[str, Any] = {}
-    spec = chart.to_dict(context={"top_level": False, "datasets": datasets})
+    spec = chart.to_dict(validate=False, context={"top_level": False, "datasets": datasets})
     spec["$schema"] = alt.SCHEMA_URL
     if datasets:
         spec["datasets"] = datasets
