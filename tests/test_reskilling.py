@@ -6,10 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from forecasting.model.edits import without_mle_plan
 from forecasting.model.scenario import Scenario
-from forecasting.plan.reskill import cheapest, cheapest_mix
-from forecasting.plan.schedule import quick_schedule
 from forecasting.simulate.engine import run_paths, simulate
 
 MLE, DS = "ml_engineer", "data_scientist"
@@ -66,20 +63,6 @@ def test_trainees_stay_on_the_payroll_and_keep_half_their_data_science():
     ds_monthly = sc.annual_cost_of(DS) / 12
     people = np.einsum("trp,r->t", raw.headcount, np.array(sc.loaded_costs) / 12) / sc.paths
     assert np.allclose(with_pay.cost_mean, people + ds_monthly * training.mean(axis=1))
-
-
-def test_cheapest_mix_has_hiring_only_as_its_zero_option(sample_scenario):
-    sc = without_mle_plan(sample_scenario).replace(paths=1000)
-    options = cheapest_mix(sc)
-    hiring_only = options[0]
-    assert hiring_only.reskill_annual == 0.0 and hiring_only.reskilled == 0.0
-    assert hiring_only.added == int(quick_schedule(sc).sum())
-    assert all(o.p_target_met >= sc.target.confidence for o in options if o.added is not None)
-    best = cheapest(options)
-    assert best.year_cost == min(o.year_cost for o in options if o.year_cost is not None)
-    # a programme dearer than anything else makes hiring only the cheapest mix
-    dear = cheapest(cheapest_mix(sc.replace(reskill_cost=5_000_000.0)))
-    assert dear.reskill_annual == 0.0
 
 
 def test_trainees_add_half_a_data_scientist_each_to_capacity():

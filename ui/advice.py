@@ -13,10 +13,12 @@ from forecasting.model import formatting
 from forecasting.model.scenario import Scenario
 from forecasting.plan import budget as budgets
 from forecasting.plan import reskill
+from forecasting.plan.evaluate import Budget
 from forecasting.plan.sensitivity import Sensitivity, sensitivity
 from forecasting.report import sentences
 from ui.charts import advice as charts
-from ui.compute import vega_lite_spec
+from ui.compute import INTERACTIVE_SOLVER_BUDGET, vega_lite_spec
+from ui.text import md_escape
 
 #: Paths the interactive analyses run on (the CLI takes the scenario's).
 ANALYSIS_PATHS = 2_000
@@ -99,23 +101,43 @@ def frontier_spec(
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def mix_cached(scenario: Scenario, strategy: str) -> list[reskill.MixOption]:
-    return reskill.cheapest_mix(_analysed(scenario), strategy)
+def mix_cached(scenario: Scenario, strategy: str) -> reskill.Mix:
+    """`cheapest_mix` on the analysis paths, within the interactive budget."""
+    budget = Budget(path_months=INTERACTIVE_SOLVER_BUDGET * MIX_BUDGET_SOLVES)
+    return reskill.cheapest_mix(_analysed(scenario), strategy, budget=budget)
 
 
-def mix_table(options: list[reskill.MixOption]) -> list[dict[str, str]]:
-    """The mix options as a person reads them."""
-    best = reskill.cheapest(options)
+#: The mix may spend this many interactive solves' work (it solves once per option).
+MIX_BUDGET_SOLVES = 20
+
+
+def mix_markdown(mix: reskill.Mix, scenario: Scenario) -> str:
+    """The mix's answer in words, escaped for st.markdown (money's "$" is not LaTeX)."""
+    return "##### " + md_escape(sentences.mix_sentence(mix, scenario))
+
+
+def mix_table(mix: reskill.Mix, months: list[str]) -> list[dict[str, str]]:
+    """Hiring only and, for each number of data scientists reskilled, its cheapest start
+    month, as a person reads them; every cost over the mix's one window."""
+    best = mix.best
+    w = mix.window
+    over = f"cost {formatting.month_name(w.first_label)}–{formatting.month_name(w.last_label)}"
+    unit = mix.mode.unit(capital=True)
+    shown: dict[int, reskill.MixOption] = {}
+    for o in mix.options:
+        if o.people not in shown or reskill.cheapest([shown[o.people], o]) is o:
+            shown[o.people] = o
     return [
         {
-            "reskilling a year": formatting.percent(o.reskill_annual),
-            "reskilled by the deadline": f"{o.reskilled:.1f}",
-            "new positions": "out of reach" if o.added is None else str(o.added),
-            "cost in the year to the deadline": "—"
-            if o.year_cost is None
-            else formatting.money(o.year_cost),
+            "data scientists reskilled": str(o.people),
+            "start training": "—" if o.month is None else formatting.month_name(months[o.month]),
+            "ML engineers from": "—"
+            if o.arrives is None
+            else formatting.month_name(months[o.arrives]),
+            unit: "out of reach" if o.added is None else str(o.added),
+            over: "—" if o.cost is None else formatting.money(o.cost),
             "P(target met)": "—" if o.p_target_met is None else formatting.percent(o.p_target_met),
-            "": "cheapest" if o is best else "",
+            "": "cheapest" if o is best else ("hiring only" if o.people == 0 else ""),
         }
-        for o in options
+        for o in shown.values()
     ]

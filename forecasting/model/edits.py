@@ -145,11 +145,12 @@ def added_mle(scenario: Scenario) -> int:
 def with_horizon(scenario: Scenario, horizon_months: int) -> Scenario:
     """`scenario` planned over another horizon (the app's horizon control).
 
-    Lists longer than the new horizon are cut (planned starts, a path's months, the
-    positions added); a growth policy reaching its number after the new horizon keeps
-    its line and is cut at the horizon (``to`` becomes the number reached then, rounded
-    half up); a deadline after the new horizon moves to it. A longer horizon keeps every
-    list as it is (a path holds its last month; see HiringPolicy).
+    Lists longer than the new horizon are cut (planned starts, planned reskilling,
+    a path's months, the positions added); a growth policy reaching its number after the
+    new horizon keeps its line and is cut at the horizon (``to`` becomes the number
+    reached then, rounded half up); a deadline after the new horizon moves to it. A
+    longer horizon keeps every list as it is (a path holds its last month; see
+    HiringPolicy).
 
     Raises:
         ScenarioError: the horizon is not a whole number of months in 1..120.
@@ -160,6 +161,7 @@ def with_horizon(scenario: Scenario, horizon_months: int) -> Scenario:
     d = scenario.to_dict()
     d["horizon_months"] = h
     d["planned_starts"] = {role: list(v)[:h] for role, v in d["planned_starts"].items()}
+    d["reskill_planned"] = list(d["reskill_planned"])[: h + 1]
     for role, policy in d["hiring_policy"].items():
         for key in ("headcount", "p10", "p90", "positions_added"):
             if key in policy:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forecasting.model import params
-from forecasting.model.checks import check_keys, integer, rate
+from forecasting.model.checks import bounded, check_keys, integer, rate
 from forecasting.model.errors import ScenarioError
 from forecasting.model.months import current_month, month_labels, parse_json, parse_month
 from forecasting.model.policy import HiringPolicy
@@ -166,6 +166,43 @@ def _starts(v: object, key: str, horizon: int) -> tuple[int, ...]:
     return tuple(out)
 
 
+def _reskill_planned(v: object, horizon: int) -> tuple[int, ...]:
+    """Data scientists starting to reskill by month index 1..horizon (entry 0 is month 0,
+    whose headcount is given: it must be 0); trailing zeros removed."""
+    key = "reskill_planned"
+    if isinstance(v, str | bytes | Mapping) or not hasattr(v, "__iter__"):
+        raise ScenarioError(
+            f"{key}: expected a list of data scientists starting training by month index, "
+            "e.g. [0, 0, 0, 2] for two at month 3"
+        )
+    out = [_count(x, f"{key}[{i}]") for i, x in enumerate(v)]
+    while out and out[-1] == 0:
+        out.pop()
+    if out and out[0]:
+        raise ScenarioError(
+            f"{key}[0]: {out[0]} at month 0, whose headcount is given; start training at "
+            "month 1 or later (entry t is month index t)"
+        )
+    if len(out) > horizon + 1:
+        raise ScenarioError(
+            f"{key}[{len(out) - 1}]: month {len(out) - 1} is beyond horizon_months {horizon}; "
+            "shorten the list or raise horizon_months"
+        )
+    return tuple(out)
+
+
+#: Largest yearly budget a scenario may state, USD (the Sensitivity page's control).
+MAX_BUDGET = 1e9
+
+
+def _budget(v: object) -> float | None:
+    if v is None:
+        return None
+    return bounded(
+        v, "budget_annual", 0.0, MAX_BUDGET, "give USD a year for new ML engineers, e.g. 700000"
+    )
+
+
 #: Role-keyed fields (tuples in ROLES order), for `Scenario.by_role`, in output order.
 _ROLE_FIELDS_BEFORE_FILL = (
     "headcount",
@@ -193,7 +230,9 @@ SCENARIO_KEYS: tuple[str, ...] = (
     "reskill_annual",
     "reskill_months",
     "reskill_cost",
+    "reskill_planned",
     "cost_multiplier",
+    "budget_annual",
     "target",
     "capacity",
     "paths",
@@ -229,7 +268,9 @@ class Scenario:
     reskill_annual: float = float(params.value("reskill_annual"))
     reskill_months: int = int(params.value("reskill_months"))
     reskill_cost: float = float(params.value("reskill_cost"))
+    reskill_planned: tuple[int, ...] = ()
     cost_multiplier: float = float(params.value("cost_multiplier"))
+    budget_annual: float | None = None
     target: Target = field(default_factory=Target)
     capacity: CapacityParams = field(default_factory=CapacityParams)
     paths: int = int(params.value("paths"))
@@ -311,6 +352,8 @@ class Scenario:
             "cost_multiplier",
         ):
             put(self, name, params.param(name).validate(getattr(self, name)))
+        put(self, "reskill_planned", _reskill_planned(self.reskill_planned, horizon))
+        put(self, "budget_annual", _budget(self.budget_annual))
         for name in ("time_to_fill_months", "max_starts_per_month", "ramp_months", "annual_cost"):
             value = empty_or(getattr(self, name))
             put(self, name, _per_role(value, name, _checked(name), scalar_ok=True))
@@ -427,6 +470,11 @@ class Scenario:
                 out[r] = [min(iv[0] * f, new), min(max(iv[1] * f, new), 0.999)]
         return out
 
+    def reskill_planned_by_month(self) -> tuple[int, ...]:
+        """Data scientists starting to reskill in each month 0..horizon (horizon+1 ints)."""
+        s = self.reskill_planned
+        return s + (0,) * (self.horizon_months + 1 - len(s))
+
     def time_to_fill_of(self, role: Role | str) -> int:
         """Return time to fill of `role`, in months."""
         return self.time_to_fill_months[self._index(role)]
@@ -517,7 +565,9 @@ class Scenario:
             "reskill_annual": self.reskill_annual,
             "reskill_months": self.reskill_months,
             "reskill_cost": self.reskill_cost,
+            "reskill_planned": list(self.reskill_planned),
             "cost_multiplier": self.cost_multiplier,
+            "budget_annual": self.budget_annual,
             "target": self.target.to_dict(),
             "capacity": self.capacity.to_dict(),
             "paths": self.paths,

@@ -6,7 +6,10 @@ Month t -> t+1, per role and path (the semantics in docs/scenario-format.md):
    once from the rate's posterior when `attrition_interval` is given: its median is
    `attrition_annual`, the value shown and edited, and its 5th and 95th percentiles
    are the interval's ends; forecasting/simulate/draws.py);
-2. data scientists move to ML engineer ~ Binomial(DS survivors, p_reskill);
+2. data scientists move to ML engineer ~ Binomial(DS survivors, p_reskill), then the
+   planned reskilling: ``reskill_planned[t+1]`` of the survivors (as many as there are)
+   leave data science at month t+1; both train ``reskill_months`` and then join the ML
+   engineers;
 3. ``planned_starts[role][t]`` (plus open requisitions at index
    ``time_to_fill - 1``) join, each kept with probability `fill_rate` when it is
    below 1; they are counted in N_{t+1}.
@@ -37,6 +40,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -115,21 +119,38 @@ def _stay(
     inflow: np.ndarray | None,
     reskill: tuple[np.random.Generator, float] | None,
     moved: np.ndarray | None,
+    planned_out: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Steps 1-2 of month t -> t+1 for one role: exits, reskilling out (recorded in
+    """Steps 1-2 of month t -> t+1 for one role: exits, reskilling out at the rate and as
+    planned (`planned_out[t + 1]` of the survivors, as many as there are; both recorded in
     `moved[t]`), people joining from another role. Returns who is there before starts."""
     # np.maximum(.., 1) makes a path with nobody consume its uniform too, so
     # the stream stays aligned across scenarios (common random numbers).
     exits = rng.binomial(np.maximum(cur, 1), p_exit)
     np.minimum(exits, cur, out=exits)
     nxt = cur - exits
-    if reskill is not None and moved is not None:
-        step = reskill[0].binomial(nxt, reskill[1])
+    if moved is not None:
+        step = np.zeros_like(nxt) if reskill is None else reskill[0].binomial(nxt, reskill[1])
+        if planned_out is not None and planned_out[t + 1]:
+            step = step + np.minimum(planned_out[t + 1], nxt - step)
         moved[t] = step
         nxt -= step
     if inflow is not None:
         nxt += inflow[t]
     return nxt
+
+
+def _moved_array(
+    months: int,
+    paths: int,
+    reskill: tuple[np.random.Generator, float] | None,
+    planned_out: np.ndarray | None,
+) -> np.ndarray | None:
+    """Where `_stay` records the people leaving for reskilling, (T, P), or None when none
+    can leave."""
+    if reskill is None and (planned_out is None or not planned_out.any()):
+        return None
+    return np.zeros((months, paths), dtype=np.int64)
 
 
 def simulate_role(
@@ -143,6 +164,7 @@ def simulate_role(
     inflow: np.ndarray | None = None,
     reskill: tuple[np.random.Generator, float] | None = None,
     aligned_fill: bool = False,
+    planned_out: np.ndarray | None = None,
 ) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Run one role's stock-flow recursion over all months, writing into `out`.
 
@@ -158,6 +180,7 @@ def simulate_role(
         aligned_fill: when fill_rate < 1, draw the fill uniforms every month even
             with no planned start, so the stream does not depend on the schedule
             (used for ML engineers, whose schedule the solver varies).
+        planned_out: optional (T+1,) people leaving for reskilling by month index.
 
     Returns:
         (realised starts (T, P) or None when starts are certain,
@@ -168,9 +191,10 @@ def simulate_role(
     out[0] = n0
     random_fill = fill_rate < 1.0 and (aligned_fill or bool(np.any(starts)))
     realised = np.empty((months, paths), dtype=np.int64) if random_fill else None
-    moved = np.empty((months, paths), dtype=np.int64) if reskill is not None else None
+    moved = _moved_array(months, paths, reskill, planned_out)
+    stay = partial(_stay, inflow=inflow, reskill=reskill, moved=moved, planned_out=planned_out)
     for t in range(months):
-        nxt = _stay(rng, out[t], p_exit, t, inflow=inflow, reskill=reskill, moved=moved)
+        nxt = stay(rng, out[t], p_exit, t)
         planned = int(starts[t])
         if realised is not None:
             if planned or aligned_fill:
@@ -200,6 +224,7 @@ def simulate_positions_role(
     fill_rate: float,
     inflow: np.ndarray | None = None,
     reskill: tuple[np.random.Generator, float] | None = None,
+    planned_out: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Run one role under a hiring policy: leavers and new positions open requisitions.
 
@@ -215,6 +240,7 @@ def simulate_positions_role(
         fill_rate: probability that a due requisition starts (else it stays open).
         inflow: optional (T, P) people joining from another role after exits.
         reskill: optional (generator, monthly probability) moving survivors out.
+        planned_out: optional (T+1,) people leaving for reskilling by month index.
 
     Returns:
         (realised starts (T, P), moved out by reskilling (T, P) or None).
@@ -225,7 +251,8 @@ def simulate_positions_role(
     pos = np.asarray(positions)
     per_path = pos.ndim == 2
     realised = np.zeros((months, paths), dtype=np.int64)
-    moved = np.empty((months, paths), dtype=np.int64) if reskill is not None else None
+    moved = _moved_array(months, paths, reskill, planned_out)
+    stay = partial(_stay, inflow=inflow, reskill=reskill, moved=moved, planned_out=planned_out)
     # pending[s]: requisitions due in step s (the step in which they may start).
     pending = np.zeros((months + lag + 1, paths), dtype=np.int64)
     if open_reqs:
@@ -234,7 +261,7 @@ def simulate_positions_role(
     open_total = np.full(paths, open_reqs, dtype=np.int64)  # backlog + pending
     random_fill = fill_rate < 1.0
     for t in range(months):
-        nxt = _stay(rng, out[t], p_exit, t, inflow=inflow, reskill=reskill, moved=moved)
+        nxt = stay(rng, out[t], p_exit, t)
         want = pos[t + 1] if per_path else int(pos[t + 1])
         gap = want - nxt
         gap -= open_total
@@ -334,9 +361,10 @@ def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _
     headcount = np.zeros((months + 1, len(ROLES), paths), dtype=np.int32)
     realised: list[np.ndarray | None] = [None] * len(ROLES)
     p_reskill = float(monthly_probability(scenario.reskill_annual))
+    planned = np.array(scenario.reskill_planned_by_month(), dtype=np.int64)
     moved = arrived = None
     order = sorted(roles, key=lambda r: r != DS)  # DS first: reskilling feeds MLE
-    if MLE in roles and DS not in roles and p_reskill > 0:
+    if MLE in roles and DS not in roles and (p_reskill > 0 or planned.any()):
         order = [DS, *order]
     p_exits: list[float | np.ndarray] = [
         float(monthly_probability(a)) for a in scenario.attrition_annual
@@ -351,6 +379,7 @@ def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _
             "fill_rate": scenario.fill_rate,
             "inflow": arrived if r == MLE else None,
             "reskill": (gens[-1], p_reskill) if r == DS and p_reskill > 0 else None,
+            "planned_out": planned if r == DS and planned.any() else None,
         }
         if scenario.hiring_policy[r].sets_positions:
             realised[r], moved_r = simulate_positions_role(
@@ -376,6 +405,23 @@ def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _
     return _Paths(
         headcount=headcount, realised=realised, moved=moved, p_exit=p_exits, arrived=arrived
     )
+
+
+def mean_cost(scenario: Scenario) -> np.ndarray:
+    """Mean loaded payroll and reskilling programme cost by month, (T+1,) USD: `simulate`'s
+    `cost_mean` (to rounding) without its quantiles, ratio and capacity.
+
+    Args:
+        scenario: the scenario.
+    """
+    raw = run_paths(scenario)
+    monthly_cost = np.array(scenario.loaded_costs) / 12.0
+    out = raw.headcount.mean(axis=-1) @ monthly_cost
+    training = raw.in_training()
+    if training is not None and raw.moved is not None:
+        out = out + training.mean(axis=1) * monthly_cost[DS]
+        out[1:] += raw.moved.mean(axis=1) * scenario.reskill_cost
+    return np.asarray(out, dtype=float)
 
 
 def _sorted_quantiles(sorted_values: np.ndarray, qs: tuple[float, ...]) -> np.ndarray:

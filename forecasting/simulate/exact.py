@@ -16,10 +16,10 @@ the two marginals (`meets_target`, the one target rule). P(held from the deadlin
 horizon) needs the joint: the DS x MLE chain from the deadline on (its start is the
 product of the marginals there), one step being A^T X B and the target's mask.
 
-Not exact (the caller uses the Monte Carlo): reskilling, which couples the two roles, and
-chains above a size bound (`exact_reason` says which). `ExactEvaluator` keeps what does
-not depend on the ML engineer plan (the data scientists' chain) for the solver's many
-candidate schedules.
+Not exact (the caller uses the Monte Carlo): reskilling, at a rate or planned, which
+couples the two roles (`coupled`), and chains above a size bound (`exact_reason` says
+which). `ExactEvaluator` keeps what does not depend on the ML engineer plan (the data
+scientists' chain) for the solver's many candidate schedules.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from forecasting.simulate.exact_mixture import RATE_NODES, band_cells, rate_node
 __all__ = [
     "ExactEvaluator",
     "NotExact",
+    "coupled",
     "exact_reason",
     "headcount_distribution",
     "p_held",
@@ -142,6 +143,21 @@ def role_spec(
 # ------------------------------------------------------------------ public functions
 
 
+def coupled(scenario: Scenario) -> str | None:
+    """Why the data scientists' and ML engineers' chains are not independent, or None.
+
+    Reskilling at a rate moves a random number of people between them; planned reskilling
+    moves as many of its planned people as are still data scientists, a number that
+    depends on the data scientists' path. Either way the ML engineers' chain would need
+    the data scientists' state, so the evaluation is sampled (`NotExact`).
+    """
+    if scenario.reskill_annual > 0:
+        return "reskilling couples the data scientists' and ML engineers' chains"
+    if any(scenario.reskill_planned):
+        return "planned reskilling couples the data scientists' and ML engineers' chains"
+    return None
+
+
 def exact_reason(scenario: Scenario) -> str | None:
     """Why the target's probabilities of `scenario` cannot be evaluated exactly, or None.
 
@@ -155,8 +171,9 @@ def exact_reason(scenario: Scenario) -> str | None:
         A short reason, e.g. "reskilling couples the data scientists' and ML engineers'
         chains", or None when the exact evaluation applies.
     """
-    if scenario.reskill_annual > 0:
-        return "reskilling couples the data scientists' and ML engineers' chains"
+    why = coupled(scenario)
+    if why is not None:
+        return why
     for r in (DS, MLE):
         try:
             role_spec(scenario, r)
@@ -193,8 +210,9 @@ def headcount_distribution(
         NotExact: reskilling moves people into or out of this role, or the chain is too
             large.
     """
-    if scenario.reskill_annual > 0 and role_index in (DS, MLE):
-        raise NotExact("reskilling couples the data scientists' and ML engineers' chains")
+    why = coupled(scenario)
+    if why is not None and role_index in (DS, MLE):
+        raise NotExact(why)
     spec = role_spec(scenario, role_index, mle_schedule=mle_schedule)
     return run_chain(spec).probabilities
 
@@ -259,8 +277,9 @@ class ExactEvaluator:
             NotExact: the scenario cannot be evaluated exactly (`exact_reason`), or the
                 data scientists' chain exceeds `max_states`.
         """
-        if scenario.reskill_annual > 0:
-            raise NotExact("reskilling couples the data scientists' and ML engineers' chains")
+        why = coupled(scenario)
+        if why is not None:
+            raise NotExact(why)
         self.scenario = scenario
         self.k = scenario.target.ds_per_mle
         self.deadline = scenario.deadline
