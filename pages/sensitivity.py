@@ -66,32 +66,40 @@ with st.expander("Every assumption, its range and the answer at each end"):
     )
 
 st.subheader("What a budget buys")
-# today's plan at its full yearly cost once filled: the budget that buys it
+# the scenario's budget (it travels in the link and the file), else today's plan at its
+# full yearly cost once filled: the budget that buys it
 default_budget = float(sum(plan) * scenario.annual_cost_of("ml_engineer"))
+stated = state.base().budget_annual
 budget = st.number_input(
     "We can add this much a year for ML engineers (USD)",
     min_value=0.0,
     max_value=1e9,
     step=50_000.0,
-    value=default_budget,
     format="%.0f",
-    key="w_budget",
+    key=state.bind("w_budget", default_budget if stated is None else float(stated)),
+    on_change=lambda: state.set_base(
+        state.base().replace(budget_annual=float(st.session_state["w_budget"]))
+    ),
     help="What the added positions cost a year once filled (positions x annual cost); "
-    "the answer also gives their expected run-rate at the deadline, as on the answer card.",
+    "the answer also gives their expected run-rate at the deadline, as on the answer card. "
+    "Saved with the scenario (budget_annual).",
 )
 answer = analyses.budget_cached(base, float(budget), view.strategy)
 st.markdown("##### " + sentences.budget_sentence(answer, months))
 
 st.subheader("Reskilling or hiring")
 st.caption(
-    "Each reskilling rate with the fewest new positions that still meets the target; "
-    "cost = added salaries (new and reskilled ML engineers, backfilled data-science seats, "
-    "trainees) and the programme, in the 12 months to the deadline."
+    "Whole data scientists reskilled (how many, and the month they start, arriving by the "
+    "deadline) with the fewest new positions the solver then adds; hiring only is the "
+    "solver's answer. Every option is costed over the same months: added salaries (new and "
+    "reskilled ML engineers, backfilled data-science seats, trainees) and the programme."
 )
 controls.reskill_programme()
-options = analyses.mix_cached(base, view.strategy)
-st.markdown("##### " + sentences.mix_sentence(options, base))
-st.dataframe(analyses.mix_table(options), width="stretch", hide_index=True)
+if st.toggle("Search the mixes (one solve per number of people and start month)", key="mix_on"):
+    with st.spinner("Solving each number of people and start month…"):
+        mix = analyses.mix_cached(base, view.strategy)
+    st.markdown(analyses.mix_markdown(mix, base))
+    st.dataframe(analyses.mix_table(mix, base.months()), width="stretch", hide_index=True)
 
 st.subheader("What confidence costs")
 targets = tuple(sorted({*FRONTIER_TARGETS, float(target.ds_per_mle)}))

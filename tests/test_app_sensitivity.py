@@ -10,6 +10,7 @@ from forecasting.plan import budget, reskill
 from forecasting.plan.sensitivity import sensitivity
 from forecasting.plan.solver import solve
 from forecasting.report import sentences
+from ui.text import md_escape
 
 
 @pytest.fixture
@@ -63,11 +64,22 @@ def test_workshop_mode_renders_the_page(app, ui, token, fast_scenario):
 
 @pytest.mark.slow
 def test_reskilling_or_hiring_follows_the_programme_cost(page, ui, fast_scenario):
+    page.toggle(key="mix_on").set_value(True).run()
     page.number_input(key="w_reskill_cost").set_value(5_000_000.0).run()
     assert ui.problems(page) == []
     assert page.session_state["base_scenario"].reskill_cost == 5_000_000.0
     base = edits.without_mle_plan(page.session_state["base_scenario"])
     base = base.replace(paths=min(base.paths, 2000))
-    expected = sentences.mix_sentence(reskill.cheapest_mix(base), base)
+    mix = reskill.cheapest_mix(base)
+    assert mix.best is mix.hiring_only
+    expected = md_escape(sentences.mix_sentence(mix, base))
     assert "##### " + expected in [m.value for m in page.markdown]
-    assert "hiring only" in expected and "no reskilling mix costs less" in expected
+    assert "hiring only" in expected and "no reskilling costs less" in expected
+
+
+def test_the_budget_is_the_scenarios_and_travels_with_it(page, ui, token, app, fast_scenario):
+    page.number_input(key="w_budget").set_value(700_000.0).run()
+    assert ui.problems(page) == []
+    assert page.session_state["base_scenario"].budget_annual == 700_000.0
+    again = app("sensitivity", query={"s": token(fast_scenario.replace(budget_annual=350_000.0))})
+    assert again.number_input(key="w_budget").value == 350_000.0
