@@ -156,11 +156,19 @@ st.caption(
     "month with P(target met) at the goal."
 )
 st.markdown("**Cost of each extra 10 points of confidence**")
-st.table(_escaped(compare.confidence_table(entries).set_index("From")))
-st.caption(
-    "Scenarios ordered by P(target met): each step's extra run-rate divided by the rise in "
-    "P, per 10 percentage points; n/a where P does not rise. Each P is against its own target."
-)
+steps = compare.confidence_table(entries)
+if steps.empty:
+    st.caption(
+        "None of these scenarios share a target and deadline: a P(target met) is against its "
+        "own target, so confidence is priced only between scenarios with the same one."
+    )
+else:
+    st.table(_escaped(steps.set_index("From")))
+    st.caption(
+        "Scenarios with the same target and deadline, ordered by P(target met): each step's "
+        "extra run-rate divided by the rise in P, per 10 percentage points; n/a where P does "
+        "not rise."
+    )
 
 
 def _chart(builder: str, frames: tuple[pd.DataFrame, ...], extra: tuple = ()) -> None:

@@ -98,11 +98,33 @@ def test_the_decision_table_holds_each_scenarios_engine_numbers(two_saved, ui):
 
 
 @pytest.mark.slow
-def test_the_cost_of_ten_points_is_priced_between_the_two(two_saved, ui):
-    at, scenarios = two_saved
-    (plan_a, res_a), (plan_b, res_b) = (ui.engine_plan(s, "even") for s in scenarios.values())
+def test_confidence_is_not_priced_between_two_targets(two_saved, ui):
+    at, _ = two_saved
+    assert len(at.table) == 1  # the decision table only
+    assert any("None of these scenarios share a target and deadline" in c.value for c in at.caption)
+
+
+@pytest.mark.slow
+def test_the_cost_of_ten_points_is_priced_between_two_confidences_of_one_target(
+    app, token, fast_scenario, ui
+):
+    scenario = fast_scenario.replace(fill_rate=0.8)
+    at = app("compare", query={"s": token(scenario)})
+    save(at, "At 80%")
+    at.switch_page("pages/plan.py").run()
+    at.select_slider(key="w_confidence").set_value(0.9).run()
+    at.switch_page("pages/compare.py").run()
+    save(at, "At 90%")
+    target = scenario.target.to_dict()
+    runs = [
+        ui.engine_plan(scenario.replace(target={**target, "confidence": c})) for c in (0.8, 0.9)
+    ]
+    goal = compare.goal_text(scenario, runs[0][1].months[scenario.deadline])
     steps = compare.confidence_steps(
-        [(A, res_a.p_target_met, plan_a.annual_cost), (B, res_b.p_target_met, plan_b.annual_cost)]
+        [
+            (name, res.p_target_met, plan.annual_cost, goal)
+            for name, (plan, res) in zip(("At 80%", "At 90%"), runs)
+        ]
     )
     expected = compare.steps_table(steps).set_index("From")
     shown = confidence(at)

@@ -79,6 +79,7 @@ def test_the_steps_table_writes_points_money_and_na():
     assert table.iloc[0].to_dict() == {
         "From": "A",
         "To": "B",
+        "Target": "",
         "P(target met)": "60% → 85% (+25 pts)",
         "Extra run-rate": "+$100k/yr",
         "Per 10 pts of P": "$40k/yr",
@@ -99,11 +100,46 @@ def test_a_likelier_and_cheaper_scenario_reads_negative_with_a_true_minus():
 def test_the_confidence_table_prices_scenarios_by_their_run_rate():
     a, b = compared("None", edits.without_mle_plan(BIG)), compared("Big", BIG)
     (row,) = compare.confidence_table([b, a]).to_dict("records")
-    assert (row["From"], row["To"]) == ("None", "Big")
+    assert (row["From"], row["To"], row["Target"]) == ("None", "Big", "1:6 by Jul 2027")
     per10 = compare.cost_per_points(
         a.result.p_target_met, b.result.p_target_met, a.run_rate, b.run_rate
     )
     assert row["Per 10 pts of P"] == f"{formatting.money(per10)}/yr"
+
+
+def test_the_arithmetic_is_exact():
+    # 70% -> 80% for $50k/yr more: exactly $50,000 per 10 points (in floats 0.8 - 0.7 is
+    # 0.10000000000000009 and the quotient $49,999.99999999996)
+    assert compare.cost_per_points(0.7, 0.8, 100_000, 150_000) == 50_000.0
+    assert compare.cost_per_points(0.1, 0.3, 0.3, 0.1) == -0.1
+    (step,) = compare.confidence_steps([("A", 0.7, 100_000.0), ("B", 0.8, 150_000.0)])
+    assert (step.points, step.extra_cost, step.per_10_points) == (10.0, 50_000.0, 50_000.0)
+    assert compare.cost_per_points(0.7, math.inf, 0, 1) is None
+
+
+def test_only_scenarios_with_the_same_target_and_deadline_are_compared():
+    items = [
+        ("A", 0.60, 300_000.0, "1:6 by Jul 2028"),
+        ("B", 0.85, 400_000.0, "1:6 by Jul 2028"),
+        ("C", 0.70, 100_000.0, "1:5 by Jul 2028"),
+        ("D", 0.95, 900_000.0, "1:6 by Jan 2029"),
+    ]
+    (step,) = compare.confidence_steps(items)
+    assert (step.low, step.high, step.goal) == ("A", "B", "1:6 by Jul 2028")
+    assert compare.confidence_steps(items[2:]) == []
+
+
+def test_the_confidence_table_leaves_out_a_pair_with_different_targets_or_deadlines():
+    six = compared("1:6", BIG)
+    five = compared("1:5", BIG.replace(target={**BIG.target.to_dict(), "ds_per_mle": 5}))
+    later = compared("later", BIG.replace(target={**BIG.target.to_dict(), "deadline_month": 5}))
+    assert compare.confidence_table([six, five, later]).empty
+    # the same target and deadline in calendar months, from different start months
+    shifted = BIG.replace(
+        start_month="2027-02", target={**BIG.target.to_dict(), "deadline_month": 5}
+    )
+    (row,) = compare.confidence_table([six, compared("shifted", shifted)]).to_dict("records")
+    assert row["Target"] == "1:6 by Jul 2027"
 
 
 # ---------------------------------------------------------------------------------------

@@ -8,20 +8,21 @@ those this module builds, once:
   ML engineer plan by calendar quarter, the run-rate of the added ML engineers), keyed
   by scenario and calendar month, so scenarios that start in different months line up;
 * the decision table, one row per scenario, written by forecasting.model.formatting;
-* "the cost of each extra 10 points of confidence": scenarios ordered by P(target met),
-  each step's extra run-rate per 10 percentage points of P (n/a when P does not rise).
+* "the cost of each extra 10 points of confidence": scenarios with the same target ratio
+  and deadline ordered by P(target met), each step's extra run-rate per 10 percentage
+  points of P (n/a when P does not rise), in exact arithmetic.
 
 Pure: pandas and the engine only, no UI.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 from forecasting.model import edits, formatting
 from forecasting.model.months import month_labels
@@ -54,7 +55,14 @@ DECISION_COLUMNS = (
     "Target reached",
 )
 #: The confidence table's columns, in order.
-CONFIDENCE_COLUMNS = ("From", "To", "P(target met)", "Extra run-rate", "Per 10 pts of P")
+CONFIDENCE_COLUMNS = (
+    "From",
+    "To",
+    "Target",
+    "P(target met)",
+    "Extra run-rate",
+    "Per 10 pts of P",
+)
 
 
 @dataclass(frozen=True)
@@ -214,10 +222,18 @@ def added_cost_frame(entries: Sequence[Compared]) -> pd.DataFrame:
 # the cost of confidence
 
 
+def _exact(x: float) -> Fraction:
+    """A float as the decimal it prints as (0.8 -> 4/5), for exact differences."""
+    return Fraction(repr(float(x)))
+
+
 def cost_per_points(
     p_from: float, p_to: float, cost_from: float, cost_to: float, step: float = POINTS_STEP
 ) -> float | None:
     """Extra cost per `step` percentage points of P: Δcost / Δ(P in points) × step.
+
+    Exact arithmetic: each number is taken as the decimal it prints as and the quotient is
+    rounded once (70% → 80% for $50k more is $50,000 per 10 points, not $49,999.99...).
 
     Args:
         p_from, p_to: the two probabilities (0–1), lower first.
@@ -226,17 +242,20 @@ def cost_per_points(
 
     Returns:
         The cost per `step` points, or None when P does not rise (a ratio would be
-        meaningless: no confidence is bought).
+        meaningless: no confidence is bought) or a number is not finite.
     """
-    points = 100.0 * (p_to - p_from)
-    if not np.isfinite(points) or points <= 1e-9:
+    if not all(math.isfinite(x) for x in (p_from, p_to, cost_from, cost_to, step)):
         return None
-    return (cost_to - cost_from) / points * step
+    points = 100 * (_exact(p_to) - _exact(p_from))
+    if points <= 0:
+        return None
+    return float((_exact(cost_to) - _exact(cost_from)) / points * _exact(step))
 
 
 @dataclass(frozen=True)
 class ConfidenceStep:
-    """One step between two scenarios ordered by P(target met)."""
+    """One step between two scenarios with the same target and deadline (`goal`), ordered
+    by P(target met)."""
 
     low: str
     high: str
@@ -244,16 +263,17 @@ class ConfidenceStep:
     p_high: float
     cost_low: float
     cost_high: float
+    goal: str = ""
 
     @property
     def points(self) -> float:
-        """The rise in P(target met), percentage points."""
-        return 100.0 * (self.p_high - self.p_low)
+        """The rise in P(target met), percentage points (exact, rounded once)."""
+        return float(100 * (_exact(self.p_high) - _exact(self.p_low)))
 
     @property
     def extra_cost(self) -> float:
         """The extra run-rate, USD/yr (negative: the likelier scenario is cheaper)."""
-        return self.cost_high - self.cost_low
+        return float(_exact(self.cost_high) - _exact(self.cost_low))
 
     @property
     def per_10_points(self) -> float | None:
@@ -261,18 +281,32 @@ class ConfidenceStep:
         return cost_per_points(self.p_low, self.p_high, self.cost_low, self.cost_high)
 
 
-def confidence_steps(items: Sequence[tuple[str, float, float]]) -> list[ConfidenceStep]:
-    """Scenarios ordered by P(target met), and each consecutive pair as a step.
+def confidence_steps(
+    items: Sequence[tuple[str, float, float] | tuple[str, float, float, str]],
+) -> list[ConfidenceStep]:
+    """Scenarios with the same goal ordered by P(target met), each consecutive pair a step.
 
     Args:
-        items: (name, P(target met), cost) per scenario; ties in P are ordered by cost,
-            then by the order given.
+        items: (name, P(target met), cost[, goal]) per scenario. Only scenarios with the
+            same goal (target ratio and deadline, e.g. "1:6 by Jul 2028") are compared: a
+            P is against its own target, so a step between two goals prices nothing.
+            Ties in P are ordered by cost, then by the order given.
 
     Returns:
-        len(items) - 1 steps, from the least to the most likely scenario.
+        Per goal (in the order first given), its scenarios' steps from the least to the
+        most likely; none for a goal with one scenario.
     """
-    ordered = sorted(items, key=lambda it: (it[1], it[2]))
-    return [ConfidenceStep(a[0], b[0], a[1], b[1], a[2], b[2]) for a, b in pairwise(ordered)]
+    groups: dict[str, list[tuple[str, float, float]]] = {}
+    for it in items:
+        goal = str(it[3]) if len(it) > 3 else ""
+        groups.setdefault(goal, []).append((it[0], float(it[1]), float(it[2])))
+    steps = []
+    for goal, members in groups.items():
+        ordered = sorted(members, key=lambda it: (it[1], it[2]))
+        steps += [
+            ConfidenceStep(a[0], b[0], a[1], b[1], a[2], b[2], goal) for a, b in pairwise(ordered)
+        ]
+    return steps
 
 
 def _per_10_text(per10: float | None) -> str:
@@ -282,11 +316,23 @@ def _per_10_text(per10: float | None) -> str:
     return f"{text} (cheaper)" if per10 < 0 else text
 
 
+def goal_text(scenario: Scenario, deadline_month: str) -> str:
+    """The goal a P(target met) is against: '1:6 by Jul 2028'."""
+    k = scenario.target.ds_per_mle
+    return f"{formatting.ratio_text(k)} by {formatting.month_name(deadline_month)}"
+
+
 def confidence_table(entries: Sequence[Compared]) -> pd.DataFrame:
-    """The cost of each extra 10 points of confidence between the compared scenarios,
-    priced by the run-rate of their added ML engineers (see :func:`steps_table`)."""
+    """The cost of each extra 10 points of confidence between the compared scenarios that
+    share a target ratio and deadline, priced by the run-rate of their added ML engineers
+    (see :func:`steps_table`); empty when no two share both."""
     return steps_table(
-        confidence_steps([(e.name, e.result.p_target_met, e.run_rate) for e in entries])
+        confidence_steps(
+            [
+                (e.name, e.result.p_target_met, e.run_rate, goal_text(e.scenario, e.deadline_month))
+                for e in entries
+            ]
+        )
     )
 
 
@@ -300,6 +346,7 @@ def steps_table(steps: Sequence[ConfidenceStep]) -> pd.DataFrame:
             {
                 "From": s.low,
                 "To": s.high,
+                "Target": s.goal,
                 "P(target met)": f"{formatting.percent(s.p_low)} → {formatting.percent(s.p_high)}"
                 f" ({formatting.points(s.points / 100)})",
                 "Extra run-rate": f"{formatting.money(s.extra_cost, signed=True)}/yr",
