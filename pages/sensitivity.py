@@ -89,10 +89,11 @@ st.markdown("##### " + sentences.budget_sentence(answer, months))
 
 st.subheader("Reskilling or hiring")
 st.caption(
-    "Whole data scientists reskilled (how many, and the month they start, arriving by the "
-    "deadline) with the fewest new positions the solver then adds; hiring only is the "
-    "solver's answer. Every option is costed over the same months: added salaries (new and "
-    "reskilled ML engineers, backfilled data-science seats, trainees) and the programme."
+    "Whole data scientists reskilled (how many, and the month they start: every "
+    f"{analyses.MIX_MONTH_STEP} months back from the last that arrives by the deadline) with "
+    "the fewest new positions the solver then adds; hiring only is the solver's answer. "
+    "Every option is costed over the same months: added salaries (new and reskilled ML "
+    "engineers, backfilled data-science seats, trainees) and the programme."
 )
 controls.reskill_programme()
 if st.toggle("Search the mixes (one solve per number of people and start month)", key="mix_on"):

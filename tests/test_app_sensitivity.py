@@ -10,6 +10,7 @@ from forecasting.plan import budget, reskill
 from forecasting.plan.sensitivity import sensitivity
 from forecasting.plan.solver import solve
 from forecasting.report import sentences
+from ui.advice import MIX_MONTH_STEP
 from ui.text import md_escape
 
 
@@ -70,7 +71,7 @@ def test_reskilling_or_hiring_follows_the_programme_cost(page, ui, fast_scenario
     assert page.session_state["base_scenario"].reskill_cost == 5_000_000.0
     base = edits.without_mle_plan(page.session_state["base_scenario"])
     base = base.replace(paths=min(base.paths, 2000))
-    mix = reskill.cheapest_mix(base)
+    mix = reskill.cheapest_mix(base, month_step=MIX_MONTH_STEP)
     assert mix.best is mix.hiring_only
     expected = md_escape(sentences.mix_sentence(mix, base))
     assert "##### " + expected in [m.value for m in page.markdown]

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from forecasting.model.scenario import Scenario
-from forecasting.plan.reskill import cheapest_mix, mix_window
+from forecasting.plan.reskill import cheapest_mix, mix_window, reskill_months_to_try
 from forecasting.plan.solver import TargetUnreachable, solve
 from forecasting.report.sentences import mix_sentence
 from forecasting.simulate.engine import simulate
@@ -131,3 +131,18 @@ def test_positions_mode_backfills_the_seat_and_hiring_only_is_solves(sample_scen
     assert mix.best is not None and mix.best.cost == min(
         o.cost for o in mix.options if o.cost is not None
     )
+
+
+def test_a_coarser_look_tries_every_third_month_back_from_the_last(example):
+    assert reskill_months_to_try(example) == list(range(1, 13))
+    assert reskill_months_to_try(example, 3) == [3, 6, 9, 12]
+    assert reskill_months_to_try(example.replace(reskill_months=18)) == []
+    quick = cheapest_mix(example, month_step=3)
+    assert {o.month for o in quick.options} <= {None, 3, 6, 9, 12}
+    assert (quick.best.people, quick.best.month) == (1, 12)
+
+
+def test_training_longer_than_the_deadline_leaves_hiring_only(example):
+    mix = cheapest_mix(example.replace(reskill_months=18))
+    assert [o.people for o in mix.options] == [0]
+    assert mix.best is mix.hiring_only

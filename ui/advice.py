@@ -104,11 +104,16 @@ def frontier_spec(
 def mix_cached(scenario: Scenario, strategy: str) -> reskill.Mix:
     """`cheapest_mix` on the analysis paths, within the interactive budget."""
     budget = Budget(path_months=INTERACTIVE_SOLVER_BUDGET * MIX_BUDGET_SOLVES)
-    return reskill.cheapest_mix(_analysed(scenario), strategy, budget=budget)
+    return reskill.cheapest_mix(
+        _analysed(scenario), strategy, budget=budget, month_step=MIX_MONTH_STEP
+    )
 
 
 #: The mix may spend this many interactive solves' work (it solves once per option).
 MIX_BUDGET_SOLVES = 20
+#: Start months the page tries: every third month back from the last that arrives by the
+#: deadline (`python -m`-side callers of cheapest_mix try every month).
+MIX_MONTH_STEP = 3
 
 
 def mix_markdown(mix: reskill.Mix, scenario: Scenario) -> str:

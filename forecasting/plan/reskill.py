@@ -22,11 +22,13 @@ import math
 from dataclasses import dataclass
 
 from forecasting.model.edits import PlanMode
+from forecasting.model.roles import DS, MLE, Role
 from forecasting.model.scenario import Scenario
 from forecasting.plan.evaluate import Budget
 from forecasting.plan.solver import Strategy, TargetUnreachable, solve
 from forecasting.simulate.engine import mean_cost
 
+DS_ROLE = Role.DATA_SCIENTIST
 #: The most data scientists the search reskills (the bound when hiring alone cannot
 #: reach the target).
 MAX_RESKILLED = 40
@@ -94,6 +96,7 @@ class Mix:
         deadline: the target's deadline month index.
         skipped: (people, month) pairs not solved because their reskilling alone, with
             no new position, already costs at least as much as an option found.
+        month_step: the start months tried were every `month_step`-th back from the last.
     """
 
     options: tuple[MixOption, ...]
@@ -101,6 +104,7 @@ class Mix:
     mode: PlanMode
     deadline: int
     skipped: int = 0
+    month_step: int = 1
 
     @property
     def hiring_only(self) -> MixOption:
@@ -134,14 +138,19 @@ def mix_window(scenario: Scenario) -> MixWindow:
 
 
 def window_cost(scenario: Scenario, window: MixWindow, budget: Budget) -> float:
-    """Mean loaded payroll and programme cost of `scenario` over `window`, USD."""
+    """Mean loaded payroll and programme cost of data scientists and ML engineers over
+    `window`, USD (the other roles have their own random numbers and the same paths in
+    every option: they cancel in an option's cost)."""
     budget.spend(scenario.paths * scenario.horizon_months)
-    return float(mean_cost(scenario)[window.first : window.last + 1].sum())
+    cost = mean_cost(scenario, roles=(DS, MLE))
+    return float(cost[window.first : window.last + 1].sum())
 
 
-def reskill_months_to_try(scenario: Scenario) -> list[int]:
-    """The months reskilling may start so that the people arrive by the deadline."""
-    return list(range(1, scenario.deadline - scenario.reskill_months + 1))
+def reskill_months_to_try(scenario: Scenario, step: int = 1) -> list[int]:
+    """The months reskilling may start so that the people arrive by the deadline: every
+    `step`-th month back from the last one."""
+    last = scenario.deadline - scenario.reskill_months
+    return sorted(range(last, 0, -step))
 
 
 def cheapest_mix(
@@ -150,6 +159,7 @@ def cheapest_mix(
     *,
     budget: Budget | None = None,
     max_people: int = MAX_RESKILLED,
+    month_step: int = 1,
 ) -> Mix:
     """Search (people reskilled, the month they start) with the positions `solve` adds.
 
@@ -159,6 +169,8 @@ def cheapest_mix(
         strategy: the solver's strategy, the same for every option.
         budget: the work bound and stop signal, shared by every solve and simulation.
         max_people: the most data scientists reskilled.
+        month_step: start months tried: every month (1), or every `month_step`-th month
+            back from the last one that arrives by the deadline (the app's quick look).
 
     Returns:
         The Mix: hiring only (exactly `solve` of the scenario without reskilling) and every
@@ -185,16 +197,22 @@ def cheapest_mix(
     hiring = option(0, None, base)
     options, skipped = [hiring], 0
     lowest = math.inf if hiring.cost is None else hiring.cost
-    months = reskill_months_to_try(base)
-    top = min(max_people, base.headcount_of("data_scientist"))
+    months = reskill_months_to_try(base, month_step)
+    top = min(max_people, base.headcount_of(DS_ROLE))
     if hiring.added is not None:
         top = min(top, hiring.added)  # more reskilled than hires needed is never needed
+    # A reskilled data scientist paid at least as much as before costs more the earlier
+    # they start: once one month's reskilling alone is too dear, so are the earlier ones.
+    earlier_dearer = base.annual_cost_of(Role.ML_ENGINEER) >= base.annual_cost_of(DS_ROLE)
     for people in range(1, top + 1) if months else ():
         tried = []
-        for month in reversed(months):  # the latest first: usually the cheapest
+        for i, month in enumerate(reversed(months)):  # the latest first: usually cheapest
             sc = base.replace(reskill_planned=[0] * month + [people])
             # New positions only add to the payroll: the reskilling alone is a lower bound.
             if window_cost(sc, window, budget) - floor_cost >= lowest:
+                if earlier_dearer:
+                    skipped += len(months) - i
+                    break
                 skipped += 1
                 continue
             o = option(people, month, sc)
@@ -203,4 +221,4 @@ def cheapest_mix(
         options += sorted(tried, key=lambda o: o.month or 0)
         if not tried or any(o.added == 0 for o in tried):
             break  # dearer than an option found, or enough people: more is past the need
-    return Mix(tuple(options), window, PlanMode.of(base), base.deadline, skipped)
+    return Mix(tuple(options), window, PlanMode.of(base), base.deadline, skipped, month_step)

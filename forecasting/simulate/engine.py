@@ -407,14 +407,16 @@ def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _
     )
 
 
-def mean_cost(scenario: Scenario) -> np.ndarray:
+def mean_cost(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> np.ndarray:
     """Mean loaded payroll and reskilling programme cost by month, (T+1,) USD: `simulate`'s
     `cost_mean` (to rounding) without its quantiles, ratio and capacity.
 
     Args:
         scenario: the scenario.
+        roles: the roles whose payroll counts (each role has its own random numbers, so
+            a difference between two scenarios that change only these roles is the same).
     """
-    raw = run_paths(scenario)
+    raw = run_paths(scenario, roles=roles)
     monthly_cost = np.array(scenario.loaded_costs) / 12.0
     out = raw.headcount.mean(axis=-1) @ monthly_cost
     training = raw.in_training()
