@@ -108,8 +108,8 @@ team = pd.DataFrame(
         "open requisitions": list(base.open_requisitions),
     }
 )
-if workshop:
-    st.dataframe(team, hide_index=True, width="content")
+if workshop:  # read-only tables that wrap their headers: every column fits a projector
+    st.table(team.set_index("role"))
 else:
     edited = st.data_editor(
         team,
@@ -163,7 +163,7 @@ for field, (column, shown, _) in COLUMNS.items():
             for k in ROLE_KEYS
         ]
 if workshop:
-    st.dataframe(assume, hide_index=True)
+    st.table(assume.set_index("role"))
 else:
     got = st.data_editor(
         assume,

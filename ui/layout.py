@@ -34,6 +34,20 @@ h4 { font-size: 1.3rem !important; line-height: 1.3; padding: 0 0 0.3rem 0; }
 [data-testid="stElementToolbar"] { display: none !important; }
 .block-container { padding-top: 3.6rem; padding-bottom: 2rem; max-width: 1860px; }
 .st-key-workshop_bar [data-testid="stWidgetLabel"] p { font-size: 0.95rem !important; }
+/* buttons wrap their label instead of cutting it ("Download one-page brief (…") */
+[data-testid="stDownloadButton"] button, [data-testid="stButton"] button { height: auto; }
+[data-testid="stDownloadButton"] button *, [data-testid="stButton"] button * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stTable"] th, [data-testid="stTable"] td { font-size: 0.95rem; }
+/* the answer card: the sentence, its four numbers and the quarter strip on the first screen */
+[class*="st-key-answer_card"] [data-testid="stVerticalBlock"] { gap: 0.55rem; }
+[class*="st-key-answer_card"] h4 { padding-bottom: 0.3rem !important; }
+/* 125% browser zoom on a 1280 x 720 projector is a 1024 x 576 CSS viewport: the same
+   physical type size is 16 CSS px there, so the page lays out as it does at 1280 x 720. */
+@media (max-width: 1100px) {
+  html, body, [data-testid="stAppViewContainer"] { font-size: 16px; }
+  .block-container { padding-top: 4.2rem; }
+}
 </style>
 """
 

@@ -239,7 +239,10 @@ def editor(scenario: Scenario, result: SimulationResult, *, key: str) -> None:
     shown = table(scenario, result, pace)
     months = scenario.months()
     if state.workshop():
-        st.dataframe(shown.drop(columns=["grow to", "by"]), hide_index=True)
+        # read-only, as a table that wraps its headers: every column fits a projector
+        starts = shown["starts to horizon"]
+        shown["starts to horizon"] = [formatting.number(x, digits=1) for x in starts]
+        st.table(shown.drop(columns=["grow to", "by", "plan"]).set_index("role"))
         return
     edited = st.data_editor(
         shown,
