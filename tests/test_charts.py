@@ -329,9 +329,31 @@ def test_ratio_target_rule_sits_at_the_target_and_is_labelled():
     (rule,) = [u for u in marks(spec, "rule") if "y" in u["encoding"]]
     assert rule["encoding"]["y"]["field"] == "target"
     assert rows(spec, rule)[0]["target"] == 7.5
-    (label,) = marks(spec, "text")
+    halo, label = marks(spec, "text")  # a white halo under the label, then the label
     assert label["encoding"]["text"]["field"] == "label"
     assert rows(spec, label)[0]["label"] == "target 1:7.5"
+    assert _mark(halo)["stroke"] == "white" and _mark(label)["color"] != "white"
+
+
+def _mark(unit: dict) -> dict:
+    return unit["mark"] if isinstance(unit["mark"], dict) else {"type": unit["mark"]}
+
+
+def test_the_target_label_sits_where_the_median_line_is_far_from_it():
+    """Issue 19: the 'target 1:6' label was overprinted by the median line."""
+    df = _ratio()
+    n = len(df)
+    # the line starts on the target and ends far below it: the label goes right, above
+    df["p50"] = [6.0 if i < n // 2 else 2.0 for i in range(n)]
+    df["p10"], df["p90"] = df["p50"] - 0.5, df["p50"] + 0.5
+    _, label = marks(charts.ratio_fan(df, 6).to_dict(), "text")
+    assert label["encoding"]["x"] == {"value": "width"}
+    assert (_mark(label)["align"], _mark(label)["baseline"]) == ("right", "bottom")
+    # the line starts far above the target and ends on it: left, below the rule
+    df["p50"] = [12.0 if i < n // 2 else 6.0 for i in range(n)]
+    _, label = marks(charts.ratio_fan(df, 6).to_dict(), "text")
+    assert label["encoding"]["x"] == {"value": 0}
+    assert (_mark(label)["align"], _mark(label)["baseline"]) == ("left", "top")
 
 
 def test_ratio_deadline_rule_is_drawn_at_the_deadline_month():
@@ -412,14 +434,39 @@ def test_role_colour_stays_fixed_and_the_legend_lists_only_the_roles_drawn():
 
 
 def test_bottleneck_points_use_the_role_colours_plus_grey_for_none():
+    """The legend lists only the roles that are a bottleneck in some month (issue 19)."""
     spec = spec_of("delivery_index")
     (points,) = marks(spec, "point")
     scale = points["encoding"]["color"]["scale"]
     assert points["encoding"]["color"]["field"] == "bottleneck_label"
-    assert scale["domain"][:4] == ROLE_LABEL_LIST and scale["range"][:4] == ROLE_COLOR_LIST
-    assert scale["domain"][4:] == ["None"]
     labels = {r["bottleneck_label"] for r in rows(spec, points)}
     assert labels == {"ML engineer", "Data engineer", "None"}
+    drawn = [ROLE_LABEL_LIST.index(x) for x in ("Data engineer", "ML engineer")]
+    assert scale["domain"] == ["Data engineer", "ML engineer", "None"]
+    assert scale["range"][:2] == [ROLE_COLOR_LIST[i] for i in drawn]
+
+
+def test_the_hires_legend_lists_only_roles_with_a_start():
+    spec = spec_of("hires_and_cost")
+    (bars,) = marks(spec, "bar")
+    with_starts = {r["role_label"] for r in rows(spec, bars) if r["mean"] > 0}
+    assert bars["encoding"]["color"]["scale"]["domain"] == [
+        x for x in ROLE_LABEL_LIST if x in with_starts
+    ]
+
+
+def test_people_axes_have_whole_number_ticks():
+    spec = charts.headcount_fan(_headcount()).to_dict()
+    for line in marks(spec, "line"):
+        assert line["encoding"]["y"]["axis"]["tickMinStep"] == 1
+
+
+def test_no_chart_title_is_pushed_out_by_a_long_axis_title():
+    """The Capacity page's delivery chart title was clipped at every width: its one-line
+    y-axis title was taller than the plot."""
+    spec = spec_of("delivery_index")
+    for unit in marks(spec, "line"):
+        assert isinstance(unit["encoding"]["y"]["title"], list)
 
 
 # ---------------------------------------------------------------------------------------

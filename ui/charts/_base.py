@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -21,7 +22,10 @@ from ui.theme import (
 )
 
 RATIO_AXIS_TITLE = "Data scientists per ML engineer (k in 1:k)"
-DELIVERY_AXIS_TITLE = "Delivery index (100 = today's DS, fully supported)"
+#: On two lines: one line is taller than the plot and pushes the chart's title out of view.
+DELIVERY_AXIS_TITLE = ["Delivery index", "(100 = today's DS, fully supported)"]
+#: A y axis of people: whole-number ticks only.
+COUNT_AXIS = alt.Axis(tickMinStep=1, format=",~f")
 #: The same title on two lines: one line is taller than the plot in workshop mode.
 RATIO_AXIS_LINES = ["Data scientists per ML engineer", "(k in 1:k)"]
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -97,15 +101,19 @@ def with_role_label(df: pd.DataFrame, column: str = "role") -> pd.DataFrame:
     return out
 
 
-def title(text: str, subtitle: str | None = None) -> alt.TitleParams:
-    """Chart title anchored left, with an optional subtitle."""
+def title(text: str, subtitle: str | list[str] | None = None) -> alt.TitleParams:
+    """Chart title anchored left, with an optional subtitle (a list: one line each)."""
     if subtitle:
         return alt.TitleParams(text=text, subtitle=subtitle, anchor="start")
     return alt.TitleParams(text=text, anchor="start")
 
 
 def layered(
-    layers: Sequence[alt.Chart], style: ChartStyle, text: str, subtitle: str | None = None, **kwargs
+    layers: Sequence[alt.Chart],
+    style: ChartStyle,
+    text: str,
+    subtitle: str | list[str] | None = None,
+    **kwargs: Any,
 ) -> alt.LayerChart:
     """The charts drawn on one set of axes, with the style's height, a title and the config."""
     return alt.LayerChart(

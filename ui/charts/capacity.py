@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 
 from forecasting.model.formatting import role_label
-from forecasting.model.roles import ROLE_LABELS
+from forecasting.model.roles import ROLE_KEYS, ROLE_LABELS
 from ui.charts import _base
 from ui.theme import (
     DEADLINE_COLOR,
@@ -156,6 +156,7 @@ def delivery_index(summary_df: pd.DataFrame, *, workshop: bool = False) -> alt.L
     ]
     role_labels = set(ROLE_LABELS.values())
     extra = sorted(set(df["bottleneck_label"]) - role_labels)
+    limiting = sorted({str(b) for b in df["bottleneck"] if str(b) in ROLE_KEYS})
     tooltip = [
         _base.month_tooltip(),
         alt.Tooltip(
@@ -171,7 +172,9 @@ def delivery_index(summary_df: pd.DataFrame, *, workshop: bool = False) -> alt.L
     y = alt.Y("delivery_index:Q", title=_base.DELIVERY_AXIS_TITLE)
     line = base.mark_line(color=SERIES_COLOR, strokeWidth=style.line_width).encode(y=y)
     points = base.mark_point(filled=True, size=style.point_size * 2.5, opacity=1).encode(
-        y=y, color=_base.role_color("bottleneck_label", "Bottleneck role", extra)
+        # the legend lists the roles that are a bottleneck in some month: what is drawn
+        y=y,
+        color=_base.role_color("bottleneck_label", "Bottleneck role", extra, roles=limiting),
     )
     reference = pd.DataFrame(
         {"reference": [100.0], "label": ["100 = today's data scientists, fully supported"]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -71,8 +72,9 @@ def headcount_fan(
         detail="role_label:N",
         tooltip=tooltip,
     )
-    area = base.mark_area(opacity=FAN_OPACITY).encode(y=alt.Y("p10:Q", title=y_title), y2="p90:Q")
-    y_p50 = alt.Y("p50:Q", title=y_title)
+    y_p10 = alt.Y("p10:Q", title=y_title, axis=_base.COUNT_AXIS)
+    area = base.mark_area(opacity=FAN_OPACITY).encode(y=y_p10, y2="p90:Q")
+    y_p50 = alt.Y("p50:Q", title=y_title, axis=_base.COUNT_AXIS)
     line = base.mark_line(strokeWidth=style.line_width).encode(y=y_p50)
     points = _base.hover_points(base, y_p50, style)
     note = "Line: median (P50); shaded: P10–P90 of simulated paths"
@@ -163,25 +165,33 @@ def ratio_fan(
             tooltip=[alt.Tooltip("label:N", title="Target")],
         )
     )
-    target_text = (
+    # The label sits at the end of the plot where the median line is farthest from the
+    # target, on the side of the rule away from the line, on a white halo: never
+    # overprinted by the line it labels (issue 19).
+    left, above = _target_label_place(df["p50"].to_numpy(dtype=float), target)
+    label: dict[str, Any] = {
+        "align": "left" if left else "right",
+        "baseline": "bottom" if above else "top",
+        "dx": 6 if left else -6,
+        "dy": -4 if above else 4,
+        "fontSize": style.mark_label_size,
+        "fontWeight": "bold",
+    }
+    label_encoding: dict[str, Any] = {
+        "y": alt.Y("target:Q", title=_base.RATIO_AXIS_LINES, scale=y_scale),
+        "x": alt.value(0 if left else "width"),
+        "text": "label:N",
+        "tooltip": [alt.Tooltip("label:N", title="Target")],
+    }
+    halo = (
         alt.Chart(target_df)
-        .mark_text(
-            align="left",
-            baseline="bottom",
-            dx=4,
-            dy=-4,
-            color=TARGET_COLOR,
-            fontSize=style.mark_label_size,
-            fontWeight="bold",
-        )
-        .encode(
-            y=alt.Y("target:Q", title=_base.RATIO_AXIS_LINES, scale=y_scale),
-            x=alt.value(0),  # left edge: the ratio usually starts far above the target
-            text="label:N",
-            tooltip=[alt.Tooltip("label:N", title="Target")],
-        )
+        .mark_text(color="white", stroke="white", strokeWidth=5, strokeJoin="round", **label)
+        .encode(**label_encoding)
     )
-    layers = [band_rect, area, target_rule, line, points, target_text]
+    target_text = (
+        alt.Chart(target_df).mark_text(color=TARGET_COLOR, **label).encode(**label_encoding)
+    )
+    layers = [band_rect, area, target_rule, line, points, halo, target_text]
     subtitle = (
         f"Line: median (P50); dark shading: P10–P90; blue: {band_label}; lower = more ML engineers"
     )
@@ -216,3 +226,16 @@ def ratio_fan(
         "ML engineer : data scientist ratio",
         subtitle,
     )
+
+
+def _target_label_place(p50: np.ndarray, target: float) -> tuple[bool, bool]:
+    """Where the target's label is clear of the median line: (at the left end?, above the
+    rule?). The end whose first / last sixth of months keeps the line farthest from the
+    target; above the rule when the line there runs below it."""
+    values = p50[np.isfinite(p50)]
+    if not values.size:
+        return True, True
+    k = max(1, values.size // 6)
+    ends = {True: values[:k], False: values[-k:]}
+    left = min(np.abs(ends[True] - target)) >= min(np.abs(ends[False] - target))
+    return left, bool(np.median(ends[left]) <= target)

@@ -69,7 +69,9 @@ def history_forecast(
         alt.Tooltip("headcount:Q", title="Headcount (people)", format=",.0f"),
     ]
     hist_base = alt.Chart(hist).encode(
-        x=_base.month_x(), y=alt.Y("headcount:Q", title=y_title), tooltip=hist_tooltip
+        x=_base.month_x(),
+        y=alt.Y("headcount:Q", title=y_title, axis=_base.COUNT_AXIS),
+        tooltip=hist_tooltip,
     )
     layers = []
     has_interval = bool((fc["low"].notna() & fc["high"].notna()).any())

@@ -49,6 +49,7 @@ def hires_and_cost(
     starts = _base.with_role_label(_base.clean_numeric(starts_df, ["mean"]))
     cost = _base.clean_numeric(cost_df, ["cost_mean", "cost_p10", "cost_p90", "cumulative_mean"])
 
+    drawn = sorted(set(starts.loc[starts["mean"].fillna(0) > 0, "role"].astype(str)))
     bars = (
         alt.Chart(starts)
         .mark_bar()
@@ -60,7 +61,8 @@ def hires_and_cost(
                 stack="zero",
                 axis=alt.Axis(orient="left"),
             ),
-            color=_base.role_color(),
+            # the legend lists the roles with a start in the horizon: what is drawn
+            color=_base.role_color(roles=drawn),
             order=alt.Order("role_rank:Q"),
             tooltip=[
                 alt.Tooltip("role_label:N", title="Role"),
@@ -100,8 +102,10 @@ def hires_and_cost(
         [bars, cost_line, cost_points],
         style,
         "Hires per month and cumulative cost",
-        "Bars: starts per month by role (left axis); "
-        "line: cumulative payroll cost of the whole team (right axis); means over paths",
+        [
+            "Bars: starts per month by role (left axis); means over paths",
+            "Line: cumulative payroll cost of the whole team (right axis)",
+        ],
         resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent")),
     )
 
@@ -151,7 +155,11 @@ def quarter_strip(
     )
     return alt.LayerChart(
         layer=[cells, labels],
-        height=style.mark_label_size * 4 + 80,  # Streamlit fits title and axis inside it
-        title=_base.title(f"{what} per quarter"),
+        # Streamlit fits title and axis inside the height; the strip sits in the answer
+        # card, above the fold: its title is the size of an axis title, not a chart's.
+        height=style.mark_label_size * 3 + 85,
+        title=alt.TitleParams(
+            text=f"{what} per quarter", anchor="start", fontSize=style.axis_title_size
+        ),
         config=_base.config(style),
     )
