@@ -28,6 +28,9 @@ numpy; the loop runs over months only.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +40,11 @@ import numpy as np
 TRUNCATION = 1e-12
 #: Live states (all batches together) above which a chain is not evaluated exactly.
 MAX_STATES = 150_000
+#: The most binomial-table work (quadrature nodes x people x people) and the largest
+#: fill-rate table (starts x starts) an exact chain may build: beyond, a team of tens of
+#: thousands would take minutes and gigabytes before the state count could refuse it.
+MAX_TABLE_WORK = 4e8
+MAX_FILL_TABLE = 2_000
 
 
 class NotExact(Exception):
@@ -257,8 +265,73 @@ def _prune(prob: np.ndarray, budget: float) -> np.ndarray | None:
 # ------------------------------------------------------------------ the chain
 
 
+class ChainMemo:
+    """Chains already run, by what they are (the spec, the recording month, the state bound
+    and the truncation): a thread-safe LRU of the last `size` results (and of the chains
+    found too large, which are the slowest to find out).
+
+    A scenario's change of target, deadline, confidence or hold leaves every role's chain
+    as it was, and the solver's next search tries mostly the same ML engineer schedules:
+    their chains come from here. A result is the same object every time: its arrays are
+    read-only.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[bytes, ChainResult | NotExact] = OrderedDict()
+
+    def get(self, key: bytes) -> ChainResult | NotExact | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+            return hit
+
+    def put(self, key: bytes, value: ChainResult | NotExact) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+#: Chains kept between calls (a distribution is (T+1) x (N+1) floats: 256 are a few MB at
+#: most) and chains kept with their recorded states for P(held) (larger: a few).
+MEMO = ChainMemo(256)
+MEMO_RECORDED = ChainMemo(8)
+
+
+def _memo_key(spec: ChainSpec, record_from: int | None, max_states: int) -> bytes:
+    h = hashlib.blake2b(digest_size=20)
+    scalars = (spec.months, spec.n0, spec.fill_rate, spec.lag, spec.cap, spec.open_reqs)
+    h.update(repr((scalars, record_from, max_states, TRUNCATION)).encode())
+    for arr in (spec.p_exit, spec.rate_weight, spec.starts, spec.positions, spec.cell_weight):
+        if arr is None:
+            h.update(b"none")
+            continue
+        a = np.ascontiguousarray(arr)
+        h.update(repr((a.dtype.str, a.shape)).encode())
+        h.update(a.tobytes())
+    return h.digest()
+
+
+def _read_only(result: ChainResult) -> ChainResult:
+    result.probabilities.flags.writeable = False
+    result.states.flags.writeable = False
+    return result
+
+
 def run_chain(
-    spec: ChainSpec, *, record_from: int | None = None, max_states: int = MAX_STATES
+    spec: ChainSpec,
+    *,
+    record_from: int | None = None,
+    max_states: int = MAX_STATES,
+    memo: bool = True,
 ) -> ChainResult:
     """The exact headcount distribution of one role, month by month.
 
@@ -267,15 +340,40 @@ def run_chain(
         record_from: keep the states and moves from this month on (for P(held)).
         max_states: the most live states (all batches) before giving up; the work is
             about 1.5 microseconds per state and month.
+        memo: look the chain up in (and keep it in) `MEMO` / `MEMO_RECORDED`; the
+            result is the same either way.
 
     Returns:
-        The distribution, the truncated mass and, when asked, the recorded states.
+        The distribution, the truncated mass and, when asked, the recorded states
+        (arrays read-only when memoised).
 
     Raises:
         NotExact: the live states exceed `max_states`.
     """
+    if not memo:
+        return _run_chain(spec, record_from=record_from, max_states=max_states)
+    store = MEMO if record_from is None else MEMO_RECORDED
+    key = _memo_key(spec, record_from, max_states)
+    hit = store.get(key)
+    if isinstance(hit, NotExact):
+        raise NotExact(str(hit))
+    if hit is not None:
+        return hit
+    try:
+        result = _read_only(_run_chain(spec, record_from=record_from, max_states=max_states))
+    except NotExact as exc:
+        store.put(key, exc)
+        raise
+    store.put(key, result)
+    return result
+
+
+def _run_chain(spec: ChainSpec, *, record_from: int | None, max_states: int) -> ChainResult:
+    """`run_chain` without the memo."""
     months, n_max = spec.months, spec.max_people
     n_cells = len(spec.cell_weight)
+    if len(spec.p_exit) * float(n_max + 2) * n_max > MAX_TABLE_WORK:
+        raise NotExact(f"the team is too large for exact evaluation ({n_max:,} people)")
     pmf3, tail3 = binomial_table(spec.p_exit, n_max)
     width_k = pmf3.shape[2]
     pmf = pmf3.reshape(-1)  # flat: (node * (n_max + 1) + people) * width_k + exits
@@ -286,6 +384,8 @@ def run_chain(
             most = int(spec.starts.max(initial=0))
         else:
             most = min(spec.cap, n_max + spec.open_reqs)
+        if most > MAX_FILL_TABLE:
+            raise NotExact(f"too many starts a month for exact evaluation ({most:,})")
         fill_pmf = _full_binomial(spec.fill_rate, max(most, 0))
     lag = spec.lag if spec.positions_mode else 0
     width = 2 + (1 + lag if spec.positions_mode else 0)  # b, people[, backlog, pending...]
