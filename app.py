@@ -11,7 +11,7 @@ import logging
 
 import streamlit as st
 
-from ui import compute, controls, layout, nav, state
+from ui import compute, controls, layout, nav, state, uploads
 from ui.text import md_escape
 
 # Streamlit runs an app with a pages/ folder in v1 multipage mode until st.navigation has
@@ -45,6 +45,7 @@ st.set_page_config(
 )
 page = st.navigation(PAGES, position="top" if workshop else "sidebar")
 layout.sidebar()
+state.link_widgets()
 layout.apply_theme()
 if workshop:
     controls.workshop_bar()
@@ -55,6 +56,15 @@ if notice:
     st.success(notice)
 if state.pop_fresh():
     st.caption(state.FRESH_SESSION)
+    if state.from_uploaded_history(state.base()) and st.session_state.get(state.KEY_UPLOAD) is None:
+        st.info(state.UPLOAD_NOT_KEPT)
+# A file read but not applied is named above every page; on Team & data after the page
+# ran (it reads a dropped file while it runs; the others may end early with st.stop()).
+on_team_page = page.url_path == "team"
+upload_banner = st.container()
+if not on_team_page:
+    with upload_banner:
+        uploads.pending_banner(on_team_page=False)
 if state.base().paths > compute.INTERACTIVE_MAX_PATHS:
     st.info(
         f"This scenario asks for {state.base().paths:,} simulated paths; the app simulates "
@@ -72,3 +82,7 @@ except Exception:
         "try the previous step again, or reload the page. If it persists, download the "
         "scenario file from the sidebar and report it."
     )
+if on_team_page:
+    with upload_banner:
+        uploads.pending_banner(on_team_page=True)
+state.relink()

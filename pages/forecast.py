@@ -41,6 +41,16 @@ def _chart(role: str, tf: TrendForecast) -> dict:
     return cache[key]
 
 
+NO_HISTORY_FROM_LINK = (
+    "This team's history is not in the link: a link carries the scenario's numbers, never a "
+    "file, so this session (a new tab, or after a server restart) has no history for it. "
+    "Drop the file again on Team & data to see its forecast and backtest."
+)
+NO_HISTORY = (
+    "This team has no history here: it was typed by hand or read from a file without "
+    "history (a snapshot). Upload a roster or a monthly history on Team & data to forecast it."
+)
+
 st.title("Status-quo forecast")
 upload = uploads.current()
 upload_key = None
@@ -53,10 +63,15 @@ if upload is not None and len(upload.result.history):
         st.error(f"Your history cannot be forecast: {md_escape(exc)}")
         st.stop()
     upload_key = upload.key
-else:
+elif state.is_sample_team(state.base()):
     source = "the built-in **sample team** (upload a roster or monthly history on Team & data)"
     history = sample_ingest().history
     trends = projections.sample_trends(horizon)
+else:
+    # Never the sample's history for another team: a link carries numbers, never a file.
+    st.info(NO_HISTORY_FROM_LINK if state.from_uploaded_history(state.base()) else NO_HISTORY)
+    st.page_link("pages/team.py", label="Upload on Team & data", icon=":material/upload:")
+    st.stop()
 months_seen = history["month"].nunique() if len(history) else 0
 st.caption(
     f"What happens with no change in hiring behaviour: each role's monthly headcount from "

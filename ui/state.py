@@ -15,12 +15,15 @@ What lives where:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Mapping
 from pathlib import Path
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
+from forecasting.model import policy
 from forecasting.model.errors import PlannerError, ScenarioError
 from forecasting.model.scenario import Scenario
 from forecasting.plan.solver import Strategy
@@ -53,9 +56,9 @@ PARAM_WORKSHOP = "workshop"
 PARAM_COMPARE = "c"
 
 KEY_BASE = "base_scenario"
-KEY_STRATEGY = "strategy"
+KEY_STRATEGY = "strategy_value"
 KEY_PLAN_MODE = "plan_mode"
-KEY_WORKSHOP = "workshop"
+KEY_WORKSHOP = "workshop_on"
 KEY_SAVED = "saved_scenarios"
 KEY_UPLOAD = "upload"
 KEY_LINK_ERROR = "link_error"
@@ -129,8 +132,20 @@ def reset_to_sample(reason: str) -> None:
     sync_url()
 
 
-def sync_url() -> None:
-    """Write the current scenario, strategy, plan mode and workshop flag into the URL."""
+#: The link's parameters. Each is also a hidden text input bound to the address bar
+#: (``bind="query-params"``, :func:`link_widgets`): Streamlit's browser code keeps a bound
+#: parameter in the URL when the user switches pages and drops every other one. A tab whose
+#: server was restarted (kill -9, a new replica) reaches a new session with its next click;
+#: when that click is on a page link, only bound parameters travel with it, so without the
+#: binding the new session saw an empty query string, started on the sample team and wrote
+#: the sample's link over the user's.
+LINK_PARAMS = (PARAM_SCENARIO, PARAM_STRATEGY, PARAM_PLAN, PARAM_WORKSHOP, PARAM_COMPARE)
+#: The container holding the bound inputs (hidden: ``.st-key-<key>``).
+LINK_CONTAINER = "planner_link"
+
+
+def link_values() -> dict[str, str]:
+    """What the link should hold now: parameter -> value (absent when empty)."""
     wanted = {
         PARAM_SCENARIO: encode_scenario(base()),
         PARAM_STRATEGY: strategy(),
@@ -140,9 +155,61 @@ def sync_url() -> None:
         wanted[PARAM_WORKSHOP] = "1"
     if saved():
         wanted[PARAM_COMPARE] = encode_bundle(saved())
-    current = {k: str(v) for k, v in st.query_params.to_dict().items()}
-    if current != wanted:
-        st.query_params.from_dict(wanted)
+    return wanted
+
+
+def sync_url() -> None:
+    """Write the current scenario, strategy, plan mode and workshop flag into the URL.
+
+    A parameter already bound to its hidden input (every run after a session's first) is
+    written by :func:`link_widgets` at the end of the run instead; parameters the link does
+    not know are dropped.
+    """
+    wanted = link_values()
+    params = st.query_params
+    for key in [k for k in params.to_dict() if k not in wanted]:
+        with contextlib.suppress(StreamlitAPIException):  # bound: link_widgets clears it
+            del params[key]
+    for key, value in wanted.items():
+        if params.get(key) != value:
+            with contextlib.suppress(StreamlitAPIException):  # bound: link_widgets writes it
+                params[key] = value
+
+
+KEY_LINK_SHOWN = "link_shown"
+
+
+def link_widgets() -> None:
+    """The link's parameters as hidden inputs bound to the address bar, in the sidebar.
+
+    Call once per run, before the page: drawn first, they are on screen whatever the page
+    does (``st.stop()`` ends a run without drawing what follows, and an input missing from
+    a run loses its binding). A change the page makes to the link while it runs reaches
+    the address bar through :func:`relink`.
+    """
+    wanted = link_values()
+    ss = st.session_state
+    ss[KEY_LINK_SHOWN] = wanted
+    with st.sidebar:
+        st.html(f"<style>.st-key-{LINK_CONTAINER} {{display: none;}}</style>")
+        with st.container(key=LINK_CONTAINER, border=False):
+            for key in LINK_PARAMS:
+                value = wanted.get(key, "")
+                if ss.get(key) != value:
+                    ss[key] = value
+                st.text_input(
+                    f"link parameter {key}",
+                    key=key,
+                    bind="query-params",
+                    label_visibility="collapsed",
+                )
+
+
+def relink() -> None:
+    """After the page: when it changed the link while it ran (a scenario saved for Compare),
+    run again so the bound inputs, and so the address bar, hold the new link."""
+    if st.session_state.get(KEY_LINK_SHOWN) != link_values():
+        st.rerun()
 
 
 def base() -> Scenario:
@@ -307,6 +374,21 @@ FRESH_SESSION = (
     "files live only in a browser session and are never in links, so none is loaded here "
     "(also after a server restart)."
 )
+
+
+UPLOAD_NOT_KEPT = (
+    "This team came from an uploaded file with history (its data-science plan follows the "
+    "file's projection). Files are never in links: the uploaded file was not kept across "
+    "the restart or into this new tab; drop it again on Team & data to see its history."
+)
+
+
+def from_uploaded_history(scenario: Scenario) -> bool:
+    """True when `scenario` is not the sample team and follows a projection of history:
+    its team came from an uploaded history, which a link never carries."""
+    return not is_sample_team(scenario) and any(
+        p.source.startswith(policy.PROJECTION_SOURCE) for p in scenario.hiring_policy
+    )
 
 
 def pop_fresh() -> bool:

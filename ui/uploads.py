@@ -34,6 +34,10 @@ KEY_REFUSED = "upload_refused"
 KEY_AS_OF = "upload_as_of"
 KEY_LEAVERS_SINCE = "upload_leavers_since"
 KEY_TITLE_MAPPING = "title_mapping"
+#: The digest of the file last applied to the scenario ("Use this team in the scenario").
+KEY_APPLIED = "upload_applied"
+#: The digest of a file the user discarded (not read again while it stays in the drop zone).
+KEY_DISCARDED = "upload_discarded"
 KIND_CHOICES = ["detect", "snapshot", "history", "roster", "panel"]
 ORDER_LABELS = {"dmy": "day/month/year", "mdy": "month/day/year"}
 #: How the summary names where the as-of date came from.
@@ -60,6 +64,40 @@ class Upload:
 def current() -> Upload | None:
     """This session's last good upload, if any."""
     return st.session_state.get(state.KEY_UPLOAD)
+
+
+def pending() -> Upload | None:
+    """This session's upload while it is read but not applied to the scenario."""
+    upload = current()
+    if upload is None or st.session_state.get(KEY_APPLIED) == upload.key[0]:
+        return None
+    return upload
+
+
+def discard() -> None:
+    """Forget the session's upload (the file is not read again while it stays dropped)."""
+    upload = current()
+    if upload is not None:
+        st.session_state[KEY_DISCARDED] = upload.key[0]
+    for key in (state.KEY_UPLOAD, KEY_ERROR, KEY_REFUSED, KEY_APPLIED):
+        st.session_state.pop(key, None)
+
+
+def pending_banner(*, on_team_page: bool) -> None:
+    """On every page: a file read but not applied is named, with how to apply or discard it."""
+    upload = pending()
+    if upload is None:
+        return
+    where = "below" if on_team_page else "on Team & data"
+    st.warning(
+        f"Your upload **{md_escape(upload.name)}** is read but not applied: the numbers on "
+        f"this page are the scenario's team, not the file's. Apply it {where} (*Use this team "
+        "in the scenario*), or discard it."
+    )
+    c1, c2 = st.columns([1, 3])
+    c1.button("Discard the upload", key="upload_discard", on_click=discard)
+    if not on_team_page:
+        c2.page_link("pages/team.py", label="Apply it on Team & data", icon=":material/upload:")
 
 
 def process(
@@ -173,6 +211,14 @@ def panel() -> None:
     # Title overrides and column choices belong to one file: another file starts afresh.
     last = current()
     data = file.getvalue() if file is not None else None
+    if data is None:
+        st.session_state.pop(KEY_DISCARDED, None)  # the drop zone is empty: read anew
+    elif hashlib.sha256(data).hexdigest() == st.session_state.get(KEY_DISCARDED):
+        st.caption(
+            f"{md_escape(file.name) if file else 'The file'} was discarded: remove it from the "
+            "drop zone (×) and drop it again to read it."
+        )
+        data = None
     digest: str | None = None
     if data is not None:
         digest = hashlib.sha256(data).hexdigest()
@@ -508,6 +554,7 @@ def _use_buttons(upload: Upload) -> None:
         scenario = policies.default_plan(scenario, trends)
         state.set_base(scenario, reset=True)
         state.set_plan_mode(state.PLAN_RECOMMENDED)
+        st.session_state[KEY_APPLIED] = upload.key[0]
         ds = scenario.policy_of("data_scientist")
         follows = (
             f"data scientists follow the {md_escape(ds.source)}"

@@ -1,0 +1,81 @@
+"""A restart loses nothing (issue 22 item 4): the address bar is the truth. A tab open on
+its own scenario and saved comparison, whose server is killed (kill -9) and started again,
+reconnects to a new session; its next interaction — a click on a page link, whose query
+string Streamlit's browser code drops unless the parameter is bound to a widget — keeps
+the scenario and the comparison of its own link, and never gets the sample's."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from forecasting.model.scenario import Scenario
+from tests.e2e.server import (
+    SHARED_COOKIE_SECRET,
+    app_server,
+    expect_rerun,
+    free_port,
+    new_context,
+    open_app,
+)
+from ui import state
+from ui.link import encode_bundle, encode_scenario, entry
+
+pytestmark = pytest.mark.e2e
+
+ENV = {"STREAMLIT_SERVER_COOKIE_SECRET": SHARED_COOKIE_SECRET}
+CONNECTED_JS = """() => document.querySelector('[data-testid="stApp"]')
+    ?.getAttribute('data-test-connection-state') === 'CONNECTED'"""
+
+
+def own_link() -> tuple[str, str]:
+    """A team that is not the sample's (41 data scientists), and a comparison of two."""
+    sample = state.default_scenario()
+    data = sample.to_dict()
+    data["headcount"]["data_scientist"] = 41
+    own = Scenario.from_dict(data)
+    bundle = {
+        "Our team": entry(own, "even", "recommended"),
+        "Sample": entry(sample, "front_loaded", "recommended"),
+    }
+    return encode_scenario(own), encode_bundle(bundle)
+
+
+def query_of(page) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlsplit(page.url).query).items()}
+
+
+def test_an_open_tab_keeps_its_scenario_and_comparison_after_a_server_restart(browser):
+    token, compare = own_link()
+    sample_token = encode_scenario(state.default_scenario())
+    port = free_port()
+    ctx = new_context(browser)
+    page = ctx.new_page()
+    try:
+        with app_server(port=port, extra_env=ENV) as first:
+            open_app(page, f"{first.url}/?s={token}&c={compare}")
+            assert query_of(page)["s"] == token
+            os.kill(first.pid, signal.SIGKILL)
+            first.proc.wait(timeout=10)
+        with app_server(port=port, extra_env=ENV):
+            page.wait_for_function(CONNECTED_JS, timeout=60_000, polling=100)
+            time.sleep(0.5)  # the reconnect settles (no rerun is sent on its own)
+            with expect_rerun(page):
+                page.get_by_role("link", name="Capacity", exact=True).last.click()
+            page.wait_for_url("**/capacity?*", timeout=30_000)
+            query = query_of(page)
+            assert query["s"] == token != sample_token
+            assert query["c"] == compare
+            text = page.inner_text("body")
+            assert "Opened from a link" in text  # the new session says what it has
+            with expect_rerun(page):
+                page.get_by_role("link", name="Compare", exact=True).last.click()
+            page.wait_for_url("**/compare?*", timeout=30_000)
+            assert "Our team" in page.inner_text("body")
+            assert query_of(page)["s"] == token
+    finally:
+        ctx.close()
