@@ -76,7 +76,7 @@ with st.form("save_form", clear_on_submit=True, border=False):
                 if name not in picked and len(picked) < compare.MAX_COMPARED:
                     picked.append(name)
                 ss[KEY_SELECTION] = picked
-            st.success(f"Saved “{md_escape(name)}”; the link in the address bar now holds it.")
+            state.notice(f"Saved “{md_escape(name)}”; the link in the address bar now holds it.")
 
 saved = state.saved()
 if error := ss.pop(UPLOAD_ERROR, None):

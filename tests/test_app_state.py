@@ -158,7 +158,11 @@ def test_strategy_plan_and_workshop_params_round_trip(app, ui):
     at = app(query={"strategy": "just_in_time", "plan": "manual", "workshop": "1"})
     assert ui.problems(at) == []
     ss = at.session_state
-    assert (ss["strategy"], ss["plan_mode"], ss["workshop"]) == ("just_in_time", "manual", True)
+    assert (ss[state.KEY_STRATEGY], ss[state.KEY_PLAN_MODE], ss[state.KEY_WORKSHOP]) == (
+        "just_in_time",
+        "manual",
+        True,
+    )
     link = link_of(at)
     assert (link["strategy"], link["plan"], link["workshop"]) == ("just_in_time", "manual", "1")
     assert at.toggle(key="workshop_toggle").value is True
