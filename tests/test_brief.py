@@ -218,3 +218,39 @@ def test_the_page_prints_landscape(scenario, result):
     page = brief(scenario, result)
     assert "@page { size: landscape" in page
     assert "@media print" in page
+
+
+def test_the_brief_shows_the_team_composition_and_its_total_cost(scenario, result):
+    """Issue 19: the team's composition and total cost are on the brief (its lower third)."""
+    from forecasting.model import formatting
+    from forecasting.report.brief import team_rows, team_total
+
+    page = brief(scenario, result)
+    header, today, deadline, horizon = team_rows(scenario, result)
+    assert header[1:6] == (
+        "Data engineers",
+        "Data scientists",
+        "ML engineers",
+        "Product managers",
+        "Total",
+    )
+    assert today[1:5] == tuple(str(n) for n in scenario.headcount)
+    assert int(today[5]) == sum(scenario.headcount)
+    assert deadline[0].endswith("(deadline)") and horizon[0].endswith("(horizon)")
+    total = formatting.money(float(result.cumulative_cost_mean[-1]))
+    assert team_total(result).startswith(f"{total} over the {scenario.horizon_months} months")
+    assert html.escape(team_total(result)) in page
+    for row in (today, deadline, horizon):
+        assert f"<td>{html.escape(row[0])}</td>" in page
+
+
+def test_the_brief_prints_chart_text_at_9pt_or_more_and_no_seed(scenario, result):
+    """The charts (470 x 230 px, 12 px text) print at least 61 mm high: 12 px of 230 is
+    then >= 3.175 mm (9 pt); the seed is no reader's business."""
+    import re
+
+    page = brief(scenario, result)
+    printed = re.search(r"@media print \{.*?\.charts img, \.missing \{ height: (\d+)mm", page, re.S)
+    assert printed is not None and int(printed.group(1)) * 12 / 230 >= 9 * 25.4 / 72
+    assert "seed" not in page.lower()
+    assert "not fully loaded. Figures" not in page  # costs carry the loaded multiplier

@@ -137,6 +137,30 @@ def key_numbers(
     ]
 
 
+def team_rows(scenario: Scenario, result: SimulationResult) -> list[tuple[str, ...]]:
+    """The team's composition and payroll today, at the deadline and at the horizon (medians
+    of people, mean fully loaded payroll): (when, one count per role, total, payroll) rows,
+    the first the header."""
+    months, deadline, horizon = result.months, scenario.deadline, len(result.months) - 1
+    header = ("", *(f"{formatting.role_label(r.value)}s" for r in ROLES), "Total", "Payroll")
+    rows: list[tuple[str, ...]] = [header]
+    for t, when in (
+        (0, "Today"),
+        (deadline, f"{formatting.month_name(months[deadline])} (deadline)"),
+        (horizon, f"{formatting.month_name(months[horizon])} (horizon)"),
+    ):
+        counts = [round(float(result.headcount_q[1, t, r])) for r in range(len(ROLES))]
+        payroll = f"{formatting.money(12 * float(result.cost_mean[t]))}/yr"
+        rows.append((when, *(str(n) for n in counts), str(sum(counts)), payroll))
+    return rows
+
+
+def team_total(result: SimulationResult) -> str:
+    """The payroll over the horizon: "$35.1M over the 36 months (fully loaded, mean)"."""
+    total = formatting.money(float(result.cumulative_cost_mean[-1]))
+    return f"{total} over the {len(result.months) - 1} months (fully loaded, mean)"
+
+
 # ---------------------------------------------------------------------------------------
 # assumptions
 
@@ -219,8 +243,14 @@ h2 { font-size: 9pt; margin: 0 0 1mm; text-transform: uppercase; letter-spacing:
 .quarters { display: flex; flex-wrap: wrap; gap: 1mm 4mm; margin: 0 0 2mm; font-size: 8.5pt; }
 .quarters b { font-size: 10pt; }
 .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 4mm; }
-.charts img { display: block; width: 100%; height: 62mm; object-fit: contain; }
-.missing { height: 62mm; display: flex; align-items: center; justify-content: center;
+.team { margin: 1.5mm 0 0; }
+.team table { width: auto; font-size: 8pt; margin: 0; }
+.team td, .team th { text-align: right; padding: .1mm 2.5mm; }
+.team td:first-child, .team th:first-child { text-align: left; }
+.team h2 span { text-transform: none; letter-spacing: 0; font-weight: 400; }
+td.unit, td.first { white-space: nowrap; }
+.charts img { display: block; width: 100%; height: 66mm; object-fit: contain; }
+.missing { height: 66mm; display: flex; align-items: center; justify-content: center;
   border: 1px dashed #d0d7de; color: #57606a; }
 table { border-collapse: collapse; width: 100%; font-size: 7.5pt; margin-top: 1.5mm; }
 th, td { text-align: left; vertical-align: top; padding: .1mm 1.5mm;
@@ -231,7 +261,8 @@ footer { margin-top: 1.5mm; font-size: 7pt; color: #57606a; }
 td.unit { color: #57606a; }
 @media print {
   body { max-width: none; padding: 0; }
-  .charts img, .missing { height: 50mm; }
+  /* 62 mm high: the charts' 12 px text (470 x 230 px images) prints at >= 9 pt */
+  .charts img, .missing { height: 62mm; }
   table { font-size: 7pt; }
   a { color: inherit; text-decoration: none; }
 }
@@ -317,11 +348,15 @@ def render_brief(
         else "<span>none</span>"
     )
     rows = "".join(
-        f'<tr><td>{_e(a)}</td><td class="value">{_e(v)}</td>'
+        f'<tr><td class="first">{_e(a)}</td><td class="value">{_e(v)}</td>'
         f'<td class="unit">{_e(u)}</td><td>{_e(s)}</td></tr>'
         for a, v, u, s in assumptions(scenario)
     )
     months = result.months
+    head, *body = team_rows(scenario, result)
+    team = "<thead><tr>" + "".join(f"<th>{_e(c)}</th>" for c in head) + "</tr></thead><tbody>"
+    team += "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in body)
+    team += "</tbody>"
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -340,6 +375,8 @@ def render_brief(
 <section class="kpis">{tiles}</section>
 <section class="quarters"><h2>{_e(what)}</h2>{quarter_items}</section>
 <section class="charts">{"".join(_chart(c) for c in charts)}</section>
+<section class="team"><h2>Team and payroll <span>· {_e(team_total(result))}</span></h2>
+<table>{team}</table></section>
 <section>
 <table>
 <thead><tr><th>Assumption</th><th>Value</th><th>Unit</th><th>Source</th></tr></thead>
@@ -348,8 +385,8 @@ def render_brief(
 </section>
 <footer>Monte Carlo projection from {_e(months[0])} to {_e(months[-1])}: headcount and
 ratio lines are medians (P50) with P10–P90 bands; probabilities are shares of simulated
-paths. Salaries are base pay, not fully loaded. Figures marked "public figure" are quoted
-as reported.</footer>
+paths. Costs are salaries times the loaded cost multiplier (benefits, taxes). Figures
+marked "public figure" are quoted as reported.</footer>
 </body>
 </html>
 """
