@@ -18,7 +18,7 @@ import numpy as np
 
 from forecasting.model.edits import PlanMode
 from forecasting.model.scenario import Scenario
-from forecasting.plan.evaluate import Evaluator
+from forecasting.plan.evaluate import Budget, Evaluator, WorkCapped
 from forecasting.plan.schedule import Slots, shaped
 from forecasting.plan.solver import Strategy
 
@@ -102,7 +102,11 @@ class BudgetAnswer:
 
 
 def solve_budget(
-    scenario: Scenario, budget: float, strategy: Strategy | str = Strategy.EVEN
+    scenario: Scenario,
+    budget: float,
+    strategy: Strategy | str = Strategy.EVEN,
+    *,
+    work: Budget | None = None,
 ) -> BudgetAnswer:
     """The most new ML engineer positions (or starts) the budget pays for once they are
     all filled (n x annual cost <= budget: a position costs its full salary), placed by the
@@ -113,6 +117,7 @@ def solve_budget(
             pays for what is added to it).
         budget: USD per year, >= 0.
         strategy: where the positions go (fewest is placed as even).
+        work: the work allowed (`evaluate.Budget`; raises WorkCapped past it).
 
     Raises:
         SolverError: the budget is negative or not a number.
@@ -121,7 +126,7 @@ def solve_budget(
 
     if not isinstance(budget, int | float) or not math.isfinite(budget) or budget < 0:
         raise SolverError(f"budget: {budget!r} is not a yearly amount in USD; give 0 or more")
-    evaluate = Evaluator(scenario)
+    evaluate = Evaluator(scenario, work)
     schedule, n_max = shaped(scenario, strategy, to_horizon=False)
     slots = Slots.of(scenario)
     each = scenario.annual_cost_of(slots.role)
@@ -171,6 +176,7 @@ class Frontier:
     added: tuple[int, ...]
     run_rate: tuple[float, ...]
     p: dict[float, tuple[float, ...]]
+    capped: str = ""  # why the frontier stops short of FRONTIER_TOP (the work budget), or ""
 
     def cheapest(self, k: float, confidence: float) -> tuple[int, float] | None:
         """(positions, run-rate) of the fewest positions meeting 1:k with `confidence`."""
@@ -196,21 +202,31 @@ def frontier(
     strategy: Strategy | str = Strategy.EVEN,
     *,
     targets: tuple[float, ...] = FRONTIER_TARGETS,
+    work: Budget | None = None,
 ) -> Frontier:
     """Run-rate and P(target met at the deadline) for 0, 1, 2 ... added positions, for
-    each target k, until every target is met with FRONTIER_TOP or the caps run out."""
-    evaluate = Evaluator(scenario)
+    each target k, until every target is met with FRONTIER_TOP, the caps run out or the
+    work allowed (`work`) does: then the points so far, `capped` saying why."""
+    evaluate = Evaluator(scenario, work)
     schedule, n_max = shaped(scenario, strategy, to_horizon=False)
     added: list[int] = []
     costs: list[float] = []
     ps: dict[float, list[float]] = {float(k): [] for k in targets}
+    capped = ""
     for n in range(n_max + 1):
         s = schedule(n)
-        at_deadline = evaluate.ratios(s)[scenario.deadline]
+        try:
+            at_deadline = evaluate.ratios(s)[scenario.deadline]
+            cost = _run_rate(scenario, evaluate, s)
+        except WorkCapped as exc:
+            if not added:
+                raise
+            capped = str(exc)
+            break
         added.append(n)
-        costs.append(_run_rate(scenario, evaluate, s))
+        costs.append(cost)
         for k in ps:
             ps[k].append(float(np.mean(at_deadline <= k)))
         if min(p[-1] for p in ps.values()) >= FRONTIER_TOP:
             break
-    return Frontier(tuple(added), tuple(costs), {k: tuple(v) for k, v in ps.items()})
+    return Frontier(tuple(added), tuple(costs), {k: tuple(v) for k, v in ps.items()}, capped)

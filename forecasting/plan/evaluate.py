@@ -13,8 +13,9 @@ A `Budget` bounds the work one search may spend and stops it when nobody is wait
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -39,37 +40,70 @@ class SolverCancelled(SolverError):
     """The caller asked the search to stop (e.g. the browser session that wanted it ended)."""
 
 
+class WorkCapped(SolverError):
+    """A request's work budget ran out before the answer was complete (the message says
+    what was capped and how to get the full answer)."""
+
+
+#: How to get an answer the interactive budget could not finish.
+FULL_ANSWER = (
+    "run `python -m forecasting` on the scenario file (download it from the sidebar), "
+    "which has no such limit"
+)
+
+
 @dataclass
 class Budget:
-    """How much simulation one `solve` may spend, and when to stop early.
+    """How much work one engine call may spend, and when to stop early.
 
     The app gives every interactive request a budget (the server decides, not the link);
-    the command line runs without one.
+    the command line runs without one. Every engine entry point that searches or repeats
+    simulations takes one (the solver and its certification, team shape, budget and
+    frontier, sensitivity, the reskilling mix, reachability).
 
     Attributes:
         path_months: most simulated path-months (paths x horizon per schedule tried,
             certification included); None = no limit.
-        should_stop: called before every simulation; True stops the search with
-            SolverCancelled (e.g. the session that asked has ended).
+        cpu_seconds: most CPU seconds of this thread from the budget's creation (a
+            backstop for work that path-months under-count, e.g. a team of tens of
+            thousands); None = no limit.
+        should_stop: called before every simulation; True stops the work with
+            SolverCancelled (e.g. the session that asked has ended or asked again).
         spent: path-months simulated so far.
     """
 
     path_months: float | None = None
     should_stop: Callable[[], bool] | None = None
+    cpu_seconds: float | None = None
     spent: float = 0.0
+    started: float = field(default_factory=time.thread_time)
 
-    def spend(self, path_months: float) -> None:
+    def check(self) -> None:
+        """Raise SolverCancelled when nobody waits any more, WorkCapped past a limit."""
         if self.should_stop is not None and self.should_stop():
             raise SolverCancelled("the search was stopped: nobody is waiting for it")
-        self.spent += path_months
         if self.path_months is not None and self.spent > self.path_months:
-            raise SolverError(
-                f"this plan needs more simulation than an interactive request may use "
+            raise WorkCapped(
+                f"this needs more simulation than an interactive request may use "
                 f"({self.path_months:,.0f} path-months): the target is far beyond the team "
                 "(relax target.confidence, target.ds_per_mle or target.hold, or lower "
-                "max_starts_per_month), or run `python -m forecasting solve` on the scenario "
-                "file, which has no such limit"
+                f"max_starts_per_month), or {FULL_ANSWER}"
             )
+        if self.cpu_seconds is not None and self.cpu_used() > self.cpu_seconds:
+            raise WorkCapped(
+                f"this needs more computing time than an interactive request may use "
+                f"({self.cpu_seconds:g} CPU seconds): the team or its hiring limits are "
+                f"very large; {FULL_ANSWER}"
+            )
+
+    def spend(self, path_months: float) -> None:
+        """Count `path_months` of simulation about to run, then `check`."""
+        self.spent += path_months
+        self.check()
+
+    def cpu_used(self) -> float:
+        """CPU seconds this thread has used since the budget was made."""
+        return time.thread_time() - self.started
 
 
 class Outcome(NamedTuple):
@@ -219,8 +253,7 @@ class Evaluator:
 
     def _exact_outcome(self, schedule: np.ndarray) -> Outcome:
         assert self.exact is not None
-        if self.budget.should_stop is not None and self.budget.should_stop():
-            raise SolverCancelled("the search was stopped: nobody is waiting for it")
+        self.budget.check()
         ds = self.exact.ds.probabilities
         mle = self.exact.mle(schedule).probabilities
         p_by_month = self.exact.p_met_by_month(schedule)

@@ -9,6 +9,7 @@ import numpy as np
 
 from forecasting.model.edits import PlanMode
 from forecasting.model.scenario import Scenario
+from forecasting.plan.evaluate import Budget
 from forecasting.plan.schedule import Slots
 
 
@@ -34,14 +35,16 @@ class Reachable:
     earliest_deadline: int | None
 
 
-def reachable(scenario: Scenario) -> Reachable:
+def reachable(scenario: Scenario, *, budget: Budget | None = None) -> Reachable:
     """The highest confidence at the deadline and the earliest deadline at the goal
     confidence, when every month from the first the time to fill allows gets the most
-    new ML engineer positions (or starts) max_starts_per_month allows (one simulation).
+    new ML engineer positions (or starts) max_starts_per_month allows (one simulation,
+    counted against `budget`: WorkCapped past it).
     """
     from forecasting.model.target import meets_target, ratio_paths
     from forecasting.simulate.engine import run_paths
 
+    (budget or Budget()).spend(scenario.paths * scenario.horizon_months * 4)
     slots = Slots.of(scenario)
     most = slots.scenario_with(scenario, slots.floor + slots.caps)
     target = most.target

@@ -36,7 +36,7 @@ from forecasting.model.policy import PolicyKind
 from forecasting.model.roles import ROLE_KEYS
 from forecasting.model.scenario import Scenario
 from forecasting.model.target import target_reached
-from forecasting.plan.evaluate import Evaluator
+from forecasting.plan.evaluate import Budget, Evaluator, WorkCapped
 from forecasting.plan.schedule import quick_schedule
 from forecasting.plan.solver import Strategy
 
@@ -107,6 +107,7 @@ class Sensitivity:
     p_target_met: float
     target_reached: int | None
     rows: tuple[Row, ...]
+    capped: str = ""  # the assumptions the work budget left out, and why; "" when none
 
     def to_json_dict(self) -> dict[str, Any]:
         """The `python -m forecasting sensitivity` JSON object."""
@@ -121,6 +122,7 @@ class Sensitivity:
                 "target_reached_month": self.target_reached,
             },
             "rows": [r.to_json_dict() for r in self.rows],
+            **({"capped": self.capped} if self.capped else {}),
         }
 
 
@@ -273,10 +275,11 @@ def _stepped(sc: Scenario, param: params.Param) -> list[Perturbation]:
 
 
 def _answer(
-    sc: Scenario, plan: np.ndarray, strategy: Strategy, guess: int | None
+    sc: Scenario, plan: np.ndarray, strategy: Strategy, guess: int | None, budget: Budget
 ) -> tuple[int | None, float, int | None]:
     """(positions re-solved, P(met) of `plan`, the month `plan` reaches the target) for `sc`."""
-    evaluate = Evaluator(sc)
+    budget.check()
+    evaluate = Evaluator(sc, budget)
     solved = quick_schedule(sc, strategy, evaluate=evaluate, guess=guess)
     p_by_month = evaluate.p_by_month(plan)
     return (
@@ -300,6 +303,7 @@ def sensitivity(
     *,
     plan: np.ndarray | None = None,
     only: Callable[[Perturbation], bool] | None = None,
+    budget: Budget | None = None,
 ) -> Sensitivity:
     """Vary each assumption to its low and high value, one at a time.
 
@@ -311,14 +315,18 @@ def sensitivity(
             schedule: positions added by month, or planned starts); default: the
             re-solve of `scenario` itself.
         only: keep only the perturbations this returns True for.
+        budget: the work allowed for the whole tornado. When it runs out after today's
+            answer, the rows finished so far are returned and `capped` names the
+            assumptions left out; before it, WorkCapped is raised.
 
     Returns:
         The Sensitivity, rows sorted by the effect on positions, then on P.
     """
+    budget = budget or Budget()
     strategy = Strategy(strategy)
     if strategy is Strategy.FEWEST:
         strategy = Strategy.EVEN
-    evaluate = Evaluator(scenario)
+    evaluate = Evaluator(scenario, budget)
     base = quick_schedule(scenario, strategy, evaluate=evaluate)
     if plan is None:
         plan = base if base is not None else np.zeros(0, dtype=np.int64)
@@ -326,10 +334,23 @@ def sensitivity(
     p_by_month = evaluate.p_by_month(plan)
     guess = None if base is None else int(base.sum() - _floor(scenario))
     rows = []
+    left_out: list[str] = []
+    capped = ""
     for pert in perturbations(scenario):
         if only is not None and not only(pert):
             continue
-        ends = [_answer(pert.apply(scenario, h), plan, strategy, guess) for h in (False, True)]
+        if capped:
+            left_out.append(pert.label)
+            continue
+        try:
+            ends = [
+                _answer(pert.apply(scenario, h), plan, strategy, guess, budget)
+                for h in (False, True)
+            ]
+        except WorkCapped as exc:
+            capped = str(exc)
+            left_out.append(pert.label)
+            continue
         rows.append(
             Row(
                 parameter=pert.parameter,
@@ -353,6 +374,7 @@ def sensitivity(
             p_by_month, scenario.target.confidence, _se(evaluate, p_by_month)
         ),
         rows=tuple(rows),
+        capped=f"not varied: {', '.join(left_out)} ({capped})" if capped else "",
     )
 
 

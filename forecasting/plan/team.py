@@ -25,6 +25,7 @@ from forecasting.model.edits import PlanMode
 from forecasting.model.roles import DE, DS, MLE, PM, ROLE_KEYS
 from forecasting.model.scenario import Scenario
 from forecasting.model.target import meets_target, ratio_of
+from forecasting.plan.evaluate import Budget, WorkCapped
 from forecasting.plan.schedule import Slots, shaped, smallest_prefix
 from forecasting.plan.solver import Strategy
 from forecasting.simulate.engine import run_paths
@@ -53,11 +54,13 @@ class TeamPlan:
     p_all_met: float  # P(every target, the ML engineer one included, met at the deadline)
     met: bool  # p_all_met reaches the confidence (False: the hiring limits bind)
     scenario: Scenario  # the scenario with every role's plan
+    capped: str = ""  # why the joint search stopped short (the work budget), or ""
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
             "p_all_met": self.p_all_met,
             "met": self.met,
+            **({"capped": self.capped} if self.capped else {}),
             "roles": {
                 r.role: {
                     "ds_per": r.k,
@@ -70,13 +73,18 @@ class TeamPlan:
         }
 
 
-def _met(sc: Scenario, roles: tuple[int, ...], ks: dict[int, float]) -> dict[int, np.ndarray]:
+def _met(
+    sc: Scenario, roles: tuple[int, ...], ks: dict[int, float], budget: Budget
+) -> dict[int, np.ndarray]:
     """Per role in `ks`, whether DS / role <= k at the deadline on each path."""
+    budget.spend(sc.paths * sc.horizon_months * (1 + len(roles)))
     hc = run_paths(sc, roles=(DS, *roles)).headcount[sc.deadline]
     return {r: meets_target(ratio_of(hc[DS], hc[r]), k) for r, k in ks.items()}
 
 
-def solve_team(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> TeamPlan | None:
+def solve_team(
+    scenario: Scenario, strategy: Strategy | str = Strategy.EVEN, *, budget: Budget | None = None
+) -> TeamPlan | None:
     """The fewest new positions per shape-target role, taken together with the ML engineer
     target; None when the scenario sets no shape target.
 
@@ -84,7 +92,11 @@ def solve_team(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> 
         scenario: the scenario with its ML engineer plan (e.g. the solver's
             `HiringPlan.scenario`); the other roles' own plans are kept as floors.
         strategy: where each role's positions go (fewest is placed as even).
+        budget: the work allowed (each role's simulation counts its path-months). When
+            it runs out in the joint step, the plan so far is returned with `capped`
+            saying so; before that, WorkCapped is raised (there is no plan yet).
     """
+    budget = budget or Budget()
     shape = {r: getattr(scenario.target, name) for r, name in SHAPE_ROLES.items()}
     ks = {r: float(k) for r, k in shape.items() if k is not None}
     if not ks:
@@ -106,7 +118,7 @@ def solve_team(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> 
 
         def passes(count: int, r: int = r, k: float = k) -> bool:
             sc = slots[r].scenario_with(scenario, shapes[r][0](count))
-            return float(_met(sc, (r,), {r: k})[r].mean()) >= conf
+            return float(_met(sc, (r,), {r: k}, budget)[r].mean()) >= conf
 
         n[r] = smallest_prefix(passes, n_max)
     # Together: every target (the ML engineer one too) met on the same paths. While the
@@ -118,16 +130,21 @@ def solve_team(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> 
     all_ks = {MLE: scenario.target.ds_per_mle, **ks}
 
     def joint_of(counts: dict[int, int]) -> tuple[float, dict[int, np.ndarray]]:
-        met = _met(with_plans(counts), (MLE, *ks), all_ks)
+        met = _met(with_plans(counts), (MLE, *ks), all_ks, budget)
         return float(np.logical_and.reduce(list(met.values())).mean()), met
 
     joint, met = joint_of(n)
+    capped = ""
     while joint < conf:
         tries = []
-        for r in all_ks:
-            if n[r] < shapes[r][1]:
-                more = {**n, r: n[r] + 1}
-                tries.append((*joint_of(more), -r, more))
+        try:
+            for r in all_ks:
+                if n[r] < shapes[r][1]:
+                    more = {**n, r: n[r] + 1}
+                    tries.append((*joint_of(more), -r, more))
+        except WorkCapped as exc:
+            capped = str(exc)
+            break
         if not tries:
             break
         best = max(tries, key=lambda t: (t[0], t[2]))
@@ -152,4 +169,6 @@ def solve_team(scenario: Scenario, strategy: Strategy | str = Strategy.EVEN) -> 
                 mode=slots[r].mode,
             )
         )
-    return TeamPlan(roles=tuple(plans), p_all_met=joint, met=joint >= conf, scenario=final)
+    return TeamPlan(
+        roles=tuple(plans), p_all_met=joint, met=joint >= conf, scenario=final, capped=capped
+    )
