@@ -44,7 +44,8 @@ def build() -> Scenario:
             },
             "annual_cost": {k: round(v, -2) for k, v in res.annual_cost.items()},
             "open_requisitions": {"ml_engineer": 1, "data_scientist": 1},
-            "target": {"ds_per_mle": 6, "deadline_month": 18, "confidence": 0.8},
+            # The plan a leader would adopt: reach the target and hold it (issue 19).
+            "target": {"ds_per_mle": 6, "deadline_month": 18, "confidence": 0.8, "hold": True},
             "paths": 2000,
             "seed": 7,
         }

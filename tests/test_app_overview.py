@@ -279,3 +279,27 @@ def test_overview_shows_p_with_its_monte_carlo_error_near_the_goal(app, ui, toke
     shown = ui.metrics(at)["P(target met by deadline)"]
     assert shown == sentences.probability_text(p, se, 0.8)
     assert shown == f"{100 * p:.1f}% ± {100 * se:.1f}"
+
+
+def test_the_sample_opens_holding_the_target_and_says_what_hold_means(overview, engine):
+    """Issue 19: the first screen is the plan a leader would adopt (reach and hold), with
+    one line on Hold and no drift warning; the warning is for Hold turned off."""
+    _, result = engine
+    assert result.scenario.target.hold
+    assert result.held_through(result.scenario.target.confidence) == len(result.months) - 1
+    assert overview.warning.len == 0
+    assert any(c.value.startswith("Hold is on:") for c in overview.caption)
+
+
+def test_the_card_says_how_long_a_plan_met_at_the_deadline_holds(app, token):
+    """Issue 18: a plan that meets 1:6 at the deadline and falls below the goal after it
+    says so on the card, in words, with the month P falls below the goal."""
+    from tests.test_solver_positions import review_42_to_60
+
+    at = app("overview", query={"s": token(review_42_to_60(1)), "strategy": "just_in_time"})
+    sentence = at.markdown[0].value
+    assert "3 new ML engineer positions" in sentence
+    [warning] = [w.value for w in at.warning]
+    assert warning.startswith("Met at the deadline; holds 1 month (P falls to 79.6% by Mar 2029).")
+    assert "Hold the target on the Hiring plan page" in warning
+    assert not any(c.value.startswith("Hold is on:") for c in at.caption)
