@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal, TypedDict
 
 import streamlit as st
@@ -10,6 +11,7 @@ from forecasting.model import formatting
 from forecasting.model.edits import has_mle_plan
 from forecasting.model.errors import PlannerError
 from forecasting.model.scenario import Scenario
+from forecasting.report.export import download_name
 from ui import state
 from ui.text import md_escape
 
@@ -96,7 +98,8 @@ def sidebar() -> None:
         st.download_button(
             "Download scenario (JSON)",
             data=state.base().to_json(),
-            file_name="scenario.json",
+            # named by what it is: scenario-1to6-2028-05_2026-12-07.json
+            file_name=download_name("scenario", state.base(), date.today().isoformat(), "json"),
             mime="application/json",
             icon=":material/download:",
             on_click="ignore",
