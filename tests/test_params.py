@@ -53,11 +53,14 @@ def test_the_registry_default_passes_its_own_check(param):
 
 
 def test_every_scenario_key_with_a_default_has_a_registry_entry():
-    # headcount, requisitions, planned starts, intervals and policies default to "none".
+    # headcount, requisitions, planned starts and reskilling, intervals, policies and the
+    # budget default to "none".
     structural = {
         "headcount",
         "attrition_interval",
         "planned_starts",
+        "reskill_planned",
+        "budget_annual",
         "open_requisitions",
         "hiring_policy",
         "target",
