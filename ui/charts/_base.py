@@ -140,7 +140,7 @@ def config(style: ChartStyle) -> alt.Config:
             symbolSize=style.point_size * 4,
             symbolStrokeWidth=style.line_width,
             symbolOpacity=1,
-            labelLimit=320,
+            labelLimit=0,  # no "Forecast (ETS (additive, damped tre…": legends say it all
         ),
         title=alt.TitleConfig(fontSize=style.title_size, subtitleFontSize=style.subtitle_size),
         header=alt.HeaderConfig(

@@ -43,7 +43,7 @@ def tornado(
     ends["base"] = float(base)
     percent = measure.startswith("P(")
     fmt = ".0%" if percent else ".0f"
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False))
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=0, labelOverlap=False))
     scale = alt.Scale(zero=not percent, nice=True)
     # Counts get whole-number ticks only (no "0 0 0 1 1 1" from a fractional step).
     axis = alt.Axis(format=fmt) if percent else alt.Axis(format="d", tickMinStep=1)

@@ -139,10 +139,10 @@ def scenario_ratio(
             ],
         )
     )
-    subtitle = (
-        f"Median (P50) per scenario; ◆ its target at its deadline; blue: {band_label}; "
-        "lower = more ML engineers"
-    )
+    subtitle = [  # two lines: one is cut at 1024 px wide in workshop mode
+        f"Median (P50) per scenario; ◆ its target at its deadline; blue: {band_label}",
+        "Lower = more ML engineers",
+    ]
     layers = [band_rect, *_lines(df, y, style, tooltip), target_marks]
     return _base.layered(
         layers, style, "ML engineer : data scientist ratio", subtitle, autosize=FIT_X
