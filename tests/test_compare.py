@@ -142,6 +142,14 @@ def test_the_confidence_table_leaves_out_a_pair_with_different_targets_or_deadli
     assert row["Target"] == "1:6 by Jul 2027"
 
 
+def test_two_targets_that_round_alike_are_not_one_goal():
+    six = compared("1:6.5", BIG.replace(target={**BIG.target.to_dict(), "ds_per_mle": 6.5}))
+    close = compared("1:6.45", BIG.replace(target={**BIG.target.to_dict(), "ds_per_mle": 6.45}))
+    assert compare.goal_text(six.scenario, six.deadline_month) == "1:6.5 by Jul 2027"
+    assert compare.goal_text(close.scenario, close.deadline_month) == "1:6.45 by Jul 2027"
+    assert compare.confidence_table([six, close]).empty
+
+
 # ---------------------------------------------------------------------------------------
 # calendar alignment
 

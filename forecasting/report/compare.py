@@ -317,9 +317,13 @@ def _per_10_text(per10: float | None) -> str:
 
 
 def goal_text(scenario: Scenario, deadline_month: str) -> str:
-    """The goal a P(target met) is against: '1:6 by Jul 2028'."""
+    """The goal a P(target met) is against: '1:6 by Jul 2028' (the ratio to every digit it
+    has when the one formatter would round it, so two targets never read the same)."""
     k = scenario.target.ds_per_mle
-    return f"{formatting.ratio_text(k)} by {formatting.month_name(deadline_month)}"
+    ratio = formatting.ratio_text(k)
+    if float(ratio.partition(":")[2]) != k:
+        ratio = f"1:{k!r}"
+    return f"{ratio} by {formatting.month_name(deadline_month)}"
 
 
 def confidence_table(entries: Sequence[Compared]) -> pd.DataFrame:
