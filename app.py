@@ -11,7 +11,7 @@ import logging
 
 import streamlit as st
 
-from ui import compute, controls, layout, nav, state, uploads
+from ui import compute, controls, layout, nav, serving, state, uploads
 from ui.text import md_escape
 
 # Streamlit runs an app with a pages/ folder in v1 multipage mode until st.navigation has
@@ -29,6 +29,9 @@ PAGES = [
     for p in nav.PAGES
 ]
 
+# Once per process: no anonymous cache clearing, anti-framing headers, private metrics,
+# uploads bounded per session and per process (ui.serving).
+serving.install()
 try:
     state.init()
 except Exception:
