@@ -1,7 +1,7 @@
 """What-ifs the scenario carries (so the link, the file and Compare carry them): planned
 reskilling of whole people (`reskill_planned`) and the yearly budget (`budget_annual`),
 validated with errors that say how to fix them, round-tripped through JSON, applied by the
-engine, and evaluated by Monte Carlo where the exact chains cannot follow them."""
+engine, and followed by the exact chains (by the Monte Carlo where they cannot)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,12 @@ from forecasting.model.errors import ScenarioError
 from forecasting.model.scenario import Scenario
 from forecasting.plan.solver import solve
 from forecasting.simulate.engine import run_paths, simulate
-from forecasting.simulate.exact import ExactEvaluator, NotExact, exact_reason
+from forecasting.simulate.exact import (
+    ExactEvaluator,
+    NotExact,
+    exact_reason,
+    headcount_distribution,
+)
 from tests.conftest import small_team
 
 DS, MLE = 1, 2
@@ -109,13 +114,48 @@ def test_the_seat_is_backfilled_under_the_data_science_policy():
     assert (ds[3:5] == 18).all() and (ds[5:] == 20).all()
 
 
-def test_planned_reskilling_is_evaluated_by_monte_carlo_not_called_exact():
+def test_planned_reskilling_is_exact_while_the_people_are_surely_there():
     sc = small_team(reskill_planned=[0, 0, 1])
-    assert exact_reason(sc) == (
-        "planned reskilling couples the data scientists' and ML engineers' chains"
-    )
-    with pytest.raises(NotExact):
-        ExactEvaluator(sc)
+    assert exact_reason(sc) is None
     plan = solve(sc)
-    assert plan.p_method == "monte carlo" and plan.p_se > 0
-    assert solve(small_team()).p_method == "exact"
+    assert plan.p_method == "exact" and plan.p_se == 0.0
+
+
+def test_a_plan_moving_more_than_may_be_there_is_left_to_the_monte_carlo():
+    sc = small_team(headcount={"data_scientist": 2, "ml_engineer": 1}, reskill_planned=[0, 0, 2])
+    with pytest.raises(NotExact, match="moves more data scientists than may be there"):
+        ExactEvaluator(sc)
+    assert solve(sc).p_method == "monte carlo"
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [{}, {"data_scientist": {"kind": "backfill"}, "ml_engineer": {"kind": "backfill"}}],
+    ids=["starts", "positions"],
+)
+def test_the_exact_chains_follow_planned_reskilling_as_the_engine_does(policy):
+    sc = Scenario.from_dict(
+        {
+            "start_month": "2027-01",
+            "horizon_months": 18,
+            "headcount": {"data_scientist": 24, "ml_engineer": 3},
+            "hiring_policy": policy,
+            "attrition_annual": 0.2,
+            "fill_rate": 0.8,
+            "time_to_fill_months": 2,
+            "reskill_planned": [0, 0, 0, 2, 0, 0, 1],
+            "reskill_months": 4,
+            "target": {"ds_per_mle": 6, "deadline_month": 10, "hold": True},
+            "paths": 20_000,
+            "seed": 3,
+        }
+    )
+    exact, sampled = ExactEvaluator(sc), simulate(sc)
+    p = sampled.p_target_by_month
+    se = np.sqrt(p * (1 - p) / sc.paths)
+    assert np.all(np.abs(exact.p_met_by_month() - p) <= 4 * se + 1e-3)
+    held = exact.p_held()
+    assert held is not None and abs(held - sampled.p_target_held) <= 0.015
+    for role in (DS, MLE):
+        d = headcount_distribution(sc, role)
+        assert np.allclose(d @ np.arange(d.shape[1]), sampled.headcount_mean[:, role], atol=0.06)

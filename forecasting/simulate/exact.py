@@ -16,10 +16,13 @@ the two marginals (`meets_target`, the one target rule). P(held from the deadlin
 horizon) needs the joint: the DS x MLE chain from the deadline on (its start is the
 product of the marginals there), one step being A^T X B and the target's mask.
 
-Not exact (the caller uses the Monte Carlo): reskilling, at a rate or planned, which
-couples the two roles (`coupled`), and chains above a size bound (`exact_reason` says
-which). `ExactEvaluator` keeps what does not depend on the ML engineer plan (the data
-scientists' chain) for the solver's many candidate schedules.
+Planned reskilling (whole people at set months) is followed by both chains: the data
+scientists lose them, the ML engineers gain them after training. Not exact (the caller
+uses the Monte Carlo): reskilling at a rate, which couples the two roles (`coupled`), a
+plan that may find fewer data scientists than it moves (`short_of_planned`), and chains
+above a size bound (`exact_reason` says which). `ExactEvaluator` keeps what does not
+depend on the ML engineer plan (the data scientists' chain) for the solver's many
+candidate schedules.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from forecasting.model.target import meets_target, ratio_of
 from forecasting.simulate.engine import scheduled_starts
 from forecasting.simulate.exact_chain import (
     MAX_STATES,
+    TRUNCATION,
     ChainResult,
     ChainSpec,
     NotExact,
@@ -94,7 +98,7 @@ def role_spec(
     mle_schedule: Sequence[int] | np.ndarray | None = None,
     nodes: int = RATE_NODES,
 ) -> ChainSpec:
-    """The chain of role r as `run_paths` simulates it (reskilling aside).
+    """The chain of role r as `run_paths` simulates it (reskilling at a rate aside).
 
     Args:
         scenario: the scenario.
@@ -113,12 +117,22 @@ def role_spec(
         raise ValueError("mle_schedule replaces the ML engineer plan; pass role_index=MLE")
     p, w = rate_nodes(scenario, r, nodes)
     months, n0 = scenario.horizon_months, scenario.headcount[r]
+    moves_out, moves_in = planned_moves(scenario, r)
     if not scenario.hiring_policy[r].sets_positions:
         starts = scheduled_starts(scenario, r)
         if mle_schedule is not None:
             requisitions = starts - np.array(scenario.starts_of(ROLES[r]), dtype=np.int64)
             starts = _padded(mle_schedule, months) + requisitions
-        return ChainSpec(months, n0, p, w, fill_rate=scenario.fill_rate, starts=starts)
+        return ChainSpec(
+            months,
+            n0,
+            p,
+            w,
+            fill_rate=scenario.fill_rate,
+            starts=starts,
+            moves_out=moves_out,
+            moves_in=moves_in,
+        )
     added = None if mle_schedule is None else np.asarray(mle_schedule)
     positions, cell_weight = _positions(scenario, r, added)
     if len(cell_weight) * len(p) > MAX_BATCHES:
@@ -137,7 +151,30 @@ def role_spec(
         lag=scenario.time_to_fill_months[r],
         cap=scenario.max_starts_per_month[r],
         open_reqs=scenario.open_requisitions[r],
+        moves_out=moves_out,
+        moves_in=moves_in,
     )
+
+
+def planned_moves(scenario: Scenario, r: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The planned reskilling of role r's chain: (`moves_out`, `moves_in`) of its ChainSpec;
+    the data scientists lose the planned people by month index, the ML engineers gain them
+    by step, `reskill_months` after they leave; (None, None) when nothing is planned.
+
+    The ML engineers receive every planned person: exact while the data scientists' chain
+    never has fewer people than it plans to move (`ChainResult.short`, checked by
+    `short_of_planned`).
+    """
+    planned = np.array(scenario.reskill_planned_by_month(), dtype=np.int64)
+    if not planned.any() or r not in (DS, MLE):
+        return None, None
+    if r == DS:
+        return planned, None
+    months, lag = scenario.horizon_months, scenario.reskill_months
+    moves_in = np.zeros(months, dtype=np.int64)  # step s moves planned[s + 1] out
+    if lag < months:
+        moves_in[lag:] = planned[1 : months - lag + 1]
+    return None, moves_in
 
 
 # ------------------------------------------------------------------ public functions
@@ -146,16 +183,25 @@ def role_spec(
 def coupled(scenario: Scenario) -> str | None:
     """Why the data scientists' and ML engineers' chains are not independent, or None.
 
-    Reskilling at a rate moves a random number of people between them; planned reskilling
-    moves as many of its planned people as are still data scientists, a number that
-    depends on the data scientists' path. Either way the ML engineers' chain would need
-    the data scientists' state, so the evaluation is sampled (`NotExact`).
+    Reskilling at a rate moves a random number of people between them: the ML engineers'
+    chain would need the data scientists' state, so the evaluation is sampled
+    (`NotExact`). Planned reskilling moves a set number of people, which the two chains
+    follow each on its own (`planned_moves`; see `short_of_planned`).
     """
     if scenario.reskill_annual > 0:
         return "reskilling couples the data scientists' and ML engineers' chains"
-    if any(scenario.reskill_planned):
-        return "planned reskilling couples the data scientists' and ML engineers' chains"
     return None
+
+
+def short_of_planned(ds: ChainResult) -> None:
+    """Raise NotExact when the data scientists' chain may have fewer people than a planned
+    reskilling moves (more than the chains' truncation): the ML engineers would then
+    receive fewer than planned, which their own chain cannot know."""
+    if ds.short > TRUNCATION:
+        raise NotExact(
+            "planned reskilling moves more data scientists than may be there "
+            f"(probability {ds.short:.2g}), which couples the two chains"
+        )
 
 
 def exact_reason(scenario: Scenario) -> str | None:
@@ -213,6 +259,8 @@ def headcount_distribution(
     why = coupled(scenario)
     if why is not None and role_index in (DS, MLE):
         raise NotExact(why)
+    if role_index == MLE and any(scenario.reskill_planned):
+        short_of_planned(run_chain(role_spec(scenario, DS)))
     spec = role_spec(scenario, role_index, mle_schedule=mle_schedule)
     return run_chain(spec).probabilities
 
@@ -286,6 +334,7 @@ class ExactEvaluator:
         self.max_states = max_states
         self._ds_spec = role_spec(scenario, DS)
         self.ds = run_chain(self._ds_spec, max_states=max_states)
+        short_of_planned(self.ds)
         self._ds_recorded: Recorded | None = None
         self._mle: dict[bytes, ChainResult] = {}
         self._mle_recorded: dict[bytes, Recorded] = {}

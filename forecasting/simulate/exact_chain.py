@@ -9,7 +9,9 @@ The chain is the Monte Carlo's recursion (forecasting/simulate/engine.py: `simul
   come due) -- exits, requisitions opened for every position neither filled nor being
   filled, cancellation of unstarted requisitions latest first when positions fall, at
   most `cap` due requisitions tried a month, each starting with the fill rate (a failed
-  one stays in the backlog).
+  one stays in the backlog);
+* in either mode, after the exits, a planned reskilling's people leave (as many as there
+  are; `ChainResult.short` is the probability that fewer were there) or join.
 
 A *batch* is one value of what a Monte Carlo path draws once: its monthly exit
 probability (a quadrature node of the attrition distribution) and, for a `path` policy
@@ -68,6 +70,9 @@ class ChainSpec:
         lag: time to fill (positions mode).
         cap: most starts tried in a month (positions mode).
         open_reqs: requisitions open at month 0 (positions mode).
+        moves_out: (T+1,) people leaving for reskilling by month index (in step t,
+            after the exits, min(moves_out[t + 1], people) leave), or None.
+        moves_in: (T,) people joining from reskilling in step t, after the exits, or None.
     """
 
     months: int
@@ -81,6 +86,8 @@ class ChainSpec:
     lag: int = 0
     cap: int = 0
     open_reqs: int = 0
+    moves_out: np.ndarray | None = None
+    moves_in: np.ndarray | None = None
 
     @property
     def positions_mode(self) -> bool:
@@ -93,10 +100,11 @@ class ChainSpec:
     @property
     def max_people(self) -> int:
         """The most people the role can have in any month."""
+        joining = 0 if self.moves_in is None else int(self.moves_in.sum())
         if self.positions is not None:
-            return int(max(self.n0, self.positions.max(initial=0)))
+            return int(max(self.n0, self.positions.max(initial=0))) + joining
         assert self.starts is not None
-        return int(self.n0 + self.starts.sum())
+        return int(self.n0 + self.starts.sum()) + joining
 
 
 #: One stage of a step's moves: (src, dst, conditional probability, destination states).
@@ -149,12 +157,15 @@ class ChainResult:
         truncated: probability dropped (rows sum to 1 - at most this).
         states: live states in each month (T+1,).
         recorded: the states and moves from the requested month on, or None.
+        short: probability that some step had fewer people than its `moves_out` (they
+            all left; the people joining another role from it are then fewer).
     """
 
     probabilities: np.ndarray
     truncated: float
     states: np.ndarray
     recorded: Recorded | None = None
+    short: float = 0.0
 
 
 # ------------------------------------------------------------------ binomial tables
@@ -310,7 +321,8 @@ def _memo_key(spec: ChainSpec, record_from: int | None, max_states: int) -> byte
     h = hashlib.blake2b(digest_size=20)
     scalars = (spec.months, spec.n0, spec.fill_rate, spec.lag, spec.cap, spec.open_reqs)
     h.update(repr((scalars, record_from, max_states, TRUNCATION)).encode())
-    for arr in (spec.p_exit, spec.rate_weight, spec.starts, spec.positions, spec.cell_weight):
+    arrays = (spec.p_exit, spec.rate_weight, spec.starts, spec.positions, spec.cell_weight)
+    for arr in (*arrays, spec.moves_out, spec.moves_in):
         if arr is None:
             h.update(b"none")
             continue
@@ -398,7 +410,7 @@ def _run_chain(spec: ChainSpec, *, record_from: int | None, max_states: int) -> 
     if spec.positions_mode and spec.open_reqs:
         cols[2 + lag] = spec.open_reqs  # due at step max(lag, 1) - 1 (lag 0: the backlog)
     prob = np.outer(spec.rate_weight, spec.cell_weight).ravel()
-    dropped = 0.0
+    dropped = short = 0.0
     out = np.zeros((months + 1, n_max + 1))
     out[0, spec.n0] = prob.sum()
     rec = Recorded(first=record_from) if record_from is not None else None
@@ -420,6 +432,15 @@ def _run_chain(spec: ChainSpec, *, record_from: int | None, max_states: int) -> 
         cp = np.take(pmf, np.take(row, src) * width_k + exits)
         new = np.take(cols, src, axis=1)
         new[1] -= exits
+        # 1b. reskilling as planned: out of this role, or into it after training
+        if spec.moves_out is not None and spec.moves_out[t + 1]:
+            leave = int(spec.moves_out[t + 1])
+            lacking = new[1] < leave
+            if lacking.any():
+                short += float(np.take(prob, src[lacking]) @ cp[lacking])
+            new[1] -= np.minimum(new[1], leave)
+        if spec.moves_in is not None and spec.moves_in[t]:
+            new[1] += int(spec.moves_in[t])
         # 2. requisitions (positions mode) or planned starts, and the starts tried
         if spec.positions is not None:
             tried, want = _open_and_due(new, spec, t, n_cells)
@@ -473,7 +494,8 @@ def _run_chain(spec: ChainSpec, *, record_from: int | None, max_states: int) -> 
         if rec is not None and t + 1 >= rec.first:
             rec.people.append(cols[1].copy())
             rec.prob.append(prob.copy())
-    return ChainResult(out, dropped + (1.0 - float(spec.cell_weight.sum())), n_states, rec)
+    cut = 1.0 - float(spec.cell_weight.sum())
+    return ChainResult(out, dropped + cut, n_states, rec, short)
 
 
 def _merge_late(cols: np.ndarray, first_late: int) -> None:
