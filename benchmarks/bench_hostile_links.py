@@ -10,15 +10,23 @@ For each: seconds until the page has finished its first run (or 120 s), the serv
 RSS while it works, and, with a second tab closed 3 s after opening, the server CPU used
 in the 15 s after the close (work left running for nobody).
 
-Run from the repository root: python -m benchmarks.bench_hostile_links
+3. "uploads" (``--uploads``): a session that pushes 40 files of 20 MB to the upload
+   endpoint under made-up file ids, no file uploader asking (before: +765 MB, held after
+   the session disconnected); then one real upload through the drop zone still works.
+
+Run from the repository root: python -m benchmarks.bench_hostile_links [--uploads]
 """
 
 from __future__ import annotations
 
+import http.client
 import os
+import sys
 import threading
 import time
+import uuid
 from pathlib import Path
+from urllib.parse import urlparse
 
 from forecasting.model.scenario import Scenario
 from tests.e2e.server import app_server, launch_chromium, new_context, wait_loaded
@@ -98,5 +106,44 @@ def main() -> None:
             )
 
 
+def upload_flood(files: int = 40, size: int = 20_000_000) -> None:
+    """RSS and answers of `files` uploads under made-up ids of a real session."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.server import open_app
+    from tests.e2e.test_uploads import GOOD, upload
+
+    with app_server() as app, sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        page = new_context(browser).new_page()
+        puts: list[str] = []
+        page.on("request", lambda r: puts.append(r.url) if r.method == "PUT" else None)
+        open_app(page, f"{app.url}/team")
+        upload(page, "team.csv", GOOD)
+        session = urlparse(puts[-1]).path.split("/")[-2]
+        before = app.rss_bytes()
+        u = urlparse(app.url)
+        body = b"x" * size
+        statuses: dict[int, int] = {}
+        t0 = time.perf_counter()
+        for _ in range(files):
+            conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+            path = f"/_stcore/upload_file/{session}/{uuid.uuid4()}"
+            conn.request("PUT", path, body=body, headers={"Content-Type": "text/csv"})
+            status = conn.getresponse().status
+            statuses[status] = statuses.get(status, 0) + 1
+            conn.close()
+        elapsed = time.perf_counter() - t0
+        grown = (app.rss_bytes() - before) / 2**20
+        browser.close()
+        print(
+            f"uploads: {files} x {size / 1e6:.0f} MB under made-up ids of a live session: "
+            f"answers {statuses} in {elapsed:.1f} s; server RSS {grown:+.0f} MiB"
+        )
+
+
 if __name__ == "__main__":
-    main()
+    if "--uploads" in sys.argv[1:]:
+        upload_flood()
+    else:
+        main()
