@@ -53,19 +53,17 @@ def test_a_plan_not_met_at_the_deadline_has_no_holding_sentence(late_plan):
 def _expand(text: str) -> dict[str, int]:
     """'1 a quarter in Q1–Q3 2027 and Q1 2028, 2 in Q4 2028' -> every quarter's count."""
     out: dict[str, int] = {}
-    for n, spans in re.findall(r"(\d+) (?:a quarter )?in ((?:Q\d[– ]?[^,]*?)(?=, \d+ |$))", text):
-        for span in re.split(r", | and ", spans):
+    for group in re.split(r", (?=\d+ )", text):
+        found = re.fullmatch(r"(\d+) (?:a quarter )?in (.*)", group)
+        assert found is not None, group
+        n = int(found.group(1))
+        for span in re.split(r", | and ", found.group(2)):
             first, _, last = span.partition("–")
-            if not last:
-                out[first] = int(n)
-                continue
-            start = first if " " in first else f"{first} {last[3:]}"
-            label = start
-            while True:
-                out[label] = int(n)
-                if label == last:
-                    break
+            label = first if " " in first or not last else f"{first} {last[3:]}"
+            out[label] = n
+            while last and label != last:
                 label = sentences._next_quarter(label)
+                out[label] = n
     return out
 
 
@@ -76,6 +74,7 @@ def _expand(text: str) -> dict[str, int]:
         [("Q1 2027", 1), ("Q2 2027", 1), ("Q4 2027", 1), ("Q1 2028", 1), ("Q3 2029", 1)],
         [("Q4 2027", 2), ("Q1 2028", 2), ("Q3 2028", 1), ("Q1 2029", 3)],
         [("Q2 2027", 1)],
+        [(q, 1) for q in ("Q1 2027", "Q2 2027", "Q2 2028", "Q3 2028", "Q1 2029", "Q2 2029")],
     ],
 )
 def test_the_quarter_list_names_every_quarter_and_its_count(items):
@@ -85,6 +84,10 @@ def test_the_quarter_list_names_every_quarter_and_its_count(items):
 def test_consecutive_quarters_of_the_same_count_are_said_once():
     items = [(f"Q{q} 2027", 1) for q in (1, 2, 3, 4)] + [("Q2 2028", 1), ("Q3 2028", 1)]
     assert sentences.quarter_runs_text(items) == "1 a quarter in Q1–Q4 2027 and Q2–Q3 2028"
+    items += [("Q1 2029", 1), ("Q2 2029", 1), ("Q4 2029", 2)]
+    text = sentences.quarter_runs_text(items)
+    assert text == "1 a quarter in Q1–Q4 2027, Q2–Q3 2028 and Q1–Q2 2029, 2 in Q4 2029"
+    assert _expand(text) == dict(items)
 
 
 def test_the_answer_lists_every_quarter_of_a_long_plan(late_plan):
