@@ -1,11 +1,14 @@
-"""Screenshot every page in normal and workshop mode with headless Debian Chromium.
+"""Screenshot every page in normal mode and in workshop mode (also at 125% zoom) with
+headless Debian Chromium.
 
     python scripts/screenshots.py [--out docs/img] [--pages plan ...] [--modes workshop ...]
-        [--fold]
+        [--full]
 
 Modes: normal (1440 x 1000), workshop (1280 x 720, a projector) and workshop-zoom
 (1024 x 576 CSS pixels at device scale 1.25: the 1280 x 720 projector at 125% browser
-zoom). `--fold` captures only the first screen (what the room sees without scrolling).
+zoom). Each image is the first screen (what the room sees without scrolling); `--full`
+grows the window to the whole page first (Streamlit scrolls inside the page, so a browser's
+full-page capture would show the first screen only).
 
 Starts `streamlit run app.py` on a free local port, waits for /_stcore/health, and
 waits for each page's script run to finish (the app root's data-test-script-state)
@@ -37,12 +40,19 @@ MODES = {
 }
 
 
+#: The height of the whole page: Streamlit's main area scrolls, not the document.
+FULL_HEIGHT_JS = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  return Math.ceil((main ? main.scrollHeight : document.body.scrollHeight) + 40);
+}"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "docs" / "img"))
     parser.add_argument("--pages", nargs="*", default=list(URL_PATHS))
     parser.add_argument("--modes", nargs="*", default=list(MODES), choices=list(MODES))
-    parser.add_argument("--fold", action="store_true", help="the first screen only")
+    parser.add_argument("--full", action="store_true", help="the whole page, not the first screen")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -63,7 +73,11 @@ def main() -> None:
                 open_app(page, f"{url}/{URL_PATHS[name]}?{urlencode(query)}", timeout=180_000)
                 page.wait_for_timeout(2500)  # let Vega finish drawing the charts
                 path = out / f"{name}-{mode}.png"
-                page.screenshot(path=str(path), full_page=not args.fold)
+                if args.full:
+                    height = page.evaluate(FULL_HEIGHT_JS)
+                    page.set_viewport_size({"width": size["width"], "height": min(height, 8000)})
+                    page.wait_for_timeout(1500)  # charts re-laid out at the new size
+                page.screenshot(path=str(path))
                 print(path)
                 context.close()
         browser.close()
