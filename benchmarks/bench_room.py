@@ -214,8 +214,16 @@ def row(label: str, xs: list[float], bare: list[float], target: str = "") -> str
     )
 
 
+def prepare(on: bool) -> None:
+    """Background preparation of neighbouring values on (as under a server) or off."""
+    from ui import compute
+
+    compute.PREPARE = on
+
+
 def controls(team: str, bare: Bare, reps: int) -> None:
     for workshop in (False, True):
+        prepare(False)
         at = open_app(team, workshop=workshop)
         if problems(at):
             raise SystemExit(f"the Hiring plan page did not render cleanly: {problems(at)}")
@@ -225,38 +233,43 @@ def controls(team: str, bare: Bare, reps: int) -> None:
             f"({n} charts; bare page with {n}), {reps} reruns each"
         )
         for name, (kind, key, a, b) in CONTROLS.items():
-            w = widget(at, kind, key)
-            now = w.value
+            now = widget(at, kind, key).value
             if a is None:  # relative to the value on screen
                 a, b = now, now + b
             values = (a, b)
-            for v in (b, a):  # warm both
-                widget(at, kind, key).set_value(v).run()
-                wait_idle(at)
-            cold, warm, bare_t = [], [], []
+            cold, warm, ready, bare_t = [], [], [], []
+            # cold: nothing cached, nothing prepared
             for i in range(reps):
-                v = values[(i + 1) % 2]
                 clear_engine_caches()
-                cold.append(timed(partial(move, at, kind, key, v)))
-                wait_idle(at)
+                cold.append(timed(partial(move, at, kind, key, values[(i + 1) % 2])))
                 bare_t.append(bare.rerun(n))
+            # warm: both values cached
             for v in values:
-                widget(at, kind, key).set_value(v).run()
-                wait_idle(at)
+                move(at, kind, key, v)
             for i in range(reps):
-                v = values[(i + 1) % 2]
-                warm.append(timed(partial(move, at, kind, key, v)))
-                wait_idle(at)
+                warm.append(timed(partial(move, at, kind, key, values[(i + 1) % 2])))
                 bare_t.append(bare.rerun(n))
+            # one step, prepared: nothing cached but what the background prepared while
+            # the previous value was on screen
+            prepare(True)
+            for i in range(reps):
+                clear_engine_caches()
+                move(at, kind, key, values[i % 2])
+                wait_idle(at)
+                ready.append(timed(partial(move, at, kind, key, values[(i + 1) % 2])))
+                bare_t.append(bare.rerun(n))
+            prepare(False)
             if problems(at):
                 print(f"    ({name}: {problems(at)})")
             print(row(f"{name} cold", cold, bare_t, "(target p95 <= 3x)"))
+            print(row(f"{name} one step, prepared", ready, bare_t, "(target p95 <= 1.2x)"))
             print(row(f"{name} warm", warm, bare_t, "(target p95 <= 1.2x)"))
-            widget(at, kind, key).set_value(values[0]).run()
+            move(at, kind, key, values[0])
             wait_idle(at)
 
 
 def pages(team: str, bare: Bare, reps: int) -> None:
+    prepare(True)
     print(f"first visit of each page, {team} team, {reps} fresh sessions each (caches cleared)")
     for page in PAGES:
         for idle in (True, False):

@@ -7,6 +7,8 @@ An upload's backtest is computed once per upload and kept in this session
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -14,8 +16,9 @@ from forecasting.ingest import IngestResult
 from forecasting.model.errors import PlannerError
 from forecasting.model.formatting import month_name
 from forecasting.model.roles import ROLE_KEYS, ROLE_LABELS, Role
+from forecasting.model.scenario import Scenario
 from forecasting.plan.backtest import NOMINAL, Backtest, backtest_upload
-from ui import projections
+from ui import background, projections, state
 from ui.sample_data import sample_ingest
 from ui.text import md_escape
 
@@ -45,6 +48,33 @@ def backtest_for(upload_key: tuple | None, result: IngestResult | None) -> Backt
         with st.spinner("Re-running the model on your history…"):
             cache[("backtest", MONTHS)] = _run(result)
     return cache[("backtest", MONTHS)]
+
+
+def warm_jobs(scenario: Scenario) -> list[background.Job]:
+    """The fits the Forecast page needs for `scenario`'s history, as background jobs run
+    when the history arrives (not on the first visit to Forecast): the sample team's
+    status-quo trends and backtest (shared caches), or an upload's backtest (this
+    session's upload cache; its trends are fitted when the upload is applied)."""
+    history = projections.history_for(scenario)
+    if history is None:
+        return []
+    if history.upload_key is None:  # the sample team
+        horizon = scenario.horizon_months
+        return [
+            background.Job("sample trends", partial(projections.sample_trends, horizon)),
+            background.Job("sample backtest", _sample_backtest),
+        ]
+    cache = projections.upload_cache(history.upload_key)
+    upload = st.session_state.get(state.KEY_UPLOAD)
+    if ("backtest", MONTHS) in cache or upload is None:
+        return []
+    result = upload.result
+
+    def run() -> None:
+        if ("backtest", MONTHS) not in cache:
+            cache[("backtest", MONTHS)] = _run(result)
+
+    return [background.Job("upload backtest", run)]
 
 
 def section(found: Backtest | str, *, workshop: bool) -> None:

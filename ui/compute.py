@@ -15,8 +15,11 @@ chart builder's output is validated by tests/test_charts.py instead.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import altair as alt
@@ -35,7 +38,7 @@ from forecasting.plan.team import TeamPlan, solve_team
 from forecasting.simulate import result as results
 from forecasting.simulate.project import project
 from forecasting.simulate.result import SimulationResult
-from ui import charts, state
+from ui import background, charts, state
 
 MLE = Role.ML_ENGINEER.value
 
@@ -45,7 +48,19 @@ alt.utils.schemapi.disable_debug_mode()
 __all__ = ["with_mle_plan", "without_mle_plan"]  # re-exported for pages and tests
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@functools.lru_cache(maxsize=4096)
+def scenario_key(scenario: Scenario) -> str:
+    """A digest of `scenario` (its JSON) for the cache keys below: Streamlit's own hashing
+    walks the frozen dataclass field by field (tens of ms a call with a path policy's
+    band); equal scenarios (== and hash, so never a collision) are digested once."""
+    return hashlib.sha256(scenario.to_json().encode()).hexdigest()
+
+
+#: st.cache_data's hashing of a Scenario argument.
+HASH_FUNCS: dict[Any, Callable[[Any], Any]] = {Scenario: scenario_key}
+
+
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=HASH_FUNCS)
 def simulate_cached(scenario: Scenario) -> SimulationResult:
     """simulate(), cached on the (hashable, frozen) scenario: aggregates only.
 
@@ -71,26 +86,57 @@ def interactive(scenario: Scenario) -> Scenario:
     return scenario
 
 
-def _session_gone() -> Callable[[], bool] | None:
-    """A check that the browser session running this script has gone (None outside one)."""
+def _stop_check() -> Callable[[], bool] | None:
+    """The check a search makes between its steps (None: never stop).
+
+    True stops the search (SolverCancelled, nothing cached) when the browser session
+    running this script has gone, or, on the background thread, when a script run has
+    started (the job gives way and runs again later). When the user has moved a control
+    again meanwhile (a rerun is waiting), the search hands the script over to that rerun
+    at once: the last value wins, so a slider moved with the keyboard does not queue one
+    full solve per step.
+    """
+    if background.in_background():
+        return background.foreground_busy
     from streamlit.runtime import Runtime
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx(suppress_warning=True)
     if ctx is None or not Runtime.exists():
         return None
-    runtime, session_id = Runtime.instance(), ctx.session_id
-    return lambda: not runtime.is_active_session(session_id)
+    runtime, session_id, requests = Runtime.instance(), ctx.session_id, ctx.script_requests
+
+    def stop() -> bool:
+        if requests is not None:
+            yield_to_rerun(requests)
+        return not runtime.is_active_session(session_id)
+
+    return stop
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+def yield_to_rerun(requests: Any) -> None:
+    """Raise Streamlit's RerunException (or StopException) when `requests` (the script
+    run's ScriptRequests) holds a rerun (or stop) request, as Streamlit does at its own
+    yield points (every element sent); return when there is none."""
+    from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
+    from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
+
+    request = requests.on_scriptrunner_yield()
+    if request is None:
+        return
+    if request.type == ScriptRequestType.RERUN:
+        raise RerunException(request.rerun_data)
+    raise StopException()
+
+
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=HASH_FUNCS)
 def solve_cached(
     scenario: Scenario, strategy: str
 ) -> tuple[HiringPlan | None, str | None, Reachable | None]:
     """solve() with the interactive budget, cached; an infeasible target (or one beyond the
     budget) returns (None, message, what would work or None) instead of raising. A search
     stopped because its session ended raises SolverCancelled, which is not cached."""
-    budget = Budget(path_months=INTERACTIVE_SOLVER_BUDGET, should_stop=_session_gone())
+    budget = Budget(path_months=INTERACTIVE_SOLVER_BUDGET, should_stop=_stop_check())
     try:
         return solve(scenario, strategy, budget=budget), None, None
     except SolverCancelled:
@@ -143,15 +189,60 @@ def view_for(base: Scenario, strategy: str, mode: str) -> PlanView:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=HASH_FUNCS)
 def team_cached(scenario: Scenario, strategy: str) -> TeamPlan | None:
     """The data-engineer and product-manager positions for the team-shape targets."""
     return solve_team(scenario, strategy)
 
 
 def current_view() -> PlanView:
-    """The PlanView of this session's current scenario."""
-    return view_for(state.base(), state.strategy(), state.plan_mode())
+    """The PlanView of this session's current scenario; the neighbouring values of the
+    workshop controls (and the history's fits) are then prepared in the background."""
+    base, strategy, mode = state.base(), state.strategy(), state.plan_mode()
+    view = view_for(base, strategy, mode)
+    prepare_around(base, strategy, mode, state.workshop())
+    return view
+
+
+#: Charts prepared for a neighbouring value: those of Overview and Hiring plan.
+PREPARED_CHARTS = ("ratio_fan", "headcount_fan", "headcount_fan_ds_mle", "hires_and_cost")
+#: Prepare in the background: None = only under a Streamlit server (not in AppTest runs,
+#: where nobody waits between reruns); the benchmarks set True.
+PREPARE: bool | None = None
+
+
+def prepare_around(base: Scenario, strategy: str, mode: str, workshop: bool) -> None:
+    """Queue this session's background work: the history fits that the Forecast page will
+    need, then every neighbouring value of the workshop controls (ui/background.py)."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    enabled = Runtime.exists() if PREPARE is None else PREPARE
+    if ctx is None or not enabled:
+        return
+    from ui import backtest_view
+
+    jobs = backtest_view.warm_jobs(base)
+    jobs.append(background.Job("neighbours", partial(_prepare, base, strategy, mode, workshop)))
+    background.submit(ctx.session_id, jobs)
+
+
+def _prepare(base: Scenario, strategy: str, mode: str, workshop: bool) -> None:
+    """Fill the caches a view of each neighbour of `base` reads: the solve, the simulation,
+    the charts (what is already cached costs a look-up). Gives way to any script run."""
+    for scenario in background.neighbours(base):
+        if background.foreground_busy():
+            raise background.Cancelled
+        try:
+            view = view_for(scenario, strategy, mode)
+        except SolverCancelled:
+            raise background.Cancelled from None
+        for name in PREPARED_CHARTS:
+            if background.foreground_busy():
+                raise background.Cancelled
+            page_spec(name, view.scenario, workshop)
+        page_quarters_spec(view.scenario, workshop)
 
 
 def _deadline_label(scenario: Scenario, result: SimulationResult) -> str:
@@ -190,10 +281,36 @@ def vega_lite_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     return spec
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_data(show_spinner=False, max_entries=512, hash_funcs=HASH_FUNCS)
 def chart_spec(name: str, scenario: Scenario, workshop: bool) -> dict[str, Any]:
-    """The spec of chart `name` (a key of CHARTS) for `scenario`, cached."""
+    """The spec of chart `name` (a key of CHARTS) for `scenario`, cached (datasets as
+    records: for the exports and the brief)."""
     return vega_lite_spec(CHARTS[name](scenario, simulate_cached(scenario), workshop))
+
+
+def arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:
+    """`spec` with its datasets already in the Arrow IPC bytes `st.vega_lite_chart` sends
+    (it converts records on every rerun; bytes it passes on as they are)."""
+    from streamlit import dataframe_util
+
+    datasets = spec.get("datasets")
+    if not datasets:
+        return spec
+    return {
+        **spec,
+        "datasets": {
+            name: dataframe_util.convert_anything_to_arrow_bytes(values)
+            for name, values in datasets.items()
+        },
+    }
+
+
+@st.cache_data(show_spinner=False, max_entries=512, hash_funcs=HASH_FUNCS)
+def page_spec(name: str, scenario: Scenario, workshop: bool) -> dict[str, Any]:
+    """The spec of chart `name` for `scenario` as a page draws it (datasets as Arrow
+    bytes, made once), cached."""
+    chart = CHARTS[name](scenario, simulate_cached(scenario), workshop)
+    return arrow_datasets(vega_lite_spec(chart))
 
 
 @st.cache_data(show_spinner=False, max_entries=64, scope="session")
@@ -205,7 +322,7 @@ def comparison_spec(
     return vega_lite_spec(charts.BUILDERS[builder](*frames, *extra, workshop=workshop))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH_FUNCS)
 def projections_csv(
     scenario: Scenario,
     *,
@@ -223,7 +340,7 @@ def projections_csv(
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=HASH_FUNCS)
 def quarters_spec(scenario: Scenario, workshop: bool) -> dict[str, Any]:
     """The 'per quarter' strip of the ML engineer plan of `scenario`, cached."""
 
@@ -231,6 +348,12 @@ def quarters_spec(scenario: Scenario, workshop: bool) -> dict[str, Any]:
     return vega_lite_spec(
         charts.quarter_strip(edits.quarter_frame(scenario), what=what, workshop=workshop)
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=256, hash_funcs=HASH_FUNCS)
+def page_quarters_spec(scenario: Scenario, workshop: bool) -> dict[str, Any]:
+    """`quarters_spec` as a page draws it (datasets as Arrow bytes), cached."""
+    return arrow_datasets(quarters_spec(scenario, workshop))
 
 
 #: Exported charts are drawn at this width (CSS px; the app draws them at the container's)
@@ -261,7 +384,7 @@ def _spec_for_export(name: str, scenario: Scenario) -> dict[str, Any]:
     return chart_spec(name, scenario, False)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH_FUNCS)
 def chart_image(
     name: str,
     scenario: Scenario,

@@ -232,14 +232,25 @@ def solve(
                 + relax
             )
         largest = caps if hold else allocation(order, len(order), n_slots)
-        best = score(largest)
-        if not judge.passes(floor + largest):
-            every = mode.unit(role="") if mode.positions else mode.unit()
-            raise TargetUnreachable(
-                f"cannot reach {what} with {conf:.0%} confidence: even {cap_month} {every} "
-                f"every month from month {slots_.first_month} give "
-                f"{best:.0%}; " + relax
-            )
+
+        def check_largest() -> None:
+            """Raise TargetUnreachable when even the largest schedule misses the goal."""
+            best = score(largest)
+            if not judge.passes(floor + largest):
+                every = mode.unit(role="") if mode.positions else mode.unit()
+                raise TargetUnreachable(
+                    f"cannot reach {what} with {conf:.0%} confidence: even {cap_month} "
+                    f"{every} every month from month {slots_.first_month} give "
+                    f"{best:.0%}; " + relax
+                )
+
+        # Exact probabilities grow with the schedule (monotone), and an exact chain's cost
+        # with its size: the shapes are searched from the small end and the largest
+        # schedule is tried only when no shape reaches the goal (every shape's schedules
+        # lie within it). A sampled search tries the largest first, as it always has.
+        exact = evaluate.exact is not None
+        if not exact:
+            check_largest()
         slots = [i for i in range(n_slots) if caps[i] > 0 and (hold or i + offset <= deadline)]
         search = _Search(floor, caps, slots, hold, conf, judge.passes)
         # Every shape's smallest prefix of its fill order (to the horizon when the target
@@ -255,10 +266,12 @@ def solve(
             def passes_n(n: int, make: Callable[[int], np.ndarray] = make) -> bool:
                 return judge.passes(make(n))
 
-            n = smallest_prefix(passes_n, n_max)
+            n = (smallest_from_below if exact else smallest_prefix)(passes_n, n_max)
             found = shaped_answers.get(shape)
             if passes_n(n) and (found is None or n < found.sum()):
                 shaped_answers[shape] = make(n) - floor
+        if exact and not shaped_answers:
+            check_largest()
         if strategy is not Strategy.FEWEST:
             if strategy not in shaped_answers:
                 raise TargetUnreachable(
@@ -326,6 +339,31 @@ def solve(
         p_held_method="exact" if se_held == 0.0 and evaluate.exact is not None else "monte carlo",
         p_held_se=se_held,
     )
+
+
+def smallest_from_below(passes: Callable[[int], bool], n_max: int) -> int:
+    """`smallest_prefix`'s answer for a monotone `passes` (exact probabilities), probing
+    from the small end: 0, 1, 2, 4, ... up to the first n that passes, then bisection
+    below it. The same n, without trying schedules much larger than the answer (an exact
+    chain's cost grows with the schedule).
+
+    Returns n_max when even n_max fails.
+    """
+    if passes(0):
+        return 0
+    lo, hi = 0, 1
+    while hi < n_max and not passes(hi):
+        lo, hi = hi, min(2 * hi, n_max)
+    hi = min(hi, n_max)
+    if not passes(hi):
+        return n_max
+    while hi - lo > 1:  # passes(lo) is False, passes(hi) is True
+        mid = (lo + hi) // 2
+        if passes(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
 class _Search:

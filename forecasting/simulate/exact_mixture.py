@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -102,13 +103,26 @@ def rate_nodes(scenario: Scenario, r: int, n: int = RATE_NODES) -> tuple[np.ndar
     point = scenario.attrition_annual[r]
     if interval is None or interval[1] - interval[0] < 1e-9 or point <= 0:
         return np.array([float(monthly_probability(point))]), np.ones(1)
+    return _rate_rule(point, interval[0], interval[1], n, FINE_STEP, FINE_REACH)
+
+
+@functools.lru_cache(maxsize=256)
+def _rate_rule(
+    point: float, low: float, high: float, n: int, step: float, reach: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """`rate_nodes`' Gauss rule for one rate and interval (kept: the solver asks for it at
+    every schedule it tries; the fine rule's step and reach are part of the key). The
+    arrays are read-only."""
     lower, w_lower = tanh_sinh(0.0, 0.5)
     upper, w_upper = tanh_sinh(0.5, 1.0)
     u = np.concatenate([lower, upper])
     w = np.concatenate([w_lower, w_upper])
-    p = np.asarray(rate_quantiles(point, interval[0], interval[1], u), dtype=float)
+    p = np.asarray(rate_quantiles(point, low, high, u), dtype=float)
     nodes, weights = gauss_rule(p, w / w.sum(), n)
-    return np.clip(nodes, 0.0, 1.0), weights / weights.sum()
+    out = np.clip(nodes, 0.0, 1.0), weights / weights.sum()
+    for arr in out:
+        arr.flags.writeable = False
+    return out
 
 
 def _held(values: Sequence[float], horizon: int) -> np.ndarray:
@@ -122,7 +136,8 @@ def _phi(z: np.ndarray) -> np.ndarray:
 
 
 def band_cells(policy: HiringPolicy, horizon: int) -> tuple[np.ndarray, np.ndarray]:
-    """The band's positions as cells of z, on which every month's positions are constant.
+    """The band's positions as cells of z, on which every month's positions are constant
+    (read-only arrays).
 
     Args:
         policy: a path policy with p10/p90 (its positions_added are in the positions).
@@ -132,6 +147,13 @@ def band_cells(policy: HiringPolicy, horizon: int) -> tuple[np.ndarray, np.ndarr
         (positions (J, horizon+1) int64, probability of each cell (J,)): the cells cover
         |z| <= Z_MAX, so the probabilities sum to 1 - 2 Phi(-Z_MAX).
     """
+    return _band_cells(policy, horizon, Z_MAX)
+
+
+@functools.lru_cache(maxsize=16)
+def _band_cells(policy: HiringPolicy, horizon: int, z_max: float) -> tuple[np.ndarray, np.ndarray]:
+    """`band_cells`, kept for the last few policies (the solver and the projection ask
+    again for the same band); the cut `z_max` is part of the key; arrays read-only."""
     mean = _held(policy.headcount, horizon)
     up = (_held(policy.p90, horizon) - mean) / Z90
     down = (mean - _held(policy.p10, horizon)) / Z90
@@ -153,4 +175,7 @@ def band_cells(policy: HiringPolicy, horizon: int) -> tuple[np.ndarray, np.ndarr
     new = np.ones(len(mid), dtype=bool)
     new[1:] = np.any(positions[1:] != positions[:-1], axis=1)
     group = np.cumsum(new) - 1
-    return positions[new], np.bincount(group, weights=mass)
+    out = positions[new], np.bincount(group, weights=mass)
+    for arr in out:
+        arr.flags.writeable = False
+    return out

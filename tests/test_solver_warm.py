@@ -1,0 +1,127 @@
+"""The solver's speed-ups leave its answers as they were (issue 21).
+
+The exact search probes from the small end (`smallest_from_below`) and tries the largest
+schedule only when no shape reaches the goal; the exact chains are kept between calls
+(`exact_chain.MEMO`). A plan solved with them equals the plan solved without them: the
+same positions, the same probabilities, the same method.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from forecasting.model.errors import SolverError
+from forecasting.plan import solver
+from forecasting.plan.schedule import smallest_prefix
+from forecasting.plan.solver import smallest_from_below, solve
+from forecasting.simulate import exact_chain
+from tests.conftest import make_scenario, team
+
+
+@given(st.integers(min_value=0, max_value=200), st.integers(min_value=0, max_value=220))
+def test_probing_from_below_finds_what_bisection_finds(n_max, threshold):
+    def passes(n: int) -> bool:
+        return n >= threshold
+
+    assert smallest_from_below(passes, n_max) == smallest_prefix(passes, n_max)
+
+
+def test_probing_from_below_never_tries_far_above_the_answer():
+    tried: list[int] = []
+
+    def passes(n: int) -> bool:
+        tried.append(n)
+        return n >= 5
+
+    assert smallest_from_below(passes, 200) == 5
+    assert max(tried) <= 8
+
+
+def growing_team(**target) -> object:
+    """20 -> 24 data scientists by month 9 (growth: exact chains), 2 ML engineers
+    backfilled, a rate interval on both."""
+    return make_scenario(
+        headcount=team(2, 20, 2, 1),
+        horizon_months=15,
+        hiring_policy={
+            "data_engineer": {"kind": "backfill"},
+            "data_scientist": {"kind": "growth", "to": 24, "by_month": 9},
+            "ml_engineer": {"kind": "backfill"},
+            "product_manager": {"kind": "backfill"},
+        },
+        attrition_interval={"data_scientist": [0.08, 0.2], "ml_engineer": [0.08, 0.2]},
+        target={"ds_per_mle": 6, "deadline_month": 9, "confidence": 0.8, **target},
+        paths=500,
+    )
+
+
+def without_speedups(monkeypatch: pytest.MonkeyPatch, scenario, strategy: str):
+    """The plan solved with bisection from both ends and no chain kept between calls."""
+    with monkeypatch.context() as m:
+        m.setattr(solver, "smallest_from_below", smallest_prefix)
+        m.setattr(exact_chain, "MEMO", exact_chain.ChainMemo(0))
+        m.setattr(exact_chain, "MEMO_RECORDED", exact_chain.ChainMemo(0))
+        return solve(scenario, strategy)
+
+
+def same_plan(a, b) -> None:
+    assert a.positions_added == b.positions_added
+    assert a.planned_starts == b.planned_starts
+    assert (a.p_method, a.p_held_method) == (b.p_method, b.p_held_method)
+    assert a.p_target_met == pytest.approx(b.p_target_met, abs=1e-12)
+    assert a.p_target_held == pytest.approx(b.p_target_held, abs=1e-12)
+    assert a.annual_cost == pytest.approx(b.annual_cost, abs=1e-6)
+
+
+@pytest.mark.parametrize("strategy", ["even", "front_loaded", "just_in_time", "fewest"])
+@pytest.mark.parametrize("hold", [False, pytest.param(True, marks=pytest.mark.slow)])
+def test_a_plan_is_the_same_with_and_without_the_speedups(monkeypatch, strategy, hold):
+    scenario = growing_team(hold=hold)
+    exact_chain.MEMO.clear()
+    exact_chain.MEMO_RECORDED.clear()
+    fast = solve(scenario, strategy)
+    assert fast.p_method == "exact"
+    same_plan(fast, without_speedups(monkeypatch, scenario, strategy))
+
+
+def test_the_next_target_reuses_the_chains_and_answers_as_a_fresh_solve(monkeypatch):
+    exact_chain.MEMO.clear()
+    first = growing_team()
+    solve(first, "even")
+    kept = len(exact_chain.MEMO._items)
+    assert kept > 0
+    moved = growing_team(ds_per_mle=5.5)
+    warm = solve(moved, "even")
+    same_plan(warm, without_speedups(monkeypatch, moved, "even"))
+
+
+def test_an_unreachable_target_still_says_what_even_the_most_hiring_gives():
+    scenario = growing_team(ds_per_mle=1.5, confidence=0.99)
+    with pytest.raises(SolverError, match="even 3"):
+        solve(scenario, "even")
+
+
+def test_a_kept_chain_is_read_only_and_equals_a_fresh_one():
+    from forecasting.model.roles import DS
+    from forecasting.simulate.exact import role_spec
+
+    spec = role_spec(growing_team(), DS)
+    kept = exact_chain.run_chain(spec)
+    fresh = exact_chain.run_chain(spec, memo=False)
+    assert exact_chain.run_chain(spec) is kept
+    assert not kept.probabilities.flags.writeable
+    np.testing.assert_array_equal(kept.probabilities, fresh.probabilities)
+    assert kept.truncated == fresh.truncated
+
+
+def test_a_chain_found_too_large_is_remembered_as_too_large():
+    from forecasting.model.roles import DS
+    from forecasting.simulate.exact import role_spec
+
+    spec = role_spec(growing_team(), DS)
+    for _ in range(2):
+        with pytest.raises(exact_chain.NotExact, match="more than 10"):
+            exact_chain.run_chain(spec, max_states=10)
