@@ -186,7 +186,7 @@ def chart_buttons(name: str, scenario: Scenario, *, workshop: bool) -> None:
 def show_chart(name: str, scenario: Scenario, *, workshop: bool) -> None:
     """Draw chart `name` of `scenario`'s simulation (a key of compute.CHARTS) at the
     container's width, with its PNG / SVG buttons under it (not in workshop mode)."""
-    st.vega_lite_chart(spec=compute.chart_spec(name, scenario, workshop), width="stretch")
+    st.vega_lite_chart(spec=compute.page_spec(name, scenario, workshop), width="stretch")
     chart_buttons(name, scenario, workshop=workshop)
 
 
@@ -200,7 +200,7 @@ def show_chart_pair(left: str, right: str, scenario: Scenario, *, workshop: bool
 
 def show_quarters(scenario: Scenario, *, workshop: bool) -> None:
     """Draw when the ML engineer plan hires, per calendar quarter, with its buttons."""
-    st.vega_lite_chart(spec=compute.quarters_spec(scenario, workshop), width="stretch")
+    st.vega_lite_chart(spec=compute.page_quarters_spec(scenario, workshop), width="stretch")
     chart_buttons("quarters", scenario, workshop=workshop)
 
 
