@@ -1,8 +1,10 @@
-"""Deployment settings a browser cannot show but a raw client can: websocket Host allow-list."""
+"""Deployment settings a browser cannot show but a raw client can: websocket Host allow-list,
+the server's own anti-framing headers, private metrics, uploads nobody asked for, clear_cache."""
 
 from __future__ import annotations
 
 import http.client
+import time
 from urllib.parse import urlparse
 
 import pytest
@@ -95,5 +97,37 @@ def test_an_upload_no_widget_asked_for_is_refused_before_its_body_is_read(browse
             headers={"Content-Type": "application/octet-stream"},
         )
         assert status == 404 and b"No file uploader asked" in body
+    finally:
+        ctx.close()
+
+
+SOCKETS_JS = """(() => {
+  const Native = window.WebSocket;
+  window.__sockets = [];
+  window.WebSocket = class extends Native {
+    constructor(...args) { super(...args); window.__sockets.push(this); }
+  };
+})();"""
+
+
+def test_a_browser_cannot_clear_every_users_caches(browser, server):
+    """The review: any anonymous client cleared every user's caches with one clear_cache
+    message. The live server ignores it (and says so in its log)."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    from tests.e2e.server import new_context, open_app
+
+    message = list(BackMsg(clear_cache=True).SerializeToString())
+    ctx = new_context(browser)
+    ctx.add_init_script(SOCKETS_JS)
+    page = ctx.new_page()
+    try:
+        open_app(page, server.url)
+        before = server.log().count("clear the server's caches; ignored")
+        page.evaluate("(bytes) => window.__sockets.at(-1).send(new Uint8Array(bytes))", message)
+        deadline = time.monotonic() + 10
+        while server.log().count("clear the server's caches; ignored") == before:
+            assert time.monotonic() < deadline, "the clear_cache message was not ignored"
+            time.sleep(0.1)
     finally:
         ctx.close()
