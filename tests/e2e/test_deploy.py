@@ -94,6 +94,15 @@ def test_container_recipe_runs_as_plain_shell_steps(tmp_path, browser):
         # The image's .streamlit/config.toml is in force (upload cap 20 MB, not 200).
         assert page.get_by_text("20MB per file").count() >= 1
         ctx.close()
+        # The image itself forbids framing and keeps its metrics to the machine (no nginx).
+        with urllib.request.urlopen(f"{url}/team") as r:
+            assert r.headers["X-Frame-Options"] == "DENY"
+            assert r.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+        remote = urllib.request.Request(
+            f"{url}/_stcore/metrics", headers={"X-Forwarded-For": "203.0.113.9"}
+        )
+        with pytest.raises(urllib.error.HTTPError, match="404"):
+            urllib.request.urlopen(remote)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
