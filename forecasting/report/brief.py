@@ -243,7 +243,9 @@ h2 { font-size: 9pt; margin: 0 0 1mm; text-transform: uppercase; letter-spacing:
 .quarters { display: flex; flex-wrap: wrap; gap: 1mm 4mm; margin: 0 0 2mm; font-size: 8.5pt; }
 .quarters b { font-size: 10pt; }
 .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 4mm; }
-.team { margin: 1.5mm 0 0; }
+.team-row { display: grid; grid-template-columns: auto 1fr; gap: 6mm; align-items: end;
+  margin-top: 1.5mm; }
+.team-row footer { margin: 0; }
 .team table { width: auto; font-size: 8pt; margin: 0; }
 .team td, .team th { text-align: right; padding: .1mm 2.5mm; }
 .team td:first-child, .team th:first-child { text-align: left; }
@@ -375,18 +377,20 @@ def render_brief(
 <section class="kpis">{tiles}</section>
 <section class="quarters"><h2>{_e(what)}</h2>{quarter_items}</section>
 <section class="charts">{"".join(_chart(c) for c in charts)}</section>
+<div class="team-row">
 <section class="team"><h2>Team and payroll <span>· {_e(team_total(result))}</span></h2>
 <table>{team}</table></section>
+<footer>Monte Carlo projection from {_e(months[0])} to {_e(months[-1])}: headcount and
+ratio lines are medians (P50) with P10–P90 bands; probabilities are shares of simulated
+paths. Costs are salaries times the loaded cost multiplier (benefits, taxes). Figures
+marked "public figure" are quoted as reported.</footer>
+</div>
 <section>
 <table>
 <thead><tr><th>Assumption</th><th>Value</th><th>Unit</th><th>Source</th></tr></thead>
 <tbody>{rows}</tbody>
 </table>
 </section>
-<footer>Monte Carlo projection from {_e(months[0])} to {_e(months[-1])}: headcount and
-ratio lines are medians (P50) with P10–P90 bands; probabilities are shares of simulated
-paths. Costs are salaries times the loaded cost multiplier (benefits, taxes). Figures
-marked "public figure" are quoted as reported.</footer>
 </body>
 </html>
 """
