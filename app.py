@@ -11,7 +11,8 @@ import logging
 
 import streamlit as st
 
-from ui import compute, controls, layout, nav, serving, state, uploads
+from forecasting.plan.evaluate import SolverCancelled
+from ui import compute, controls, layout, nav, serving, state, uploads, work
 from ui.text import md_escape
 
 # Streamlit runs an app with a pages/ folder in v1 multipage mode until st.navigation has
@@ -75,8 +76,15 @@ if state.base().paths > compute.INTERACTIVE_MAX_PATHS:
         "forecasting`, runs all of them)."
     )
 
+if work.busy():
+    st.caption(
+        "The server is computing other plans at the moment: this page takes its turn "
+        f"(at most {work.MAX_HEAVY} computations run at once)."
+    )
 try:
     page.run()
+except SolverCancelled:
+    st.stop()  # nobody waits for this run any more (the session ended)
 except Exception:
     # Log the exception type and location only: messages could quote uploaded cells.
     logging.getLogger("planner").error("unexpected error on page %s", page.title, exc_info=False)

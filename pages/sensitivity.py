@@ -29,41 +29,46 @@ st.caption(
 
 st.subheader("What moves the answer")
 with st.spinner("Varying each assumption…"):
-    result = analyses.sensitivity_cached(base, view.strategy, plan)
-st.markdown("##### " + sentences.sensitivity_sentence(result, months))
-left, right = st.columns(2) if not workshop else (st.container(), st.container())
-for column, measure in zip((left, right), ("positions", "p_target_met"), strict=True):
-    with column:
-        spec = analyses.tornado_spec(result, months, measure, workshop)
-        show_spec(spec, key=f"tornado_{measure}", workshop=workshop)
-with st.expander("Every assumption, its range and the answer at each end"):
-    table = [
-        {
-            "assumption": r.label,
-            "scenario key": r.parameter,
-            "low": sentences.value_text(r.parameter, r.low, months),
-            "high": sentences.value_text(r.parameter, r.high, months),
-            "positions (low → high)": " → ".join(
-                "out of reach" if n is None else str(n) for n in r.positions
-            ),
-            "P(met), today's plan": " → ".join(formatting.percent(p) for p in r.p_target_met),
-            "target reached": " → ".join(
-                "not within horizon"
-                if m is None
-                else ("already met" if m == 0 else formatting.month_name(months[m]))
-                for m in r.target_reached
-            ),
-        }
-        for r in result.rows
-    ]
-    st.dataframe(table, width="stretch", hide_index=True)
-    st.caption(
-        "Ranges: an attrition rate's own interval (from the data or the default's), time "
-        "to fill ± 1 month, fill rate ± 15 points, data-science growth half to one and a "
-        "half times (a projection: its 80% band), ramp-up ± 2 months, reskilling ± 5 "
-        "points, the deadline ± 3 months. Also: `python -m forecasting sensitivity "
-        "scenario.json`."
-    )
+    result, not_done = analyses.sensitivity_cached(base, view.strategy, plan)
+if result is None:
+    st.warning(f"Not varied: {not_done}")
+else:
+    if result.capped:
+        st.info(f"Cut short at the interactive work limit: {result.capped}")
+    st.markdown("##### " + sentences.sensitivity_sentence(result, months))
+    left, right = st.columns(2) if not workshop else (st.container(), st.container())
+    for column, measure in zip((left, right), ("positions", "p_target_met"), strict=True):
+        with column:
+            spec = analyses.tornado_spec(result, months, measure, workshop)
+            show_spec(spec, key=f"tornado_{measure}", workshop=workshop)
+    with st.expander("Every assumption, its range and the answer at each end"):
+        table = [
+            {
+                "assumption": r.label,
+                "scenario key": r.parameter,
+                "low": sentences.value_text(r.parameter, r.low, months),
+                "high": sentences.value_text(r.parameter, r.high, months),
+                "positions (low → high)": " → ".join(
+                    "out of reach" if n is None else str(n) for n in r.positions
+                ),
+                "P(met), today's plan": " → ".join(formatting.percent(p) for p in r.p_target_met),
+                "target reached": " → ".join(
+                    "not within horizon"
+                    if m is None
+                    else ("already met" if m == 0 else formatting.month_name(months[m]))
+                    for m in r.target_reached
+                ),
+            }
+            for r in result.rows
+        ]
+        st.dataframe(table, width="stretch", hide_index=True)
+        st.caption(
+            "Ranges: an attrition rate's own interval (from the data or the default's), time "
+            "to fill ± 1 month, fill rate ± 15 points, data-science growth half to one and a "
+            "half times (a projection: its 80% band), ramp-up ± 2 months, reskilling ± 5 "
+            "points, the deadline ± 3 months. Also: `python -m forecasting sensitivity "
+            "scenario.json`."
+        )
 
 st.subheader("What a budget buys")
 # the scenario's budget (it travels in the link and the file), else today's plan at its
@@ -84,8 +89,11 @@ budget = st.number_input(
     "the answer also gives their expected run-rate at the deadline, as on the answer card. "
     "Saved with the scenario (budget_annual).",
 )
-answer = analyses.budget_cached(base, float(budget), view.strategy)
-st.markdown("##### " + sentences.budget_sentence(answer, months))
+answer, not_done = analyses.budget_cached(base, float(budget), view.strategy)
+if answer is None:
+    st.warning(f"Not computed: {not_done}")
+else:
+    st.markdown("##### " + sentences.budget_sentence(answer, months))
 
 st.subheader("Reskilling or hiring")
 st.caption(
@@ -98,13 +106,21 @@ st.caption(
 controls.reskill_programme()
 if st.toggle("Search the mixes (one solve per number of people and start month)", key="mix_on"):
     with st.spinner("Solving each number of people and start month…"):
-        mix = analyses.mix_cached(base, view.strategy)
-    st.markdown(analyses.mix_markdown(mix, base))
-    st.dataframe(analyses.mix_table(mix, base.months()), width="stretch", hide_index=True)
+        mix, not_done = analyses.mix_cached(base, view.strategy)
+    if mix is None:
+        st.warning(f"Not computed: {not_done}")
+    else:
+        st.markdown(analyses.mix_markdown(mix, base))
+        st.dataframe(analyses.mix_table(mix, base.months()), width="stretch", hide_index=True)
 
 st.subheader("What confidence costs")
 targets = tuple(sorted({*FRONTIER_TARGETS, float(target.ds_per_mle)}))
-front = analyses.frontier_cached(base, view.strategy, targets)
+front, not_done = analyses.frontier_cached(base, view.strategy, targets)
+if front is None:
+    st.warning(f"Not computed: {not_done}")
+    st.stop()
+if front.capped:
+    st.info(f"The frontier stops at {front.added[-1]:,} added: {front.capped}")
 show_spec(
     analyses.frontier_spec(front, target.confidence, target.ds_per_mle, workshop),
     key="frontier",

@@ -118,3 +118,61 @@ def test_a_session_opened_from_a_link_says_what_it_does_not_have(app, ui, token,
     assert "Uploaded files live only in a browser session" in ui.page_text(at)
     at.run()  # said once
     assert "Uploaded files live only in a browser session" not in ui.page_text(at)
+
+
+def test_every_analysis_past_the_work_budget_says_what_was_not_computed(
+    app, ui, token, monkeypatch
+):
+    """One work budget for every engine call (ui/work.py): with the limit at one
+    path-month, Sensitivity's tornado, budget and frontier each say in words what was not
+    computed and why, and the page still draws without an error."""
+    from ui import work
+
+    monkeypatch.setattr(work, "PATH_MONTHS", 1.0)
+    sc = Scenario.from_dict(
+        {
+            "headcount": {"data_scientist": 30, "ml_engineer": 2},
+            "reskill_annual": 0.05,  # sampled: every evaluation spends path-months
+            "paths": 300,
+            "seed": 424_242,  # a scenario no other test caches
+            "target": {"ds_per_mle": 6, "deadline_month": 12},
+        }
+    )
+    at = app("sensitivity", query={"s": token(sc)})
+    assert ui.problems(at) == [] or all("interactive request" in p for p in ui.problems(at))
+    warnings = [w.value for w in at.warning]
+    assert any(w.startswith("Not varied:") and "path-months" in w for w in warnings), warnings
+    assert sum(w.startswith("Not computed:") for w in warnings) >= 2, warnings
+
+
+def test_the_heavy_slots_bound_concurrent_engine_calls():
+    """At most MAX_HEAVY engine calls at once; a waiting call gives up when its session
+    is no longer waiting."""
+    import threading
+
+    from ui import work
+
+    held = threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:
+        with work.heavy():
+            held.set()
+            release.wait(5)
+
+    threads = [threading.Thread(target=hold) for _ in range(work.MAX_HEAVY)]
+    for t in threads:
+        t.start()
+    try:
+        assert held.wait(5)
+        deadline = time.monotonic() + 5
+        while not work.busy() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert work.busy()
+        with pytest.raises(SolverCancelled), work.heavy(lambda: True):
+            pass
+    finally:
+        release.set()
+        for t in threads:
+            t.join()
+    assert not work.busy()

@@ -13,11 +13,12 @@ from forecasting.model import formatting
 from forecasting.model.scenario import Scenario
 from forecasting.plan import budget as budgets
 from forecasting.plan import reskill
-from forecasting.plan.evaluate import Budget
+from forecasting.plan.evaluate import WorkCapped
 from forecasting.plan.sensitivity import Sensitivity, sensitivity
 from forecasting.report import sentences
+from ui import work
 from ui.charts import advice as charts
-from ui.compute import INTERACTIVE_SOLVER_BUDGET, vega_lite_spec
+from ui.compute import HASH_FUNCS, stop_check, vega_lite_spec
 from ui.text import md_escape
 
 #: Paths the interactive analyses run on (the CLI takes the scenario's).
@@ -28,24 +29,53 @@ def _analysed(scenario: Scenario) -> Scenario:
     return scenario.replace(paths=min(scenario.paths, ANALYSIS_PATHS))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def sensitivity_cached(scenario: Scenario, strategy: str, plan: tuple[int, ...]) -> Sensitivity:
-    """The tornado of `scenario` (without its ML engineer plan) holding `plan` fixed."""
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH_FUNCS)
+def sensitivity_cached(
+    scenario: Scenario, strategy: str, plan: tuple[int, ...]
+) -> tuple[Sensitivity | None, str | None]:
+    """The tornado of `scenario` (without its ML engineer plan) holding `plan` fixed, within
+    the interactive work budget: (tornado, None), its rows so far when the budget runs out
+    midway (`Sensitivity.capped` names the rest), or (None, why) before today's answer."""
     import numpy as np
 
-    return sensitivity(_analysed(scenario), strategy, plan=np.array(plan, dtype=np.int64))
+    budget = work.budget(stop_check())
+    with work.heavy(budget.should_stop):
+        try:
+            schedule = np.array(plan, dtype=np.int64)
+            return sensitivity(_analysed(scenario), strategy, plan=schedule, budget=budget), None
+        except WorkCapped as exc:
+            return None, str(exc)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def budget_cached(scenario: Scenario, budget: float, strategy: str) -> budgets.BudgetAnswer:
-    return budgets.solve_budget(_analysed(scenario), budget, strategy)
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH_FUNCS)
+def budget_cached(
+    scenario: Scenario, budget: float, strategy: str
+) -> tuple[budgets.BudgetAnswer | None, str | None]:
+    """What `budget` USD a year buys, or (None, why) past the interactive work budget."""
+    work_budget = work.budget(stop_check())
+    with work.heavy(work_budget.should_stop):
+        try:
+            return budgets.solve_budget(
+                _analysed(scenario), budget, strategy, work=work_budget
+            ), None
+        except WorkCapped as exc:
+            return None, str(exc)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH_FUNCS)
 def frontier_cached(
     scenario: Scenario, strategy: str, targets: tuple[float, ...]
-) -> budgets.Frontier:
-    return budgets.frontier(_analysed(scenario), strategy, targets=targets)
+) -> tuple[budgets.Frontier | None, str | None]:
+    """The cost-of-confidence frontier (its first points, `capped`, when the interactive
+    work budget runs out), or (None, why) when it runs out before the first."""
+    budget = work.budget(stop_check())
+    with work.heavy(budget.should_stop):
+        try:
+            return budgets.frontier(
+                _analysed(scenario), strategy, targets=targets, work=budget
+            ), None
+        except WorkCapped as exc:
+            return None, str(exc)
 
 
 def tornado_frame(result: Sensitivity, months: list[str], measure: str) -> pd.DataFrame:
@@ -81,11 +111,25 @@ def tornado_spec(
     return vega_lite_spec(chart)
 
 
+#: Most rows a chart is given (Altair refuses more than 5,000): longer series are thinned.
+MAX_CHART_ROWS = 4_000
+
+
 def frontier_frame(f: budgets.Frontier) -> pd.DataFrame:
+    """One row per target and point; with more than MAX_CHART_ROWS, every step-th point
+    and the last (a frontier of thousands of positions is drawn, not listed)."""
+    step = max(1, math.ceil(len(f.added) * max(len(f.p), 1) / MAX_CHART_ROWS))
+    keep = sorted({*range(0, len(f.added), step), len(f.added) - 1}) if f.added else []
     rows = [
-        {"target": formatting.ratio_text(k), "k": k, "added": n, "run_rate": rr, "p": p}
+        {
+            "target": formatting.ratio_text(k),
+            "k": k,
+            "added": f.added[i],
+            "run_rate": f.run_rate[i],
+            "p": ps[i],
+        }
         for k, ps in f.p.items()
-        for n, rr, p in zip(f.added, f.run_rate, ps, strict=True)
+        for i in keep
     ]
     return pd.DataFrame(rows)
 
@@ -100,13 +144,19 @@ def frontier_spec(
     return vega_lite_spec(chart)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def mix_cached(scenario: Scenario, strategy: str) -> reskill.Mix:
-    """`cheapest_mix` on the analysis paths, within the interactive budget."""
-    budget = Budget(path_months=INTERACTIVE_SOLVER_BUDGET * MIX_BUDGET_SOLVES)
-    return reskill.cheapest_mix(
-        _analysed(scenario), strategy, budget=budget, month_step=MIX_MONTH_STEP
-    )
+@st.cache_data(show_spinner=False, max_entries=64, hash_funcs=HASH_FUNCS)
+def mix_cached(scenario: Scenario, strategy: str) -> tuple[reskill.Mix | None, str | None]:
+    """`cheapest_mix` on the analysis paths within the interactive work budget (it solves
+    once per option: MIX_BUDGET_SOLVES engine calls' worth), or (None, why) past it."""
+    budget = work.budget(stop_check(), scale=MIX_BUDGET_SOLVES)
+    with work.heavy(budget.should_stop):
+        try:
+            mix = reskill.cheapest_mix(
+                _analysed(scenario), strategy, budget=budget, month_step=MIX_MONTH_STEP
+            )
+        except WorkCapped as exc:
+            return None, str(exc)
+    return mix, None
 
 
 #: The mix may spend this many interactive solves' work (it solves once per option).

@@ -93,6 +93,8 @@ def card(view: compute.PlanView, *, where: str) -> None:
             from forecasting.report.sentences import team_sentence
 
             st.markdown(team_sentence(view.team, scenario))
+        elif view.team_error:
+            st.warning(f"Team shape not solved: {view.team_error}")
         held = sentences.held_warning(
             result.p_target_met, result.p_target_held, goal, target.ds_per_mle
         )

@@ -31,14 +31,14 @@ from forecasting.model.edits import with_mle_plan, without_mle_plan
 from forecasting.model.errors import SolverError
 from forecasting.model.roles import Role
 from forecasting.model.scenario import Scenario
-from forecasting.plan.evaluate import Budget, SolverCancelled
+from forecasting.plan.evaluate import SolverCancelled, WorkCapped
 from forecasting.plan.reach import Reachable, reachable
 from forecasting.plan.solver import HiringPlan, TargetUnreachable, solve
 from forecasting.plan.team import TeamPlan, solve_team
 from forecasting.simulate import result as results
 from forecasting.simulate.project import project
 from forecasting.simulate.result import SimulationResult
-from ui import background, charts, state
+from ui import background, charts, state, work
 
 MLE = Role.ML_ENGINEER.value
 
@@ -68,15 +68,15 @@ def simulate_cached(scenario: Scenario) -> SimulationResult:
     at most (121 months: means, quantiles, capacity) whatever the paths, and the 256
     entries stay within about 100 MB (tests/test_app_state.py measures an entry).
     """
-    return project(scenario).without_paths()
+    with work.heavy(stop_check()):
+        return project(scenario).without_paths()
 
 
-#: The server, not the link, decides how much work an interactive view gets: at most this
-#: many simulated paths (a link may ask for up to 100,000; the CLI runs them all) ...
-INTERACTIVE_MAX_PATHS = 10_000
-#: ... and at most this many simulated path-months per hiring-plan search (the sample
-#: team's hardest case uses 1.6e7 and 1.4 s; 2.5e7 bounds a hostile link to seconds).
-INTERACTIVE_SOLVER_BUDGET = 2.5e7
+#: The server, not the link, decides how much work an interactive view gets (the limits
+#: are in ui/work.py): at most this many simulated paths ...
+INTERACTIVE_MAX_PATHS = work.MAX_PATHS
+#: ... and at most this many simulated path-months per engine call.
+INTERACTIVE_SOLVER_BUDGET = work.PATH_MONTHS
 
 
 def interactive(scenario: Scenario) -> Scenario:
@@ -86,7 +86,7 @@ def interactive(scenario: Scenario) -> Scenario:
     return scenario
 
 
-def _stop_check() -> Callable[[], bool] | None:
+def stop_check() -> Callable[[], bool] | None:
     """The check a search makes between its steps (None: never stop).
 
     True stops the search (SolverCancelled, nothing cached) when the browser session
@@ -136,15 +136,19 @@ def solve_cached(
     """solve() with the interactive budget, cached; an infeasible target (or one beyond the
     budget) returns (None, message, what would work or None) instead of raising. A search
     stopped because its session ended raises SolverCancelled, which is not cached."""
-    budget = Budget(path_months=INTERACTIVE_SOLVER_BUDGET, should_stop=_stop_check())
-    try:
-        return solve(scenario, strategy, budget=budget), None, None
-    except SolverCancelled:
-        raise
-    except TargetUnreachable as exc:
-        return None, str(exc), reachable(scenario)
-    except SolverError as exc:
-        return None, str(exc), None
+    budget = work.budget(stop_check())
+    with work.heavy(budget.should_stop):
+        try:
+            return solve(scenario, strategy, budget=budget), None, None
+        except SolverCancelled:
+            raise
+        except TargetUnreachable as exc:
+            try:
+                return None, str(exc), reachable(scenario, budget=work.budget(stop_check()))
+            except WorkCapped:
+                return None, str(exc), None
+        except SolverError as exc:
+            return None, str(exc), None
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,7 @@ class PlanView:
     mode: str
     strategy: str
     team: TeamPlan | None = None  # the team-shape targets' plan, when any is set
+    team_error: str | None = None  # why a team-shape target has no plan (the work limit)
 
 
 def view_for(base: Scenario, strategy: str, mode: str) -> PlanView:
@@ -174,7 +179,7 @@ def view_for(base: Scenario, strategy: str, mode: str) -> PlanView:
         effective = recommendation.scenario
     else:
         effective = base
-    team = team_cached(effective, strategy) if effective.target.shape else None
+    team, team_error = team_cached(effective, strategy) if effective.target.shape else (None, None)
     if team is not None:  # every page, the Capacity page's bottleneck too, reads this plan
         effective = team.scenario
     return PlanView(
@@ -186,13 +191,21 @@ def view_for(base: Scenario, strategy: str, mode: str) -> PlanView:
         mode=mode,
         strategy=strategy,
         team=team,
+        team_error=team_error,
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=256, hash_funcs=HASH_FUNCS)
-def team_cached(scenario: Scenario, strategy: str) -> TeamPlan | None:
-    """The data-engineer and product-manager positions for the team-shape targets."""
-    return solve_team(scenario, strategy)
+def team_cached(scenario: Scenario, strategy: str) -> tuple[TeamPlan | None, str | None]:
+    """The data-engineer and product-manager positions for the team-shape targets, within
+    the interactive work budget: (plan, None), or (None, why) when the budget ran out
+    before any plan (a plan cut short in its joint step says so in `TeamPlan.capped`)."""
+    budget = work.budget(stop_check())
+    with work.heavy(budget.should_stop):
+        try:
+            return solve_team(scenario, strategy, budget=budget), None
+        except WorkCapped as exc:
+            return None, str(exc)
 
 
 def current_view() -> PlanView:
@@ -305,12 +318,32 @@ def arrow_datasets(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def page_vega_lite_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The spec `st.altair_chart(chart)` would send: each DataFrame straight to Arrow
+    bytes by Streamlit's own data transformer (no records, no sanitising), the theme left
+    out, not validated (tests/test_charts.py validates every builder)."""
+    from streamlit.elements import vega_charts
+
+    datasets: dict[str, Any] = {}
+    alt.data_transformers.register("to_arrow_dataset", vega_charts._to_arrow_dataset)
+    # Data transformers are global to all threads: Streamlit's lock around the switch.
+    with (
+        vega_charts._altair_globals_lock,
+        alt.data_transformers.enable("to_arrow_dataset", datasets=datasets),
+    ):
+        spec = chart.to_dict(validate=False, context={"top_level": False})
+    spec["$schema"] = alt.SCHEMA_URL
+    if datasets:
+        spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return spec
+
+
 @st.cache_data(show_spinner=False, max_entries=512, hash_funcs=HASH_FUNCS)
 def page_spec(name: str, scenario: Scenario, workshop: bool) -> dict[str, Any]:
     """The spec of chart `name` for `scenario` as a page draws it (datasets as Arrow
     bytes, made once), cached."""
     chart = CHARTS[name](scenario, simulate_cached(scenario), workshop)
-    return arrow_datasets(vega_lite_spec(chart))
+    return page_vega_lite_spec(chart)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, scope="session")

@@ -425,7 +425,9 @@ def team_sentence(plan: TeamPlan, scenario: Scenario) -> str:
     joint = (
         f"P(every target met by {month_name(months[scenario.deadline])}) is {plan.p_all_met:.0%}"
     )
-    if not plan.met:
+    if plan.capped:
+        joint += f", below the {goal:.0%} goal where the search stopped: {plan.capped}"
+    elif not plan.met:
         joint += (
             f", below the {goal:.0%} goal even with the most the hiring limits allow: relax a "
             "target, the confidence or the monthly hiring limits"
