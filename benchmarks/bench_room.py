@@ -9,10 +9,11 @@ pages so the machine's load hits both alike:
   an app page shows.
 - **controls** (target, deadline, confidence, data scientists grow-to, attrition all roles,
   hold), on the Hiring plan page in normal and in workshop mode: each rerun moves the
-  control between two values. *cold*: every engine and chart cache is cleared before the
-  rerun (a value nobody has asked for yet); *warm*: both values are cached. Between
-  reruns the session is left idle until any background work it started has finished (the
-  room looking at the screen).
+  control between two neighbouring values. *cold*: every engine and chart cache is
+  cleared before the rerun and nothing is prepared in the background (a value nobody has
+  asked for yet); *one step, prepared*: the caches are cleared, the page is drawn at one
+  value and left idle until the background has prepared its neighbours (the room looking
+  at the screen), then the control moves one step; *warm*: both values are cached.
 - **pages**: the first visit of each page in a session that has opened the app on
   Overview, with every cache of the process cleared before the app opened (a fresh
   server); "after idle" waits for the work started in the background when the history
@@ -23,7 +24,8 @@ simulated roster, applied with "Use this team in the scenario").
 
 Prints, per row, the median and p95 (seconds) and their ratio to the bare page's median /
 p95. The targets (issue 21): cold p95 <= 3x bare, warm p95 <= 1.2x bare, first visits
-<= 0.5 s. Run from the repository root (about 5-10 minutes with the defaults):
+<= 0.5 s. Run from the repository root (20-40 minutes with the defaults on a loaded
+2-core machine):
 
     python -m benchmarks.bench_room [--reps 15] [--team sample|upload|both] [--skip-pages]
 """
