@@ -79,3 +79,29 @@ def test_an_open_tab_keeps_its_scenario_and_comparison_after_a_server_restart(br
             assert query_of(page)["s"] == token
     finally:
         ctx.close()
+
+
+def test_a_widget_moved_first_after_a_restart_keeps_the_link_too(browser):
+    token, compare = own_link()
+    port = free_port()
+    ctx = new_context(browser)
+    page = ctx.new_page()
+    try:
+        with app_server(port=port, extra_env=ENV) as first:
+            open_app(page, f"{first.url}/plan?s={token}&c={compare}")
+            os.kill(first.pid, signal.SIGKILL)
+            first.proc.wait(timeout=10)
+        with app_server(port=port, extra_env=ENV):
+            page.wait_for_function(CONNECTED_JS, timeout=60_000, polling=100)
+            time.sleep(0.5)
+            toggle = page.locator(".st-key-workshop_toggle label").first
+            with expect_rerun(page):
+                toggle.click()
+            # The new session starts from the link the click carried (a widget's first value
+            # in a new session is not a change, so the toggle itself may not apply).
+            query = query_of(page)
+            assert (query["s"], query["c"]) == (token, compare)
+            assert urlsplit(page.url).path == "/plan"
+            assert "Opened from a link" in page.inner_text("body")
+    finally:
+        ctx.close()
