@@ -141,3 +141,28 @@ def test_a_team_already_on_target_is_told_its_position_is_a_vacancy_buffer():
         sentence
     )
     assert "today's 1:5.4 drifts above 1:6 when ML engineers leave" in sentence
+
+
+def test_a_sampled_p_just_after_the_run_is_not_said_to_have_fallen(late_plan):
+    """A sampled P may end the run by not being clear of its noise while it still reads
+    above the goal: the sentence names the first month it is below the goal."""
+    import dataclasses
+
+    import numpy as np
+
+    _, _, result = late_plan
+    deadline = result.scenario.deadline
+    p = np.full(len(result.months), 0.9)
+    p[deadline + 3] = 0.812  # above the goal, not 2 SE clear of it
+    p[deadline + 4 :] = 0.794
+    sampled = dataclasses.replace(
+        result, p_target_by_month=p, p_se=np.full(len(result.months), 0.009)
+    )
+    assert sampled.held_through(0.8) == deadline + 2
+    months = result.months
+    from forecasting.model.formatting import month_name
+
+    assert sentences.holds_text(sampled) == (
+        f"Met at the deadline; holds 2 months (P falls to 79.4% ± 0.9 by "
+        f"{month_name(months[deadline + 4])})."
+    )

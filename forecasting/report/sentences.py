@@ -87,12 +87,26 @@ def holds_text(result: SimulationResult) -> str | None:
     through = result.held_through(goal)
     if through is None or through >= len(months) - 1:
         return None
-    fall = through + 1
-    se = float(result.p_se[fall]) if len(result.p_se) > fall else 0.0
-    p = probability_text(float(result.p_target_by_month[fall]), se, goal)
+    p_by_month = [float(x) for x in result.p_target_by_month]
+
+    def shown(t: int) -> str:
+        se = float(result.p_se[t]) if len(result.p_se) > t else 0.0
+        return probability_text(p_by_month[t], se, goal)
+
     n = through - deadline
     held = "not after it" if n == 0 else f"holds {n} month{'s' if n != 1 else ''}"
-    return f"Met at the deadline; {held} (P falls to {p} by {month_name(months[fall])})."
+    # The first month after the run whose P is below the goal (a sampled P just after the
+    # run may still read above it, only not clear of its noise).
+    below = next((t for t in range(through + 1, len(months)) if p_by_month[t] < goal), None)
+    if below is None:
+        after = month_name(months[through + 1])
+        return (
+            f"Met at the deadline; {held} (from {after} P is within its noise of the goal: "
+            f"{shown(through + 1)})."
+        )
+    return (
+        f"Met at the deadline; {held} (P falls to {shown(below)} by {month_name(months[below])})."
+    )
 
 
 def answer_sentence(
