@@ -132,3 +132,33 @@ def test_metrics_are_for_the_loopback_interface_or_the_token(monkeypatch):
     with_token = {**public, "headers": [(b"authorization", b"Bearer s3cret")]}
     assert run_guard(with_token)[0] == 200
     assert run_guard({**public, "headers": [(b"authorization", b"Bearer nope")]})[0] == 404
+
+
+def test_an_uploaded_file_is_parsed_in_memory_never_spooled_to_disk():
+    """Starlette spools a file part over 1 MB to a temporary file; after install() a file
+    at the upload cap stays in memory."""
+    from starlette.datastructures import Headers
+    from starlette.formparsers import MultiPartParser
+
+    serving.install()
+    data = b"role,count\n" + b"x" * 5_000_000
+    boundary = "b0undary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="hr.csv"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+
+    async def stream():
+        for i in range(0, len(body), 65_536):
+            yield body[i : i + 65_536]
+
+    headers = Headers({"content-type": f"multipart/form-data; boundary={boundary}"})
+    form = asyncio.run(MultiPartParser(headers, stream()).parse())
+    upload = form["file"]
+    assert upload.file._rolled is False  # still in memory
+    assert asyncio.run(upload.read()) == data
+    assert MultiPartParser.spool_max_size >= 20 * 1024 * 1024

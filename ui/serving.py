@@ -8,6 +8,9 @@ installed once per process by app.py (the first session's first run).
   ``Content-Security-Policy: frame-ancestors 'none'``), and **private metrics**:
   ``/_stcore/metrics`` answers only a client on the loopback interface, or one that sends
   ``Authorization: Bearer $PLANNER_METRICS_TOKEN`` when that variable is set; others get 404.
+- **Uploads stay in memory**: Starlette, which parses Streamlit's upload requests, spools a
+  file part over 1 MB to a temporary file on disk; its spool is raised above the upload
+  size cap, so an HR export is never written to disk, even briefly.
 - **Uploads bounded per session and per process**: a file is accepted only under a file id
   the server issued to that session (a file uploader asked for it), and only while the
   session holds at most :data:`MAX_UPLOAD_BYTES_PER_SESSION` and the process
@@ -66,12 +69,15 @@ Send = Callable[[Message], Awaitable[None]]
 
 def install() -> None:
     """Install every hook that applies to this process (idempotent, cheap after the first)."""
-    if len(_installed) == 3:
+    if len(_installed) == 4:
         return
     with _lock:
         if "clear_cache" not in _installed:
             _no_anonymous_cache_clearing()
             _installed.add("clear_cache")
+        if "spool" not in _installed:
+            _uploads_in_memory()
+            _installed.add("spool")
         if "uploads" not in _installed and _bound_uploads():
             _installed.add("uploads")
         if "middleware" not in _installed and _add_middleware():
@@ -92,6 +98,19 @@ def _no_anonymous_cache_clearing() -> None:
 
 
 # --------------------------------------------------------------------------- uploads
+
+
+def spool_bytes() -> int:
+    """The in-memory spool of an uploaded part: the upload cap plus room for its framing."""
+    from streamlit import config
+
+    return (int(config.get_option("server.maxUploadSize")) + 2) * 1024 * 1024
+
+
+def _uploads_in_memory() -> None:
+    from starlette.formparsers import MultiPartParser
+
+    MultiPartParser.spool_max_size = max(MultiPartParser.spool_max_size, spool_bytes())
 
 
 def _memory_manager_class() -> type:
