@@ -91,3 +91,15 @@ def test_the_prepared_neighbour_is_the_scenario_the_control_makes(app, kind, key
     after = at.session_state[state.KEY_BASE]
     assert after != before
     assert after in background.neighbours(before)
+
+
+@pytest.mark.parametrize("prepare", [None, True])
+def test_only_a_served_app_prepares_in_the_background(app, monkeypatch, prepare):
+    queued: list[list[background.Job]] = []
+    monkeypatch.setattr(background, "submit", lambda session, jobs: queued.append(jobs))
+    monkeypatch.setattr(compute, "PREPARE", prepare)
+    app("plan")
+    if prepare is None:  # AppTest's mock Runtime is not a server
+        assert queued == []
+    else:
+        assert queued and {j.label for j in queued[-1]} >= {"neighbours", "sample trends"}

@@ -231,8 +231,9 @@ def prepare_around(base: Scenario, strategy: str, mode: str, workshop: bool) -> 
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx(suppress_warning=True)
-    enabled = Runtime.exists() if PREPARE is None else PREPARE
-    if ctx is None or not enabled:
+    # AppTest runs its scripts under a mock Runtime: only a real server prepares.
+    served = Runtime.exists() and type(Runtime.instance()) is Runtime
+    if ctx is None or not (served if PREPARE is None else PREPARE):
         return
     from ui import backtest_view
 
