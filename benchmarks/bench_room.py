@@ -81,6 +81,19 @@ CONTROLS: dict[str, tuple[str, str, object, object]] = {
 PAGES = ("overview", "team", "forecast", "plan", "capacity", "compare", "sensitivity")
 
 
+def as_served() -> None:
+    """ui/serving.py installs its hooks once per served process; under AppTest (no server
+    app to find) it would search the heap for one on every rerun. Count them as installed,
+    as in a served process after its first request."""
+    try:
+        from ui import serving
+    except ImportError:
+        return
+    installed = getattr(serving, "_installed", None)
+    if isinstance(installed, set):
+        installed.update({"clear_cache", "spool", "uploads", "middleware"})
+
+
 def clear_engine_caches() -> None:
     """Forget every scenario's solve, simulation and chart (not the sample's history fits)."""
     from ui import advice, compute
@@ -309,6 +322,7 @@ def main() -> None:
     parser.add_argument("--skip-controls", action="store_true")
     args = parser.parse_args()
     run_pages_through_app()
+    as_served()
     teams = ("sample", "upload") if args.team == "both" else (args.team,)
     with tempfile.TemporaryDirectory() as tmp:
         bare = Bare(Path(tmp))
