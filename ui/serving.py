@@ -68,20 +68,23 @@ Send = Callable[[Message], Awaitable[None]]
 
 
 def install() -> None:
-    """Install every hook that applies to this process (idempotent, cheap after the first)."""
-    if len(_installed) == 4:
+    """Install every hook that applies to this process, each tried once (the server's
+    Starlette app and upload store exist before the first session runs app.py; under
+    AppTest there are none, and the heap is not searched again on every rerun)."""
+    if _installed:
         return
     with _lock:
-        if "clear_cache" not in _installed:
-            _no_anonymous_cache_clearing()
-            _installed.add("clear_cache")
-        if "spool" not in _installed:
-            _uploads_in_memory()
-            _installed.add("spool")
-        if "uploads" not in _installed and _bound_uploads():
+        if _installed:
+            return
+        _no_anonymous_cache_clearing()
+        _installed.add("clear_cache")
+        _uploads_in_memory()
+        _installed.add("spool")
+        if _bound_uploads():
             _installed.add("uploads")
-        if "middleware" not in _installed and _add_middleware():
+        if _add_middleware():
             _installed.add("middleware")
+        _installed.add("tried")
 
 
 # --------------------------------------------------------------------------- cache clearing
