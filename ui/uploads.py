@@ -89,6 +89,8 @@ def pending_banner(*, on_team_page: bool) -> None:
     if upload is None:
         return
     where = "below" if on_team_page else "on Team & data"
+    if state.workshop():
+        where = "on Team & data outside workshop mode"
     st.warning(
         f"Your upload **{md_escape(upload.name)}** is read but not applied: the numbers on "
         f"this page are the scenario's team, not the file's. Apply it {where} (*Use this team "
