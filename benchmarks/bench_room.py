@@ -73,8 +73,8 @@ CONTROLS: dict[str, tuple[str, str, object, object]] = {
     "target": ("slider", "w_target_k", 6.0, 6.5),
     "deadline": ("select_slider", "w_deadline", 18, 19),
     "confidence": ("select_slider", "w_confidence", 0.8, 0.85),
-    "ds grow-to": ("number_input", "w_ds_to", None, +2),
-    "attrition": ("number_input", "w_attrition_all", None, +2),
+    "ds grow-to": ("number_input", "w_ds_to", None, +1),
+    "attrition": ("number_input", "w_attrition_all", None, +1),
     "hold": ("toggle", "w_hold", False, True),
 }
 
