@@ -303,3 +303,16 @@ def test_the_card_says_how_long_a_plan_met_at_the_deadline_holds(app, token):
     assert warning.startswith("Met at the deadline; holds 1 month (P falls to 79.6% by Mar 2029).")
     assert "Hold the target on the Hiring plan page" in warning
     assert not any(c.value.startswith("Hold is on:") for c in at.caption)
+
+
+def test_the_card_states_the_data_science_plan_as_the_control_sets_it(app, token, fast_scenario):
+    """Issue 19 item 3: the workshop bar's 'Data scientists' and the card say one number."""
+    at = app("overview", workshop=True, query={"s": token(fast_scenario)})
+    control = at.number_input(key="w_ds_to")
+    deadline = formatting.month_name(fast_scenario.months()[fast_scenario.deadline])
+    # the sample's data scientists follow the projection: the control shows the deadline's
+    assert f"({control.value} at the deadline)" in at.markdown[0].value
+    control.set_value(45).run()
+    sentence = at.markdown[0].value
+    assert f"while data science grows 30 → 45 by {deadline}:" in sentence
+    assert at.number_input(key="w_ds_to").value == 45
