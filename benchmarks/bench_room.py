@@ -167,11 +167,13 @@ def upload_roster(at: AppTest) -> AppTest:
 
 def open_app(team: str, *, workshop: bool = False, page: str = "plan") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    if workshop:
+    if workshop and team != "upload":
         at.query_params["workshop"] = "1"
     at.run()
     if team == "upload":
-        upload_roster(at)
+        upload_roster(at)  # in normal mode (workshop mode hides the upload panel)
+        if workshop:
+            at.toggle(key="workshop_toggle").set_value(True).run()
     if page != "overview":
         goto(at, page)
     wait_idle(at)
