@@ -212,8 +212,9 @@ def test_a_fresh_session_from_the_link_shows_the_same_comparison(app, ui, saved_
     assert ui.problems(at) == []
     assert at.session_state[state.KEY_SAVED] == before.session_state[state.KEY_SAVED]
     assert at.multiselect[0].value == ["Even, 1:6", "Front-loaded, 1:5"]
-    assert at.table[0].value.equals(before.table[0].value)
-    assert at.table[1].value.equals(before.table[1].value)
+    # The decision table (and a cost-of-confidence table when two share a target).
+    assert len(at.table) == len(before.table) >= 1
+    assert all(a.value.equals(b.value) for a, b in zip(at.table, before.table, strict=True))
 
 
 @pytest.mark.slow
