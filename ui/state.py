@@ -370,9 +370,7 @@ def pop_messages() -> tuple[str | None, str | None]:
 
 
 FRESH_SESSION = (
-    "Opened from a link: the scenario and the saved comparison are the link's. Uploaded "
-    "files live only in a browser session and are never in links, so none is loaded here "
-    "(also after a server restart)."
+    "Opened from a link: its scenario and comparison. Uploaded files are never in links."
 )
 
 
