@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -108,25 +109,35 @@ team = pd.DataFrame(
         "open requisitions": list(base.open_requisitions),
     }
 )
-if workshop:  # read-only tables that wrap their headers: every column fits a projector
-    st.table(team.set_index("role"))
-else:
-    edited = st.data_editor(
-        team,
-        hide_index=True,
-        key=state.editor_key("team_editor"),
-        disabled=["role"],
-        width="content",
-        column_config={
-            "headcount": st.column_config.NumberColumn(min_value=0, max_value=100000, step=1),
-            "open requisitions": st.column_config.NumberColumn(
-                min_value=0,
-                max_value=1000,
-                step=1,
-                help="Already open; they start at the end of the role's time-to-fill month.",
-            ),
-        },
+
+
+def _table(frame: pd.DataFrame, key: str, disabled: list[str], **options: Any) -> Any:
+    """In workshop mode a read-only table that wraps its headers (every column fits a
+    projector) and None; else an editor of `frame` and what it holds now."""
+    if workshop:
+        st.table(frame.set_index("role"))
+        return None
+    return st.data_editor(
+        frame, hide_index=True, key=state.editor_key(key), disabled=disabled, **options
     )
+
+
+edited = _table(
+    team,
+    "team_editor",
+    ["role"],
+    width="content",
+    column_config={
+        "headcount": st.column_config.NumberColumn(min_value=0, max_value=100000, step=1),
+        "open requisitions": st.column_config.NumberColumn(
+            min_value=0,
+            max_value=1000,
+            step=1,
+            help="Already open; they start at the end of the role's time-to-fill month.",
+        ),
+    },
+)
+if edited is not None:
     if notice := st.session_state.pop(KEY_NOTICE, None):
         st.success(notice)
     counts = {"headcount": ("headcount", int), "open requisitions": ("open_requisitions", int)}
@@ -162,15 +173,8 @@ for field, (column, shown, _) in COLUMNS.items():
             else "—"
             for k in ROLE_KEYS
         ]
-if workshop:
-    st.table(assume.set_index("role"))
-else:
-    got = st.data_editor(
-        assume,
-        hide_index=True,
-        key=state.editor_key("assumptions_editor"),
-        disabled=["role", "from your data (90% interval)"],
-    )
+got = _table(assume, "assumptions_editor", ["role", "from your data (90% interval)"])
+if got is not None:
     _land(_cells(got, assume, {column: (f, back) for f, (column, _, back) in COLUMNS.items()}))
 
 with st.expander("Where the defaults come from"):

@@ -115,9 +115,9 @@ def test_saved_scenario_names_are_shown_literally_and_without_bidi_controls(app)
 
 def test_a_session_opened_from_a_link_says_what_it_does_not_have(app, ui, token, sample_scenario):
     at = app(query={"s": token(sample_scenario)})
-    assert "Uploaded files live only in a browser session" in ui.page_text(at)
+    assert "Uploaded files are never in links" in ui.page_text(at)
     at.run()  # said once
-    assert "Uploaded files live only in a browser session" not in ui.page_text(at)
+    assert "Uploaded files are never in links" not in ui.page_text(at)
 
 
 def test_every_analysis_past_the_work_budget_says_what_was_not_computed(

@@ -55,27 +55,15 @@ def ingest_roster(context: Context) -> dict[str, Any]:
             "date; write dates as YYYY-MM-DD (e.g. 2024-03-31), or choose the start-date "
             f"column under {COLUMN_MAPPING}"
         )
-    unreadable_start = no_start & ~start_parsed.blank
-    if unreadable_start.any():
-        example = context.column("start")[unreadable_start].iloc[0]
-        context.warnings.append(
-            f"column {head_start!r}: {int(unreadable_start.sum())} date(s) cannot be read "
-            f"({context.line_list(unreadable_start)}, e.g. {quote(example)}); those people "
-            f"are left out of the headcount and history. {date_fix(example)}"
-        )
+    _warn_unreadable(context, "start", head_start, no_start & ~start_parsed.blank, "")
     if start_parsed.blank.any():
         context.warnings.append(
             f"column {head_start!r} has no date on {context.line_list(start_parsed.blank)}; "
             "those people are left out of the headcount and history"
         )
-    if bad_end.any():
-        example = context.column("end")[bad_end].iloc[0]
-        context.warnings.append(
-            f"column {head_end!r}: {int(bad_end.sum())} date(s) cannot be read "
-            f"({context.line_list(bad_end)}, e.g. {quote(example)}); those people are left "
-            f"out of the headcount and history. {date_fix(example)}, or leave it empty for "
-            "people still employed"
-        )
+    _warn_unreadable(
+        context, "end", head_end, bad_end, ", or leave it empty for people still employed"
+    )
     usable = ~no_start & ~bad_end
     if not usable.any():
         index, line = context.first_line(bad_end)
@@ -188,3 +176,16 @@ def _check_leavers_since(
             "are outside the window and not counted in attrition. If the export lists every "
             "leaver since an earlier date, give that date instead"
         )
+
+
+def _warn_unreadable(context: Context, column: str, head: str, mask: np.ndarray, more: str) -> None:
+    """Warn about the rows of `column` (headed `head`) whose dates cannot be read: how
+    many, on which lines, an example and how to write it (`more` appended)."""
+    if not mask.any():
+        return
+    example = context.column(column)[mask].iloc[0]
+    context.warnings.append(
+        f"column {head!r}: {int(mask.sum())} date(s) cannot be read "
+        f"({context.line_list(mask)}, e.g. {quote(example)}); those people are left out of "
+        f"the headcount and history. {date_fix(example)}{more}"
+    )

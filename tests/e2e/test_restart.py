@@ -6,9 +6,12 @@ the scenario and the comparison of its own link, and never gets the sample's."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -49,59 +52,54 @@ def query_of(page) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(urlsplit(page.url).query).items()}
 
 
-def test_an_open_tab_keeps_its_scenario_and_comparison_after_a_server_restart(browser):
+@contextlib.contextmanager
+def restarted(browser, path: str) -> Iterator[tuple[Any, str, str]]:
+    """A tab opened on `path` with its own link (?s= and ?c=), its server killed with
+    SIGKILL and started again on the same port, and the tab reconnected: (page, s, c)."""
     token, compare = own_link()
-    sample_token = encode_scenario(state.default_scenario())
     port = free_port()
     ctx = new_context(browser)
     page = ctx.new_page()
     try:
         with app_server(port=port, extra_env=ENV) as first:
-            open_app(page, f"{first.url}/?s={token}&c={compare}")
+            open_app(page, f"{first.url}{path}?s={token}&c={compare}")
             assert query_of(page)["s"] == token
             os.kill(first.pid, signal.SIGKILL)
             first.proc.wait(timeout=10)
         with app_server(port=port, extra_env=ENV):
             page.wait_for_function(CONNECTED_JS, timeout=60_000, polling=100)
             time.sleep(0.5)  # the reconnect settles (no rerun is sent on its own)
-            with expect_rerun(page):
-                page.get_by_role("link", name="Capacity", exact=True).last.click()
-            page.wait_for_url("**/capacity?*", timeout=30_000)
-            query = query_of(page)
-            assert query["s"] == token != sample_token
-            assert query["c"] == compare
-            text = page.inner_text("body")
-            assert "Opened from a link" in text  # the new session says what it has
-            with expect_rerun(page):
-                page.get_by_role("link", name="Compare", exact=True).last.click()
-            page.wait_for_url("**/compare?*", timeout=30_000)
-            assert "Our team" in page.inner_text("body")
-            assert query_of(page)["s"] == token
+            yield page, token, compare
     finally:
         ctx.close()
+
+
+def test_an_open_tab_keeps_its_scenario_and_comparison_after_a_server_restart(browser):
+    sample_token = encode_scenario(state.default_scenario())
+    with restarted(browser, "/") as (page, token, compare):
+        with expect_rerun(page):
+            page.get_by_role("link", name="Capacity", exact=True).last.click()
+        page.wait_for_url("**/capacity?*", timeout=30_000)
+        query = query_of(page)
+        assert query["s"] == token != sample_token
+        assert query["c"] == compare
+        text = page.inner_text("body")
+        assert "Opened from a link" in text  # the new session says what it has
+        with expect_rerun(page):
+            page.get_by_role("link", name="Compare", exact=True).last.click()
+        page.wait_for_url("**/compare?*", timeout=30_000)
+        assert "Our team" in page.inner_text("body")
+        assert query_of(page)["s"] == token
 
 
 def test_a_widget_moved_first_after_a_restart_keeps_the_link_too(browser):
-    token, compare = own_link()
-    port = free_port()
-    ctx = new_context(browser)
-    page = ctx.new_page()
-    try:
-        with app_server(port=port, extra_env=ENV) as first:
-            open_app(page, f"{first.url}/plan?s={token}&c={compare}")
-            os.kill(first.pid, signal.SIGKILL)
-            first.proc.wait(timeout=10)
-        with app_server(port=port, extra_env=ENV):
-            page.wait_for_function(CONNECTED_JS, timeout=60_000, polling=100)
-            time.sleep(0.5)
-            toggle = page.locator(".st-key-workshop_toggle label").first
-            with expect_rerun(page):
-                toggle.click()
-            # The new session starts from the link the click carried (a widget's first value
-            # in a new session is not a change, so the toggle itself may not apply).
-            query = query_of(page)
-            assert (query["s"], query["c"]) == (token, compare)
-            assert urlsplit(page.url).path == "/plan"
-            assert "Opened from a link" in page.inner_text("body")
-    finally:
-        ctx.close()
+    with restarted(browser, "/plan") as (page, token, compare):
+        toggle = page.locator(".st-key-workshop_toggle label").first
+        with expect_rerun(page):
+            toggle.click()
+        # The new session starts from the link the click carried (a widget's first value
+        # in a new session is not a change, so the toggle itself may not apply).
+        query = query_of(page)
+        assert (query["s"], query["c"]) == (token, compare)
+        assert urlsplit(page.url).path == "/plan"
+        assert "Opened from a link" in page.inner_text("body")
