@@ -102,4 +102,5 @@ def test_only_a_served_app_prepares_in_the_background(app, monkeypatch, prepare)
     if prepare is None:  # AppTest's mock Runtime is not a server
         assert queued == []
     else:
-        assert queued and {j.label for j in queued[-1]} >= {"neighbours", "sample trends"}
+        labels = {j.label for j in queued[-1]}
+        assert labels >= {"neighbours", "sample trends", "sample backtest", "sensitivity"}

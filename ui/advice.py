@@ -16,7 +16,7 @@ from forecasting.plan import reskill
 from forecasting.plan.evaluate import WorkCapped
 from forecasting.plan.sensitivity import Sensitivity, sensitivity
 from forecasting.report import sentences
-from ui import work
+from ui import background, compute, work
 from ui.charts import advice as charts
 from ui.compute import HASH_FUNCS, stop_check, vega_lite_spec
 from ui.text import md_escape
@@ -196,3 +196,26 @@ def mix_table(mix: reskill.Mix, months: list[str]) -> list[dict[str, str]]:
         }
         for o in shown.values()
     ]
+
+
+def _prepare_sensitivity(
+    base: Scenario, strategy: str, mode: str, workshop: bool
+) -> list[background.Job]:
+    """The tornado the Sensitivity page will show for this view, prepared in the
+    background (ui/background.py) so that its first visit finds it cached."""
+
+    def run() -> None:
+        from forecasting.model import edits
+        from forecasting.plan.evaluate import SolverCancelled
+
+        try:
+            view = compute.view_for(base, strategy, mode)
+            analysed = edits.without_mle_plan(compute.interactive(base))
+            sensitivity_cached(analysed, view.strategy, tuple(edits.mle_schedule(view.scenario)))
+        except SolverCancelled:
+            raise background.Cancelled from None
+
+    return [background.Job("sensitivity", run)]
+
+
+background.PREPARERS.append(_prepare_sensitivity)

@@ -139,6 +139,11 @@ class _Worker:
 
 WORKER = _Worker()
 
+#: More work for a view, registered by the modules that own it (they import this one, so
+#: it cannot import them): each gets (base scenario, strategy, plan mode, workshop) and
+#: returns jobs, queued after the neighbours.
+PREPARERS: list[Callable[[Scenario, str, str, bool], list[Job]]] = []
+
 
 def submit(session: str, jobs: list[Job]) -> None:
     """Queue `jobs` for `session`, replacing what it had queued."""

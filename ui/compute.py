@@ -239,6 +239,8 @@ def prepare_around(base: Scenario, strategy: str, mode: str, workshop: bool) -> 
 
     jobs = backtest_view.warm_jobs(base)
     jobs.append(background.Job("neighbours", partial(_prepare, base, strategy, mode, workshop)))
+    for make in background.PREPARERS:
+        jobs += make(base, strategy, mode, workshop)
     background.submit(ctx.session_id, jobs)
 
 
