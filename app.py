@@ -12,7 +12,17 @@ import logging
 import streamlit as st
 
 from forecasting.plan.evaluate import SolverCancelled
-from ui import compute, controls, layout, nav, serving, state, uploads, work
+from ui import (
+    advice,  # noqa: F401 - registers the Sensitivity page's background work
+    compute,
+    controls,
+    layout,
+    nav,
+    serving,
+    state,
+    uploads,
+    work,
+)
 from ui.text import md_escape
 
 # Streamlit runs an app with a pages/ folder in v1 multipage mode until st.navigation has
