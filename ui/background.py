@@ -47,6 +47,19 @@ def in_background() -> bool:
     return threading.current_thread().name == _Worker.NAME
 
 
+class _NotFromTheWorker(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.threadName != _Worker.NAME
+
+
+def _quiet_context_warnings() -> None:
+    """The worker runs the cached engine calls outside any script run, on purpose: keep
+    Streamlit's "missing ScriptRunContext" warning for it out of the server's log."""
+    logger = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    if not any(isinstance(f, _NotFromTheWorker) for f in logger.filters):
+        logger.addFilter(_NotFromTheWorker())
+
+
 class Cancelled(Exception):
     """A job gave way to a script run (it is queued again)."""
 
@@ -75,6 +88,7 @@ class _Worker:
             if session not in self.order:
                 self.order.append(session)
             if self.thread is None or not self.thread.is_alive():
+                _quiet_context_warnings()
                 self.thread = threading.Thread(target=self._loop, name=self.NAME, daemon=True)
                 self.thread.start()
             self.lock.notify_all()
