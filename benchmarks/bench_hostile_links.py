@@ -14,7 +14,18 @@ in the 15 s after the close (work left running for nobody).
    endpoint under made-up file ids, no file uploader asking (before: +765 MB, held after
    the session disconnected); then one real upload through the drop zone still works.
 
-Run from the repository root: python -m benchmarks.bench_hostile_links [--uploads]
+4. "pages" (``--pages``): every page opened from links at the scenario format's limits
+   (90,000 data scientists with 100,000 starts a month; a team-shape search with
+   50,000 data scientists; the "search" link above; a 12-scenario ``?c=`` bundle of
+   them) and from the sample, in one tab a link, page after page (the caches shared
+   as for a user): server CPU seconds and peak RSS growth per page, and the ratio to
+   the sample's same page.
+5. "concurrent" (``--concurrent``): ten different large links opened at once in ten tabs:
+   the server's peak RSS growth and seconds until all have drawn; then every tab closed
+   and the server CPU spent in the 1 s and the 5 s after (work left for nobody).
+
+Run from the repository root:
+python -m benchmarks.bench_hostile_links [--uploads | --pages | --concurrent]
 """
 
 from __future__ import annotations
@@ -29,7 +40,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from forecasting.model.scenario import Scenario
-from tests.e2e.server import app_server, launch_chromium, new_context, wait_loaded
+from tests.e2e.server import app_server, launch_chromium, new_context, problems_on, wait_loaded
 from ui.state import encode_scenario
 
 LINKS = {
@@ -142,8 +153,162 @@ def upload_flood(files: int = 40, size: int = 20_000_000) -> None:
         )
 
 
+#: Links at the scenario format's limits (the page-by-page and concurrent runs).
+LIMIT_LINKS = {
+    "90k-ds": {
+        "headcount": {"data_scientist": 90_000, "ml_engineer": 10},
+        "max_starts_per_month": 100_000,
+        "horizon_months": 36,
+        "target": {"ds_per_mle": 6, "deadline_month": 24},
+    },
+    "shape": {
+        "headcount": {
+            "data_scientist": 50_000,
+            "ml_engineer": 10,
+            "data_engineer": 1,
+            "product_manager": 1,
+        },
+        "max_starts_per_month": 100_000,
+        "horizon_months": 120,
+        "paths": 10_000,
+        "target": {
+            "ds_per_mle": 6,
+            "deadline_month": 100,
+            "ds_per_de": 1,
+            "ds_per_pm": 1,
+            "confidence": 0.99,
+        },
+    },
+    "search": LINKS["search"],
+}
+PAGES = ("", "team", "forecast", "plan", "capacity", "compare", "sensitivity")
+
+
+def _watch_peak(app) -> tuple[list[int], threading.Event, threading.Thread]:
+    peak = [app.rss_bytes()]
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], app.rss_bytes())
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return peak, stop, thread
+
+
+def _bundle_token() -> str:
+    from ui.link import encode_bundle, entry
+
+    scenarios = [Scenario.from_dict(d) for d in LIMIT_LINKS.values()]
+    bundle = {
+        f"limit {i}": entry(scenarios[i % len(scenarios)], "even", "recommended") for i in range(12)
+    }
+    return encode_bundle(bundle)
+
+
+def page_by_page() -> None:
+    """Server CPU and peak RSS growth per page, links at the limits against the sample."""
+    from playwright.sync_api import sync_playwright
+
+    from ui import state
+
+    links = {"sample": encode_scenario(state.default_scenario())}
+    links.update({k: encode_scenario(Scenario.from_dict(d)) for k, d in LIMIT_LINKS.items()})
+    bundle = _bundle_token()
+    cost: dict[str, dict[str, tuple[float, float]]] = {}
+    for name, token in links.items():
+        with app_server() as app, sync_playwright() as pw:
+            browser = launch_chromium(pw)
+            page = new_context(browser).new_page()
+            cost[name] = {}
+            for path in PAGES:
+                query = f"s={token}" + (f"&c={bundle}" if path == "compare" else "")
+                peak, stop, watcher = _watch_peak(app)
+                before_rss, before_cpu = peak[0], cpu_seconds(app.pid)
+                try:
+                    page.goto(f"{app.url}/{path}?{query}")
+                    wait_loaded(page, timeout=180_000)
+                    problems = problems_on(page)
+                except Exception as exc:  # a page that does not answer is a result too
+                    problems = [f"{type(exc).__name__}"]
+                stop.set()
+                watcher.join()
+                used = cpu_seconds(app.pid) - before_cpu
+                grown = (peak[0] - before_rss) / 2**20
+                cost[name][path or "overview"] = (used, grown)
+                flag = f"  PROBLEMS {problems}" if problems else ""
+                print(
+                    f"{name:8s} {path or 'overview':12s} CPU {used:6.2f} s  "
+                    f"RSS {grown:+7.0f} MiB{flag}",
+                    flush=True,
+                )
+            browser.close()
+    for name in links:
+        if name == "sample":
+            continue
+        ratios = [cost[name][p][0] / max(cost["sample"][p][0], 0.05) for p in cost[name]]
+        worst = max(cost[name], key=lambda p: cost[name][p][0] / max(cost["sample"][p][0], 0.05))
+        print(
+            f"{name}: worst page {worst} at {max(ratios):.1f}x the sample's CPU; "
+            f"largest RSS growth {max(g for _, g in cost[name].values()):+.0f} MiB"
+        )
+
+
+def concurrent(tabs: int = 10) -> None:
+    """Ten different large links at once: peak RSS growth, time to draw, work after close."""
+    from playwright.sync_api import sync_playwright
+
+    tokens = []
+    for i in range(tabs):
+        d = dict(LIMIT_LINKS[list(LIMIT_LINKS)[i % len(LIMIT_LINKS)]])
+        d["seed"] = 1000 + i  # ten different scenarios: no cache hit between tabs
+        tokens.append(encode_scenario(Scenario.from_dict(d)))
+    with app_server() as app, sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        peak, stop, watcher = _watch_peak(app)
+        before = peak[0]
+        contexts = [new_context(browser) for _ in tokens]
+        pages = [c.new_page() for c in contexts]
+        t0 = time.perf_counter()
+        for page, token in zip(pages, tokens):
+            page.goto(f"{app.url}/?s={token}", wait_until="commit")
+        drawn = 0
+        for page in pages:
+            try:
+                wait_loaded(page, timeout=300_000)
+                drawn += 1
+            except Exception:
+                pass
+        elapsed = time.perf_counter() - t0
+        # The ten tabs to Sensitivity (new work for each), closed after 3 s: work for nobody.
+        for page, token in zip(pages, tokens):
+            page.goto(f"{app.url}/sensitivity?s={token}", wait_until="commit")
+        time.sleep(3)
+        for c in contexts:
+            c.close()
+        closed = cpu_seconds(app.pid)
+        time.sleep(1)
+        after_1 = cpu_seconds(app.pid) - closed
+        time.sleep(4)
+        after_5 = cpu_seconds(app.pid) - closed
+        stop.set()
+        watcher.join()
+        browser.close()
+        print(
+            f"concurrent: {drawn}/{tabs} tabs drawn in {elapsed:.1f} s; server peak RSS "
+            f"{(peak[0] - before) / 2**20:+.0f} MiB; after closing every tab, server CPU "
+            f"{after_1:.2f} s in the first second, {after_5:.2f} s in five"
+        )
+
+
 if __name__ == "__main__":
     if "--uploads" in sys.argv[1:]:
         upload_flood()
+    elif "--pages" in sys.argv[1:]:
+        page_by_page()
+    elif "--concurrent" in sys.argv[1:]:
+        concurrent()
     else:
         main()

@@ -134,5 +134,9 @@ words = [
 ]
 st.markdown(
     f"**Each extra 10 points of confidence for {formatting.ratio_text(target.ds_per_mle)} by "
-    f"{formatting.month_name(months[scenario.deadline])}:** " + "; ".join(words) + "."
+    f"{formatting.month_name(months[scenario.deadline])}"
+    + (" (met at the deadline; the answer card also holds it)" if target.hold else "")
+    + ":** "
+    + "; ".join(words)
+    + "."
 )
