@@ -47,6 +47,22 @@ def in_background() -> bool:
     return threading.current_thread().name == _Worker.NAME
 
 
+def session_active(session: str) -> bool:
+    """Whether `session` still has a browser connected (True outside a server: tests)."""
+    from streamlit.runtime import Runtime
+
+    return not Runtime.exists() or Runtime.instance().is_active_session(session)
+
+
+_current = threading.local()  # the worker thread's job's session
+
+
+def should_give_way() -> bool:
+    """The background job's stop check: a script run has started (the job gives way and is
+    queued again), or the job's session has gone (its tab closed: nobody will look)."""
+    return foreground_busy() or not session_active(getattr(_current, "session", ""))
+
+
 class _NotFromTheWorker(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return record.threadName != _Worker.NAME
@@ -97,7 +113,7 @@ class _Worker:
         while self.order:
             session = self.order[0]
             queue = self.queues.get(session)
-            if not queue:
+            if not queue or not session_active(session):  # done, or its tab has closed
                 self.order.popleft()
                 self.queues.pop(session, None)
                 continue
@@ -114,6 +130,7 @@ class _Worker:
                     item = self._next()
                 self.running += 1
             session, job = item
+            _current.session = session
             try:
                 while foreground_busy():
                     time.sleep(POLL)

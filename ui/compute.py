@@ -97,7 +97,7 @@ def stop_check() -> Callable[[], bool] | None:
     full solve per step.
     """
     if background.in_background():
-        return background.foreground_busy
+        return background.should_give_way
     from streamlit.runtime import Runtime
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -248,14 +248,14 @@ def _prepare(base: Scenario, strategy: str, mode: str, workshop: bool) -> None:
     """Fill the caches a view of each neighbour of `base` reads: the solve, the simulation,
     the charts (what is already cached costs a look-up). Gives way to any script run."""
     for scenario in background.neighbours(base):
-        if background.foreground_busy():
+        if background.should_give_way():
             raise background.Cancelled
         try:
             view = view_for(scenario, strategy, mode)
         except SolverCancelled:
             raise background.Cancelled from None
         for name in PREPARED_CHARTS:
-            if background.foreground_busy():
+            if background.should_give_way():
                 raise background.Cancelled
             page_spec(name, view.scenario, workshop)
         page_quarters_spec(view.scenario, workshop)
