@@ -261,3 +261,16 @@ def test_a_number_of_thousands_of_digits_is_refused_with_a_message_not_a_crash()
     text = '{"headcount": {"data_scientist": ' + "9" * 5000 + "}}"
     with pytest.raises(ScenarioError, match="too large"):
         Scenario.from_json(text)
+
+
+def test_attrition_moved_away_and_back_is_the_same_scenario(sample_scenario):
+    """The workshop's all-roles attrition control: 14% -> 20% -> 14% gives exactly the
+    scenario 14% gives (a cache hit), each role's interval keeping its shape."""
+    from forecasting.model import edits
+
+    for there in (0.05, 0.2, 0.3):
+        direct = edits.with_attrition(sample_scenario, 0.14)
+        back = edits.with_attrition(edits.with_attrition(direct, there), 0.14)
+        assert back == direct
+    for (lo, hi), rate in zip(direct.attrition_interval, direct.attrition_annual, strict=True):
+        assert lo <= rate <= hi

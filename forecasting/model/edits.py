@@ -192,8 +192,12 @@ def with_attrition(scenario: Scenario, annual: float) -> Scenario:
     for role, iv in intervals.items():
         old = rates[role]
         if iv is not None and old > 0:
-            scale = annual / old
-            low, high = min(iv[0] * scale, annual), min(max(iv[1] * scale, annual), 0.99)
+            # The interval's shape relative to its rate, to 4 decimals: moving the control
+            # away and back gives the same scenario (a cache hit), not one a float
+            # rounding apart.
+            rel_low, rel_high = round(iv[0] / old, 4), round(iv[1] / old, 4)
+            low = min(round(rel_low * annual, 9), annual)
+            high = min(max(round(rel_high * annual, 9), annual), 0.99)
             new_intervals[role] = [low, high]
     return scenario.replace(
         attrition_annual={role: annual for role in rates}, attrition_interval=new_intervals
