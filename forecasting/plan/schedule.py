@@ -150,7 +150,12 @@ def smallest_prefix(passes: Callable[[int], bool], n_max: int) -> int:
         return 0
     if not passes(n_max):
         return n_max
-    lo, hi = 0, n_max  # passes(lo) is False, passes(hi) is True
+    return bisect_first(passes, 0, n_max)
+
+
+def bisect_first(passes: Callable[[int], bool], lo: int, hi: int) -> int:
+    """The smallest n in (lo, hi] with passes(n), for a monotone `passes` known False at
+    `lo` and True at `hi`."""
     while hi - lo > 1:
         mid = (lo + hi) // 2
         if passes(mid):

@@ -50,6 +50,7 @@ from forecasting.plan.schedule import (
     Slots,
     Strategy,
     allocation,
+    bisect_first,
     fill_order,
     shaped,
     smallest_prefix,
@@ -357,13 +358,7 @@ def smallest_from_below(passes: Callable[[int], bool], n_max: int) -> int:
     hi = min(hi, n_max)
     if not passes(hi):
         return n_max
-    while hi - lo > 1:  # passes(lo) is False, passes(hi) is True
-        mid = (lo + hi) // 2
-        if passes(mid):
-            hi = mid
-        else:
-            lo = mid
-    return hi
+    return bisect_first(passes, lo, hi)
 
 
 class _Search:
