@@ -36,6 +36,7 @@ else:
     if result.capped:
         st.info(f"Cut short at the interactive work limit: {result.capped}")
     st.markdown("##### " + sentences.sensitivity_sentence(result, months))
+if result is not None and result.rows:  # a tornado cut short before its first row has none
     left, right = st.columns(2) if not workshop else (st.container(), st.container())
     for column, measure in zip((left, right), ("positions", "p_target_met"), strict=True):
         with column:

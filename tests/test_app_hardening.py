@@ -177,3 +177,24 @@ def test_the_heavy_slots_bound_concurrent_engine_calls():
         for t in threads:
             t.join()
     assert not work.busy()
+
+
+def test_a_tornado_cut_short_before_its_first_row_draws_no_chart_and_says_why(app, ui, monkeypatch):
+    """A team-shape link at the format's limits (bench_hostile_links --pages): the work
+    budget ran out after today's answer, before any assumption was varied; the page said
+    "Something went wrong" (an empty tornado chart) instead of what was cut short."""
+    import dataclasses
+
+    from ui import advice
+
+    real = advice.sensitivity_cached
+
+    def cut_short(*args):
+        result, why = real(*args)
+        assert result is not None, why
+        return dataclasses.replace(result, rows=(), capped="not varied: every assumption"), None
+
+    monkeypatch.setattr(advice, "sensitivity_cached", cut_short)
+    at = app("sensitivity")
+    assert ui.problems(at) == []
+    assert any("Cut short at the interactive work limit" in i.value for i in at.info)
