@@ -14,7 +14,6 @@ import streamlit as st
 from forecasting.plan.evaluate import SolverCancelled
 from ui import (
     advice,  # noqa: F401 - registers the Sensitivity page's background work
-    compute,
     controls,
     layout,
     nav,
@@ -79,10 +78,10 @@ upload_banner = st.container()
 if not on_team_page:
     with upload_banner:
         uploads.pending_banner(on_team_page=False)
-if state.base().paths > compute.INTERACTIVE_MAX_PATHS:
+if state.base().paths > work.MAX_PATHS:
     st.info(
         f"This scenario asks for {state.base().paths:,} simulated paths; the app simulates "
-        f"{compute.INTERACTIVE_MAX_PATHS:,} per view (the command line, `python -m "
+        f"{work.MAX_PATHS:,} per view (the command line, `python -m "
         "forecasting`, runs all of them)."
     )
 

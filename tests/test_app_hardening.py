@@ -13,7 +13,7 @@ import pytest
 from forecasting.model.scenario import Scenario
 from forecasting.plan.evaluate import Budget, SolverCancelled
 from forecasting.plan.solver import solve
-from ui import compute, state
+from ui import compute, state, work
 
 HOSTILE = {
     "headcount": {"data_scientist": 100_000, "ml_engineer": 0},
@@ -59,7 +59,7 @@ def test_an_interactive_search_stops_when_its_session_has_gone():
 
 def test_interactive_views_cap_the_paths_the_link_asks_for():
     sc = Scenario.from_dict({**HOSTILE, "paths": 100_000})
-    assert compute.interactive(sc).paths == compute.INTERACTIVE_MAX_PATHS
+    assert compute.interactive(sc).paths == work.MAX_PATHS
     small = sc.replace(paths=2000)
     assert compute.interactive(small) is small
 
@@ -127,7 +127,6 @@ def test_every_analysis_past_the_work_budget_says_what_was_not_computed(
     """One work budget for every engine call (ui/work.py): with the limit at one
     path-month, Sensitivity's tornado, budget and frontier each say in words what was not
     computed and why, and the page still draws without an error."""
-    from ui import work
 
     monkeypatch.setattr(work, "PATH_MONTHS", 1.0)
     sc = Scenario.from_dict(
@@ -150,8 +149,6 @@ def test_the_heavy_slots_bound_concurrent_engine_calls():
     """At most MAX_HEAVY engine calls at once; a waiting call gives up when its session
     is no longer waiting."""
     import threading
-
-    from ui import work
 
     held = threading.Event()
     release = threading.Event()

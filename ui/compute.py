@@ -72,17 +72,11 @@ def simulate_cached(scenario: Scenario) -> SimulationResult:
         return project(scenario).without_paths()
 
 
-#: The server, not the link, decides how much work an interactive view gets (the limits
-#: are in ui/work.py): at most this many simulated paths ...
-INTERACTIVE_MAX_PATHS = work.MAX_PATHS
-#: ... and at most this many simulated path-months per engine call.
-INTERACTIVE_SOLVER_BUDGET = work.PATH_MONTHS
-
-
 def interactive(scenario: Scenario) -> Scenario:
-    """`scenario` with its paths capped for an interactive view (INTERACTIVE_MAX_PATHS)."""
-    if scenario.paths > INTERACTIVE_MAX_PATHS:
-        return scenario.replace(paths=INTERACTIVE_MAX_PATHS)
+    """`scenario` with its paths capped for an interactive view (`work.MAX_PATHS`: the
+    server, not the link, decides how much work a view gets)."""
+    if scenario.paths > work.MAX_PATHS:
+        return scenario.replace(paths=work.MAX_PATHS)
     return scenario
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from forecasting.model.edits import PlanMode
+from forecasting.model.roles import ROLES
 from forecasting.model.scenario import Scenario
 from forecasting.plan.evaluate import Budget
 from forecasting.plan.schedule import Slots
@@ -44,7 +45,7 @@ def reachable(scenario: Scenario, *, budget: Budget | None = None) -> Reachable:
     from forecasting.model.target import meets_target, ratio_paths
     from forecasting.simulate.engine import run_paths
 
-    (budget or Budget()).spend(scenario.paths * scenario.horizon_months * 4)
+    (budget or Budget()).spend(scenario.paths * scenario.horizon_months * len(ROLES))
     slots = Slots.of(scenario)
     most = slots.scenario_with(scenario, slots.floor + slots.caps)
     target = most.target
