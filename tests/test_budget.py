@@ -91,6 +91,19 @@ def test_a_budget_answer_rechecked_by_plan_meets_what_it_promised(
     assert bigger.added == promised["added"] + 1
 
 
+def test_budget_without_usd_reads_the_files_budget_annual(tmp_path, capsys):
+    path = tmp_path / "s.json"
+    path.write_text(certain().replace(budget_annual=3 * COST).to_json())
+    assert main(["solve", str(path), "--budget"]) == 0
+    from_file = json.loads(capsys.readouterr().out)
+    assert from_file["budget_usd"] == 3 * COST and from_file["added"] == 3
+    assert main(["solve", str(path), "--budget", str(5 * COST)]) == 0  # USD given wins
+    assert json.loads(capsys.readouterr().out)["added"] == 5
+    path.write_text(certain().to_json())  # no budget_annual: a one-line error
+    assert main(["solve", str(path), "--budget"]) == 2
+    assert "has no budget_annual" in capsys.readouterr().err
+
+
 def test_negative_budget_is_a_one_line_error(tmp_path, capsys):
     path = tmp_path / "s.json"
     path.write_text(certain().to_json())

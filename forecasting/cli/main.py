@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # pragma: no cover
 EXIT_USAGE = 2
 ENGINE_COMMANDS = ("plan", "solve", "sensitivity")
 STRATEGIES = tuple(s.value for s in Strategy)  # the solver's, in its order
+#: `solve --budget` with no USD: the scenario file's own `budget_annual`.
+_FILE_BUDGET: Any = object()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -76,11 +78,13 @@ def build_parser(*, with_ingest: bool = True) -> argparse.ArgumentParser:
     solve.add_argument(
         "--budget",
         type=float,
+        nargs="?",
+        const=_FILE_BUDGET,
         default=None,
         metavar="USD",
         help="what a yearly budget for added ML engineers buys: the most positions whose "
         "run-rate fits it, the best ratio reachable by the deadline with the scenario's "
-        "confidence and P(today's target)",
+        "confidence and P(today's target); without USD, the file's budget_annual",
     )
     solve.set_defaults(func=run_solve)
 
@@ -147,7 +151,18 @@ def run_solve(args: argparse.Namespace) -> int:
     if args.budget is not None:
         from forecasting.plan.budget import solve_budget
 
-        return _emit(args, lambda sc: solve_budget(sc, args.budget, args.strategy).to_json_dict())
+        def bought(sc: Any) -> dict[str, Any]:
+            usd = args.budget
+            if usd is _FILE_BUDGET:
+                if sc.budget_annual is None:
+                    raise PlannerError(
+                        f"{args.scenario} has no budget_annual: give --budget USD, "
+                        "e.g. --budget 700000"
+                    )
+                usd = sc.budget_annual
+            return solve_budget(sc, usd, args.strategy).to_json_dict()
+
+        return _emit(args, bought)
     from forecasting.plan.solver import solve
     from forecasting.plan.team import solve_team
 
