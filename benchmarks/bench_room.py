@@ -104,6 +104,8 @@ def clear_engine_caches() -> None:
         compute.team_cached,
         compute.chart_spec,
         compute.quarters_spec,
+        compute.page_spec,
+        compute.page_quarters_spec,
         compute.projections_csv,
     ):
         fn.clear()

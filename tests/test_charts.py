@@ -699,3 +699,78 @@ def test_a_tornado_of_positions_has_whole_number_ticks():
     encodings = [layer.get("encoding", {}).get("x", {}) for layer in spec["layer"]]
     axes = [x["axis"] for x in encodings if "axis" in x]
     assert axes and all(a["format"] == "d" and a["tickMinStep"] == 1 for a in axes)
+
+
+# ---------------------------------------------------------------------------------------
+# page specs from templates (ui/charts/template.py): equal to what Altair makes
+
+
+def _altair_page_spec(name: str, *args, **kwargs) -> dict:
+    from ui.compute import page_vega_lite_spec
+
+    return page_vega_lite_spec(charts.BUILDERS[name](*args, **kwargs))
+
+
+def _template_page_spec(name: str, *args, **kwargs) -> dict:
+    from ui.charts import template
+
+    with template.page_specs():
+        spec = charts.BUILDERS[name](*args, **kwargs)
+    assert isinstance(spec, dict)
+    return spec
+
+
+def _ratio_shifted(by: float) -> pd.DataFrame:
+    df = _ratio()
+    for c in ("p10", "p50", "p90"):
+        df[c] = df[c] + by
+    return df
+
+
+#: (builder, args, kwargs): each chart a page draws from a template, at several values of
+#: what a workshop control changes (the data, the target, the deadline, the axis top, the
+#: label's side, the roles drawn), in both styles; each case is drawn twice, so the second
+#: one of a key comes from the template the first made.
+TEMPLATED = [
+    ("ratio_fan", (_ratio(), 6), dict(deadline_month="2026-10")),
+    ("ratio_fan", (_ratio(), 6.5), dict(deadline_month="2026-11")),
+    ("ratio_fan", (_ratio_shifted(7.0), 6.5), dict(deadline_month="2026-11")),
+    ("ratio_fan", (_ratio_shifted(-3.0), 11.0), dict(deadline_month=None)),
+    ("ratio_fan", (_ratio(), 4.0), dict(band=(4, 8), deadline_month="2026-10")),
+    ("headcount_fan", (_headcount(),), {}),
+    ("headcount_fan", (_headcount(),), dict(roles=["data_scientist", "ml_engineer"])),
+    ("headcount_fan", (_headcount().assign(p90=lambda d: d["p90"] + 3),), {}),
+    ("hires_and_cost", (_starts(), _cost()), {}),
+    ("hires_and_cost", (_starts().assign(mean=0.5), _cost().assign(cumulative_mean=1.0)), {}),
+    ("quarter_strip", (_quarters(),), {}),
+    ("quarter_strip", (_quarters().assign(count=[0, 0, 5, 1]),), dict(what="Planned starts")),
+    ("quarter_strip", (_quarters().assign(count=0),), {}),
+]
+
+
+@pytest.mark.parametrize("workshop", [False, True])
+def test_a_templated_page_spec_is_the_spec_altair_makes(workshop):
+    for _ in range(2):
+        for name, args, kwargs in TEMPLATED:
+            want = _altair_page_spec(name, *args, **kwargs, workshop=workshop)
+            got = _template_page_spec(name, *args, **kwargs, workshop=workshop)
+            assert got == want, (name, kwargs)
+
+
+def test_a_template_is_reused_for_new_data_and_numbers():
+    from ui.charts import template
+
+    template._templates.clear()
+    for target in (6.0, 6.5, 7.0):
+        _template_page_spec("ratio_fan", _ratio(), target, deadline_month="2026-10")
+    # one template for the three targets (the target is data, the axis top a number)
+    assert len(template._templates) == 1
+    one = _template_page_spec("ratio_fan", _ratio(), 6.0, deadline_month="2026-10")
+    other = _template_page_spec("ratio_fan", _ratio(), 7.0, deadline_month="2026-10")
+    assert set(one["datasets"]) != set(other["datasets"])
+
+
+def test_outside_page_specs_a_templated_builder_returns_the_altair_chart():
+    import altair as alt
+
+    assert isinstance(charts.ratio_fan(_ratio(), 6), alt.LayerChart)

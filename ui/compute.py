@@ -339,8 +339,9 @@ def page_vega_lite_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
 def page_spec(name: str, scenario: Scenario, workshop: bool) -> dict[str, Any]:
     """The spec of chart `name` for `scenario` as a page draws it (datasets as Arrow
     bytes, made once), cached."""
-    chart = CHARTS[name](scenario, simulate_cached(scenario), workshop)
-    return page_vega_lite_spec(chart)
+    with charts.template.page_specs():  # a templated builder returns its spec (a few ms)
+        chart = CHARTS[name](scenario, simulate_cached(scenario), workshop)
+    return chart if isinstance(chart, dict) else page_vega_lite_spec(chart)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, scope="session")
@@ -382,8 +383,11 @@ def quarters_spec(scenario: Scenario, workshop: bool) -> dict[str, Any]:
 
 @st.cache_data(show_spinner=False, max_entries=256, hash_funcs=HASH_FUNCS)
 def page_quarters_spec(scenario: Scenario, workshop: bool) -> dict[str, Any]:
-    """`quarters_spec` as a page draws it (datasets as Arrow bytes), cached."""
-    return arrow_datasets(quarters_spec(scenario, workshop))
+    """`quarters_spec` as a page draws it (datasets as Arrow bytes, from the chart's
+    template: ui/charts/template.py), cached."""
+    what = edits.PlanMode.of(scenario).unit(capital=True)
+    with charts.template.page_specs():
+        return charts.quarter_strip(edits.quarter_frame(scenario), what=what, workshop=workshop)
 
 
 #: Exported charts are drawn at this width (CSS px; the app draws them at the container's)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.model.roles import ROLE_KEYS
-from ui.charts import _base
+from ui.charts import _base, template
 from ui.theme import (
     BAND_COLOR,
     BAND_OPACITY,
@@ -46,7 +46,6 @@ def headcount_fan(
     _base.require(
         headcount_df, ["month_index", "month", "role", "mean", "p10", "p50", "p90"], "headcount_fan"
     )
-    style = style_for(workshop)
     df = headcount_df
     if roles is not None:
         wanted = [str(r) for r in roles]
@@ -55,7 +54,14 @@ def headcount_fan(
             raise ValueError(f"headcount_fan: unknown role(s) {', '.join(unknown)}")
         df = df[df["role"].astype(str).isin(wanted)]
     df = _base.with_role_label(_base.clean_numeric(df, ["mean", "p10", "p50", "p90"]))
+    drawn = tuple(sorted(set(df["role"].astype(str))))
+    return template.chart(_draw_headcount_fan, template.Parts((df,), (), (drawn, workshop)))
 
+
+def _draw_headcount_fan(parts: template.Parts) -> alt.LayerChart:
+    (df,) = parts.frames
+    drawn, workshop = parts.key  # type: ignore[misc]
+    style = style_for(workshop)
     y_title = "Headcount (people)"
     tooltip = [
         alt.Tooltip("role_label:N", title="Role"),
@@ -68,7 +74,7 @@ def headcount_fan(
     # Tooltips on the base so every mark (area, line, point) shows the same formatted text.
     base = alt.Chart().encode(
         x=_base.month_x(),
-        color=_base.role_color(roles=sorted(set(df["role"].astype(str)))),
+        color=_base.role_color(roles=list(drawn)),
         detail="role_label:N",
         tooltip=tooltip,
     )
@@ -109,6 +115,19 @@ def ratio_fan(
     Returns:
         A layered Altair chart: band, P10–P90 area, P50 line and points, rules and labels.
     """
+    parts = _ratio_fan_parts(ratio_df, target, band, deadline_month, workshop)
+    return template.chart(_draw_ratio_fan, parts)
+
+
+def _ratio_fan_parts(
+    ratio_df: pd.DataFrame,
+    target: float,
+    band: tuple[float, float],
+    deadline_month: str | None,
+    workshop: bool,
+) -> template.Parts:
+    """ratio_fan's frames (the fan, the band, the target, the deadline), its y axis top,
+    and the key: band, workshop, where the target's label sits, whether a deadline."""
     _base.require(
         ratio_df, ["month_index", "month", "p10", "p50", "p90", "share_defined"], "ratio_fan"
     )
@@ -118,7 +137,6 @@ def ratio_fan(
     lo, hi = (float(b) for b in band)
     if not lo < hi:
         raise ValueError(f"ratio_fan: band must be (low, high) with low < high, got {band!r}")
-    style = style_for(workshop)
     df = _base.clean_numeric(ratio_df, ["p10", "p50", "p90", "share_defined"])
     df = df[df["p50"].notna()]
     # An explicit y domain from the data: the spec then changes with the data, so a chart
@@ -126,6 +144,27 @@ def ratio_fan(
     shown = df[["p10", "p50", "p90"]].to_numpy(dtype=float).ravel()
     shown = shown[np.isfinite(shown)]
     y_top = math.ceil(1.05 * max([hi, target, *shown.tolist()]))
+    band_label = f"target band 1:{_base.k_text(lo)}–1:{_base.k_text(hi)}"
+    band_df = pd.DataFrame({"band_low": [lo], "band_high": [hi], "band": [band_label]})
+    target_df = pd.DataFrame({"target": [target], "label": [f"target 1:{_base.k_text(target)}"]})
+    frames = [df, band_df, target_df]
+    if deadline_month is not None:
+        month = _base.check_month(deadline_month, "ratio_fan deadline_month")
+        frames.append(
+            pd.DataFrame({"month": [month], "label": [f"deadline {_base.month_text(month)}"]})
+        )
+    # The label sits at the end of the plot where the median line is farthest from the
+    # target, on the side of the rule away from the line, on a white halo: never
+    # overprinted by the line it labels (issue 19).
+    left, above = _target_label_place(df["p50"].to_numpy(dtype=float), target)
+    return template.Parts(tuple(frames), (y_top,), (band_label, workshop, left, above))
+
+
+def _draw_ratio_fan(parts: template.Parts) -> alt.LayerChart:
+    df, band_df, target_df, *deadline_df = parts.frames
+    (y_top,) = parts.numbers
+    band_label, workshop, left, above = parts.key  # type: ignore[misc]
+    style = style_for(workshop)
     y_scale = alt.Scale(domain=[0, y_top], nice=False)
 
     tooltip = [
@@ -145,8 +184,6 @@ def ratio_fan(
     line = base.mark_line(color=SERIES_COLOR, strokeWidth=style.line_width).encode(y=y_p50)
     points = _base.hover_points(base, y_p50, style, color=alt.value(SERIES_COLOR))
 
-    band_label = f"target band 1:{_base.k_text(lo)}–1:{_base.k_text(hi)}"
-    band_df = pd.DataFrame({"band_low": [lo], "band_high": [hi], "band": [band_label]})
     band_rect = (
         alt.Chart(band_df)
         .mark_rect(color=BAND_COLOR, opacity=BAND_OPACITY)
@@ -156,7 +193,6 @@ def ratio_fan(
             tooltip=[alt.Tooltip("band:N", title="Band")],
         )
     )
-    target_df = pd.DataFrame({"target": [target], "label": [f"target 1:{_base.k_text(target)}"]})
     target_rule = (
         alt.Chart(target_df)
         .mark_rule(color=TARGET_COLOR, strokeWidth=style.rule_width)
@@ -165,10 +201,6 @@ def ratio_fan(
             tooltip=[alt.Tooltip("label:N", title="Target")],
         )
     )
-    # The label sits at the end of the plot where the median line is farthest from the
-    # target, on the side of the rule away from the line, on a white halo: never
-    # overprinted by the line it labels (issue 19).
-    left, above = _target_label_place(df["p50"].to_numpy(dtype=float), target)
     label: dict[str, Any] = {
         "align": "left" if left else "right",
         "baseline": "bottom" if above else "top",
@@ -195,12 +227,8 @@ def ratio_fan(
     subtitle = (
         f"Line: median (P50); dark shading: P10–P90; blue: {band_label}; lower = more ML engineers"
     )
-    if deadline_month is not None:
-        month = _base.check_month(deadline_month, "ratio_fan deadline_month")
-        deadline_df = pd.DataFrame(
-            {"month": [month], "label": [f"deadline {_base.month_text(month)}"]}
-        )
-        deadline = alt.Chart(deadline_df).encode(x=_base.month_x())
+    for frame in deadline_df:
+        deadline = alt.Chart(frame).encode(x=_base.month_x())
         layers.append(
             deadline.mark_rule(
                 color=DEADLINE_COLOR, strokeWidth=style.rule_width, strokeDash=[6, 4]

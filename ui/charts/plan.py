@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts import _base
+from ui.charts import _base, template
 from ui.theme import (
     ROLE_COLORS,
     SERIES_COLOR,
@@ -45,11 +45,17 @@ def hires_and_cost(
         ["month_index", "month", "cost_mean", "cost_p10", "cost_p90", "cumulative_mean"],
         "hires_and_cost cost_df",
     )
-    style = style_for(workshop)
     starts = _base.with_role_label(_base.clean_numeric(starts_df, ["mean"]))
     cost = _base.clean_numeric(cost_df, ["cost_mean", "cost_p10", "cost_p90", "cumulative_mean"])
+    drawn = tuple(sorted(set(starts.loc[starts["mean"].fillna(0) > 0, "role"].astype(str))))
+    parts = template.Parts((starts, cost), (), (drawn, workshop))
+    return template.chart(_draw_hires_and_cost, parts)
 
-    drawn = sorted(set(starts.loc[starts["mean"].fillna(0) > 0, "role"].astype(str)))
+
+def _draw_hires_and_cost(parts: template.Parts) -> alt.LayerChart:
+    starts, cost = parts.frames
+    drawn, workshop = parts.key  # type: ignore[misc]
+    style = style_for(workshop)
     bars = (
         alt.Chart(starts)
         .mark_bar()
@@ -62,7 +68,7 @@ def hires_and_cost(
                 axis=alt.Axis(orient="left"),
             ),
             # the legend lists the roles with a start in the horizon: what is drawn
-            color=_base.role_color(roles=drawn),
+            color=_base.role_color(roles=list(drawn)),
             order=alt.Order("role_rank:Q"),
             tooltip=[
                 alt.Tooltip("role_label:N", title="Role"),
@@ -125,15 +131,23 @@ def quarter_strip(
         A layered Altair chart (cells + count labels), quarters in the given order.
     """
     _base.require(quarters_df, ["quarter", "count"], "quarter_strip")
-    style = style_for(workshop)
     # "count" is also a Vega-Lite aggregate's name: encode the values as "n".
     df = _base.clean_numeric(quarters_df, ["count"]).rename(columns={"count": "n"})
     df["label"] = [f"{c:.0f}" if c > 0 else "" for c in df["n"].fillna(0)]
     df["row"] = what
-    order = list(df["quarter"])
+    top = max(float(df["n"].max() or 0), 1.0)
+    parts = template.Parts((df,), (top,), (what, tuple(df["quarter"]), workshop))
+    return template.chart(_draw_quarter_strip, parts)
+
+
+def _draw_quarter_strip(parts: template.Parts) -> alt.LayerChart:
+    (df,) = parts.frames
+    (top,) = parts.numbers
+    what, order, workshop = parts.key  # type: ignore[misc]
+    style = style_for(workshop)
+    order = list(order)
     x = alt.X("quarter:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, orient="bottom"))
     tooltip = [alt.Tooltip("quarter:N", title="Quarter"), alt.Tooltip("n:Q", title=what)]
-    top = max(float(df["n"].max() or 0), 1.0)
     cells = (
         alt.Chart(df)
         .mark_rect(stroke="white", strokeWidth=2)
