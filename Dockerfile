@@ -39,4 +39,6 @@ EXPOSE 8501
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4).status != 200)"]
 
-CMD ["streamlit", "run", "app.py", "--server.address", "0.0.0.0", "--server.port", "8501"]
+# `streamlit run app.py` with ui/serving.py's hooks installed before the server listens
+# (anti-framing headers and private metrics from the first response; ui/launch.py).
+CMD ["python", "-m", "ui.launch", "--server.address", "0.0.0.0", "--server.port", "8501"]

@@ -2,7 +2,9 @@
 
 Routes every page with st.navigation, initialises the session from the shareable
 link, and holds the sidebar controls shared by all pages (workshop mode, scenario
-file download/restore). Run with `streamlit run app.py`.
+file download/restore). Run with `python -m ui.launch` (``streamlit run app.py`` with
+ui.serving's hooks installed before the server listens; plain ``streamlit run app.py``
+works too, its hooks install on the first session's run).
 """
 
 from __future__ import annotations

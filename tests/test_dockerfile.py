@@ -129,7 +129,7 @@ def test_requirements_are_copied_before_the_install():
 def test_cmd_is_the_readme_run_command_on_all_interfaces():
     _, run = readme_commands()
     (cmd,) = [exec_form(a) for i, a in STEPS if i == "CMD"]
-    assert cmd[: len(shlex.split(run))] == shlex.split(run) == ["streamlit", "run", "app.py"]
+    assert cmd[: len(shlex.split(run))] == shlex.split(run) == ["python", "-m", "ui.launch"]
     flags = dict(zip(cmd[3::2], cmd[4::2]))
     assert flags["--server.address"] == "0.0.0.0"
     assert ("EXPOSE", flags["--server.port"]) in STEPS

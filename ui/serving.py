@@ -17,10 +17,19 @@ installed once per process by app.py (the first session's first run).
   :data:`MAX_UPLOAD_BYTES_PER_PROCESS`; a session's files are released when it ends.
 
 Streamlit 1.67 serves with Starlette; there is no configuration option for any of these,
-so the hooks patch the running server: a subclass swapped in for the runtime's
+so the hooks patch the server: a subclass swapped in for the runtime's
 ``MemoryUploadedFileManager`` (the upload route holds that object), and an ASGI middleware
-added to the running Starlette app (rebuilt on its next request). Until the first session
-has run app.py, a fresh process serves its first page without them.
+in the Starlette app.
+
+When they are installed:
+
+- ``python -m ui.launch`` (the README's and the image's command; ui/launch.py) calls
+  :func:`install_at_start` before the server exists: the hooks are in place when the
+  Starlette app is built, so the very first response of a fresh server (``/``, before
+  any session) has the headers, and ``/_stcore/metrics`` is private from the first request.
+- Plain ``streamlit run app.py`` (development) installs them on the first session's run
+  (:func:`install`, called by app.py on every run, does the work once): until then a fresh
+  process serves its first page without them.
 """
 
 from __future__ import annotations
@@ -85,6 +94,40 @@ def install() -> None:
         if _add_middleware():
             _installed.add("middleware")
         _installed.add("tried")
+
+
+def install_at_start() -> bool:
+    """Before the server starts (ui/launch.py): build Streamlit's Starlette app with
+    :class:`Guard` as its outermost middleware, and install the other hooks then (the
+    runtime and its upload store exist by then, the configuration is read). Returns False,
+    with a warning in the log, when this Streamlit has no such place to hook (app.py's
+    :func:`install` then does what it can on the first session's run)."""
+    try:
+        from streamlit.web.server.starlette import starlette_server
+    except ImportError:  # pragma: no cover - a Streamlit without its Starlette server
+        _LOG.warning("ui.serving: no Starlette server to hook at start")
+        return False
+    build = getattr(starlette_server, "create_starlette_app", None)
+    if build is None:  # pragma: no cover - a future Streamlit
+        _LOG.warning("ui.serving: no create_starlette_app to hook at start")
+        return False
+    if getattr(build, "guarded", False):
+        return True
+
+    def guarded_app(runtime: Any) -> Any:
+        app = build(runtime)
+        app.add_middleware(Guard)  # outermost: before Streamlit's own middleware
+        install()
+        return app
+
+    guarded_app.guarded = True  # type: ignore[attr-defined]
+    starlette_server.create_starlette_app = guarded_app
+    return True
+
+
+def installed() -> frozenset[str]:
+    """The hooks installed in this process so far (for tests and the log)."""
+    return frozenset(_installed)
 
 
 # --------------------------------------------------------------------------- cache clearing
