@@ -7,6 +7,7 @@ import streamlit as st
 
 from forecasting.model import formatting, params
 from forecasting.model.errors import PlannerError
+from forecasting.model.scenario import Scenario
 from ui import compute, downloads, state
 from ui.layout import delta_style, fmt_pct
 from ui.text import md_escape
@@ -66,7 +67,12 @@ periods["limiting role"] = periods["bottleneck"].map(formatting.role_label)
 st.subheader("Bottleneck over time")
 st.dataframe(periods[["from", "to", "limiting role"]], hide_index=True, width="content")
 
-if not workshop:
+
+@st.fragment
+def capacity_parameters(scenario: Scenario) -> None:
+    """The capacity model's parameters, editable: a fragment, so a cell typed into it
+    reruns this table alone (an edit that lands reruns the page, state.apply_edit; a
+    refused one is named here)."""
     with st.expander("Capacity model parameters"):
         rows = []
         for name, value in scenario.capacity.to_dict().items():
@@ -102,3 +108,7 @@ if not workshop:
                 why = str(exc).removeprefix(f"capacity.{name}: ")
                 st.error(f"`{name}`: {md_escape(why)} Correct this cell; the others are kept.")
         state.apply_edit(new, keep_editors=True)
+
+
+if not workshop:
+    capacity_parameters(scenario)

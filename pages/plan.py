@@ -55,6 +55,18 @@ st.caption(
 )
 team_plan.editor(scenario, result, key="team_plan_editor")
 
+
+@st.fragment
+def mle_plan_by_month(
+    months: list[str], recommended: list[int], planned: list[int], *, positions: bool, manual: bool
+) -> None:
+    """The ML engineer plan by month: a fragment, so a cell typed into it reruns this
+    table alone (a change to the plan then reruns the page, state.apply_edit)."""
+    plan_table.editor(months, recommended, planned, positions=positions)
+    if manual:
+        plan_table.reset_button()
+
+
 if not workshop:
     st.subheader(f"{mode.unit(capital=True)} by month")
     st.caption(
@@ -71,6 +83,10 @@ if not workshop:
         if rec
         else []
     )
-    plan_table.editor(months, recommended, plan, positions=mode.positions)
-    if view.mode == state.PLAN_MANUAL:
-        plan_table.reset_button()
+    mle_plan_by_month(
+        months,
+        recommended,
+        plan,
+        positions=mode.positions,
+        manual=view.mode == state.PLAN_MANUAL,
+    )

@@ -233,8 +233,14 @@ def _rounded_starts(scenario: Scenario, r: int) -> list[int]:
     return [b - a for a, b in zip([0, *cum[:-1]], cum)]
 
 
+@st.fragment
 def editor(scenario: Scenario, result: SimulationResult, *, key: str) -> None:
-    """The team plan table (editable unless in workshop mode)."""
+    """The team plan table (editable unless in workshop mode), with the manual starts.
+
+    A fragment: a cell typed into either table reruns these tables alone, not the page's
+    solve and charts; an edit that changes the scenario then reruns the page
+    (:func:`land`), one that is refused only shows why here.
+    """
     pace = projections.pace_for(scenario)
     shown = table(scenario, result, pace)
     months = scenario.months()

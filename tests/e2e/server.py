@@ -206,13 +206,14 @@ IDLE_JS = """() => {
 #: - ``window.__st.done`` counts script runs that *finished*, read off the websocket: every
 #:   ForwardMsg whose field 6 (script_finished) says finished successfully, or finished a
 #:   fragment run (not "stopped early for a rerun"); ``doneAt`` is the performance.now() of
-#:   the last one. The DOM's data-test-script-state cannot be counted on for this: when a
-#:   run is quick, or the browser busy, React renders 'running' and 'notRunning' in one go
-#:   and the attribute never shows 'running'.
+#:   the last one; ``fragments`` counts the fragment runs among them. The DOM's
+#:   data-test-script-state cannot be counted on for this: when a run is quick, or the
+#:   browser busy, React renders 'running' and 'notRunning' in one go and the attribute
+#:   never shows 'running'.
 #: - ``idles`` counts the app root's data-test-script-state becoming 'notRunning'.
 TRACKER_JS = """(() => {
   if (window.__st) return;
-  const T = window.__st = {done: 0, doneAt: 0, idles: 0, state: null, idleAt: 0};
+  const T = window.__st = {done: 0, doneAt: 0, fragments: 0, idles: 0, state: null, idleAt: 0};
   const varint = (b, i) => {
     let x = 0, shift = 0, c;
     do { c = b[i++]; x += (c & 0x7f) * 2 ** shift; shift += 7; } while (c & 0x80);
@@ -240,6 +241,7 @@ TRACKER_JS = """(() => {
         if (!(event.data instanceof ArrayBuffer)) return;
         const status = finishedStatus(event.data);
         if (status === 0 || status === 3) { T.done += 1; T.doneAt = performance.now(); }
+        if (status === 3) T.fragments += 1;  // of which fragment runs (st.fragment)
       });
     }
   };
