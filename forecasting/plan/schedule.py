@@ -50,8 +50,7 @@ def shaped(
         if i + slots.offset <= last and slots.caps[i] > 0
     ]
     if one_a_month and strategy is Strategy.JUST_IN_TIME:
-        rounds = range(int(slots.caps.max(initial=0)))
-        order = [i for r in rounds for i in reversed(usable) if slots.caps[i] > r]
+        order = FillOrder.rounds(usable[::-1], slots.caps)
     else:
         order = fill_order(strategy, usable, slots.caps)
     return (lambda n: slots.floor + allocation(order, n, slots.n_slots)), len(order)
@@ -124,21 +123,74 @@ def even_order(slots: list[int]) -> list[int]:
     return [slots[i] for i in seen]
 
 
-def fill_order(strategy: Strategy, slots: list[int], caps: np.ndarray) -> list[int]:
+@dataclass(frozen=True, eq=False)
+class FillOrder:
+    """The order in which units fill their slots, without listing it: a list of one entry
+    a unit is as long as the units allowed (100,000 starts a month over 100 months is 10
+    million entries, 80 MB of Python list, and as much again for each prefix taken).
+
+    Either slot by slot (each slot of `sequence` up to its cap before the next), or round
+    by round (one unit in every slot of `sequence` with room left, then again).
+    """
+
+    sequence: np.ndarray  # distinct slot indices, in the order they are visited
+    caps: np.ndarray  # the units each slot of `sequence` takes
+    by_round: bool
+
+    @classmethod
+    def slots(cls, sequence: list[int], caps: np.ndarray) -> FillOrder:
+        """Each slot filled to its cap before the next (front-loaded, just-in-time)."""
+        seq = np.asarray(sequence, dtype=np.int64)
+        return cls(seq, np.asarray(caps, dtype=np.int64)[seq], by_round=False)
+
+    @classmethod
+    def rounds(cls, sequence: list[int], caps: np.ndarray) -> FillOrder:
+        """One unit in each slot with room, in `sequence` order, round after round."""
+        seq = np.asarray(sequence, dtype=np.int64)
+        return cls(seq, np.asarray(caps, dtype=np.int64)[seq], by_round=True)
+
+    def __len__(self) -> int:
+        return int(self.caps.sum())
+
+    def taken(self, n: int) -> np.ndarray:
+        """Units per slot of `sequence` in the first `n` entries of the order."""
+        n = min(max(int(n), 0), len(self))
+        caps = self.caps
+        if not self.by_round:
+            before = np.cumsum(caps) - caps
+            return np.clip(n - before, 0, caps)
+        lo, hi = 0, int(caps.max(initial=0))  # the complete rounds: F(r) <= n < F(r + 1)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if int(np.minimum(caps, mid).sum()) <= n:
+                lo = mid
+            else:
+                hi = mid - 1
+        taken = np.minimum(caps, lo)
+        rest = n - int(taken.sum())
+        if rest:  # the next round, cut short: its first `rest` slots with room
+            room = np.flatnonzero(caps > lo)[:rest]
+            taken[room] += 1
+        return taken
+
+    def allocation(self, n: int, months: int) -> np.ndarray:
+        """The first `n` entries as units by slot index, (months,) int64."""
+        out = np.zeros(max(months, int(self.sequence.max(initial=-1)) + 1), dtype=np.int64)
+        out[self.sequence] = self.taken(n)
+        return out
+
+
+def fill_order(strategy: Strategy, slots: list[int], caps: np.ndarray) -> FillOrder:
     """The order in which starts fill `slots`: allocation of n = the first n entries."""
     if strategy is Strategy.FRONT_LOADED:
-        return [i for i in slots for _ in range(caps[i])]
+        return FillOrder.slots(slots, caps)
     if strategy is Strategy.JUST_IN_TIME:
-        return [i for i in reversed(slots) for _ in range(caps[i])]
-    spread = even_order(slots)
-    order: list[int] = []
-    for round_ in range(int(caps.max(initial=0))):
-        order += [i for i in spread if caps[i] > round_]
-    return order
+        return FillOrder.slots(slots[::-1], caps)
+    return FillOrder.rounds(even_order(slots), caps)
 
 
-def allocation(order: list[int], n: int, months: int) -> np.ndarray:
-    return np.bincount(np.array(order[:n], dtype=np.int64), minlength=months).astype(np.int64)
+def allocation(order: FillOrder, n: int, months: int) -> np.ndarray:
+    return order.allocation(n, months)
 
 
 def smallest_prefix(passes: Callable[[int], bool], n_max: int) -> int:
