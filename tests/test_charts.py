@@ -702,7 +702,7 @@ def test_a_tornado_of_positions_has_whole_number_ticks():
 
 
 # ---------------------------------------------------------------------------------------
-# page specs from templates (ui/charts/template.py): equal to what Altair makes
+# page specs from templates (ui/chart_specs.py): equal to what Altair makes
 
 
 def _altair_page_spec(name: str, *args, **kwargs) -> dict:
@@ -712,9 +712,9 @@ def _altair_page_spec(name: str, *args, **kwargs) -> dict:
 
 
 def _template_page_spec(name: str, *args, **kwargs) -> dict:
-    from ui.charts import template
+    from ui import chart_specs
 
-    with template.page_specs():
+    with chart_specs.page_specs():
         spec = charts.BUILDERS[name](*args, **kwargs)
     assert isinstance(spec, dict)
     return spec
@@ -758,13 +758,13 @@ def test_a_templated_page_spec_is_the_spec_altair_makes(workshop):
 
 
 def test_a_template_is_reused_for_new_data_and_numbers():
-    from ui.charts import template
+    from ui import chart_specs
 
-    template._templates.clear()
+    chart_specs._templates.clear()
     for target in (6.0, 6.5, 7.0):
         _template_page_spec("ratio_fan", _ratio(), target, deadline_month="2026-10")
     # one template for the three targets (the target is data, the axis top a number)
-    assert len(template._templates) == 1
+    assert len(chart_specs._templates) == 1
     one = _template_page_spec("ratio_fan", _ratio(), 6.0, deadline_month="2026-10")
     other = _template_page_spec("ratio_fan", _ratio(), 7.0, deadline_month="2026-10")
     assert set(one["datasets"]) != set(other["datasets"])

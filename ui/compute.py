@@ -38,7 +38,7 @@ from forecasting.plan.team import TeamPlan, solve_team
 from forecasting.simulate import result as results
 from forecasting.simulate.project import project
 from forecasting.simulate.result import SimulationResult
-from ui import background, charts, state, work
+from ui import background, chart_specs, charts, state, work
 
 MLE = Role.ML_ENGINEER.value
 
@@ -339,7 +339,7 @@ def page_vega_lite_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
 def page_spec(name: str, scenario: Scenario, workshop: bool) -> dict[str, Any]:
     """The spec of chart `name` for `scenario` as a page draws it (datasets as Arrow
     bytes, made once), cached."""
-    with charts.template.page_specs():  # a templated builder returns its spec (a few ms)
+    with chart_specs.page_specs():  # a templated builder returns its spec (a few ms)
         chart = CHARTS[name](scenario, simulate_cached(scenario), workshop)
     return chart if isinstance(chart, dict) else page_vega_lite_spec(chart)
 
@@ -384,9 +384,9 @@ def quarters_spec(scenario: Scenario, workshop: bool) -> dict[str, Any]:
 @st.cache_data(show_spinner=False, max_entries=256, hash_funcs=HASH_FUNCS)
 def page_quarters_spec(scenario: Scenario, workshop: bool) -> dict[str, Any]:
     """`quarters_spec` as a page draws it (datasets as Arrow bytes, from the chart's
-    template: ui/charts/template.py), cached."""
+    template: ui/chart_specs.py), cached."""
     what = edits.PlanMode.of(scenario).unit(capital=True)
-    with charts.template.page_specs():
+    with chart_specs.page_specs():
         return charts.quarter_strip(edits.quarter_frame(scenario), what=what, workshop=workshop)
 
 

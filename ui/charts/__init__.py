@@ -23,7 +23,6 @@ from collections.abc import Callable
 
 import altair as alt
 
-from ui.charts import template  # noqa: F401 - page specs from templates (ui/compute.py)
 from ui.charts._base import DELIVERY_AXIS_TITLE, RATIO_AXIS_TITLE, role_color_scale
 from ui.charts.advice import frontier, tornado
 from ui.charts.capacity import capacity_fte, delivery_index, ds_time_split
