@@ -104,6 +104,10 @@ except Exception:
         "try the previous step again, or reload the page. If it persists, download the "
         "scenario file from the sidebar and report it."
     )
+finally:
+    # A reconnected tab's first run (after a server restart): the change the user made
+    # takes effect now that the page's widgets are known (also after a page's st.stop()).
+    state.replay_browser_values()
 if on_team_page:
     with upload_banner:
         uploads.pending_banner(on_team_page=True)

@@ -2,7 +2,9 @@
 its own scenario and saved comparison, whose server is killed (kill -9) and started again,
 reconnects to a new session; its next interaction — a click on a page link, whose query
 string Streamlit's browser code drops unless the parameter is bound to a widget — keeps
-the scenario and the comparison of its own link, and never gets the sample's."""
+the scenario and the comparison of its own link, and never gets the sample's; when it is
+a widget, the user's change takes effect (the new session replays the browser's values
+once the page's widgets are drawn, ui.state.replay_browser_values)."""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from tests.e2e.server import (
     open_app,
 )
 from ui import state
-from ui.link import encode_bundle, encode_scenario, entry
+from ui.link import decode_scenario, encode_bundle, encode_scenario, entry
 
 pytestmark = pytest.mark.e2e
 
@@ -92,14 +94,31 @@ def test_an_open_tab_keeps_its_scenario_and_comparison_after_a_server_restart(br
         assert query_of(page)["s"] == token
 
 
-def test_a_widget_moved_first_after_a_restart_keeps_the_link_too(browser):
+def test_a_control_moved_first_after_a_restart_takes_effect(browser):
+    """The first interaction after the restart is a scenario control (Hold, on Hiring
+    plan): the new session never drew it, and took the browser's value for a starting
+    value (the link's Hold stayed). Now the change is applied, and only it."""
     with restarted(browser, "/plan") as (page, token, compare):
-        toggle = page.locator(".st-key-workshop_toggle label").first
+        own = decode_scenario(token)
         with expect_rerun(page):
-            toggle.click()
-        # The new session starts from the link the click carried (a widget's first value
-        # in a new session is not a change, so the toggle itself may not apply).
+            page.locator(".st-key-w_hold label").first.click()
         query = query_of(page)
-        assert (query["s"], query["c"]) == (token, compare)
+        now = decode_scenario(query["s"])
+        assert now.target.hold is (not own.target.hold)  # the user's change, applied
+        assert now.replace(target=own.target) == own  # the rest is the link's
+        assert query["c"] == compare
         assert urlsplit(page.url).path == "/plan"
+        assert page.locator(".st-key-w_hold input").is_checked() is now.target.hold
         assert "Opened from a link" in page.inner_text("body")
+
+
+def test_a_sidebar_toggle_moved_first_after_a_restart_takes_effect(browser):
+    """The workshop toggle has a value of its own and a callback: the new session showed
+    it on but stayed out of workshop mode. Now the mode follows the toggle, with the link."""
+    with restarted(browser, "/plan") as (page, token, compare):
+        with expect_rerun(page):
+            page.locator(".st-key-workshop_toggle label").first.click()
+        query = query_of(page)
+        assert (query["s"], query["c"], query.get("workshop")) == (token, compare, "1")
+        assert page.locator(".st-key-workshop_bar").count() == 1  # workshop mode is on
+        assert urlsplit(page.url).path == "/plan"
