@@ -69,13 +69,16 @@ if link_error:
     st.error(md_escape(link_error))
 if notice:
     st.success(notice)
-if state.pop_fresh():
+on_team_page = page.url_path == "team"
+fresh = state.pop_fresh()
+if fresh:
     st.caption(state.FRESH_SESSION)
-    if state.from_uploaded_history(state.base()) and st.session_state.get(state.KEY_UPLOAD) is None:
-        st.info(state.UPLOAD_NOT_KEPT)
+# A team that came from an uploaded file this session does not hold (a link's: after a
+# restart, in a new tab) says so on its first screen, and on Team & data every time.
+if (fresh or on_team_page) and (not_kept := state.upload_not_kept()):
+    st.info(not_kept)
 # A file read but not applied is named above every page; on Team & data after the page
 # ran (it reads a dropped file while it runs; the others may end early with st.stop()).
-on_team_page = page.url_path == "team"
 upload_banner = st.container()
 if not on_team_page:
     with upload_banner:

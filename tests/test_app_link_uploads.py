@@ -111,3 +111,54 @@ def test_a_discarded_upload_is_no_longer_named_nor_read_again(app, ui):
     assert "was discarded" in ui.page_text(at)
     ui.goto(at, "capacity")
     assert not pending_named(at)
+
+
+SNAPSHOT = Path(__file__).resolve().parents[1] / "data" / "templates" / "snapshot.csv"
+
+
+def applied_snapshot(app, ui):
+    """Team & data with the snapshot template uploaded and applied (no history in it)."""
+    at = app("team")
+    at.file_uploader(key="team_upload").set_value(
+        ("snapshot.csv", SNAPSHOT.read_bytes(), "text/csv")
+    )
+    ui.button(at.run(), "Use this team in the scenario").click().run()
+    assert ui.problems(at) == []
+    assert not state.from_uploaded_history(at.session_state[state.KEY_BASE])
+    return at
+
+
+def not_kept_shown(at) -> bool:
+    return any(state.NOT_KEPT in i.value for i in at.info)
+
+
+def test_a_snapshot_team_from_a_link_says_its_upload_was_not_kept(app, ui):
+    """Issue 22 item 4: a team applied from a file without history, restored from its link
+    after a restart, looked typed by hand. The link says where the team came from."""
+    at = applied_snapshot(app, ui)
+    link = {k: str(v) for k, v in at.query_params.items()}
+    assert link[state.PARAM_TEAM] == state.TEAM_FROM_UPLOAD
+    assert not not_kept_shown(at)  # this session holds the file
+    fresh = app(query=link)  # a restart: the link only
+    assert ui.problems(fresh) == []
+    assert fresh.session_state[state.KEY_BASE] == at.session_state[state.KEY_BASE]
+    shown = [i.value for i in fresh.info if state.NOT_KEPT in i.value]
+    assert shown == [state.SNAPSHOT_NOT_KEPT]
+    assert fresh.query_params[state.PARAM_TEAM] == state.TEAM_FROM_UPLOAD  # kept
+    ui.goto(fresh, "team")  # and Team & data says it every time
+    assert not_kept_shown(fresh) and ui.problems(fresh) == []
+
+
+def test_a_hand_edit_of_the_uploaded_headcount_makes_it_a_typed_team(app, ui):
+    at = applied_snapshot(app, ui)
+    ui.edit_table(at, "team_editor", {1: {"headcount": 31}})
+    assert state.PARAM_TEAM not in at.query_params
+    fresh = app(query={k: str(v) for k, v in at.query_params.items()})
+    assert not not_kept_shown(fresh)
+
+
+def test_a_typed_team_from_a_link_names_no_upload(app, ui):
+    at = app(query={"s": typed_team_token()})
+    assert not not_kept_shown(at)
+    ui.goto(at, "team")
+    assert not not_kept_shown(at)

@@ -55,6 +55,11 @@ PARAM_STRATEGY = "strategy"
 PARAM_PLAN = "plan"
 PARAM_WORKSHOP = "workshop"
 PARAM_COMPARE = "c"
+#: ``team=upload``: the team (its headcount) was applied from an uploaded file. The file
+#: is never in the link; this says only where the team came from, so a session started
+#: from the link (a restart, a new tab) can say the file was not kept.
+PARAM_TEAM = "team"
+TEAM_FROM_UPLOAD = "upload"
 
 KEY_BASE = "base_scenario"
 KEY_STRATEGY = "strategy_value"
@@ -65,6 +70,9 @@ KEY_UPLOAD = "upload"
 KEY_LINK_ERROR = "link_error"
 KEY_NOTICE = "notice"
 KEY_FRESH = "fresh_from_link"
+#: The headcount of the team last applied from an uploaded file (while it is still the
+#: scenario's, the team is "from an upload").
+KEY_TEAM_FROM_UPLOAD = "team_from_upload"
 
 LINK_ERROR = (
     "The scenario in this link could not be read ({reason}); the sample team is shown "
@@ -120,6 +128,8 @@ def init() -> None:
         plan = _query_value(PARAM_PLAN)
         ss[KEY_PLAN_MODE] = plan if plan in PLAN_MODES else PLAN_RECOMMENDED
         ss[KEY_WORKSHOP] = _query_value(PARAM_WORKSHOP) in {"1", "true", "on"}
+        if base is not None and _query_value(PARAM_TEAM) == TEAM_FROM_UPLOAD:
+            ss[KEY_TEAM_FROM_UPLOAD] = base.headcount
         ss.setdefault(KEY_SAVED, _saved_from_link())
     sync_url()
 
@@ -220,7 +230,14 @@ def reset_to_sample(reason: str) -> None:
 #: when that click is on a page link, only bound parameters travel with it, so without the
 #: binding the new session saw an empty query string, started on the sample team and wrote
 #: the sample's link over the user's.
-LINK_PARAMS = (PARAM_SCENARIO, PARAM_STRATEGY, PARAM_PLAN, PARAM_WORKSHOP, PARAM_COMPARE)
+LINK_PARAMS = (
+    PARAM_SCENARIO,
+    PARAM_STRATEGY,
+    PARAM_PLAN,
+    PARAM_WORKSHOP,
+    PARAM_COMPARE,
+    PARAM_TEAM,
+)
 #: The container holding the bound inputs (hidden: ``.st-key-<key>``).
 LINK_CONTAINER = "planner_link"
 
@@ -236,6 +253,8 @@ def link_values() -> dict[str, str]:
         wanted[PARAM_WORKSHOP] = "1"
     if saved():
         wanted[PARAM_COMPARE] = encode_bundle(saved())
+    if team_from_upload_marked():
+        wanted[PARAM_TEAM] = TEAM_FROM_UPLOAD
     return wanted
 
 
@@ -455,10 +474,17 @@ FRESH_SESSION = (
 )
 
 
+#: Said (as the issue asks) when a session from a link has a team that came from a file.
+NOT_KEPT = "the uploaded file was not kept across the restart; drop it again"
 UPLOAD_NOT_KEPT = (
     "This team came from an uploaded file with history (its data-science plan follows the "
-    "file's projection). Files are never in links: the uploaded file was not kept across "
-    "the restart or into this new tab; drop it again on Team & data to see its history."
+    f"file's projection). Files are never in links, so {NOT_KEPT} on Team & data to see "
+    "its history (a new tab opened from this link has no file either)."
+)
+SNAPSHOT_NOT_KEPT = (
+    "This team came from an uploaded file; the team and its numbers are the link's. Files "
+    f"are never in links, so {NOT_KEPT} on Team & data to see what was read from it (a "
+    "new tab opened from this link has no file either)."
 )
 
 
@@ -468,6 +494,28 @@ def from_uploaded_history(scenario: Scenario) -> bool:
     return not is_sample_team(scenario) and any(
         p.source.startswith(policy.PROJECTION_SOURCE) for p in scenario.hiring_policy
     )
+
+
+def mark_team_from_upload() -> None:
+    """The scenario's team was just applied from an uploaded file: say so in the link."""
+    st.session_state[KEY_TEAM_FROM_UPLOAD] = base().headcount
+    sync_url()
+
+
+def team_from_upload_marked() -> bool:
+    """True while the scenario's team is the one last applied from an uploaded file (a hand
+    edit of the headcount, a restored file or the sample make it another team)."""
+    return st.session_state.get(KEY_TEAM_FROM_UPLOAD) == base().headcount
+
+
+def upload_not_kept() -> str | None:
+    """What the first screen of a session says when its team came from an uploaded file
+    that this session does not hold (started from a link: a restart, a new tab), or None."""
+    if st.session_state.get(KEY_UPLOAD) is not None:
+        return None
+    if from_uploaded_history(base()):
+        return UPLOAD_NOT_KEPT
+    return SNAPSHOT_NOT_KEPT if team_from_upload_marked() else None
 
 
 KEY_FRESH_SHOWN = "fresh_from_link_shown"

@@ -555,6 +555,7 @@ def _use_buttons(upload: Upload) -> None:
                 trends = None
         scenario = policies.default_plan(scenario, trends)
         state.set_base(scenario, reset=True)
+        state.mark_team_from_upload()  # the link says where the team came from
         state.set_plan_mode(state.PLAN_RECOMMENDED)
         st.session_state[KEY_APPLIED] = upload.key[0]
         ds = scenario.policy_of("data_scientist")
