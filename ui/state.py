@@ -7,7 +7,8 @@ What lives where:
   on disk).
 - The URL holds everything needed to reproduce the numbers on screen: the base
   scenario (compressed JSON, ``?s=``), ``strategy``, ``plan`` and ``workshop``, and
-  the saved scenarios of the Compare page (one compressed bundle, ``?c=``).
+  the saved scenarios of the Compare page (one compressed bundle, ``?c=``), and
+  ``team=upload`` while the team is the one applied from an uploaded file.
   Uploaded files are never put in the URL; only the aggregate numbers the user
   applied to the scenario (headcount per role, rates, costs) are. The tokens are
   encoded and parsed in ui.link.
