@@ -47,7 +47,7 @@ import numpy as np
 
 from forecasting.model.roles import DS, MLE, ROLES
 from forecasting.model.scenario import Scenario
-from forecasting.model.target import meets_target, ratio_paths, target_probabilities
+from forecasting.model.target import meets_target, ratio_paths
 from forecasting.simulate.capacity import capacity_paths
 from forecasting.simulate.draws import draw_monthly_exit, monthly_probability
 from forecasting.simulate.result import SimulationResult
@@ -140,6 +140,31 @@ def _stay(
     return nxt
 
 
+def _realised_array(months: int, paths: int) -> np.ndarray:
+    """Where a role's realised starts go, (T, P) int32 (a month's starts are at most
+    max_starts_per_month, 100,000): a view of a (T+1, P) array whose first row is 0, the
+    starts first counted by month that `simulate` hands to the capacity model (`padded`)."""
+    return np.zeros((months + 1, paths), dtype=np.int32)[1:]
+
+
+def padded(realised: np.ndarray) -> np.ndarray:
+    """(T+1, P) starts first counted by month (row 0 none) from (T, P) realised starts:
+    the array `_realised_array` made them a view of, else a copy."""
+    base = realised.base
+    if (
+        isinstance(base, np.ndarray)
+        and base.shape == (realised.shape[0] + 1, realised.shape[1])
+        and base.dtype == realised.dtype
+        and base[1:].__array_interface__["data"] == realised.__array_interface__["data"]
+        and base.strides == realised.strides
+        and not base[0].any()
+    ):
+        return base
+    out = np.zeros((realised.shape[0] + 1, realised.shape[1]), dtype=realised.dtype)
+    out[1:] = realised
+    return out
+
+
 def _moved_array(
     months: int,
     paths: int,
@@ -165,6 +190,7 @@ def simulate_role(
     reskill: tuple[np.random.Generator, float] | None = None,
     aligned_fill: bool = False,
     planned_out: np.ndarray | None = None,
+    realised_out: np.ndarray | None = None,
 ) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Run one role's stock-flow recursion over all months, writing into `out`.
 
@@ -181,6 +207,8 @@ def simulate_role(
             with no planned start, so the stream does not depend on the schedule
             (used for ML engineers, whose schedule the solver varies).
         planned_out: optional (T+1,) people leaving for reskilling by month index.
+        realised_out: optional (T, P) integer array to write the realised starts into
+            (else one is allocated, int32: a month's starts are at most the cap).
 
     Returns:
         (realised starts (T, P) or None when starts are certain,
@@ -190,7 +218,9 @@ def simulate_role(
     paths = out.shape[1]
     out[0] = n0
     random_fill = fill_rate < 1.0 and (aligned_fill or bool(np.any(starts)))
-    realised = np.empty((months, paths), dtype=np.int64) if random_fill else None
+    realised = None
+    if random_fill:
+        realised = _realised_array(months, paths) if realised_out is None else realised_out
     moved = _moved_array(months, paths, reskill, planned_out)
     stay = partial(_stay, inflow=inflow, reskill=reskill, moved=moved, planned_out=planned_out)
     for t in range(months):
@@ -225,6 +255,7 @@ def simulate_positions_role(
     inflow: np.ndarray | None = None,
     reskill: tuple[np.random.Generator, float] | None = None,
     planned_out: np.ndarray | None = None,
+    realised_out: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Run one role under a hiring policy: leavers and new positions open requisitions.
 
@@ -241,6 +272,8 @@ def simulate_positions_role(
         inflow: optional (T, P) people joining from another role after exits.
         reskill: optional (generator, monthly probability) moving survivors out.
         planned_out: optional (T+1,) people leaving for reskilling by month index.
+        realised_out: optional (T, P) integer array to write the realised starts into
+            (else one is allocated, int32: a month's starts are at most the cap).
 
     Returns:
         (realised starts (T, P), moved out by reskilling (T, P) or None).
@@ -250,13 +283,16 @@ def simulate_positions_role(
     out[0] = n0
     pos = np.asarray(positions)
     per_path = pos.ndim == 2
-    realised = np.zeros((months, paths), dtype=np.int64)
+    realised = _realised_array(months, paths) if realised_out is None else realised_out
     moved = _moved_array(months, paths, reskill, planned_out)
     stay = partial(_stay, inflow=inflow, reskill=reskill, moved=moved, planned_out=planned_out)
-    # pending[s]: requisitions due in step s (the step in which they may start).
-    pending = np.zeros((months + lag + 1, paths), dtype=np.int64)
+    # pending[s % ring]: requisitions due in step s (the step in which they may start).
+    # Only steps t..t+lag are live in step t, so lag+1 rows hold them: a row is emptied
+    # when its step has taken it, for the step lag+1 later.
+    ring = lag + 1
+    pending = np.zeros((ring, paths), dtype=np.int64)
     if open_reqs:
-        pending[min(max(lag, 1) - 1, months)] += open_reqs
+        pending[min(max(lag, 1) - 1, months) % ring] += open_reqs
     backlog = np.zeros(paths, dtype=np.int64)  # due and not yet started
     open_total = np.full(paths, open_reqs, dtype=np.int64)  # backlog + pending
     random_fill = fill_rate < 1.0
@@ -271,15 +307,16 @@ def simulate_positions_role(
             surplus = np.minimum(-gap, open_total)
             np.maximum(surplus, 0, out=surplus)
             open_total -= surplus
-            for s in range(min(t + lag, months + lag), t - 1, -1):
-                take = np.minimum(surplus, pending[s])
-                pending[s] -= take
+            for s in range(t + lag, t - 1, -1):
+                take = np.minimum(surplus, pending[s % ring])
+                pending[s % ring] -= take
                 surplus -= take
             backlog -= np.minimum(surplus, backlog)
             np.maximum(gap, 0, out=gap)
         open_total += gap  # gap is now the requisitions opened in this step
-        pending[t + lag] += gap
-        backlog += pending[t]  # due now (pending[t] is never read again)
+        pending[(t + lag) % ring] += gap
+        backlog += pending[t % ring]  # due now
+        pending[t % ring] = 0  # (step t's row is step t + lag + 1's)
         got = np.minimum(backlog, cap)
         if random_fill:
             tried = got
@@ -448,8 +485,24 @@ def _sorted_quantiles(sorted_values: np.ndarray, qs: tuple[float, ...]) -> np.nd
     return np.stack(out)
 
 
+#: Bytes of one month-block's float64 temporaries in `simulate` (ratios, costs and their
+#: sorted copies are made a block of months at a time, never for the whole horizon).
+MONTH_BLOCK_BYTES = 4 << 20
+
+
+def month_blocks(months: int, paths: int) -> list[slice]:
+    """Slices of 0..months (inclusive) of at most MONTH_BLOCK_BYTES of float64 a path."""
+    step = max(1, MONTH_BLOCK_BYTES // (8 * max(paths, 1)))
+    return [slice(a, min(a + step, months + 1)) for a in range(0, months + 1, step)]
+
+
 def simulate(scenario: Scenario) -> SimulationResult:
     """Project headcount, ratio, cost and capacity of a scenario by Monte Carlo.
+
+    Memory: the per-path headcount (int32) and realised starts (int32) of the whole
+    horizon, plus the reductions' temporaries a block of months at a time
+    (`month_blocks`): every quantile, probability and mean is per month, so the blocks
+    give the numbers the whole arrays would.
 
     Args:
         scenario: a validated Scenario (paths and seed included).
@@ -460,39 +513,52 @@ def simulate(scenario: Scenario) -> SimulationResult:
     raw = run_paths(scenario)
     hc = raw.headcount
     months, paths = scenario.horizon_months, scenario.paths
+    k, deadline = scenario.target.ds_per_mle, scenario.deadline
 
-    hc_sorted = np.sort(hc, axis=-1)
-    hc_q = _sorted_quantiles(hc_sorted, QUANTILES)
     hc_mean = hc.mean(axis=-1)
-
-    ratio = ratio_paths(hc)
-    share_defined = (hc[:, MLE, :] > 0).mean(axis=-1)
-    ratio_q = _sorted_quantiles(np.sort(ratio, axis=-1), QUANTILES)
-    p_met, p_held = target_probabilities(ratio, scenario.target.ds_per_mle, scenario.deadline)
-    p_by_month = meets_target(ratio, scenario.target.ds_per_mle).mean(axis=-1)
-
     monthly_cost = np.array(scenario.loaded_costs) / 12.0
-    cost = np.einsum("trp,r->tp", hc, monthly_cost)
     training = raw.in_training()
-    if training is not None and raw.moved is not None:
-        # Trainees stay on the payroll as data scientists; the programme is paid when
-        # they start it. (Zero duration and cost leave the payroll as it was.)
-        cost = cost + training * monthly_cost[DS]
-        cost[1:] += raw.moved * scenario.reskill_cost
-    # float32 is ample for p10/p90 of a monthly payroll and sorts twice as fast.
-    cost_q = _sorted_quantiles(np.sort(cost.astype(np.float32), axis=-1), (0.1, 0.9))
-    cost_mean = cost.mean(axis=-1) if training is not None else hc_mean @ monthly_cost
+    hc_q, ratio_q, share_defined, p_by_month, cost_q, cost_means = [], [], [], [], [], []
+    p_met = 0.0
+    held = np.ones(paths, dtype=bool)  # the target met in every month from the deadline
+    for b in month_blocks(months, paths):
+        block = hc[b]
+        hc_q.append(_sorted_quantiles(np.sort(block, axis=-1), QUANTILES))
+        ratio = ratio_paths(block)
+        share_defined.append((block[:, MLE, :] > 0).mean(axis=-1))
+        ratio_q.append(_sorted_quantiles(np.sort(ratio, axis=-1), QUANTILES))
+        ok = meets_target(ratio, k)
+        p_by_month.append(ok.mean(axis=-1))
+        if b.start <= deadline < b.stop:
+            p_met = float(ok[deadline - b.start].mean())
+        if b.stop > deadline:
+            held &= ok[max(deadline - b.start, 0) :].all(axis=0)
+        del ratio, ok
+        cost = np.einsum("trp,r->tp", block, monthly_cost)
+        if training is not None and raw.moved is not None:
+            # Trainees stay on the payroll as data scientists; the programme is paid when
+            # they start it. (Zero duration and cost leave the payroll as it was.)
+            cost = cost + training[b] * monthly_cost[DS]
+            first = max(b.start, 1)  # cost[1:] += moved * reskill_cost
+            cost[first - b.start :] += raw.moved[first - 1 : b.stop - 1] * scenario.reskill_cost
+            cost_means.append(cost.mean(axis=-1))
+        # float32 is ample for p10/p90 of a monthly payroll and sorts twice as fast.
+        cost_q.append(_sorted_quantiles(np.sort(cost.astype(np.float32), axis=-1), (0.1, 0.9)))
+        del cost
+    p_held = float(held.mean())
+    p_by_month_all = np.concatenate(p_by_month)
+    cost_mean = np.concatenate(cost_means) if training is not None else hc_mean @ monthly_cost
 
     # Starts first counted in month t (index 0 = none), per role: certain (T+1,) or (T+1, P).
     starts: list[np.ndarray] = []
     starts_mean = np.zeros((months + 1, len(ROLES)))
     for r in range(len(ROLES)):
-        if raw.realised[r] is None:
+        realised = raw.realised[r]
+        if realised is None:
             s = np.concatenate([[0], scheduled_starts(scenario, r)])
             starts_mean[:, r] = s
         else:
-            s = np.zeros((months + 1, paths), dtype=np.int64)
-            s[1:] = raw.realised[r]
+            s = padded(realised)
             starts_mean[:, r] = s.mean(axis=-1)
         if r == MLE and raw.arrived is not None:  # reskilled data scientists ramp as MLEs too
             moved = np.zeros((months + 1, paths), dtype=np.int64)
@@ -514,14 +580,14 @@ def simulate(scenario: Scenario) -> SimulationResult:
         p_target_held=p_held,
         paths_headcount=hc.transpose(2, 0, 1),
         headcount_mean=hc_mean,
-        headcount_q=hc_q,
-        ratio_q=ratio_q,
-        share_defined=share_defined,
+        headcount_q=np.concatenate(hc_q, axis=1),
+        ratio_q=np.concatenate(ratio_q, axis=1),
+        share_defined=np.concatenate(share_defined),
         cost_mean=cost_mean,
-        cost_q=cost_q,
+        cost_q=np.concatenate(cost_q, axis=1),
         starts_mean=starts_mean,
         capacity_arrays=cap,
-        p_target_by_month=p_by_month,
-        p_se=np.sqrt(np.clip(p_by_month * (1.0 - p_by_month), 0.0, None) / paths),
+        p_target_by_month=p_by_month_all,
+        p_se=np.sqrt(np.clip(p_by_month_all * (1.0 - p_by_month_all), 0.0, None) / paths),
         p_held_se=math.sqrt(max(p_held * (1.0 - p_held), 0.0) / paths),
     )
