@@ -9,6 +9,8 @@ reachability, each of Compare's scenarios) gets a fresh `Budget` from `budget`:
   (a backstop where path-months under-count the work, e.g. a team of tens of thousands);
   past either the engine returns its answer so far marked as capped, or says that the
   answer needs the command line;
+- at most :data:`PATH_BYTES` of per-path arrays held at once by one simulation (a
+  sampled decision grows to no more paths than that);
 - stopped between evaluations when its browser session has ended or has asked for
   something newer (`ui.compute.stop_check`: the last value of a slider moved with the
   keyboard wins);
@@ -34,6 +36,12 @@ MAX_PATHS = 10_000
 PATH_MONTHS = 2.5e7
 #: Most CPU seconds one engine call may spend (its thread's, from the call's start).
 CPU_SECONDS = 3.0
+#: Most bytes of per-path arrays one simulation of an engine call may hold at once
+#: (`Budget.path_bytes`, 32 bytes a path-month): 10,000 paths x 121 months hold 39 MB; a
+#: sampled decision that would grow past it (up to 100,000 paths, 387 MB at 121 months,
+#: which the plan then carries into every page's simulation) stops at 17,000 paths at 120
+#: months, 56,000 at 36.
+PATH_BYTES = 64 * 2**20
 #: Engine calls that run at once in one server process; the others wait their turn.
 MAX_HEAVY = 2
 #: How often a waiting call checks that it is still wanted, seconds.
@@ -50,6 +58,7 @@ def budget(should_stop: Callable[[], bool] | None, *, scale: float = 1.0) -> Bud
         path_months=PATH_MONTHS * scale,
         cpu_seconds=CPU_SECONDS * scale,
         should_stop=should_stop,
+        path_bytes=PATH_BYTES,  # memory at once: not scaled (the calls run one by one)
     )
 
 

@@ -84,7 +84,7 @@ class Judge:
     when it is clear of its noise: it passes when P - 2 SE >= goal and fails when
     P + 2 SE < goal; in between, the schedule is evaluated again on independent paths,
     four times as many each time (`certification_scenario`'s seed), up to
-    MAX_DECISION_PATHS, and a schedule still unclear there fails (the plan gets one more
+    MAX_DECISION_PATHS (or the budget's `max_paths`), and a schedule still unclear there fails (the plan gets one more
     position rather than a probability that may be below the goal).
     """
 
@@ -102,6 +102,8 @@ class Judge:
         while len(self.ladder) <= i:
             last = self.ladder[-1].scenario.paths
             paths = min(last * 4, MAX_DECISION_PATHS)
+            bound = self.budget.max_paths(self.sc.horizon_months)  # memory held at once
+            paths = paths if bound is None else min(paths, bound)
             if paths <= last:
                 return None
             bigger = certification_scenario(self.sc).replace(paths=paths)

@@ -45,6 +45,11 @@ class WorkCapped(SolverError):
     what was capped and how to get the full answer)."""
 
 
+#: Bytes a simulated path-month holds at once: four roles' headcount and realised starts,
+#: int32 each (what `simulate` keeps for the whole horizon; its other arrays are made a
+#: block of months at a time). `Budget.path_bytes` is counted in these.
+PATH_MONTH_BYTES = 32
+
 #: How to get an answer the interactive budget could not finish.
 FULL_ANSWER = (
     "run `python -m forecasting` on the scenario file (download it from the sidebar), "
@@ -69,12 +74,17 @@ class Budget:
             thousands); None = no limit.
         should_stop: called before every simulation; True stops the work with
             SolverCancelled (e.g. the session that asked has ended or asked again).
+        path_bytes: most bytes of per-path arrays one simulation may hold at once
+            (PATH_MONTH_BYTES a path-month): a decision on more paths than the scenario's
+            grows no further than `max_paths` (a schedule still unclear there fails, as at
+            the most paths a decision may have); None = no limit.
         spent: path-months simulated so far.
     """
 
     path_months: float | None = None
     should_stop: Callable[[], bool] | None = None
     cpu_seconds: float | None = None
+    path_bytes: float | None = None
     spent: float = 0.0
     started: float = field(default_factory=time.thread_time)
 
@@ -104,6 +114,13 @@ class Budget:
     def cpu_used(self) -> float:
         """CPU seconds this thread has used since the budget was made."""
         return time.thread_time() - self.started
+
+    def max_paths(self, months: int) -> int | None:
+        """The most paths one simulation of `months` months may have within `path_bytes`
+        (None: no limit)."""
+        if self.path_bytes is None:
+            return None
+        return max(int(self.path_bytes // (PATH_MONTH_BYTES * (months + 1))), 1)
 
 
 class Outcome(NamedTuple):
