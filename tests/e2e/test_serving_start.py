@@ -84,3 +84,8 @@ def test_the_first_page_of_a_fresh_server_forbids_framing_and_metrics_are_privat
         assert status == 404 and b"No file uploader asked" in body
         status, headers, _ = request(url, path="/_stcore/health")
         assert status == 200 and headers["x-frame-options"] == "DENY"
+        # Streamlit's experimental agent API (drive the app without a browser) is off.
+        json_post = {"Content-Type": "application/json"}
+        assert (
+            request(url, "POST", "/_stcore/agent/interact", body=b"{}", headers=json_post)[0] == 403
+        )
