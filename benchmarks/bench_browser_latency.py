@@ -19,9 +19,18 @@ stale elements) and the chart has not changed for 0.5 s. Reported per page:
 - run: key press -> the script run's "finished" message reached the page (websocket).
 
 Prints p50/p95 of each over all moves (and the plan's cold/warm split) and the ratio of
-p50s plan / bare. Run from the repository root (takes about 2-3 minutes):
+p50s plan / bare.
 
-    python -m benchmarks.bench_browser_latency [--moves 40]
+**Last value wins** (`--last-value-wins`, also run by benchmarks/bench_room.py): on the
+Hiring plan page, the deadline slider moved with the keyboard, `--presses` key presses
+80 ms apart (a held arrow key), months the session has not seen yet; timed from the first
+press to the final value's charts drawn, beside one press of the same slider timed the
+same way, with the number of script runs that finished (a run the next press
+interrupts does not finish: one finished run is the last value winning).
+
+Run from the repository root (takes about 2-3 minutes):
+
+    python -m benchmarks.bench_browser_latency [--moves 40] [--workshop] [--last-value-wins]
 """
 
 from __future__ import annotations
@@ -103,6 +112,86 @@ def measure(browser, url: str, moves: int) -> tuple[list[dict], int]:
         ctx.close()
 
 
+def deadline_thumb(page):
+    return (
+        page.locator('[data-testid="stSlider"]')
+        .filter(has_text="Deadline")
+        .locator('input[type="range"]')
+    )
+
+
+def link_deadline(page) -> int:
+    """The deadline month of the scenario the page's link carries (the session's answer)."""
+    from urllib.parse import parse_qs, urlparse
+
+    from ui.state import decode_scenario
+
+    return int(decode_scenario(parse_qs(urlparse(page.url).query)["s"][0]).deadline)
+
+
+def press_and_wait(page, thumb, presses: int, gap_ms: int, final: int) -> dict:
+    """Press ArrowRight `presses` times, `gap_ms` apart; wait until the session's answer
+    is for deadline month `final` and drawn. {'ms': first press -> the last chart change,
+    'runs': script runs that finished meanwhile}. (A slider's later presses may reach the
+    server after a first run has finished and the page has been still for a while.)"""
+    thumb.focus()
+    page.evaluate(MARK_JS)
+    for i in range(presses):
+        if i:
+            page.wait_for_timeout(gap_ms)
+        thumb.press("ArrowRight")
+    for _ in range(3600):  # 180 s
+        if link_deadline(page) == final:
+            break
+        page.wait_for_timeout(50)
+    else:
+        raise SystemExit(f"the page ended at month {link_deadline(page)}, not {final}")
+    done = page.wait_for_function(DONE_JS, timeout=180_000, polling=50).json_value()
+    runs = page.evaluate("() => window.__st.done - window.__st.d0")
+    return {"ms": done["chart"], "runs": runs}
+
+
+def last_value_wins(
+    browser, url: str, *, presses: int = 5, reps: int = 3, gap_ms: int = 80
+) -> tuple[list[dict], list[dict]]:
+    """The deadline slider on the Hiring plan page (`url` its server's base URL): `reps`
+    runs of `presses` quick key presses, and `reps` single presses, each to months not
+    seen yet in the session (both upwards from the sample's deadline). Returns the
+    (several presses, one press) results of :func:`press_and_wait`."""
+    ctx = new_context(browser)
+    page = ctx.new_page()
+    try:
+        open_app(page, f"{url}/plan")
+        page.evaluate(WATCH_JS)
+        # .first: while a run replaces the page, its stale copy may still be there
+        thumb = deadline_thumb(page).first
+        out: dict[int, list[dict]] = {presses: [], 1: []}
+        for n in (presses, 1):
+            for _ in range(reps):
+                final = link_deadline(page) + n
+                out[n].append(press_and_wait(page, thumb, n, gap_ms, final))
+        return out[presses], out[1]
+    finally:
+        ctx.close()
+
+
+def print_last_value_wins(many: list[dict], one: list[dict], presses: int) -> None:
+    print(
+        f"last value wins: deadline slider, {presses} key presses 80 ms apart vs one press "
+        f"(Hiring plan, headless Chromium, {len(many)} reps each, months not seen before)"
+    )
+    for name, rows in ((f"{presses} presses", many), ("one press", one)):
+        ms = [r["ms"] for r in rows]
+        print(
+            f"  {name:10s} first press -> final charts p50 {statistics.median(ms):7.0f} ms  "
+            f"max {max(ms):7.0f} ms   runs finished {[r['runs'] for r in rows]}"
+        )
+    ratio = statistics.median(r["ms"] for r in many) / statistics.median(r["ms"] for r in one)
+    print(
+        f"  ratio {presses} presses / one press (p50): {ratio:.2f} (one solve per step: ~{presses})"
+    )
+
+
 def pct(values: list[float], q: float) -> float:
     data = sorted(values)
     return data[max(0, min(len(data) - 1, round(q / 100 * len(data) + 0.5) - 1))]
@@ -116,14 +205,10 @@ def line(name: str, rows: list[dict], key: str) -> str:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--moves", type=int, default=40)
-    parser.add_argument(
-        "--workshop", action="store_true", help="the plan page in workshop mode (the top bar)"
-    )
-    args = parser.parse_args()
-
+def run(moves: int, *, workshop: bool = False, presses: int = 0) -> None:
+    """Measure and print: the target slider on the Hiring plan page (`workshop`: in
+    workshop mode) and on the bare page, `moves` moves each; with `presses`, the last
+    value winning on the deadline slider too (benchmarks/bench_room.py calls this)."""
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
@@ -131,31 +216,57 @@ def main() -> None:
         browser = launch_chromium(pw)
         with app_server() as app:
             warm_up(browser, app.url)
-            query = "?workshop=1" if args.workshop else ""
-            plan, n_plan = measure(browser, f"{app.url}/plan{query}", args.moves)
+            query = "?workshop=1" if workshop else ""
+            plan, n_plan = measure(browser, f"{app.url}/plan{query}", moves)
+            if presses:
+                wins = last_value_wins(browser, app.url, presses=presses)
         with app_server(bare_path) as bare_app:
             warm_up(browser, bare_app.url)
-            bare, n_bare = measure(browser, bare_app.url, args.moves)
+            bare, n_bare = measure(browser, bare_app.url, moves)
         browser.close()
 
     # The sweep visits each target value once on the way out (cold solve), then again.
     seen, cold = {0}, []
     pos = 0
-    for key in sweep(args.moves):
+    for key in sweep(moves):
         pos += 1 if key == "ArrowRight" else -1
         cold.append(pos not in seen)
         seen.add(pos)
-    print(f"slider move -> chart redrawn, headless Chromium, {args.moves} moves per page")
+    mode = "workshop mode" if workshop else "normal mode"
+    print(f"slider move -> chart redrawn, headless Chromium, {moves} moves per page ({mode})")
     print(f"charts on the page: hiring plan {n_plan}, bare page {n_bare}")
+    split = {
+        "cold solve": [r for r, c in zip(plan, cold) if c],
+        "warm": [r for r, c in zip(plan, cold) if not c],
+    }
     for key in ("chart", "run"):
         print(line("hiring plan", plan, key))
-        print(line("  cold solve", [r for r, c in zip(plan, cold) if c], key))
-        print(line("  warm", [r for r, c in zip(plan, cold) if not c], key))
+        for name, rows in split.items():
+            print(line(f"  {name}", rows, key))
         print(line("bare page", bare, key))
-    ratio = statistics.median(r["chart"] for r in plan) / statistics.median(
-        r["chart"] for r in bare
+    bare_chart = [r["chart"] for r in bare]
+    for name, rows in split.items():
+        if rows:
+            ms = [r["chart"] for r in rows]
+            print(
+                f"ratio to the bare page, chart redrawn, {name}: p50 "
+                f"{statistics.median(ms) / statistics.median(bare_chart):.2f}x  p95 "
+                f"{pct(ms, 95) / pct(bare_chart, 95):.2f}x"
+            )
+    if presses:
+        print_last_value_wins(*wins, presses)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--moves", type=int, default=40)
+    parser.add_argument(
+        "--workshop", action="store_true", help="the plan page in workshop mode (the top bar)"
     )
-    print(f"ratio of chart p50s, hiring plan / bare page: {ratio:.2f}")
+    parser.add_argument("--last-value-wins", action="store_true", help="also time 5 quick presses")
+    parser.add_argument("--presses", type=int, default=5)
+    args = parser.parse_args()
+    run(args.moves, workshop=args.workshop, presses=args.presses if args.last_value_wins else 0)
 
 
 if __name__ == "__main__":

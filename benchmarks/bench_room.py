@@ -22,12 +22,20 @@ pages so the machine's load hits both alike:
 Both teams: the built-in sample and an uploaded 150-person roster (tests/hr_exports.py's
 simulated roster, applied with "Use this team in the scenario").
 
+Then the same in **headless Chromium** (benchmarks/bench_browser_latency.py's `run`, sample
+team): the target slider moved by keyboard on the Hiring plan page and on a bare page,
+key press to the charts redrawn, first visits of a value ("cold solve"; the background may
+have prepared a neighbour meanwhile, as in the room) and revisits ("warm"), as ratios to
+the bare page; and **the last value wins**: five quick presses of the deadline slider
+against one press (`--browser-moves`, `--skip-browser`).
+
 Prints, per row, the median and p95 (seconds) and their ratio to the bare page's median /
 p95. The targets (issue 21): cold p95 <= 3x bare, warm p95 <= 1.2x bare, first visits
 <= 0.5 s. Run from the repository root (20-40 minutes with the defaults on a loaded
 2-core machine):
 
     python -m benchmarks.bench_room [--reps 15] [--team sample|upload|both] [--skip-pages]
+        [--skip-controls] [--skip-browser] [--browser-moves 40] [--workshop-browser]
 """
 
 from __future__ import annotations
@@ -324,6 +332,11 @@ def main() -> None:
     parser.add_argument("--team", choices=("sample", "upload", "both"), default="both")
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--skip-controls", action="store_true")
+    parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--browser-moves", type=int, default=40, help="slider moves in Chromium")
+    parser.add_argument(
+        "--workshop-browser", action="store_true", help="Chromium in workshop mode too"
+    )
     args = parser.parse_args()
     run_pages_through_app()
     as_served()
@@ -335,6 +348,12 @@ def main() -> None:
                 controls(team, bare, args.reps)
             if not args.skip_pages:
                 pages(team, bare, args.page_reps)
+    if not args.skip_browser:
+        from benchmarks import bench_browser_latency
+
+        bench_browser_latency.run(args.browser_moves, presses=5)
+        if args.workshop_browser:
+            bench_browser_latency.run(args.browser_moves, workshop=True)
 
 
 if __name__ == "__main__":
