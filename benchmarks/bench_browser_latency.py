@@ -112,6 +112,17 @@ def measure(browser, url: str, moves: int) -> tuple[list[dict], int]:
         ctx.close()
 
 
+#: Every message the page sends to the server (a widget's new value is one), timestamped.
+SENT_JS = """(() => {
+  window.__sent = [];
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    window.__sent.push(performance.now());
+    return send.call(this, data);
+  };
+})();"""
+
+
 def deadline_thumb(page):
     return (
         page.locator('[data-testid="stSlider"]')
@@ -132,7 +143,8 @@ def link_deadline(page) -> int:
 def press_and_wait(page, thumb, presses: int, gap_ms: int, final: int) -> dict:
     """Press ArrowRight `presses` times, `gap_ms` apart; wait until the session's answer
     is for deadline month `final` and drawn. {'ms': first press -> the last chart change,
-    'runs': script runs that finished meanwhile}. (A slider's later presses may reach the
+    'runs': script runs that finished meanwhile, 'sent': first press -> the page's last
+    message to the server (the last value sent)}. (A slider's later presses may reach the
     server after a first run has finished and the page has been still for a while.)"""
     thumb.focus()
     page.evaluate(MARK_JS)
@@ -147,8 +159,11 @@ def press_and_wait(page, thumb, presses: int, gap_ms: int, final: int) -> dict:
     else:
         raise SystemExit(f"the page ended at month {link_deadline(page)}, not {final}")
     done = page.wait_for_function(DONE_JS, timeout=180_000, polling=50).json_value()
-    runs = page.evaluate("() => window.__st.done - window.__st.d0")
-    return {"ms": done["chart"], "runs": runs}
+    runs, sent = page.evaluate(
+        "() => [window.__st.done - window.__st.d0,"
+        " Math.max(...window.__sent.filter(t => t > window.__st.t0)) - window.__st.t0]"
+    )
+    return {"ms": done["chart"], "runs": runs, "sent": sent}
 
 
 def last_value_wins(
@@ -159,6 +174,7 @@ def last_value_wins(
     seen yet in the session (both upwards from the sample's deadline). Returns the
     (several presses, one press) results of :func:`press_and_wait`."""
     ctx = new_context(browser)
+    ctx.add_init_script(SENT_JS)
     page = ctx.new_page()
     try:
         open_app(page, f"{url}/plan")
@@ -181,10 +197,11 @@ def print_last_value_wins(many: list[dict], one: list[dict], presses: int) -> No
         f"(Hiring plan, headless Chromium, {len(many)} reps each, months not seen before)"
     )
     for name, rows in ((f"{presses} presses", many), ("one press", one)):
-        ms = [r["ms"] for r in rows]
+        ms, sent = [r["ms"] for r in rows], [r["sent"] for r in rows]
         print(
-            f"  {name:10s} first press -> final charts p50 {statistics.median(ms):7.0f} ms  "
-            f"max {max(ms):7.0f} ms   runs finished {[r['runs'] for r in rows]}"
+            f"  {name:10s} first press -> final charts p50 {statistics.median(ms):6.0f} ms "
+            f"max {max(ms):6.0f} ms; -> last value sent p50 {statistics.median(sent):6.0f} ms; "
+            f"runs finished {[r['runs'] for r in rows]}"
         )
     ratio = statistics.median(r["ms"] for r in many) / statistics.median(r["ms"] for r in one)
     print(
