@@ -20,7 +20,6 @@ import contextlib
 import functools
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -29,6 +28,7 @@ from forecasting.model import policy
 from forecasting.model.errors import PlannerError, ScenarioError
 from forecasting.model.scenario import Scenario
 from forecasting.plan.solver import Strategy
+from ui import reconnect
 from ui.link import (
     MAX_BUNDLE_TOKEN_CHARS,
     MAX_SAVED,
@@ -110,9 +110,9 @@ def init() -> None:
     """Initialise the session from the URL (first run only), then keep the URL in sync."""
     ss = st.session_state
     if KEY_BASE in ss:
-        ss.pop(KEY_REPLAY, None)  # a first run cut short by a newer interaction: it has them
+        reconnect.drop()  # a first run cut short by a newer interaction: it has them
     else:
-        _hold_back_browser_values()
+        reconnect.hold_back()
         token = _query_value(PARAM_SCENARIO)
         base = None
         if token:
@@ -135,81 +135,16 @@ def init() -> None:
     sync_url()
 
 
-# --------------------------------------------------------------------------- a reconnected tab
-# A tab whose server was restarted (or whose replica went away) reconnects to a new session,
-# and its next interaction is that session's first run. The browser sends every widget's
-# value with it, the one the user just changed among them; but a new session knows none of
-# its widgets yet, so Streamlit runs no on_change callback, and the controls bound to the
-# scenario (:func:`bind`) are seeded from the link over the browser's values: the user's
-# change was ignored. So the first run holds the browser's values back, draws the page from
-# the link as a newly opened tab would, and then hands the browser's values to Streamlit
-# again as the interaction they are (:func:`replay_browser_values`): Streamlit compares them
-# with what the page drew and runs the callbacks of those that differ, so the change the
-# user made takes effect (and a button clicked runs once).
-
-KEY_REPLAY = "reconnect_widget_states"
-
-
-def _session_state_internals() -> Any:
-    """Streamlit's SessionState behind st.session_state (None outside a script run)."""
-    try:
-        from streamlit.runtime.state.session_state_proxy import get_session_state
-
-        return get_session_state()._state
-    except (ImportError, AttributeError):  # pragma: no cover - another Streamlit
-        return None
-
-
-def _hold_back_browser_values() -> None:
-    """On a session's first run: keep the widget values the browser sent (a reconnected
-    tab's) aside, serialized, and take them out of this run."""
-    internals = _session_state_internals()
-    widgets: Any = getattr(internals, "_new_widget_state", None)
-    states = getattr(widgets, "states", None)
-    if not states:
-        return
-    from streamlit.proto.WidgetStates_pb2 import WidgetStates
-
-    protos = [widgets.get_serialized(wid) for wid in list(states)]
-    held = WidgetStates(widgets=[p for p in protos if p is not None])
-    states.clear()
-    if held.widgets:
-        st.session_state[KEY_REPLAY] = held.SerializeToString()
-
-
 def replay_browser_values() -> None:
-    """After a session's first run drew the page from the link: rerun with the values a
-    reconnected browser sent, for the widgets this run drew (never the link's own inputs,
-    whose values are the address bar's), as Streamlit reruns for any interaction."""
-    held = st.session_state.pop(KEY_REPLAY, None)
-    if not held:
-        return
-    from streamlit.proto.WidgetStates_pb2 import WidgetStates
-    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+    """After a session's first run: a reconnected tab's first interaction takes effect
+    (ui.reconnect); the first screen's notes stay for the run that replaces this one."""
 
-    internals = _session_state_internals()
-    drawn = getattr(getattr(internals, "_new_widget_state", None), "widget_metadata", {})
-    bound: set[str] = getattr(internals, "_query_param_bound_widget_ids", set())
-    states = [w for w in WidgetStates.FromString(held).widgets if w.id in drawn]
-    states = [w for w in states if w.id not in bound]
-    ctx = get_script_run_ctx()
-    if not states or ctx is None or ctx.script_requests is None:
-        return
-    ss = st.session_state
-    if KEY_FRESH_SHOWN in ss:  # the first screen's notes stay for the replayed run
-        ss[KEY_FRESH] = ss.pop(KEY_FRESH_SHOWN)
-    # Queued, the request is taken at the next yield point (any st.* call): touch nothing
-    # after it but st.rerun(), whose own request is merged with it.
-    ctx.script_requests.request_rerun(
-        RerunData(
-            query_string=ctx.query_string,
-            page_script_hash=ctx.page_script_hash,
-            widget_states=WidgetStates(widgets=states),
-            context_info=ctx.context_info,
-        )
-    )
-    st.rerun()
+    def keep_fresh() -> None:
+        ss = st.session_state
+        if KEY_FRESH_SHOWN in ss:
+            ss[KEY_FRESH] = ss.pop(KEY_FRESH_SHOWN)
+
+    reconnect.replay(before=keep_fresh)
 
 
 def reset_to_sample(reason: str) -> None:
@@ -527,7 +462,7 @@ def pop_fresh() -> bool:
     the run that replays a reconnected browser's values, which replaces it)."""
     ss = st.session_state
     fresh = bool(ss.pop(KEY_FRESH, False))
-    if fresh and KEY_REPLAY in ss:
+    if fresh and reconnect.pending():
         ss[KEY_FRESH_SHOWN] = True
     else:
         ss.pop(KEY_FRESH_SHOWN, None)

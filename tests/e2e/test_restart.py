@@ -4,7 +4,7 @@ reconnects to a new session; its next interaction — a click on a page link, wh
 string Streamlit's browser code drops unless the parameter is bound to a widget — keeps
 the scenario and the comparison of its own link, and never gets the sample's; when it is
 a widget, the user's change takes effect (the new session replays the browser's values
-once the page's widgets are drawn, ui.state.replay_browser_values)."""
+once the page's widgets are drawn, ui/reconnect.py)."""
 
 from __future__ import annotations
 
