@@ -24,6 +24,25 @@ in the 15 s after the close (work left running for nobody).
    the server's peak RSS growth and seconds until all have drawn; then every tab closed
    and the server CPU spent in the 1 s and the 5 s after (work left for nobody).
 
+Measured (issue 22, memory round; server peak RSS growth on a fresh server, so each link's
+first page includes the app's own imports, about +175 MiB for the sample too):
+
+| --pages, peak RSS growth | sample | 90k-ds | shape | search |
+|---|---|---|---|---|
+| overview, before | +178 | +407 | +593 | +215 |
+| overview, after | +175 | +194 | +170 | +164 |
+| compare (12-scenario ``?c=`` bundle), before | +606 | +491 | +259 | +663 |
+| compare, after | +69 | +49 | +33 | +59 |
+| sensitivity, before / after | +57 / +51 | +56 / +5 | +249 / +11 | +80 / +6 |
+
+CPU within 5x the sample's page throughout (worst 3.8x: shape, overview). ``--concurrent``:
++1,027 MiB (last round), +498 MiB after; 0.16 CPU s in the second after every tab closed.
+What it was: the team-shape search and the solver listed their fill orders (a Python list
+of one entry a unit: 100,000 starts a month over 100 months is 80 MB, once per role); a
+sampled plan carried up to 100,000 paths into every page's simulation; and `simulate`
+held ratios, costs and their sorted copies for the whole horizon (now a block of months
+at a time, and a decision grows to no more paths than the work budget's memory bound).
+
 Run from the repository root:
 python -m benchmarks.bench_hostile_links [--uploads | --pages | --concurrent]
 """
