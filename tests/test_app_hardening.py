@@ -4,12 +4,14 @@ nested JSON, what was capped is said. The review's cases are in the test names."
 from __future__ import annotations
 
 import base64
+import json
 import resource
 import time
 import zlib
 
 import pytest
 
+from forecasting.model.errors import ScenarioError
 from forecasting.model.scenario import Scenario
 from forecasting.plan.evaluate import Budget, SolverCancelled
 from forecasting.plan.solver import solve
@@ -195,3 +197,35 @@ def test_a_tornado_cut_short_before_its_first_row_draws_no_chart_and_says_why(ap
     at = app("sensitivity")
     assert ui.problems(at) == []
     assert any("Cut short at the interactive work limit" in i.value for i in at.info)
+
+
+def _packed(raw: str) -> str:
+    return base64.urlsafe_b64encode(zlib.compress(raw.encode(), 9)).decode().rstrip("=")
+
+
+#: Under Python's 4,300-digit int-string limit, past a float's range.
+HUGE = "1" + "0" * 4000
+
+
+def _huge_salary(scenario: Scenario) -> dict:
+    data = scenario.to_dict()
+    data["annual_cost"]["data_engineer"] = "HUGE"
+    return data
+
+
+def test_a_huge_integer_in_a_link_is_refused_with_a_message_not_a_crash(sample_scenario):
+    """An adversarial pass: a 4,001-digit salary got past the int-string limit and raised
+    OverflowError (not a ScenarioError) while the scenario was built."""
+    raw = json.dumps(_huge_salary(sample_scenario)).replace('"HUGE"', HUGE)
+    with pytest.raises(ScenarioError, match="too large"):
+        state.decode_scenario(_packed(raw))
+
+
+def test_a_huge_integer_in_the_comparison_keeps_the_links_scenario(app, token):
+    """... and in ?c= it made the session set-up fail, which discarded a valid ?s=."""
+    own = state.default_scenario().replace(target={"ds_per_mle": 7.0})
+    data = {"version": 1, "scenarios": [{"name": "A", "scenario": _huge_salary(own)}]}
+    at = app(query={"s": token(own), "c": _packed(json.dumps(data).replace('"HUGE"', HUGE))})
+    assert at.session_state[state.KEY_BASE] == own
+    assert any("too large" in e.value for e in at.error)
+    assert at.session_state[state.KEY_SAVED] == {}

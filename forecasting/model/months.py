@@ -48,6 +48,15 @@ def month_labels(start_month: str, count: int, *, offset: int = 0) -> list[str]:
 #: Deepest nesting of brackets a scenario file needs is 4 (hiring_policy.role.p10 list);
 #: anything deeper is refused before parsing (deep nesting makes the JSON parser recurse).
 MAX_NESTING = 8
+#: Digits of the longest integer a scenario or comparison file may hold: past a float's
+#: range (about 1.8e308) a number can only be refused, so it is refused while reading.
+MAX_INT_DIGITS = 309
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise ValueError("too many digits")
+    return int(text)
 
 
 def nesting_depth(text: str | bytes) -> int:
@@ -86,7 +95,7 @@ def parse_json(text: str | bytes, what: str, shape: str = "") -> object:
             f"{what}: nested deeper than {MAX_NESTING} levels" + (f"; {shape}" if shape else "")
         )
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_bounded_int)
     except RecursionError:  # pragma: no cover - refused by the depth check above
         raise ScenarioError(f"{what}: nested too deeply to be a {what} file") from None
     except json.JSONDecodeError as e:
@@ -95,10 +104,10 @@ def parse_json(text: str | bytes, what: str, shape: str = "") -> object:
         ) from None
     except UnicodeDecodeError:
         raise ScenarioError(f"{what}: the file is not UTF-8 text") from None
-    except ValueError:  # an integer of thousands of digits (Python's int-string limit)
+    except ValueError:  # an integer past a float's range (or Python's int-string limit)
         raise ScenarioError(
-            f"{what}: a number in it is too large (thousands of digits); no value of a "
-            f"{what} is that large"
+            f"{what}: a number in it is too large (hundreds of digits or more); no value of "
+            f"a {what} is that large"
         ) from None
 
 
