@@ -75,10 +75,16 @@ def _fmt_rate(x: float | None) -> str:
     return "—" if x is None or not math.isfinite(x) else f"{x:.1f}/month"
 
 
-def table(scenario: Scenario, result: SimulationResult, pace: dict[str, Pace]) -> pd.DataFrame:
-    """The team plan as shown: one row per role (pure: no widgets)."""
+def table(
+    scenario: Scenario,
+    result: SimulationResult,
+    pace: dict[str, Pace],
+    rows: list[dict] | None = None,
+) -> pd.DataFrame:
+    """The team plan as shown: one row per role (pure: no widgets); `rows` are
+    tables.plan_summary's for these arguments, when already made."""
     months = scenario.months()
-    rows = tables.plan_summary(scenario, result, pace)
+    rows = tables.plan_summary(scenario, result, pace) if rows is None else rows
     out = []
     for r, (role, row) in enumerate(zip(ROLES, rows)):
         policy = scenario.hiring_policy[r]
@@ -242,7 +248,8 @@ def editor(scenario: Scenario, result: SimulationResult, *, key: str) -> None:
     (:func:`land`), one that is refused only shows why here.
     """
     pace = projections.pace_for(scenario)
-    shown = table(scenario, result, pace)
+    summary = tables.plan_summary(scenario, result, pace)
+    shown = table(scenario, result, pace, summary)
     months = scenario.months()
     if state.workshop():
         # read-only, as a table that wraps its headers: every column fits a projector
@@ -304,7 +311,7 @@ def editor(scenario: Scenario, result: SimulationResult, *, key: str) -> None:
     history = projections.history_for(scenario)
     ds = scenario.policy_of(Role.DATA_SCIENTIST)
     ds_pace = pace.get(Role.DATA_SCIENTIST.value)
-    ds_row = tables.plan_summary(scenario, result, pace)[ROLES.index(Role.DATA_SCIENTIST)]
+    ds_row = summary[ROLES.index(Role.DATA_SCIENTIST)]
     if ds_pace is not None:
         st.caption(
             f"You hired {ds_pace.per_month:.1f} data scientists a month over the last "
