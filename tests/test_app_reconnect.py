@@ -8,7 +8,10 @@ server), as a reconnected tab's first message does."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
 from streamlit.testing.v1 import AppTest
 
 from forecasting.model.scenario import Scenario
@@ -68,3 +71,26 @@ def test_a_reconnect_with_nothing_changed_changes_nothing(app):
     after = reconnected(before, query)
     assert after.session_state[state.KEY_BASE] == decode_scenario(query["s"])
     assert after.query_params["s"] == query["s"]
+
+
+def test_a_table_edit_made_first_after_a_restart_takes_effect(app):
+    """A table editor's key carries a per-session generation (state.editor_key): the old
+    session's editor (team_editor_3) is drawn as team_editor_0 by the new one, so the edit
+    went nowhere. It is replayed onto the editor of the same name."""
+    query = {"s": own_token()}
+    before = app("team", query=query)
+    before.session_state[state.KEY_EDITOR_GENERATION] = 3  # tables restarted three times
+    before.run()
+    (editor,) = [e for e in before.data_editor if e.key == "team_editor_3"]
+    edit = WidgetState(id=editor.id)
+    edit.string_value = json.dumps(
+        {"edited_rows": {"1": {"headcount": 45}}, "added_rows": [], "deleted_rows": []}
+    )
+    states = before._tree.get_widget_states()
+    kept = [w for w in states.widgets if w.id != editor.id]
+    after = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    after.query_params.update(query)
+    after.switch_page("pages/team.py")
+    after._run(WidgetStates(widgets=[*kept, edit]))
+    assert after.session_state[state.KEY_BASE].headcount_of("data_scientist") == 45
+    assert decode_scenario(after.query_params["s"]).headcount_of("data_scientist") == 45

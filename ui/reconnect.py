@@ -19,7 +19,8 @@ through its SessionState, and the rerun is requested as the browser's would be.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import streamlit as st
@@ -63,6 +64,42 @@ def drop() -> None:
     st.session_state.pop(KEY_REPLAY, None)
 
 
+_GENERATION = re.compile(r"(?:_\d+)+$")
+
+
+def _user_key(widget_id: str) -> str:
+    """The key a widget was given (``$$ID-<hash>-<key>``), or '' if it had none."""
+    return widget_id.split("-", 2)[2] if widget_id.startswith("$$ID-") else ""
+
+
+def _onto(held: Sequence[Any], drawn: Collection[str]) -> list[Any]:
+    """The held values of the widgets this run drew. A table editor's key carries a
+    generation (``team_editor_3``: ui.state.editor_key), counted per session, so the new
+    session draws it under another key (``team_editor_0``): a held editor value goes to the
+    one drawn editor of the same name. Its edits are relative to the same scenario (the
+    link's), and an edit already applied changes nothing (ui.state.apply_edit)."""
+    drawn_by_name: dict[str, list[str]] = {}
+    for wid in drawn:
+        key = _user_key(wid)
+        if key and _GENERATION.search(key):
+            drawn_by_name.setdefault(_GENERATION.sub("", key), []).append(wid)
+    taken = {w.id for w in held}
+    out = []
+    for w in held:
+        if w.id not in drawn:
+            key = _user_key(w.id)
+            match = drawn_by_name.get(_GENERATION.sub("", key), []) if key else []
+            if not _GENERATION.search(key) or len(match) != 1 or match[0] in taken:
+                continue
+            moved = type(w)()
+            moved.CopyFrom(w)
+            moved.id = match[0]
+            taken.add(moved.id)
+            w = moved
+        out.append(w)
+    return out
+
+
 def replay(before: Callable[[], None] | None = None) -> None:
     """After the first run drew the page: rerun with the held values, for the widgets this
     run drew (never the link's own inputs, whose values are the address bar's), as
@@ -77,8 +114,7 @@ def replay(before: Callable[[], None] | None = None) -> None:
     internals = _session_state_internals()
     drawn = getattr(getattr(internals, "_new_widget_state", None), "widget_metadata", {})
     bound: set[str] = getattr(internals, "_query_param_bound_widget_ids", set())
-    states = [w for w in WidgetStates.FromString(held).widgets if w.id in drawn]
-    states = [w for w in states if w.id not in bound]
+    states = [w for w in _onto(WidgetStates.FromString(held).widgets, drawn) if w.id not in bound]
     ctx = get_script_run_ctx()
     if not states or ctx is None or ctx.script_requests is None:
         return
