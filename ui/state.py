@@ -564,6 +564,9 @@ def require_app() -> None:
     """
     if KEY_BASE in st.session_state:
         return
+    # A reconnected tab's values would be dropped by this rerun (no widget knows them yet):
+    # held for app.py's run, which replays them (ui.reconnect).
+    reconnect.hold_back()
     try:
         from streamlit.runtime.pages_manager import PagesManager
 
