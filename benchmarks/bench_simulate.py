@@ -7,7 +7,13 @@ simulate / reference is the engine's overhead; the target is <= 1.5. Times are
 CPU time of this process (time.process_time), interleaved, so other processes on
 the machine disturb the ratio less; median and best-of-N are both printed.
 
-Run from the repository root: python -m benchmarks.bench_simulate
+``--memory``: simulate()'s peak traced memory (tracemalloc: numpy's allocations) at 120
+months, beside the headcount it must hold for the whole horizon (int32). Measured (issue
+22, before -> after the month blocks and int32 starts and trainees): 10,000 paths, fill
+1.0: 81 -> 31 MiB; fill 0.84, reskilling, per-path attrition: 111 -> 49 MiB; 100,000
+paths: 745 -> 239 MiB and 1,107 -> 424 MiB.
+
+Run from the repository root: python -m benchmarks.bench_simulate [--memory]
 """
 
 from __future__ import annotations
@@ -84,5 +90,26 @@ def main(repeats: int = 15) -> None:
         )
 
 
+def memory() -> None:
+    """Peak traced memory of simulate() at 120 months, against the arrays it holds."""
+    import tracemalloc
+
+    for paths in (10_000, 100_000):
+        for name, extra in VARIANTS.items():
+            extra = {**extra, "attrition_interval": {"data_scientist": [0.08, 0.3]}} if extra else {}
+            sc = Scenario.from_dict({**BASE, **extra, "horizon_months": 120, "paths": paths})
+            simulate(sc)  # first-call caches out of the measurement
+            tracemalloc.start()
+            simulate(sc)
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            print(
+                f"{name}: {paths:,} paths x 120 months: peak {peak / 2**20:.0f} MiB "
+                f"(the headcount alone {paths * 121 * 4 * 4 / 2**20:.0f} MiB)"
+            )
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    memory() if "--memory" in sys.argv[1:] else main()

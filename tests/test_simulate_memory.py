@@ -67,16 +67,17 @@ def test_a_simulation_holds_its_path_arrays_and_a_block_of_months_more():
     path_months = sc.paths * (sc.horizon_months + 1)
     # Held for the horizon: 4 roles' headcount and realised starts, int32 (32 bytes a
     # path-month), and with reskilling the trainees (moved, arrived, in training, their
-    # FTE: 4 x 8 bytes); the rest a block of months (a few copies of 4 MiB) at a time.
-    # Before the blocks the ratio, cost and sorted copies of the whole horizon made it
-    # more than twice as much.
-    held = path_months * (PATH_MONTH_BYTES + 4 * 8)
+    # FTE: 4 x 4 bytes); the rest a block of months (a few copies of 4 MiB) at a time.
+    # Before the blocks the ratio, cost and sorted copies of the whole horizon (and int64
+    # starts and trainees) made it more than twice as much.
+    held = path_months * (PATH_MONTH_BYTES + 4 * 4)
     assert peak < held + 4 * engine.MONTH_BLOCK_BYTES, (peak / 2**20, held / 2**20)
 
 
 def test_realised_starts_are_int32_views_of_the_starts_by_month():
     sc = make_scenario(**BUSY)
     raw = engine.run_paths(sc)
+    assert raw.moved is not None and raw.moved.dtype == np.int32  # the trainees too
     for realised in raw.realised:
         assert realised is not None and realised.dtype == np.int32
         starts = engine.padded(realised)

@@ -175,7 +175,7 @@ def _moved_array(
     can leave."""
     if reskill is None and (planned_out is None or not planned_out.any()):
         return None
-    return np.zeros((months, paths), dtype=np.int64)
+    return np.zeros((months, paths), dtype=np.int32)  # at most a role's 100,000 people
 
 
 def simulate_role(
@@ -362,8 +362,8 @@ class _Paths:
         """(T+1, P) reskilled data scientists in training at each month's end, or None."""
         if self.moved is None or self.arrived is None:
             return None
-        out = np.zeros((self.moved.shape[0] + 1, self.moved.shape[1]), dtype=np.int64)
-        out[1:] = np.cumsum(self.moved - self.arrived, axis=0)
+        out = np.zeros((self.moved.shape[0] + 1, self.moved.shape[1]), dtype=np.int32)
+        np.cumsum(self.moved - self.arrived, axis=0, out=out[1:])
         return out
 
 
@@ -561,7 +561,7 @@ def simulate(scenario: Scenario) -> SimulationResult:
             s = padded(realised)
             starts_mean[:, r] = s.mean(axis=-1)
         if r == MLE and raw.arrived is not None:  # reskilled data scientists ramp as MLEs too
-            moved = np.zeros((months + 1, paths), dtype=np.int64)
+            moved = np.zeros((months + 1, paths), dtype=np.int32)
             moved[1:] = raw.arrived
             s = moved + (s[:, None] if s.ndim == 1 else s)
         starts.append(s)
@@ -569,7 +569,8 @@ def simulate(scenario: Scenario) -> SimulationResult:
     retention = [1.0 - p for p in raw.p_exit]
     extra = {}  # trainees' part-time data science, when anyone is in training
     if training is not None and training.any():
-        extra["ds_extra"] = TRAINING_SHARE * training
+        # float32 as the capacity model reads it (exact: half of a count below 2**24)
+        extra["ds_extra"] = training.astype(np.float32) * np.float32(TRAINING_SHARE)
     ramp = np.array(scenario.ramp_months)
     cap = capacity_paths(hc, starts, retention, ramp, scenario.capacity, **extra)
 
