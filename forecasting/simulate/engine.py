@@ -190,7 +190,6 @@ def simulate_role(
     reskill: tuple[np.random.Generator, float] | None = None,
     aligned_fill: bool = False,
     planned_out: np.ndarray | None = None,
-    realised_out: np.ndarray | None = None,
 ) -> tuple[np.ndarray | None, np.ndarray | None]:
     """Run one role's stock-flow recursion over all months, writing into `out`.
 
@@ -207,8 +206,6 @@ def simulate_role(
             with no planned start, so the stream does not depend on the schedule
             (used for ML engineers, whose schedule the solver varies).
         planned_out: optional (T+1,) people leaving for reskilling by month index.
-        realised_out: optional (T, P) integer array to write the realised starts into
-            (else one is allocated, int32: a month's starts are at most the cap).
 
     Returns:
         (realised starts (T, P) or None when starts are certain,
@@ -218,9 +215,7 @@ def simulate_role(
     paths = out.shape[1]
     out[0] = n0
     random_fill = fill_rate < 1.0 and (aligned_fill or bool(np.any(starts)))
-    realised = None
-    if random_fill:
-        realised = _realised_array(months, paths) if realised_out is None else realised_out
+    realised = _realised_array(months, paths) if random_fill else None
     moved = _moved_array(months, paths, reskill, planned_out)
     stay = partial(_stay, inflow=inflow, reskill=reskill, moved=moved, planned_out=planned_out)
     for t in range(months):
@@ -255,7 +250,6 @@ def simulate_positions_role(
     inflow: np.ndarray | None = None,
     reskill: tuple[np.random.Generator, float] | None = None,
     planned_out: np.ndarray | None = None,
-    realised_out: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Run one role under a hiring policy: leavers and new positions open requisitions.
 
@@ -272,8 +266,6 @@ def simulate_positions_role(
         inflow: optional (T, P) people joining from another role after exits.
         reskill: optional (generator, monthly probability) moving survivors out.
         planned_out: optional (T+1,) people leaving for reskilling by month index.
-        realised_out: optional (T, P) integer array to write the realised starts into
-            (else one is allocated, int32: a month's starts are at most the cap).
 
     Returns:
         (realised starts (T, P), moved out by reskilling (T, P) or None).
@@ -283,7 +275,7 @@ def simulate_positions_role(
     out[0] = n0
     pos = np.asarray(positions)
     per_path = pos.ndim == 2
-    realised = _realised_array(months, paths) if realised_out is None else realised_out
+    realised = _realised_array(months, paths)
     moved = _moved_array(months, paths, reskill, planned_out)
     stay = partial(_stay, inflow=inflow, reskill=reskill, moved=moved, planned_out=planned_out)
     # pending[s % ring]: requisitions due in step s (the step in which they may start).
