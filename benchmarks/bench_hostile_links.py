@@ -27,16 +27,17 @@ in the 15 s after the close (work left running for nobody).
 Measured (issue 22, memory round; server peak RSS growth on a fresh server, so each link's
 first page includes the app's own imports, about +175 MiB for the sample too):
 
-| --pages, peak RSS growth | sample | 90k-ds | shape | search |
+| --pages, peak RSS growth, MiB | sample | 90k-ds | shape | search |
 |---|---|---|---|---|
 | overview, before | +178 | +407 | +593 | +215 |
-| overview, after | +175 | +194 | +170 | +164 |
+| overview, after (two runs) | +175, +162 | +194, +194 | +170, +190 | +164, +176 |
 | compare (12-scenario ``?c=`` bundle), before | +606 | +491 | +259 | +663 |
-| compare, after | +69 | +49 | +33 | +59 |
+| compare, after | +69, +74 | +49, +32 | +33, +76 | +59, +76 |
 | sensitivity, before / after | +57 / +51 | +56 / +5 | +249 / +11 | +80 / +6 |
 
-CPU within 5x the sample's page throughout (worst 3.8x: shape, overview). ``--concurrent``:
-+1,027 MiB (last round), +498 MiB after; 0.16 CPU s in the second after every tab closed.
+Every other page +38 MiB or less. CPU within 5x the sample's page throughout (worst 3.8x:
+shape, overview). ``--concurrent``: +1,027 MiB (last round), +498 and +455 MiB after; 0.16
+and 0.35 CPU s in the second after every tab closed.
 What it was: the team-shape search and the solver listed their fill orders (a Python list
 of one entry a unit: 100,000 starts a month over 100 months is 80 MB, once per role); a
 sampled plan carried up to 100,000 paths into every page's simulation; and `simulate`
