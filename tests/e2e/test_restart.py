@@ -55,16 +55,17 @@ def query_of(page) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def restarted(browser, path: str) -> Iterator[tuple[Any, str, str]]:
-    """A tab opened on `path` with its own link (?s= and ?c=), its server killed with
-    SIGKILL and started again on the same port, and the tab reconnected: (page, s, c)."""
+def restarted(browser, path: str, extra: str = "") -> Iterator[tuple[Any, str, str]]:
+    """A tab opened on `path` with its own link (?s= and ?c=, then `extra`), its server
+    killed with SIGKILL and started again on the same port, and the tab reconnected:
+    (page, s, c)."""
     token, compare = own_link()
     port = free_port()
     ctx = new_context(browser)
     page = ctx.new_page()
     try:
         with app_server(port=port, extra_env=ENV) as first:
-            open_app(page, f"{first.url}{path}?s={token}&c={compare}")
+            open_app(page, f"{first.url}{path}?s={token}&c={compare}{extra}")
             assert query_of(page)["s"] == token
             os.kill(first.pid, signal.SIGKILL)
             first.proc.wait(timeout=10)
@@ -122,3 +123,15 @@ def test_a_sidebar_toggle_moved_first_after_a_restart_takes_effect(browser):
         assert (query["s"], query["c"], query.get("workshop")) == (token, compare, "1")
         assert page.locator(".st-key-workshop_bar").count() == 1  # workshop mode is on
         assert urlsplit(page.url).path == "/plan"
+
+
+def test_a_team_from_an_uploaded_file_names_the_file_not_kept_after_a_restart(browser):
+    """A team applied from an uploaded file (team=upload in its link; a snapshot has no
+    projection to tell it by) looked typed by hand after a restart."""
+    with restarted(browser, "/", extra="&team=upload") as (page, token, compare):
+        with expect_rerun(page):
+            page.get_by_role("link", name="Team & data", exact=True).last.click()
+        page.wait_for_url("**/team?*", timeout=30_000)
+        query = query_of(page)
+        assert (query["s"], query["c"], query["team"]) == (token, compare, "upload")
+        assert state.NOT_KEPT in page.inner_text("body")
