@@ -90,11 +90,15 @@ def test_realised_starts_are_int32_views_of_the_starts_by_month():
 
 def test_what_a_cache_keeps_holds_no_per_path_array():
     sc = make_scenario(**{**BUSY, "paths": 1_237})  # a number no other axis has
-    kept = project(sc).without_paths()
+    kept = project(sc, paths=False)  # what ui.compute.simulate_cached keeps
     for name, value in _fields(kept).items():
         if isinstance(value, np.ndarray):
             assert sc.paths not in value.shape, name
             assert value.nbytes < 20_000, name
+    whole = _fields(project(sc))
+    assert whole.pop("paths_headcount").shape == (sc.paths, sc.horizon_months + 1, 4)
+    for name, value in whole.items():  # the same numbers, without the paths
+        np.testing.assert_array_equal(_fields(kept)[name], value, err_msg=name)
 
 
 def test_a_decision_grows_to_no_more_paths_than_the_memory_bound():

@@ -69,7 +69,7 @@ def simulate_cached(scenario: Scenario) -> SimulationResult:
     entries stay within about 100 MB (tests/test_app_state.py measures an entry).
     """
     with work.heavy(stop_check()):
-        return project(scenario).without_paths()
+        return project(scenario, paths=False)
 
 
 def interactive(scenario: Scenario) -> Scenario:

@@ -26,24 +26,30 @@ def standard_errors(p: np.ndarray | float, paths: int) -> np.ndarray:
     return np.sqrt(np.clip(q * (1.0 - q), 0.0, None) / max(paths, 1))
 
 
-def project(scenario: Scenario, *, exact_held: bool | None = None) -> SimulationResult:
+def project(
+    scenario: Scenario, *, exact_held: bool | None = None, paths: bool = True
+) -> SimulationResult:
     """`simulate(scenario)` with exact target probabilities where they can be had.
 
     Args:
         scenario: the scenario.
         exact_held: compute P(target held) exactly on the joint chain (None: when the
             target must hold, the case where the answer rests on it).
+        paths: keep the per-path headcount (`paths_headcount`); False releases it before
+            the exact chains run (what a cache keeps: `without_paths`).
 
     Returns:
         The SimulationResult; `p_method` / `p_held_method` say how each probability was
         got and `p_se` / `p_held_se` carry the standard errors (0 when exact).
     """
     result = simulate(scenario)
-    paths = scenario.paths
+    if not paths:
+        result = result.without_paths()
+    n = scenario.paths
     sampled = dataclasses.replace(
         result,
-        p_se=standard_errors(result.p_target_by_month, paths),
-        p_held_se=float(standard_errors(result.p_target_held, paths)),
+        p_se=standard_errors(result.p_target_by_month, n),
+        p_held_se=float(standard_errors(result.p_target_held, n)),
     )
     try:
         exact = ExactEvaluator(scenario)
