@@ -55,11 +55,15 @@ def query_of(page) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def restarted(browser, path: str, extra: str = "") -> Iterator[tuple[Any, str, str]]:
-    """A tab opened on `path` with its own link (?s= and ?c=, then `extra`), its server
-    killed with SIGKILL and started again on the same port, and the tab reconnected:
-    (page, s, c)."""
+def restarted(
+    browser, path: str, extra: str = "", scenario: Scenario | None = None
+) -> Iterator[tuple[Any, str, str]]:
+    """A tab opened on `path` with its own link (?s= and ?c=, then `extra`; ?s= holds
+    `scenario` if given), its server killed with SIGKILL and started again on the same
+    port, and the tab reconnected: (page, s, c)."""
     token, compare = own_link()
+    if scenario is not None:
+        token = encode_scenario(scenario)
     port = free_port()
     ctx = new_context(browser)
     page = ctx.new_page()
@@ -128,7 +132,9 @@ def test_a_sidebar_toggle_moved_first_after_a_restart_takes_effect(browser):
 def test_a_team_from_an_uploaded_file_names_the_file_not_kept_after_a_restart(browser):
     """A team applied from an uploaded file (team=upload in its link; a snapshot has no
     projection to tell it by) looked typed by hand after a restart."""
-    with restarted(browser, "/", extra="&team=upload") as (page, token, compare):
+    snapshot = decode_scenario(own_link()[0]).replace(hiring_policy={}, planned_starts={})
+    assert not state.from_uploaded_history(snapshot)  # no projection tells it apart
+    with restarted(browser, "/", "&team=upload", snapshot) as (page, token, compare):
         with expect_rerun(page):
             page.get_by_role("link", name="Team & data", exact=True).last.click()
         page.wait_for_url("**/team?*", timeout=30_000)
