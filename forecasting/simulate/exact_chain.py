@@ -285,12 +285,19 @@ class ChainMemo:
     as it was, and the solver's next search tries mostly the same ML engineer schedules:
     their chains come from here. A result is the same object every time: its arrays are
     read-only.
+
+    Bounded by `size` entries and `max_bytes` of arrays (a distribution is (T+1) x (N+1)
+    floats: 18 MB for 19,000 people over 120 months, so 256 of them would be 4.6 GB in a
+    server that many links reach); the least recently used go first.
     """
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, max_bytes: float | None = None) -> None:
         self.size = size
+        self.max_bytes = max_bytes
+        self.nbytes = 0  # the arrays of what is kept
         self._lock = threading.Lock()
         self._items: OrderedDict[bytes, ChainResult | NotExact] = OrderedDict()
+        self._sizes: dict[bytes, int] = {}
 
     def get(self, key: bytes) -> ChainResult | NotExact | None:
         with self._lock:
@@ -301,20 +308,43 @@ class ChainMemo:
 
     def put(self, key: bytes, value: ChainResult | NotExact) -> None:
         with self._lock:
+            self.nbytes -= self._sizes.pop(key, 0)
             self._items[key] = value
             self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            self._sizes[key] = _nbytes(value)
+            self.nbytes += self._sizes[key]
+            while self._items and (
+                len(self._items) > self.size
+                or (self.max_bytes is not None and self.nbytes > self.max_bytes)
+            ):
+                old, _ = self._items.popitem(last=False)
+                self.nbytes -= self._sizes.pop(old)
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._sizes.clear()
+            self.nbytes = 0
 
 
-#: Chains kept between calls (a distribution is (T+1) x (N+1) floats: 256 are a few MB at
-#: most) and chains kept with their recorded states for P(held) (larger: a few).
-MEMO = ChainMemo(256)
-MEMO_RECORDED = ChainMemo(8)
+def _nbytes(value: ChainResult | NotExact) -> int:
+    """Bytes of the arrays a memo entry holds (its distribution, states, recorded moves)."""
+    if not isinstance(value, ChainResult):
+        return 0
+    total = value.probabilities.nbytes + value.states.nbytes
+    rec = value.recorded
+    if rec is not None:
+        total += sum(a.nbytes for a in (*rec.people, *rec.prob))
+        total += sum(a.nbytes for step in rec.moves for stage in step for a in stage[:3])
+    return total
+
+
+#: Chains kept between calls (a distribution is (T+1) x (N+1) floats: a few kB for a team
+#: of tens, 18 MB for 19,000 people over 120 months) and chains kept with their recorded
+#: states for P(held) (larger: a few); each memo within MEMO_BYTES of arrays.
+MEMO_BYTES = 128 * 2**20
+MEMO = ChainMemo(256, MEMO_BYTES)
+MEMO_RECORDED = ChainMemo(8, MEMO_BYTES)
 
 
 def _memo_key(spec: ChainSpec, record_from: int | None, max_states: int) -> bytes:
