@@ -4,6 +4,8 @@ installed once per process by app.py (the first session's first run).
 - **No anonymous cache clearing**: Streamlit's ``clear_cache`` back message (any browser
   may send it) would clear every user's ``st.cache_data`` / ``st.cache_resource``; it is
   ignored (``streamlit cache clear`` on the server still works).
+- **A fragment's rerun to a session that never ran the app runs the whole app** (a tab
+  reconnected after a restart, typing into a table first: ui.reconnect applies it).
 - **Anti-framing headers** on every HTTP response (``X-Frame-Options: DENY``,
   ``Content-Security-Policy: frame-ancestors 'none'``), and **private metrics**:
   ``/_stcore/metrics`` answers only a client on the loopback interface, or one that sends
@@ -87,6 +89,8 @@ def install() -> None:
             return
         _no_anonymous_cache_clearing()
         _installed.add("clear_cache")
+        _fresh_sessions_run_the_app()
+        _installed.add("fragments")
         _uploads_in_memory()
         _installed.add("spool")
         if _bound_uploads():
@@ -141,6 +145,46 @@ def _no_anonymous_cache_clearing() -> None:
     from streamlit.runtime.app_session import AppSession
 
     AppSession._handle_clear_cache_request = _ignored_clear_cache  # type: ignore[method-assign]
+
+
+# --------------------------------------------------------------------------- fragments
+
+
+def _never_ran_the_app(session: Any) -> bool:
+    """True while a session has not yet run app.py's set-up (ui.state's scenario key)."""
+    from ui.state import KEY_BASE
+
+    try:
+        return KEY_BASE not in session._session_state
+    except Exception:  # pragma: no cover - another Streamlit's session
+        return False
+
+
+def _fresh_sessions_run_the_app() -> None:
+    """A fragment's rerun sent to a session that never ran the app runs the whole app.
+
+    A tab reconnected to a new session (a server restart) whose first interaction is inside
+    a fragment (a table of Hiring plan) asks to rerun that fragment alone; the new session
+    holds no fragment, so Streamlit dropped the request: nothing happened, the change was
+    lost. As a whole run it carries the browser's values like any other first run, and
+    ui.reconnect applies the change.
+    """
+    from streamlit.runtime.app_session import AppSession
+
+    original = AppSession.request_rerun
+    if getattr(original, "planner_hook", False):
+        return
+
+    def request_rerun(self: Any, client_state: Any) -> None:
+        if client_state is not None and client_state.fragment_id and _never_ran_the_app(self):
+            whole = type(client_state)()
+            whole.CopyFrom(client_state)
+            whole.ClearField("fragment_id")
+            client_state = whole
+        original(self, client_state)
+
+    request_rerun.planner_hook = True  # type: ignore[attr-defined]
+    AppSession.request_rerun = request_rerun  # type: ignore[method-assign]
 
 
 # --------------------------------------------------------------------------- uploads

@@ -26,7 +26,9 @@ from tests.e2e.server import (
     free_port,
     new_context,
     open_app,
+    wait_healthy,
 )
+from tests.e2e.test_serving_start import launched
 from ui import state
 from ui.link import decode_scenario, encode_bundle, encode_scenario, entry
 
@@ -55,8 +57,26 @@ def query_of(page) -> dict[str, str]:
 
 
 @contextlib.contextmanager
+def server_on(port: int, launcher: bool) -> Iterator[tuple[str, Any]]:
+    """The app on `port`: `python -m ui.launch` (the README's and the image's command) or
+    plain `streamlit run app.py` (tests/e2e/server.py): (base URL, process)."""
+    if launcher:
+        with launched(port, env=ENV) as (url, proc):
+            wait_healthy(url, 60, proc)
+            yield url, proc
+    else:
+        with app_server(port=port, extra_env=ENV) as app:
+            yield app.url, app.proc
+
+
+@contextlib.contextmanager
 def restarted(
-    browser, path: str, extra: str = "", scenario: Scenario | None = None
+    browser,
+    path: str,
+    extra: str = "",
+    scenario: Scenario | None = None,
+    *,
+    launcher: bool = False,
 ) -> Iterator[tuple[Any, str, str]]:
     """A tab opened on `path` with its own link (?s= and ?c=, then `extra`; ?s= holds
     `scenario` if given), its server killed with SIGKILL and started again on the same
@@ -68,12 +88,12 @@ def restarted(
     ctx = new_context(browser)
     page = ctx.new_page()
     try:
-        with app_server(port=port, extra_env=ENV) as first:
-            open_app(page, f"{first.url}{path}?s={token}&c={compare}{extra}")
+        with server_on(port, launcher) as (url, proc):
+            open_app(page, f"{url}{path}?s={token}&c={compare}{extra}")
             assert query_of(page)["s"] == token
-            os.kill(first.pid, signal.SIGKILL)
-            first.proc.wait(timeout=10)
-        with app_server(port=port, extra_env=ENV):
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        with server_on(port, launcher):
             page.wait_for_function(CONNECTED_JS, timeout=60_000, polling=100)
             time.sleep(0.5)  # the reconnect settles (no rerun is sent on its own)
             yield page, token, compare
@@ -141,3 +161,22 @@ def test_a_team_from_an_uploaded_file_names_the_file_not_kept_after_a_restart(br
         query = query_of(page)
         assert (query["s"], query["c"], query["team"]) == (token, compare, "upload")
         assert state.NOT_KEPT in page.inner_text("body")
+
+
+def test_a_table_typed_into_first_after_a_restart_takes_the_value(browser):
+    """The ML engineer plan by month is a fragment: typing into it first after the restart
+    asked the new session to rerun a fragment it never had, and Streamlit dropped the
+    request (nothing happened, the value was lost). It now runs the whole app with the
+    browser's values (ui.serving), and the edit lands on the table of the same name."""
+    from forecasting.model import edits
+    from tests.e2e.test_typed_edits import PLANNED_COLUMN, plan_table, settle, type_down
+
+    with restarted(browser, "/plan", launcher=True) as (page, token, compare):
+        before = edits.mle_schedule(decode_scenario(token))
+        type_down(page, plan_table(page), PLANNED_COLUMN, ["17"])
+        settle(page)
+        query = query_of(page)
+        now = decode_scenario(query["s"])
+        assert edits.mle_schedule(now)[1] == 17 != before[1]  # the typed value, applied
+        assert query["plan"] == "manual" and query["c"] == compare
+        assert now.headcount == decode_scenario(token).headcount

@@ -33,9 +33,12 @@ def _listening(port: int) -> bool:
 
 
 @contextlib.contextmanager
-def launched(timeout: float = 60.0) -> Iterator[str]:
-    """`python -m ui.launch` on a free loopback port, waited for without an HTTP request."""
-    port = free_port()
+def launched(
+    port: int | None = None, timeout: float = 60.0, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`python -m ui.launch` on a loopback port (a free one by default), waited for without
+    an HTTP request: (base URL, process)."""
+    port = port or free_port()
     cmd = [
         sys.executable,
         "-m",
@@ -46,14 +49,16 @@ def launched(timeout: float = 60.0) -> Iterator[str]:
     ]
     fd, log_name = tempfile.mkstemp(prefix="launch-", suffix=".log")
     with os.fdopen(fd, "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+        )
     try:
         deadline = time.monotonic() + timeout
         while not _listening(port):
             assert proc.poll() is None, Path(log_name).read_text()
             assert time.monotonic() < deadline, "the server did not start listening"
             time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", proc
     finally:
         proc.terminate()
         try:
@@ -65,7 +70,7 @@ def launched(timeout: float = 60.0) -> Iterator[str]:
 
 
 def test_the_first_page_of_a_fresh_server_forbids_framing_and_metrics_are_private():
-    with launched() as url:
+    with launched() as (url, _):
         status, headers, body = request(url, path="/")  # the very first request
         assert status == 200 and b"<html" in body.lower()
         assert headers["x-frame-options"] == "DENY"
