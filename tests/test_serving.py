@@ -162,3 +162,25 @@ def test_an_uploaded_file_is_parsed_in_memory_never_spooled_to_disk():
     assert upload.file._rolled is False  # still in memory
     assert asyncio.run(upload.read()) == data
     assert MultiPartParser.spool_max_size >= 20 * 1024 * 1024
+
+
+def test_a_fragments_rerun_to_a_session_that_never_ran_the_app_runs_the_whole_app(monkeypatch):
+    """A reconnected tab typing into a table first (a fragment): Streamlit drops the rerun
+    of a fragment the new session never had. It becomes a whole run with the same values;
+    a session that has run the app keeps its fragment reruns."""
+    from streamlit.proto.ClientState_pb2 import ClientState
+    from streamlit.runtime.app_session import AppSession
+
+    from ui import state
+
+    seen: list = []
+    monkeypatch.setattr(AppSession, "request_rerun", lambda self, cs: seen.append(cs))
+    serving._fresh_sessions_run_the_app()
+    fresh, ran = mock.Mock(_session_state={}), mock.Mock(_session_state={state.KEY_BASE: 1})
+    asked = ClientState(fragment_id="f1", query_string="s=x")
+    AppSession.request_rerun(fresh, asked)
+    AppSession.request_rerun(ran, asked)
+    AppSession.request_rerun(fresh, None)
+    whole, kept, none = seen
+    assert whole.fragment_id == "" and whole.query_string == "s=x"
+    assert kept.fragment_id == "f1" and none is None
