@@ -36,8 +36,9 @@ first page includes the app's own imports, about +175 MiB for the sample too):
 | sensitivity, before / after | +57 / +51 | +56 / +5 | +249 / +11 | +80 / +6 |
 
 Every other page +38 MiB or less. CPU within 5x the sample's page throughout (worst 3.8x:
-shape, overview). ``--concurrent``: +1,027 MiB (last round), +498 and +455 MiB after; 0.16
-and 0.35 CPU s in the second after every tab closed.
+shape, overview; a third run at the end of the round gave the same figures within 15 MiB).
+``--concurrent``: +1,027 MiB (last round), +498, +455 and +433 MiB after; 0.16-0.35 CPU s
+in the second after every tab closed.
 What it was: the team-shape search and the solver listed their fill orders (a Python list
 of one entry a unit: 100,000 starts a month over 100 months is 80 MB, once per role); a
 sampled plan carried up to 100,000 paths into every page's simulation; and `simulate`
