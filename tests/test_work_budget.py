@@ -4,6 +4,7 @@ nobody waits for any more stopped between evaluations."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from forecasting.model.edits import without_mle_plan
@@ -108,3 +109,83 @@ def test_reachability_counts_its_simulation():
     with pytest.raises(WorkCapped):
         reachable(sc, budget=Budget(path_months=10))
     assert reachable(sc, budget=Budget(path_months=1e9)) == reachable(sc)
+
+
+#: Exact (no reskilling): the data scientists' chain has 36 months to run.
+EXACT = {
+    "headcount": team(4, 300, 30, 2),
+    "horizon_months": 36,
+    "attrition_annual": 0.13,
+    "hiring_policy": {"data_scientist": "backfill", "ml_engineer": "backfill"},
+    "paths": 200,
+    "seed": 4,
+    "target": {"ds_per_mle": 10, "deadline_month": 24},
+}
+
+
+def test_an_exact_chain_stops_between_its_months_and_is_not_remembered_cut_short():
+    """One chain of a very large team can outlast a request: the budget is asked between
+    its months (a closed tab stops it mid-chain), and a chain cut short is neither a
+    refusal the memo keeps nor a different answer afterwards."""
+    from forecasting.model.roles import DS
+    from forecasting.simulate.exact import ExactEvaluator, role_spec
+    from forecasting.simulate.exact_chain import ChainCutShort, run_chain
+
+    sc = make_scenario(**EXACT)
+    spec = role_spec(sc, DS)
+    asked: list[int] = []
+
+    def after(n: int):
+        def give_up() -> bool:
+            asked.append(1)
+            return len(asked) > n
+
+        return give_up
+
+    with pytest.raises(ChainCutShort):
+        run_chain(spec, memo=True, give_up=after(5))
+    assert len(asked) == 6  # before the chain and between its first months: not all 36
+    whole = run_chain(spec, memo=True)  # not a remembered refusal: the chain runs
+    assert np.array_equal(whole.probabilities, run_chain(spec, memo=False).probabilities)
+
+    calls: list[int] = []
+
+    def gone() -> bool:
+        calls.append(1)
+        return len(calls) > 3
+
+    from forecasting.simulate import exact_chain
+
+    exact_chain.MEMO.clear()
+    with pytest.raises(SolverCancelled):  # the evaluator's chains ask the request's budget
+        solve(without_mle_plan(sc), "even", budget=Budget(should_stop=gone))
+    assert len(calls) == 4
+    assert ExactEvaluator(sc).p_met() > 0  # and nothing half-made was kept
+
+
+def test_a_projection_cut_short_keeps_its_sampled_probabilities():
+    from forecasting.simulate import exact_chain
+    from forecasting.simulate.engine import simulate
+    from forecasting.simulate.project import project
+
+    sc = make_scenario(**EXACT)
+    exact_chain.MEMO.clear()  # a remembered chain is not run again, so never cut
+    sampled = project(sc, give_up=lambda: True)
+    plain = simulate(sc)
+    assert sampled.p_method == "monte carlo" and sampled.p_target_met == plain.p_target_met
+    assert sampled.p_se[sc.deadline] > 0
+    exact = project(sc)  # the cut was not remembered
+    assert exact.p_method == "exact" and exact.p_se[sc.deadline] == 0
+
+
+def test_a_team_of_thousands_is_refused_before_its_outcomes_fill_memory():
+    """19,000 data scientists backfilled: a few thousand states of hundreds of exit outcomes
+    each. Expanded whole (before equal states merge) they held 22 GB; the chain now refuses
+    once a month would expand past MAX_EXPANDED outcomes, and the Monte Carlo answers."""
+    from forecasting.simulate.exact import ExactEvaluator
+    from forecasting.simulate.exact_chain import NotExact
+    from forecasting.simulate.exact_states import MAX_EXPANDED
+
+    sc = make_scenario(**{**EXACT, "headcount": team(10, 19_000, 2_000, 10)})
+    with pytest.raises(NotExact, match=f"more than {MAX_EXPANDED:,}"):
+        ExactEvaluator(sc)

@@ -67,9 +67,21 @@ def simulate_cached(scenario: Scenario) -> SimulationResult:
     The per-path arrays are dropped (`without_paths`), so an entry is a few hundred kB
     at most (121 months: means, quantiles, capacity) whatever the paths, and the 256
     entries stay within about 100 MB (tests/test_app_state.py measures an entry).
+    The exact chains run within the request's work budget: a closed tab stops them
+    between months; past its CPU seconds the probabilities stay sampled (with SEs).
     """
-    with work.heavy(stop_check()):
-        return project(scenario, paths=False)
+    should_stop = stop_check()
+    budget = work.budget(should_stop)
+
+    def give_up() -> bool:  # SolverCancelled passes through: nothing is cached
+        try:
+            budget.check()
+        except WorkCapped:
+            return True  # a very large team's chains: the sampled probabilities stay
+        return False
+
+    with work.heavy(should_stop):
+        return project(scenario, paths=False, give_up=give_up)
 
 
 def interactive(scenario: Scenario) -> Scenario:

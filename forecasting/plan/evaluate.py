@@ -40,6 +40,11 @@ class SolverCancelled(SolverError):
     """The caller asked the search to stop (e.g. the browser session that wanted it ended)."""
 
 
+#: The share of a budget's CPU seconds the exact chains may use before the evaluation
+#: falls back to the Monte Carlo (with its noise-aware decisions).
+EXACT_CPU_SHARE = 0.5
+
+
 class WorkCapped(SolverError):
     """A request's work budget ran out before the answer was complete (the message says
     what was capped and how to get the full answer)."""
@@ -160,10 +165,21 @@ class Evaluator:
         self.not_exact = ""
         if exact:
             try:
-                self.exact = ExactEvaluator(scenario)
+                # the budget is checked between the chains' months too: one chain of a
+                # very large team can outlast the CPU limit or the session that asked
+                self.exact = ExactEvaluator(scenario, give_up=self._over_budget)
             except NotExact as why:
                 self.not_exact = str(why)
         self._mc_ready = False
+
+    def _over_budget(self) -> bool:
+        """`ExactEvaluator`'s give_up: raises the budget's SolverCancelled / WorkCapped;
+        True (Monte Carlo instead) once the chains have used EXACT_CPU_SHARE of its CPU
+        seconds (a team of hundreds over a long horizon: the chains alone take 10-30 s),
+        leaving the rest for the sampled search."""
+        self.budget.check()
+        limit = self.budget.cpu_seconds
+        return limit is not None and self.budget.cpu_used() > EXACT_CPU_SHARE * limit
 
     @property
     def method(self) -> str:

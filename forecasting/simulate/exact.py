@@ -41,6 +41,7 @@ from forecasting.simulate.exact_chain import (
     TRUNCATION,
     ChainResult,
     ChainSpec,
+    GiveUp,
     NotExact,
     Recorded,
     run_chain,
@@ -313,13 +314,22 @@ class ExactEvaluator:
     index (starts mode). None means the scenario's own plan.
     """
 
-    def __init__(self, scenario: Scenario, *, max_states: int = MAX_STATES) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        max_states: int = MAX_STATES,
+        give_up: GiveUp | None = None,
+    ) -> None:
         """Run the data scientists' chain.
 
         Args:
             scenario: the scenario (its own ML engineer plan is the default schedule).
             max_states: the most live states of a chain (the time budget: about 1.5
                 microseconds per state and month).
+            give_up: asked between the months of every chain this evaluator runs
+                (`exact_chain.run_chain`): True stops it with ChainCutShort (a NotExact);
+                an exception it raises (a cancellation) passes through.
 
         Raises:
             NotExact: the scenario cannot be evaluated exactly (`exact_reason`), or the
@@ -332,8 +342,9 @@ class ExactEvaluator:
         self.k = scenario.target.ds_per_mle
         self.deadline = scenario.deadline
         self.max_states = max_states
+        self.give_up = give_up
         self._ds_spec = role_spec(scenario, DS)
-        self.ds = run_chain(self._ds_spec, max_states=max_states)
+        self.ds = run_chain(self._ds_spec, max_states=max_states, give_up=give_up)
         short_of_planned(self.ds)
         self._ds_recorded: Recorded | None = None
         self._mle: dict[bytes, ChainResult] = {}
@@ -356,7 +367,7 @@ class ExactEvaluator:
         hit = self._mle.get(key)
         if hit is None:
             spec = role_spec(self.scenario, MLE, mle_schedule=schedule)
-            hit = run_chain(spec, max_states=self.max_states)
+            hit = run_chain(spec, max_states=self.max_states, give_up=self.give_up)
             _remember(self._mle, key, hit, CACHED_SCHEDULES)
         return hit
 
@@ -392,13 +403,17 @@ class ExactEvaluator:
         if pairs.max() > MAX_JOINT:
             return None
         if self._ds_recorded is None:
-            ds = run_chain(self._ds_spec, record_from=d, max_states=self.max_states)
+            ds = run_chain(
+                self._ds_spec, record_from=d, max_states=self.max_states, give_up=self.give_up
+            )
             self._ds_recorded = ds.recorded
         key = self._key(schedule)
         mle = self._mle_recorded.get(key)
         if mle is None:
             spec = role_spec(self.scenario, MLE, mle_schedule=schedule)
-            mle = run_chain(spec, record_from=d, max_states=self.max_states).recorded
+            mle = run_chain(
+                spec, record_from=d, max_states=self.max_states, give_up=self.give_up
+            ).recorded
             assert mle is not None
             _remember(self._mle_recorded, key, mle, CACHED_SCHEDULES // 16)
         assert self._ds_recorded is not None

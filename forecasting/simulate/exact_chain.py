@@ -33,10 +33,21 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from forecasting.simulate.exact_states import (
+    NotExact,
+    binomial_table,
+    expand,
+    full_binomial,
+    merge,
+    prune,
+    within_expansion,
+)
 
 #: Probability a whole chain may drop (least likely states), over all months.
 TRUNCATION = 1e-12
@@ -49,9 +60,14 @@ MAX_TABLE_WORK = 4e8
 MAX_FILL_TABLE = 2_000
 
 
-class NotExact(Exception):
-    """The exact chain is not available for this scenario (the message says why); the
-    caller uses the Monte Carlo instead."""
+class ChainCutShort(NotExact):
+    """The caller's `give_up` stopped a chain part-way (its work budget ran out). Not
+    remembered in the memo: with more time the chain is exact."""
+
+
+#: Called between a chain's months: True gives the chain up (ChainCutShort); it may also
+#: raise (e.g. the caller's cancellation), which passes through.
+GiveUp = Callable[[], bool]
 
 
 @dataclass(frozen=True)
@@ -168,111 +184,6 @@ class ChainResult:
     short: float = 0.0
 
 
-# ------------------------------------------------------------------ binomial tables
-
-
-def binomial_table(p: np.ndarray, n_max: int) -> tuple[np.ndarray, np.ndarray]:
-    """Binomial(n, p) pmfs for n = 0..n_max and each p, with upper tails.
-
-    Built by the recursion pmf_{n+1}(k) = (1 - p) pmf_n(k) + p pmf_n(k - 1) (a convex
-    combination, so stable), keeping only the columns k < K where the upper tail of
-    Binomial(n_max, p) beyond K is below 1e-30.
-
-    Args:
-        p: (R,) probabilities.
-        n_max: largest n.
-
-    Returns:
-        (pmf (R, n_max+1, K), tail (R, n_max+1, K) = P(X > k) up to the 1e-30 cut).
-    """
-    p = np.asarray(p, dtype=float)[:, None]
-    q = 1.0 - p
-    row = np.zeros((p.shape[0], n_max + 2))
-    row[:, 0] = 1.0
-    for _ in range(n_max):
-        row[:, 1:] = q * row[:, 1:] + p * row[:, :-1]
-        row[:, 0] *= q[:, 0]
-    beyond = np.cumsum(row[:, ::-1], axis=1)[:, ::-1]  # P(X >= k) for n = n_max
-    k = int(np.max(np.argmax(beyond < 1e-30, axis=1), initial=1))  # beyond[n_max + 1] = 0
-    pmf = np.zeros((p.shape[0], n_max + 1, k))
-    row = np.zeros((p.shape[0], k + 1))
-    row[:, 0] = 1.0
-    pmf[:, 0, :] = row[:, :k]
-    for n in range(1, n_max + 1):
-        row[:, 1:] = q * row[:, 1:] + p * row[:, :-1]
-        row[:, 0] *= q[:, 0]
-        pmf[:, n, :] = row[:, :k]
-    # P(X > k) within the kept columns (the rest is below 1e-30), summed from the top.
-    tail = np.cumsum(pmf[:, :, ::-1], axis=2)[:, :, ::-1] - pmf
-    return pmf, np.maximum(tail, 0.0)
-
-
-def _full_binomial(p: float, n_max: int) -> np.ndarray:
-    """(n_max+1, n_max+1) Binomial(n, p) pmfs, row n, every outcome."""
-    out = np.zeros((n_max + 1, n_max + 1))
-    out[0, 0] = 1.0
-    for n in range(1, n_max + 1):
-        out[n, 1:] = (1.0 - p) * out[n - 1, 1:] + p * out[n - 1, :-1]
-        out[n, 0] = (1.0 - p) * out[n - 1, 0]
-    return out
-
-
-def _expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(row index, outcome 0..count-1) for every outcome of every row."""
-    idx = np.repeat(np.arange(counts.size), counts)
-    starts = np.cumsum(counts) - counts
-    return idx, np.arange(idx.size) - starts[idx]
-
-
-# ------------------------------------------------------------------ states
-
-
-def _merge(cols: np.ndarray, key_cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Find equal states: (index of one row of each distinct state, row -> distinct state).
-
-    Args:
-        cols: (width, m) the states, one column per row.
-        key_cols: (width', m) non-negative integers that identify a state (cols itself,
-            or a smaller-ranged equivalent).
-    """
-    low = key_cols.min(axis=1)
-    span = key_cols.max(axis=1) - low + 1
-    if float(np.prod(span.astype(float))) >= 2.0**62:  # pragma: no cover - a very long lag
-        _, first, inv = np.unique(cols.T, axis=0, return_index=True, return_inverse=True)
-        return first, inv.ravel()
-    key = np.zeros(key_cols.shape[1], dtype=np.int64)
-    for j in range(key_cols.shape[0]):
-        if span[j] > 1:
-            key *= span[j]
-            key += key_cols[j] - low[j]
-    size = int(np.prod(span))
-    if size <= max(8 * key.size, 1 << 16):
-        seen = np.zeros(size, dtype=bool)
-        seen[key] = True
-        distinct = np.flatnonzero(seen)
-        lookup = np.empty(size, dtype=np.int64)
-        lookup[distinct] = np.arange(distinct.size)
-        inv = lookup[key]
-        first = np.empty(distinct.size, dtype=np.int64)
-        first[inv] = np.arange(key.size)
-        return first, inv
-    _, first, inv = np.unique(key, return_index=True, return_inverse=True)
-    return first, inv.ravel()
-
-
-def _prune(prob: np.ndarray, budget: float) -> np.ndarray | None:
-    """Indices of the states to keep (None: all): drop the least likely ones while their
-    total probability stays within `budget`."""
-    if budget <= 0 or prob.size < 2 or prob.min() > budget:
-        return None
-    order = np.argsort(prob)
-    cum = np.cumsum(prob[order])
-    n_drop = int(np.searchsorted(cum, budget, side="right"))
-    if n_drop == 0:
-        return None
-    return np.sort(order[n_drop:])
-
-
 # ------------------------------------------------------------------ the chain
 
 
@@ -374,6 +285,7 @@ def run_chain(
     record_from: int | None = None,
     max_states: int = MAX_STATES,
     memo: bool = True,
+    give_up: GiveUp | None = None,
 ) -> ChainResult:
     """The exact headcount distribution of one role, month by month.
 
@@ -384,16 +296,18 @@ def run_chain(
             about 1.5 microseconds per state and month.
         memo: look the chain up in (and keep it in) `MEMO` / `MEMO_RECORDED`; the
             result is the same either way.
+        give_up: asked before the chain starts and between its months (not on a memo
+            hit); True stops it with ChainCutShort, which the memo does not keep.
 
     Returns:
         The distribution, the truncated mass and, when asked, the recorded states
         (arrays read-only when memoised).
 
     Raises:
-        NotExact: the live states exceed `max_states`.
+        NotExact: the live states exceed `max_states`; ChainCutShort: `give_up` said so.
     """
     if not memo:
-        return _run_chain(spec, record_from=record_from, max_states=max_states)
+        return _run_chain(spec, record_from=record_from, max_states=max_states, give_up=give_up)
     store = MEMO if record_from is None else MEMO_RECORDED
     key = _memo_key(spec, record_from, max_states)
     hit = store.get(key)
@@ -402,7 +316,11 @@ def run_chain(
     if hit is not None:
         return hit
     try:
-        result = _read_only(_run_chain(spec, record_from=record_from, max_states=max_states))
+        result = _read_only(
+            _run_chain(spec, record_from=record_from, max_states=max_states, give_up=give_up)
+        )
+    except ChainCutShort:
+        raise
     except NotExact as exc:
         store.put(key, exc)
         raise
@@ -410,8 +328,16 @@ def run_chain(
     return result
 
 
-def _run_chain(spec: ChainSpec, *, record_from: int | None, max_states: int) -> ChainResult:
+def _run_chain(
+    spec: ChainSpec, *, record_from: int | None, max_states: int, give_up: GiveUp | None
+) -> ChainResult:
     """`run_chain` without the memo."""
+
+    def check() -> None:
+        if give_up is not None and give_up():
+            raise ChainCutShort("the exact evaluation was cut short by the work budget")
+
+    check()
     months, n_max = spec.months, spec.max_people
     n_cells = len(spec.cell_weight)
     if len(spec.p_exit) * float(n_max + 2) * n_max > MAX_TABLE_WORK:
@@ -428,7 +354,7 @@ def _run_chain(spec: ChainSpec, *, record_from: int | None, max_states: int) -> 
             most = min(spec.cap, n_max + spec.open_reqs)
         if most > MAX_FILL_TABLE:
             raise NotExact(f"too many starts a month for exact evaluation ({most:,})")
-        fill_pmf = _full_binomial(spec.fill_rate, max(most, 0))
+        fill_pmf = full_binomial(spec.fill_rate, max(most, 0))
     lag = spec.lag if spec.positions_mode else 0
     width = 2 + (1 + lag if spec.positions_mode else 0)  # b, people[, backlog, pending...]
     batches = spec.batches
@@ -451,6 +377,7 @@ def _run_chain(spec: ChainSpec, *, record_from: int | None, max_states: int) -> 
     n_states = np.zeros(months + 1, dtype=np.int64)
     n_states[0] = prob.size
     for t in range(months):
+        check()
         stages: list[Stage] = []
         # 1. exits ~ Binomial(people, p) of the batch's rate node: outcomes 0..hi, hi the
         # first whose upper tail times the state's probability is within its share.
@@ -458,7 +385,8 @@ def _run_chain(spec: ChainSpec, *, record_from: int | None, max_states: int) -> 
         tails = np.take(tail, row, axis=0)
         hi = np.count_nonzero(tails * prob[:, None] > per_step / (2 * prob.size), axis=1)
         dropped += float(prob @ np.take(tails.reshape(-1), np.arange(prob.size) * width_k + hi))
-        src, exits = _expand(hi + 1)
+        within_expansion(hi, t)
+        src, exits = expand(hi + 1)
         cp = np.take(pmf, np.take(row, src) * width_k + exits)
         new = np.take(cols, src, axis=1)
         new[1] -= exits
@@ -483,13 +411,14 @@ def _run_chain(spec: ChainSpec, *, record_from: int | None, max_states: int) -> 
                 new[1] += planned
         # 3. each start tried happens with the fill rate (a failed one stays in the backlog)
         if fill_pmf is not None and tried.max(initial=0) > 0:
-            first, inv = _merge(new, new if want is None else _key_columns(new, want, lag))
+            first, inv = merge(new, new if want is None else _key_columns(new, want, lag))
             stages.append((src, inv, cp, first.size))
             new, tried = np.take(new, first, axis=1), np.take(tried, first)
             prob_mid = np.bincount(inv, weights=np.take(prob, src) * cp, minlength=first.size)
             if want is not None:
                 want = np.take(want, first)
-            src, got = _expand(tried + 1)
+            within_expansion(tried, t)
+            src, got = expand(tried + 1)
             cp = fill_pmf[np.take(tried, src), got]
             new = np.take(new, src, axis=1)
             if want is not None:
@@ -500,10 +429,10 @@ def _run_chain(spec: ChainSpec, *, record_from: int | None, max_states: int) -> 
             new[2] -= got
         new[1] += got
         key = new if want is None else _key_columns(new, want, lag)
-        first, inv = _merge(new, key)
+        first, inv = merge(new, key)
         cols = np.take(new, first, axis=1)
         prob = np.bincount(inv, weights=np.take(prob_mid, src) * cp, minlength=first.size)
-        keep = _prune(prob, per_step)
+        keep = prune(prob, per_step)
         if keep is not None:
             dropped += float(prob.sum() - prob[keep].sum())
             remap = np.full(prob.size, -1, dtype=np.int64)

@@ -17,6 +17,7 @@ import numpy as np
 from forecasting.model.scenario import Scenario
 from forecasting.simulate.engine import simulate
 from forecasting.simulate.exact import ExactEvaluator, NotExact
+from forecasting.simulate.exact_chain import GiveUp
 from forecasting.simulate.result import SimulationResult
 
 
@@ -27,7 +28,11 @@ def standard_errors(p: np.ndarray | float, paths: int) -> np.ndarray:
 
 
 def project(
-    scenario: Scenario, *, exact_held: bool | None = None, paths: bool = True
+    scenario: Scenario,
+    *,
+    exact_held: bool | None = None,
+    paths: bool = True,
+    give_up: GiveUp | None = None,
 ) -> SimulationResult:
     """`simulate(scenario)` with exact target probabilities where they can be had.
 
@@ -37,6 +42,9 @@ def project(
             target must hold, the case where the answer rests on it).
         paths: keep the per-path headcount (`paths_headcount`); False releases it before
             the exact chains run (what a cache keeps: `without_paths`).
+        give_up: asked between the exact chains' months; True leaves the probabilities
+            sampled, with their standard errors (the work budget of a very large team);
+            an exception it raises (a cancellation) passes through.
 
     Returns:
         The SimulationResult; `p_method` / `p_held_method` say how each probability was
@@ -52,7 +60,7 @@ def project(
         p_held_se=float(standard_errors(result.p_target_held, n)),
     )
     try:
-        exact = ExactEvaluator(scenario)
+        exact = ExactEvaluator(scenario, give_up=give_up)
         p_by_month = exact.p_met_by_month()
     except NotExact:
         return sampled
