@@ -8,7 +8,7 @@ from forecasting.estimate.trend import TrendForecast
 from forecasting.model import policy
 from forecasting.model.errors import PlannerError
 from forecasting.model.roles import ROLE_KEYS, ROLE_LABELS, Role
-from ui import backtest_view, charts, compute, projections, state, uploads
+from ui import background, backtest_view, charts, compute, projections, state, uploads
 from ui.downloads import show_spec
 from ui.sample_data import sample_ingest
 from ui.text import md_escape
@@ -54,6 +54,7 @@ NO_HISTORY = (
 st.title("Status-quo forecast")
 upload = uploads.current()
 upload_key = None
+waiting: dict = {}  # job label -> its ready check: the parts the background computes
 if upload is not None and len(upload.result.history):
     source = f"your upload **{md_escape(upload.name)}**"
     history = upload.result.history
@@ -66,7 +67,14 @@ if upload is not None and len(upload.result.history):
 elif state.is_sample_team(state.base()):
     source = "the built-in **sample team** (upload a roster or monthly history on Team & data)"
     history = sample_ingest().history
-    trends = projections.sample_trends(horizon)
+    # Fitted in the background when the app opened: not ready yet, the page says so and
+    # the charts arrive by themselves (the same fits: the same numbers).
+    job, ready = projections.sample_trends_job(horizon)
+    if background.in_background_now(job, ready):
+        waiting[job.label] = ready
+        trends = {}
+    else:
+        trends = projections.sample_trends(horizon)
 else:
     # Never the sample's history for another team: a link carries numbers, never a file.
     st.info(NO_HISTORY_FROM_LINK if state.from_uploaded_history(state.base()) else NO_HISTORY)
@@ -95,6 +103,11 @@ if upload is not None and not len(upload.result.history):
 elif upload is not None and upload.result.history_note:
     st.caption(md_escape(upload.result.history_note))
 
+if waiting:
+    background.computing(
+        "Fitting the trend models for each role (ARIMA, linear and damped-trend ETS, with "
+        "their backtests)… the charts appear here by themselves in a few seconds."
+    )
 cols = st.columns(2) if not workshop else [st.container(), st.container()]
 for i, role in enumerate(r for r in ROLE_KEYS if r in trends):
     tf = trends[role]
@@ -119,7 +132,12 @@ for i, role in enumerate(r for r in ROLE_KEYS if r in trends):
                 },
             )
 
-backtest_view.section(
-    backtest_view.backtest_for(upload_key, upload.result if upload is not None else None),
-    workshop=workshop,
-)
+result = upload.result if upload is not None else None
+job, ready = backtest_view.backtest_job(upload_key, result)
+if background.in_background_now(job, ready):
+    waiting[job.label] = ready
+    st.subheader("How far to trust the model: a backtest on this data")
+    background.computing("Re-running the model on this history (the backtest)…")
+else:
+    backtest_view.section(backtest_view.backtest_for(upload_key, result), workshop=workshop)
+background.rerun_when_ready(waiting)

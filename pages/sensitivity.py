@@ -3,13 +3,15 @@ each extra 10 points of confidence cost."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from forecasting.model import edits, formatting
 from forecasting.plan.budget import FRONTIER_TARGETS
 from forecasting.report import sentences
 from ui import advice as analyses
-from ui import compute, controls, state
+from ui import background, compute, controls, state
 from ui.downloads import show_spec
 
 state.require_app()
@@ -28,9 +30,23 @@ st.caption(
 )
 
 st.subheader("What moves the answer")
-with st.spinner("Varying each assumption…"):
-    result, not_done = analyses.sensitivity_cached(base, view.strategy, plan)
-if result is None:
+# Prepared in the background since the view appeared: not ready yet, it is computed there
+# first and arrives by itself (the same call: the same numbers).
+job = analyses.sensitivity_job(state.base(), state.strategy(), state.plan_mode(), workshop)
+ready = partial(background.is_cached, analyses.sensitivity_cached, base, view.strategy, plan)
+if background.in_background_now(job, ready):
+    background.computing(
+        "Varying each assumption (one re-solve per end of each range)… the tornado "
+        "appears here by itself in a few seconds."
+    )
+    background.rerun_when_ready({job.label: ready})
+    result, not_done = None, None
+else:
+    with st.spinner("Varying each assumption…"):
+        result, not_done = analyses.sensitivity_cached(base, view.strategy, plan)
+if result is None and not_done is None:
+    pass  # being computed
+elif result is None:
     st.warning(f"Not varied: {not_done}")
 else:
     if result.capped:

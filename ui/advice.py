@@ -203,6 +203,12 @@ def _prepare_sensitivity(
 ) -> list[background.Job]:
     """The tornado the Sensitivity page will show for this view, prepared in the
     background (ui/background.py) so that its first visit finds it cached."""
+    return [sensitivity_job(base, strategy, mode, workshop)]
+
+
+def sensitivity_job(base: Scenario, strategy: str, mode: str, workshop: bool) -> background.Job:
+    """The background job that fills `sensitivity_cached` for the view of `base` (the page's
+    own arguments: its scenario without the ML engineer plan, holding the view's plan)."""
 
     def run() -> None:
         from forecasting.model import edits
@@ -215,7 +221,7 @@ def _prepare_sensitivity(
         except SolverCancelled:
             raise background.Cancelled from None
 
-    return [background.Job("sensitivity", run)]
+    return background.Job("sensitivity", run)
 
 
 background.PREPARERS.append(_prepare_sensitivity)

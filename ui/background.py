@@ -38,8 +38,12 @@ _log = logging.getLogger("planner")
 
 
 def foreground_busy() -> bool:
-    """True while any session's script run is in progress in this process."""
-    return any(t.name == SCRIPT_THREAD and t.is_alive() for t in threading.enumerate())
+    """True while any session's script run is in progress in this process, but for the
+    runs that only look whether a page's pending part is ready (`rerun_when_ready`)."""
+    return any(
+        t.name == SCRIPT_THREAD and t.is_alive() and not _only_waiting(t)
+        for t in threading.enumerate()
+    )
 
 
 def in_background() -> bool:
@@ -52,6 +56,22 @@ def session_active(session: str) -> bool:
     from streamlit.runtime import Runtime
 
     return not Runtime.exists() or Runtime.instance().is_active_session(session)
+
+
+#: The fragments that only look whether a page's pending part is ready (`rerun_when_ready`):
+#: a script run of these alone does not make the worker give way.
+_WAIT_FRAGMENTS: set[str] = set()
+
+
+def _only_waiting(thread: threading.Thread) -> bool:
+    """Whether `thread`'s script run is a fragment-only run of waiting fragments."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import (
+        SCRIPT_RUN_CONTEXT_ATTR_NAME,
+    )
+
+    ctx = getattr(thread, SCRIPT_RUN_CONTEXT_ATTR_NAME, None)
+    ids = getattr(ctx, "fragment_ids_this_run", None)
+    return bool(ids) and all(i in _WAIT_FRAGMENTS for i in ids)
 
 
 _current = threading.local()  # the worker thread's job's session
@@ -96,6 +116,7 @@ class _Worker:
         self.queues: dict[str, deque[Job]] = {}
         self.order: deque[str] = deque()  # sessions, round robin
         self.running = 0
+        self.current: dict[str, str] = {}  # session -> the label of its running job
         self.thread: threading.Thread | None = None
 
     def submit(self, session: str, jobs: list[Job]) -> None:
@@ -129,7 +150,8 @@ class _Worker:
                     self.lock.wait()
                     item = self._next()
                 self.running += 1
-            session, job = item
+                session, job = item
+                self.current[session] = job.label
             _current.session = session
             try:
                 while foreground_busy():
@@ -147,6 +169,7 @@ class _Worker:
             finally:
                 with self.lock:
                     self.running -= 1
+                    self.current.pop(session, None)
                     self.lock.notify_all()
 
     def idle(self) -> bool:
@@ -166,6 +189,25 @@ class _Worker:
     def drop(self, session: str) -> None:
         with self.lock:
             self.queues.pop(session, None)
+
+    def first(self, session: str, job: Job) -> None:
+        """Put `job` at the front of `session`'s queue (the page on screen comes first),
+        in place of a queued job of the same label; when that label is running, it is
+        joined instead (queued again, behind it, it finds the cache filled)."""
+        with self.lock:
+            queue = self.queues.setdefault(session, deque())
+            for queued in [j for j in queue if j.label == job.label]:
+                queue.remove(queued)
+            queue.appendleft(job)
+            while len(queue) > MAX_PER_SESSION:
+                queue.pop()
+        self.submit(session, list(self.queues[session]))
+
+    def pending(self, session: str, label: str) -> bool:
+        """Whether a job of `label` is queued or running for `session`."""
+        with self.lock:
+            queued = any(j.label == label for j in self.queues.get(session, ()))
+            return queued or self.current.get(session) == label
 
 
 WORKER = _Worker()
@@ -239,3 +281,120 @@ def neighbours(base: Scenario) -> list[Scenario]:
         if 0 <= now + step <= 60:
             add(partial(edits.with_attrition, base, (now + step) / 100))
     return out
+
+
+# ------------------------------------------------------------------ a page's slow parts
+# A page draws at once what is ready; a part that is not (the Forecast page's fits, the
+# Sensitivity page's tornado) is computed here, at the front of the session's queue, and
+# the page shows that it is being computed; a fragment looks every WAIT_EVERY seconds and
+# reruns the page when the part is ready: it arrives without the user doing anything.
+
+#: How often a page waiting for its slow part looks whether it is ready (seconds).
+WAIT_EVERY = 0.5
+KEY_SYNC = "background_sync"  # session state: labels computed in the script instead
+
+
+def enabled() -> bool:
+    """Whether this run's slow parts may be left to the background (under a server, or
+    when the benchmarks and tests set `compute.PREPARE`); else the page computes them."""
+    import sys
+
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return False
+    served = Runtime.exists() and type(Runtime.instance()) is Runtime
+    # ui.compute (loaded by every page) imports this module: read its flag, not import it
+    prepare = getattr(sys.modules.get("ui.compute"), "PREPARE", None)
+    return served if prepare is None else bool(prepare)
+
+
+def is_cached(func: Callable[..., object], *args: object) -> bool | None:
+    """Whether `st.cache_data` function `func` holds a value for `args`, without computing
+    it (None when this Streamlit does not say: the page then computes it)."""
+    try:
+        from streamlit.runtime.caching.cache_errors import CacheKeyNotFoundError
+        from streamlit.runtime.caching.cache_utils import _make_value_key
+
+        info = func._info  # type: ignore[attr-defined]
+        cache = info.get_function_cache(func._function_key)  # type: ignore[attr-defined]
+        key = _make_value_key(
+            cache_type=info.cache_type,
+            func=info.func,
+            func_args=args,
+            func_kwargs={},
+            hash_funcs=info.hash_funcs,
+        )
+    except (AttributeError, ImportError, TypeError):
+        return None
+    try:
+        cache.read_result(key)
+    except CacheKeyNotFoundError:
+        return False
+    return True
+
+
+def _session() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return "" if ctx is None else ctx.session_id
+
+
+def in_background_now(job: Job, ready: Callable[[], bool | None]) -> bool:
+    """True when the page should show `job`'s part as being computed: it is not `ready`
+    and the background computes it (queued first for this session). False: read it now
+    (ready, no background here, or a background job of this label failed before)."""
+    import streamlit as st
+
+    if not enabled() or job.label in st.session_state.get(KEY_SYNC, ()):
+        return False
+    if ready() is not False:
+        return False
+    WORKER.first(_session(), job)
+    return True
+
+
+def computing(message: str) -> None:
+    """Where a pending part will be: say what is being computed (not a blank)."""
+    import streamlit as st
+
+    st.info(message, icon=":material/hourglass_top:")
+
+
+def rerun_when_ready(waiting: dict[str, Callable[[], bool | None]]) -> None:
+    """Rerun the page once every part in `waiting` (job label -> its ready check) is
+    ready: a fragment looks every WAIT_EVERY seconds (its runs do not stop the worker)."""
+    if waiting:
+        _poll(waiting)
+
+
+def _poll_body(waiting: dict[str, Callable[[], bool | None]]) -> None:
+    import streamlit as st
+
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
+
+        _WAIT_FRAGMENTS.add(str(ThreadState.get().fragment_id))
+    except (ImportError, AttributeError, RuntimeError):
+        pass
+    session = _session()
+    late = [
+        label
+        for label, ready in waiting.items()
+        if ready() is False and not WORKER.pending(session, label)
+    ]
+    if late:  # its job failed: compute it in the script (it says why)
+        st.session_state[KEY_SYNC] = {*st.session_state.get(KEY_SYNC, ()), *late}
+    if late or all(ready() is not False for ready in waiting.values()):
+        st.rerun(scope="app")
+
+
+def _make_poll() -> Callable[[dict[str, Callable[[], bool | None]]], None]:
+    import streamlit as st
+
+    return st.fragment(run_every=WAIT_EVERY)(_poll_body)
+
+
+_poll = _make_poll()

@@ -7,6 +7,7 @@ An upload's backtest is computed once per upload and kept in this session
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import pandas as pd
@@ -50,6 +51,23 @@ def backtest_for(upload_key: tuple | None, result: IngestResult | None) -> Backt
     return cache[("backtest", MONTHS)]
 
 
+def backtest_job(
+    upload_key: tuple | None, result: IngestResult | None
+) -> tuple[background.Job, Callable[[], bool | None]]:
+    """The background job that fills `backtest_for`'s cache, and the check that it has."""
+    if upload_key is None or result is None:
+        return background.Job("sample backtest", _sample_backtest), partial(
+            background.is_cached, _sample_backtest
+        )
+    cache = projections.upload_cache(upload_key)
+
+    def run() -> None:
+        if ("backtest", MONTHS) not in cache:
+            cache[("backtest", MONTHS)] = _run(result)
+
+    return background.Job("upload backtest", run), lambda: ("backtest", MONTHS) in cache
+
+
 def warm_jobs(scenario: Scenario) -> list[background.Job]:
     """The fits the Forecast page needs for `scenario`'s history, as background jobs run
     when the history arrives (not on the first visit to Forecast): the sample team's
@@ -60,21 +78,12 @@ def warm_jobs(scenario: Scenario) -> list[background.Job]:
         return []
     if history.upload_key is None:  # the sample team
         horizon = scenario.horizon_months
-        return [
-            background.Job("sample trends", partial(projections.sample_trends, horizon)),
-            background.Job("sample backtest", _sample_backtest),
-        ]
+        return [projections.sample_trends_job(horizon)[0], backtest_job(None, None)[0]]
     cache = projections.upload_cache(history.upload_key)
     upload = st.session_state.get(state.KEY_UPLOAD)
     if ("backtest", MONTHS) in cache or upload is None:
         return []
-    result = upload.result
-
-    def run() -> None:
-        if ("backtest", MONTHS) not in cache:
-            cache[("backtest", MONTHS)] = _run(result)
-
-    return [background.Job("upload backtest", run)]
+    return [backtest_job(history.upload_key, upload.result)[0]]
 
 
 def section(found: Backtest | str, *, workshop: bool) -> None:

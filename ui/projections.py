@@ -11,7 +11,9 @@ an upload's are fitted once per upload and kept in this session's state only.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +25,7 @@ from forecasting.model.roles import ROLE_KEYS
 from forecasting.model.scenario import Scenario
 from forecasting.plan.policies import Pace
 from ui import state
+from ui.background import Job, is_cached
 from ui.sample_data import sample_ingest
 
 KEY_CACHE = "trend_cache"
@@ -41,6 +44,13 @@ class History:
 def sample_trends(horizon: int) -> dict[str, TrendForecast]:
     """Status-quo fits of the public sample team (safe to share across sessions)."""
     return status_quo_all(sample_ingest().history, horizon)
+
+
+def sample_trends_job(horizon: int) -> tuple[Job, Callable[[], bool | None]]:
+    """The background job that fits the sample team's trends, and the check that it has."""
+    return Job("sample trends", partial(sample_trends, horizon)), partial(
+        is_cached, sample_trends, horizon
+    )
 
 
 SAMPLE_PACE_PATH = Path(__file__).resolve().parent.parent / "data" / "sample_pace.json"
