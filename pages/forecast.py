@@ -66,24 +66,26 @@ if upload is not None and len(upload.result.history):
     upload_key = upload.key
 elif state.is_sample_team(state.base()):
     source = "the built-in **sample team** (upload a roster or monthly history on Team & data)"
-    history = sample_ingest().history
     # Fitted in the background when the app opened: not ready yet, the page says so and
-    # the charts arrive by themselves (the same fits: the same numbers).
+    # the charts arrive by themselves (the same fits: the same numbers). The sample's
+    # history is read there too (seconds, once per process): not waited for here.
     job, ready = projections.sample_trends_job(horizon)
     if background.in_background_now(job, ready):
         waiting[job.label] = ready
-        trends = {}
+        history, trends = None, {}
     else:
+        history = sample_ingest().history
         trends = projections.sample_trends(horizon)
 else:
     # Never the sample's history for another team: a link carries numbers, never a file.
     st.info(NO_HISTORY_FROM_LINK if state.from_uploaded_history(state.base()) else NO_HISTORY)
     st.page_link("pages/team.py", label="Upload on Team & data", icon=":material/upload:")
     st.stop()
-months_seen = history["month"].nunique() if len(history) else 0
+months_seen = None if history is None else (history["month"].nunique() if len(history) else 0)
+seen = "" if months_seen is None else f" ({months_seen} months)"
 st.caption(
     f"What happens with no change in hiring behaviour: each role's monthly headcount from "
-    f"{source} ({months_seen} months), projected {horizon} months. Models: a random walk with "
+    f"{source}{seen}, projected {horizon} months. Models: a random walk with "
     "drift (ARIMA), a linear trend and a damped-trend ETS, each also on a log scale, weighted by "
     "how well each predicted the history one month at a time (a rolling-origin backtest); "
     "80% intervals."
