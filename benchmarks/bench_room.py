@@ -300,7 +300,7 @@ def pages(team: str, bare: Bare, reps: int) -> None:
     print(f"first visit of each page, {team} team, {reps} fresh sessions each (caches cleared)")
     for page in PAGES:
         for idle in (True, False):
-            times, bare_t, n = [], [], 0
+            times, bare_t, n, full = [], [], 0, []
             for _ in range(reps):
                 clear_all_caches()
                 at = AppTest.from_file(APP, default_timeout=TIMEOUT)
@@ -316,11 +316,19 @@ def pages(team: str, bare: Bare, reps: int) -> None:
                     times.append(timed(partial(goto, at, page)))
                 if problems(at):
                     print(f"    ({page}: {problems(at)})")
+                shown = charts_on(at)
+                # a part still being computed arrives by itself: the page's rerun then
+                t0 = time.perf_counter() - times[-1]
+                wait_idle(at, 300)
+                at.run()
+                full.append(time.perf_counter() - t0)
                 n = charts_on(at)
-                wait_idle(at)
                 bare_t.append(bare.rerun(max(n, 1)))
             how = "after idle" if idle else "at once"
             print(row(f"{page} ({n} charts), {how}", times, bare_t, "(target <= 0.5 s)"))
+            if not idle:  # a slow part is drawn as being computed, then arrives by itself
+                done = statistics.median(full)
+                print(f"    {shown} of {n} charts at first; all, the background idle: {done:.2f} s")
             if page == "overview":
                 break
 
