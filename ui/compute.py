@@ -35,6 +35,7 @@ from forecasting.plan.evaluate import SolverCancelled, WorkCapped
 from forecasting.plan.reach import Reachable, reachable
 from forecasting.plan.solver import HiringPlan, TargetUnreachable, solve
 from forecasting.plan.team import TeamPlan, solve_team
+from forecasting.simulate import paths_memo
 from forecasting.simulate import result as results
 from forecasting.simulate.project import project
 from forecasting.simulate.result import SimulationResult
@@ -45,6 +46,8 @@ MLE = Role.ML_ENGINEER.value
 # Schema checks while a chart is built: the tests validate every builder (test_charts.py),
 # the server skips them (about 40% of a chart's cost; the spec is the same).
 alt.utils.schemapi.disable_debug_mode()
+# Simulated role paths kept between requests (the solve's paths are its projection's).
+paths_memo.MEMO.resize(work.PATHS_MEMO_BYTES)
 __all__ = ["with_mle_plan", "without_mle_plan"]  # re-exported for pages and tests
 
 

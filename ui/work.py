@@ -42,6 +42,12 @@ CPU_SECONDS = 3.0
 #: which the plan then carries into every page's simulation) stops at 17,000 paths at 120
 #: months, 56,000 at 36.
 PATH_BYTES = 64 * 2**20
+#: Bytes of simulated role paths a server process keeps between requests
+#: (`forecasting.simulate.paths_memo.MEMO`): the paths a solve simulated are the paths its
+#: projection shows, and a new target, deadline, confidence or Hold re-simulates no role.
+#: A role's paths are 8 bytes a path-month (2,000 paths x 37 months: 0.6 MB; 10,000 x 121:
+#: 9.7 MB), least recently used first.
+PATHS_MEMO_BYTES = 64 * 2**20
 #: Engine calls that run at once in one server process; the others wait their turn.
 MAX_HEAVY = 2
 #: How often a waiting call checks that it is still wanted, seconds.

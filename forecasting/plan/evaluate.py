@@ -25,15 +25,20 @@ from forecasting.model.errors import SolverError
 from forecasting.model.roles import DS, MLE, ROLES
 from forecasting.model.scenario import Scenario
 from forecasting.model.target import meets_target, ratio_of
+from forecasting.simulate import paths_memo
 from forecasting.simulate.engine import (
     exit_probability,
+    plan_key,
+    plan_of,
     role_generators,
+    role_key,
     run_paths,
     scheduled_starts,
     simulate_positions_role,
     simulate_role,
 )
 from forecasting.simulate.exact import ExactEvaluator, NotExact
+from forecasting.simulate.paths_memo import RolePaths
 
 
 class SolverCancelled(SolverError):
@@ -200,10 +205,25 @@ class Evaluator:
         self.requisitions = scheduled_starts(scenario, MLE) - np.array(
             scenario.starts_of(ROLES[MLE]), dtype=np.int64
         )
-        # The ML engineer stream's draws before the recursion (per-path attrition, and
-        # the per-path positions of a path with a band) do not depend on the schedule:
-        # make them once and restart every evaluation from the stream's state after them.
-        sc = scenario
+        # A schedule's ML engineer paths, as `run_paths` keys them in `paths_memo.MEMO`
+        # (the projection of the solved plan finds the paths of its schedule there).
+        self.mle_key: bytes | None = None
+        if paths_memo.MEMO.enabled:
+            inflow = None
+            if self.moved is not None:
+                inflow = plan_key(role_key(scenario, DS), plan_of(scenario, DS))
+            self.mle_key = role_key(scenario, MLE, inflow=inflow)
+        self._drawn = False
+        self._mc_ready = True
+
+    def _draw(self) -> None:
+        """The ML engineer stream's draws before the recursion (per-path attrition, and
+        the per-path positions of a path with a band) do not depend on the schedule:
+        make them once (on the first schedule simulated) and restart every simulation
+        from the stream's state after them."""
+        if self._drawn:
+            return
+        sc = self.scenario
         rng = role_generators(sc.seed)[MLE]
         self.p_exit = exit_probability(rng, sc, MLE, sc.paths)
         self.base_positions = None
@@ -216,11 +236,21 @@ class Evaluator:
                 n0 = sc.headcount[MLE] + sc.open_requisitions[MLE]
                 self.base_positions = policy.positions(n0, sc.horizon_months)
         self.rng_state = rng.bit_generator.state
-        self._mc_ready = True
+        self._drawn = True
 
     def _run(self, schedule: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """ML engineer headcount (T+1, P) and realised starts (T, P) or None."""
+        """ML engineer headcount (T+1, P) and realised starts (T, P) or None (read-only
+        when kept in `paths_memo.MEMO`)."""
         sc = self.scenario
+        # The plan as `run_paths` keys the solved scenario's: the policy's added_path
+        # (positions mode), or its scheduled_starts (starts mode).
+        plan = np.cumsum(schedule) if self.mode.positions else schedule + self.requisitions
+        key = None if self.mle_key is None else plan_key(self.mle_key, plan)
+        if key is not None:
+            got = paths_memo.MEMO.get(key)
+            if got is not None:
+                return got.headcount, got.realised
+        self._draw()
         rng = np.random.Generator(np.random.PCG64())
         rng.bit_generator.state = self.rng_state
         out = np.empty((sc.horizon_months + 1, sc.paths), dtype=np.int32)
@@ -228,9 +258,8 @@ class Evaluator:
         realised: np.ndarray | None
         if self.mode.positions:
             base = self.base_positions
-            assert base is not None  # set in __init__ in positions mode
-            added = np.cumsum(schedule)
-            positions = base + (added[:, None] if base.ndim == 2 else added)
+            assert base is not None  # set in _draw in positions mode
+            positions = base + (plan[:, None] if base.ndim == 2 else plan)
             realised, _ = simulate_positions_role(
                 rng,
                 out,
@@ -249,11 +278,13 @@ class Evaluator:
                 out,
                 n0=sc.headcount[MLE],
                 p_exit=p_exit,
-                starts=schedule + self.requisitions,
+                starts=plan,
                 fill_rate=sc.fill_rate,
                 inflow=self.moved,
                 aligned_fill=True,
             )
+        if key is not None:
+            paths_memo.MEMO.put(key, RolePaths(out, realised, None, p_exit))
         return out, realised
 
     def outcome(self, schedule: np.ndarray) -> Outcome:

@@ -38,6 +38,7 @@ CLI `plan` path needs numpy only.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from functools import partial
@@ -48,8 +49,10 @@ import numpy as np
 from forecasting.model.roles import DS, MLE, ROLES
 from forecasting.model.scenario import Scenario
 from forecasting.model.target import meets_target, ratio_paths
+from forecasting.simulate import paths_memo
 from forecasting.simulate.capacity import capacity_paths
 from forecasting.simulate.draws import draw_monthly_exit, monthly_probability
+from forecasting.simulate.paths_memo import RolePaths
 from forecasting.simulate.result import SimulationResult
 
 QUANTILES: tuple[float, float, float] = (0.1, 0.5, 0.9)
@@ -374,8 +377,66 @@ def delayed(moved: np.ndarray | None, months: int) -> np.ndarray | None:
     return out
 
 
+def role_key(scenario: Scenario, r: int, *, inflow: bytes | None = None) -> bytes:
+    """What role r's paths are a function of, but its plan (`plan_key` adds it): the seed
+    and paths, the horizon, the role's headcount, attrition and interval, hiring policy
+    (without its positions added), time to fill, cap, open requisitions, the fill rate
+    and, for the data scientists, the reskilling (`paths_memo`'s key).
+
+    Args:
+        scenario: the scenario.
+        r: index into ROLES.
+        inflow: for the ML engineers, the key of the data scientists whose reskilled
+            people join them (None: nobody joins).
+    """
+    policy = scenario.hiring_policy[r]
+    parts: tuple[Any, ...] = (
+        "role paths 1",
+        scenario.seed,
+        scenario.paths,
+        scenario.horizon_months,
+        r,
+        scenario.headcount[r],
+        repr(scenario.attrition_annual[r]),
+        repr(scenario.attrition_interval[r]),
+        repr(scenario.fill_rate),
+        repr(policy.with_added(())) if policy.sets_positions else "starts",
+        scenario.time_to_fill_months[r],
+        scenario.max_starts_per_month[r],
+        scenario.open_requisitions[r],
+    )
+    if r == DS:
+        planned = tuple(scenario.reskill_planned_by_month())
+        parts += (repr(scenario.reskill_annual), scenario.reskill_months, planned)
+    h = hashlib.blake2b(repr(parts).encode(), digest_size=20)
+    if inflow is not None:
+        h.update(inflow)
+    return h.digest()
+
+
+def plan_key(base: bytes, plan: np.ndarray) -> bytes:
+    """`base` (a `role_key`) with the role's plan: the cumulative positions added by month
+    (T+1,) under a hiring policy, else the starts by index (T,), open requisitions
+    included (`plan_of`)."""
+    h = hashlib.blake2b(base, digest_size=20)
+    h.update(np.ascontiguousarray(plan, dtype=np.int64).tobytes())
+    return h.digest()
+
+
+def plan_of(scenario: Scenario, r: int) -> np.ndarray:
+    """Role r's own plan as `plan_key` takes it."""
+    policy = scenario.hiring_policy[r]
+    if policy.sets_positions:
+        return policy.added_path(scenario.horizon_months)
+    return scheduled_starts(scenario, r)
+
+
 def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _Paths:
     """Simulate the headcount paths of `roles` (indices into ROLES).
+
+    A role whose paths `paths_memo.MEMO` holds (the same inputs simulated before, by
+    this function or by the solver's evaluations) is not simulated again: the numbers
+    are the same.
 
     Args:
         scenario: the scenario.
@@ -386,7 +447,7 @@ def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _
         The raw paths.
     """
     months, paths = scenario.horizon_months, scenario.paths
-    gens = role_generators(scenario.seed)
+    gens: list[np.random.Generator] | None = None
     headcount = np.zeros((months + 1, len(ROLES), paths), dtype=np.int32)
     realised: list[np.ndarray | None] = [None] * len(ROLES)
     p_reskill = float(monthly_probability(scenario.reskill_annual))
@@ -398,10 +459,30 @@ def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _
     p_exits: list[float | np.ndarray] = [
         float(monthly_probability(a)) for a in scenario.attrition_annual
     ]
+    memo = paths_memo.MEMO
+    ds_key: bytes | None = None
     for r in order:
+        key = None
+        if memo.enabled:
+            inflow: bytes | None = ds_key if r == MLE and arrived is not None else None
+            key = plan_key(role_key(scenario, r, inflow=inflow), plan_of(scenario, r))
+            if r == DS:
+                ds_key = key
+            got = memo.get(key)
+            if got is not None:
+                headcount[:, r, :] = got.headcount
+                realised[r], moved_r, p_exits[r] = got.realised, got.moved, got.p_exit
+                if r == DS:
+                    moved = moved_r
+                    arrived = delayed(moved, scenario.reskill_months)
+                continue
+        if gens is None:
+            gens = role_generators(scenario.seed)
         rng = gens[r]
         p_exit = exit_probability(rng, scenario, r, paths)
         p_exits[r] = p_exit
+        # Kept: the role's own (T+1, P) array; else straight into the roles' array.
+        out = headcount[:, r, :] if key is None else np.empty((months + 1, paths), np.int32)
         common: dict[str, Any] = {
             "n0": scenario.headcount[r],
             "p_exit": p_exit,
@@ -413,7 +494,7 @@ def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _
         if scenario.hiring_policy[r].sets_positions:
             realised[r], moved_r = simulate_positions_role(
                 rng,
-                headcount[:, r, :],
+                out,
                 positions=policy_positions(scenario, r, rng, paths),
                 lag=scenario.time_to_fill_months[r],
                 cap=scenario.max_starts_per_month[r],
@@ -423,11 +504,14 @@ def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _
         else:
             realised[r], moved_r = simulate_role(
                 rng,
-                headcount[:, r, :],
+                out,
                 starts=scheduled_starts(scenario, r),
                 aligned_fill=r == MLE,
                 **common,
             )
+        if key is not None:
+            memo.put(key, RolePaths(out, realised[r], moved_r, p_exit))
+            headcount[:, r, :] = out
         if r == DS:
             moved = moved_r
             arrived = delayed(moved, scenario.reskill_months)
