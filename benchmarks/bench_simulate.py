@@ -96,7 +96,9 @@ def memory() -> None:
 
     for paths in (10_000, 100_000):
         for name, extra in VARIANTS.items():
-            extra = {**extra, "attrition_interval": {"data_scientist": [0.08, 0.3]}} if extra else {}
+            extra = (
+                {**extra, "attrition_interval": {"data_scientist": [0.08, 0.3]}} if extra else {}
+            )
             sc = Scenario.from_dict({**BASE, **extra, "horizon_months": 120, "paths": paths})
             simulate(sc)  # first-call caches out of the measurement
             tracemalloc.start()

@@ -565,3 +565,34 @@ def test_rows_are_probabilities():
     dist = headcount_distribution(scenario(hiring_policy={"data_scientist": "backfill"}), DS)
     assert dist.min() >= 0
     np.testing.assert_allclose(dist.sum(axis=1), 1.0, atol=1e-9)
+
+
+def _prune_by_sorting_all(prob: np.ndarray, budget: float) -> np.ndarray | None:
+    """exact_states.prune as it was: a sort of every state."""
+    if budget <= 0 or prob.size < 2 or prob.min() > budget:
+        return None
+    order = np.argsort(prob)
+    n_drop = int(np.searchsorted(np.cumsum(prob[order]), budget, side="right"))
+    return None if n_drop == 0 else np.sort(order[n_drop:])
+
+
+@pytest.mark.parametrize("kind", ["smooth", "rounded", "few values", "tiny"])
+def test_pruning_sorts_only_the_candidates_and_drops_what_a_sort_of_all_drops(kind):
+    from forecasting.simulate.exact_states import prune
+
+    rng = np.random.default_rng(len(kind))
+    for _ in range(300):
+        n = int(rng.integers(2, 2_000))
+        if kind == "smooth":
+            prob = rng.random(n) ** 20
+        elif kind == "rounded":
+            prob = np.round(rng.random(n) ** 8, 6)  # ties
+        elif kind == "few values":
+            prob = rng.choice([0.0, 1e-14, 2e-14, 1e-3], n)  # ties at the cut
+        else:
+            prob = rng.exponential(1e-13, n)
+        budget = float(rng.choice([0.0, 1e-13, 1e-12, 1e-6, 1e-2]))
+        want, got = _prune_by_sorting_all(prob, budget), prune(prob, budget)
+        assert (want is None) == (got is None)
+        if want is not None:
+            np.testing.assert_array_equal(got, want)

@@ -84,8 +84,9 @@ class Judge:
     when it is clear of its noise: it passes when P - 2 SE >= goal and fails when
     P + 2 SE < goal; in between, the schedule is evaluated again on independent paths,
     four times as many each time (`certification_scenario`'s seed), up to
-    MAX_DECISION_PATHS (or the budget's `max_paths`), and a schedule still unclear there fails (the plan gets one more
-    position rather than a probability that may be below the goal).
+    MAX_DECISION_PATHS (or the budget's `max_paths`), and a schedule still unclear there
+    fails (the plan gets one more position rather than a probability that may be below
+    the goal).
     """
 
     def __init__(
