@@ -53,6 +53,7 @@ from forecasting.simulate import paths_memo
 from forecasting.simulate.capacity import capacity_paths
 from forecasting.simulate.draws import draw_monthly_exit, monthly_probability
 from forecasting.simulate.paths_memo import RolePaths
+from forecasting.simulate.quantiles import counted_quantiles, sorted_quantiles
 from forecasting.simulate.result import SimulationResult
 
 QUANTILES: tuple[float, float, float] = (0.1, 0.5, 0.9)
@@ -539,28 +540,6 @@ def mean_cost(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> n
     return np.asarray(out, dtype=float)
 
 
-def _sorted_quantiles(sorted_values: np.ndarray, qs: tuple[float, ...]) -> np.ndarray:
-    """Linear-interpolated quantiles along the last axis of pre-sorted data (numpy's default).
-
-    A quantile that touches +inf (an undefined ratio) is returned as NaN.
-    """
-    n = sorted_values.shape[-1]
-    out = []
-    for q in qs:
-        pos = (n - 1) * q
-        lo = math.floor(pos)
-        frac = pos - lo
-        a = sorted_values[..., lo].astype(float)
-        if frac == 0 or lo + 1 >= n:
-            v = a
-        else:
-            b = sorted_values[..., lo + 1].astype(float)
-            with np.errstate(invalid="ignore"):
-                v = a + (b - a) * frac
-        out.append(np.where(np.isfinite(v), v, np.nan))
-    return np.stack(out)
-
-
 #: Bytes of one month-block's float64 temporaries in `simulate` (ratios, costs and their
 #: sorted copies are made a block of months at a time, never for the whole horizon).
 MONTH_BLOCK_BYTES = 4 << 20
@@ -599,10 +578,13 @@ def simulate(scenario: Scenario) -> SimulationResult:
     held = np.ones(paths, dtype=bool)  # the target met in every month from the deadline
     for b in month_blocks(months, paths):
         block = hc[b]
-        hc_q.append(_sorted_quantiles(np.sort(block, axis=-1), QUANTILES))
+        counted = counted_quantiles(block, QUANTILES)
+        hc_q.append(
+            sorted_quantiles(np.sort(block, axis=-1), QUANTILES) if counted is None else counted
+        )
         ratio = ratio_paths(block)
         share_defined.append((block[:, MLE, :] > 0).mean(axis=-1))
-        ratio_q.append(_sorted_quantiles(np.sort(ratio, axis=-1), QUANTILES))
+        ratio_q.append(sorted_quantiles(np.sort(ratio, axis=-1), QUANTILES))
         ok = meets_target(ratio, k)
         p_by_month.append(ok.mean(axis=-1))
         if b.start <= deadline < b.stop:
@@ -619,7 +601,7 @@ def simulate(scenario: Scenario) -> SimulationResult:
             cost[first - b.start :] += raw.moved[first - 1 : b.stop - 1] * scenario.reskill_cost
             cost_means.append(cost.mean(axis=-1))
         # float32 is ample for p10/p90 of a monthly payroll and sorts twice as fast.
-        cost_q.append(_sorted_quantiles(np.sort(cost.astype(np.float32), axis=-1), (0.1, 0.9)))
+        cost_q.append(sorted_quantiles(np.sort(cost.astype(np.float32), axis=-1), (0.1, 0.9)))
         del cost
     p_held = float(held.mean())
     p_by_month_all = np.concatenate(p_by_month)
