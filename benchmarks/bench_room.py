@@ -11,7 +11,10 @@ pages so the machine's load hits both alike:
   hold), on the Hiring plan page in normal and in workshop mode: each rerun moves the
   control between two neighbouring values. *cold*: every engine and chart cache is
   cleared before the rerun and nothing is prepared in the background (a value nobody has
-  asked for yet); *one step, prepared*: the caches are cleared, the page is drawn at one
+  asked for yet; what a running server keeps of other values stays: the exact chains and
+  the simulated role paths, which a new value of this control may share, e.g. a new
+  target re-simulates no role); with `--nothing-kept` those are cleared too (a team the
+  server has never seen); *one step, prepared*: the caches are cleared, the page is drawn at one
   value and left idle until the background has prepared its neighbours (the room looking
   at the screen), then the control moves one step; *warm*: both values are cached.
 - **pages**: the first visit of each page in a session that has opened the app on
@@ -30,12 +33,14 @@ the bare page; and **the last value wins**: five quick presses of the deadline s
 against one press (`--browser-moves`, `--skip-browser`).
 
 Prints, per row, the median and p95 (seconds) and their ratio to the bare page's median /
-p95. The targets (issue 21): cold p95 <= 3x bare, warm p95 <= 1.2x bare, first visits
+p95; for the cold reruns also the process's CPU seconds (the steadier figure on a machine
+other work shares). The targets (issue 21): cold p95 <= 3x bare, warm p95 <= 1.2x bare, first visits
 <= 0.5 s. Run from the repository root (20-40 minutes with the defaults on a loaded
 2-core machine):
 
     python -m benchmarks.bench_room [--reps 15] [--team sample|upload|both] [--skip-pages]
         [--skip-controls] [--skip-browser] [--browser-moves 40] [--workshop-browser]
+        [--nothing-kept]
 """
 
 from __future__ import annotations
@@ -131,6 +136,16 @@ def clear_engine_caches() -> None:
         compute_extra()
 
 
+def clear_memos() -> None:
+    """Forget what a running server keeps between values: the exact chains and the
+    simulated role paths (`--nothing-kept`)."""
+    from forecasting.simulate import exact_chain, paths_memo
+
+    exact_chain.MEMO.clear()
+    exact_chain.MEMO_RECORDED.clear()
+    paths_memo.MEMO.clear()
+
+
 def clear_all_caches() -> None:
     st.cache_data.clear()
     st.cache_resource.clear()
@@ -198,9 +213,12 @@ def move(at: AppTest, kind: str, key: str, value: object) -> None:
     widget(at, kind, key).set_value(value).run()
 
 
-def timed(call: Callable[[], object]) -> float:
-    t0 = time.perf_counter()
+def timed(call: Callable[[], object], cpu: list[float] | None = None) -> float:
+    """Seconds `call` takes; its process CPU seconds appended to `cpu` when given."""
+    t0, c0 = time.perf_counter(), time.process_time()
     call()
+    if cpu is not None:
+        cpu.append(time.process_time() - c0)
     return time.perf_counter() - t0
 
 
@@ -212,7 +230,7 @@ class Bare:
         self.apps: dict[int, AppTest] = {}
         self.flip: dict[int, bool] = {}
 
-    def rerun(self, n: int) -> float:
+    def rerun(self, n: int, cpu: list[float] | None = None) -> float:
         at = self.apps.get(n)
         if at is None:
             at = AppTest.from_file(self.path, default_timeout=60)
@@ -224,7 +242,7 @@ class Bare:
                 at.slider(key="k").set_value(v).run()
         self.flip[n] = not self.flip[n]
         value = 6.5 if self.flip[n] else 6.0
-        return timed(lambda: at.slider(key="k").set_value(value).run())
+        return timed(lambda: at.slider(key="k").set_value(value).run(), cpu)
 
 
 def p95(xs: list[float]) -> float:
@@ -248,7 +266,7 @@ def prepare(on: bool) -> None:
     compute.PREPARE = on
 
 
-def controls(team: str, bare: Bare, reps: int) -> None:
+def controls(team: str, bare: Bare, reps: int, *, nothing_kept: bool = False) -> None:
     for workshop in (False, True):
         prepare(False)
         at = open_app(team, workshop=workshop)
@@ -265,11 +283,15 @@ def controls(team: str, bare: Bare, reps: int) -> None:
                 a, b = now, now + b
             values = (a, b)
             cold, warm, ready, bare_t = [], [], [], []
+            cold_cpu: list[float] = []
+            bare_cpu: list[float] = []
             # cold: nothing cached, nothing prepared
             for i in range(reps):
                 clear_engine_caches()
-                cold.append(timed(partial(move, at, kind, key, values[(i + 1) % 2])))
-                bare_t.append(bare.rerun(n))
+                if nothing_kept:
+                    clear_memos()
+                cold.append(timed(partial(move, at, kind, key, values[(i + 1) % 2]), cold_cpu))
+                bare_t.append(bare.rerun(n, bare_cpu))
             # warm: both values cached
             for v in values:
                 move(at, kind, key, v)
@@ -289,6 +311,7 @@ def controls(team: str, bare: Bare, reps: int) -> None:
             if problems(at):
                 print(f"    ({name}: {problems(at)})")
             print(row(f"{name} cold", cold, bare_t, "(target p95 <= 3x)"))
+            print(row(f"{name} cold, CPU", cold_cpu, bare_cpu))
             print(row(f"{name} one step, prepared", ready, bare_t, "(target p95 <= 1.2x)"))
             print(row(f"{name} warm", warm, bare_t, "(target p95 <= 1.2x)"))
             move(at, kind, key, values[0])
@@ -341,6 +364,11 @@ def main() -> None:
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--skip-controls", action="store_true")
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument(
+        "--nothing-kept",
+        action="store_true",
+        help="cold reruns clear the exact chains and simulated paths too (a team never seen)",
+    )
     parser.add_argument("--browser-moves", type=int, default=40, help="slider moves in Chromium")
     parser.add_argument(
         "--workshop-browser", action="store_true", help="Chromium in workshop mode too"
@@ -353,7 +381,7 @@ def main() -> None:
         bare = Bare(Path(tmp))
         for team in teams:
             if not args.skip_controls:
-                controls(team, bare, args.reps)
+                controls(team, bare, args.reps, nothing_kept=args.nothing_kept)
             if not args.skip_pages:
                 pages(team, bare, args.page_reps)
     if not args.skip_browser:
