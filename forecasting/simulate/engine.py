@@ -53,7 +53,11 @@ from forecasting.simulate import paths_memo
 from forecasting.simulate.capacity import capacity_paths
 from forecasting.simulate.draws import draw_monthly_exit, monthly_probability
 from forecasting.simulate.paths_memo import RolePaths
-from forecasting.simulate.quantiles import counted_quantiles, sorted_quantiles
+from forecasting.simulate.quantiles import (
+    counted_quantiles,
+    counted_ratio_quantiles,
+    sorted_quantiles,
+)
 from forecasting.simulate.result import SimulationResult
 
 QUANTILES: tuple[float, float, float] = (0.1, 0.5, 0.9)
@@ -584,7 +588,10 @@ def simulate(scenario: Scenario) -> SimulationResult:
         )
         ratio = ratio_paths(block)
         share_defined.append((block[:, MLE, :] > 0).mean(axis=-1))
-        ratio_q.append(sorted_quantiles(np.sort(ratio, axis=-1), QUANTILES))
+        counted = counted_ratio_quantiles(block[:, DS, :], block[:, MLE, :], QUANTILES)
+        ratio_q.append(
+            sorted_quantiles(np.sort(ratio, axis=-1), QUANTILES) if counted is None else counted
+        )
         ok = meets_target(ratio, k)
         p_by_month.append(ok.mean(axis=-1))
         if b.start <= deadline < b.stop:
