@@ -9,8 +9,10 @@ Printed per row: the coverage at 6 / 12 / 24 / 36 months (share of outcomes insi
 [low, high]; ``*`` outside 70-90%), the misses above / below the band at those horizons
 and the models chosen (the largest weight).
 
-``--compare REV_OR_FILE`` runs the same series through another version of trend.py (a git
-revision, e.g. ``9495b82``, the version before the mixture; or a file) and prints it first.
+``--compare REV_OR_FILE`` runs the same series through another version first: a git
+revision (e.g. ``9495b82``, the version before the mixture) runs with that revision's
+whole ``forecasting`` package (trend.py and trend_models.py go together: the calibration
+is in trend_models.py), in a child process; a file replaces trend.py alone.
 
 Run from the repository root (one process by default; ``--workers 2`` on an idle machine):
     python -m benchmarks.bench_trend_coverage [--series 200] [--compare 9495b82]
@@ -20,8 +22,11 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import io
+import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from collections import Counter
@@ -47,20 +52,27 @@ BAND = (0.70, 0.90)
 _MODULES: dict[str, Any] = {}
 
 
-def _source(compare: str) -> str:
-    """A file path for `compare`: the file itself, or trend.py at that git revision."""
-    if Path(compare).is_file():
-        return str(Path(compare).resolve())
-    text = subprocess.run(
-        ["git", "show", f"{compare}:forecasting/estimate/trend.py"],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
+def _run_revision(revision: str, argv: list[str]) -> None:
+    """Print the table of `revision`: its ``forecasting`` package, with these benchmarks
+    and series, in a child process (the package cannot be imported twice in one)."""
+    tree = Path(tempfile.mkdtemp(prefix="trend_compared_"))
+    archive = subprocess.run(
+        ["git", "archive", revision, "forecasting"], cwd=ROOT, check=True, capture_output=True
     ).stdout
-    path = Path(tempfile.mkdtemp(prefix="trend_compared_")) / "trend_compared.py"
-    path.write_text(text)
-    return str(path)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(tree, filter="data")
+    shutil.copytree(ROOT / "benchmarks", tree / "benchmarks")
+    (tree / "tests").mkdir()
+    shutil.copy(ROOT / "tests" / "test_trend_coverage.py", tree / "tests")
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "benchmarks.bench_trend_coverage", *argv,
+             "--label", f"forecasting/ at {revision}"],
+            cwd=tree,
+            check=True,
+        )  # fmt: skip
+    finally:
+        shutil.rmtree(tree, ignore_errors=True)
 
 
 def _trend_module(path: str | None) -> Any:
@@ -114,8 +126,9 @@ def table(
     lengths: tuple[int, ...],
     pool: Any,
     families: tuple[str, ...] = FAMILIES,
+    label: str | None = None,
 ) -> None:
-    label = path or "forecasting/estimate/trend.py (current)"
+    label = label or path or "forecasting/estimate/trend.py (current)"
     print(f"\n== {label}: {series} series per row, level {LEVEL:.0%} ==")
     heads = " ".join(f"{'cov@' + str(h):>7s}" for h in HORIZONS)
     print(f"{'family':24s} {'hist':>4s} {heads}  {'above/below':>11s}  models (largest weight)")
@@ -154,15 +167,21 @@ def main() -> None:
     parser.add_argument(
         "--families", default=None, help="comma-separated words picking families (default all)"
     )
+    parser.add_argument("--label", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     lengths = tuple(int(x) for x in args.lengths.split(","))
     words = [w.strip() for w in (args.families or "").split(",") if w.strip()]
     families = tuple(f for f in FAMILIES if not words or any(w in f for w in words))
     pool = Pool(args.workers) if args.workers > 1 else None
     try:
-        if args.compare:
-            table(_source(args.compare), args.series, lengths, pool, families)
-        table(None, args.series, lengths, pool, families)
+        if args.compare and Path(args.compare).is_file():
+            table(str(Path(args.compare).resolve()), args.series, lengths, pool, families)
+        elif args.compare:
+            argv = ["--series", str(args.series), "--lengths", args.lengths]
+            argv += ["--workers", str(args.workers)]
+            argv += ["--families", args.families] if args.families else []
+            _run_revision(args.compare, argv)
+        table(None, args.series, lengths, pool, families, args.label)
     finally:
         if pool is not None:
             pool.close()

@@ -159,6 +159,56 @@ def test_the_one_step_closed_forms_are_the_statsmodels_fits():
         assert scale[0] == pytest.approx(pred.scale[0])
 
 
+def test_the_h_month_closed_forms_are_the_final_forecasts_from_each_origin():
+    """The calibration's backtest forecasts h months ahead of every origin as the final fit
+    would from the months before it."""
+    y = noisy_line(20, 0.5, n=30, noise=1.0, seed=6)
+    for ahead, forecast in (
+        (trend_models.drift_ahead, trend_models.drift_forecast),
+        (trend_models.linear_ahead, trend_models.linear_forecast),
+    ):
+        mean, scale, df = ahead(y, 12, 8)
+        for o in (12, 20, 29):
+            pred = forecast(y[:o], 8)
+            assert mean[o - 12] == pytest.approx(pred.mean)
+            assert scale[o - 12] == pytest.approx(pred.scale)
+            assert df[o - 12, 0] == pred.df
+    y = noisy_line(20, 0.5, n=32, noise=1.0, seed=6)
+    *_, (mean, scale, df) = trend_models.ets_onestep(y, 24, 6)  # a fit at 24, at 28
+    pred = trend_models.ets_forecast(y[:24], 6, 0.8)
+    assert mean[0] == pytest.approx(pred.mean) and scale[0] == pytest.approx(pred.scale)
+
+
+def test_band_factors_are_the_shrunk_conformal_quantile_of_the_h_month_errors():
+    rng = np.random.default_rng(3)
+    x = np.zeros(20)
+    need = rng.uniform(0.2, 0.6, (10, 3))  # the factor each error needed: all inside
+    df = np.full((10, 1), 1e6)
+    scale = np.full((10, 3), 1 / 1.2815516)  # the 80% half-width: 1
+    factors = trend_models.band_factors(x, 10, (-need, scale, df), 0.8, 5)
+    # h = 1: 10 errors, the ceil(11 x 0.8) = 9th smallest, counted 10 / (10 + 2)
+    assert factors[0] == pytest.approx(np.sort(need[:, 0])[8] ** (10 / 12), rel=1e-4)
+    # h = 3: 8 errors (the last two origins have no month 3 ahead): the 8th, m_eff 8/sqrt(3)
+    m_eff = 8 / np.sqrt(3)
+    assert factors[2] == pytest.approx(np.sort(need[:8, 2])[7] ** (m_eff / (m_eff + 2)), rel=1e-4)
+    assert factors[3] == factors[4] == factors[2]  # beyond the backtest: the last factor
+    # A tiny error never shrinks a band below half; three errors are too few for a
+    # conformal factor (ceil(4 x 0.8) = 4 > 3)
+    assert trend_models.band_factors(x, 10, (-need * 1e-6, scale, df), 0.8, 2)[0] == 0.5
+    few = trend_models.band_factors(x, 17, (-need[:3], scale[:3], df[:3]), 0.8, 2)
+    assert few.tolist() == [1.0, 1.0]
+
+
+def test_a_candidates_band_is_its_models_band_times_its_factors():
+    y = noisy_line(20, 0.5, n=30, noise=1.0, seed=9)
+    cand = trend_models.candidate(ARIMA_DRIFT, y, 12, 0.8, False)
+    assert cand.factors.shape == (12,)
+    assert np.all((cand.factors >= 0.5) & (cand.factors <= 2.0))
+    assert cand.forecast.scale == pytest.approx(
+        trend_models.drift_forecast(y, 12).scale * cand.factors
+    )
+
+
 def test_mixture_quantiles_of_one_component_are_its_own():
     from scipy import stats
 

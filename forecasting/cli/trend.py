@@ -35,8 +35,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         description=(
             "Project each role's monthly headcount if nothing changes: statsmodels ARIMA with "
             "drift, a linear trend and ETS with a damped trend (each also on log headcount), "
-            "weighted by a rolling-origin backtest; per role the model chosen and the "
-            "forecast (month, mean, low, high)."
+            "weighted by a rolling-origin backtest whose errors 1..N months ahead calibrate "
+            "the bands; per role the model chosen and the forecast (month, mean, low, high)."
         ),
     )
     add_reading_arguments(parser)
