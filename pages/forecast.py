@@ -72,7 +72,7 @@ elif state.is_sample_team(state.base()):
     job, ready = projections.sample_trends_job(horizon)
     if background.in_background_now(job, ready):
         waiting[job.label] = ready
-        history, trends = None, {}
+        history, trends = None, {}  # type: ignore[assignment]  # drawn once ready
     else:
         history = sample_ingest().history
         trends = projections.sample_trends(horizon)

@@ -27,7 +27,11 @@ BUSY = {
     "attrition_interval": {"data_scientist": [0.08, 0.3]},
     "reskill_annual": 0.1,
     "fill_rate": 0.8,
-    "planned_starts": {"data_engineer": [1] * 120, "data_scientist": [1] * 120, "product_manager": [1] * 120},
+    "planned_starts": {
+        "data_engineer": [1] * 120,
+        "data_scientist": [1] * 120,
+        "product_manager": [1] * 120,
+    },
     "paths": 3_000,
     "seed": 11,
     "target": {"ds_per_mle": 6, "deadline_month": 60},

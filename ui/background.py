@@ -70,7 +70,7 @@ def _only_waiting(thread: threading.Thread) -> bool:
     )
 
     ctx = getattr(thread, SCRIPT_RUN_CONTEXT_ATTR_NAME, None)
-    ids = getattr(ctx, "fragment_ids_this_run", None)
+    ids = getattr(ctx, "fragment_ids_this_run", None) or ()
     return bool(ids) and all(i in _WAIT_FRAGMENTS for i in ids)
 
 

@@ -90,7 +90,7 @@ def _make_template(draw: Callable[[Parts], Any], parts: Parts) -> dict[str, Any]
         return {"name": _PLACEHOLDER.format(ids[id(data)])}
 
     chart = draw(stand_in)
-    alt.data_transformers.register("planner_template", lambda data: placeholder(data))
+    alt.data_transformers.register("planner_template", placeholder)
     # Data transformers are global to all threads: Streamlit's lock around the switch.
     with vega_charts._altair_globals_lock, alt.data_transformers.enable("planner_template"):
         spec = chart.to_dict(validate=False, context={"top_level": False})

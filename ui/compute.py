@@ -20,7 +20,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import altair as alt
 import pandas as pd
@@ -402,7 +402,8 @@ def page_quarters_spec(scenario: Scenario, workshop: bool) -> dict[str, Any]:
     template: ui/chart_specs.py), cached."""
     what = edits.PlanMode.of(scenario).unit(capital=True)
     with chart_specs.page_specs():
-        return charts.quarter_strip(edits.quarter_frame(scenario), what=what, workshop=workshop)
+        spec = charts.quarter_strip(edits.quarter_frame(scenario), what=what, workshop=workshop)
+        return cast(dict[str, Any], spec)  # a page spec inside page_specs
 
 
 #: Exported charts are drawn at this width (CSS px; the app draws them at the container's)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import altair as alt
 import numpy as np
@@ -60,7 +60,7 @@ def headcount_fan(
 
 def _draw_headcount_fan(parts: template.Parts) -> alt.LayerChart:
     (df,) = parts.frames
-    drawn, workshop = parts.key  # type: ignore[misc]
+    drawn, workshop = cast(tuple[tuple[str, ...], bool], parts.key)
     style = style_for(workshop)
     y_title = "Headcount (people)"
     tooltip = [
@@ -163,7 +163,7 @@ def _ratio_fan_parts(
 def _draw_ratio_fan(parts: template.Parts) -> alt.LayerChart:
     df, band_df, target_df, *deadline_df = parts.frames
     (y_top,) = parts.numbers
-    band_label, workshop, left, above = parts.key  # type: ignore[misc]
+    band_label, workshop, left, above = cast(tuple[str, bool, bool, bool], parts.key)
     style = style_for(workshop)
     y_scale = alt.Scale(domain=[0, y_top], nice=False)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import altair as alt
 import pandas as pd
 
@@ -54,7 +56,7 @@ def hires_and_cost(
 
 def _draw_hires_and_cost(parts: template.Parts) -> alt.LayerChart:
     starts, cost = parts.frames
-    drawn, workshop = parts.key  # type: ignore[misc]
+    drawn, workshop = cast(tuple[tuple[str, ...], bool], parts.key)
     style = style_for(workshop)
     bars = (
         alt.Chart(starts)
@@ -143,10 +145,11 @@ def quarter_strip(
 def _draw_quarter_strip(parts: template.Parts) -> alt.LayerChart:
     (df,) = parts.frames
     (top,) = parts.numbers
-    what, order, workshop = parts.key  # type: ignore[misc]
+    what, order, workshop = cast(tuple[str, tuple[str, ...], bool], parts.key)
     style = style_for(workshop)
-    order = list(order)
-    x = alt.X("quarter:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, orient="bottom"))
+    x = alt.X(
+        "quarter:N", sort=list(order), title=None, axis=alt.Axis(labelAngle=0, orient="bottom")
+    )
     tooltip = [alt.Tooltip("quarter:N", title="Quarter"), alt.Tooltip("n:Q", title=what)]
     cells = (
         alt.Chart(df)
