@@ -17,7 +17,7 @@ from forecasting.model.edits import without_mle_plan
 from forecasting.model.roles import DS, MLE
 from forecasting.plan.evaluate import Budget, Evaluator
 from forecasting.plan.solver import solve
-from forecasting.simulate import engine, paths_memo
+from forecasting.simulate import engine, paths_memo, recursion
 from forecasting.simulate.paths_memo import PathsMemo, RolePaths
 from forecasting.simulate.project import project
 from tests.conftest import make_scenario, team
@@ -194,7 +194,7 @@ def test_the_evaluator_reads_the_paths_run_paths_keeps(memo):
 
 def test_kept_arrays_are_read_only():
     memo = PathsMemo(2**20)
-    realised = engine._realised_array(3, 4)
+    realised = recursion._realised_array(3, 4)
     kept = memo.put(b"k", RolePaths(np.zeros((4, 4), np.int32), realised, None, np.ones(4)))
     assert kept.realised is not None
     for arr in (kept.headcount, kept.realised, engine.padded(kept.realised), kept.p_exit):

@@ -34,11 +34,10 @@ from forecasting.simulate.engine import (
     role_key,
     run_paths,
     scheduled_starts,
-    simulate_positions_role,
-    simulate_role,
 )
 from forecasting.simulate.exact import ExactEvaluator, NotExact
 from forecasting.simulate.paths_memo import RolePaths
+from forecasting.simulate.recursion import simulate_positions_role, simulate_role
 
 
 class SolverCancelled(SolverError):

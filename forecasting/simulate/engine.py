@@ -25,6 +25,10 @@ the next month) and at most ``max_starts_per_month`` starting in a month. So
 people + open requisitions never exceed the positions, and with no lag, fill
 rate 1 and no binding cap the headcount equals the positions every month.
 
+One role's recursion is forecasting/simulate/recursion.py's; this module draws what a
+path draws once (the attrition rate, a band's level), runs every role (reusing the paths
+`paths_memo.MEMO` keeps) and reduces the paths to the SimulationResult.
+
 Random numbers: one PCG64 generator per role plus one for reskilling, spawned
 from ``SeedSequence(scenario.seed)``. Every person-draw consumes the same
 uniforms whatever the other roles or the ML engineer schedule are, so two
@@ -41,7 +45,6 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -57,6 +60,11 @@ from forecasting.simulate.quantiles import (
     counted_quantiles,
     counted_ratio_quantiles,
     sorted_quantiles,
+)
+from forecasting.simulate.recursion import (
+    padded,
+    simulate_positions_role,
+    simulate_role,
 )
 from forecasting.simulate.result import SimulationResult
 
@@ -116,217 +124,6 @@ def exit_probability(
     if interval is None or interval[1] - interval[0] < 1e-9 or point <= 0:
         return float(monthly_probability(point))
     return draw_monthly_exit(rng, point, interval, paths)
-
-
-def _stay(
-    rng: np.random.Generator,
-    cur: np.ndarray,
-    p_exit: float | np.ndarray,
-    t: int,
-    *,
-    inflow: np.ndarray | None,
-    reskill: tuple[np.random.Generator, float] | None,
-    moved: np.ndarray | None,
-    planned_out: np.ndarray | None = None,
-) -> np.ndarray:
-    """Steps 1-2 of month t -> t+1 for one role: exits, reskilling out at the rate and as
-    planned (`planned_out[t + 1]` of the survivors, as many as there are; both recorded in
-    `moved[t]`), people joining from another role. Returns who is there before starts."""
-    # np.maximum(.., 1) makes a path with nobody consume its uniform too, so
-    # the stream stays aligned across scenarios (common random numbers).
-    exits = rng.binomial(np.maximum(cur, 1), p_exit)
-    np.minimum(exits, cur, out=exits)
-    nxt = cur - exits
-    if moved is not None:
-        step = np.zeros_like(nxt) if reskill is None else reskill[0].binomial(nxt, reskill[1])
-        if planned_out is not None and planned_out[t + 1]:
-            step = step + np.minimum(planned_out[t + 1], nxt - step)
-        moved[t] = step
-        nxt -= step
-    if inflow is not None:
-        nxt += inflow[t]
-    return nxt
-
-
-def _realised_array(months: int, paths: int) -> np.ndarray:
-    """Where a role's realised starts go, (T, P) int32 (a month's starts are at most
-    max_starts_per_month, 100,000): a view of a (T+1, P) array whose first row is 0, the
-    starts first counted by month that `simulate` hands to the capacity model (`padded`)."""
-    return np.zeros((months + 1, paths), dtype=np.int32)[1:]
-
-
-def padded(realised: np.ndarray) -> np.ndarray:
-    """(T+1, P) starts first counted by month (row 0 none) from (T, P) realised starts:
-    the array `_realised_array` made them a view of, else a copy."""
-    base = realised.base
-    if (
-        isinstance(base, np.ndarray)
-        and base.shape == (realised.shape[0] + 1, realised.shape[1])
-        and base.dtype == realised.dtype
-        and base[1:].__array_interface__["data"] == realised.__array_interface__["data"]
-        and base.strides == realised.strides
-        and not base[0].any()
-    ):
-        return base
-    out = np.zeros((realised.shape[0] + 1, realised.shape[1]), dtype=realised.dtype)
-    out[1:] = realised
-    return out
-
-
-def _moved_array(
-    months: int,
-    paths: int,
-    reskill: tuple[np.random.Generator, float] | None,
-    planned_out: np.ndarray | None,
-) -> np.ndarray | None:
-    """Where `_stay` records the people leaving for reskilling, (T, P), or None when none
-    can leave."""
-    if reskill is None and (planned_out is None or not planned_out.any()):
-        return None
-    return np.zeros((months, paths), dtype=np.int32)  # at most a role's 100,000 people
-
-
-def simulate_role(
-    rng: np.random.Generator,
-    out: np.ndarray,
-    *,
-    n0: int,
-    p_exit: float | np.ndarray,
-    starts: np.ndarray,
-    fill_rate: float,
-    inflow: np.ndarray | None = None,
-    reskill: tuple[np.random.Generator, float] | None = None,
-    aligned_fill: bool = False,
-    planned_out: np.ndarray | None = None,
-) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """Run one role's stock-flow recursion over all months, writing into `out`.
-
-    Args:
-        rng: the role's generator (consumes one uniform per person-draw).
-        out: (T+1, P) integer array to fill with headcount.
-        n0: month-0 headcount.
-        p_exit: monthly exit probability, a number or (P,).
-        starts: (T,) planned starts; entry t joins at the end of month t+1.
-        fill_rate: probability each planned start happens.
-        inflow: optional (T, P) people joining from another role after exits.
-        reskill: optional (generator, monthly probability) moving survivors out.
-        aligned_fill: when fill_rate < 1, draw the fill uniforms every month even
-            with no planned start, so the stream does not depend on the schedule
-            (used for ML engineers, whose schedule the solver varies).
-        planned_out: optional (T+1,) people leaving for reskilling by month index.
-
-    Returns:
-        (realised starts (T, P) or None when starts are certain,
-        moved out by reskilling (T, P) or None).
-    """
-    months = out.shape[0] - 1
-    paths = out.shape[1]
-    out[0] = n0
-    random_fill = fill_rate < 1.0 and (aligned_fill or bool(np.any(starts)))
-    realised = _realised_array(months, paths) if random_fill else None
-    moved = _moved_array(months, paths, reskill, planned_out)
-    stay = partial(_stay, inflow=inflow, reskill=reskill, moved=moved, planned_out=planned_out)
-    for t in range(months):
-        nxt = stay(rng, out[t], p_exit, t)
-        planned = int(starts[t])
-        if realised is not None:
-            if planned or aligned_fill:
-                got = np.asarray(rng.binomial(max(planned, 1), fill_rate, size=paths))
-                if planned == 0:
-                    got[:] = 0
-                nxt += got
-                realised[t] = got
-            else:
-                realised[t] = 0
-        elif planned:
-            nxt += planned
-        out[t + 1] = nxt
-    return realised, moved
-
-
-def simulate_positions_role(
-    rng: np.random.Generator,
-    out: np.ndarray,
-    *,
-    n0: int,
-    p_exit: float | np.ndarray,
-    positions: np.ndarray,
-    lag: int,
-    cap: int,
-    open_reqs: int,
-    fill_rate: float,
-    inflow: np.ndarray | None = None,
-    reskill: tuple[np.random.Generator, float] | None = None,
-    planned_out: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """Run one role under a hiring policy: leavers and new positions open requisitions.
-
-    Args:
-        rng: the role's generator.
-        out: (T+1, P) integer array to fill with headcount.
-        n0: month-0 headcount.
-        p_exit: monthly exit probability, a number or (P,).
-        positions: (T+1,) or (T+1, P) positions by month.
-        lag: time to fill in months (a requisition opened in step t starts in step t+lag).
-        cap: most starts in one month.
-        open_reqs: requisitions open at month 0 (start in step max(lag, 1) - 1).
-        fill_rate: probability that a due requisition starts (else it stays open).
-        inflow: optional (T, P) people joining from another role after exits.
-        reskill: optional (generator, monthly probability) moving survivors out.
-        planned_out: optional (T+1,) people leaving for reskilling by month index.
-
-    Returns:
-        (realised starts (T, P), moved out by reskilling (T, P) or None).
-    """
-    months = out.shape[0] - 1
-    paths = out.shape[1]
-    out[0] = n0
-    pos = np.asarray(positions)
-    per_path = pos.ndim == 2
-    realised = _realised_array(months, paths)
-    moved = _moved_array(months, paths, reskill, planned_out)
-    stay = partial(_stay, inflow=inflow, reskill=reskill, moved=moved, planned_out=planned_out)
-    # pending[s % ring]: requisitions due in step s (the step in which they may start).
-    # Only steps t..t+lag are live in step t, so lag+1 rows hold them: a row is emptied
-    # when its step has taken it, for the step lag+1 later.
-    ring = lag + 1
-    pending = np.zeros((ring, paths), dtype=np.int64)
-    if open_reqs:
-        pending[min(max(lag, 1) - 1, months) % ring] += open_reqs
-    backlog = np.zeros(paths, dtype=np.int64)  # due and not yet started
-    open_total = np.full(paths, open_reqs, dtype=np.int64)  # backlog + pending
-    random_fill = fill_rate < 1.0
-    for t in range(months):
-        nxt = stay(rng, out[t], p_exit, t)
-        want = pos[t + 1] if per_path else int(pos[t + 1])
-        gap = want - nxt
-        gap -= open_total
-        if gap.min() < 0:
-            # Fewer positions than people + requisitions: cancel requisitions not yet
-            # started, latest first (nobody is laid off).
-            surplus = np.minimum(-gap, open_total)
-            np.maximum(surplus, 0, out=surplus)
-            open_total -= surplus
-            for s in range(t + lag, t - 1, -1):
-                take = np.minimum(surplus, pending[s % ring])
-                pending[s % ring] -= take
-                surplus -= take
-            backlog -= np.minimum(surplus, backlog)
-            np.maximum(gap, 0, out=gap)
-        open_total += gap  # gap is now the requisitions opened in this step
-        pending[(t + lag) % ring] += gap
-        backlog += pending[t % ring]  # due now
-        pending[t % ring] = 0  # (step t's row is step t + lag + 1's)
-        got = np.minimum(backlog, cap)
-        if random_fill:
-            tried = got
-            got = rng.binomial(np.maximum(tried, 1), fill_rate)
-            got[tried == 0] = 0
-        backlog -= got
-        open_total -= got
-        realised[t] = got
-        np.add(nxt, got, out=out[t + 1], casting="unsafe")
-    return realised, moved
 
 
 def policy_positions(

@@ -33,7 +33,7 @@ class RolePaths:
     Attributes:
         headcount: (T+1, P) int32 people by month and path.
         realised: (T, P) int32 starts by step (a view of a (T+1, P) array whose first row
-            is 0, as `engine.padded` expects), or None when the starts are certain.
+            is 0, as `recursion.padded` expects), or None when the starts are certain.
         moved: (T, P) people leaving for reskilling by step (data scientists), or None.
         p_exit: the monthly exit probability, a number or one per path (P,).
     """
