@@ -29,7 +29,6 @@ from forecasting.simulate import paths_memo
 from forecasting.simulate.engine import (
     exit_probability,
     plan_key,
-    plan_of,
     role_generators,
     role_key,
     run_paths,
@@ -206,12 +205,7 @@ class Evaluator:
         )
         # A schedule's ML engineer paths, as `run_paths` keys them in `paths_memo.MEMO`
         # (the projection of the solved plan finds the paths of its schedule there).
-        self.mle_key: bytes | None = None
-        if paths_memo.MEMO.enabled:
-            inflow = None
-            if self.moved is not None:
-                inflow = plan_key(role_key(scenario, DS), plan_of(scenario, DS))
-            self.mle_key = role_key(scenario, MLE, inflow=inflow)
+        self.mle_key = role_key(scenario, MLE) if paths_memo.MEMO.enabled else None
         self._drawn = False
         self._mc_ready = True
 

@@ -179,19 +179,19 @@ def delayed(moved: np.ndarray | None, months: int) -> np.ndarray | None:
     return out
 
 
-def role_key(scenario: Scenario, r: int, *, inflow: bytes | None = None) -> bytes:
+def role_key(scenario: Scenario, r: int) -> bytes:
     """What role r's paths are a function of, but its plan (`plan_key` adds it): the seed
     and paths, the horizon, the role's headcount, attrition and interval, hiring policy
-    (without its positions added), time to fill, cap, open requisitions, the fill rate
-    and, for the data scientists, the reskilling (`paths_memo`'s key).
+    (without its positions added), time to fill, cap, open requisitions, the fill rate,
+    for the data scientists the reskilling and, for the ML engineers when anyone is
+    reskilled, the data scientists' key (who joins them).
 
     Args:
         scenario: the scenario.
         r: index into ROLES.
-        inflow: for the ML engineers, the key of the data scientists whose reskilled
-            people join them (None: nobody joins).
     """
     policy = scenario.hiring_policy[r]
+    planned = tuple(scenario.reskill_planned_by_month())
     parts: tuple[Any, ...] = (
         "role paths 1",
         scenario.seed,
@@ -208,11 +208,10 @@ def role_key(scenario: Scenario, r: int, *, inflow: bytes | None = None) -> byte
         scenario.open_requisitions[r],
     )
     if r == DS:
-        planned = tuple(scenario.reskill_planned_by_month())
         parts += (repr(scenario.reskill_annual), scenario.reskill_months, planned)
     h = hashlib.blake2b(repr(parts).encode(), digest_size=20)
-    if inflow is not None:
-        h.update(inflow)
+    if r == MLE and (scenario.reskill_annual > 0 or any(planned)):
+        h.update(plan_key(role_key(scenario, DS), plan_of(scenario, DS)))
     return h.digest()
 
 
@@ -262,14 +261,10 @@ def run_paths(scenario: Scenario, *, roles: tuple[int, ...] = (0, 1, 2, 3)) -> _
         float(monthly_probability(a)) for a in scenario.attrition_annual
     ]
     memo = paths_memo.MEMO
-    ds_key: bytes | None = None
     for r in order:
         key = None
         if memo.enabled:
-            inflow: bytes | None = ds_key if r == MLE and arrived is not None else None
-            key = plan_key(role_key(scenario, r, inflow=inflow), plan_of(scenario, r))
-            if r == DS:
-                ds_key = key
+            key = plan_key(role_key(scenario, r), plan_of(scenario, r))
             got = memo.get(key)
             if got is not None:
                 headcount[:, r, :] = got.headcount
