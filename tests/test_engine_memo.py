@@ -188,25 +188,47 @@ def test_the_evaluator_reads_the_paths_run_paths_keeps(memo):
     raw = engine.run_paths(solved)
     assert memo.misses - before == 2  # data engineers, product managers
     np.testing.assert_array_equal(raw.headcount[:, MLE], out)
-    assert realised is not None and raw.realised[MLE] is realised
+    assert realised is not None
+    np.testing.assert_array_equal(raw.realised[MLE], realised)
     np.testing.assert_array_equal(raw.headcount[:, DS], ev.ds_all)
 
 
-def test_kept_arrays_are_read_only():
+def test_what_a_caller_gets_is_its_own_and_kept_in_the_narrowest_type():
     memo = PathsMemo(2**20)
+    headcount = np.arange(16, dtype=np.int32).reshape(4, 4) * 8  # 0..120: one byte each
     realised = recursion._realised_array(3, 4)
-    kept = memo.put(b"k", RolePaths(np.zeros((4, 4), np.int32), realised, None, np.ones(4)))
-    assert kept.realised is not None
-    for arr in (kept.headcount, kept.realised, engine.padded(kept.realised), kept.p_exit):
-        with pytest.raises(ValueError):
-            arr[0] = 1
+    realised[...] = 3
+    memo.put(b"k", RolePaths(headcount, realised, None, np.full(4, 0.01)))
+    assert memo.nbytes == headcount.size + realised.size + 4 * 8
+    got = memo.get(b"k")
+    assert got is not None and got.realised is not None
+    assert got.headcount.dtype == got.realised.dtype == np.int32
+    np.testing.assert_array_equal(got.headcount, headcount)
+    np.testing.assert_array_equal(recursion.padded(got.realised)[1:], realised)
+    assert np.shares_memory(recursion.padded(got.realised), got.realised)  # a view, as run
+    got.headcount[0] = 99  # the caller's own
+    got.realised[0] = 99
+    again = memo.get(b"k")
+    assert again is not None and again.realised is not None
+    np.testing.assert_array_equal(again.headcount, headcount)
+    np.testing.assert_array_equal(again.realised, realised)
+    with pytest.raises(ValueError):
+        np.asarray(again.p_exit)[0] = 1.0  # shared, read-only
+    big = np.full((4, 4), 40_000, dtype=np.int32)
+    memo.put(b"big", RolePaths(big, None, None, 0.01))
+    got_big = memo.get(b"big")
+    assert got_big is not None
+    np.testing.assert_array_equal(got_big.headcount, big)
 
 
 def test_the_memo_keeps_the_latest_within_its_bytes():
     memo = PathsMemo(100 * 1024)
-    entry = lambda: RolePaths(np.zeros(30 * 256, np.int32), None, None, 0.01)  # noqa: E731
+
+    def entry() -> RolePaths:  # 30 KiB kept: counts that need four bytes
+        return RolePaths(np.full(30 * 256, 100_000, np.int32), None, None, 0.01)
+
     for i in range(10):
-        memo.put(bytes([i]), entry())  # 30 KiB each: three fit
+        memo.put(bytes([i]), entry())  # three fit
         assert memo.nbytes <= 100 * 1024
     assert [memo.get(bytes([i])) is not None for i in range(10)] == [False] * 7 + [True] * 3
     memo.get(bytes([7]))  # used: the least recently used goes first
@@ -214,7 +236,7 @@ def test_the_memo_keeps_the_latest_within_its_bytes():
     assert memo.get(bytes([7])) is not None and memo.get(bytes([8])) is None
     memo.put(b"new", entry())  # the same key again is not counted twice
     assert memo.nbytes == 3 * 30 * 1024
-    memo.put(b"huge", RolePaths(np.zeros(2**20, np.int32), None, None, 0.01))
+    memo.put(b"huge", RolePaths(np.full(2**20, 100_000, np.int32), None, None, 0.01))
     assert memo.get(b"huge") is None and memo.nbytes == 3 * 30 * 1024  # larger than all
     memo.resize(0)  # off: nothing kept, nothing found
     assert not memo.enabled and len(memo) == 0 and memo.nbytes == 0

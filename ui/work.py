@@ -45,8 +45,9 @@ PATH_BYTES = 64 * 2**20
 #: Bytes of simulated role paths a server process keeps between requests
 #: (`forecasting.simulate.paths_memo.MEMO`): the paths a solve simulated are the paths its
 #: projection shows, and a new target, deadline, confidence or Hold re-simulates no role.
-#: A role's paths are 8 bytes a path-month (2,000 paths x 37 months: 0.6 MB; 10,000 x 121:
-#: 9.7 MB), least recently used first.
+#: A role's paths are kept in 2 bytes a path-month for a team of up to 127 (2,000 paths x
+#: 37 months: 0.15 MB; 10,000 x 121: 2.4 MB), 4 up to 32,767, else 8; least recently used
+#: first.
 PATHS_MEMO_BYTES = 64 * 2**20
 #: Engine calls that run at once in one server process; the others wait their turn.
 MAX_HEAVY = 2

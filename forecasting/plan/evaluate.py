@@ -232,8 +232,8 @@ class Evaluator:
         self._drawn = True
 
     def _run(self, schedule: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """ML engineer headcount (T+1, P) and realised starts (T, P) or None (read-only
-        when kept in `paths_memo.MEMO`)."""
+        """ML engineer headcount (T+1, P) and realised starts (T, P) or None (from
+        `paths_memo.MEMO` when it keeps this schedule's paths)."""
         sc = self.scenario
         # The plan as `run_paths` keys the solved scenario's: the policy's added_path
         # (positions mode), or its scheduled_starts (starts mode).

@@ -13,8 +13,9 @@ the same with or without the memo (tests/test_engine_memo.py).
 
 `MEMO` is off (0 bytes) unless the application turns it on (`MEMO.resize`): the command
 line simulates a scenario once, and a simulation's memory stays what
-tests/test_simulate_memory.py measures. Entries are read-only arrays; the least recently
-used go first past the byte bound.
+tests/test_simulate_memory.py measures. Entries keep their counts in the narrowest integer
+type (a team of up to 127 people: one byte a path-month); the least recently used go
+first past the byte bound.
 """
 
 from __future__ import annotations
@@ -28,13 +29,14 @@ import numpy as np
 
 @dataclass(frozen=True)
 class RolePaths:
-    """One role's simulated paths (read-only arrays).
+    """One role's simulated paths.
 
     Attributes:
         headcount: (T+1, P) int32 people by month and path.
         realised: (T, P) int32 starts by step (a view of a (T+1, P) array whose first row
             is 0, as `recursion.padded` expects), or None when the starts are certain.
-        moved: (T, P) people leaving for reskilling by step (data scientists), or None.
+        moved: (T, P) int32 people leaving for reskilling by step (data scientists), or
+            None.
         p_exit: the monthly exit probability, a number or one per path (P,).
     """
 
@@ -43,36 +45,70 @@ class RolePaths:
     moved: np.ndarray | None
     p_exit: float | np.ndarray
 
+
+@dataclass(frozen=True)
+class _Packed:
+    """`RolePaths` as the memo keeps them: every count in the narrowest integer type that
+    holds it (a team of up to 127 people in one byte a path-month instead of four; the
+    realised starts without their zero first row), the exit probabilities read-only."""
+
+    headcount: np.ndarray
+    realised: np.ndarray | None
+    moved: np.ndarray | None
+    p_exit: float | np.ndarray
+
+    @classmethod
+    def of(cls, paths: RolePaths) -> _Packed:
+        p_exit = paths.p_exit
+        if isinstance(p_exit, np.ndarray):
+            p_exit = p_exit.copy()
+            p_exit.flags.writeable = False
+        return cls(_narrow(paths.headcount), _narrow(paths.realised), _narrow(paths.moved), p_exit)
+
+    def unpacked(self) -> RolePaths:
+        realised = None
+        if self.realised is not None:  # a view of a (T+1, P) array whose first row is 0
+            whole = np.zeros((self.realised.shape[0] + 1, self.realised.shape[1]), np.int32)
+            realised = whole[1:]
+            realised[...] = self.realised
+        return RolePaths(
+            self.headcount.astype(np.int32),
+            realised,
+            None if self.moved is None else self.moved.astype(np.int32),
+            self.p_exit,
+        )
+
     @property
     def nbytes(self) -> int:
-        total = self.headcount.nbytes
-        if self.realised is not None:  # the padded array it is a view of
-            base = self.realised.base
-            total += (base if isinstance(base, np.ndarray) else self.realised).nbytes
-        if self.moved is not None:
-            total += self.moved.nbytes
-        if isinstance(self.p_exit, np.ndarray):
-            total += self.p_exit.nbytes
-        return total
+        arrays = (self.headcount, self.realised, self.moved, self.p_exit)
+        return sum(a.nbytes for a in arrays if isinstance(a, np.ndarray))
 
-    def read_only(self) -> RolePaths:
-        """The same paths with every array (and the base of a view) made read-only."""
-        base = None if self.realised is None else self.realised.base
-        for arr in (self.headcount, self.realised, base, self.moved, self.p_exit):
-            if isinstance(arr, np.ndarray):
-                arr.flags.writeable = False
-        return self
+
+def _narrow(counts: np.ndarray | None) -> np.ndarray | None:
+    """A copy of `counts` in the narrowest of int8, int16, int32 that holds them."""
+    if counts is None:
+        return None
+    low, high = int(counts.min(initial=0)), int(counts.max(initial=0))
+    for dtype in (np.int8, np.int16):
+        info = np.iinfo(dtype)
+        if info.min <= low and high <= info.max:
+            return counts.astype(dtype)
+    return counts.astype(np.int32)
 
 
 class PathsMemo:
-    """A thread-safe LRU of `RolePaths` bounded in bytes (0 bytes: off, nothing kept)."""
+    """A thread-safe LRU of role paths bounded in bytes (0 bytes: off, nothing kept).
+
+    What `get` returns is the caller's own (int32 arrays made from the kept counts; the
+    exit probabilities read-only): nothing a caller does changes what is kept.
+    """
 
     def __init__(self, max_bytes: float = 0) -> None:
         self.max_bytes = max_bytes
         self.nbytes = 0
         self.hits = self.misses = 0
         self._lock = threading.Lock()
-        self._items: OrderedDict[bytes, RolePaths] = OrderedDict()
+        self._items: OrderedDict[bytes, _Packed] = OrderedDict()
 
     @property
     def enabled(self) -> bool:
@@ -92,22 +128,23 @@ class PathsMemo:
                 return None
             self._items.move_to_end(key)
             self.hits += 1
-            return hit
+        return hit.unpacked()
 
-    def put(self, key: bytes, value: RolePaths) -> RolePaths:
-        """Keep `value` (made read-only) under `key` while it fits; return it."""
-        value = value.read_only()
-        size = value.nbytes
+    def put(self, key: bytes, value: RolePaths) -> None:
+        """Keep (a packed copy of) `value` under `key` while it fits."""
+        if not self.enabled:
+            return
+        packed = _Packed.of(value)
+        size = packed.nbytes
         with self._lock:
             if size > self.max_bytes:
-                return value  # larger than the whole memo: not kept
+                return  # larger than the whole memo: not kept
             old = self._items.pop(key, None)
             if old is not None:
                 self.nbytes -= old.nbytes
-            self._items[key] = value
+            self._items[key] = packed
             self.nbytes += size
             self._evict()
-        return value
 
     def clear(self) -> None:
         with self._lock:
