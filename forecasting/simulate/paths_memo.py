@@ -63,7 +63,9 @@ class _Packed:
         if isinstance(p_exit, np.ndarray):
             p_exit = p_exit.copy()
             p_exit.flags.writeable = False
-        return cls(_narrow(paths.headcount), _narrow(paths.realised), _narrow(paths.moved), p_exit)
+        headcount = _narrow(paths.headcount)
+        assert headcount is not None
+        return cls(headcount, _narrow(paths.realised), _narrow(paths.moved), p_exit)
 
     def unpacked(self) -> RolePaths:
         realised = None
