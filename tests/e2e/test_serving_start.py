@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.server import ROOT, free_port
+from tests.e2e.server import ROOT, free_port, stop
 from tests.e2e.test_hardening import request
 
 pytestmark = pytest.mark.e2e
@@ -60,12 +60,7 @@ def launched(
             time.sleep(0.05)
         yield f"http://127.0.0.1:{port}", proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         Path(log_name).unlink(missing_ok=True)
 
 
