@@ -39,12 +39,16 @@ from typing import Any
 
 import numpy as np
 
+from forecasting.simulate.exact_months import key_columns, merge_late, open_and_due, quick_month
 from forecasting.simulate.exact_states import (
+    ChainSpec,
     NotExact,
     binomial_table,
     expand,
     full_binomial,
     merge,
+    non_increasing,
+    outcomes_within,
     prune,
     within_expansion,
 )
@@ -58,6 +62,9 @@ MAX_STATES = 150_000
 #: thousands would take minutes and gigabytes before the state count could refuse it.
 MAX_TABLE_WORK = 4e8
 MAX_FILL_TABLE = 2_000
+#: Take the short cuts that give the same numbers (`quick_month`, `_exit_outcomes`'
+#: bisection); False runs every month's general steps (tests compare the two).
+QUICK = True
 
 
 class ChainCutShort(NotExact):
@@ -68,59 +75,6 @@ class ChainCutShort(NotExact):
 #: Called between a chain's months: True gives the chain up (ChainCutShort); it may also
 #: raise (e.g. the caller's cancellation), which passes through.
 GiveUp = Callable[[], bool]
-
-
-@dataclass(frozen=True)
-class ChainSpec:
-    """Everything one role's chain needs (built from a scenario in exact.py).
-
-    Attributes:
-        months: horizon T.
-        n0: headcount at month 0.
-        p_exit: (R,) monthly exit probability of each rate node.
-        rate_weight: (R,) their weights (sum 1).
-        fill_rate: probability that a tried start happens.
-        starts: starts mode: (T,) planned starts (entry t joins in step t), else None.
-        positions: positions mode: (J, T+1) positions of each band cell, else None.
-        cell_weight: (J,) weights of the cells (sum <= 1: the band's tails are cut).
-        lag: time to fill (positions mode).
-        cap: most starts tried in a month (positions mode).
-        open_reqs: requisitions open at month 0 (positions mode).
-        moves_out: (T+1,) people leaving for reskilling by month index (in step t,
-            after the exits, min(moves_out[t + 1], people) leave), or None.
-        moves_in: (T,) people joining from reskilling in step t, after the exits, or None.
-    """
-
-    months: int
-    n0: int
-    p_exit: np.ndarray
-    rate_weight: np.ndarray
-    fill_rate: float = 1.0
-    starts: np.ndarray | None = None
-    positions: np.ndarray | None = None
-    cell_weight: np.ndarray = field(default_factory=lambda: np.ones(1))
-    lag: int = 0
-    cap: int = 0
-    open_reqs: int = 0
-    moves_out: np.ndarray | None = None
-    moves_in: np.ndarray | None = None
-
-    @property
-    def positions_mode(self) -> bool:
-        return self.positions is not None
-
-    @property
-    def batches(self) -> int:
-        return len(self.p_exit) * len(self.cell_weight)
-
-    @property
-    def max_people(self) -> int:
-        """The most people the role can have in any month."""
-        joining = 0 if self.moves_in is None else int(self.moves_in.sum())
-        if self.positions is not None:
-            return int(max(self.n0, self.positions.max(initial=0))) + joining
-        assert self.starts is not None
-        return int(self.n0 + self.starts.sum()) + joining
 
 
 #: One stage of a step's moves: (src, dst, conditional probability, destination states).
@@ -346,6 +300,7 @@ def _run_chain(
     width_k = pmf3.shape[2]
     pmf = pmf3.reshape(-1)  # flat: (node * (n_max + 1) + people) * width_k + exits
     tail = tail3.reshape(-1, width_k)
+    monotone = QUICK and non_increasing(tail)
     fill_pmf = None
     if spec.fill_rate < 1.0:
         if spec.starts is not None:
@@ -382,12 +337,24 @@ def _run_chain(
         # 1. exits ~ Binomial(people, p) of the batch's rate node: outcomes 0..hi, hi the
         # first whose upper tail times the state's probability is within its share.
         row = node_of[cols[0]] * (n_max + 1) + cols[1]
-        tails = np.take(tail, row, axis=0)
-        hi = np.count_nonzero(tails * prob[:, None] > per_step / (2 * prob.size), axis=1)
-        dropped += float(prob @ np.take(tails.reshape(-1), np.arange(prob.size) * width_k + hi))
+        hi, at = _exit_outcomes(tail, row, prob, per_step / (2 * prob.size), monotone)
+        dropped += float(prob @ at)
         within_expansion(hi, t)
         src, exits = expand(hi + 1)
         cp = np.take(pmf, np.take(row, src) * width_k + exits)
+        quick = None
+        if QUICK and fill_pmf is None:
+            quick = quick_month(cols, src, exits, hi, spec, t)
+        if quick is not None:
+            # the common month in a few passes over the outcomes (`quick_month`)
+            codes, inv, decode = quick
+            prob = np.bincount(inv, weights=np.take(prob, src) * cp, minlength=codes.size)
+            dropped, codes, prob, inv = _pruned(dropped, codes, prob, inv, per_step)
+            cols = decode(codes)
+            n_states[t + 1] = _close_month(
+                spec, t, cols, prob, inv, src, cp, [], rec, out, lag, max_states
+            )
+            continue
         new = np.take(cols, src, axis=1)
         new[1] -= exits
         # 1b. reskilling as planned: out of this role, or into it after training
@@ -401,7 +368,7 @@ def _run_chain(
             new[1] += int(spec.moves_in[t])
         # 2. requisitions (positions mode) or planned starts, and the starts tried
         if spec.positions is not None:
-            tried, want = _open_and_due(new, spec, t, n_cells)
+            tried, want = open_and_due(new, spec, t, n_cells)
         else:
             assert spec.starts is not None
             planned = int(spec.starts[t])
@@ -411,7 +378,7 @@ def _run_chain(
                 new[1] += planned
         # 3. each start tried happens with the fill rate (a failed one stays in the backlog)
         if fill_pmf is not None and tried.max(initial=0) > 0:
-            first, inv = merge(new, new if want is None else _key_columns(new, want, lag))
+            first, inv = merge(new, new if want is None else key_columns(new, want, lag))
             stages.append((src, inv, cp, first.size))
             new, tried = np.take(new, first, axis=1), np.take(tried, first)
             prob_mid = np.bincount(inv, weights=np.take(prob, src) * cp, minlength=first.size)
@@ -428,89 +395,81 @@ def _run_chain(
         if spec.positions is not None:
             new[2] -= got
         new[1] += got
-        key = new if want is None else _key_columns(new, want, lag)
+        key = new if want is None else key_columns(new, want, lag)
         first, inv = merge(new, key)
         cols = np.take(new, first, axis=1)
         prob = np.bincount(inv, weights=np.take(prob_mid, src) * cp, minlength=first.size)
-        keep = prune(prob, per_step)
-        if keep is not None:
-            dropped += float(prob.sum() - prob[keep].sum())
-            remap = np.full(prob.size, -1, dtype=np.int64)
-            remap[keep] = np.arange(keep.size)
-            cols, prob, inv = np.take(cols, keep, axis=1), prob[keep], remap[inv]
-        if prob.size > max_states:
-            raise NotExact(
-                f"the chain has {prob.size:,} states at month {t + 1} (more than {max_states:,})"
-            )
-        if rec is not None and t >= rec.first:
-            ok = inv >= 0
-            stages.append((src[ok], inv[ok], cp[ok], prob.size))
-            rec.moves.append(stages)
-        if lag > 1:
-            _merge_late(cols, months - (t + 1))
-        out[t + 1] = np.bincount(cols[1], weights=prob, minlength=n_max + 1)
-        n_states[t + 1] = prob.size
-        if rec is not None and t + 1 >= rec.first:
-            rec.people.append(cols[1].copy())
-            rec.prob.append(prob.copy())
+        dropped, cols, prob, inv = _pruned(dropped, cols, prob, inv, per_step)
+        n_states[t + 1] = _close_month(
+            spec, t, cols, prob, inv, src, cp, stages, rec, out, lag, max_states
+        )
     cut = 1.0 - float(spec.cell_weight.sum())
     return ChainResult(out, dropped + cut, n_states, rec, short)
 
 
-def _merge_late(cols: np.ndarray, first_late: int) -> None:
-    """Requisitions due at or after the horizon never start: keep them in one slot (they
-    are cancelled first anyway, being the latest), so equal futures merge."""
-    lag = cols.shape[0] - 3
-    if 0 <= first_late < lag - 1:
-        j = 3 + first_late
-        cols[j] += cols[j + 1 :].sum(axis=0)
-        cols[j + 1 :] = 0
-
-
-def _open_and_due(
-    new: np.ndarray, spec: ChainSpec, t: int, n_cells: int
+def _exit_outcomes(
+    tail: np.ndarray, row: np.ndarray, prob: np.ndarray, threshold: float, monotone: bool
 ) -> tuple[np.ndarray, np.ndarray]:
-    """After the exits of month t -> t+1 under a hiring policy (in place on `new`): open
-    requisitions for the positions neither filled nor being filled, or cancel unstarted
-    ones, latest first, when the positions fall; move the due ones to the backlog.
+    """Each state's last exit outcome expanded (`hi`: the first whose upper tail times the
+    state's probability is within `threshold`) and that upper tail (what is dropped).
 
-    Returns:
-        (starts tried: the backlog up to the cap, the positions of month t+1).
+    Bisected along each row of the tail table when its rows never increase (`monotone`),
+    else counted over the whole row; the same numbers either way.
     """
-    assert spec.positions is not None
-    lag = spec.lag
-    people, backlog, pend = new[1], new[2], new[3:]
-    open_total = backlog.copy()
-    for j in range(lag):
-        open_total += pend[j]
-    month = spec.positions[:, t + 1]
-    want = month[new[0] % n_cells] if n_cells > 1 else np.full(people.size, month[0])
-    gap = want - people - open_total
-    if gap.min(initial=0) < 0:
-        # Fewer positions than people + requisitions: cancel unstarted ones, latest first.
-        surplus = np.clip(-gap, 0, open_total)
-        for j in range(lag - 1, -1, -1):
-            take = np.minimum(surplus, pend[j])
-            pend[j] -= take
-            surplus -= take
-        backlog -= surplus
-        np.maximum(gap, 0, out=gap)
-    if lag:
-        backlog += pend[0]  # due in this step
-        pend[:-1] = pend[1:].copy()
-        pend[-1] = gap  # opened now, due in step t + lag
-    else:
-        backlog += gap
-    return np.minimum(backlog, spec.cap), want
+    width_k = tail.shape[1]
+    if monotone:
+        hi = outcomes_within(tail, row, prob, threshold)
+        if hi.max(initial=0) < width_k:
+            return hi, np.take(tail.reshape(-1), row * width_k + hi)
+    tails = np.take(tail, row, axis=0)
+    hi = np.count_nonzero(tails * prob[:, None] > threshold, axis=1)
+    return hi, np.take(tails.reshape(-1), np.arange(prob.size) * width_k + hi)
 
 
-def _key_columns(new: np.ndarray, want: np.ndarray, lag: int) -> np.ndarray:
-    """The state's columns with the people above the positions instead of the people:
-    people + requisitions = max(positions, people) once requisitions are opened, so that
-    column is 0 but after a fall, which keeps the merge's key short."""
-    key = new.copy()
-    excess = key[1]
-    excess += new[2] - want
-    for j in range(lag):
-        excess += new[3 + j]
-    return key
+def _pruned(
+    dropped: float, cols: np.ndarray, prob: np.ndarray, inv: np.ndarray, per_step: float
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """Drop the month's least likely states within `per_step` (`prune`): the dropped
+    mass added to `dropped`, the kept states (columns of `cols`, the last axis), and rows
+    into them (-1: dropped)."""
+    keep = prune(prob, per_step)
+    if keep is not None:
+        dropped += float(prob.sum() - prob[keep].sum())
+        remap = np.full(prob.size, -1, dtype=np.int64)
+        remap[keep] = np.arange(keep.size)
+        cols, prob, inv = np.take(cols, keep, axis=-1), prob[keep], remap[inv]
+    return dropped, cols, prob, inv
+
+
+def _close_month(
+    spec: ChainSpec,
+    t: int,
+    cols: np.ndarray,
+    prob: np.ndarray,
+    inv: np.ndarray,
+    src: np.ndarray,
+    cp: np.ndarray,
+    stages: list[Stage],
+    rec: Recorded | None,
+    out: np.ndarray,
+    lag: int,
+    max_states: int,
+) -> int:
+    """The end of month t -> t+1 (in place): the state bound, the recorded moves and
+    states, late requisitions merged, the month's headcount distribution. Returns the
+    live states."""
+    if prob.size > max_states:
+        raise NotExact(
+            f"the chain has {prob.size:,} states at month {t + 1} (more than {max_states:,})"
+        )
+    if rec is not None and t >= rec.first:
+        ok = inv >= 0
+        stages.append((src[ok], inv[ok], cp[ok], prob.size))
+        rec.moves.append(stages)
+    if lag > 1:
+        merge_late(cols, spec.months - (t + 1))
+    out[t + 1] = np.bincount(cols[1], weights=prob, minlength=out.shape[1])
+    if rec is not None and t + 1 >= rec.first:
+        rec.people.append(cols[1].copy())
+        rec.prob.append(prob.copy())
+    return prob.size

@@ -1,7 +1,10 @@
-"""The exact chains' building blocks (exact_chain.py): binomial tables, expanding each
-state into its outcomes, merging equal states and pruning the least likely."""
+"""The exact chains' building blocks (exact_chain.py): what a chain is (`ChainSpec`),
+binomial tables, expanding each state into its outcomes, merging equal states and
+pruning the least likely."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -15,6 +18,59 @@ MAX_EXPANDED = 3_000_000
 class NotExact(Exception):
     """The exact chain is not available for this scenario (the message says why); the
     caller uses the Monte Carlo instead."""
+
+
+@dataclass(frozen=True)
+class ChainSpec:
+    """Everything one role's chain needs (built from a scenario in exact.py).
+
+    Attributes:
+        months: horizon T.
+        n0: headcount at month 0.
+        p_exit: (R,) monthly exit probability of each rate node.
+        rate_weight: (R,) their weights (sum 1).
+        fill_rate: probability that a tried start happens.
+        starts: starts mode: (T,) planned starts (entry t joins in step t), else None.
+        positions: positions mode: (J, T+1) positions of each band cell, else None.
+        cell_weight: (J,) weights of the cells (sum <= 1: the band's tails are cut).
+        lag: time to fill (positions mode).
+        cap: most starts tried in a month (positions mode).
+        open_reqs: requisitions open at month 0 (positions mode).
+        moves_out: (T+1,) people leaving for reskilling by month index (in step t,
+            after the exits, min(moves_out[t + 1], people) leave), or None.
+        moves_in: (T,) people joining from reskilling in step t, after the exits, or None.
+    """
+
+    months: int
+    n0: int
+    p_exit: np.ndarray
+    rate_weight: np.ndarray
+    fill_rate: float = 1.0
+    starts: np.ndarray | None = None
+    positions: np.ndarray | None = None
+    cell_weight: np.ndarray = field(default_factory=lambda: np.ones(1))
+    lag: int = 0
+    cap: int = 0
+    open_reqs: int = 0
+    moves_out: np.ndarray | None = None
+    moves_in: np.ndarray | None = None
+
+    @property
+    def positions_mode(self) -> bool:
+        return self.positions is not None
+
+    @property
+    def batches(self) -> int:
+        return len(self.p_exit) * len(self.cell_weight)
+
+    @property
+    def max_people(self) -> int:
+        """The most people the role can have in any month."""
+        joining = 0 if self.moves_in is None else int(self.moves_in.sum())
+        if self.positions is not None:
+            return int(max(self.n0, self.positions.max(initial=0))) + joining
+        assert self.starts is not None
+        return int(self.n0 + self.starts.sum()) + joining
 
 
 # ------------------------------------------------------------------ binomial tables
@@ -79,6 +135,9 @@ def expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def merge(cols: np.ndarray, key_cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Find equal states: (index of one row of each distinct state, row -> distinct state).
 
+    The distinct states come in the lexicographic order of `key_cols` (its first row
+    first), whichever way they are found.
+
     Args:
         cols: (width, m) the states, one column per row.
         key_cols: (width', m) non-negative integers that identify a state (cols itself,
@@ -94,19 +153,60 @@ def merge(cols: np.ndarray, key_cols: np.ndarray) -> tuple[np.ndarray, np.ndarra
         if span[j] > 1:
             key *= span[j]
             key += key_cols[j] - low[j]
-    size = int(np.prod(span))
+    return merge_codes(key, int(np.prod(span)))
+
+
+def merge_codes(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """`merge` of states already coded as one integer each, 0 <= key < size, in the order
+    of the states: (index of one row of each distinct code, row -> distinct code), the
+    distinct codes ascending."""
+    distinct, inv = distinct_codes(key, size)
+    first = np.empty(distinct.size, dtype=np.int64)
+    first[inv] = np.arange(key.size)
+    return first, inv
+
+
+def distinct_codes(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct codes of `key` ascending, row -> its code's index), 0 <= key < size."""
     if size <= max(8 * key.size, 1 << 16):
         seen = np.zeros(size, dtype=bool)
         seen[key] = True
         distinct = np.flatnonzero(seen)
         lookup = np.empty(size, dtype=np.int64)
         lookup[distinct] = np.arange(distinct.size)
-        inv = lookup[key]
-        first = np.empty(distinct.size, dtype=np.int64)
-        first[inv] = np.arange(key.size)
-        return first, inv
-    _, first, inv = np.unique(key, return_index=True, return_inverse=True)
-    return first, inv.ravel()
+        return distinct, lookup[key]
+    got = np.unique(key, return_inverse=True)
+    return got[0], got[1].ravel()
+
+
+def non_increasing(tail: np.ndarray) -> bool:
+    """True when every row of `tail` (last axis) never increases, as upper tails should
+    (in floating point a tail's rounding could, in principle, break it)."""
+    return bool(np.all(tail[..., 1:] <= tail[..., :-1]))
+
+
+def outcomes_within(
+    tail: np.ndarray, row: np.ndarray, prob: np.ndarray, threshold: float
+) -> np.ndarray:
+    """For each state, how many of its upper tails P(X > k) (k = 0..K-1, row `row` of the
+    (rows, K) table `tail`, non-increasing along k) times its probability exceed
+    `threshold`: `count_nonzero(tail[row] * prob[:, None] > threshold, axis=1)` by a
+    bisection of each row (log2 K gathers of one value per state instead of K)."""
+    width = tail.shape[1]
+    flat = tail.reshape(-1)
+    base = row * width
+    lo = np.zeros(row.size, dtype=np.int64)
+    hi = np.full(row.size, width, dtype=np.int64)
+    while True:
+        active = lo < hi
+        if not active.any():
+            return lo
+        mid = (lo + hi) >> 1
+        above = np.take(flat, base + np.minimum(mid, width - 1)) * prob > threshold
+        above &= active
+        below = active & ~above
+        lo = np.where(above, mid + 1, lo)
+        hi = np.where(below, mid, hi)
 
 
 def prune(prob: np.ndarray, budget: float) -> np.ndarray | None:

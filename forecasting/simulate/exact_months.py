@@ -1,0 +1,143 @@
+"""One month of an exact chain under a hiring policy (forecasting/simulate/exact_chain.py
+runs the months): requisitions opened and cancelled, the merge key of a state, and the
+short cut of a common month (`quick_month`), which finds the same states in the same
+order from the states rather than from every outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from forecasting.simulate.exact_states import ChainSpec, distinct_codes
+
+
+def merge_late(cols: np.ndarray, first_late: int) -> None:
+    """Requisitions due at or after the horizon never start: keep them in one slot (they
+    are cancelled first anyway, being the latest), so equal futures merge."""
+    lag = cols.shape[0] - 3
+    if 0 <= first_late < lag - 1:
+        j = 3 + first_late
+        cols[j] += cols[j + 1 :].sum(axis=0)
+        cols[j + 1 :] = 0
+
+
+def open_and_due(
+    new: np.ndarray, spec: ChainSpec, t: int, n_cells: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """After the exits of month t -> t+1 under a hiring policy (in place on `new`): open
+    requisitions for the positions neither filled nor being filled, or cancel unstarted
+    ones, latest first, when the positions fall; move the due ones to the backlog.
+
+    Returns:
+        (starts tried: the backlog up to the cap, the positions of month t+1).
+    """
+    assert spec.positions is not None
+    lag = spec.lag
+    people, backlog, pend = new[1], new[2], new[3:]
+    open_total = backlog.copy()
+    for j in range(lag):
+        open_total += pend[j]
+    month = spec.positions[:, t + 1]
+    want = month[new[0] % n_cells] if n_cells > 1 else np.full(people.size, month[0])
+    gap = want - people - open_total
+    if gap.min(initial=0) < 0:
+        # Fewer positions than people + requisitions: cancel unstarted ones, latest first.
+        surplus = np.clip(-gap, 0, open_total)
+        for j in range(lag - 1, -1, -1):
+            take = np.minimum(surplus, pend[j])
+            pend[j] -= take
+            surplus -= take
+        backlog -= surplus
+        np.maximum(gap, 0, out=gap)
+    if lag:
+        backlog += pend[0]  # due in this step
+        pend[:-1] = pend[1:].copy()
+        pend[-1] = gap  # opened now, due in step t + lag
+    else:
+        backlog += gap
+    return np.minimum(backlog, spec.cap), want
+
+
+def key_columns(new: np.ndarray, want: np.ndarray, lag: int) -> np.ndarray:
+    """The state's columns with the people above the positions instead of the people:
+    people + requisitions = max(positions, people) once requisitions are opened, so that
+    column is 0 but after a fall, which keeps the merge's key short."""
+    key = new.copy()
+    excess = key[1]
+    excess += new[2] - want
+    for j in range(lag):
+        excess += new[3 + j]
+    return key
+
+
+def quick_month(
+    cols: np.ndarray,
+    src: np.ndarray,
+    exits: np.ndarray,
+    hi: np.ndarray,
+    spec: ChainSpec,
+    t: int,
+) -> tuple[np.ndarray, np.ndarray, Callable[[np.ndarray], np.ndarray]] | None:
+    """Month t -> t+1 of a hiring policy with a time to fill, every start tried filled
+    (fill rate 1), nobody leaving for reskilling and no positions falling below the
+    people and their requisitions: (each new state's code, ascending; row -> its state;
+    the function giving the states' columns from their codes), or None when the month
+    is not such (the general steps then run).
+
+    The same states in the same order as the general steps (`open_and_due`, then
+    `merge` on `key_columns`, whose lexicographic order the codes keep), found per
+    state rather than per outcome: with no fall, a state's requisitions opened are its
+    gap + its exits, its starts (the due backlog up to the cap) do not depend on its
+    exits, and the key's excess column is 0 (people + requisitions = positions); so an
+    outcome's code is its state's plus its exits, the new requisitions being the key's
+    last column.
+    """
+    if spec.positions is None or spec.lag < 1:
+        return None
+    if spec.moves_out is not None and spec.moves_out[t + 1]:
+        return None
+    lag, n_cells = spec.lag, len(spec.cell_weight)
+    people = cols[1]
+    if spec.moves_in is not None and spec.moves_in[t]:
+        people = people + int(spec.moves_in[t])
+    backlog, pend = cols[2], cols[3:]
+    open_total = backlog + pend.sum(axis=0)
+    month = spec.positions[:, t + 1]
+    want = month[cols[0] % n_cells] if n_cells > 1 else month[0]
+    gap = want - people - open_total  # before the exits; the exits add to it
+    if gap.min(initial=0) < 0:
+        return None
+    due = backlog + pend[0]
+    backlog = due - np.minimum(due, spec.cap)  # the starts tried all happen
+    code = np.zeros(people.size, dtype=np.int64)
+    lows, spans = [], []
+    for column in (cols[0], backlog, *pend[1:]):
+        lows.append(int(column.min(initial=0)))
+        spans.append(int(column.max(initial=0)) - lows[-1] + 1)
+        if spans[-1] > 1:
+            code *= spans[-1]
+            code += column - lows[-1]
+    lows.append(int(gap.min(initial=0)))
+    spans.append(int((gap + hi).max(initial=0)) - lows[-1] + 1)
+    size = float(np.prod(np.array(spans, dtype=float)))
+    if size >= 2.0**62:  # pragma: no cover - a very long lag
+        return None
+    code *= spans[-1]
+    code += gap - lows[-1]
+    codes, inv = distinct_codes(np.take(code, src) + exits, int(size))
+
+    def decode(kept: np.ndarray) -> np.ndarray:
+        new = np.empty((cols.shape[0], kept.size), dtype=cols.dtype)
+        rest = kept.copy()
+        for row, low, span in zip((0, *range(2, 3 + lag))[::-1], lows[::-1], spans[::-1]):
+            if span > 1:
+                new[row] = rest % span + low
+                rest //= span
+            else:
+                new[row] = low
+        at = month[new[0] % n_cells] if n_cells > 1 else month[0]
+        new[1] = at - new[2:].sum(axis=0)  # people = positions - requisitions
+        return new
+
+    return codes, inv, decode
