@@ -173,3 +173,29 @@ def test_the_bisection_counts_the_tails_above_the_threshold_like_a_full_count():
 def test_a_tail_table_that_increases_somewhere_is_noticed():
     assert not exact_states.non_increasing(np.array([[0.5, 0.2, 0.3]]))
     assert exact_states.non_increasing(np.array([[0.5, 0.2, 0.2, 0.0]]))
+
+
+def _prune_by_sorting_all(prob: np.ndarray, budget: float) -> np.ndarray | None:
+    """`prune` as first written: sort every state, drop the longest prefix within budget
+    (a tie at the cut resolved by the same full sort)."""
+    if budget <= 0 or prob.size < 2 or prob.min() > budget:
+        return None
+    order = np.argsort(prob)
+    n_drop = int(np.searchsorted(np.cumsum(prob[order]), budget, side="right"))
+    if n_drop == 0:
+        return None
+    drop = np.zeros(prob.size, dtype=bool)
+    drop[order[:n_drop]] = True
+    return np.flatnonzero(~drop)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_prune_drops_the_states_a_sort_of_all_of_them_drops(seed):
+    rng = np.random.default_rng(seed)
+    prob = 10.0 ** rng.uniform(-22, -1, 20_000)
+    prob[rng.integers(0, prob.size, 3_000)] = 10.0 ** rng.integers(-19, -14, 3_000)  # ties
+    for budget in (1e-16, 1e-14, 1e-12, 1e-9, 1e-300):
+        got, want = exact_states.prune(prob, budget), _prune_by_sorting_all(prob, budget)
+        assert (got is None) == (want is None)
+        if got is not None:
+            np.testing.assert_array_equal(got, want)

@@ -417,7 +417,7 @@ def _exit_outcomes(
     else counted over the whole row; the same numbers either way.
     """
     width_k = tail.shape[1]
-    if monotone:
+    if monotone and row.size * width_k > 32_768:  # (a small month: one pass is quicker)
         hi = outcomes_within(tail, row, prob, threshold)
         if hi.max(initial=0) < width_k:
             return hi, np.take(tail.reshape(-1), row * width_k + hi)
@@ -437,7 +437,8 @@ def _pruned(
         dropped += float(prob.sum() - prob[keep].sum())
         remap = np.full(prob.size, -1, dtype=np.int64)
         remap[keep] = np.arange(keep.size)
-        cols, prob, inv = np.take(cols, keep, axis=-1), prob[keep], remap[inv]
+        cols, prob = np.take(cols, keep, axis=-1), np.take(prob, keep)
+        inv = np.take(remap, inv)
     return dropped, cols, prob, inv
 
 

@@ -126,7 +126,7 @@ def expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(row index, outcome 0..count-1) for every outcome of every row."""
     idx = np.repeat(np.arange(counts.size), counts)
     starts = np.cumsum(counts) - counts
-    return idx, np.arange(idx.size) - starts[idx]
+    return idx, np.arange(idx.size) - np.repeat(starts, counts)
 
 
 # ------------------------------------------------------------------ states
@@ -174,7 +174,7 @@ def distinct_codes(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
         distinct = np.flatnonzero(seen)
         lookup = np.empty(size, dtype=np.int64)
         lookup[distinct] = np.arange(distinct.size)
-        return distinct, lookup[key]
+        return distinct, np.take(lookup, key)
     got = np.unique(key, return_inverse=True)
     return got[0], got[1].ravel()
 
@@ -218,9 +218,17 @@ def prune(prob: np.ndarray, budget: float) -> np.ndarray | None:
     # sum): they are the least likely, so sorting them alone gives the same partial sums
     # as sorting every state, in O(states) instead of a sort of all (a few per mille of
     # a month's states are candidates).
-    small = np.flatnonzero(prob <= budget)
-    order = small[np.argsort(prob[small])]
-    cum = np.cumsum(prob[order])
+    # Fewer still: the states at most `below` likely, when they add up to more than the
+    # budget (the cut then falls among them; typically half the states are within the
+    # budget and the dropped ones a thousandth of it).
+    below = budget / 1024 if prob.size > 4096 else budget
+    while True:
+        small = np.flatnonzero(prob <= below)
+        order = np.take(small, np.argsort(np.take(prob, small)))
+        cum = np.cumsum(np.take(prob, order))
+        if below >= budget or (cum.size and cum[-1] > budget):
+            break
+        below = min(below * 32, budget)
     n_drop = int(np.searchsorted(cum, budget, side="right"))
     if n_drop == 0:
         return None
