@@ -338,7 +338,7 @@ def _run_chain(
         # first whose upper tail times the state's probability is within its share.
         row = node_of[cols[0]] * (n_max + 1) + cols[1]
         hi, at = _exit_outcomes(tail, row, prob, per_step / (2 * prob.size), monotone)
-        dropped += float(prob @ at)
+        dropped += float(np.add.reduce(prob * at))  # (not BLAS: its threads cost more)
         within_expansion(hi, t)
         src, exits = expand(hi + 1)
         cp = np.take(pmf, np.take(row, src) * width_k + exits)
