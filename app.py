@@ -10,12 +10,14 @@ works too, its hooks install on the first session's run).
 from __future__ import annotations
 
 import logging
+import time
 
 import streamlit as st
 
 from forecasting.plan.evaluate import SolverCancelled
 from ui import (
     advice,  # noqa: F401 - registers the Sensitivity page's background work
+    compute,
     controls,
     layout,
     nav,
@@ -41,6 +43,9 @@ PAGES = [
     for p in nav.PAGES
 ]
 
+#: The URL paths of the pages that draw the session's plan (compute.current_view).
+VIEW_PAGES = {p.url_path for p in nav.PAGES if p.name in ("overview", "plan", "capacity")}
+
 # Once per process: no anonymous cache clearing, anti-framing headers, private metrics,
 # uploads bounded per session and per process (ui.serving).
 serving.install()
@@ -59,6 +64,17 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if workshop else "auto",
 )
 page = st.navigation(PAGES, position="top" if workshop else "sidebar")
+started = time.monotonic()
+walking = controls.walking()
+if page.url_path in VIEW_PAGES:
+    # The plan first, the page after (ui.compute.solve_first): a run that a newer slider
+    # value interrupts while it solves has drawn nothing the browser must process first.
+    try:
+        compute.solve_first()
+    except SolverCancelled:
+        st.stop()  # nobody waits for this run any more (the session ended)
+    if walking:  # a held arrow key: its next step is on its way (the last value wins)
+        compute.settle(started)
 layout.sidebar()
 state.link_widgets()
 layout.apply_theme()
@@ -114,4 +130,5 @@ finally:
 if on_team_page:
     with upload_banner:
         uploads.pending_banner(on_team_page=True)
+controls.run_finished()
 state.relink()

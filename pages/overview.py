@@ -56,7 +56,7 @@ c4.metric(
     help="Mean simulated annualised salary cost of all four roles in the last month.",
 )
 
-download_projections(scenario, key="overview")
+download_projections(scenario, key="overview", view=view)
 
 with st.expander("Why this ratio? (public claims, quoted as reported)", expanded=False):
     st.markdown(

@@ -45,7 +45,7 @@ if workshop:
         controls.horizon()
         controls.start_month()
         controls.team_shape()
-download_projections(scenario, key="plan")
+download_projections(scenario, key="plan", view=view)
 
 st.subheader("Team plan")
 st.caption(

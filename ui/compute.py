@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -175,6 +176,12 @@ class PlanView:
     team_error: str | None = None  # why a team-shape target has no plan (the work limit)
 
 
+@functools.lru_cache(maxsize=64)
+def _unplanned(scenario: Scenario) -> Scenario:
+    """`without_mle_plan(scenario)`, made once per scenario (a validated copy: about 1 ms)."""
+    return without_mle_plan(scenario)
+
+
 def view_for(base: Scenario, strategy: str, mode: str) -> PlanView:
     """Resolve a (base scenario, strategy, plan mode) triple into what is simulated.
 
@@ -183,7 +190,7 @@ def view_for(base: Scenario, strategy: str, mode: str) -> PlanView:
     base scenario is shown as it is and the error explains what to relax.
     """
     base = interactive(base)
-    recommendation, error, works = solve_cached(without_mle_plan(base), strategy)
+    recommendation, error, works = solve_cached(_unplanned(base), strategy)
     if mode == state.PLAN_RECOMMENDED and recommendation is not None:
         effective = recommendation.scenario
     else:
@@ -224,6 +231,52 @@ def current_view() -> PlanView:
     view = view_for(base, strategy, mode)
     prepare_around(base, strategy, mode, state.workshop())
     return view
+
+
+def solve_first() -> None:
+    """Compute this session's view before the page draws anything; the page then reads it
+    from the caches (`current_view`).
+
+    While a run solves, the browser then has nothing new to draw, so a slider moved again
+    with the keyboard reaches the server at once, and the run it interrupts has sent
+    nothing but the navigation: the last value wins in the browser too (a run that drew the
+    sidebar and the controls before solving sent about 40 elements the browser had to
+    process before it could send the next key press). An error is left to the page, which
+    computes the view again and says what went wrong where it always has.
+    """
+    try:
+        view_for(state.base(), state.strategy(), state.plan_mode())
+    except SolverCancelled:
+        raise
+    except Exception:  # the page's own call raises it again, inside its error handling
+        return
+
+
+#: A run that is a step of a control walked with the keyboard (`controls.walking`) draws
+#: no sooner than this many seconds after it started (`settle`).
+SETTLE_SECONDS = 0.2
+
+
+def settle(started: float, seconds: float = SETTLE_SECONDS) -> None:
+    """Wait until `seconds` after `started` (time.monotonic()) before the page draws,
+    handing the script over at once to a newer value of a control (Streamlit's rerun).
+
+    For a control being walked with the keyboard: the next step reaches the server about
+    0.1 s later while the browser has nothing to draw, so the steps in between draw
+    nothing (each step that drew its page kept the browser busy 0.3-0.5 s, and the next
+    key press waited for it); the last step draws after its solve or `seconds`, whichever
+    is later. No wait where no newer value can be seen (no script run context).
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    requests = None if ctx is None else ctx.script_requests
+    if requests is None:
+        return
+    while (left := started + seconds - time.monotonic()) > 0:
+        yield_to_rerun(requests)
+        time.sleep(min(left, 0.01))
+    yield_to_rerun(requests)
 
 
 #: Charts prepared for a neighbouring value: those of Overview and Hiring plan.

@@ -9,6 +9,7 @@ other widgets' values when they are on screen and the scenario's otherwise.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +31,16 @@ HORIZONS = (12, 18, 24, 30, 36, 48, 60, 72, 84, 96, 108, 120)
 #: Start months offered: this many months either side of the scenario's.
 START_SPAN = 24
 KEY_ERROR = "controls_error"
+#: The controls a keyboard walks one step at a time (their widget keys).
+WALKED = ("w_target_k", "w_deadline", "w_confidence", "w_ds_to", "w_attrition_all")
+#: A run whose control moved the way the previous run's did is a step of a walk
+#: (`walking`) when it started at most WALK_AFTER_END seconds after the previous run
+#: finished (the browser sent the next key press as soon as it had drawn that run), or,
+#: the previous run having been interrupted by a newer value, WALK_AFTER_START seconds
+#: after it started.
+WALK_AFTER_END = 0.55
+WALK_AFTER_START = 1.5
+KEY_WALK = "controls_walk"
 
 
 def _value(key: str, default: Any) -> Any:
@@ -334,3 +345,50 @@ def workshop_bar() -> None:
             on_change=lambda: state.set_workshop(False),
         )
     show_error()
+
+
+def _sign(x: float) -> int:
+    return (x > 0) - (x < 0)
+
+
+def walking() -> bool:
+    """Whether this run is a step of a control being walked with the keyboard (a held or
+    repeatedly pressed arrow key: `walk`). Called once per full run, before the page;
+    `run_finished` marks its end."""
+    ss = st.session_state
+    record, walked = walk(ss.get(KEY_WALK), {key: ss.get(key) for key in WALKED}, time.monotonic())
+    ss[KEY_WALK] = record
+    return walked
+
+
+def walk(before: dict | None, values: dict[str, Any], now: float) -> tuple[dict, bool]:
+    """(this run's record, whether it is a step of a walk): one of the WALKED controls
+    moved (`values` against the previous run's, `before`), the same way as in the previous
+    run, and this run started right after that one ended (WALK_AFTER_END; or, that run
+    interrupted by this one's value, WALK_AFTER_START after it started). A facilitator
+    moving a slider back and forth, or a step now and then, is not walking it."""
+    step = None
+    if before is not None:
+        moved = [
+            key
+            for key, value in values.items()
+            if isinstance(value, int | float)
+            and isinstance(before["values"].get(key), int | float)
+            and value != before["values"][key]
+        ]
+        if len(moved) == 1:
+            (key,) = moved
+            step = (key, _sign(float(values[key]) - float(before["values"][key])))
+    record = {"values": dict(values), "started": now, "step": step, "finished": None}
+    if step is None or before is None or before["step"] != step:
+        return record, False
+    if before["finished"] is None:  # interrupted by this run's value
+        return record, now - before["started"] <= WALK_AFTER_START
+    return record, now - before["finished"] <= WALK_AFTER_END
+
+
+def run_finished() -> None:
+    """Mark the end of a full run that was not interrupted (for `walking`)."""
+    walk = st.session_state.get(KEY_WALK)
+    if walk is not None:
+        walk["finished"] = time.monotonic()

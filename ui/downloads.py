@@ -1,10 +1,11 @@
 """The downloads, and the charts drawn with theirs: the shared row under a page's charts
 (projections CSV, one-page brief, scenario JSON) and a PNG / SVG pair under every chart.
 
-Images and the brief are made only when their button is clicked
-(`st.download_button(data=callable)`, Streamlit >= 1.50): converting a chart with
-vl-convert takes 0.1-0.3 s (benchmarks/bench_exports.py), more than a rerun should pay
-for buttons nobody clicks. The callables run on a server thread without the script's
+Every file is made only when its button is clicked (`st.download_button(data=callable)`,
+Streamlit >= 1.50): converting a chart with vl-convert takes 0.1-0.3 s
+(benchmarks/bench_exports.py), the projections CSV 5-30 ms a new scenario and the JSON
+about 1 ms, more than a rerun should pay for buttons nobody clicks (bytes handed to a
+button are also hashed on every rerun). The callables run on a server thread without the script's
 context, so everything they need from the session (the view, the link) is read here,
 at script time, and bound into them.
 """
@@ -104,25 +105,33 @@ def brief_html(
     return page.encode("utf-8")
 
 
-_Data = str | bytes | Callable[[], bytes]
+_Data = Callable[[], bytes | str]  # made when its button is clicked
 
 
-def download_row(scenario: Scenario, *, key: str) -> None:
-    """Projections (CSV), the one-page brief (HTML) and the scenario (JSON), side by side.
+def download_row(scenario: Scenario, *, key: str, view: compute.PlanView | None = None) -> None:
+    """Projections (CSV), the one-page brief (HTML) and the scenario (JSON), side by side,
+    each made when its button is clicked.
 
     Args:
         scenario: the scenario on screen (the current view's).
         key: a page-unique prefix of the buttons' keys.
+        view: the page's current view (`compute.current_view()`, looked up when None).
     """
-    view = compute.current_view()
+    if view is None:
+        view = compute.current_view()
     link = current_link()
     today = date.today().isoformat()
-    # label, data (or the callable making it on click), (name, extension, MIME, key), help
+    # label, the callable making the file on click, (name, extension, MIME, key), help
     buttons: tuple[tuple[str, _Data, tuple[str, str, str, str], str | None], ...] = (
         (
             "Download projections (CSV)",
-            compute.projections_csv(
-                scenario, strategy=view.strategy, plan=view.mode, link=link, generated=today
+            functools.partial(
+                compute.projections_csv,
+                scenario,
+                strategy=view.strategy,
+                plan=view.mode,
+                link=link,
+                generated=today,
             ),
             ("plan", "csv", "text/csv", "proj"),
             "One row per month: headcount P10/P50/P90 and starts per role, positions, the "
@@ -139,7 +148,7 @@ def download_row(scenario: Scenario, *, key: str) -> None:
         ),
         (
             "Download this scenario (JSON)",
-            scenario.to_json(),
+            scenario.to_json,
             ("scenario", "json", "application/json", "scen"),
             None,
         ),

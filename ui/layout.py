@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal, TypedDict
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 import streamlit as st
 
@@ -14,6 +14,9 @@ from forecasting.model.scenario import Scenario
 from forecasting.report.export import download_name
 from ui import state
 from ui.text import md_escape
+
+if TYPE_CHECKING:
+    from ui.compute import PlanView
 
 # Our own static CSS (no user text is ever interpolated into it).
 WORKSHOP_CSS = """
@@ -97,7 +100,7 @@ def sidebar() -> None:
         )
         st.download_button(
             "Download scenario (JSON)",
-            data=state.base().to_json(),
+            data=state.base().to_json,  # made when clicked
             # named by what it is: scenario-1to6-2028-05_2026-12-07.json
             file_name=download_name("scenario", state.base(), date.today().isoformat(), "json"),
             mime="application/json",
@@ -140,9 +143,10 @@ def fmt_pct(p: float) -> str:
     return formatting.percent(p)
 
 
-def download_projections(scenario: Scenario, *, key: str) -> None:
+def download_projections(scenario: Scenario, *, key: str, view: PlanView | None = None) -> None:
     """The shared download row: projections (CSV, formula-injection safe), the one-page
-    brief (HTML) and the scenario (JSON), side by side (ui/downloads.py)."""
+    brief (HTML) and the scenario (JSON), side by side (ui/downloads.py; `view`: the
+    page's `compute.PlanView`, looked up again when None)."""
     from ui.downloads import download_row
 
-    download_row(scenario, key=key)
+    download_row(scenario, key=key, view=view)

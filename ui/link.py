@@ -34,8 +34,10 @@ MAX_TOKEN_CHARS = 8_000
 MAX_JSON_BYTES = 64_000
 
 
+@functools.lru_cache(maxsize=64)
 def encode_scenario(scenario: Scenario) -> str:
-    """Return a compact, URL-safe token for a scenario (compressed JSON)."""
+    """Return a compact, URL-safe token for a scenario (compressed JSON); equal scenarios
+    (frozen, hashable) are encoded once (a run asks for its link up to four times)."""
     raw = json.dumps(scenario.to_dict(), separators=(",", ":"), sort_keys=True).encode()
     return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode("ascii").rstrip("=")
 

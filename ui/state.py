@@ -484,11 +484,18 @@ def bind(key: str, current: object) -> str:
     control follows a change made elsewhere (a table edit, the workshop bar) without
     its key being dropped mid-session. :func:`reset_widgets` drops the keys when the
     scenario is replaced wholesale (restore, upload).
+
+    A widget already holding the scenario's value is not seeded again: a value set by the
+    script is sent to the browser as one to show, and a run drawing it late (the runs
+    before it interrupted by newer values of a slider walked with the keyboard) would put
+    the slider back under the user's next key press, which was then lost.
     """
     if not key.startswith(WIDGET_PREFIX):
         raise ValueError(f"widget keys start with {WIDGET_PREFIX!r}: {key}")
     seeded = st.session_state.setdefault(KEY_BOUND, {})
-    if key not in st.session_state or seeded.get(key, current) != current:
+    if key not in st.session_state or (
+        seeded.get(key, current) != current and st.session_state[key] != current
+    ):
         st.session_state[key] = current
     seeded[key] = current
     return key
