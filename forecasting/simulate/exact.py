@@ -44,7 +44,10 @@ from forecasting.simulate.exact_chain import (
     GiveUp,
     NotExact,
     Recorded,
+    known,
+    never_too_large,
     run_chain,
+    states_at,
 )
 from forecasting.simulate.exact_mixture import RATE_NODES, band_cells, rate_nodes
 
@@ -399,6 +402,8 @@ class ExactEvaluator:
         d = self.deadline
         if d >= self.scenario.horizon_months:
             return self.p_met(schedule)
+        if self._key(schedule) not in self._mle and self._beyond_joint(schedule):
+            return None
         pairs = self.ds.states[d:] * self.mle(schedule).states[d:]
         if pairs.max() > MAX_JOINT:
             return None
@@ -418,6 +423,19 @@ class ExactEvaluator:
             _remember(self._mle_recorded, key, mle, CACHED_SCHEDULES // 16)
         assert self._ds_recorded is not None
         return joint_held(self._ds_recorded, mle, self.k)
+
+    def _beyond_joint(self, schedule: Sequence[int] | np.ndarray | None) -> bool:
+        """True when the joint chain has more than MAX_JOINT state pairs at the deadline,
+        found from the ML engineer chain's months up to the deadline only, when that chain
+        cannot prove too large later (`never_too_large`): `p_held` is then None, as the
+        whole chain would have said, for part of its work (the search tries many
+        schedules only to learn this). False: the whole chain decides."""
+        spec = role_spec(self.scenario, MLE, mle_schedule=schedule)
+        if known(spec, self.max_states) or not never_too_large(spec, self.max_states):
+            return False
+        d = self.deadline
+        at = states_at(spec, d, max_states=self.max_states, give_up=self.give_up)
+        return int(self.ds.states[d]) * at > MAX_JOINT
 
 
 def _remember(cache: dict[bytes, Any], key: bytes, value: Any, size: int) -> None:

@@ -31,6 +31,7 @@ numpy; the loop runs over months only.
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -41,6 +42,7 @@ import numpy as np
 
 from forecasting.simulate.exact_months import key_columns, merge_late, open_and_due, quick_month
 from forecasting.simulate.exact_states import (
+    MAX_EXPANDED,
     ChainSpec,
     NotExact,
     binomial_table,
@@ -282,10 +284,70 @@ def run_chain(
     return result
 
 
+def known(spec: ChainSpec, max_states: int = MAX_STATES) -> bool:
+    """True when `MEMO` holds this chain (its result, or that it is too large)."""
+    return MEMO.get(_memo_key(spec, None, max_states)) is not None
+
+
+def states_at(
+    spec: ChainSpec, month: int, *, max_states: int = MAX_STATES, give_up: GiveUp | None = None
+) -> int:
+    """The live states of the chain at `month`, running its months up to there only (the
+    same months `run_chain` runs first, raising as it would in them; nothing kept)."""
+    result = _run_chain(spec, record_from=None, max_states=max_states, give_up=give_up, until=month)
+    return int(result.states[month])
+
+
+def never_too_large(spec: ChainSpec, max_states: int = MAX_STATES) -> bool:
+    """True when the chain cannot raise NotExact in any month (a bound, not a run): its
+    tables are within bounds and its states within `max_states` and MAX_EXPANDED
+    outcomes whatever happens. A hiring policy whose positions never fall below the
+    people and their requisitions (positions never decreasing, none joining from
+    reskilling, no more people and requisitions at the start than positions) keeps
+    people + requisitions = positions after every month, so a rate node and cell has at
+    most C(W + lag + 1, lag + 1) states (people, backlog and each month's requisitions
+    adding up to W, the most positions); in starts mode a state is a headcount."""
+    n_max = spec.max_people
+    if len(spec.p_exit) * float(n_max + 2) * n_max > MAX_TABLE_WORK:
+        return False
+    tries = 0
+    if spec.positions is None:
+        assert spec.starts is not None
+        per_batch = n_max + 1
+        if spec.fill_rate < 1.0:
+            tries = int(spec.starts.max(initial=0))
+    else:
+        pos = spec.positions
+        if spec.moves_in is not None and spec.moves_in.any():
+            return False
+        if pos.shape[1] < 2 or np.any(np.diff(pos, axis=1) < 0):
+            return False
+        if spec.n0 + spec.open_reqs > int(pos[:, 1].min()):
+            return False
+        per_batch = math.comb(int(pos.max(initial=0)) + spec.lag + 1, spec.lag + 1)
+        if spec.fill_rate < 1.0:
+            tries = min(spec.cap, n_max + spec.open_reqs)
+    if tries > MAX_FILL_TABLE:
+        return False
+    bound = spec.batches * per_batch
+    if bound > max_states:
+        return False
+    outcomes = max(n_max + 2, tries + 1)  # exits 0..hi (hi <= the table's width), starts
+    if bound * outcomes <= MAX_EXPANDED:
+        return True
+    width_k = binomial_table(spec.p_exit, n_max)[0].shape[2]
+    return bound * max(width_k + 1, tries + 1) <= MAX_EXPANDED
+
+
 def _run_chain(
-    spec: ChainSpec, *, record_from: int | None, max_states: int, give_up: GiveUp | None
+    spec: ChainSpec,
+    *,
+    record_from: int | None,
+    max_states: int,
+    give_up: GiveUp | None,
+    until: int | None = None,
 ) -> ChainResult:
-    """`run_chain` without the memo."""
+    """`run_chain` without the memo (`until`: stop after that month, `states_at`)."""
 
     def check() -> None:
         if give_up is not None and give_up():
@@ -331,7 +393,7 @@ def _run_chain(
     per_step = TRUNCATION / 2 / max(months, 1)
     n_states = np.zeros(months + 1, dtype=np.int64)
     n_states[0] = prob.size
-    for t in range(months):
+    for t in range(months if until is None else min(until, months)):
         check()
         stages: list[Stage] = []
         # 1. exits ~ Binomial(people, p) of the batch's rate node: outcomes 0..hi, hi the
