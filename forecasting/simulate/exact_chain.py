@@ -46,6 +46,7 @@ from forecasting.simulate.exact_states import (
     ChainSpec,
     NotExact,
     binomial_table,
+    distinct_codes,
     expand,
     full_binomial,
     merge,
@@ -402,21 +403,28 @@ def _run_chain(
         hi, at = _exit_outcomes(tail, row, prob, per_step / (2 * prob.size), monotone)
         dropped += float(np.add.reduce(prob * at))  # (not BLAS: its threads cost more)
         within_expansion(hi, t)
-        src, exits = expand(hi + 1)
-        cp = np.take(pmf, np.take(row, src) * width_k + exits)
-        quick = None
-        if QUICK and fill_pmf is None:
-            quick = quick_month(cols, src, exits, hi, spec, t)
+        quick = quick_month(cols, hi, spec, t) if QUICK and fill_pmf is None else None
         if quick is not None:
-            # the common month in a few passes over the outcomes (`quick_month`)
-            codes, inv, decode = quick
-            prob = np.bincount(inv, weights=np.take(prob, src) * cp, minlength=codes.size)
-            dropped, codes, prob, inv = _pruned(dropped, codes, prob, inv, per_step)
+            # the common month in a few passes over the outcomes (`quick_month`): row
+            # r = first[s] + e is state s's outcome of e exits
+            code, size, decode = quick
+            counts = hi + 1
+            first = np.cumsum(counts) - counts
+            rows = np.arange(int(first[-1] + counts[-1]))
+            cp = np.take(pmf, np.repeat(row * width_k - first, counts) + rows)
+            codes, inv = distinct_codes(np.repeat(code - first, counts) + rows, size)
+            weight = np.repeat(prob, counts) * cp
+            prob = np.bincount(inv, weights=weight, minlength=codes.size)
+            recording = rec is not None and t >= rec.first
+            dropped, codes, prob, inv = _pruned(dropped, codes, prob, inv, per_step, recording)
             cols = decode(codes)
+            src = np.repeat(np.arange(counts.size), counts) if recording else rows
             n_states[t + 1] = _close_month(
                 spec, t, cols, prob, inv, src, cp, [], rec, out, lag, max_states
             )
             continue
+        src, exits = expand(hi + 1)
+        cp = np.take(pmf, np.take(row, src) * width_k + exits)
         new = np.take(cols, src, axis=1)
         new[1] -= exits
         # 1b. reskilling as planned: out of this role, or into it after training
@@ -489,18 +497,25 @@ def _exit_outcomes(
 
 
 def _pruned(
-    dropped: float, cols: np.ndarray, prob: np.ndarray, inv: np.ndarray, per_step: float
+    dropped: float,
+    cols: np.ndarray,
+    prob: np.ndarray,
+    inv: np.ndarray,
+    per_step: float,
+    rows: bool = True,
 ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
     """Drop the month's least likely states within `per_step` (`prune`): the dropped
     mass added to `dropped`, the kept states (columns of `cols`, the last axis), and rows
-    into them (-1: dropped)."""
+    into them (-1: dropped; when `rows`, else `inv` as it was)."""
     keep = prune(prob, per_step)
     if keep is not None:
         dropped += float(prob.sum() - prob[keep].sum())
-        remap = np.full(prob.size, -1, dtype=np.int64)
-        remap[keep] = np.arange(keep.size)
-        cols, prob = np.take(cols, keep, axis=-1), np.take(prob, keep)
-        inv = np.take(remap, inv)
+        cols, prob_kept = np.take(cols, keep, axis=-1), np.take(prob, keep)
+        if rows:
+            remap = np.full(prob.size, -1, dtype=np.int64)
+            remap[keep] = np.arange(keep.size)
+            inv = np.take(remap, inv)
+        prob = prob_kept
     return dropped, cols, prob, inv
 
 

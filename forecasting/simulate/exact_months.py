@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from forecasting.simulate.exact_states import ChainSpec, distinct_codes
+from forecasting.simulate.exact_states import ChainSpec
 
 
 def merge_late(cols: np.ndarray, first_late: int) -> None:
@@ -72,18 +72,14 @@ def key_columns(new: np.ndarray, want: np.ndarray, lag: int) -> np.ndarray:
 
 
 def quick_month(
-    cols: np.ndarray,
-    src: np.ndarray,
-    exits: np.ndarray,
-    hi: np.ndarray,
-    spec: ChainSpec,
-    t: int,
-) -> tuple[np.ndarray, np.ndarray, Callable[[np.ndarray], np.ndarray]] | None:
+    cols: np.ndarray, hi: np.ndarray, spec: ChainSpec, t: int
+) -> tuple[np.ndarray, int, Callable[[np.ndarray], np.ndarray]] | None:
     """Month t -> t+1 of a hiring policy with a time to fill, every start tried filled
     (fill rate 1), nobody leaving for reskilling and no positions falling below the
-    people and their requisitions: (each new state's code, ascending; row -> its state;
-    the function giving the states' columns from their codes), or None when the month
-    is not such (the general steps then run).
+    people and their requisitions: (each state's code with no exit, an outcome's code
+    being that plus its exits (0..hi); the codes' bound; the function giving the new
+    states' columns from their codes), or None when the month is not such (the general
+    steps then run).
 
     The same states in the same order as the general steps (`open_and_due`, then
     `merge` on `key_columns`, whose lexicographic order the codes keep), found per
@@ -125,7 +121,6 @@ def quick_month(
         return None
     code *= spans[-1]
     code += gap - lows[-1]
-    codes, inv = distinct_codes(np.take(code, src) + exits, int(size))
 
     def decode(kept: np.ndarray) -> np.ndarray:
         new = np.empty((cols.shape[0], kept.size), dtype=cols.dtype)
@@ -140,4 +135,4 @@ def quick_month(
         new[1] = at - new[2:].sum(axis=0)  # people = positions - requisitions
         return new
 
-    return codes, inv, decode
+    return code, int(size), decode
