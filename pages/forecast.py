@@ -31,14 +31,9 @@ def _chart(role: str, tf: TrendForecast) -> dict:
     """The chart spec of one role's forecast, from the cache that fits its data."""
     if upload_key is None:
         return _sample_chart(role, horizon, workshop)
-    cache = projections.upload_cache(upload_key)
-    key = ("chart", role, horizon, workshop)
-    if key not in cache:
-        chart = charts.history_forecast(
-            tf.history, tf.forecast, tf.model, role=role, workshop=workshop
-        )
-        cache[key] = compute.vega_lite_spec(chart)
-    return cache[key]
+    return projections.upload_chart(
+        projections.upload_cache(upload_key), role, tf, horizon, workshop
+    )
 
 
 NO_HISTORY_FROM_LINK = (
@@ -64,6 +59,12 @@ if upload is not None and len(upload.result.history):
         st.error(f"Your history cannot be forecast: {md_escape(exc)}")
         st.stop()
     upload_key = upload.key
+    # Drawn in the background when the fits arrived: not ready yet, the page says so and
+    # the charts arrive by themselves (the same specs).
+    drawn = projections.upload_charts_job(upload_key, horizon, workshop)
+    if drawn is not None and background.in_background_now(*drawn):
+        waiting[drawn[0].label] = drawn[1]
+        trends = {}
 elif state.is_sample_team(state.base()):
     source = "the built-in **sample team** (upload a roster or monthly history on Team & data)"
     # Fitted in the background when the app opened: not ready yet, the page says so and
@@ -105,7 +106,9 @@ if upload is not None and not len(upload.result.history):
 elif upload is not None and upload.result.history_note:
     st.caption(md_escape(upload.result.history_note))
 
-if waiting:
+if waiting and upload_key is not None:
+    background.computing("Drawing the trend charts for each role… they appear here by themselves.")
+elif waiting:
     background.computing(
         "Fitting the trend models for each role (ARIMA, linear and damped-trend ETS, with "
         "their backtests)… the charts appear here by themselves in a few seconds."

@@ -68,22 +68,27 @@ def backtest_job(
     return background.Job("upload backtest", run), lambda: ("backtest", MONTHS) in cache
 
 
-def warm_jobs(scenario: Scenario) -> list[background.Job]:
+def warm_jobs(scenario: Scenario, workshop: bool = False) -> list[background.Job]:
     """The fits the Forecast page needs for `scenario`'s history, as background jobs run
     when the history arrives (not on the first visit to Forecast): the sample team's
-    status-quo trends and backtest (shared caches), or an upload's backtest (this
-    session's upload cache; its trends are fitted when the upload is applied)."""
+    status-quo trends and backtest (shared caches), or an upload's charts (in `workshop`
+    mode or not) and backtest (this session's upload cache; its trends are fitted when
+    the upload is applied)."""
     history = projections.history_for(scenario)
     if history is None:
         return []
     if history.upload_key is None:  # the sample team
         horizon = scenario.horizon_months
         return [projections.sample_trends_job(horizon)[0], backtest_job(None, None)[0]]
+    jobs = []
+    drawn = projections.upload_charts_job(history.upload_key, scenario.horizon_months, workshop)
+    if drawn is not None and not drawn[1]():
+        jobs.append(drawn[0])
     cache = projections.upload_cache(history.upload_key)
     upload = st.session_state.get(state.KEY_UPLOAD)
-    if ("backtest", MONTHS) in cache or upload is None:
-        return []
-    return [backtest_job(history.upload_key, upload.result)[0]]
+    if ("backtest", MONTHS) not in cache and upload is not None:
+        jobs.append(backtest_job(history.upload_key, upload.result)[0])
+    return jobs
 
 
 def section(found: Backtest | str, *, workshop: bool) -> None:

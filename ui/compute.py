@@ -299,7 +299,7 @@ def prepare_around(base: Scenario, strategy: str, mode: str, workshop: bool) -> 
         return
     from ui import backtest_view
 
-    jobs = backtest_view.warm_jobs(base)
+    jobs = backtest_view.warm_jobs(base, workshop)
     jobs.append(background.Job("neighbours", partial(_prepare, base, strategy, mode, workshop)))
     for make in background.PREPARERS:
         jobs += make(base, strategy, mode, workshop)

@@ -82,6 +82,44 @@ def upload_trends(key: tuple, history: pd.DataFrame, horizon: int) -> dict[str, 
     return cache[("fits", horizon)]
 
 
+def upload_chart(cache: dict, role: str, tf: TrendForecast, horizon: int, workshop: bool) -> dict:
+    """The chart spec of one role's forecast on an upload, kept in its cache
+    (`upload_cache`: this session's): 50-100 ms a chart to build."""
+    key = ("chart", role, horizon, workshop)
+    if key not in cache:
+        from ui import charts, compute  # (they import this module's users)
+
+        chart = charts.history_forecast(
+            tf.history, tf.forecast, tf.model, role=role, workshop=workshop
+        )
+        cache[key] = compute.vega_lite_spec(chart)
+    return cache[key]
+
+
+def upload_charts_job(
+    key: tuple, horizon: int, workshop: bool
+) -> tuple[Job, Callable[[], bool]] | None:
+    """The background job that draws the Forecast page's charts of an upload whose trends
+    are fitted (at `horizon`), and the check that it has; None before the fits."""
+    from ui import background
+
+    cache = upload_cache(key)
+    fits = cache.get(("fits", horizon))
+    if fits is None:
+        return None
+
+    def run() -> None:
+        for role, tf in fits.items():
+            if background.should_give_way():
+                raise background.Cancelled  # again after the script run (charts kept)
+            upload_chart(cache, role, tf, horizon, workshop)
+
+    def ready() -> bool:
+        return all(("chart", role, horizon, workshop) in cache for role in fits)
+
+    return Job("upload charts", run), ready
+
+
 def _same_team(headcount: dict[str, int], scenario: Scenario) -> bool:
     return all(int(headcount.get(k, 0)) == scenario.headcount_of(k) for k in ROLE_KEYS)
 
