@@ -31,9 +31,8 @@ def _chart(role: str, tf: TrendForecast) -> dict:
     """The chart spec of one role's forecast, from the cache that fits its data."""
     if upload_key is None:
         return _sample_chart(role, horizon, workshop)
-    return projections.upload_chart(
-        projections.upload_cache(upload_key), role, tf, horizon, workshop
-    )
+    cache = projections.upload_cache(upload_key)
+    return projections.upload_chart(cache, role, tf, horizon, workshop, compute.forecast_spec)
 
 
 NO_HISTORY_FROM_LINK = (
@@ -61,7 +60,7 @@ if upload is not None and len(upload.result.history):
     upload_key = upload.key
     # Drawn in the background when the fits arrived: not ready yet, the page says so and
     # the charts arrive by themselves (the same specs).
-    drawn = projections.upload_charts_job(upload_key, horizon, workshop)
+    drawn = projections.upload_charts_job(upload_key, horizon, workshop, compute.forecast_spec)
     if drawn is not None and background.in_background_now(*drawn):
         waiting[drawn[0].label] = drawn[1]
         trends = {}

@@ -68,12 +68,14 @@ def backtest_job(
     return background.Job("upload backtest", run), lambda: ("backtest", MONTHS) in cache
 
 
-def warm_jobs(scenario: Scenario, workshop: bool = False) -> list[background.Job]:
+def warm_jobs(
+    scenario: Scenario, workshop: bool = False, draw: projections.ChartDraw | None = None
+) -> list[background.Job]:
     """The fits the Forecast page needs for `scenario`'s history, as background jobs run
     when the history arrives (not on the first visit to Forecast): the sample team's
     status-quo trends and backtest (shared caches), or an upload's charts (in `workshop`
     mode or not) and backtest (this session's upload cache; its trends are fitted when
-    the upload is applied)."""
+    the upload is applied; its charts drawn by `draw`, `ui.compute.forecast_spec`)."""
     history = projections.history_for(scenario)
     if history is None:
         return []
@@ -81,7 +83,12 @@ def warm_jobs(scenario: Scenario, workshop: bool = False) -> list[background.Job
         horizon = scenario.horizon_months
         return [projections.sample_trends_job(horizon)[0], backtest_job(None, None)[0]]
     jobs = []
-    drawn = projections.upload_charts_job(history.upload_key, scenario.horizon_months, workshop)
+    horizon = scenario.horizon_months
+    drawn = (
+        None
+        if draw is None
+        else projections.upload_charts_job(history.upload_key, horizon, workshop, draw)
+    )
     if drawn is not None and not drawn[1]():
         jobs.append(drawn[0])
     cache = projections.upload_cache(history.upload_key)

@@ -299,7 +299,7 @@ def prepare_around(base: Scenario, strategy: str, mode: str, workshop: bool) -> 
         return
     from ui import backtest_view
 
-    jobs = backtest_view.warm_jobs(base, workshop)
+    jobs = backtest_view.warm_jobs(base, workshop, forecast_spec)
     jobs.append(background.Job("neighbours", partial(_prepare, base, strategy, mode, workshop)))
     for make in background.PREPARERS:
         jobs += make(base, strategy, mode, workshop)
@@ -357,6 +357,12 @@ def vega_lite_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     if datasets:
         spec["datasets"] = datasets
     return spec
+
+
+def forecast_spec(role: str, tf: Any, workshop: bool) -> dict[str, Any]:
+    """The Forecast page's chart of one role's status-quo fit (a TrendForecast)."""
+    chart = charts.history_forecast(tf.history, tf.forecast, tf.model, role=role, workshop=workshop)
+    return vega_lite_spec(chart)
 
 
 @st.cache_data(show_spinner=False, max_entries=512, hash_funcs=HASH_FUNCS)

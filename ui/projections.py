@@ -82,22 +82,24 @@ def upload_trends(key: tuple, history: pd.DataFrame, horizon: int) -> dict[str, 
     return cache[("fits", horizon)]
 
 
-def upload_chart(cache: dict, role: str, tf: TrendForecast, horizon: int, workshop: bool) -> dict:
+#: Draws one role's forecast chart spec: (role, its fit, workshop) -> spec
+#: (`ui.compute.forecast_spec`, handed in: ui.compute prepares this module's jobs).
+ChartDraw = Callable[[str, TrendForecast, bool], dict]
+
+
+def upload_chart(
+    cache: dict, role: str, tf: TrendForecast, horizon: int, workshop: bool, draw: ChartDraw
+) -> dict:
     """The chart spec of one role's forecast on an upload, kept in its cache
-    (`upload_cache`: this session's): 50-100 ms a chart to build."""
+    (`upload_cache`: this session's): 50-100 ms a chart to draw."""
     key = ("chart", role, horizon, workshop)
     if key not in cache:
-        from ui import charts, compute  # (they import this module's users)
-
-        chart = charts.history_forecast(
-            tf.history, tf.forecast, tf.model, role=role, workshop=workshop
-        )
-        cache[key] = compute.vega_lite_spec(chart)
+        cache[key] = draw(role, tf, workshop)
     return cache[key]
 
 
 def upload_charts_job(
-    key: tuple, horizon: int, workshop: bool
+    key: tuple, horizon: int, workshop: bool, draw: ChartDraw
 ) -> tuple[Job, Callable[[], bool]] | None:
     """The background job that draws the Forecast page's charts of an upload whose trends
     are fitted (at `horizon`), and the check that it has; None before the fits."""
@@ -112,7 +114,7 @@ def upload_charts_job(
         for role, tf in fits.items():
             if background.should_give_way():
                 raise background.Cancelled  # again after the script run (charts kept)
-            upload_chart(cache, role, tf, horizon, workshop)
+            upload_chart(cache, role, tf, horizon, workshop, draw)
 
     def ready() -> bool:
         return all(("chart", role, horizon, workshop) in cache for role in fits)
