@@ -132,3 +132,25 @@ def test_a_plan_held_is_the_same_with_and_without_the_check(monkeypatch, strateg
     assert fast.to_json_dict() == slow.to_json_dict()
     assert fast.p_held_method == "monte carlo" and fast.p_method == "exact"
     assert role_spec(sc, DS).positions is not None
+
+
+def test_the_next_rerun_reads_the_check_from_the_memo(monkeypatch):
+    """A search asks again at every rerun (its evaluator is new): the first months' states
+    are kept, as the whole chains are."""
+    monkeypatch.setattr(exact, "MAX_JOINT", 500)
+    sc = growing_team()
+    exact_chain.MEMO.clear()
+    ExactEvaluator(sc)  # the data scientists' chain, kept
+    runs = []
+    real = exact_chain._run_chain
+
+    def spy(spec, **kw):
+        runs.append(kw.get("until"))
+        return real(spec, **kw)
+
+    monkeypatch.setattr(exact_chain, "_run_chain", spy)
+    for _ in range(2):
+        assert ExactEvaluator(sc).p_held(_schedule(sc, 2)) is None
+    assert runs == [sc.deadline]
+    spec = role_spec(sc, MLE, mle_schedule=_schedule(sc, 2))
+    assert not exact_chain.known(spec)  # the whole chain is not claimed to be kept

@@ -294,8 +294,17 @@ def states_at(
     spec: ChainSpec, month: int, *, max_states: int = MAX_STATES, give_up: GiveUp | None = None
 ) -> int:
     """The live states of the chain at `month`, running its months up to there only (the
-    same months `run_chain` runs first, raising as it would in them; nothing kept)."""
-    result = _run_chain(spec, record_from=None, max_states=max_states, give_up=give_up, until=month)
+    same months `run_chain` runs first, raising as it would in them). Kept in `MEMO` (the
+    chain's months up to `month`, under their own key: a search asks again at every
+    rerun); what a memo entry holds past `month` is not read."""
+    key = _memo_key(spec, None, max_states) + b"until %d" % month
+    hit = MEMO.get(key)
+    if isinstance(hit, ChainResult):
+        return int(hit.states[month])
+    result = _read_only(
+        _run_chain(spec, record_from=None, max_states=max_states, give_up=give_up, until=month)
+    )
+    MEMO.put(key, result)
     return int(result.states[month])
 
 
