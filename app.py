@@ -65,10 +65,12 @@ st.set_page_config(
 )
 page = st.navigation(PAGES, position="top" if workshop else "sidebar")
 started = time.monotonic()
+first_run = controls.KEY_WALK not in st.session_state  # the session's first screen
 walking = controls.walking()
-if page.url_path in VIEW_PAGES:
+if page.url_path in VIEW_PAGES and not first_run:
     # The plan first, the page after (ui.compute.solve_first): a run that a newer slider
     # value interrupts while it solves has drawn nothing the browser must process first.
+    # (Not on a session's first screen: its sidebar and controls show while it solves.)
     try:
         compute.solve_first()
     except SolverCancelled:
