@@ -154,3 +154,22 @@ def test_the_next_rerun_reads_the_check_from_the_memo(monkeypatch):
     assert runs == [sc.deadline]
     spec = role_spec(sc, MLE, mle_schedule=_schedule(sc, 2))
     assert not exact_chain.known(spec)  # the whole chain is not claimed to be kept
+
+
+def test_the_check_asks_its_budget_before_it_starts_and_is_not_kept_when_cut():
+    sc = growing_team()
+    spec = role_spec(sc, MLE, mle_schedule=_schedule(sc, 2))
+    exact_chain.MEMO.clear()
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return True
+
+    with pytest.raises(exact_chain.ChainCutShort):
+        states_at(spec, sc.deadline, give_up=stop)
+    assert asked == [1]
+    patient: list[int] = []
+    got = states_at(spec, sc.deadline, give_up=lambda: bool(patient.append(1)))
+    assert got == run_chain(spec, memo=False).states[sc.deadline]
+    assert 1 <= len(patient) < sc.deadline  # not every month: a small chain asks once

@@ -65,6 +65,8 @@ MAX_STATES = 150_000
 #: thousands would take minutes and gigabytes before the state count could refuse it.
 MAX_TABLE_WORK = 4e8
 MAX_FILL_TABLE = 2_000
+#: State-months `states_at` runs between two asks of its give_up (about 15 ms of work).
+ASK_EVERY = 100_000
 #: Take the short cuts that give the same numbers (`quick_month`, `_exit_outcomes`'
 #: bisection); False runs every month's general steps (tests compare the two).
 QUICK = True
@@ -294,7 +296,9 @@ def states_at(
     spec: ChainSpec, month: int, *, max_states: int = MAX_STATES, give_up: GiveUp | None = None
 ) -> int:
     """The live states of the chain at `month`, running its months up to there only (the
-    same months `run_chain` runs first, raising as it would in them). Kept in `MEMO` (the
+    same months `run_chain` runs first, raising as it would in them; give_up asked before
+    and then every ASK_EVERY state-months, not every month: a few milliseconds of a
+    search's many small chains, each ask a check of the session). Kept in `MEMO` (the
     chain's months up to `month`, under their own key: a search asks again at every
     rerun); what a memo entry holds past `month` is not read."""
     key = _memo_key(spec, None, max_states) + b"until %d" % month
@@ -302,7 +306,14 @@ def states_at(
     if isinstance(hit, ChainResult):
         return int(hit.states[month])
     result = _read_only(
-        _run_chain(spec, record_from=None, max_states=max_states, give_up=give_up, until=month)
+        _run_chain(
+            spec,
+            record_from=None,
+            max_states=max_states,
+            give_up=give_up,
+            until=month,
+            ask_every=ASK_EVERY,
+        )
     )
     MEMO.put(key, result)
     return int(result.states[month])
@@ -356,8 +367,13 @@ def _run_chain(
     max_states: int,
     give_up: GiveUp | None,
     until: int | None = None,
+    ask_every: int = 0,
 ) -> ChainResult:
-    """`run_chain` without the memo (`until`: stop after that month, `states_at`)."""
+    """`run_chain` without the memo (`until`: stop after that month, `states_at`; give_up
+    asked before the chain and then once more than `ask_every` state-months have run
+    since: between every two months by default)."""
+
+    since = 0  # state-months run since give_up was last asked
 
     def check() -> None:
         if give_up is not None and give_up():
@@ -404,7 +420,10 @@ def _run_chain(
     n_states = np.zeros(months + 1, dtype=np.int64)
     n_states[0] = prob.size
     for t in range(months if until is None else min(until, months)):
-        check()
+        since += prob.size
+        if since > ask_every:
+            check()
+            since = 0
         stages: list[Stage] = []
         # 1. exits ~ Binomial(people, p) of the batch's rate node: outcomes 0..hi, hi the
         # first whose upper tail times the state's probability is within its share.
