@@ -38,7 +38,7 @@ WALKED = ("w_target_k", "w_deadline", "w_confidence", "w_ds_to", "w_attrition_al
 #: finished (the browser sent the next key press as soon as it had drawn that run), or,
 #: the previous run having been interrupted by a newer value, WALK_AFTER_START seconds
 #: after it started.
-WALK_AFTER_END = 0.55
+WALK_AFTER_END = 0.4
 WALK_AFTER_START = 1.5
 KEY_WALK = "controls_walk"
 
