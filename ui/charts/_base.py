@@ -154,9 +154,17 @@ def clean_numeric(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """Copy of `df` with the given columns as floats and ±inf replaced by NaN."""
     out = df.copy()
     for c in columns:
-        out[c] = (
-            pd.to_numeric(out[c], errors="coerce").astype(float).replace([np.inf, -np.inf], np.nan)
-        )
+        column = out[c]
+        if column.dtype.kind in "iuf":  # numbers already: the same floats, without pandas
+            values = column.to_numpy(dtype=float, copy=True)
+            values[np.isinf(values)] = np.nan
+            out[c] = pd.Series(values, index=column.index, name=c)
+        else:
+            out[c] = (
+                pd.to_numeric(column, errors="coerce")
+                .astype(float)
+                .replace([np.inf, -np.inf], np.nan)
+            )
     return out
 
 
