@@ -182,6 +182,15 @@ def _unplanned(scenario: Scenario) -> Scenario:
     return without_mle_plan(scenario)
 
 
+def clear_memo() -> None:
+    """Forget what this module keeps per scenario outside Streamlit's caches (the
+    benchmarks' cold reruns: benchmarks/bench_room.py)."""
+    from ui import link
+
+    _unplanned.cache_clear()
+    link.encode_scenario.cache_clear()
+
+
 def view_for(base: Scenario, strategy: str, mode: str) -> PlanView:
     """Resolve a (base scenario, strategy, plan mode) triple into what is simulated.
 
