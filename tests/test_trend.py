@@ -145,6 +145,27 @@ def test_the_drift_band_includes_the_drifts_uncertainty():
     assert pred.scale[-1] ** 2 == pytest.approx(np.var(d, ddof=1) * (36 + 36**2 / 23))
 
 
+def test_the_drift_fit_converges_on_log_headcount():
+    """On log headcount the changes are ~0.05 and statsmodels' optimiser, whose tolerances
+    are absolute, warned that it had not converged on 4 of these 40 flat noisy teams
+    (seeds 17, 18, 30, 37; 10-15% of the synthetic families) although its drift was the
+    mean change: the candidate was left out at random. Fitted in units of the changes'
+    standard deviation it converges on all of them, to the closed form."""
+    for seed in range(40):
+        x = np.log(50 + np.random.default_rng(seed).normal(0, 2, 24))
+        pred = trend_models.drift_forecast(x, 12)  # raised FitFailed on 4 seeds before
+        d = np.diff(x)
+        assert pred.mean == pytest.approx(x[-1] + d.mean() * np.arange(1, 13), rel=1e-9)
+        steps = np.arange(1, 13)
+        assert pred.scale == pytest.approx(np.sqrt(np.var(d, ddof=1) * (steps + steps**2 / 23)))
+
+
+def test_a_team_whose_log_drift_fit_used_to_fail_keeps_every_candidate():
+    fc = status_quo(history(50 + np.random.default_rng(17).normal(0, 2, 24)), "data_scientist", 12)
+    assert not fc.fallback and "left out" not in fc.note
+    assert ARIMA_DRIFT + trend_models.LOG_SUFFIX in set(fc.backtest["model"])
+
+
 def test_the_one_step_closed_forms_are_the_statsmodels_fits():
     """The backtest refits the drift and the line in closed form; the final fits are
     statsmodels' ARIMA and OLS: the same forecasts."""

@@ -80,18 +80,26 @@ def seed_of(family: str, n: int, i: int) -> int:
 
 
 @functools.cache
-def outcomes(family: str, n: int, series: int = SERIES) -> np.ndarray:
-    """Inside [low, high] at HORIZONS for `series` seeded series: bool (series x horizons)."""
+def projected(family: str, n: int, series: int = SERIES) -> tuple[np.ndarray, np.ndarray]:
+    """Inside [low, high] at HORIZONS for `series` seeded series (bool, series x horizons)
+    and whether each projection fell back (a candidate's fit failed; bool, series)."""
     idx = np.array(HORIZONS) - 1
-    rows = []
+    rows, fallback = [], []
     for i in range(series):
         y = family_series(family, n, seed_of(family, n, i))
         months = pd.period_range("2020-01", periods=n, freq="M").strftime("%Y-%m")
         history = pd.DataFrame({"month": months, "role": "data_scientist", "headcount": y[:n]})
-        fc = status_quo(history, "data_scientist", AHEAD, level=LEVEL).forecast
+        projection = status_quo(history, "data_scientist", AHEAD, level=LEVEL)
+        fc = projection.forecast
         actual = y[n:][idx]
         rows.append((fc["low"].to_numpy()[idx] <= actual) & (actual <= fc["high"].to_numpy()[idx]))
-    return np.array(rows)
+        fallback.append(projection.fallback)
+    return np.array(rows), np.array(fallback)
+
+
+def outcomes(family: str, n: int, series: int = SERIES) -> np.ndarray:
+    """Inside [low, high] at HORIZONS for `series` seeded series: bool (series x horizons)."""
+    return projected(family, n, series)[0]
 
 
 @pytest.mark.slow
@@ -108,8 +116,9 @@ def test_80_percent_intervals_cover_70_to_90_percent_6_to_36_months_ahead(family
 @pytest.mark.slow
 def test_over_every_family_and_history_length_80_percent_intervals_cover_80_percent():
     """The cells' outcomes pooled (420 series, 1,260 outcomes): within two points of 80%
-    (0.809 here; before the bands were calibrated on the backtest's h-month errors 0.833,
-    erring wide where 12 months cannot tell a line from a random walk and after steps)."""
+    (0.812 here, 0.809 while log-scale drift fits were left out at random; before the bands
+    were calibrated on the backtest's h-month errors 0.833, erring wide where 12 months
+    cannot tell a line from a random walk and after steps)."""
     inside = np.concatenate([outcomes(f, n) for f in FAMILIES for n in LENGTHS])
     assert abs(float(inside.mean()) - LEVEL) <= 0.02, inside.mean()
 
@@ -121,3 +130,13 @@ def test_after_a_level_step_in_12_to_24_months_of_history_the_band_does_not_err_
     and 0.90 on 12 and 24 months)."""
     inside = np.concatenate([outcomes("level step", n) for n in (12, 24)])
     assert float(inside.mean()) <= 0.90, inside.mean(axis=0)
+
+
+@pytest.mark.slow
+def test_no_candidate_is_left_out_on_any_synthetic_series():
+    """Every family's series is long enough and varied enough for every fit: none falls
+    back. Before the drift was fitted in units of its changes' standard deviation, 10-15%
+    of the log-scale drift fits warned that they had not converged (44 of these 420
+    projections fell back) and the candidate was left out at random."""
+    fallback = np.concatenate([projected(f, n)[1] for f in FAMILIES for n in LENGTHS])
+    assert not fallback.any(), int(fallback.sum())
