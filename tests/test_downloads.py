@@ -181,8 +181,10 @@ def test_the_downloads_carry_the_link_and_convert_on_click(captured, ui, small, 
     assert ui.problems(at) == []
 
     today = date.today().isoformat()
-    csv = captured[download_name("plan", small, today, "csv")]
-    assert isinstance(csv, bytes)  # small and cached: made with the page
+    made = captured[download_name("plan", small, today, "csv")]
+    assert callable(made)  # made when clicked, not on every rerun
+    csv = made()
+    assert isinstance(csv, bytes)
     lines = csv.decode().splitlines()
     (link,) = [line.removeprefix("# Link: ") for line in lines if line.startswith("# Link: ")]
     assert link.startswith("https://planner.example/plan?")
