@@ -65,7 +65,7 @@ if upload is not None and len(upload.result.history):
         waiting[drawn[0].label] = drawn[1]
         trends = {}
 elif state.is_sample_team(state.base()):
-    source = "the built-in **sample team** (upload a roster or monthly history on Team & data)"
+    source = "the built-in **sample team**"
     # Fitted in the background when the app opened: not ready yet, the page says so and
     # the charts arrive by themselves (the same fits: the same numbers). The sample's
     # history is read there too (seconds, once per process): not waited for here.
@@ -82,13 +82,18 @@ else:
     st.page_link("pages/team.py", label="Upload on Team & data", icon=":material/upload:")
     st.stop()
 months_seen = None if history is None else (history["month"].nunique() if len(history) else 0)
-seen = "" if months_seen is None else f" ({months_seen} months)"
+seen = "" if months_seen is None else f" ({months_seen} months of history)"
 st.caption(
     f"What happens with no change in hiring behaviour: each role's monthly headcount from "
     f"{source}{seen}, projected {horizon} months. Models: a random walk with "
     "drift (ARIMA), a linear trend and a damped-trend ETS, each also on a log scale, weighted by "
     "how well each predicted the history one month at a time (a rolling-origin backtest); "
     "80% intervals."
+    + (
+        " Upload a roster or a monthly history on Team & data to forecast your own team."
+        if upload is None
+        else ""
+    )
 )
 ds_policy = state.base().policy_of("data_scientist")
 if policy.policy_label(ds_policy) == policy.PROJECTION:
