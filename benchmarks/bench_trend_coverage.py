@@ -14,8 +14,13 @@ revision (e.g. ``9495b82``, the version before the mixture) runs with that revis
 whole ``forecasting`` package (trend.py and trend_models.py go together: the calibration
 is in trend_models.py), in a child process; a file replaces trend.py alone.
 
+``--fit-time`` prints instead the CPU time (``time.process_time``) of `status_quo` on four
+120-month birth-death teams (the upload of benchmarks/bench_projection.py), 36 months
+ahead: the median and mean per role over ``--reps`` passes.
+
 Run from the repository root (one process by default; ``--workers 2`` on an idle machine):
     python -m benchmarks.bench_trend_coverage [--series 200] [--compare 9495b82]
+    python -m benchmarks.bench_trend_coverage --fit-time [--reps 5]
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import argparse
 import importlib.util
 import io
 import shutil
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -158,6 +164,37 @@ def table(
     )
 
 
+def fit_time(reps: int) -> None:
+    """Print the CPU time of `status_quo` per role on four 120-month teams."""
+    from threadpoolctl import threadpool_limits
+
+    from forecasting.estimate.trend import status_quo
+
+    rng = np.random.default_rng(0)
+    months = pd.period_range("2016-11", periods=120, freq="M").strftime("%Y-%m")
+    teams = []
+    for start, drift in ((10, 0.05), (40, 0.25), (3, 0.04), (4, 0.02)):
+        head, values = start, []
+        for _ in months:
+            head = max(
+                head - int(rng.binomial(head, 0.012)) + int(rng.poisson(head * 0.012 + drift)), 0
+            )
+            values.append(head)
+        teams.append(pd.DataFrame({"month": months, "role": "data_scientist", "headcount": values}))
+    times = []
+    with threadpool_limits(limits=1):
+        status_quo(teams[0], "data_scientist", AHEAD)  # imports
+        for _ in range(reps):
+            for team in teams:
+                started = time.process_time()
+                status_quo(team, "data_scientist", AHEAD)
+                times.append(time.process_time() - started)
+    print(
+        f"status_quo, 120 months, {AHEAD} ahead: median {1000 * statistics.median(times):.0f} ms "
+        f"CPU a role, mean {1000 * statistics.mean(times):.0f} ms ({len(times)} fits)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--series", type=int, default=200, help="series per family and length")
@@ -167,8 +204,13 @@ def main() -> None:
     parser.add_argument(
         "--families", default=None, help="comma-separated words picking families (default all)"
     )
+    parser.add_argument("--fit-time", action="store_true", help="time the fit instead")
+    parser.add_argument("--reps", type=int, default=5, help="passes of --fit-time")
     parser.add_argument("--label", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.fit_time:
+        fit_time(args.reps)
+        return
     lengths = tuple(int(x) for x in args.lengths.split(","))
     words = [w.strip() for w in (args.families or "").split(",") if w.strip()]
     families = tuple(f for f in FAMILIES if not words or any(w in f for w in words))
