@@ -1,5 +1,6 @@
 """Work done while the room looks at the screen: the neighbouring values of the workshop
-controls (one step either way) and the sample team's history fits.
+controls (one step either way) and the sample team's history fits; and, in the queue of
+no session (SERVER), the server's warm-up at start (ui/warmup.py).
 
 One daemon thread per server process runs the queued jobs, and only while no script run
 of any session is in progress (Streamlit names its script threads
@@ -33,6 +34,8 @@ MAX_PER_SESSION = 12
 #: How often an idle worker looks for a finished script run (seconds).
 POLL = 0.02
 SCRIPT_THREAD = "ScriptRunner.scriptThread"
+#: The queue of the server's own work, no session's (ui/warmup.py: the warm-up at start).
+SERVER = "(server)"
 
 _log = logging.getLogger("planner")
 
@@ -52,9 +55,12 @@ def in_background() -> bool:
 
 
 def session_active(session: str) -> bool:
-    """Whether `session` still has a browser connected (True outside a server: tests)."""
+    """Whether `session` still has a browser connected (True outside a server: tests;
+    always for the server's own queue, SERVER)."""
     from streamlit.runtime import Runtime
 
+    if session == SERVER:
+        return True
     return not Runtime.exists() or Runtime.instance().is_active_session(session)
 
 

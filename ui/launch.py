@@ -3,6 +3,11 @@
 headers, private metrics, bounded uploads, no anonymous cache clearing) installed before
 the server listens, instead of on the first session's run. The README and the Dockerfile
 run the app with it; any ``streamlit run`` option may follow (``--server.port 8501``).
+
+Once the server answers, its warm-up (ui/warmup.py) prepares the first screen in the
+background (imports, chart templates, the built-in sample's plan) so that a fresh
+server's first visitor waits no longer than the next one; ``PLANNER_WARMUP=0`` switches
+it off. Plain ``streamlit run app.py`` has no warm-up.
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Install the hooks, then hand over to Streamlit's own command line."""
     from streamlit.web import cli
 
-    from ui import serving
+    from ui import serving, warmup
 
     serving.install_at_start()
+    warmup.start_when_serving()  # a daemon thread: waits for the server, then queues it
     options = list(sys.argv[1:] if argv is None else argv)
     cli.main(["run", str(APP), *options], prog_name="streamlit")
 
