@@ -40,5 +40,8 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4).status != 200)"]
 
 # `streamlit run app.py` with ui/serving.py's hooks installed before the server listens
-# (anti-framing headers and private metrics from the first response; ui/launch.py).
+# (anti-framing headers and private metrics from the first response; ui/launch.py), and
+# its warm-up once it answers: the first screen prepared in the background, so the first
+# visitor of a new container waits no longer than the next (ui/warmup.py;
+# PLANNER_WARMUP=0 turns it off).
 CMD ["python", "-m", "ui.launch", "--server.address", "0.0.0.0", "--server.port", "8501"]

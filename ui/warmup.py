@@ -58,10 +58,18 @@ HEAVY = (
     "streamlit.emojis",
     "streamlit.material_icon_names",
 )
-#: The statistics the Forecast page's fits import inside functions (statsmodels.api alone
-#: takes 1.3 s): last, after the first screen is ready.
+#: The statistics the Forecast page's fits import inside functions (statsmodels.api with
+#: scipy.stats: 1.3 s): last, after the first screen is ready, in parts of 0.3 s at most
+#: (an import cannot give way: a script run starting meanwhile shares the CPU until then).
 STATISTICS = (
+    "scipy.special",
+    "scipy.linalg",
+    "scipy.optimize",
+    "scipy.spatial",
     "scipy.stats",
+    "scipy.signal",
+    "statsmodels.base.model",
+    "statsmodels.tsa.stattools",
     "statsmodels.api",
     "statsmodels.tsa.arima.model",
     "statsmodels.tsa.exponential_smoothing.ets",
