@@ -154,7 +154,9 @@ def slipping(sample_scenario):
     the plan meets 1:6 with 80% confidence from month 11, then P(target) falls below 80%
     before the horizon."""
     reach_only = sample_scenario.replace(target={**sample_scenario.target.to_dict(), "hold": False})
-    return _growing(reach_only, 45)
+    # Every requisition filled, as the sample was built before the 84% default: at 0.84 the
+    # plan reaches 80% later, and the month-11 answers below are the fill-rate-1 ones.
+    return _growing(reach_only, 45).replace(fill_rate=1.0)
 
 
 def _k(sc, k: float):
