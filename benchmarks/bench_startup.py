@@ -108,9 +108,10 @@ def serve(argv: list[str]) -> None:
     script_runner.ScriptRunner._run_script = timed
 
     def report_warmup() -> None:
-        from ui import background
-
-        while "ui.warmup" not in sys.modules or background.WORKER.thread is None:
+        while "ui.background" not in sys.modules:  # imported by the warm-up, not here
+            time.sleep(0.02)
+        background = sys.modules["ui.background"]
+        while getattr(getattr(background, "WORKER", None), "thread", None) is None:
             time.sleep(0.02)
         background.wait_idle(600)
         print(f"BENCH-WARMUP done={time.time():.4f}", file=sys.stderr, flush=True)

@@ -152,9 +152,9 @@ def first_screen(workshop_modes: Iterable[bool] = (False, True)) -> None:
             compute.page_spec(name, view.scenario, workshop)
         _give_way()
         compute.page_quarters_spec(view.scenario, workshop)  # the answer card's strip
-    from ui import link
+    from ui import link, state
 
-    link.encode_scenario(view.scenario)  # the session's link (state.sync_url)
+    link.encode_scenario(state.default_scenario())  # a new session's link (state.sync_url)
 
 
 def plan_charts(workshop_modes: Iterable[bool] = (False, True)) -> None:
