@@ -8,6 +8,11 @@ Once the server answers, its warm-up (ui/warmup.py) prepares the first screen in
 background (imports, chart templates, the built-in sample's plan) so that a fresh
 server's first visitor waits no longer than the next one; ``PLANNER_WARMUP=0`` switches
 it off. Plain ``streamlit run app.py`` has no warm-up.
+
+BLAS threads are left as numpy sets them: with OPENBLAS_NUM_THREADS=1 a cold Hiring plan
+rerun cost no less CPU (benchmarks/bench_room.py, sample team, 12 controls x modes, two
+alternating runs each: the cold-CPU medians summed 0.79 / 0.76 s unset, 0.86 / 0.82 s
+with one thread), the engine's hot loops no longer calling a large BLAS product.
 """
 
 from __future__ import annotations
