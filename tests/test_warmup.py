@@ -169,6 +169,7 @@ def test_the_starter_waits_for_the_server_and_never_raises(
     submitted, up = [], threading.Event()
     monkeypatch.setattr(warmup, "submit", lambda: submitted.append(up.is_set()))
     monkeypatch.setattr(warmup, "POLL", 0.01)
+    monkeypatch.setattr(warmup, "AFTER_START", 0.0)
     thread = warmup.start_when_serving(timeout=30, serving=up.is_set)
     assert thread is not None and thread.daemon
     assert not submitted  # the server has not started: nothing queued yet
