@@ -154,12 +154,24 @@ def test_two_replicas_serve_the_same_link_identically(browser, replicas):
 
 
 def test_media_lives_on_the_replica_that_made_it(browser, replicas):
-    """Why sticky sessions: chart data and downloads are served by one replica's memory."""
+    """Why sticky sessions: downloads (made when clicked) are served by one replica's memory."""
     a, b = replicas
     # A scenario no browser opened on B (media URLs are content hashes).
-    _, _, media = _shown(browser, f"{a.url}/?s={_link_token(data_scientists=27)}")
-    assert media, "the page fetched no /media/ URL"
-    for url in media:  # chart specs (.json), the projections CSV of the download button
+    ctx = new_context(browser)
+    page = ctx.new_page()
+    media: list[str] = []
+    page.on(
+        "request",
+        lambda r: media.append(r.url) if urlparse(r.url).path.startswith("/media/") else None,
+    )
+    try:
+        open_app(page, f"{a.url}/?s={_link_token(data_scientists=27)}")
+        with page.expect_download():
+            page.get_by_role("button", name="Download projections (CSV)").click()
+    finally:
+        ctx.close()
+    assert media, "the download fetched no /media/ URL"
+    for url in media:  # the projections CSV of the download button (and any chart data)
         path = urlparse(url).path
         with urllib.request.urlopen(f"{a.url}{path}", timeout=10) as r:
             assert r.status == 200
