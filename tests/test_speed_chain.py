@@ -78,7 +78,7 @@ CASES = {
     "three cells of a band": {"cells": 3},
     "positions falling": {"falls": True, "cells": 2},
     "planned reskilling": {"moves": True},
-    "fill rate 0.8 (general steps)": {"fill": 0.8},
+    "fill rate 0.8 (a fill stage)": {"fill": 0.8},
     "starts mode": {"starts": True},
     "starts mode, fill rate 0.7": {"starts": True, "fill": 0.7},
     "a larger team": {"n0": 40, "months": 20, "cap": 4, "nodes": 8},

@@ -40,13 +40,19 @@ from typing import Any
 
 import numpy as np
 
-from forecasting.simulate.exact_months import key_columns, merge_late, open_and_due, quick_month
+from forecasting.simulate.exact_months import (
+    Stage,
+    key_columns,
+    merge_late,
+    open_and_due,
+    quick_month,
+    quick_outcomes,
+)
 from forecasting.simulate.exact_states import (
     MAX_EXPANDED,
     ChainSpec,
     NotExact,
     binomial_table,
-    distinct_codes,
     expand,
     full_binomial,
     merge,
@@ -80,10 +86,6 @@ class ChainCutShort(NotExact):
 #: Called between a chain's months: True gives the chain up (ChainCutShort); it may also
 #: raise (e.g. the caller's cancellation), which passes through.
 GiveUp = Callable[[], bool]
-
-
-#: One stage of a step's moves: (src, dst, conditional probability, destination states).
-Stage = tuple[np.ndarray, np.ndarray, np.ndarray, int]
 
 
 @dataclass
@@ -431,24 +433,18 @@ def _run_chain(
         hi, at = _exit_outcomes(tail, row, prob, per_step / (2 * prob.size), monotone)
         dropped += float(np.add.reduce(prob * at))  # (not BLAS: its threads cost more)
         within_expansion(hi, t)
-        quick = quick_month(cols, hi, spec, t) if QUICK and fill_pmf is None else None
+        quick = quick_month(cols, hi, spec, t, fill_pmf is not None) if QUICK else None
         if quick is not None:
-            # the common month in a few passes over the outcomes (`quick_month`): row
-            # r = first[s] + e is state s's outcome of e exits
-            code, size, decode = quick
-            counts = hi + 1
-            first = np.cumsum(counts) - counts
-            rows = np.arange(int(first[-1] + counts[-1]))
-            cp = np.take(pmf, np.repeat(row * width_k - first, counts) + rows)
-            codes, inv = distinct_codes(np.repeat(code - first, counts) + rows, size)
-            weight = np.repeat(prob, counts) * cp
-            prob = np.bincount(inv, weights=weight, minlength=codes.size)
+            # the common month in a few passes over the outcomes (`quick_outcomes`)
             recording = rec is not None and t >= rec.first
+            fill = None if fill_pmf is None else (fill_pmf, spec.cap)
+            codes, prob, inv, src, cp, stages = quick_outcomes(
+                quick, (pmf, width_k, row), prob, hi, fill, recording, t
+            )
             dropped, codes, prob, inv = _pruned(dropped, codes, prob, inv, per_step, recording)
-            cols = decode(codes)
-            src = np.repeat(np.arange(counts.size), counts) if recording else rows
+            cols = quick.decode(codes)
             n_states[t + 1] = _close_month(
-                spec, t, cols, prob, inv, src, cp, [], rec, out, lag, max_states
+                spec, t, cols, prob, inv, src, cp, stages, rec, out, lag, max_states
             )
             continue
         src, exits = expand(hi + 1)

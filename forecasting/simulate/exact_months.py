@@ -1,15 +1,19 @@
 """One month of an exact chain under a hiring policy (forecasting/simulate/exact_chain.py
 runs the months): requisitions opened and cancelled, the merge key of a state, and the
-short cut of a common month (`quick_month`), which finds the same states in the same
-order from the states rather than from every outcome."""
+short cut of a common month (`quick_month`, `quick_outcomes`), which finds the same states
+in the same order from the states rather than from every outcome."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
-from forecasting.simulate.exact_states import ChainSpec
+from forecasting.simulate.exact_states import ChainSpec, distinct_codes, within_expansion
+
+#: One stage of a step's moves: (src, dst, conditional probability, destination states).
+Stage = tuple[np.ndarray, np.ndarray, np.ndarray, int]
 
 
 def merge_late(cols: np.ndarray, first_late: int) -> None:
@@ -71,15 +75,36 @@ def key_columns(new: np.ndarray, want: np.ndarray, lag: int) -> np.ndarray:
     return key
 
 
+class QuickMonth(NamedTuple):
+    """A common month found per state (`quick_month`).
+
+    Attributes:
+        code: each state's code with no exit (and no start, when `tried` is not None); an
+            outcome of e exits (and g starts) has code + e (- g * step).
+        size: the codes' bound.
+        decode: the new states' columns from their codes.
+        tried: the starts each state tries, when they may fail (fill rate below 1, some
+            start tried): a second stage then draws how many happen; else None.
+        step: the code's change for one start more (the weight of the backlog's digit).
+        backlog: (low, span) of the backlog's digit.
+    """
+
+    code: np.ndarray
+    size: int
+    decode: Callable[[np.ndarray], np.ndarray]
+    tried: np.ndarray | None
+    step: int
+    backlog: tuple[int, int]
+
+
 def quick_month(
-    cols: np.ndarray, hi: np.ndarray, spec: ChainSpec, t: int
-) -> tuple[np.ndarray, int, Callable[[np.ndarray], np.ndarray]] | None:
-    """Month t -> t+1 of a hiring policy with a time to fill, every start tried filled
-    (fill rate 1), nobody leaving for reskilling and no positions falling below the
-    people and their requisitions: (each state's code with no exit, an outcome's code
-    being that plus its exits (0..hi); the codes' bound; the function giving the new
-    states' columns from their codes), or None when the month is not such (the general
-    steps then run).
+    cols: np.ndarray, hi: np.ndarray, spec: ChainSpec, t: int, fill: bool = False
+) -> QuickMonth | None:
+    """Month t -> t+1 of a hiring policy with a time to fill, nobody leaving for
+    reskilling and no positions falling below the people and their requisitions, its
+    exit outcomes 0..hi per state (`fill`: each start tried happens with the fill rate,
+    below 1; else all happen), coded per state (`QuickMonth`), or None when the month is
+    not such (the general steps then run).
 
     The same states in the same order as the general steps (`open_and_due`, then
     `merge` on `key_columns`, whose lexicographic order the codes keep), found per
@@ -87,7 +112,10 @@ def quick_month(
     gap + its exits, its starts (the due backlog up to the cap) do not depend on its
     exits, and the key's excess column is 0 (people + requisitions = positions); so an
     outcome's code is its state's plus its exits, the new requisitions being the key's
-    last column.
+    last column. With `fill`, that code is the state after the exits (the backlog all
+    due, no start yet: the general steps' first merge) and each start that happens
+    takes `step` off it (one fewer in the backlog, people + requisitions unchanged: the
+    second merge), the backlog's digit ranging from the fewest left to the most due.
     """
     if spec.positions is None or spec.lag < 1:
         return None
@@ -105,10 +133,18 @@ def quick_month(
     if gap.min(initial=0) < 0:
         return None
     due = backlog + pend[0]
-    backlog = due - np.minimum(due, spec.cap)  # the starts tried all happen
+    tried = np.minimum(due, spec.cap)
+    backlog = due - tried  # what is left when the starts tried all happen
+    staged = fill and int(tried.max(initial=0)) > 0
     code = np.zeros(people.size, dtype=np.int64)
     lows, spans = [], []
-    for column in (cols[0], backlog, *pend[1:]):
+    for column, lowest in ((cols[0], cols[0]), (due if staged else backlog, backlog)):
+        lows.append(int(lowest.min(initial=0)))
+        spans.append(int(column.max(initial=0)) - lows[-1] + 1)
+        if spans[-1] > 1:
+            code *= spans[-1]
+            code += column - lows[-1]
+    for column in pend[1:]:
         lows.append(int(column.min(initial=0)))
         spans.append(int(column.max(initial=0)) - lows[-1] + 1)
         if spans[-1] > 1:
@@ -121,6 +157,7 @@ def quick_month(
         return None
     code *= spans[-1]
     code += gap - lows[-1]
+    step = int(np.prod(np.array(spans[2:], dtype=np.int64)))
 
     def decode(kept: np.ndarray) -> np.ndarray:
         new = np.empty((cols.shape[0], kept.size), dtype=cols.dtype)
@@ -135,4 +172,65 @@ def quick_month(
         new[1] = at - new[2:].sum(axis=0)  # people = positions - requisitions
         return new
 
-    return code, int(size), decode
+    return QuickMonth(code, int(size), decode, tried if staged else None, step, (lows[1], spans[1]))
+
+
+def quick_outcomes(
+    quick: QuickMonth,
+    exits: tuple[np.ndarray, int, np.ndarray],
+    prob: np.ndarray,
+    hi: np.ndarray,
+    fill: tuple[np.ndarray, int] | None,
+    recording: bool,
+    t: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[Stage]]:
+    """The states of a quick month (`quick_month`) and their probabilities: the general
+    steps' merges done on codes, in a few passes over the outcomes (row r = first[s] + e
+    is state s's outcome of e exits, then row r = first[m] + g the merged state m's of g
+    starts), the same rows in the same order, so the same sums.
+
+    Args:
+        quick: the month's codes.
+        exits: (the flat exit pmf table, its width, each state's row in it).
+        prob: the states' probabilities; hi: each state's last exit outcome.
+        fill: (the fill rate's full binomial table, the cap) when `quick.tried` is set.
+        recording: the moves are recorded (P(held)): the rows' sources are returned.
+        t: the month (for `within_expansion`).
+
+    Returns:
+        (the new states' codes ascending, their probabilities, row -> state, row ->
+        source (the rows themselves when not recording), the rows' conditional
+        probabilities, the earlier stages (the exits, when there are two and recording)).
+    """
+    pmf, width_k, row = exits
+    counts = hi + 1
+    first = np.cumsum(counts) - counts
+    rows = np.arange(int(first[-1] + counts[-1]))
+    cp = np.take(pmf, np.repeat(row * width_k - first, counts) + rows)
+    codes, inv = distinct_codes(np.repeat(quick.code - first, counts) + rows, quick.size)
+    weight = np.repeat(prob, counts) * cp
+    prob = np.bincount(inv, weights=weight, minlength=codes.size)
+    src = np.repeat(np.arange(counts.size), counts) if recording else rows
+    if quick.tried is None:
+        return codes, prob, inv, src, cp, []
+    assert fill is not None
+    fill_pmf, cap = fill
+    stages: list[Stage] = [(src, inv, cp, codes.size)] if recording else []
+    low, span = quick.backlog
+    due = codes // quick.step
+    if span > 1:
+        due %= span
+        due += low
+    else:
+        due[:] = low
+    tried = np.minimum(due, cap)
+    within_expansion(tried, t)
+    counts = tried + 1
+    first = np.cumsum(counts) - counts
+    rows = np.arange(int(first[-1] + counts[-1]))
+    got = rows - np.repeat(first, counts)
+    cp = np.take(fill_pmf.reshape(-1), np.repeat(tried, counts) * fill_pmf.shape[1] + got)
+    ends, inv = distinct_codes(np.repeat(codes, counts) - got * quick.step, quick.size)
+    prob = np.bincount(inv, weights=np.repeat(prob, counts) * cp, minlength=ends.size)
+    src = np.repeat(np.arange(counts.size), counts) if recording else rows
+    return ends, prob, inv, src, cp, stages
