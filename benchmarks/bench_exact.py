@@ -4,8 +4,10 @@ Target: the exact headcount distribution of a 60-person team over 36 months in <
 (the data scientists' chain, which the solver's evaluator runs once). Also printed: one
 ML engineer schedule on top of it (what each solver candidate costs), P(held) on the
 joint chain, a role with an attrition interval (24 quadrature nodes) and its
-convergence, and the 42 -> 60 case of issue 18. Times are CPU time of this process
-(time.process_time), median and best of N.
+convergence, the 42 -> 60 case of issue 18, and the sample team at fill 0.84 with its
+data scientists grown to 40/42/44 by month 18 (their chain, and a cold `solve` with the
+chain memos cleared: issue 21). Times are CPU time of this process (time.process_time),
+median and best of N.
 
 Run from the repository root: python -m benchmarks.bench_exact
 """
@@ -21,6 +23,7 @@ import numpy as np
 
 from forecasting.model.roles import DS
 from forecasting.model.scenario import Scenario
+from forecasting.simulate import exact_chain
 from forecasting.simulate.exact import ExactEvaluator, exact_reason, role_spec
 from forecasting.simulate.exact_chain import run_chain
 
@@ -119,6 +122,34 @@ def main(repeats: int = 9) -> None:
 
     sample = Scenario.from_json((ROOT / "data" / "sample_scenario.json").read_text())
     print(f"\nSample team: exact? {exact_reason(sample) or 'yes'}")
+    sample_grown(sample, repeats)
+
+
+def sample_grown(sample: Scenario, repeats: int) -> None:
+    """The sample at fill 0.84, data scientists growing to 40/42/44 by month 18: their
+    chain, and a cold solve (the chain memos cleared before each)."""
+    from forecasting.plan.solver import solve
+
+    print("Sample team at fill 0.84, data scientists growing by month 18:")
+    for to in (40, 42, 44):
+        d = sample.to_dict()
+        d["fill_rate"] = 0.84
+        d["hiring_policy"] = dict(
+            d["hiring_policy"], data_scientist={"kind": "growth", "to": to, "by_month": 18}
+        )
+        sc = Scenario.from_dict(d)
+        spec = role_spec(sc, DS)
+        states = int(run_chain(spec, memo=False).states.max())
+        median, best = timed(lambda spec=spec: run_chain(spec, memo=False), repeats)
+        line(f"to {to}: the data scientists' chain", median, best, f"{states:,} states at most")
+
+        def cold(sc: Scenario = sc) -> None:
+            exact_chain.MEMO.clear()
+            exact_chain.MEMO_RECORDED.clear()
+            solve(sc)
+
+        median, best = timed(cold, max(3, repeats // 3))
+        line(f"to {to}: cold solve", median, best)
 
 
 if __name__ == "__main__":
