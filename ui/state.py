@@ -109,6 +109,7 @@ def _query_value(name: str) -> str | None:
 def init() -> None:
     """Initialise the session from the URL (first run only), then keep the URL in sync."""
     ss = st.session_state
+    ss[KEY_RESEED_NOW] = ss.pop(KEY_RESEED, False)
     if KEY_BASE in ss:
         reconnect.drop()  # a first run cut short by a newer interaction: it has them
     else:
@@ -141,6 +142,7 @@ def replay_browser_values() -> None:
 
     def keep_fresh() -> None:
         ss = st.session_state
+        ss[KEY_RESEED] = True
         if KEY_FRESH_SHOWN in ss:
             ss[KEY_FRESH] = ss.pop(KEY_FRESH_SHOWN)
 
@@ -473,6 +475,11 @@ WIDGET_PREFIX = "w_"
 
 
 KEY_BOUND = "bound_values"
+#: The run after a reconnected tab's values were replayed (ui.reconnect) seeds every
+#: bound widget whose scenario value changed, even one already holding it: the first run
+#: drew the link's values, so the browser shows those until told otherwise.
+KEY_RESEED = "reseed_bound_widgets"
+KEY_RESEED_NOW = "reseed_bound_widgets_now"
 
 
 def bind(key: str, current: object) -> str:
@@ -488,13 +495,16 @@ def bind(key: str, current: object) -> str:
     A widget already holding the scenario's value is not seeded again: a value set by the
     script is sent to the browser as one to show, and a run drawing it late (the runs
     before it interrupted by newer values of a slider walked with the keyboard) would put
-    the slider back under the user's next key press, which was then lost.
+    the slider back under the user's next key press, which was then lost. The exception
+    is the run after a reconnected tab's values were replayed (``KEY_RESEED_NOW``): the
+    browser still shows what the first run drew from the link.
     """
     if not key.startswith(WIDGET_PREFIX):
         raise ValueError(f"widget keys start with {WIDGET_PREFIX!r}: {key}")
     seeded = st.session_state.setdefault(KEY_BOUND, {})
     if key not in st.session_state or (
-        seeded.get(key, current) != current and st.session_state[key] != current
+        seeded.get(key, current) != current
+        and (st.session_state[key] != current or st.session_state.get(KEY_RESEED_NOW, False))
     ):
         st.session_state[key] = current
     seeded[key] = current
