@@ -228,9 +228,13 @@ def quick_outcomes(
     counts = tried + 1
     first = np.cumsum(counts) - counts
     rows = np.arange(int(first[-1] + counts[-1]))
-    got = rows - np.repeat(first, counts)
-    cp = np.take(fill_pmf.reshape(-1), np.repeat(tried, counts) * fill_pmf.shape[1] + got)
-    ends, inv = distinct_codes(np.repeat(codes, counts) - got * quick.step, quick.size)
+    # row r = first[m] + g: the table's entry tried[m] * width + g, the code codes[m] - g * step
+    cp = np.take(fill_pmf.reshape(-1), np.repeat(tried * fill_pmf.shape[1] - first, counts) + rows)
+    if float(quick.size) + float(rows.size) * quick.step < 2.0**62:
+        end = np.repeat(codes + first * quick.step, counts) - rows * quick.step
+    else:  # pragma: no cover - (codes + first * step would overflow)
+        end = np.repeat(codes, counts) - (rows - np.repeat(first, counts)) * quick.step
+    ends, inv = distinct_codes(end, quick.size)
     prob = np.bincount(inv, weights=np.repeat(prob, counts) * cp, minlength=ends.size)
     src = np.repeat(np.arange(counts.size), counts) if recording else rows
     return ends, prob, inv, src, cp, stages
