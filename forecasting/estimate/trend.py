@@ -352,8 +352,8 @@ def _mixture(y: np.ndarray, horizon: int, level: float, result: Any) -> TrendFor
     if len(shown) > 1:
         notes.insert(
             0,
-            "the backtest could not settle on one model, so the forecast and its band mix "
-            "them by weight: " + ", ".join(shown),
+            "the forecast and its band mix the models by how well each predicted the "
+            "history (backtest weight): " + ", ".join(shown),
         )
     return result(chosen.label, (mid, low, high), _table(rows, chosen.label), "; ".join(notes),
                   bool(failed))  # fmt: skip
