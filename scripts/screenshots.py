@@ -25,7 +25,14 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.server import CHROMIUM_ARGS, CHROMIUM_PATH, new_context, open_app, running_app  # noqa: E402 - after the sys.path line (run as a script)
+from tests.e2e.server import (  # noqa: E402 - after the sys.path line (run as a script)
+    CHROMIUM_ARGS,
+    CHROMIUM_PATH,
+    IDLE_JS,
+    new_context,
+    open_app,
+    running_app,
+)
 from ui.nav import PAGES  # noqa: E402 - after the sys.path line (run as a script)
 
 #: page name ("plan") -> URL path ("plan"; the default page's is "")
@@ -39,6 +46,15 @@ MODES = {
     "workshop-zoom": ({"width": 1024, "height": 576}, 1.25, True),
 }
 
+
+#: No part of the page still being computed in the background (ui/background.py draws
+#: its placeholder as an st.info with the hourglass icon).
+PARTS_READY_JS = """() => ![...document.querySelectorAll('[data-testid="stAlert"]')]
+  .some(a => a.innerText.includes('hourglass') && a.innerText.trim().endsWith('…'))"""
+
+#: Every chart on the page drawn by Vega (an SVG or a canvas in each chart element).
+CHARTS_DRAWN_JS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+  .every(c => c.querySelector('svg.marks, canvas'))"""
 
 #: The height of the whole page: Streamlit's main area scrolls, not the document.
 FULL_HEIGHT_JS = """() => {
@@ -71,6 +87,12 @@ def main() -> None:
                 if name == "compare":  # two saved scenarios to compare, from the link
                     query["c"] = comparison_token()
                 open_app(page, f"{url}/{URL_PATHS[name]}?{urlencode(query)}", timeout=180_000)
+                # Parts computed in the background (Forecast's fits and backtest, the
+                # Sensitivity tornado) arrive by themselves: wait until none is pending
+                # and the page has drawn them.
+                page.wait_for_function(PARTS_READY_JS, timeout=180_000, polling=250)
+                page.wait_for_function(IDLE_JS, timeout=180_000, polling=100)
+                page.wait_for_function(CHARTS_DRAWN_JS, timeout=180_000, polling=250)
                 page.wait_for_timeout(2500)  # let Vega finish drawing the charts
                 path = out / f"{name}-{mode}.png"
                 if args.full:
