@@ -17,23 +17,15 @@ from forecasting.simulate import exact_chain
 from forecasting.simulate.exact import ExactEvaluator, role_spec
 from forecasting.simulate.exact_chain import ChainMemo, ChainSpec, run_chain
 from tests.conftest import make_scenario
-from tests.test_speed_chain import _spec
+from tests.test_speed_chain import CASES, _spec
 
 ROOT = Path(__file__).resolve().parents[1]
 FILLS = (0.84, 0.5, 1.0)
 
-SMALL = {
-    "backfill, lag 2": {},
-    "lag 1": {"lag": 1},
-    "lag 3, cap 1": {"lag": 3, "cap": 1},
-    "lag 0 (general steps)": {"lag": 0},
-    "open requisitions": {"open_reqs": 3, "lag": 2},
-    "three cells of a band": {"cells": 3},
-    "positions falling": {"falls": True, "cells": 2},
-    "planned reskilling": {"moves": True},
-    "starts mode": {"starts": True},
-    "a larger team, cap 4": {"n0": 40, "months": 20, "cap": 4, "nodes": 8},
-    "cap 0 (nothing tried)": {"cap": 0},
+#: test_speed_chain's cases without a fill rate of their own (each runs at every FILLS),
+#: and a cap of 0 (no start ever tried: one stage a month).
+SMALL = {name: kw for name, kw in CASES.items() if "fill" not in kw} | {
+    "cap 0 (nothing tried)": {"cap": 0}
 }
 
 
@@ -96,7 +88,7 @@ def test_small_chains_give_the_general_steps_numbers_bit_for_bit(name, fill, mon
 
 
 @pytest.mark.parametrize("fill", FILLS)
-@pytest.mark.parametrize("name", ["backfill, lag 2", "positions falling", "a larger team, cap 4"])
+@pytest.mark.parametrize("name", ["backfill, lag 2", "positions falling", "a larger team"])
 def test_small_chains_record_the_same_moves_for_p_held(name, fill, monkeypatch):
     spec = _spec(fill=fill, **SMALL[name])
     for first in (0, 5):

@@ -15,24 +15,13 @@ from forecasting.plan.solver import solve
 from forecasting.simulate import exact, exact_chain
 from forecasting.simulate.exact import ExactEvaluator, role_spec
 from forecasting.simulate.exact_chain import never_too_large, run_chain, states_at
-from tests.conftest import make_scenario, team
+from tests.test_solver_warm import growing_team as warm_growing_team
 
 
 def growing_team(**target) -> object:
-    """20 -> 24 data scientists by month 9, 2 ML engineers backfilled, rate intervals."""
-    return make_scenario(
-        headcount=team(2, 20, 2, 1),
-        horizon_months=15,
-        hiring_policy={
-            "data_engineer": {"kind": "backfill"},
-            "data_scientist": {"kind": "growth", "to": 24, "by_month": 9},
-            "ml_engineer": {"kind": "backfill"},
-            "product_manager": {"kind": "backfill"},
-        },
-        attrition_interval={"data_scientist": [0.08, 0.2], "ml_engineer": [0.08, 0.2]},
-        target={"ds_per_mle": 6, "deadline_month": 9, "confidence": 0.8, "hold": True, **target},
-        paths=500,
-    )
+    """test_solver_warm's growing team (20 -> 24 data scientists by month 9, 2 ML engineers
+    backfilled, rate intervals), holding its target to the horizon."""
+    return warm_growing_team(**{"hold": True, **target})
 
 
 def _schedule(sc, added: int) -> np.ndarray:
@@ -102,11 +91,8 @@ def test_p_held_is_the_whole_chain_s_answer(monkeypatch, max_joint):
         assert all(p is None for p in got)
 
 
-def test_the_check_skips_the_chain_s_later_months(monkeypatch):
-    monkeypatch.setattr(exact, "MAX_JOINT", 500)
-    sc = growing_team()
-    exact_chain.MEMO.clear()
-    ev = ExactEvaluator(sc)
+def _chain_runs(monkeypatch) -> list:
+    """The `until` of every chain run from now on (None: the whole horizon)."""
     runs = []
     real = exact_chain._run_chain
 
@@ -115,6 +101,15 @@ def test_the_check_skips_the_chain_s_later_months(monkeypatch):
         return real(spec, **kw)
 
     monkeypatch.setattr(exact_chain, "_run_chain", spy)
+    return runs
+
+
+def test_the_check_skips_the_chain_s_later_months(monkeypatch):
+    monkeypatch.setattr(exact, "MAX_JOINT", 500)
+    sc = growing_team()
+    exact_chain.MEMO.clear()
+    ev = ExactEvaluator(sc)
+    runs = _chain_runs(monkeypatch)
     assert ev.p_held(_schedule(sc, 2)) is None
     assert runs == [sc.deadline]
 
@@ -141,14 +136,7 @@ def test_the_next_rerun_reads_the_check_from_the_memo(monkeypatch):
     sc = growing_team()
     exact_chain.MEMO.clear()
     ExactEvaluator(sc)  # the data scientists' chain, kept
-    runs = []
-    real = exact_chain._run_chain
-
-    def spy(spec, **kw):
-        runs.append(kw.get("until"))
-        return real(spec, **kw)
-
-    monkeypatch.setattr(exact_chain, "_run_chain", spy)
+    runs = _chain_runs(monkeypatch)
     for _ in range(2):
         assert ExactEvaluator(sc).p_held(_schedule(sc, 2)) is None
     assert runs == [sc.deadline]

@@ -158,9 +158,7 @@ def first_screen(workshop_modes: Iterable[bool] = (False, True)) -> None:
 
     view = _sample_view()
     for workshop in workshop_modes:
-        for name in FIRST_SCREEN_CHARTS:
-            _give_way()
-            compute.page_spec(name, view.scenario, workshop)
+        _page_specs(FIRST_SCREEN_CHARTS, view, workshop)
         _give_way()
         compute.page_quarters_spec(view.scenario, workshop)  # the answer card's strip
     from ui import link, state
@@ -170,13 +168,18 @@ def first_screen(workshop_modes: Iterable[bool] = (False, True)) -> None:
 
 def plan_charts(workshop_modes: Iterable[bool] = (False, True)) -> None:
     """The Hiring plan's charts of the sample view (their templates, for its first visit)."""
-    from ui import compute
-
     view = _sample_view()
     for workshop in workshop_modes:
-        for name in PLAN_CHARTS:
-            _give_way()
-            compute.page_spec(name, view.scenario, workshop)
+        _page_specs(PLAN_CHARTS, view, workshop)
+
+
+def _page_specs(names: Iterable[str], view: PlanView, workshop: bool) -> None:
+    """The page specs of charts `names` of `view` (giving way before each)."""
+    from ui import compute
+
+    for name in names:
+        _give_way()
+        compute.page_spec(name, view.scenario, workshop)
 
 
 def _sample_view() -> PlanView:

@@ -125,15 +125,21 @@ def replicas(server):
         yield server, second
 
 
-def _shown(browser, url: str) -> tuple[dict, str, list[str]]:
-    """(metrics, plan sentence, media URLs fetched) of a fresh browser opening `url`."""
-    ctx = new_context(browser)
-    page = ctx.new_page()
+def _media_requests(page) -> list[str]:
+    """The /media/ URLs `page` fetches from now on (appended as they are requested)."""
     media: list[str] = []
     page.on(
         "request",
         lambda r: media.append(r.url) if urlparse(r.url).path.startswith("/media/") else None,
     )
+    return media
+
+
+def _shown(browser, url: str) -> tuple[dict, str, list[str]]:
+    """(metrics, plan sentence, media URLs fetched) of a fresh browser opening `url`."""
+    ctx = new_context(browser)
+    page = ctx.new_page()
+    media = _media_requests(page)
     try:
         open_app(page, url)
         page.locator('[data-testid="stVegaLiteChart"] svg.marks').first.wait_for()
@@ -159,11 +165,7 @@ def test_media_lives_on_the_replica_that_made_it(browser, replicas):
     # A scenario no browser opened on B (media URLs are content hashes).
     ctx = new_context(browser)
     page = ctx.new_page()
-    media: list[str] = []
-    page.on(
-        "request",
-        lambda r: media.append(r.url) if urlparse(r.url).path.startswith("/media/") else None,
-    )
+    media = _media_requests(page)
     try:
         open_app(page, f"{a.url}/?s={_link_token(data_scientists=27)}")
         with page.expect_download():
