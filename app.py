@@ -13,12 +13,14 @@ import logging
 import time
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from forecasting.plan.evaluate import SolverCancelled
 from ui import (
     advice,  # noqa: F401 - registers the Sensitivity page's background work
     compute,
     controls,
+    heap,
     layout,
     nav,
     serving,
@@ -49,6 +51,9 @@ VIEW_PAGES = {p.url_path for p in nav.PAGES if p.name in ("overview", "plan", "c
 # Once per process: no anonymous cache clearing, anti-framing headers, private metrics,
 # uploads bounded per session and per process (ui.serving).
 serving.install()
+# Once per process, the modules just imported are kept out of the full garbage collection
+# Streamlit runs after every script run (0.1 s a rerun on this heap; ui/heap.py).
+heap.freeze_once()
 try:
     state.init()
 except Exception:
@@ -67,6 +72,7 @@ page = st.navigation(PAGES, position="top" if workshop else "sidebar")
 started = time.monotonic()
 first_run = controls.KEY_WALK not in st.session_state  # the session's first screen
 walking = controls.walking()
+walk_record = st.session_state[controls.KEY_WALK]  # this run's (controls.run_finished)
 if page.url_path in VIEW_PAGES and not first_run:
     # The plan first, the page after (ui.compute.solve_first): a run that a newer slider
     # value interrupts while it solves has drawn nothing the browser must process first.
@@ -117,6 +123,12 @@ try:
     page.run()
 except SolverCancelled:
     st.stop()  # nobody waits for this run any more (the session ended)
+except StopException:
+    # The page ended its run early on purpose (st.stop(): nothing more to draw). A run
+    # finished, not one a newer value interrupted: the next run is no walk's step unless
+    # it comes right after this one (ui.controls.walk).
+    controls.run_finished(walk_record)
+    raise
 except Exception:
     # Log the exception type and location only: messages could quote uploaded cells.
     logging.getLogger("planner").error("unexpected error on page %s", page.title, exc_info=False)
