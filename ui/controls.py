@@ -387,8 +387,14 @@ def walk(before: dict | None, values: dict[str, Any], now: float) -> tuple[dict,
     return record, now - before["finished"] <= WALK_AFTER_END
 
 
-def run_finished() -> None:
-    """Mark the end of a full run that was not interrupted (for `walking`)."""
-    walk = st.session_state.get(KEY_WALK)
+def run_finished(record: dict | None = None) -> None:
+    """Mark the end of a full run that was not interrupted (for `walking`).
+
+    Args:
+        record: this run's walk record, read before the page ran, when the page ended the
+            run with st.stop(): session state can no longer be read then (every access
+            raises the stop again).
+    """
+    walk = st.session_state.get(KEY_WALK) if record is None else record
     if walk is not None:
         walk["finished"] = time.monotonic()
