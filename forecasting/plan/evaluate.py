@@ -36,7 +36,7 @@ from forecasting.simulate.engine import (
 )
 from forecasting.simulate.exact import ExactEvaluator, NotExact
 from forecasting.simulate.paths_memo import RolePaths
-from forecasting.simulate.recursion import simulate_positions_role, simulate_role
+from forecasting.simulate.recursion import Trace, simulate_positions_role, simulate_role
 
 
 class SolverCancelled(SolverError):
@@ -52,6 +52,14 @@ class WorkCapped(SolverError):
     """A request's work budget ran out before the answer was complete (the message says
     what was capped and how to get the full answer)."""
 
+
+#: The last runs of ML engineer schedules one `Evaluator` keeps for a later schedule to
+#: carry on from where they part (`recursion.Trace`), and the most bytes a run's trace
+#: may take (its requisitions at the start of every month: the scenario's 2,000 paths
+#: over 36 months with a time to fill of 2, 2.9 MB; a decision's 32,000 paths, 46 MB,
+#: keep none).
+TRACES = 2
+TRACE_BYTES = 16_000_000
 
 #: Bytes a simulated path-month holds at once: four roles' headcount and realised starts,
 #: int32 each (what `simulate` keeps for the whole horizon; its other arrays are made a
@@ -229,6 +237,7 @@ class Evaluator:
                 n0 = sc.headcount[MLE] + sc.open_requisitions[MLE]
                 self.base_positions = policy.positions(n0, sc.horizon_months)
         self.rng_state = rng.bit_generator.state
+        self.traces: list[Trace] = []
         self._drawn = True
 
     def _run(self, schedule: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
@@ -253,18 +262,35 @@ class Evaluator:
             base = self.base_positions
             assert base is not None  # set in _draw in positions mode
             positions = base + (plan[:, None] if base.ndim == 2 else plan)
+            lag = sc.time_to_fill_months[MLE]
+            # The schedules a search tries often share their first months (a bisection's
+            # neighbours): a run carries on from the kept run that agrees longest. Solving
+            # the sample (the upload roster) at attrition 13/15/17%, 27% (25%) of the
+            # months simulated were carried over with two runs kept, 15% (12%) with one,
+            # 28% (26%) with eight; its solve's CPU 116 -> 104 ms (74 -> 71 ms), medians of
+            # five alternating runs.
+            resume = max(
+                ((tr, tr.agrees_to(positions)) for tr in self.traces),
+                default=None,
+                key=lambda pair: pair[1],
+            )
+            trace = Trace() if self._traced(lag) else None
             realised, _ = simulate_positions_role(
                 rng,
                 out,
                 n0=sc.headcount[MLE],
                 p_exit=p_exit,
                 positions=positions,
-                lag=sc.time_to_fill_months[MLE],
+                lag=lag,
                 cap=sc.max_starts_per_month[MLE],
                 open_reqs=sc.open_requisitions[MLE],
                 fill_rate=sc.fill_rate,
                 inflow=self.moved,
+                trace=trace,
+                resume=resume if resume is not None and resume[1] > 0 else None,
             )
+            if trace is not None:
+                self.traces = [trace, *self.traces][:TRACES]
         else:
             realised, _ = simulate_role(
                 rng,
@@ -279,6 +305,12 @@ class Evaluator:
         if key is not None:
             paths_memo.MEMO.put(key, RolePaths(out, realised, None, p_exit))
         return out, realised
+
+    def _traced(self, lag: int) -> bool:
+        """Whether a run's trace fits in TRACE_BYTES (int64 requisitions: lag + 3 rows of
+        paths a month)."""
+        sc = self.scenario
+        return 8 * (lag + 3) * sc.paths * sc.horizon_months <= TRACE_BYTES
 
     def outcome(self, schedule: np.ndarray) -> Outcome:
         """Everything the solver reads of one schedule, evaluated once and cached (P(held)

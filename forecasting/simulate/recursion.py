@@ -7,7 +7,10 @@ engineer schedule are (common random numbers).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 import numpy as np
 
@@ -47,6 +50,80 @@ def _realised_array(months: int, paths: int) -> np.ndarray:
     max_starts_per_month, 100,000): a view of a (T+1, P) array whose first row is 0, the
     starts first counted by month that `simulate` hands to the capacity model (`padded`)."""
     return np.zeros((months + 1, paths), dtype=np.int32)[1:]
+
+
+@dataclass
+class Trace:
+    """One run of `simulate_positions_role` kept for a later run to carry on from (the
+    solver's Monte Carlo tries schedules that share their first months: the states and
+    the generator's at the start of those months are the earlier run's, so the later run
+    starts where they part; the numbers are the same as a run from month 0,
+    tests/test_speed_resume.py).
+
+    Attributes:
+        out, realised, moved: the run's arrays (read, never written, by a later run).
+        positions: the positions it ran on.
+        pending, backlog, open_total: the requisitions at the start of each step,
+            (T, lag + 1, P), (T, P), (T, P).
+        rng: the generator's state at the start of each step.
+    """
+
+    out: np.ndarray = field(default_factory=lambda: np.empty(0))
+    realised: np.ndarray = field(default_factory=lambda: np.empty(0))
+    moved: np.ndarray | None = None
+    positions: np.ndarray = field(default_factory=lambda: np.empty(0))
+    pending: np.ndarray = field(default_factory=lambda: np.empty(0))
+    backlog: np.ndarray = field(default_factory=lambda: np.empty(0))
+    open_total: np.ndarray = field(default_factory=lambda: np.empty(0))
+    rng: list[Mapping[str, Any]] = field(default_factory=list)
+
+    def start(
+        self,
+        out: np.ndarray,
+        realised: np.ndarray,
+        moved: np.ndarray | None,
+        positions: np.ndarray,
+        shape: tuple[int, int, int],
+    ) -> None:
+        months, ring, paths = shape
+        self.out, self.realised, self.moved, self.positions = out, realised, moved, positions
+        self.pending = np.empty((months, ring, paths), dtype=np.int64)
+        self.backlog = np.empty((months, paths), dtype=np.int64)
+        self.open_total = np.empty((months, paths), dtype=np.int64)
+        self.rng = [{}] * months
+
+    def keep(
+        self,
+        t: int,
+        pending: np.ndarray,
+        backlog: np.ndarray,
+        open_total: np.ndarray,
+        rng: np.random.Generator,
+    ) -> None:
+        self.pending[t] = pending
+        self.backlog[t] = backlog
+        self.open_total[t] = open_total
+        self.rng[t] = rng.bit_generator.state
+
+    def copy_steps(self, earlier: Trace, steps: int) -> None:
+        """The start of steps 0..steps-1 from `earlier` (a run that carried on from it)."""
+        self.pending[:steps] = earlier.pending[:steps]
+        self.backlog[:steps] = earlier.backlog[:steps]
+        self.open_total[:steps] = earlier.open_total[:steps]
+        self.rng[:steps] = earlier.rng[:steps]
+
+    def agrees_to(self, positions: np.ndarray) -> int:
+        """The step up to which a run on `positions` draws what this one drew: step t
+        reads month t + 1's positions, so the first month from 1 whose positions differ,
+        less one (the horizon when none does)."""
+        months = self.out.shape[0] - 1
+        if positions.shape != self.positions.shape:
+            return 0
+        differs = positions[1:] != self.positions[1:]
+        if differs.ndim == 2:
+            differs = differs.any(axis=1)
+        where = np.flatnonzero(differs)
+        return int(where[0]) if where.size else months
 
 
 def padded(realised: np.ndarray) -> np.ndarray:
@@ -152,6 +229,8 @@ def simulate_positions_role(
     inflow: np.ndarray | None = None,
     reskill: tuple[np.random.Generator, float] | None = None,
     planned_out: np.ndarray | None = None,
+    trace: Trace | None = None,
+    resume: tuple[Trace, int] | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Run one role under a hiring policy: leavers and new positions open requisitions.
 
@@ -168,6 +247,11 @@ def simulate_positions_role(
         inflow: optional (T, P) people joining from another role after exits.
         reskill: optional (generator, monthly probability) moving survivors out.
         planned_out: optional (T+1,) people leaving for reskilling by month index.
+        trace: an empty `Trace` to keep this run's state at the start of every step in.
+        resume: (the trace of an earlier run from the same generator state, with the same
+            arguments but the positions, which agree with these up to month m; m): carry
+            on from its state at the start of step m (`Trace.agrees_to`) instead of
+            steps 0..m-1, which would draw the same numbers and reach the same state.
 
     Returns:
         (realised starts (T, P), moved out by reskilling (T, P) or None).
@@ -190,7 +274,30 @@ def simulate_positions_role(
     backlog = np.zeros(paths, dtype=np.int64)  # due and not yet started
     open_total = np.full(paths, open_reqs, dtype=np.int64)  # backlog + pending
     random_fill = fill_rate < 1.0
-    for t in range(months):
+    if reskill is not None and (trace is not None or resume is not None):
+        raise ValueError("a run with reskilling keeps no trace (its second generator)")
+    begin = 0
+    if resume is not None:
+        earlier, begin = resume
+        begin = max(min(begin, months - 1), 0)  # (the generator's state after the last
+        # step is not kept: the same positions to the horizon run their last step again)
+        out[: begin + 1] = earlier.out[: begin + 1]
+        realised[:begin] = earlier.realised[:begin]
+        if moved is not None:
+            assert earlier.moved is not None
+            moved[:begin] = earlier.moved[:begin]
+        if begin < months:
+            pending[:] = earlier.pending[begin]
+            backlog[:] = earlier.backlog[begin]
+            open_total[:] = earlier.open_total[begin]
+            rng.bit_generator.state = earlier.rng[begin]
+    if trace is not None:
+        trace.start(out, realised, moved, pos, (months, ring, paths))
+        if resume is not None:
+            trace.copy_steps(resume[0], begin)
+    for t in range(begin, months):
+        if trace is not None:
+            trace.keep(t, pending, backlog, open_total, rng)
         nxt = stay(rng, out[t], p_exit, t)
         want = pos[t + 1] if per_path else int(pos[t + 1])
         gap = want - nxt
