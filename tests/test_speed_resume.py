@@ -62,20 +62,23 @@ def test_a_run_carried_on_from_a_trace_is_the_run_from_month_0(lag, fill, per_pa
     rng = np.random.default_rng(lag * 100 + int(fill * 10) + 7 * per_path + falls)
     inflow = rng.integers(0, 2, (MONTHS, PATHS)).astype(np.int32) if falls else None
     first = _positions(rng, per_path, falls)
-    trace = Trace()
+    trace, older = Trace(), None
     _run(first, lag=lag, fill=fill, inflow=inflow, trace=trace)
-    # a chain of runs, each carrying on from the last one's trace
+    # a chain of runs, each carrying on from the last one's trace (in the arrays of the
+    # one before, which nobody reads any more)
     for month in (MONTHS, 17, 1, 9, 2, MONTHS + 1):
         later = _changed_from(first, month) if month <= MONTHS else first
         m = trace.agrees_to(later)
         assert m == min(month - 1, MONTHS)
         fresh = _run(later, lag=lag, fill=fill, inflow=inflow)
-        again = Trace()
+        again = Trace(spare=older)
         carried = _run(later, lag=lag, fill=fill, inflow=inflow, trace=again, resume=(trace, m))
         np.testing.assert_array_equal(carried[0], fresh[0])
         np.testing.assert_array_equal(carried[1], fresh[1])
         assert carried[2] == fresh[2]
-        trace, first = again, later
+        if older is not None:
+            assert again.pending is older.pending  # taken over, not allocated
+        older, trace, first = trace, again, later
 
 
 def test_a_trace_from_other_positions_is_not_the_run():

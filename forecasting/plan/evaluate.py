@@ -267,14 +267,23 @@ class Evaluator:
             # neighbours): a run carries on from the kept run that agrees longest. Solving
             # the sample (the upload roster) at attrition 13/15/17%, 27% (25%) of the
             # months simulated were carried over with two runs kept, 15% (12%) with one,
-            # 28% (26%) with eight; its solve's CPU 116 -> 104 ms (74 -> 71 ms), medians of
-            # five alternating runs.
+            # 28% (26%) with eight; its solve's CPU 115 -> 109 ms (76 -> 75 and 71 -> 65
+            # ms), medians of five alternating runs, twice.
             resume = max(
                 ((tr, tr.agrees_to(positions)) for tr in self.traces),
                 default=None,
                 key=lambda pair: pair[1],
             )
-            trace = Trace() if self._traced(lag) else None
+            trace = None
+            if self._traced(lag):
+                # the oldest kept run makes way (its arrays reused) unless this run
+                # carries on from it
+                spare = self.traces[-1] if self.traces and len(self.traces) >= TRACES else None
+                if spare is not None and resume is not None and resume[0] is spare:
+                    spare = None
+                trace = Trace(spare=spare)
+                if spare is not None:
+                    self.traces = self.traces[:-1]
             realised, _ = simulate_positions_role(
                 rng,
                 out,
@@ -310,7 +319,7 @@ class Evaluator:
         """Whether a run's trace fits in TRACE_BYTES (int64 requisitions: lag + 3 rows of
         paths a month)."""
         sc = self.scenario
-        return 8 * (lag + 3) * sc.paths * sc.horizon_months <= TRACE_BYTES
+        return TRACES > 0 and 8 * (lag + 3) * sc.paths * sc.horizon_months <= TRACE_BYTES
 
     def outcome(self, schedule: np.ndarray) -> Outcome:
         """Everything the solver reads of one schedule, evaluated once and cached (P(held)
