@@ -193,9 +193,12 @@ def test_the_downloads_carry_the_link_and_convert_on_click(captured, ui, small, 
     assert len(table) == small.horizon_months + 1
 
     # Images and the brief are made when clicked, outside the script run, as the server does.
-    assert callable(captured["ratio-fan.png"])
-    assert captured["ratio-fan.png"]().startswith(PNG_SIGNATURE)
-    assert RATIO_TITLE in svg_text(captured["ratio-fan.svg"]())
+    # named after the chart, the scenario's target and deadline, and the day
+    png, svg = (download_name("ratio-fan", small, today, fmt) for fmt in ("png", "svg"))
+    assert png.startswith("ratio-fan-1to") and png.endswith(f"_{today}.png")
+    assert callable(captured[png])
+    assert captured[png]().startswith(PNG_SIGNATURE)
+    assert RATIO_TITLE in svg_text(captured[svg]())
     page = captured[download_name("brief", small, today, "html")]().decode()
     (sentence,) = [m.value.removeprefix("#### ") for m in at.markdown if "To reach" in m.value]
     assert html.escape(sentence) in page  # the page's answer, as HTML text

@@ -166,14 +166,25 @@ def download_row(scenario: Scenario, *, key: str, view: compute.PlanView | None 
         )
 
 
-def _image_buttons(key: str, make: Callable[[str], bytes]) -> None:
-    """Two small buttons, PNG (for slides) and SVG (vector); `make(fmt)` runs on click."""
+def _image_buttons(
+    key: str, make: Callable[[str], bytes], scenario: Scenario | None = None
+) -> None:
+    """Two small buttons, PNG (for slides) and SVG (vector); `make(fmt)` runs on click.
+
+    The file is named after the chart and, for one scenario's chart, its target and
+    deadline (`download_name`), with the day: ten charts saved in a workshop stay apart."""
     row = st.container(horizontal=True, horizontal_alignment="right", gap="small")
+    kind = key.replace("_", "-")
+    today = date.today().isoformat()
     for fmt, what in (("png", "a PNG image (for slides)"), ("svg", "an SVG (vector) image")):
         row.download_button(
             fmt.upper(),
             data=functools.partial(make, fmt),
-            file_name=f"{key.replace('_', '-')}.{fmt}",
+            file_name=(
+                f"{kind}_{today}.{fmt}"
+                if scenario is None
+                else download_name(kind, scenario, today, fmt)
+            ),
             mime=compute.IMAGE_FORMATS[fmt],
             icon=":material/download:",
             type="tertiary",
@@ -189,7 +200,7 @@ def chart_buttons(name: str, scenario: Scenario, *, workshop: bool) -> None:
     Not in workshop mode: the projector view has no editing or download chrome.
     """
     if not workshop:
-        _image_buttons(name, functools.partial(compute.chart_image, name, scenario))
+        _image_buttons(name, functools.partial(compute.chart_image, name, scenario), scenario)
 
 
 def show_chart(name: str, scenario: Scenario, *, workshop: bool) -> None:

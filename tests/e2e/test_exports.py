@@ -86,7 +86,8 @@ def test_the_brief_and_a_chart_image_download_from_the_overview(page, server, tm
 
     with page.expect_download() as info:
         page.get_by_role("button", name="PNG", exact=True).nth(1).click()  # after the strip
-    assert info.value.suggested_filename == "ratio-fan.png"
+    name = info.value.suggested_filename  # the chart, its scenario's target and deadline, the day
+    assert re.fullmatch(r"ratio-fan-1to\d+(_\d+)?-\d{4}-\d{2}_\d{4}-\d{2}-\d{2}\.png", name), name
     assert Path(info.value.path()).read_bytes().startswith(PNG_SIGNATURE)
 
 
@@ -94,5 +95,6 @@ def test_a_forecast_chart_downloads_as_svg(page, server):
     open_app(page, f"{server.url}/forecast")
     with page.expect_download() as info:
         page.get_by_role("button", name="SVG", exact=True).first.click()
-    assert info.value.suggested_filename == "forecast-data-engineer.svg"
+    name = info.value.suggested_filename  # not one scenario's chart: the chart and the day
+    assert re.fullmatch(r"forecast-data-engineer_\d{4}-\d{2}-\d{2}\.svg", name), name
     assert b"<svg" in Path(info.value.path()).read_bytes()[:500]
