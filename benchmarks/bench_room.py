@@ -108,42 +108,19 @@ def as_served() -> None:
 
 
 def clear_engine_caches() -> None:
-    """Forget every scenario's solve, simulation and chart (not the sample's history fits)."""
-    from ui import advice, compute
+    """Forget every scenario's solve, simulation and chart (not the sample's history fits,
+    not what a running server keeps between values)."""
+    from ui import compute
 
-    for fn in (
-        compute.solve_cached,
-        compute.simulate_cached,
-        compute.team_cached,
-        compute.chart_spec,
-        compute.quarters_spec,
-        compute.page_spec,
-        compute.page_quarters_spec,
-        compute.projections_csv,
-    ):
-        fn.clear()
-    for fn in (
-        advice.sensitivity_cached,
-        advice.budget_cached,
-        advice.frontier_cached,
-        advice.tornado_spec,
-        advice.frontier_spec,
-        advice.mix_cached,
-    ):
-        fn.clear()
-    compute_extra = getattr(compute, "clear_memo", None)
-    if compute_extra is not None:
-        compute_extra()
+    compute.forget()
 
 
 def clear_memos() -> None:
-    """Forget what a running server keeps between values: the exact chains and the
-    simulated role paths (`--nothing-kept`)."""
-    from forecasting.simulate import exact_chain, paths_memo
+    """Forget what a running server keeps between values: the exact chains, the simulated
+    role paths and the chart templates (`--nothing-kept`)."""
+    from ui import compute
 
-    exact_chain.MEMO.clear()
-    exact_chain.MEMO_RECORDED.clear()
-    paths_memo.MEMO.clear()
+    compute.forget(server_memos=True)
 
 
 def clear_all_caches() -> None:

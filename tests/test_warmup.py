@@ -11,7 +11,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from forecasting.simulate import exact_chain, paths_memo
 from tests.conftest import make_app
 from ui import background, chart_specs, compute, state, warmup
 
@@ -21,20 +20,7 @@ FIRST_SCREEN_STEPS = ("warm-up: imports", "warm-up: streamlit", "warm-up: first 
 
 def _forget_everything() -> None:
     """A fresh process's caches: no solve, projection, chart spec or template kept."""
-    for fn in (
-        compute.solve_cached,
-        compute.simulate_cached,
-        compute.team_cached,
-        compute.page_spec,
-        compute.page_quarters_spec,
-        compute.chart_spec,
-    ):
-        fn.clear()
-    compute.clear_memo()
-    chart_specs._templates.clear()
-    exact_chain.MEMO.clear()
-    exact_chain.MEMO_RECORDED.clear()
-    paths_memo.MEMO.clear()
+    compute.forget(server_memos=True)
 
 
 def _run_first_screen_steps() -> None:
@@ -207,3 +193,30 @@ def test_the_imports_are_those_of_the_app_and_its_pages():
     assert {"ui.compute", "ui.answer", "ui.downloads", "streamlit"} <= set(modules)
     assert "ui.state" in modules and "__future__" not in modules
     assert len(modules) == len(set(modules))
+
+
+def test_forget_clears_every_process_wide_cache_of_the_pages():
+    """compute.forget is the one list of what a cold rerun must not find (benchmarks/
+    bench_room.py, the tests above): every st.cache_data function of ui/compute.py and
+    ui/advice.py that is not session-scoped is on it, so a cache added later cannot stay
+    warm in a benchmark that says cold."""
+    from unittest import mock
+
+    from ui import advice
+
+    cached = {
+        f"{module.__name__}.{name}": fn
+        for module in (compute, advice)
+        for name, fn in vars(module).items()
+        if type(fn).__name__ == "CachedFunc" and fn._info.scope != "session"
+    }
+    assert len(cached) >= 15
+    cleared: list[str] = []
+    for label, fn in cached.items():
+        fn.clear = mock.Mock(side_effect=lambda label=label: cleared.append(label))
+    try:
+        compute.forget()
+    finally:
+        for fn in cached.values():
+            del fn.clear
+    assert sorted(cleared) == sorted(cached)
