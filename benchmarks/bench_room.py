@@ -116,8 +116,9 @@ def clear_engine_caches() -> None:
 
 
 def clear_memos() -> None:
-    """Forget what a running server keeps between values: the exact chains, the simulated
-    role paths and the chart templates (`--nothing-kept`)."""
+    """Forget what a running server keeps between values: the exact chains and the
+    simulated role paths (`--nothing-kept`; the chart templates, the same for every team,
+    stay)."""
     from ui import compute
 
     compute.forget(server_memos=True)

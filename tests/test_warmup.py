@@ -20,7 +20,7 @@ FIRST_SCREEN_STEPS = ("warm-up: imports", "warm-up: streamlit", "warm-up: first 
 
 def _forget_everything() -> None:
     """A fresh process's caches: no solve, projection, chart spec or template kept."""
-    compute.forget(server_memos=True)
+    compute.forget(server_memos=True, templates=True)
 
 
 def _run_first_screen_steps() -> None:

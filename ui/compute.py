@@ -182,7 +182,7 @@ def _unplanned(scenario: Scenario) -> Scenario:
     return without_mle_plan(scenario)
 
 
-def forget(*, server_memos: bool = False) -> None:
+def forget(*, server_memos: bool = False, templates: bool = False) -> None:
     """Forget every scenario's solve, simulation, team, chart, image and download this
     process keeps (here and in ui/advice.py): the next rerun computes its value as if no
     one had asked for it yet (benchmarks/bench_room.py's cold reruns, tests). The one list
@@ -191,8 +191,9 @@ def forget(*, server_memos: bool = False) -> None:
 
     Args:
         server_memos: also forget what a running server keeps between values and teams
-            (the exact chains, the simulated role paths, the chart templates): a fresh
-            process.
+            (the exact chains, the simulated role paths): a team it has never seen.
+        templates: also forget the chart templates (the same for every team): with
+            `server_memos`, a fresh process.
     """
     from ui import advice, chart_specs, link
 
@@ -223,6 +224,7 @@ def forget(*, server_memos: bool = False) -> None:
         exact_chain.MEMO.clear()
         exact_chain.MEMO_RECORDED.clear()
         paths_memo.MEMO.clear()
+    if templates:
         chart_specs._templates.clear()
 
 
