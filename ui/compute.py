@@ -191,7 +191,8 @@ def forget(*, server_memos: bool = False, templates: bool = False) -> None:
 
     Args:
         server_memos: also forget what a running server keeps between values and teams
-            (the exact chains, the simulated role paths): a team it has never seen.
+            (the exact chains, the simulated role paths, the attrition rates' fitted
+            distributions and quadrature rules, a band's cells): a team it has never seen.
         templates: also forget the chart templates (the same for every team): with
             `server_memos`, a fresh process.
     """
@@ -219,11 +220,18 @@ def forget(*, server_memos: bool = False, templates: bool = False) -> None:
     scenario_key.cache_clear()
     link.encode_scenario.cache_clear()
     if server_memos:
-        from forecasting.simulate import exact_chain, paths_memo
+        from forecasting.simulate import draws, exact_chain, exact_mixture, paths_memo
 
         exact_chain.MEMO.clear()
         exact_chain.MEMO_RECORDED.clear()
         paths_memo.MEMO.clear()
+        for memo in (
+            draws._log_ratio_at,
+            draws._pieces,
+            exact_mixture._rate_rule,
+            exact_mixture._band_cells,
+        ):
+            memo.cache_clear()
     if templates:
         chart_specs._templates.clear()
 
