@@ -128,6 +128,15 @@ def link_headcount(page) -> dict[str, int]:
     return scenario.by_role("headcount")
 
 
+#: Streamlit's grid sometimes disturbs a cell being typed when another element of the page
+#: is redrawn (streamlit/streamlit#7831: the cell's text selected, the next key replacing it;
+#: or the cell closed after its first key). The app cannot prevent it; on a loaded 2-core
+#: machine it hit 1 run of this file in 8-10 ("10" kept as "1" or "0"), which the app then
+#: keeps faithfully. One rerun of the test: an edit the app loses or reverts fails every time.
+STREAMLIT_GRID_RACE = pytest.mark.flaky(reruns=1)
+
+
+@STREAMLIT_GRID_RACE
 def test_values_typed_down_the_headcount_column_all_stick(page, server):
     open_app(page, f"{server.url}/team")
     before = link_headcount(page)
@@ -147,6 +156,7 @@ def test_values_typed_down_the_headcount_column_all_stick(page, server):
     assert problems_on(page) == []
 
 
+@STREAMLIT_GRID_RACE
 def test_positions_typed_down_the_ml_engineer_plan_all_stick(page, server):
     """The same on the Hiring plan page: new ML engineer positions typed month after month
     (each edit takes the plan over by hand and re-simulates it while the user types)."""
