@@ -110,18 +110,18 @@ def as_served() -> None:
 def clear_engine_caches() -> None:
     """Forget every scenario's solve, simulation and chart (not the sample's history fits,
     not what a running server keeps between values)."""
-    from ui import compute
+    from ui import caches
 
-    compute.forget()
+    caches.forget()
 
 
 def clear_memos() -> None:
     """Forget what a running server keeps between values: the exact chains and the
     simulated role paths (`--nothing-kept`; the chart templates, the same for every team,
     stay)."""
-    from ui import compute
+    from ui import caches
 
-    compute.forget(server_memos=True)
+    caches.forget(server_memos=True)
 
 
 def clear_all_caches() -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import make_app
-from ui import background, chart_specs, compute, state, warmup
+from ui import background, caches, chart_specs, compute, state, warmup
 
 #: The warm-up's steps a first screen reads (not the statistics imports: 1.3 s).
 FIRST_SCREEN_STEPS = ("warm-up: imports", "warm-up: streamlit", "warm-up: first screen")
@@ -20,7 +20,7 @@ FIRST_SCREEN_STEPS = ("warm-up: imports", "warm-up: streamlit", "warm-up: first 
 
 def _forget_everything() -> None:
     """A fresh process's caches: no solve, projection, chart spec or template kept."""
-    compute.forget(server_memos=True, templates=True)
+    caches.forget(server_memos=True, templates=True)
 
 
 def _run_first_screen_steps() -> None:
@@ -196,7 +196,7 @@ def test_the_imports_are_those_of_the_app_and_its_pages():
 
 
 def test_forget_clears_every_process_wide_cache_of_the_pages():
-    """compute.forget is the one list of what a cold rerun must not find (benchmarks/
+    """caches.forget is the one list of what a cold rerun must not find (benchmarks/
     bench_room.py, the tests above): every st.cache_data function of ui/compute.py and
     ui/advice.py that is not session-scoped is on it, so a cache added later cannot stay
     warm in a benchmark that says cold."""
@@ -215,7 +215,7 @@ def test_forget_clears_every_process_wide_cache_of_the_pages():
     for label, fn in cached.items():
         fn.clear = mock.Mock(side_effect=lambda label=label: cleared.append(label))
     try:
-        compute.forget()
+        caches.forget()
     finally:
         for fn in cached.values():
             del fn.clear

@@ -182,60 +182,6 @@ def _unplanned(scenario: Scenario) -> Scenario:
     return without_mle_plan(scenario)
 
 
-def forget(*, server_memos: bool = False, templates: bool = False) -> None:
-    """Forget every scenario's solve, simulation, team, chart, image and download this
-    process keeps (here and in ui/advice.py): the next rerun computes its value as if no
-    one had asked for it yet (benchmarks/bench_room.py's cold reruns, tests). The one list
-    of them, so that a cache added later is not left warm by a benchmark that says cold.
-    (Not the session-scoped Compare spec: it goes with its session.)
-
-    Args:
-        server_memos: also forget what a running server keeps between values and teams
-            (the exact chains, the simulated role paths, the attrition rates' fitted
-            distributions and quadrature rules, a band's cells): a team it has never seen.
-        templates: also forget the chart templates (the same for every team): with
-            `server_memos`, a fresh process.
-    """
-    from ui import advice, chart_specs, link
-
-    for fn in (
-        simulate_cached,
-        solve_cached,
-        team_cached,
-        chart_spec,
-        page_spec,
-        projections_csv,
-        quarters_spec,
-        page_quarters_spec,
-        chart_image,
-        advice.sensitivity_cached,
-        advice.budget_cached,
-        advice.frontier_cached,
-        advice.tornado_spec,
-        advice.frontier_spec,
-        advice.mix_cached,
-    ):
-        fn.clear()
-    _unplanned.cache_clear()
-    scenario_key.cache_clear()
-    link.encode_scenario.cache_clear()
-    if server_memos:
-        from forecasting.simulate import draws, exact_chain, exact_mixture, paths_memo
-
-        exact_chain.MEMO.clear()
-        exact_chain.MEMO_RECORDED.clear()
-        paths_memo.MEMO.clear()
-        for memo in (
-            draws._log_ratio_at,
-            draws._pieces,
-            exact_mixture._rate_rule,
-            exact_mixture._band_cells,
-        ):
-            memo.cache_clear()
-    if templates:
-        chart_specs._templates.clear()
-
-
 def view_for(base: Scenario, strategy: str, mode: str) -> PlanView:
     """Resolve a (base scenario, strategy, plan mode) triple into what is simulated.
 
