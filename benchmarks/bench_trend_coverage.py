@@ -123,6 +123,7 @@ def _short(model: str) -> str:
         .replace(" on log headcount", "/log")
         .replace("Naive (last value)", "naive")
         .replace("Naive with drift", "drift")
+        .replace("AR(1) reverting to a level", "AR(1)")
     )
 
 
