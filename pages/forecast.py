@@ -86,9 +86,10 @@ seen = "" if months_seen is None else f" ({months_seen} months of history)"
 st.caption(
     f"What happens with no change in hiring behaviour: each role's monthly headcount from "
     f"{source}{seen}, projected {horizon} months. Models: a random walk with "
-    "drift (ARIMA), a linear trend and a damped-trend ETS, each also on a log scale, weighted by "
-    "how well each predicted the history one month at a time (a rolling-origin backtest); "
-    "80% intervals."
+    "drift (ARIMA) and a linear trend, each also on a log scale, a damped-trend ETS and an "
+    "AR(1) that reverts to a level (where hiring and attrition balance), weighted by how well "
+    "each predicted the history one month at a time (a rolling-origin backtest); 80% "
+    "intervals."
     + (
         " Upload a roster or a monthly history on Team & data to forecast your own team."
         if upload is None

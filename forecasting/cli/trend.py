@@ -34,7 +34,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="status-quo headcount trend per role from a monthly history (JSON)",
         description=(
             "Project each role's monthly headcount if nothing changes: statsmodels ARIMA with "
-            "drift, a linear trend and ETS with a damped trend (each also on log headcount), "
+            "drift and a linear trend (each also on log headcount), ETS with a damped trend "
+            "and AR(1) reverting to a level, "
             "weighted by a rolling-origin backtest whose errors 1..N months ahead calibrate "
             "the bands; per role the model chosen and the forecast (month, mean, low, high)."
         ),
