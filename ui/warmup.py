@@ -56,8 +56,6 @@ if TYPE_CHECKING:
     from ui.compute import PlanView
 
 ROOT = Path(__file__).resolve().parent.parent
-#: The scripts whose imports the first screens need (app.py routes to the pages).
-SCRIPTS = ("app.py", "pages")
 #: Heavy libraries the first screen needs (pandas and pyarrow for the charts' data), and
 #: what Streamlit reads on a process's first page: its emoji list (the page icon: 0.1 s,
 #: a large regular expression) and the Material icon names (the pages' icons).

@@ -138,14 +138,11 @@ def quick_month(
     staged = fill and int(tried.max(initial=0)) > 0
     code = np.zeros(people.size, dtype=np.int64)
     lows, spans = [], []
-    for column, lowest in ((cols[0], cols[0]), (due if staged else backlog, backlog)):
+    # each digit's range: its column's, but the backlog's reaches down to what is left
+    # after every start tried happens (with `staged`, the code holds the backlog all due)
+    digits = [(cols[0], cols[0]), (due if staged else backlog, backlog)]
+    for column, lowest in [*digits, *((c, c) for c in pend[1:])]:
         lows.append(int(lowest.min(initial=0)))
-        spans.append(int(column.max(initial=0)) - lows[-1] + 1)
-        if spans[-1] > 1:
-            code *= spans[-1]
-            code += column - lows[-1]
-    for column in pend[1:]:
-        lows.append(int(column.min(initial=0)))
         spans.append(int(column.max(initial=0)) - lows[-1] + 1)
         if spans[-1] > 1:
             code *= spans[-1]
@@ -204,8 +201,7 @@ def quick_outcomes(
     """
     pmf, width_k, row = exits
     counts = hi + 1
-    first = np.cumsum(counts) - counts
-    rows = np.arange(int(first[-1] + counts[-1]))
+    first, rows = _rows(counts)
     cp = np.take(pmf, np.repeat(row * width_k - first, counts) + rows)
     codes, inv = distinct_codes(np.repeat(quick.code - first, counts) + rows, quick.size)
     weight = np.repeat(prob, counts) * cp
@@ -226,8 +222,7 @@ def quick_outcomes(
     tried = np.minimum(due, cap)
     within_expansion(tried, t)
     counts = tried + 1
-    first = np.cumsum(counts) - counts
-    rows = np.arange(int(first[-1] + counts[-1]))
+    first, rows = _rows(counts)
     # row r = first[m] + g: the table's entry tried[m] * width + g, the code codes[m] - g * step
     cp = np.take(fill_pmf.reshape(-1), np.repeat(tried * fill_pmf.shape[1] - first, counts) + rows)
     if float(quick.size) + float(rows.size) * quick.step < 2.0**62:
@@ -238,3 +233,9 @@ def quick_outcomes(
     prob = np.bincount(inv, weights=np.repeat(prob, counts) * cp, minlength=ends.size)
     src = np.repeat(np.arange(counts.size), counts) if recording else rows
     return ends, prob, inv, src, cp, stages
+
+
+def _rows(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(each state's first row, every row) when state s has counts[s] outcome rows in a row."""
+    first = np.cumsum(counts) - counts
+    return first, np.arange(int(first[-1] + counts[-1]))
