@@ -53,11 +53,11 @@ else:
         st.info(f"Cut short at the interactive work limit: {result.capped}")
     st.markdown("##### " + sentences.sensitivity_sentence(result, months))
 if result is not None and result.rows:  # a tornado cut short before its first row has none
-    left, right = st.columns(2) if not workshop else (st.container(), st.container())
-    for column, measure in zip((left, right), ("positions", "p_target_met"), strict=True):
-        with column:
-            spec = analyses.tornado_spec(result, months, measure, workshop)
-            show_spec(spec, key=f"tornado_{measure}", workshop=workshop)
+    # One under the other: side by side, each assumption's label (up to ~260 px) left a
+    # 1280 px screen's plot 130 px wide and a 1024 px one's about 30 px.
+    for measure in ("positions", "p_target_met"):
+        spec = analyses.tornado_spec(result, months, measure, workshop)
+        show_spec(spec, key=f"tornado_{measure}", workshop=workshop)
     with st.expander("Every assumption, its range and the answer at each end"):
         table = [
             {

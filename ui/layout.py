@@ -57,10 +57,29 @@ h4 { font-size: 1.3rem !important; line-height: 1.3; padding: 0 0 0.3rem 0; }
 """
 
 
+# Outside workshop mode: a narrow window (a laptop at 1024 px, the sidebar open) gives each
+# of four metrics about 130 px, where Streamlit cut "$902k/yr" to "$902…" and the labels
+# and download buttons to their first words. The numbers shrink with the window instead
+# (2.25rem, Streamlit's size, from about 1500 px), and labels and buttons wrap.
+NORMAL_CSS = """
+<style>
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] div,
+[data-testid="stMetricValue"] p { font-size: clamp(1.4rem, 2.4vw, 2.25rem) !important;
+  overflow: visible !important; text-overflow: clip !important; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] div,
+[data-testid="stMetricLabel"] p { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; }
+[data-testid="stDownloadButton"] button, [data-testid="stButton"] button { height: auto; }
+[data-testid="stDownloadButton"] button *, [data-testid="stButton"] button * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+</style>
+"""
+
+
 def apply_theme() -> None:
-    """Inject the page CSS (larger type and no editing chrome in workshop mode)."""
-    if state.workshop():
-        st.html(WORKSHOP_CSS)
+    """Inject the page CSS (larger type and no editing chrome in workshop mode; numbers
+    that fit a narrow window otherwise)."""
+    st.html(WORKSHOP_CSS if state.workshop() else NORMAL_CSS)
 
 
 def _toggle_workshop() -> None:

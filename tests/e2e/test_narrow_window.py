@@ -1,0 +1,43 @@
+"""Normal mode in a narrow window (a laptop at 1024 x 768 with the sidebar open): the answer's
+four numbers and their labels are whole, not "$902…", and the sensitivity tornadoes get the
+page's width (side by side, the assumptions' labels left each plot about 30 px)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.server import new_context, open_app, problems_on
+from tests.e2e.test_workshop_fit import CUT_JS
+
+pytestmark = pytest.mark.e2e
+
+LAPTOP = {"width": 1024, "height": 768}
+
+
+@pytest.fixture
+def laptop(browser):
+    ctx = new_context(browser, viewport=LAPTOP)
+    page = ctx.new_page()
+    yield page
+    ctx.close()
+
+
+def test_overview_numbers_are_whole_in_a_narrow_window(laptop, server):
+    open_app(laptop, f"{server.url}/")
+    laptop.wait_for_timeout(300)
+    assert problems_on(laptop) == []
+    metrics = laptop.locator('[data-testid="stMetric"]')
+    assert metrics.count() >= 4
+    assert laptop.evaluate(CUT_JS) == []
+
+
+def test_sensitivity_tornadoes_take_the_page_width(laptop, server):
+    open_app(laptop, f"{server.url}/sensitivity")
+    charts = laptop.locator('[data-testid="stVegaLiteChart"]')  # the two tornadoes first
+    charts.nth(1).wait_for(timeout=120_000)
+    assert problems_on(laptop) == []
+    main = laptop.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+    boxes = [charts.nth(i).bounding_box() for i in range(2)]
+    for box in boxes:
+        assert box["width"] > 0.8 * main["width"] - 100, (box, main)
+    assert boxes[1]["y"] >= boxes[0]["y"] + boxes[0]["height"] - 1  # one under the other
