@@ -69,6 +69,9 @@ NORMAL_CSS = """
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] div,
 [data-testid="stMetricLabel"] p { white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; }
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] div,
+[data-testid="stMetricDelta"] p { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; max-width: 100%; height: auto; }
 [data-testid="stDownloadButton"] button, [data-testid="stButton"] button { height: auto; }
 [data-testid="stDownloadButton"] button *, [data-testid="stButton"] button * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }

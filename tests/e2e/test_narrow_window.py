@@ -22,8 +22,9 @@ def laptop(browser):
     ctx.close()
 
 
-def test_overview_numbers_are_whole_in_a_narrow_window(laptop, server):
-    open_app(laptop, f"{server.url}/")
+@pytest.mark.parametrize("path", ["", "capacity"], ids=["overview", "capacity"])
+def test_numbers_are_whole_in_a_narrow_window(laptop, server, path):
+    open_app(laptop, f"{server.url}/{path}")
     laptop.wait_for_timeout(300)
     assert problems_on(laptop) == []
     metrics = laptop.locator('[data-testid="stMetric"]')
