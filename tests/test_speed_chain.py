@@ -86,8 +86,11 @@ CASES = {
 
 
 def _both(spec: ChainSpec, monkeypatch: pytest.MonkeyPatch, **kw):
-    quick = run_chain(spec, memo=False, **kw)
     with monkeypatch.context() as m:
+        m.setattr(exact_chain, "NODES", False)  # (tests/test_speed_nodes.py: the other way)
+        quick = run_chain(spec, memo=False, **kw)
+    with monkeypatch.context() as m:
+        m.setattr(exact_chain, "NODES", False)
         m.setattr(exact_chain, "QUICK", False)
         general = run_chain(spec, memo=False, **kw)
     return quick, general

@@ -42,6 +42,7 @@ def _run(spec: ChainSpec, quick: bool, monkeypatch: pytest.MonkeyPatch, **kw):
 
     with monkeypatch.context() as m:
         m.setattr(exact_chain, "QUICK", quick)
+        m.setattr(exact_chain, "NODES", False)  # (tests/test_speed_nodes.py: the other way)
         m.setattr(exact_chain, "quick_month", spy)
         return run_chain(spec, memo=False, **kw), sum(staged)
 
@@ -165,6 +166,7 @@ def test_p_met_and_p_held_are_the_same_either_way(fill, monkeypatch):
     for quick in (True, False):
         with monkeypatch.context() as m:
             m.setattr(exact_chain, "QUICK", quick)
+            m.setattr(exact_chain, "NODES", False)  # (tests/test_speed_nodes.py: the other way)
             m.setattr(exact_chain, "MEMO", ChainMemo(256))
             m.setattr(exact_chain, "MEMO_RECORDED", ChainMemo(8))
             ev = ExactEvaluator(sc)

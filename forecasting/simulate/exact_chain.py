@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from forecasting.simulate import exact_nodes
 from forecasting.simulate.exact_months import (
     Stage,
     key_columns,
@@ -76,6 +77,10 @@ ASK_EVERY = 100_000
 #: Take the short cuts that give the same numbers (`quick_month`, `_exit_outcomes`'
 #: bisection); False runs every month's general steps (tests compare the two).
 QUICK = True
+#: Run a chain whose positions fall with its rate nodes side by side (exact_nodes.py: the
+#: same numbers within the truncation, a third of the work) when it records no states;
+#: False: the general chain (tests compare the two).
+NODES = True
 
 
 class ChainCutShort(NotExact):
@@ -386,6 +391,12 @@ def _run_chain(
     n_cells = len(spec.cell_weight)
     if len(spec.p_exit) * float(n_max + 2) * n_max > MAX_TABLE_WORK:
         raise NotExact(f"the team is too large for exact evaluation ({n_max:,} people)")
+    if NODES and record_from is None and exact_nodes.side_by_side(spec):
+        side = exact_nodes.run_nodes(spec, max_states=max_states, truncation=TRUNCATION,
+                                    max_fill=MAX_FILL_TABLE, check=check, until=until,
+                                    ask_every=ask_every)  # fmt: skip
+        cut = 1.0 - float(spec.cell_weight.sum())
+        return ChainResult(side[0], side[1] + cut, side[2], None, side[3])
     pmf3, tail3 = binomial_table(spec.p_exit, n_max)
     width_k = pmf3.shape[2]
     pmf = pmf3.reshape(-1)  # flat: (node * (n_max + 1) + people) * width_k + exits

@@ -1,0 +1,257 @@
+"""An exact chain with its attrition nodes side by side (exact_chain.py runs it when no
+states are recorded): the same chain as `exact_chain._run_chain`'s, whose states are
+(batch, ...) with the batch's rate node a digit of the state, laid out as one row per
+(band cell, ...) state and one column per rate node.
+
+Every node of a role sees the same positions, starts, cap and fill rate; only its exits
+differ. So the states the nodes reach are nearly the same, and the general chain found,
+expanded, sorted and merged each of them once per node: 24 times the same work on the
+columns of a state. Here a state's columns are worked once, and its 24 probabilities
+travel as one row of a (states, nodes) array: the exits' outcomes of a state are those of
+its node needing the most, the merge sorts the states once, and the probabilities of
+equal states are summed per node.
+
+The numbers are the general chain's within its truncation: the outcomes and states a
+node would have dropped are kept while another node needs them (so less is dropped), and
+the least likely (state, node) probabilities are dropped within the same budget
+(distributions within 1e-13 of the general chain's on tests/test_speed_nodes.py's cases).
+Its live (state, node) pairs count against the state bound (at most 1% more than the
+general chain's states, for the outcomes it keeps) and the general chain's own outcomes
+against the expansion bound, so the chains refused as too large are the same but within
+a percent of the bound.
+
+Where it is used (`side_by_side`): a shrinking team, whose months the general chain
+cannot take its short cut for. The upload roster's 91 data scientists asked to be 89 or
+87 by the deadline (24 nodes, 49-52 k (state, node) pairs a month): 1.24 / 1.06 s CPU a
+chain -> 0.39 / 0.35 s, that control's cold rerun 1.31 / 1.12 -> 0.46 / 0.41 s (the same
+values, one process, back to back). A growing team stays with the general chain's short
+cut, which is quicker there (tests/test_speed_nodes.py, `side_by_side`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from forecasting.simulate.exact_months import key_columns, merge_late, open_and_due
+from forecasting.simulate.exact_states import (
+    MAX_EXPANDED,
+    ChainSpec,
+    NotExact,
+    binomial_table,
+    expand,
+    full_binomial,
+    merge,
+    outcomes_within,
+    prune,
+)
+
+#: Fewest rate nodes and people for which the side-by-side layout is used (with one
+#: node it is the general chain without its short cuts; a small chain's months cost
+#: their numpy calls, not their states).
+MIN_NODES = 4
+MIN_PEOPLE = 20
+
+
+def side_by_side(spec: ChainSpec) -> bool:
+    """Whether `run_nodes` is the quicker way to run `spec`: a hiring policy's chain of
+    MIN_PEOPLE or more with MIN_NODES rate nodes or more whose positions fall below the
+    people and their requisitions (a shrinking team), so that its months are not
+    `quick_month`'s and the general chain runs them per (state, node): 3.3 -> 1.2 s CPU
+    for 91 data scientists shrinking to 87, 0.18 -> 0.12 s for 30 whose positions fall by
+    5 and rise again (tests/test_speed_nodes.py's cases). A chain whose positions never
+    fall is quicker in the general chain (its quick months expand each (state, node) to
+    its own outcomes: 1.0 against 1.5 s for 91 growing to 95), and so is a small one."""
+    pos = spec.positions
+    if pos is None or len(spec.p_exit) < MIN_NODES or spec.max_people < MIN_PEOPLE:
+        return False
+    if spec.lag < 1 or pos.shape[1] < 2:
+        return False
+    falls = bool(np.any(np.diff(pos[:, 1:], axis=1) < 0))
+    return falls or spec.n0 + spec.open_reqs > int(pos[:, 1].min())
+
+
+def _sums(rows: np.ndarray, inv: np.ndarray, size: int) -> np.ndarray:
+    """Rows of `rows` (E, R) summed by destination `inv` (E,) into (size, R), each node's
+    sum in the order of the rows (as the general chain's bincount adds them): a sparse
+    (size, E) matrix of ones, one per column, times the rows (the same sums as a bincount
+    of the flattened (row, node) pairs, bit for bit, 9x quicker on a million rows)."""
+    from scipy import sparse  # (not at import: `plan` and a growing team's chain run without it)
+
+    ones = np.ones(inv.size)
+    gather = sparse.csc_matrix((ones, inv, np.arange(inv.size + 1)), shape=(size, inv.size))
+    return np.asarray(gather @ rows)
+
+
+def _expanded(total: int, t: int) -> None:
+    if total > MAX_EXPANDED:
+        raise NotExact(
+            f"the chain has {total:,} outcomes at month {t + 1} (more than {MAX_EXPANDED:,})"
+        )
+
+
+def _expansion(
+    tail3: np.ndarray,
+    people: np.ndarray,
+    prob: np.ndarray,
+    share: float,
+    hi: np.ndarray,
+    live: np.ndarray,
+    t: int,
+) -> None:
+    """NotExact when the general chain would expand this month to more than MAX_EXPANDED
+    outcomes (its (state, node) pairs each to their own outcomes): counted pair by pair
+    only when the states' own outcomes (at least the pairs') could be more."""
+    if int(((hi + 1) * live).sum()) <= MAX_EXPANDED:
+        return
+    width_k = tail3.shape[2]
+    rows = (np.arange(tail3.shape[0])[:, None] * tail3.shape[1] + people[None, :]).ravel()
+    need = outcomes_within(tail3.reshape(-1, width_k), rows, prob.T.ravel(), share)
+    _expanded(int((need + 1)[prob.T.ravel() > 0].sum()), t)
+
+
+def run_nodes(
+    spec: ChainSpec,
+    *,
+    max_states: int,
+    truncation: float,
+    max_fill: int,
+    check: Callable[[], None] = lambda: None,
+    until: int | None = None,
+    ask_every: int = 0,
+) -> tuple[np.ndarray, float, np.ndarray, float]:
+    """The chain of `spec` month by month, its rate nodes side by side.
+
+    Args:
+        spec: the role's chain.
+        max_states: the most live (state, node) pairs before NotExact.
+        truncation: the probability the whole chain may drop.
+        max_fill: the most starts a month the fill rate's table may have (NotExact).
+        check: called once more than `ask_every` (state, node)-months have run since it
+            last was (before a month): raises to stop the chain.
+        until: stop after that month (None: the horizon).
+        ask_every: see `check` (0: before every month).
+
+    Returns:
+        (probabilities (T+1, N+1), dropped, live pairs per month (T+1,), short), as the
+        general chain's ChainResult has them (without the band's cut tails).
+    """
+    months, n_max = spec.months, spec.max_people
+    n_cells = len(spec.cell_weight)
+    pmf3, tail3 = binomial_table(spec.p_exit, n_max)
+    width_k = pmf3.shape[2]
+    # (people, exits, node): a state's outcome gathers one contiguous row of its nodes
+    pmf_rows = np.ascontiguousarray(pmf3.transpose(1, 2, 0))
+    tail_rows = np.ascontiguousarray(tail3.transpose(1, 2, 0))
+    # the upper tails of the node most likely to lose people bound every node's (a
+    # binomial's P(X > k) grows with p)
+    top = tail3[int(np.argmax(spec.p_exit))]
+    fill_pmf = None
+    if spec.fill_rate < 1.0:
+        if spec.starts is not None:
+            most = int(spec.starts.max(initial=0))
+        else:
+            most = min(spec.cap, n_max + spec.open_reqs)
+        if most > max_fill:
+            raise NotExact(f"too many starts a month for exact evaluation ({most:,})")
+        fill_pmf = full_binomial(spec.fill_rate, max(most, 0))
+    positions = spec.positions is not None
+    lag = spec.lag if positions else 0
+    width = 2 + (1 + lag if positions else 0)
+    cols = np.zeros((width, n_cells), dtype=np.int64)
+    cols[0] = np.arange(n_cells)  # the band cell (the general chain's batch less its node)
+    cols[1] = spec.n0
+    if positions and spec.open_reqs:
+        cols[2 + lag] = spec.open_reqs
+    prob = np.outer(spec.cell_weight, spec.rate_weight)  # (states, nodes)
+    dropped = short = 0.0
+    since = 0  # (state, node)-months since `check` was called
+    out = np.zeros((months + 1, n_max + 1))
+    out[0, spec.n0] = prob.sum()
+    per_step = truncation / 2 / max(months, 1)
+    n_states = np.zeros(months + 1, dtype=np.int64)
+    n_states[0] = prob.size
+    for t in range(months if until is None else min(until, months)):
+        live = np.count_nonzero(prob, axis=1)
+        pairs = int(live.sum())
+        since += pairs
+        if since > ask_every:
+            check()
+            since = 0
+        # 1. exits: the general chain expands a (state, node)'s outcomes while its upper
+        # tail times its probability is above its share; a state here expands as many as
+        # the top node's tail times the state's largest probability asks, at least what
+        # any of its nodes would
+        share = per_step / (2 * pairs)
+        hi = outcomes_within(top, cols[1], prob.max(axis=1), share)
+        hi = np.minimum(hi, width_k - 1)
+        _expansion(tail3, cols[1], prob, share, hi, live, t)
+        lost = tail_rows[cols[1], hi]  # (states, nodes): P(X > hi) of each node
+        dropped += float(np.add.reduce((prob * lost).ravel()))
+        src, exits = expand(hi + 1)
+        people = np.take(cols[1], src)
+        cp = pmf_rows[people, exits]  # (outcomes, nodes)
+        new = np.take(cols, src, axis=1)
+        new[1] -= exits
+        if spec.moves_out is not None and spec.moves_out[t + 1]:
+            leave = int(spec.moves_out[t + 1])
+            lacking = new[1] < leave
+            if lacking.any():
+                short += float((np.take(prob, src[lacking], axis=0) * cp[lacking]).sum())
+            new[1] -= np.minimum(new[1], leave)
+        if spec.moves_in is not None and spec.moves_in[t]:
+            new[1] += int(spec.moves_in[t])
+        # 2. requisitions (positions mode) or planned starts, and the starts tried
+        want = None
+        if positions:
+            tried, want = open_and_due(new, spec, t, n_cells)
+        else:
+            assert spec.starts is not None
+            planned = int(spec.starts[t])
+            tried = np.full(new.shape[1], planned if fill_pmf is not None else 0)
+            if fill_pmf is None:
+                new[1] += planned
+        rows = np.take(prob, src, axis=0) * cp
+        # 3. each start tried happens with the fill rate (a failed one stays in the backlog)
+        if fill_pmf is not None and tried.max(initial=0) > 0:
+            first, inv = merge(new, new if want is None else key_columns(new, want, lag))
+            mid = _sums(rows, inv, first.size)
+            new, tried = np.take(new, first, axis=1), np.take(tried, first)
+            if want is not None:
+                want = np.take(want, first)
+            _expanded(int(((tried + 1) * np.count_nonzero(mid, axis=1)).sum()), t)
+            src, got = expand(tried + 1)
+            rows = np.take(mid, src, axis=0) * fill_pmf[np.take(tried, src), got][:, None]
+            new = np.take(new, src, axis=1)
+            if want is not None:
+                want = np.take(want, src)
+        else:
+            got = tried
+        if positions:
+            new[2] -= got
+        new[1] += got
+        first, inv = merge(new, new if want is None else key_columns(new, want, lag))
+        cols = np.take(new, first, axis=1)
+        prob = _sums(rows, inv, first.size)
+        # the least likely (state, node) probabilities within the month's share
+        flat = prob.reshape(-1)
+        nonzero = np.flatnonzero(flat)
+        keep = prune(np.take(flat, nonzero), per_step)
+        if keep is not None:
+            gone = np.ones(nonzero.size, dtype=bool)
+            gone[keep] = False
+            dropped += float(np.take(flat, nonzero[gone]).sum())
+            flat[nonzero[gone]] = 0.0
+            kept = np.flatnonzero(prob.any(axis=1))
+            cols, prob = np.take(cols, kept, axis=1), np.take(prob, kept, axis=0)
+        n_states[t + 1] = np.count_nonzero(prob)
+        if n_states[t + 1] > max_states:
+            raise NotExact(
+                f"the chain has {int(n_states[t + 1]):,} states at month {t + 1} "
+                f"(more than {max_states:,})"
+            )
+        if lag > 1:
+            merge_late(cols, spec.months - (t + 1))
+        out[t + 1] = np.bincount(cols[1], weights=prob.sum(axis=1), minlength=n_max + 1)
+    return out, dropped, n_states, short
