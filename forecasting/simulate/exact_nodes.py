@@ -235,14 +235,14 @@ def run_nodes(
         cols = np.take(new, first, axis=1)
         prob = _sums(rows, inv, first.size)
         # the least likely (state, node) probabilities within the month's share
-        flat = prob.reshape(-1)
-        nonzero = np.flatnonzero(flat)
-        keep = prune(np.take(flat, nonzero), per_step)
+        nonzero = np.flatnonzero(prob)  # (flat, row-major)
+        keep = prune(np.take(prob, nonzero), per_step)
         if keep is not None:
             gone = np.ones(nonzero.size, dtype=bool)
             gone[keep] = False
-            dropped += float(np.take(flat, nonzero[gone]).sum())
-            flat[nonzero[gone]] = 0.0
+            at = np.divmod(nonzero[gone], prob.shape[1])
+            dropped += float(prob[at].sum())
+            prob[at] = 0.0
             kept = np.flatnonzero(prob.any(axis=1))
             cols, prob = np.take(cols, kept, axis=1), np.take(prob, kept, axis=0)
         n_states[t + 1] = np.count_nonzero(prob)
