@@ -67,9 +67,7 @@ def tornado(
                 scale=alt.Scale(
                     domain=["at the low end", "at the high end"], range=[LOW_COLOR, HIGH_COLOR]
                 ),
-                # stacked: a row of both entries overflows a narrow plot (two charts side
-                # by side at 1280 px) and is clipped ("at the high end" cut to "at")
-                legend=alt.Legend(orient="top", direction="vertical"),
+                legend=alt.Legend(orient="top"),
             ),
             tooltip=tooltip,
         )
