@@ -77,9 +77,9 @@ ASK_EVERY = 100_000
 #: Take the short cuts that give the same numbers (`quick_month`, `_exit_outcomes`'
 #: bisection); False runs every month's general steps (tests compare the two).
 QUICK = True
-#: Run a chain whose positions fall with its rate nodes side by side (exact_nodes.py: the
-#: same numbers within the truncation, a third of the work) when it records no states;
-#: False: the general chain (tests compare the two).
+#: Run a shrinking team's chain with its rate nodes side by side (exact_nodes.py
+#: `side_by_side`: the same numbers within the truncation, a third to a half of the CPU)
+#: when it records no states; False: the general chain (tests compare the two).
 NODES = True
 
 
