@@ -48,12 +48,11 @@ CASES = {
         22, _ramp(22, 26, 12), moves_out=np.array([0] * 6 + [3] + [0] * 5 + [2] + [0] * 12)
     ),
     "reskilled joining": _spec(20, _ramp(20, 24, 12), moves_in=np.array([0] * 8 + [3] + [0] * 15)),
-    "two band cells": _spec(28, np.vstack([_ramp(28, 24, 12), _ramp(28, 32, 12)])),
     "starts mode": ChainSpec(
         T, 15, *_rule(12), fill_rate=0.84, starts=np.array([0, 2, 0, 0, 1] + [0] * 19)
     ),
 }  # fmt: skip
-CASES["two band cells"] = ChainSpec(
+CASES["two band cells, weights 0.4 and 0.6"] = ChainSpec(
     T,
     28,
     *_rule(12),
