@@ -55,7 +55,7 @@ from forecasting.simulate.exact_states import (
     NotExact,
     binomial_table,
     expand,
-    full_binomial,
+    fill_table,
     merge,
     non_increasing,
     outcomes_within,
@@ -402,15 +402,7 @@ def _run_chain(
     pmf = pmf3.reshape(-1)  # flat: (node * (n_max + 1) + people) * width_k + exits
     tail = tail3.reshape(-1, width_k)
     monotone = QUICK and non_increasing(tail)
-    fill_pmf = None
-    if spec.fill_rate < 1.0:
-        if spec.starts is not None:
-            most = int(spec.starts.max(initial=0))
-        else:
-            most = min(spec.cap, n_max + spec.open_reqs)
-        if most > MAX_FILL_TABLE:
-            raise NotExact(f"too many starts a month for exact evaluation ({most:,})")
-        fill_pmf = full_binomial(spec.fill_rate, max(most, 0))
+    fill_pmf = fill_table(spec, MAX_FILL_TABLE)
     lag = spec.lag if spec.positions_mode else 0
     width = 2 + (1 + lag if spec.positions_mode else 0)  # b, people[, backlog, pending...]
     batches = spec.batches

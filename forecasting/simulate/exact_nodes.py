@@ -47,11 +47,12 @@ from forecasting.simulate.exact_states import (
     NotExact,
     binomial_table,
     expand,
-    full_binomial,
+    fill_table,
     merge,
     non_increasing,
     outcomes_within,
     prune,
+    within_outcomes,
 )
 
 #: Fewest rate nodes and people for which the side-by-side layout is used (with one
@@ -100,13 +101,6 @@ def _sums(rows: np.ndarray, inv: np.ndarray, size: int) -> np.ndarray:
     return np.asarray(gather @ rows)
 
 
-def _expanded(total: int, t: int) -> None:
-    if total > MAX_EXPANDED:
-        raise NotExact(
-            f"the chain has {total:,} outcomes at month {t + 1} (more than {MAX_EXPANDED:,})"
-        )
-
-
 def _own_outcomes(
     tail3: np.ndarray, people: np.ndarray, prob: np.ndarray, share: float
 ) -> np.ndarray:
@@ -134,7 +128,7 @@ def _expansion(
     if int(((hi + 1) * live).sum()) <= MAX_EXPANDED:
         return None
     own = _own_outcomes(tail3, people, prob, share)
-    _expanded(int((own + 1).sum()), t)
+    within_outcomes(int((own + 1).sum()), t, MAX_EXPANDED)
     return own
 
 
@@ -186,15 +180,7 @@ def run_nodes(
     # binomial's P(X > k) grows with p)
     top = tail3[int(np.argmax(spec.p_exit))]
     monotone = non_increasing(top)
-    fill_pmf = None
-    if spec.fill_rate < 1.0:
-        if spec.starts is not None:
-            most = int(spec.starts.max(initial=0))
-        else:
-            most = min(spec.cap, n_max + spec.open_reqs)
-        if most > max_fill:
-            raise NotExact(f"too many starts a month for exact evaluation ({most:,})")
-        fill_pmf = full_binomial(spec.fill_rate, max(most, 0))
+    fill_pmf = fill_table(spec, max_fill)
     positions = spec.positions is not None
     lag = spec.lag if positions else 0
     width = 2 + (1 + lag if positions else 0)
@@ -268,7 +254,7 @@ def run_nodes(
             if int(((tried + 1) * np.count_nonzero(mid, axis=1)).sum()) > MAX_EXPANDED:
                 if own is None:
                     own = _own_outcomes(tail3, people_before, prob_before, share)
-                _expanded(_fill_expansion(tried + 1, own, src, exits, inv), t)
+                within_outcomes(_fill_expansion(tried + 1, own, src, exits, inv), t, MAX_EXPANDED)
             src, got = expand(tried + 1)
             rows = np.take(mid, src, axis=0) * fill_pmf[np.take(tried, src), got][:, None]
             new = np.take(new, src, axis=1)

@@ -243,8 +243,24 @@ def prune(prob: np.ndarray, budget: float) -> np.ndarray | None:
 
 def within_expansion(outcomes_less_one: np.ndarray, t: int) -> None:
     """NotExact when a month's states would expand to more than MAX_EXPANDED outcomes."""
-    rows = int(outcomes_less_one.sum()) + outcomes_less_one.size
-    if rows > MAX_EXPANDED:
-        raise NotExact(
-            f"the chain has {rows:,} outcomes at month {t + 1} (more than {MAX_EXPANDED:,})"
-        )
+    within_outcomes(int(outcomes_less_one.sum()) + outcomes_less_one.size, t, MAX_EXPANDED)
+
+
+def within_outcomes(rows: int, t: int, bound: int) -> None:
+    """NotExact when month t's `rows` outcomes are more than `bound` (MAX_EXPANDED)."""
+    if rows > bound:
+        raise NotExact(f"the chain has {rows:,} outcomes at month {t + 1} (more than {bound:,})")
+
+
+def fill_table(spec: ChainSpec, max_fill: int) -> np.ndarray | None:
+    """The fill rate's binomial table for the most starts a month can try (`full_binomial`),
+    None when every start happens; NotExact beyond `max_fill` starts."""
+    if spec.fill_rate >= 1.0:
+        return None
+    if spec.starts is not None:
+        most = int(spec.starts.max(initial=0))
+    else:
+        most = min(spec.cap, spec.max_people + spec.open_reqs)
+    if most > max_fill:
+        raise NotExact(f"too many starts a month for exact evaluation ({most:,})")
+    return full_binomial(spec.fill_rate, max(most, 0))
