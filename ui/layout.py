@@ -19,53 +19,9 @@ if TYPE_CHECKING:
     from ui.compute import PlanView
 
 # Our own static CSS (no user text is ever interpolated into it).
-WORKSHOP_CSS = """
-<style>
-html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
-[data-testid="stMarkdownContainer"] p,
-[data-testid="stMarkdownContainer"] li { font-size: 1.15rem; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] div,
-[data-testid="stMetricValue"] p { font-size: 2.1rem !important; white-space: normal !important;
-  overflow: visible !important; text-overflow: clip !important; line-height: 1.15; }
-[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] div,
-[data-testid="stMetricLabel"] p { font-size: 1.05rem !important; white-space: normal !important;
-  overflow: visible !important; text-overflow: clip !important; }
-[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] div,
-[data-testid="stMetricDelta"] p { white-space: normal !important; overflow: visible !important;
-  text-overflow: clip !important; max-width: 100%; height: auto; }
-h1 { font-size: 2.2rem !important; }
-h4 { font-size: 1.3rem !important; line-height: 1.3; padding: 0 0 0.3rem 0; }
-[data-testid="stToolbarActions"], [data-testid="stMainMenu"], [data-testid="stDecoration"],
-[data-testid="stElementToolbar"] { display: none !important; }
-.block-container { padding-top: 3.6rem; padding-bottom: 2rem; max-width: 1860px; }
-.st-key-workshop_bar [data-testid="stWidgetLabel"] p { font-size: 0.95rem !important; }
-/* buttons wrap their label instead of cutting it ("Download one-page brief (…") */
-[data-testid="stDownloadButton"] button, [data-testid="stButton"] button { height: auto; }
-[data-testid="stDownloadButton"] button *, [data-testid="stButton"] button * {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
-[data-testid="stTable"] th, [data-testid="stTable"] td { font-size: 0.95rem; }
-/* the answer card: the sentence, its four numbers and the quarter strip on the first screen */
-[class*="st-key-answer_card"] [data-testid="stVerticalBlock"] { gap: 0.55rem; }
-[class*="st-key-answer_card"] h4 { padding-bottom: 0.3rem !important; }
-/* 125% browser zoom on a 1280 x 720 projector is a 1024 x 576 CSS viewport: the same
-   physical type size is 16 CSS px there, so the page lays out as it does at 1280 x 720. */
-@media (max-width: 1100px) {
-  html, body, [data-testid="stAppViewContainer"] { font-size: 16px; }
-  .block-container { padding-top: 4.2rem; }
-}
-</style>
-"""
-
-
-# Outside workshop mode: a narrow window (a laptop at 1024 px, the sidebar open) gives each
-# of four metrics about 130 px, where Streamlit cut "$902k/yr" to "$902…" and the labels
-# and download buttons to their first words. The numbers shrink with the window instead
-# (2.25rem, Streamlit's size, from about 1500 px), and labels and buttons wrap.
-NORMAL_CSS = """
-<style>
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] div,
-[data-testid="stMetricValue"] p { font-size: clamp(1.4rem, 2.4vw, 2.25rem) !important;
-  overflow: visible !important; text-overflow: clip !important; }
+# In both modes: a metric's label and delta and a button's label wrap instead of being cut
+# ("Download one-page brief (…", "bottleneck: Product…").
+WRAP_CSS = """
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] div,
 [data-testid="stMetricLabel"] p { white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; }
@@ -75,8 +31,52 @@ NORMAL_CSS = """
 [data-testid="stDownloadButton"] button, [data-testid="stButton"] button { height: auto; }
 [data-testid="stDownloadButton"] button *, [data-testid="stButton"] button * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
-</style>
 """
+
+WORKSHOP_CSS = (
+    """
+<style>
+html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
+[data-testid="stMarkdownContainer"] p,
+[data-testid="stMarkdownContainer"] li { font-size: 1.15rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] div,
+[data-testid="stMetricValue"] p { font-size: 2.1rem !important; white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; line-height: 1.15; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] div,
+[data-testid="stMetricLabel"] p { font-size: 1.05rem !important; }
+h1 { font-size: 2.2rem !important; }
+h4 { font-size: 1.3rem !important; line-height: 1.3; padding: 0 0 0.3rem 0; }
+[data-testid="stToolbarActions"], [data-testid="stMainMenu"], [data-testid="stDecoration"],
+[data-testid="stElementToolbar"] { display: none !important; }
+.block-container { padding-top: 3.6rem; padding-bottom: 2rem; max-width: 1860px; }
+.st-key-workshop_bar [data-testid="stWidgetLabel"] p { font-size: 0.95rem !important; }
+[data-testid="stTable"] th, [data-testid="stTable"] td { font-size: 0.95rem; }
+/* the answer card: the sentence, its four numbers and the quarter strip on the first screen */
+[class*="st-key-answer_card"] [data-testid="stVerticalBlock"] { gap: 0.55rem; }
+[class*="st-key-answer_card"] h4 { padding-bottom: 0.3rem !important; }
+/* 125% browser zoom on a 1280 x 720 projector is a 1024 x 576 CSS viewport: the same
+   physical type size is 16 CSS px there, so the page lays out as it does at 1280 x 720. */
+@media (max-width: 1100px) {
+  html, body, [data-testid="stAppViewContainer"] { font-size: 16px; }
+  .block-container { padding-top: 4.2rem; }
+}"""
+    + WRAP_CSS
+    + "</style>\n"
+)
+
+# Outside workshop mode: a narrow window (a laptop at 1024 px, the sidebar open) gives each
+# of four metrics about 130 px, where Streamlit cut "$902k/yr" to "$902…" and the labels
+# and download buttons to their first words. The numbers shrink with the window instead
+# (2.25rem, Streamlit's size, from about 1500 px), and labels and buttons wrap.
+NORMAL_CSS = (
+    """
+<style>
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] div,
+[data-testid="stMetricValue"] p { font-size: clamp(1.4rem, 2.4vw, 2.25rem) !important;
+  overflow: visible !important; text-overflow: clip !important; }"""
+    + WRAP_CSS
+    + "</style>\n"
+)
 
 
 def apply_theme() -> None:
