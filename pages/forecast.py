@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from forecasting.estimate.trend import TrendForecast
+from forecasting.estimate.trend_text import CANDIDATES_TEXT
 from forecasting.model import policy
 from forecasting.model.errors import PlannerError
 from forecasting.model.roles import ROLE_KEYS, ROLE_LABELS, Role
@@ -85,11 +86,9 @@ months_seen = None if history is None else (history["month"].nunique() if len(hi
 seen = "" if months_seen is None else f" ({months_seen} months of history)"
 st.caption(
     f"What happens with no change in hiring behaviour: each role's monthly headcount from "
-    f"{source}{seen}, projected {horizon} months. Models: a random walk with "
-    "drift (ARIMA) and a linear trend, each also on a log scale, a damped-trend ETS and an "
-    "AR(1) that reverts to a level (where hiring and attrition balance), weighted by how well "
-    "each predicted the history one month at a time (a rolling-origin backtest); 80% "
-    "intervals."
+    f"{source}{seen}, projected {horizon} months. Models: {CANDIDATES_TEXT}, "
+    "weighted by how well each predicted the history one month at a time (a rolling-origin "
+    "backtest); 80% intervals."
     + (
         " Upload a roster or a monthly history on Team & data to forecast your own team."
         if upload is None
@@ -115,8 +114,9 @@ if waiting and upload_key is not None:
     background.computing("Drawing the trend charts for each role… they appear here by themselves.")
 elif waiting:
     background.computing(
-        "Fitting the trend models for each role (ARIMA, linear and damped-trend ETS, with "
-        "their backtests)… the charts appear here by themselves in a few seconds."
+        "Fitting the trend models for each role (ARIMA, linear, damped-trend ETS, AR(1) and "
+        "a level since the last shift, with their backtests)… the charts appear here by "
+        "themselves in a few seconds."
     )
 cols = st.columns(2) if not workshop else [st.container(), st.container()]
 for i, role in enumerate(r for r in ROLE_KEYS if r in trends):

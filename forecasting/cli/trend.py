@@ -28,16 +28,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         The ``trend`` parser (its default ``func`` is :func:`run`).
     """
     from forecasting.cli.ingest import add_reading_arguments
+    from forecasting.estimate.trend_text import CANDIDATES_TEXT
 
     parser = subparsers.add_parser(
         "trend",
         help="status-quo headcount trend per role from a monthly history (JSON)",
         description=(
-            "Project each role's monthly headcount if nothing changes: statsmodels ARIMA with "
-            "drift and a linear trend (each also on log headcount), ETS with a damped trend "
-            "and AR(1) reverting to a level, "
-            "weighted by a rolling-origin backtest whose errors 1..N months ahead calibrate "
-            "the bands; per role the model chosen and the forecast (month, mean, low, high)."
+            "Project each role's monthly headcount if nothing changes with statsmodels: "
+            f"{CANDIDATES_TEXT}, weighted by a rolling-origin backtest whose errors 1..N "
+            "months ahead calibrate the bands; per role the model chosen and the forecast "
+            "(month, mean, low, high)."
         ),
     )
     add_reading_arguments(parser)

@@ -20,6 +20,12 @@ statsmodels' own bands leave out):
   headcount: mean c / (1 - phi) + phi^h (x_n - that), |phi| restricted to
   `trend_ar.PHI_MAX`, the noise's variance plus its estimates' (delta method), t with
   n - 3 df (trend_ar.py). A stationary team: hiring and attrition balance at a level.
+* ``Level since its last shift`` -- statsmodels ``OLS`` of headcount on a constant and a
+  step at the shift month that fits best (BIC; none if it does not pay), its prediction
+  interval at the level after it: variance s^2 (1 + 1/m) over m months since the shift,
+  flat in h (trend_shift.py). Its band is calibrated on the backtest errors of origins
+  `trend_shift.MIN_SEGMENT` months after the shift only: the errors across the jump say
+  nothing about the level since. A team that moved once and stayed.
 
 **The backtest** is a rolling origin, one month ahead at every origin from
 `min_train(n)`: the log predictive density of each month given only the months before
@@ -61,7 +67,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from forecasting.estimate import trend_ar
+from forecasting.estimate import trend_ar, trend_shift
 
 #: Months of history before ETS is fitted (its five parameters need them).
 MIN_ETS_POINTS = 24
@@ -74,6 +80,7 @@ ARIMA_DRIFT = "ARIMA(0,1,0) with drift"
 LINEAR = "Linear trend"
 ETS_DAMPED = "ETS (additive, damped trend)"
 AR1 = "AR(1) reverting to a level"
+LEVEL_SHIFT = "Level since its last shift"
 LOG_SUFFIX = " on log headcount"
 #: Prior weights (each scale alike). A headcount is the sum of its hires and exits, so its
 #: changes accumulate: a line with noise that never accumulates is a priori less likely
@@ -90,7 +97,12 @@ LOG_SUFFIX = " on log headcount"
 #: with 12-24 months of history covered 0.81-0.97 (0.78-0.96 without AR(1); 0.908 on
 #: tests/test_trend_coverage.py's 20 series, over its 0.90) and 12-month birth-death
 #: teams 0.67 six months out; with a tenth 71 of 84, 0.060; without it 70, 0.062.
-PRIOR = {ARIMA_DRIFT: 1.0, ETS_DAMPED: 1.0 / 3.0, LINEAR: 1.0 / 3.0, AR1: 0.1}
+#: The level since the last shift (trend_shift.py) a third: a tenth and 1 measured alike
+#: on the step and birth-death families (16 of 24 cells, 12 months of history included):
+#: a tenth left more weight on the walk after a step (0.95 six months out after 24
+#: months), 1 narrowed 12-month birth-death teams further (0.62-0.65).
+PRIOR = {ARIMA_DRIFT: 1.0, ETS_DAMPED: 1.0 / 3.0, LINEAR: 1.0 / 3.0, AR1: 0.1,
+         LEVEL_SHIFT: 1.0 / 3.0}  # fmt: skip
 #: Weights are exp(SHARPNESS x score): with the plain scores a random walk kept 5-15% of
 #: the weight on lines and flat series, whose bands it made 2-5 times too wide 36 months
 #: out (80% intervals covered 93-100% of 12-month linear histories); 1.5, chosen on the
@@ -299,6 +311,30 @@ def ar1_forecast(x: np.ndarray, h: int) -> Predictive:
     return Predictive(_finite(mean[0]), _finite(scale[0]), float(fit.df[0]), False)
 
 
+def shift_forecast(x: np.ndarray, h: int) -> tuple[Predictive, int]:
+    """The level since the last shift (trend_shift.py): statsmodels OLS of the history on
+    a constant and the shift's step (a constant alone without a shift), its prediction
+    interval at the level after the shift, checked against the closed form. Also returns
+    the shift's month (0 without one)."""
+    import statsmodels.api as sm
+
+    fit = trend_shift.shift_fits(x, np.array([x.size]))
+    b = int(fit.shift[0])
+    design = np.ones((x.size, 2 if b else 1))
+    if b:
+        design[:b, 1] = 0.0
+    res = checked_fit(lambda: sm.OLS(x, design).fit())
+    pred = res.get_prediction(np.ones((h, design.shape[1])))
+    mean = np.asarray(pred.predicted_mean, dtype=float)
+    scale = np.sqrt(np.asarray(pred.var_pred_mean, dtype=float) + float(res.scale))
+    expected = np.sqrt(fit.s2[0] * (1.0 + 1.0 / fit.months[0]))
+    tol = 1e-9 * max(float(np.ptp(x)), 1.0)
+    if not (np.allclose(mean, fit.level[0], rtol=1e-9, atol=tol)
+            and np.allclose(scale, expected, rtol=1e-6, atol=tol)):  # fmt: skip
+        raise FitFailed("the level is not the mean since the shift")
+    return Predictive(_finite(mean), _finite(scale), float(fit.df[0]), False), b
+
+
 # --------------------------------------------------------------------------- ETS
 
 
@@ -379,7 +415,12 @@ def _floor(scale: np.ndarray, mean: np.ndarray) -> np.ndarray:
 
 
 def band_factors(
-    x: np.ndarray, start: int, ahead: tuple[np.ndarray, ...], level: float, horizon: int
+    x: np.ndarray,
+    start: int,
+    ahead: tuple[np.ndarray, ...],
+    level: float,
+    horizon: int,
+    since: int = 0,
 ) -> np.ndarray:
     """The factor by which a candidate's band is scaled, per month ahead 1..horizon.
 
@@ -391,7 +432,8 @@ def band_factors(
     none when that exceeds m, fewer than 4 errors at 80%); its log is shrunk towards 0 by
     m_eff / (m_eff + `CALIBRATION_PRIOR`), m_eff = m / sqrt(h) (errors from consecutive
     origins share h - 1 months), and capped at `CALIBRATION_CAP` either way. Months beyond
-    the backtest's reach keep the last factor it gave (1 when none).
+    the backtest's reach keep the last factor it gave (1 when none). Only origins
+    o >= `since` count (the level-shift candidate's: its errors since its shift).
     """
     from scipy import special
 
@@ -399,7 +441,7 @@ def band_factors(
     hmax = mean.shape[1]
     o = np.arange(start, x.size)
     target = o[:, None] + np.arange(hmax)  # the month forecast h = 1.. months after o
-    valid = target < x.size
+    valid = (target < x.size) & (o >= since)[:, None]
     actual = x[np.minimum(target, x.size - 1)]
     r = np.abs(actual - mean) / (scale * special.stdtrit(df, 0.5 + level / 2.0))
     log_factor = np.zeros(horizon)
@@ -432,6 +474,7 @@ def candidate(model: str, y: np.ndarray, horizon: int, level: float, log: bool) 
     """
     from scipy import stats
 
+    since = 0
     x = np.log(y) if log else y.astype(float)
     start = min_train(y.size)
     hmax = max(min(horizon, y.size - start), 1)
@@ -447,12 +490,17 @@ def candidate(model: str, y: np.ndarray, horizon: int, level: float, log: bool) 
         ahead = trend_ar.ar1_ahead(x, start, hmax)
         mean, scale, df = (a[:, 0] for a in ahead)
         fc = ar1_forecast(x, horizon)
+    elif model == LEVEL_SHIFT:
+        ahead = trend_shift.shift_ahead(x, start, hmax)
+        mean, scale, df = (a[:, 0] for a in ahead)
+        fc, shift = shift_forecast(x, horizon)
+        since = shift + trend_shift.MIN_SEGMENT if shift else 0
     else:
         mean, scale, df, ahead = ets_onestep(x, start, hmax)
         fc = ets_forecast(x, horizon, level)
     scale = _floor(scale, mean)
     a_mean, a_scale, a_df = (_finite(a) for a in ahead)
-    factors = band_factors(x, start, (a_mean, _floor(a_scale, a_mean), a_df), level, horizon)
+    factors = band_factors(x, start, (a_mean, _floor(a_scale, a_mean), a_df), level, horizon, since)
     fc = Predictive(fc.mean, _floor(fc.scale, fc.mean) * factors, fc.df, log)
     actual = x[start:]
     z = (actual - mean) / scale
