@@ -68,6 +68,16 @@ h4 { font-size: 1.3rem !important; line-height: 1.3; padding: 0 0 0.3rem 0; }
 # of four metrics about 130 px, where Streamlit cut "$902k/yr" to "$902…" and the labels
 # and download buttons to their first words. The numbers shrink with the window instead
 # (2.25rem, Streamlit's size, from about 1500 px), and labels and buttons wrap.
+# Chart pairs (Forecast, Hiring plan, Capacity) stay side by side while each column gets
+# 26rem; in a narrower window they go one under the other: at 1024 px each chart of a pair
+# was 274 px wide, its legend taking a third and the plot about 130 px, with one month
+# label on its axis (1440 px: 482 px each, unchanged). Workshop mode stacks them anyway.
+PAIR_CSS = """
+[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stVegaLiteChart"])
+  { flex-wrap: wrap; }
+[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stVegaLiteChart"])
+  > [data-testid="stColumn"] { min-width: min(100%, 26rem); }
+"""
 NORMAL_CSS = (
     """
 <style>
@@ -75,6 +85,7 @@ NORMAL_CSS = (
 [data-testid="stMetricValue"] p { font-size: clamp(1.4rem, 2.4vw, 2.25rem) !important;
   overflow: visible !important; text-overflow: clip !important; }"""
     + WRAP_CSS
+    + PAIR_CSS
     + "</style>\n"
 )
 

@@ -1,6 +1,7 @@
 """Normal mode in a narrow window (a laptop at 1024 x 768 with the sidebar open): the answer's
-four numbers and their labels are whole, not "$902…", and the sensitivity tornadoes get the
-page's width (side by side, the assumptions' labels left each plot about 30 px)."""
+four numbers and their labels are whole, not "$902…", the sensitivity tornadoes get the
+page's width (side by side, the assumptions' labels left each plot about 30 px), and so do
+the pages' chart pairs."""
 
 from __future__ import annotations
 
@@ -42,3 +43,28 @@ def test_sensitivity_tornadoes_take_the_page_width(laptop, server):
     for box in boxes:
         assert box["width"] > 0.8 * main["width"] - 100, (box, main)
     assert boxes[1]["y"] >= boxes[0]["y"] + boxes[0]["height"] - 1  # one under the other
+
+
+def _chart_boxes(page, url: str, count: int) -> tuple[list[dict], dict]:
+    open_app(page, url)
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    charts.nth(count - 1).wait_for(timeout=120_000)
+    assert problems_on(page) == []
+    main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+    return [charts.nth(i).bounding_box() for i in range(count)], main
+
+
+def test_chart_pairs_go_one_under_the_other_in_a_narrow_window(laptop, server, browser):
+    """Capacity's pair at 1024 px: each chart the page's width (side by side they were 274 px,
+    the plot about 130 px beside its legend); at 1440 px still side by side."""
+    boxes, main = _chart_boxes(laptop, f"{server.url}/capacity", 2)
+    for box in boxes:
+        assert box["width"] > 0.8 * main["width"] - 100, (box, main)
+    assert boxes[1]["y"] >= boxes[0]["y"] + boxes[0]["height"] - 1
+    ctx = new_context(browser, viewport={"width": 1440, "height": 900})
+    try:
+        wide = ctx.new_page()
+        boxes, main = _chart_boxes(wide, f"{server.url}/capacity", 2)
+        assert abs(boxes[0]["y"] - boxes[1]["y"]) < 2 and boxes[1]["x"] > boxes[0]["x"] + 300
+    finally:
+        ctx.close()
