@@ -124,3 +124,16 @@ def test_every_origins_fit_at_once_is_each_origins_own_fit():
         assert together.shift[i] == alone.shift[0] == brute_force_shift(x[:e])[0]
         assert together.level[i] == pytest.approx(alone.level[0], rel=1e-12)
         assert together.s2[i] == pytest.approx(alone.s2[0], rel=1e-9)
+
+
+def test_the_note_names_the_shifts_month_and_size():
+    x = np.round(stepped(48, 30, 8.0, seed=12))
+    months = pd.period_range("2022-01", periods=48, freq="M").strftime("%Y-%m")
+    history = pd.DataFrame({"month": months, "role": "data_scientist", "headcount": x})
+    fc = status_quo(history, "data_scientist", 36)
+    assert fc.model == LEVEL_SHIFT
+    after, before = x[30:].mean(), x[:30].mean()
+    assert f"the level since 2024-07: {after:.1f} people on average" in fc.note
+    assert f"{after - before:+.1f} from the {before:.1f} before" in fc.note
+    # Its band was calibrated on the 14 months from 4 after the shift: 1-14 months ahead.
+    assert "1-32 months" not in fc.note and "1-14 months ahead" in fc.note

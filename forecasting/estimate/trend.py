@@ -89,6 +89,7 @@ import numpy as np
 import pandas as pd
 
 from forecasting.estimate import trend_models as tm
+from forecasting.estimate import trend_shift
 from forecasting.estimate.history_frame import role_order, validate_history
 from forecasting.model.errors import EstimationError
 
@@ -312,11 +313,14 @@ def _project(df: pd.DataFrame, key: str, horizon: int, level: float) -> TrendFor
         )
         return result(NAIVE, (flat, *band), no_backtest, note, True)
 
-    return _mixture(y, horizon, level, result)
+    return _mixture(y, horizon, level, result, [str(m) for m in g["month"]])
 
 
-def _mixture(y: np.ndarray, horizon: int, level: float, result: Any) -> TrendForecast:
-    """The backtest-weighted mixture of the candidates (module docstring)."""
+def _mixture(
+    y: np.ndarray, horizon: int, level: float, result: Any, months: list[str]
+) -> TrendForecast:
+    """The backtest-weighted mixture of the candidates (module docstring); `months` are
+    the history's (the note names the month of a level shift)."""
     n = y.size
     models = [m for m in MODELS if m not in (ETS_DAMPED, LEVEL_SHIFT) or n >= MIN_POINTS]
     scales = [False, True] if np.all(y > 0) else [False]
@@ -360,10 +364,18 @@ def _mixture(y: np.ndarray, horizon: int, level: float, result: Any) -> TrendFor
         )
     factor = float(chosen.factors[-1])
     if not 1 / 1.1 <= factor <= 1.1:
-        reach = min(n - tm.min_train(n), horizon)
+        # the level-shift candidate is calibrated on the origins after its shift only
+        first = max(tm.min_train(n), chosen.shift + trend_shift.MIN_SEGMENT * (chosen.shift > 0))
+        reach = min(n - first, horizon)
         notes.append(
             f"{chosen.label}'s band is x{factor:.2f} its own {horizon} months ahead: "
             f"calibrated on its backtest errors 1-{reach} months ahead"
+        )
+    if chosen.shift:
+        before, after = float(y[: chosen.shift].mean()), float(y[chosen.shift :].mean())
+        notes.append(
+            f"the level since {months[chosen.shift]}: {after:.1f} people on average, "
+            f"{after - before:+.1f} from the {before:.1f} before"
         )
     shown = [f"{c.label} {wk:.0%}" for wk, c in sorted(zip(w, candidates), key=_by_weight)]
     shown = [s for s in shown if not s.endswith(" 0%")]

@@ -168,6 +168,8 @@ class Candidate:
     forecast: Predictive  # calibrated: its scale is the model's times `factors`
     #: The band factor per month ahead from the h-month-ahead backtest (`band_factors`).
     factors: np.ndarray
+    #: The level-shift candidate's shift: the first month of the level (0: no shift).
+    shift: int = 0
 
     @property
     def label(self) -> str:
@@ -478,7 +480,7 @@ def candidate(model: str, y: np.ndarray, horizon: int, level: float, log: bool) 
     """
     from scipy import stats
 
-    since = 0
+    since = shift = 0
     x = np.log(y) if log else y.astype(float)
     start = min_train(y.size)
     hmax = max(min(horizon, y.size - start), 1)
@@ -521,6 +523,7 @@ def candidate(model: str, y: np.ndarray, horizon: int, level: float, log: bool) 
         inside=np.abs(z) <= q,
         forecast=fc,
         factors=factors,
+        shift=shift if model == LEVEL_SHIFT else 0,
     )
 
 
