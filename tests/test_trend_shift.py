@@ -50,11 +50,16 @@ def test_the_closed_form_is_a_brute_force_search_and_statsmodels_step_regression
     design[:b, 1:] = 0.0
     res = sm.OLS(x, design).fit()
     assert fit.s2[0] == pytest.approx(float(res.scale), rel=1e-9)
-    pred, shift = trend_models.shift_forecast(x, 12)
+    pred, shift = trend_models.shift_forecast(x, 12, 0.8)
     assert shift == b and pred.df == fit.df[0] and not pred.log
     assert pred.mean == pytest.approx(np.full(12, x[b:].mean()), rel=1e-12)
-    # The prediction interval of a mean of m months: s^2 (1 + 1/m), flat in h.
-    assert pred.scale == pytest.approx(np.full(12, np.sqrt(res.scale * (1 + 1 / (n - b)))))
+    # The prediction interval of a mean of m months, s^2 (1 + 1/m), flat in h, but never
+    # below a constant history's: p h, p = 1 - 0.2^(1/(m - 1)).
+    m = n - b
+    p = 1 - 0.2 ** (1 / max(m - 1, 1))
+    h = np.arange(1, 13)
+    want = np.sqrt(np.maximum(res.scale * (1 + 1 / m), p * h))
+    assert pred.scale == pytest.approx(want, rel=1e-9)
 
 
 def test_a_step_of_four_noise_deviations_is_found_at_its_month():
@@ -72,9 +77,9 @@ def test_noise_alone_rarely_reads_as_a_shift():
 
 def test_the_backtest_forecasts_are_the_final_forecasts_from_each_origin():
     x = stepped(40, 25, 8.0, seed=3)
-    mean, scale, df = trend_shift.shift_ahead(x, 13, 6)
+    mean, scale, df = trend_shift.shift_ahead(x, 13, 6, 0.8)
     for o in (13, 24, 26, 39):
-        pred, _ = trend_models.shift_forecast(x[:o], 6)
+        pred, _ = trend_models.shift_forecast(x[:o], 6, 0.8)
         assert mean[o - 13] == pytest.approx(pred.mean, rel=1e-10)
         assert scale[o - 13] == pytest.approx(pred.scale, rel=1e-9)
         assert df[o - 13, 0] == pred.df
@@ -86,7 +91,7 @@ def test_its_band_is_calibrated_on_the_errors_since_the_shift_only():
     x = stepped(48, 24, 8.0, seed=5)
     c = trend_models.candidate(LEVEL_SHIFT, x, 36, 0.8, log=False)
     start = trend_models.min_train(48)
-    ahead = trend_shift.shift_ahead(x, start, 32)
+    ahead = trend_shift.shift_ahead(x, start, 32, 0.8)
     every = trend_models.band_factors(x, start, ahead, 0.8, 36)
     assert every[11] > 1.5  # the jump's errors, 12 months ahead of the origins before it
     assert np.all(np.abs(np.log(c.factors)) < np.log(1.3))
@@ -137,3 +142,29 @@ def test_the_note_names_the_shifts_month_and_size():
     assert f"{after - before:+.1f} from the {before:.1f} before" in fc.note
     # Its band was calibrated on the 14 months from 4 after the shift: 1-14 months ahead.
     assert "1-32 months" not in fc.note and "1-14 months ahead" in fc.note
+
+
+def test_constant_segments_are_a_clean_step_not_a_failed_fit():
+    """Both segments constant: OLS's residual variance is 0 where the closed form keeps a
+    negligible floor; the candidate is not left out (it was: "the level is not the mean")."""
+    x = np.array([20.0] * 16 + [28.0] * 8)
+    pred, shift = trend_models.shift_forecast(x, 12, 0.8)
+    assert shift == 16 and pred.mean == pytest.approx(np.full(12, 28.0))
+
+
+@pytest.mark.parametrize("blip", [False, True])
+def test_a_level_without_noise_is_no_surer_than_a_constant_history(blip):
+    """Eight months at 28 after sixteen at 20 (one of them 21): the band 36 months out is at
+    least the one eight constant months get (+-3.5 at 80%), not 27.9-28.1."""
+    from forecasting.estimate.trend import constant_band
+
+    x = np.array([20.0] * 16 + [28.0] * 8)
+    if blip:
+        x[3] = 21.0
+    months = pd.period_range("2022-01", periods=24, freq="M").strftime("%Y-%m")
+    history = pd.DataFrame({"month": months, "role": "data_scientist", "headcount": x})
+    fc = status_quo(history, "data_scientist", 36)
+    assert fc.model == LEVEL_SHIFT
+    half = (fc.forecast["high"] - fc.forecast["low"]).to_numpy() / 2
+    assert np.all(half >= constant_band(8, 36, 0.8) - 1e-9)
+    assert half[-1] > 3.0 and np.all(np.diff(half) > 0)

@@ -23,9 +23,10 @@ statsmodels' own bands leave out):
 * ``Level since its last shift`` -- statsmodels ``OLS`` of headcount on a constant and a
   step at the shift month that fits best (BIC; none if it does not pay), its prediction
   interval at the level after it: variance s^2 (1 + 1/m) over m months since the shift,
-  flat in h (trend_shift.py). Its band is calibrated on the backtest errors of origins
-  `trend_shift.MIN_SEGMENT` months after the shift only: the errors across the jump say
-  nothing about the level since. A team that moved once and stayed.
+  flat in h, but at least a constant history's of m months (trend_shift.py). Its band is
+  calibrated on the backtest errors of origins `trend_shift.MIN_SEGMENT` months after the
+  shift only: the errors across the jump say nothing about the level since. A team that
+  moved once and stayed.
 
 **The backtest** is a rolling origin, one month ahead at every origin from
 `min_train(n)`: the log predictive density of each month given only the months before
@@ -317,11 +318,12 @@ def ar1_forecast(x: np.ndarray, h: int) -> Predictive:
     return Predictive(_finite(mean[0]), _finite(scale[0]), float(fit.df[0]), False)
 
 
-def shift_forecast(x: np.ndarray, h: int) -> tuple[Predictive, int]:
+def shift_forecast(x: np.ndarray, h: int, level: float) -> tuple[Predictive, int]:
     """The level since the last shift (trend_shift.py): statsmodels OLS of the history on
-    a constant and the shift's step (a constant alone without a shift), its prediction
-    interval at the level after the shift, checked against the closed form. Also returns
-    the shift's month (0 without one)."""
+    a constant and the shift's step (a constant alone without a shift), checked against
+    the closed form (the level and the residual variance), with the closed form's scale
+    (its prediction interval, never narrower than a constant history's: `shift_scale`).
+    Also returns the shift's month (0 without one)."""
     import statsmodels.api as sm
 
     fit = trend_shift.shift_fits(x, np.array([x.size]))
@@ -332,12 +334,13 @@ def shift_forecast(x: np.ndarray, h: int) -> tuple[Predictive, int]:
     res = checked_fit(lambda: sm.OLS(x, design).fit())
     pred = res.get_prediction(np.ones((h, design.shape[1])))
     mean = np.asarray(pred.predicted_mean, dtype=float)
-    scale = np.sqrt(np.asarray(pred.var_pred_mean, dtype=float) + float(res.scale))
-    expected = np.sqrt(fit.s2[0] * (1.0 + 1.0 / fit.months[0]))
-    tol = 1e-9 * max(float(np.ptp(x)), 1.0)
-    if not (np.allclose(mean, fit.level[0], rtol=1e-9, atol=tol)
-            and np.allclose(scale, expected, rtol=1e-6, atol=tol)):  # fmt: skip
+    size = max(float(np.ptp(x)), float(np.abs(fit.level[0])), 1.0)
+    # The closed form floors s^2 at 1e-12 level^2 where a segment is constant (OLS: 0).
+    s2 = float(res.scale)
+    if not (np.allclose(mean, fit.level[0], rtol=1e-9, atol=1e-9 * size)
+            and np.isclose(s2, fit.s2[0], rtol=1e-6, atol=1e-9 * size**2)):  # fmt: skip
         raise FitFailed("the level is not the mean since the shift")
+    scale = trend_shift.shift_scale(fit, h, level)[0]
     return Predictive(_finite(mean), _finite(scale), float(fit.df[0]), False), b
 
 
@@ -497,9 +500,9 @@ def candidate(model: str, y: np.ndarray, horizon: int, level: float, log: bool) 
         mean, scale, df = (a[:, 0] for a in ahead)
         fc = ar1_forecast(x, horizon)
     elif model == LEVEL_SHIFT:
-        ahead = trend_shift.shift_ahead(x, start, hmax)
+        ahead = trend_shift.shift_ahead(x, start, hmax, level)
         mean, scale, df = (a[:, 0] for a in ahead)
-        fc, shift = shift_forecast(x, horizon)
+        fc, shift = shift_forecast(x, horizon, level)
         since = shift + trend_shift.MIN_SEGMENT if shift else 0
     else:
         mean, scale, df, ahead = ets_onestep(x, start, hmax)
@@ -508,6 +511,9 @@ def candidate(model: str, y: np.ndarray, horizon: int, level: float, log: bool) 
     a_mean, a_scale, a_df = (_finite(a) for a in ahead)
     factors = band_factors(x, start, (a_mean, _floor(a_scale, a_mean), a_df), level, horizon, since)
     fc = Predictive(fc.mean, _floor(fc.scale, fc.mean) * factors, fc.df, log)
+    if model == LEVEL_SHIFT:  # never narrower than a constant history's band, calibrated too
+        floor = trend_shift.change_floor(np.array([y.size - shift]), horizon, level)[0]
+        fc = Predictive(fc.mean, np.maximum(fc.scale, floor), fc.df, log)
     actual = x[start:]
     z = (actual - mean) / scale
     scores = stats.t.logpdf(z, df) - np.log(scale) - (actual if log else 0.0)
