@@ -157,7 +157,7 @@ def constant_band(n: int, horizon: int, level: float) -> np.ndarray | None:
     """
     if n < 2:
         return None
-    p = 1.0 - (1.0 - level) ** (1.0 / (n - 1))
+    p = float(trend_shift.change_chance(n, level))
     return _z(level) * np.sqrt(p * np.arange(1, horizon + 1, dtype=float))
 
 
@@ -290,10 +290,10 @@ def _project(df: pd.DataFrame, key: str, horizon: int, level: float) -> TrendFor
             band, how = (nan, nan), "one month is too short to size an interval"
         else:
             band = (flat - half, flat + half)
+            chance = float(trend_shift.change_chance(n, level))
             how = (
                 f"no change in {n - 1} month(s) says a one-person change comes at most "
-                f"{1 - (1 - level) ** (1 / (n - 1)):.1%} of months (at {level:.0%}): that is "
-                "the band"
+                f"{chance:.1%} of months (at {level:.0%}): that is the band"
             )
         note = (
             f"Headcount has been constant at {y[-1]:g} for {n} month(s): no trend to fit, so "
@@ -367,7 +367,7 @@ def _mixture(
     factor = float(chosen.factors[-1])
     if not 1 / 1.1 <= factor <= 1.1:
         # the level-shift candidate is calibrated on the origins after its shift only
-        first = max(tm.min_train(n), chosen.shift + trend_shift.MIN_SEGMENT * (chosen.shift > 0))
+        first = max(tm.min_train(n), trend_shift.calibrated_from(chosen.shift))
         reach = min(n - first, horizon)
         notes.append(
             f"{chosen.label}'s band is x{factor:.2f} its own {horizon} months ahead: "

@@ -503,7 +503,7 @@ def candidate(model: str, y: np.ndarray, horizon: int, level: float, log: bool) 
         ahead = trend_shift.shift_ahead(x, start, hmax, level)
         mean, scale, df = (a[:, 0] for a in ahead)
         fc, shift = shift_forecast(x, horizon, level)
-        since = shift + trend_shift.MIN_SEGMENT if shift else 0
+        since = trend_shift.calibrated_from(shift)
     else:
         mean, scale, df, ahead = ets_onestep(x, start, hmax)
         fc = ets_forecast(x, horizon, level)

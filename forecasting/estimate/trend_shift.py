@@ -9,8 +9,8 @@ calibrated on backtest errors that include the jump, were 1.5-2x too wide after 
 benchmarks/bench_trend_coverage.py).
 
 The fit on x[:e] (closed form, cumulative sums): the shift month b (at least
-`MIN_SEGMENT` months before it, `MIN_AFTER` after) that minimises the two segments' summed squared
-deviations from their means; the shift is kept when it lowers that sum enough,
+`MIN_SEGMENT` months before it, `MIN_AFTER` after) that minimises the two segments'
+summed squared deviations from their means; the shift is kept when it lowers that sum enough,
 e log(SSE0 / SSE1) > `PENALTY` log e (BIC: the shift's month and size are two more
 parameters), else the level is the whole history's mean. The forecast h months ahead is
 the mean since the shift, m months, with the prediction variance s^2 (1 + 1/m), s^2 the
@@ -28,6 +28,7 @@ shift's step, checked against this closed form.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -90,13 +91,24 @@ def shift_fits(x: np.ndarray, ends: np.ndarray) -> ShiftFit:
     return ShiftFit(level=level, s2=s2_res, months=months, shift=shift, df=df)
 
 
+def change_chance(months: Any, level: float) -> Any:
+    """The most a month's chance of a one-person change can be after `months` months
+    without one, at the `level`: 1 - (1 - level)^(1/(months - 1)) (months - 1 taken as at
+    least 1). trend.constant_band's rule, and this candidate's floor."""
+    return 1.0 - (1.0 - level) ** (1.0 / np.maximum(np.asarray(months) - 1, 1))
+
+
+def calibrated_from(shift: int) -> int:
+    """The first backtest origin whose errors calibrate the band of a level since month
+    `shift`: `MIN_SEGMENT` months after it (0 without a shift: every origin)."""
+    return shift + MIN_SEGMENT if shift else 0
+
+
 def change_floor(months: np.ndarray, hmax: int, level: float) -> np.ndarray:
-    """sqrt(p h), 1..hmax months ahead of m months without a shift (fits x months):
-    p = 1 - (1 - level)^(1/(m - 1)) (module docstring; m - 1 taken as at least 1)."""
+    """sqrt(p h), 1..hmax months ahead of m months without a shift (fits x months),
+    p = `change_chance`(m)."""
     h = np.arange(1, hmax + 1, dtype=float)
-    changes = np.maximum(np.asarray(months) - 1, 1).astype(float)
-    p = 1.0 - (1.0 - level) ** (1.0 / changes)
-    return np.sqrt(p[:, None] * h)
+    return np.sqrt(change_chance(months, level)[:, None] * h)
 
 
 def shift_scale(fit: ShiftFit, hmax: int, level: float) -> np.ndarray:
