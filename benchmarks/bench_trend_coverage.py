@@ -14,6 +14,10 @@ revision (e.g. ``9495b82``, the version before the mixture) runs with that revis
 whole ``forecasting`` package (trend.py and trend_models.py go together: the calibration
 is in trend_models.py), in a child process; a file replaces trend.py alone.
 
+``--whole-people`` rounds the bounds of an integer history (the birth-death family) to the
+nearest person before comparing: the continuity correction for whole-number outcomes (a
+band of [11.3, 12.7] covers only 12). It is measured here, not what `status_quo` returns.
+
 ``--fit-time`` prints instead the CPU time (``time.process_time``) of `status_quo` on four
 120-month birth-death teams (the upload of benchmarks/bench_projection.py), 36 months
 ahead: the median and mean per role over ``--reps`` passes.
@@ -99,8 +103,8 @@ def _trend_module(path: str | None) -> Any:
     return _MODULES[key]
 
 
-def _one(job: tuple[str | None, str, int, int]) -> tuple[str, np.ndarray, np.ndarray]:
-    path, family, n, i = job
+def _one(job: tuple[str | None, str, int, int, bool]) -> tuple[str, np.ndarray, np.ndarray]:
+    path, family, n, i, whole = job
     trend = _trend_module(path)
     y = family_series(family, n, seed_of(family, n, i))
     months = pd.period_range("2020-01", periods=n, freq="M").strftime("%Y-%m")
@@ -112,6 +116,8 @@ def _one(job: tuple[str | None, str, int, int]) -> tuple[str, np.ndarray, np.nda
     idx = np.array(HORIZONS) - 1
     actual = y[n:][idx]
     low, high = fc.forecast["low"].to_numpy()[idx], fc.forecast["high"].to_numpy()[idx]
+    if whole and np.array_equal(y[:n], np.round(y[:n])):  # whole people: nearest person
+        low, high = np.floor(low + 0.5), np.floor(high + 0.5)
     # A band of NaN (no interval) covers nothing.
     return fc.model, ~(actual <= high), ~(actual >= low)
 
@@ -134,16 +140,18 @@ def table(
     pool: Any,
     families: tuple[str, ...] = FAMILIES,
     label: str | None = None,
+    whole: bool = False,
 ) -> None:
     label = label or path or "forecasting/estimate/trend.py (current)"
-    print(f"\n== {label}: {series} series per row, level {LEVEL:.0%} ==")
+    rounded = ", an integer history's bounds rounded to the nearest person" if whole else ""
+    print(f"\n== {label}: {series} series per row, level {LEVEL:.0%}{rounded} ==")
     heads = " ".join(f"{'cov@' + str(h):>7s}" for h in HORIZONS)
     print(f"{'family':24s} {'hist':>4s} {heads}  {'above/below':>11s}  models (largest weight)")
     started = time.perf_counter()
     in_band = cells = 0
     for family in families:
         for n in lengths:
-            jobs = [(path, family, n, i) for i in range(series)]
+            jobs = [(path, family, n, i, whole) for i in range(series)]
             out = list(pool.map(_one, jobs, chunksize=4)) if pool else [_one(j) for j in jobs]
             above = np.array([o[1] for o in out])
             below = np.array([o[2] for o in out])
@@ -207,6 +215,12 @@ def main() -> None:
     )
     parser.add_argument("--fit-time", action="store_true", help="time the fit instead")
     parser.add_argument("--reps", type=int, default=5, help="passes of --fit-time")
+    parser.add_argument(
+        "--whole-people",
+        action="store_true",
+        help="round an integer history's bounds to the nearest person (not what status_quo "
+        "returns: the continuity correction, measured)",
+    )
     parser.add_argument("--label", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.fit_time:
@@ -218,13 +232,15 @@ def main() -> None:
     pool = Pool(args.workers) if args.workers > 1 else None
     try:
         if args.compare and Path(args.compare).is_file():
-            table(str(Path(args.compare).resolve()), args.series, lengths, pool, families)
+            table(str(Path(args.compare).resolve()), args.series, lengths, pool, families,
+                  whole=args.whole_people)  # fmt: skip
         elif args.compare:
             argv = ["--series", str(args.series), "--lengths", args.lengths]
             argv += ["--workers", str(args.workers)]
             argv += ["--families", args.families] if args.families else []
+            argv += ["--whole-people"] if args.whole_people else []
             _run_revision(args.compare, argv)
-        table(None, args.series, lengths, pool, families, args.label)
+        table(None, args.series, lengths, pool, families, args.label, args.whole_people)
     finally:
         if pool is not None:
             pool.close()
