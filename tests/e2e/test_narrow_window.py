@@ -23,6 +23,21 @@ def laptop(browser):
     ctx.close()
 
 
+def _chart_boxes(page, url: str, count: int) -> tuple[list[dict], dict]:
+    open_app(page, url)
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    charts.nth(count - 1).wait_for(timeout=120_000)
+    assert problems_on(page) == []
+    main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+    return [charts.nth(i).bounding_box() for i in range(count)], main
+
+
+def _one_under_the_other_at_page_width(boxes: list[dict], main: dict) -> None:
+    for box in boxes:
+        assert box["width"] > 0.8 * main["width"] - 100, (box, main)
+    assert boxes[1]["y"] >= boxes[0]["y"] + boxes[0]["height"] - 1
+
+
 @pytest.mark.parametrize("path", ["", "capacity"], ids=["overview", "capacity"])
 def test_numbers_are_whole_in_a_narrow_window(laptop, server, path):
     open_app(laptop, f"{server.url}/{path}")
@@ -34,33 +49,15 @@ def test_numbers_are_whole_in_a_narrow_window(laptop, server, path):
 
 
 def test_sensitivity_tornadoes_take_the_page_width(laptop, server):
-    open_app(laptop, f"{server.url}/sensitivity")
-    charts = laptop.locator('[data-testid="stVegaLiteChart"]')  # the two tornadoes first
-    charts.nth(1).wait_for(timeout=120_000)
-    assert problems_on(laptop) == []
-    main = laptop.locator('[data-testid="stMainBlockContainer"]').bounding_box()
-    boxes = [charts.nth(i).bounding_box() for i in range(2)]
-    for box in boxes:
-        assert box["width"] > 0.8 * main["width"] - 100, (box, main)
-    assert boxes[1]["y"] >= boxes[0]["y"] + boxes[0]["height"] - 1  # one under the other
-
-
-def _chart_boxes(page, url: str, count: int) -> tuple[list[dict], dict]:
-    open_app(page, url)
-    charts = page.locator('[data-testid="stVegaLiteChart"]')
-    charts.nth(count - 1).wait_for(timeout=120_000)
-    assert problems_on(page) == []
-    main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
-    return [charts.nth(i).bounding_box() for i in range(count)], main
+    boxes, main = _chart_boxes(laptop, f"{server.url}/sensitivity", 2)  # the tornadoes first
+    _one_under_the_other_at_page_width(boxes, main)
 
 
 def test_chart_pairs_go_one_under_the_other_in_a_narrow_window(laptop, server, browser):
     """Capacity's pair at 1024 px: each chart the page's width (side by side they were 274 px,
     the plot about 130 px beside its legend); at 1440 px still side by side."""
     boxes, main = _chart_boxes(laptop, f"{server.url}/capacity", 2)
-    for box in boxes:
-        assert box["width"] > 0.8 * main["width"] - 100, (box, main)
-    assert boxes[1]["y"] >= boxes[0]["y"] + boxes[0]["height"] - 1
+    _one_under_the_other_at_page_width(boxes, main)
     ctx = new_context(browser, viewport={"width": 1440, "height": 900})
     try:
         wide = ctx.new_page()
