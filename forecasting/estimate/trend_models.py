@@ -529,7 +529,7 @@ def candidate(model: str, y: np.ndarray, horizon: int, level: float, log: bool) 
         inside=np.abs(z) <= q,
         forecast=fc,
         factors=factors,
-        shift=shift if model == LEVEL_SHIFT else 0,
+        shift=shift,  # 0 but for the level-shift candidate
     )
 
 
