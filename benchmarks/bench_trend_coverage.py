@@ -14,9 +14,10 @@ revision (e.g. ``9495b82``, the version before the mixture) runs with that revis
 whole ``forecasting`` package (trend.py and trend_models.py go together: the calibration
 is in trend_models.py), in a child process; a file replaces trend.py alone.
 
-``--whole-people`` rounds the bounds of an integer history (the birth-death family) to the
-nearest person before comparing: the continuity correction for whole-number outcomes (a
-band of [11.3, 12.7] covers only 12). It is measured here, not what `status_quo` returns.
+A history in whole people (the birth-death family) has its band in whole people
+(`trend.whole_people`: the bounds rounded to the nearest person, the continuity
+correction); ``--unrounded`` compares the predictive's own quantiles instead
+(`TrendForecast.band`, what a path policy reads; a revision without it: its forecast).
 
 ``--fit-time`` prints instead the CPU time (``time.process_time``) of `status_quo` on four
 120-month birth-death teams (the upload of benchmarks/bench_projection.py), 36 months
@@ -104,7 +105,7 @@ def _trend_module(path: str | None) -> Any:
 
 
 def _one(job: tuple[str | None, str, int, int, bool]) -> tuple[str, np.ndarray, np.ndarray]:
-    path, family, n, i, whole = job
+    path, family, n, i, unrounded = job
     trend = _trend_module(path)
     y = family_series(family, n, seed_of(family, n, i))
     months = pd.period_range("2020-01", periods=n, freq="M").strftime("%Y-%m")
@@ -115,9 +116,8 @@ def _one(job: tuple[str | None, str, int, int, bool]) -> tuple[str, np.ndarray, 
         fc = trend.status_quo(history, "data_scientist", AHEAD, level=LEVEL)
     idx = np.array(HORIZONS) - 1
     actual = y[n:][idx]
-    low, high = fc.forecast["low"].to_numpy()[idx], fc.forecast["high"].to_numpy()[idx]
-    if whole and np.array_equal(y[:n], np.round(y[:n])):  # whole people: nearest person
-        low, high = np.floor(low + 0.5), np.floor(high + 0.5)
+    frame = getattr(fc, "band", fc.forecast) if unrounded else fc.forecast
+    low, high = frame["low"].to_numpy()[idx], frame["high"].to_numpy()[idx]
     # A band of NaN (no interval) covers nothing.
     return fc.model, ~(actual <= high), ~(actual >= low)
 
@@ -140,10 +140,10 @@ def table(
     pool: Any,
     families: tuple[str, ...] = FAMILIES,
     label: str | None = None,
-    whole: bool = False,
+    unrounded: bool = False,
 ) -> None:
     label = label or path or "forecasting/estimate/trend.py (current)"
-    rounded = ", an integer history's bounds rounded to the nearest person" if whole else ""
+    rounded = ", the predictive's own (unrounded) quantiles" if unrounded else ""
     print(f"\n== {label}: {series} series per row, level {LEVEL:.0%}{rounded} ==")
     heads = " ".join(f"{'cov@' + str(h):>7s}" for h in HORIZONS)
     print(f"{'family':24s} {'hist':>4s} {heads}  {'above/below':>11s}  models (largest weight)")
@@ -151,7 +151,7 @@ def table(
     in_band = cells = 0
     for family in families:
         for n in lengths:
-            jobs = [(path, family, n, i, whole) for i in range(series)]
+            jobs = [(path, family, n, i, unrounded) for i in range(series)]
             out = list(pool.map(_one, jobs, chunksize=4)) if pool else [_one(j) for j in jobs]
             above = np.array([o[1] for o in out])
             below = np.array([o[2] for o in out])
@@ -216,10 +216,10 @@ def main() -> None:
     parser.add_argument("--fit-time", action="store_true", help="time the fit instead")
     parser.add_argument("--reps", type=int, default=5, help="passes of --fit-time")
     parser.add_argument(
-        "--whole-people",
+        "--unrounded",
         action="store_true",
-        help="round an integer history's bounds to the nearest person (not what status_quo "
-        "returns: the continuity correction, measured)",
+        help="compare the predictive's own quantiles, not a whole-people history's band in "
+        "whole people",
     )
     parser.add_argument("--label", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -233,14 +233,14 @@ def main() -> None:
     try:
         if args.compare and Path(args.compare).is_file():
             table(str(Path(args.compare).resolve()), args.series, lengths, pool, families,
-                  whole=args.whole_people)  # fmt: skip
+                  unrounded=args.unrounded)  # fmt: skip
         elif args.compare:
             argv = ["--series", str(args.series), "--lengths", args.lengths]
             argv += ["--workers", str(args.workers)]
             argv += ["--families", args.families] if args.families else []
-            argv += ["--whole-people"] if args.whole_people else []
+            argv += ["--unrounded"] if args.unrounded else []
             _run_revision(args.compare, argv)
-        table(None, args.series, lengths, pool, families, args.label, args.whole_people)
+        table(None, args.series, lengths, pool, families, args.label, args.unrounded)
     finally:
         if pool is not None:
             pool.close()

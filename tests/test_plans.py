@@ -25,17 +25,19 @@ ROOT = Path(__file__).resolve().parents[1]
 def trend(history: list[float], mean: list[float], low=None, high=None) -> TrendForecast:
     h = len(mean)
     months = [str(p) for p in pd.period_range("2027-01", periods=h, freq="M")]
+    band = pd.DataFrame(
+        {
+            "month": months,
+            "mean": mean,
+            "low": low if low is not None else [np.nan] * h,
+            "high": high if high is not None else [np.nan] * h,
+        }
+    )
     return TrendForecast(
         role="data_scientist",
         history=pd.DataFrame({"month": ["2026-12"] * len(history), "headcount": history}),
-        forecast=pd.DataFrame(
-            {
-                "month": months,
-                "mean": mean,
-                "low": low if low is not None else [np.nan] * h,
-                "high": high if high is not None else [np.nan] * h,
-            }
-        ),
+        forecast=band,
+        band=band,
         model="ETS (additive, damped trend)",
         backtest=pd.DataFrame(),
         note="",

@@ -44,12 +44,32 @@ def line_forecast():
 
 def test_a_constant_series_forecasts_the_constant_with_a_narrow_band():
     fc = status_quo(history([12] * 30), "data_scientist", 36)
-    out = fc.forecast
+    out = fc.band
     assert (out["mean"] == 12).all()
     assert (out["low"] < 12).all() and (out["high"] > 12).all()  # changes are rare, not impossible
     assert out["high"].iloc[-1] - out["low"].iloc[-1] < 4  # about +-2 people after 36 months
     assert (np.diff(out["high"]) > 0).all()  # widening with the horizon
     assert "constant at 12 for 30 month(s)" in fc.note and fc.fallback
+    # In whole people: a month on, no change is the likeliest by far (1 - p = 95%).
+    assert fc.forecast[["low", "high"]].iloc[0].tolist() == [12, 12]
+    assert fc.forecast[["low", "high"]].iloc[-1].tolist() == [10, 14]
+
+
+def test_a_whole_people_history_has_its_band_in_whole_people():
+    """The bounds are the predictive's quantiles rounded to the nearest person (the
+    continuity correction: P(Y <= k) = F(k + 1/2)); the unrounded band is kept for the
+    plan, and a history in fractions of people (FTE) keeps its band as fitted."""
+    y = np.round(noisy_line(20, 0.5, n=30, noise=1.5, seed=4))
+    fc = status_quo(history(y), "data_scientist", 24)
+    for col in ("low", "high"):
+        band = fc.band[col].to_numpy()
+        assert not np.array_equal(band, np.round(band))  # the fit's own quantiles
+        assert np.array_equal(fc.forecast[col].to_numpy(), np.floor(band + 0.5))
+    assert fc.forecast["mean"].equals(fc.band["mean"])
+    assert (fc.forecast["low"] <= fc.forecast["high"]).all()
+    fte = status_quo(history(y + 0.5), "data_scientist", 24)  # half-time people
+    assert fte.forecast.equals(fte.band)
+    assert np.allclose(fte.band[["low", "high"]], fc.band[["low", "high"]] + 0.5, atol=0.2)
 
 
 def test_the_constant_band_is_the_chance_of_a_change_no_change_in_n_months_allows():

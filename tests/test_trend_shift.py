@@ -165,6 +165,6 @@ def test_a_level_without_noise_is_no_surer_than_a_constant_history(blip):
     history = pd.DataFrame({"month": months, "role": "data_scientist", "headcount": x})
     fc = status_quo(history, "data_scientist", 36)
     assert fc.model == LEVEL_SHIFT
-    half = (fc.forecast["high"] - fc.forecast["low"]).to_numpy() / 2
+    half = (fc.band["high"] - fc.band["low"]).to_numpy() / 2
     assert np.all(half >= constant_band(8, 36, 0.8) - 1e-9)
     assert half[-1] > 3.0 and np.all(np.diff(half) > 0)

@@ -51,7 +51,7 @@ def projection_policy(forecast: TrendForecast, n0: int, horizon: int) -> HiringP
     Returns:
         The path policy (horizon + 1 months; a shorter forecast holds its last value).
     """
-    fc = forecast.forecast
+    fc = forecast.band  # unrounded: each path's positions are rounded (round half up)
     last = float(forecast.history["headcount"].iloc[-1])
     mean = fc["mean"].to_numpy(dtype=float)[:horizon]
     low = fc["low"].to_numpy(dtype=float)[:horizon]
