@@ -15,9 +15,11 @@ whole ``forecasting`` package (trend.py and trend_models.py go together: the cal
 is in trend_models.py), in a child process; a file replaces trend.py alone.
 
 A history in whole people (the birth-death family) has its band in whole people
-(`trend.whole_people`: the bounds rounded to the nearest person, the continuity
-correction); ``--unrounded`` compares the predictive's own quantiles instead
-(`TrendForecast.band`, what a path policy reads; a revision without it: its forecast).
+(`trend.whole_people`: the whole-number band whose probability is nearest the level);
+``--unrounded`` compares the predictive's own quantiles instead (`TrendForecast.band`,
+what a path policy reads; a revision without it: its forecast).
+``--integers`` rounds every family's series to whole numbers first (history and outcomes:
+headcounts are whole people), so every band is in whole people.
 
 ``--fit-time`` prints instead the CPU time (``time.process_time``) of `status_quo` on four
 120-month birth-death teams (the upload of benchmarks/bench_projection.py), 36 months
@@ -105,9 +107,11 @@ def _trend_module(path: str | None) -> Any:
 
 
 def _one(job: tuple[str | None, str, int, int, bool]) -> tuple[str, np.ndarray, np.ndarray]:
-    path, family, n, i, unrounded = job
+    path, family, n, i, how = job
     trend = _trend_module(path)
     y = family_series(family, n, seed_of(family, n, i))
+    if how == "integers":
+        y = np.floor(y + 0.5)
     months = pd.period_range("2020-01", periods=n, freq="M").strftime("%Y-%m")
     history = pd.DataFrame({"month": months, "role": "data_scientist", "headcount": y[:n]})
     from threadpoolctl import threadpool_limits
@@ -116,7 +120,7 @@ def _one(job: tuple[str | None, str, int, int, bool]) -> tuple[str, np.ndarray, 
         fc = trend.status_quo(history, "data_scientist", AHEAD, level=LEVEL)
     idx = np.array(HORIZONS) - 1
     actual = y[n:][idx]
-    frame = getattr(fc, "band", fc.forecast) if unrounded else fc.forecast
+    frame = getattr(fc, "band", fc.forecast) if how == "unrounded" else fc.forecast
     low, high = frame["low"].to_numpy()[idx], frame["high"].to_numpy()[idx]
     # A band of NaN (no interval) covers nothing.
     return fc.model, ~(actual <= high), ~(actual >= low)
@@ -140,10 +144,13 @@ def table(
     pool: Any,
     families: tuple[str, ...] = FAMILIES,
     label: str | None = None,
-    unrounded: bool = False,
+    how: str = "",
 ) -> None:
     label = label or path or "forecasting/estimate/trend.py (current)"
-    rounded = ", the predictive's own (unrounded) quantiles" if unrounded else ""
+    rounded = {
+        "unrounded": ", the predictive's own (unrounded) quantiles",
+        "integers": ", every series rounded to whole numbers",
+    }.get(how, "")
     print(f"\n== {label}: {series} series per row, level {LEVEL:.0%}{rounded} ==")
     heads = " ".join(f"{'cov@' + str(h):>7s}" for h in HORIZONS)
     print(f"{'family':24s} {'hist':>4s} {heads}  {'above/below':>11s}  models (largest weight)")
@@ -151,7 +158,7 @@ def table(
     in_band = cells = 0
     for family in families:
         for n in lengths:
-            jobs = [(path, family, n, i, unrounded) for i in range(series)]
+            jobs = [(path, family, n, i, how) for i in range(series)]
             out = list(pool.map(_one, jobs, chunksize=4)) if pool else [_one(j) for j in jobs]
             above = np.array([o[1] for o in out])
             below = np.array([o[2] for o in out])
@@ -221,6 +228,11 @@ def main() -> None:
         help="compare the predictive's own quantiles, not a whole-people history's band in "
         "whole people",
     )
+    parser.add_argument(
+        "--integers",
+        action="store_true",
+        help="round every family's series to whole numbers (a headcount) before projecting",
+    )
     parser.add_argument("--label", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.fit_time:
@@ -229,18 +241,21 @@ def main() -> None:
     lengths = tuple(int(x) for x in args.lengths.split(","))
     words = [w.strip() for w in (args.families or "").split(",") if w.strip()]
     families = tuple(f for f in FAMILIES if not words or any(w in f for w in words))
+    if args.unrounded and args.integers:
+        parser.error("--unrounded and --integers are two different measurements: pick one")
+    how = "unrounded" if args.unrounded else "integers" if args.integers else ""
     pool = Pool(args.workers) if args.workers > 1 else None
     try:
         if args.compare and Path(args.compare).is_file():
             table(str(Path(args.compare).resolve()), args.series, lengths, pool, families,
-                  unrounded=args.unrounded)  # fmt: skip
+                  how=how)  # fmt: skip
         elif args.compare:
             argv = ["--series", str(args.series), "--lengths", args.lengths]
             argv += ["--workers", str(args.workers)]
             argv += ["--families", args.families] if args.families else []
-            argv += ["--unrounded"] if args.unrounded else []
+            argv += [f"--{how}"] if how else []
             _run_revision(args.compare, argv)
-        table(None, args.series, lengths, pool, families, args.label, args.unrounded)
+        table(None, args.series, lengths, pool, families, args.label, how)
     finally:
         if pool is not None:
             pool.close()

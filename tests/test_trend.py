@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from forecasting.estimate import trend, trend_models
 from forecasting.estimate.trend import (
@@ -17,6 +18,7 @@ from forecasting.estimate.trend import (
     constant_band,
     status_quo,
     status_quo_all,
+    whole_people,
 )
 from forecasting.model.errors import EstimationError
 
@@ -52,19 +54,60 @@ def test_a_constant_series_forecasts_the_constant_with_a_narrow_band():
     assert "constant at 12 for 30 month(s)" in fc.note and fc.fallback
     # In whole people: a month on, no change is the likeliest by far (1 - p = 95%).
     assert fc.forecast[["low", "high"]].iloc[0].tolist() == [12, 12]
-    assert fc.forecast[["low", "high"]].iloc[-1].tolist() == [10, 14]
+    assert fc.forecast[["low", "high"]].iloc[-1].tolist() == [10, 13]
+
+
+def _normal_band(mean: float, sd: float, level: float = 0.8) -> pd.DataFrame:
+    z = stats.norm.ppf(0.5 + level / 2)
+    return pd.DataFrame(
+        {"month": ["2027-01"], "mean": [mean], "low": [mean - z * sd], "high": [mean + z * sd]}
+    )
+
+
+def _mass(a: float, b: float, mean: float, sd: float) -> float:
+    """P(a <= Y <= b) for a whole-number Y, continuity-corrected normal (independent)."""
+    return float(stats.norm.cdf(b + 0.5, mean, sd) - stats.norm.cdf(a - 0.5, mean, sd))
+
+
+def test_a_narrow_band_in_whole_people_holds_the_level_not_one_value():
+    """N(12, 0.55): the fitted 80% band [11.3, 12.7] holds only 12 (64%); 11-13 holds 99%;
+    11-12 and 12-13 hold 81.5%, nearest 80% (equal on mass, tails and width: the lower)."""
+    band = _normal_band(12.0, 0.55)
+    cdf = lambda x: stats.norm.cdf(x, 12.0, 0.55)  # noqa: E731
+    out = whole_people(band, cdf, 0.8)
+    assert out[["low", "high"]].iloc[0].tolist() == [11, 12]
+    assert _mass(11, 12, 12.0, 0.55) == pytest.approx(0.815, abs=1e-3)
+    assert _mass(12, 12, 12.0, 0.55) == pytest.approx(0.637, abs=1e-3)
+
+
+@pytest.mark.parametrize("mean, sd", [(30.3, 3.0), (7.8, 1.4), (51.5, 6.2), (4.1, 0.8)])
+def test_a_band_in_whole_people_is_the_nearest_the_level_of_its_neighbours(mean, sd):
+    """Of the whole-number bands between the fitted bounds rounded to the nearest person
+    (the widest: it holds the level and about a point more for each person of spread)
+    and one person in from each, the one whose probability is nearest the level: never
+    further from it than the fitted band's own whole numbers or the rounded bounds."""
+    band = _normal_band(mean, sd)
+    low, high = band["low"][0], band["high"][0]
+    out = whole_people(band, lambda x: stats.norm.cdf(x, mean, sd), 0.8)
+    a, b = out["low"][0], out["high"][0]
+    lo, hi = np.floor(low + 0.5), np.floor(high + 0.5)  # the nearest person
+    assert a in (lo, lo + 1) and b in (hi - 1, hi)
+    near = abs(_mass(a, b, mean, sd) - 0.8)
+    candidates = [(x, y) for x in (lo, lo + 1) for y in (hi - 1, hi) if x <= y]
+    assert near == pytest.approx(min(abs(_mass(x, y, mean, sd) - 0.8) for x, y in candidates))
+    assert near <= abs(_mass(np.ceil(low), np.floor(high), mean, sd) - 0.8) + 1e-12
+    assert near <= abs(_mass(lo, hi, mean, sd) - 0.8) + 1e-12
 
 
 def test_a_whole_people_history_has_its_band_in_whole_people():
-    """The bounds are the predictive's quantiles rounded to the nearest person (the
-    continuity correction: P(Y <= k) = F(k + 1/2)); the unrounded band is kept for the
-    plan, and a history in fractions of people (FTE) keeps its band as fitted."""
+    """The bounds are whole numbers near the fitted quantiles; the fitted band is kept
+    for the plan, and a history in fractions of people (FTE) keeps its band as fitted."""
     y = np.round(noisy_line(20, 0.5, n=30, noise=1.5, seed=4))
     fc = status_quo(history(y), "data_scientist", 24)
     for col in ("low", "high"):
-        band = fc.band[col].to_numpy()
+        band, whole = fc.band[col].to_numpy(), fc.forecast[col].to_numpy()
         assert not np.array_equal(band, np.round(band))  # the fit's own quantiles
-        assert np.array_equal(fc.forecast[col].to_numpy(), np.floor(band + 0.5))
+        assert np.array_equal(whole, np.round(whole)) and np.all(np.abs(whole - band) < 1.5)
     assert fc.forecast["mean"].equals(fc.band["mean"])
     assert (fc.forecast["low"] <= fc.forecast["high"]).all()
     fte = status_quo(history(y + 0.5), "data_scientist", 24)  # half-time people

@@ -122,7 +122,7 @@ def test_80_percent_intervals_cover_70_to_90_percent_6_to_36_months_ahead(family
 @pytest.mark.slow
 def test_over_every_family_and_history_length_80_percent_intervals_cover_80_percent():
     """The cells' outcomes pooled (420 series, 1,260 outcomes): within two points of 80%
-    (0.818 here; 0.813 before a whole-people history's band was in whole people, 0.815
+    (0.816 here; 0.813 before a whole-people history's band was in whole people, 0.815
     before the level-shift candidate, 0.812 before AR(1) was a
     candidate, 0.821 with AR(1) at a prior weight of a third; 0.809 while log-scale drift
     fits were left out at random; before the bands were calibrated on the backtest's
@@ -133,16 +133,14 @@ def test_over_every_family_and_history_length_80_percent_intervals_cover_80_perc
 
 
 @pytest.mark.slow
-def test_a_whole_people_band_covers_a_birth_death_team_as_its_level_says():
-    """Headcounts are whole people: the band rounded to the nearest person holds every
-    whole outcome the unrounded band held, and more of them where the band is narrow
-    (a band of [11.3, 12.7] held only 12). Birth-death pooled here: 0.733 against 0.700
-    unrounded (the benchmark, 200 series a cell: the family's 12-month cells 0.71-0.73
-    from 0.675-0.71, 79 of 84 cells in 70-90% from 76)."""
+def test_a_whole_people_band_covers_a_birth_death_team_nearer_its_level():
+    """Headcounts are whole people: the band in whole people (the whole-number band whose
+    probability is nearest the level) holds more of a birth-death team's outcomes than
+    the fitted band's whole numbers, which fall short: pooled here 0.717 against 0.700
+    (the benchmark, 200 series a cell: 78 of 84 cells in 70-90% against 76)."""
     rounded = np.concatenate([projected("birth-death", n)[0] for n in LENGTHS])
     unrounded = np.concatenate([projected("birth-death", n)[2] for n in LENGTHS])
-    assert np.all(rounded >= unrounded)
-    assert float(rounded.mean()) >= 0.72 > float(unrounded.mean()), (
+    assert float(unrounded.mean()) < float(rounded.mean()) <= LEVEL, (
         rounded.mean(),
         unrounded.mean(),
     )

@@ -553,6 +553,12 @@ def _component_cdf(p: Predictive, values: np.ndarray) -> np.ndarray:
     return special.stdtr(p.df, (values - p.mean) / p.scale)
 
 
+def mixture_cdf(parts: list[tuple[float, Predictive]], values: np.ndarray) -> np.ndarray:
+    """P(headcount <= values) under a weighted mixture of predictives, month by month
+    (`values` one per month, or (k, months))."""
+    return sum((w * _component_cdf(p, values) for w, p in parts), np.zeros(np.shape(values)))
+
+
 def _component_quantile(p: Predictive, prob: Any) -> np.ndarray:
     from scipy import special
 
@@ -582,8 +588,7 @@ def mixture_quantiles(
         lo, hi = qs.min(axis=0), qs.max(axis=0)
         for _ in range(iterations if np.any(hi > lo) else 0):
             mid = 0.5 * (lo + hi)
-            cdf = sum(w * _component_cdf(p, mid) for w, p in parts)
-            below = cdf < prob
+            below = mixture_cdf(parts, mid) < prob
             lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
         out.append(0.5 * (lo + hi))
     return np.array(out)
