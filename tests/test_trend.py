@@ -54,7 +54,9 @@ def test_a_constant_series_forecasts_the_constant_with_a_narrow_band():
     assert "constant at 12 for 30 month(s)" in fc.note and fc.fallback
     # In whole people: a month on, no change is the likeliest by far (1 - p = 95%).
     assert fc.forecast[["low", "high"]].iloc[0].tolist() == [12, 12]
-    assert fc.forecast[["low", "high"]].iloc[-1].tolist() == [10, 13]
+    assert fc.forecast[["low", "high"]].iloc[-1].tolist() == [10, 14]
+    # symmetric about the constant, as its predictive is (no side taken on a tie)
+    assert (fc.forecast["high"] - 12 == 12 - fc.forecast["low"]).all()
 
 
 def _normal_band(mean: float, sd: float, level: float = 0.8) -> pd.DataFrame:
@@ -70,14 +72,16 @@ def _mass(a: float, b: float, mean: float, sd: float) -> float:
 
 
 def test_a_narrow_band_in_whole_people_holds_the_level_not_one_value():
-    """N(12, 0.55): the fitted 80% band [11.3, 12.7] holds only 12 (64%); 11-13 holds 99%;
-    11-12 and 12-13 hold 81.5%, nearest 80% (equal on mass, tails and width: the lower)."""
-    band = _normal_band(12.0, 0.55)
-    cdf = lambda x: stats.norm.cdf(x, 12.0, 0.55)  # noqa: E731
-    out = whole_people(band, cdf, 0.8)
-    assert out[["low", "high"]].iloc[0].tolist() == [11, 12]
-    assert _mass(11, 12, 12.0, 0.55) == pytest.approx(0.815, abs=1e-3)
-    assert _mass(12, 12, 12.0, 0.55) == pytest.approx(0.637, abs=1e-3)
+    """N(12.1, 0.55): the fitted 80% band [11.4, 12.8] holds only 12 (63%); 11-13 holds
+    99%, 12-13 86%, 11-12 76%: nearest 80%. N(12, 0.55) is symmetric about 12: 11-12 and
+    12-13 (81.5% each) are mirror images, and the band is their union, not one side."""
+    for mean, expected in ((12.1, [11, 12]), (12.0, [11, 13])):
+        band = _normal_band(mean, 0.55)
+        out = whole_people(band, lambda x, m=mean: stats.norm.cdf(x, m, 0.55), 0.8)
+        assert out[["low", "high"]].iloc[0].tolist() == expected
+    assert _mass(11, 12, 12.1, 0.55) == pytest.approx(0.765, abs=1e-3)
+    assert _mass(12, 13, 12.1, 0.55) == pytest.approx(0.857, abs=1e-3)
+    assert _mass(12, 12, 12.1, 0.55) == pytest.approx(0.629, abs=1e-3)
 
 
 @pytest.mark.parametrize("mean, sd", [(30.3, 3.0), (7.8, 1.4), (51.5, 6.2), (4.1, 0.8)])
