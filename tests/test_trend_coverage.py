@@ -150,8 +150,7 @@ def test_a_whole_people_band_covers_a_birth_death_team_nearer_its_level():
 def test_after_a_level_step_in_12_to_24_months_of_history_the_band_does_not_err_wide():
     """A step reads as a random walk's jump unless the months since it show a level; the
     bands, calibrated on their own h-month backtest errors, do not cover more than 90%
-    (0.864 on these 60 series a cell; 0.869 before the models were weighted on the months
-    since a shift, as before the level-shift candidate; 0.93 on the
+    (0.869 on these 60 series a cell, as before the level-shift candidate; 0.93 on the
     first 20 before the calibration: 0.97 and 0.90 on 12 and 24 months). 60 series, not
     20: the first 20 24-month steps cover 1.0 with the level-shift candidate, 0.80-0.95
     without, and the next 40 0.85-0.88 with it -- 20 series could not tell."""

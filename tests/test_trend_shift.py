@@ -100,10 +100,8 @@ def test_its_band_is_calibrated_on_the_errors_since_the_shift_only():
 def test_after_a_step_the_level_takes_the_weight_and_its_band_is_the_noises():
     """48 months, +8 at month 30: the projection is the level since the shift (58) with a
     band near the noise's +-1.28 sd (2.6), not a random walk's that grows with the months.
-    The models are weighted on the months since the shift (`trend_shift.scored_from`):
-    the level has 80% of the weight or more on 19 of these 20 series, 90% on 18 (before,
-    on 4 of them the random walk kept a quarter of the weight or more: the noise before
-    the step happened to drift)."""
+    (On 4 of these 20 series the random walk keeps a quarter of the weight or more: the
+    noise before the step happened to drift.)"""
     months = pd.period_range("2020-01", periods=48, freq="M").strftime("%Y-%m")
     level_series = 0
     for seed in range(20):
@@ -115,13 +113,11 @@ def test_after_a_step_the_level_takes_the_weight_and_its_band_is_the_noises():
             continue
         level_series += 1
         assert fc.model == LEVEL_SHIFT
-        if weight < 0.9:  # a tenth or more on walks widens the band 36 months out
-            continue
         f = fc.forecast
         assert f["mean"].iloc[-1] == pytest.approx(58, abs=1.5)
         half = (f["high"] - f["low"]).to_numpy() / 2
         assert 1.5 < half[-1] < 4.0 and half[-1] < 1.5 * half[0]  # a walk's grows 6x
-    assert level_series >= 18
+    assert level_series >= 14
 
 
 def test_every_origins_fit_at_once_is_each_origins_own_fit():
@@ -172,43 +168,3 @@ def test_a_level_without_noise_is_no_surer_than_a_constant_history(blip):
     half = (fc.band["high"] - fc.band["low"]).to_numpy() / 2
     assert np.all(half >= constant_band(8, 36, 0.8) - 1e-9)
     assert half[-1] > 3.0 and np.all(np.diff(half) > 0)
-
-
-def test_weights_from_a_month_on_are_the_scores_from_that_month():
-    x = stepped(36, 20, 8.0, seed=3)
-    candidates = [
-        trend_models.candidate(m, x, 12, 0.8, False)
-        for m in (trend_models.ARIMA_DRIFT, trend_models.LINEAR, LEVEL_SHIFT)
-    ]
-    for since in (0, 5):
-        total = np.array(
-            [
-                trend_models.SHARPNESS * c.scores[since:].sum()
-                + np.log(trend_models.PRIOR[c.model])
-                for c in candidates
-            ]
-        )
-        expected = np.exp(total - total.max()) / np.exp(total - total.max()).sum()
-        assert trend_models.weights(candidates, since) == pytest.approx(expected, rel=1e-12)
-    assert not np.allclose(trend_models.weights(candidates, 5), trend_models.weights(candidates))
-
-
-def test_after_a_step_the_models_are_compared_on_the_months_since_it_but_not_on_a_line():
-    """A step at month 30 of 48: the models are weighted on the months from two after it
-    (the note names the first); a growing team's history fits a step better than a
-    constant too, but its line is still the best model since, so it is weighted on every
-    month as before."""
-    months = pd.period_range("2020-01", periods=48, freq="M")
-    frame = lambda x: pd.DataFrame(  # noqa: E731
-        {"month": months.strftime("%Y-%m"), "role": "data_scientist", "headcount": x}
-    )
-    fc = status_quo(frame(stepped(48, 30, 8.0, seed=2)), "data_scientist", 12)
-    assert "level since 2022-07" in fc.note  # month 30
-    assert "predicted the months from 2022-09 on" in fc.note, fc.note
-    line = 50 + 0.6 * np.arange(48) + np.random.default_rng(5).normal(0, 1.5, 48)
-    x = line.astype(float)
-    shifted = trend_models.candidate(LEVEL_SHIFT, x, 12, 0.8, False)
-    assert shifted.shift > 0  # a step fits a line better than a constant does
-    fc = status_quo(frame(x), "data_scientist", 12)
-    assert "the months from" not in fc.note, fc.note
-    assert fc.model != LEVEL_SHIFT

@@ -533,12 +533,11 @@ def candidate(model: str, y: np.ndarray, horizon: int, level: float, log: bool) 
     )
 
 
-def weights(candidates: list[Candidate], since: int = 0) -> np.ndarray:
+def weights(candidates: list[Candidate]) -> np.ndarray:
     """Pseudo-Bayesian model averaging: weights proportional to prior x exp(SHARPNESS x the
-    sum of the one-step scores), from backtest month `since` on (counted from the first
-    scored month: all of them by default)."""
+    sum of the one-step scores)."""
     total = np.array(
-        [SHARPNESS * float(c.scores[since:].sum()) + np.log(PRIOR[c.model]) for c in candidates]
+        [SHARPNESS * float(c.scores.sum()) + np.log(PRIOR[c.model]) for c in candidates]
     )
     w = np.exp(total - total.max())
     return w / w.sum()

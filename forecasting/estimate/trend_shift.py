@@ -106,24 +106,6 @@ def calibrated_from(shift: int) -> int:
     return shift + MIN_SEGMENT if shift else 0
 
 
-#: After a shift, the candidates are weighted on the backtest months from this many
-#: months after its first month on (`scored_from`): the first month of the new level is
-#: the jump, which no model foresaw (a random walk's band holds jumps: it cost the level
-#: model about 3 nats more and kept the walks' weight, so a 24-month step's band erred
-#: wide), and the second is predicted from one month of the level. Only when the level is
-#: then the best of the models (trend.py: a growing team fits a step better than a
-#: constant too). Measured (bench_trend_coverage, 200 series a cell, before that
-#: condition): 81 of 84 cells in 70-90% with 2, 80 with 1, 78 with 4 and 78 with none;
-#: with it, 80 with 2.
-SCORED_AFTER = 2
-
-
-def scored_from(shift: int) -> int:
-    """The first history month whose one-month-ahead backtest score weights the
-    candidates, after a level shift at month `shift` (0 without a shift: every month)."""
-    return shift + SCORED_AFTER if shift else 0
-
-
 def change_floor(months: np.ndarray, hmax: int, level: float) -> np.ndarray:
     """sqrt(p h), 1..hmax months ahead of m months without a shift (fits x months),
     p = `change_chance`(m)."""
