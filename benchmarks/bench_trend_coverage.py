@@ -106,7 +106,7 @@ def _trend_module(path: str | None) -> Any:
     return _MODULES[key]
 
 
-def _one(job: tuple[str | None, str, int, int, bool]) -> tuple[str, np.ndarray, np.ndarray]:
+def _one(job: tuple[str | None, str, int, int, str]) -> tuple[str, np.ndarray, np.ndarray]:
     path, family, n, i, how = job
     trend = _trend_module(path)
     y = family_series(family, n, seed_of(family, n, i))
