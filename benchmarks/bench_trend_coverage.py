@@ -156,6 +156,7 @@ def table(
     print(f"{'family':24s} {'hist':>4s} {heads}  {'above/below':>11s}  models (largest weight)")
     started = time.perf_counter()
     in_band = cells = 0
+    distance = 0.0  # summed |coverage - LEVEL| over the cells
     for family in families:
         for n in lengths:
             jobs = [(path, family, n, i, how) for i in range(series)]
@@ -166,6 +167,7 @@ def table(
             flags = " ".join(f"{'*' if not BAND[0] <= c <= BAND[1] else ' '}{c:6.2f}" for c in cov)
             in_band += int(np.sum((cov >= BAND[0]) & (cov <= BAND[1])))
             cells += cov.size
+            distance += float(np.abs(cov - LEVEL).sum())
             models = Counter(_short(o[0]) for o in out)
             names = ", ".join(f"{m} {c}" for m, c in models.most_common(3))
             print(
@@ -175,7 +177,8 @@ def table(
             )
     se = np.sqrt(LEVEL * (1 - LEVEL) / series)
     print(
-        f"({in_band} of {cells} coverages in {BAND[0]:.0%}-{BAND[1]:.0%}; binomial standard "
+        f"({in_band} of {cells} coverages in {BAND[0]:.0%}-{BAND[1]:.0%}, "
+        f"{distance / max(cells, 1):.3f} from {LEVEL:.0%} on average; binomial standard "
         f"error of a coverage at {LEVEL:.0%}: {se:.3f}; {time.perf_counter() - started:.0f} s)"
     )
 
