@@ -363,13 +363,15 @@ def _project(df: pd.DataFrame, key: str, horizon: int, level: float) -> TrendFor
         """The forecast; `cdf` the predictive's (None: a normal with the band's
         quantiles), for a whole-people history's band in whole people."""
         band = _frame(months, *fc)
-        if whole and cdf is None:
+        forecast = band.copy()
+        if whole:
             mean, low, high = fc
-            cdf = _normal_cdf(mean, 0.5 * (high - low), level)
+            cdf = cdf or _normal_cdf(mean, 0.5 * (high - low), level)
+            forecast = whole_people(band, cdf, level)
         return TrendForecast(
             role=key,
             history=hist,
-            forecast=whole_people(band, cdf, level) if whole and cdf is not None else band.copy(),
+            forecast=forecast,
             band=band,
             model=model,
             backtest=backtest,
