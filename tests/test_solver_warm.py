@@ -1,7 +1,8 @@
 """The solver's speed-ups leave its answers as they were (issue 21).
 
 The exact search probes from the small end (`smallest_from_below`) and tries the largest
-schedule only when no shape reaches the goal; the exact chains are kept between calls
+schedule only when no shape reaches the goal; a search starts from the shape's last
+answer (`solver.HINTS`, `smallest_near`); the exact chains are kept between calls
 (`exact_chain.MEMO`). A plan solved with them equals the plan solved without them: the
 same positions, the same probabilities, the same method.
 """
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from forecasting.model.errors import SolverError
 from forecasting.plan import solver
-from forecasting.plan.schedule import smallest_prefix
+from forecasting.plan.schedule import smallest_near, smallest_prefix
 from forecasting.plan.solver import smallest_from_below, solve
 from forecasting.simulate import exact_chain
 from tests.conftest import make_scenario, team
@@ -40,6 +41,42 @@ def test_probing_from_below_never_tries_far_above_the_answer():
     assert max(tried) <= 8
 
 
+@given(
+    st.integers(min_value=0, max_value=200),
+    st.integers(min_value=0, max_value=220),
+    st.integers(min_value=-5, max_value=230),
+)
+def test_a_search_from_a_hint_finds_what_bisection_finds(n_max, threshold, hint):
+    def passes(n: int) -> bool:
+        assert 0 <= n <= n_max
+        return n >= threshold
+
+    assert smallest_near(passes, n_max, hint) == smallest_prefix(passes, n_max)
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint", "most"),
+    [(30, 30, 2), (30, 29, 2), (30, 31, 4), (30, 0, 12), (30, 200, 16), (0, 0, 1)],
+)
+def test_a_search_from_near_the_answer_tries_few_schedules(answer, hint, most):
+    tried: list[int] = []
+
+    def passes(n: int) -> bool:
+        tried.append(n)
+        return n >= answer
+
+    assert smallest_near(passes, 200, hint) == answer
+    assert len(tried) <= most
+    assert len(set(tried)) == len(tried)  # no schedule tried twice
+
+
+class NoHints(dict):
+    """`solver.HINTS` that keeps nothing: every search from scratch."""
+
+    def __setitem__(self, key, value) -> None:
+        pass
+
+
 def growing_team(**target) -> object:
     """20 -> 24 data scientists by month 9 (growth: exact chains), 2 ML engineers
     backfilled, a rate interval on both."""
@@ -59,9 +96,11 @@ def growing_team(**target) -> object:
 
 
 def without_speedups(monkeypatch: pytest.MonkeyPatch, scenario, strategy: str):
-    """The plan solved with bisection from both ends and no chain kept between calls."""
+    """The plan solved with bisection from both ends, no hint and no chain kept between
+    calls."""
     with monkeypatch.context() as m:
         m.setattr(solver, "smallest_from_below", smallest_prefix)
+        m.setattr(solver, "HINTS", NoHints())
         m.setattr(exact_chain, "MEMO", exact_chain.ChainMemo(0))
         m.setattr(exact_chain, "MEMO_RECORDED", exact_chain.ChainMemo(0))
         return solve(scenario, strategy)
@@ -125,3 +164,34 @@ def test_a_chain_found_too_large_is_remembered_as_too_large():
     for _ in range(2):
         with pytest.raises(exact_chain.NotExact, match="more than 10"):
             exact_chain.run_chain(spec, max_states=10)
+
+
+@pytest.mark.parametrize("hint", [None, 0, 1, 3, 40])
+def test_a_plan_is_the_same_whatever_the_last_answer_was(monkeypatch, hint):
+    scenario = growing_team(ds_per_mle=5.5)
+    solver.HINTS.clear()
+    if hint is not None:
+        for shape in ("even", "front_loaded", "just_in_time"):
+            for one in (False, True):
+                solver.HINTS[(shape, one, False)] = hint
+    for strategy in ("even", "fewest"):
+        same_plan(solve(scenario, strategy), without_speedups(monkeypatch, scenario, strategy))
+
+
+def test_a_sampled_plan_is_the_same_whatever_the_last_answer_was(monkeypatch):
+    """The sample team (its data scientists' band: a sampled search, whose decisions near
+    the goal go on to 8,000 independent paths) at attritions walked up from 13%, each
+    solved after the one before (the search starts from its answer) and from scratch."""
+    from pathlib import Path
+
+    from forecasting.model import edits
+    from forecasting.model.scenario import Scenario
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample_scenario.json"
+    base = edits.without_mle_plan(Scenario.from_json(sample.read_text(encoding="utf-8")))
+    solver.HINTS.clear()
+    for percent in (13, 15, 18, 24):
+        scenario = edits.with_attrition(base, percent / 100)
+        warm = solve(scenario, "even")
+        assert warm.p_method == "monte carlo"
+        same_plan(warm, without_speedups(monkeypatch, scenario, "even"))

@@ -22,7 +22,8 @@ def forget(*, server_memos: bool = False, templates: bool = False) -> None:
     Args:
         server_memos: also forget what a running server keeps between values and teams
             (the exact chains, the simulated role paths, the attrition rates' fitted
-            distributions and quadrature rules, a band's cells): a team it has never seen.
+            distributions and quadrature rules, a band's cells, the solver's last
+            answers): a team it has never seen.
         templates: also forget the chart templates (the same for every team): with
             `server_memos`, a fresh process.
     """
@@ -48,8 +49,10 @@ def forget(*, server_memos: bool = False, templates: bool = False) -> None:
     compute.scenario_key.cache_clear()
     link.encode_scenario.cache_clear()
     if server_memos:
+        from forecasting.plan import solver
         from forecasting.simulate import draws, exact_chain, exact_mixture, paths_memo
 
+        solver.HINTS.clear()
         exact_chain.MEMO.clear()
         exact_chain.MEMO_RECORDED.clear()
         paths_memo.MEMO.clear()

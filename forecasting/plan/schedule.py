@@ -205,6 +205,34 @@ def smallest_prefix(passes: Callable[[int], bool], n_max: int) -> int:
     return bisect_first(passes, 0, n_max)
 
 
+def smallest_near(passes: Callable[[int], bool], n_max: int, hint: int) -> int:
+    """`smallest_prefix`'s answer for a monotone `passes`, searched outwards from `hint`
+    (a likely answer, e.g. the last one): hint, then hint - 1, hint - 3, hint - 7, ...
+    down while they pass, or hint + 1, hint + 3, hint + 7, ... up while they fail, then
+    bisection between the last two. Two probes when the hint is the answer; about twice
+    bisection's log2 of the distance when it is not.
+
+    Returns n_max when even n_max fails.
+    """
+    hint = min(max(int(hint), 0), n_max)
+    step = 1
+    if passes(hint):
+        hi = hint
+        while hi > 0:
+            lo = max(hi - step, 0)
+            if not passes(lo):
+                return bisect_first(passes, lo, hi)
+            hi, step = lo, 2 * step
+        return 0
+    lo = hint
+    while lo < n_max:
+        hi = min(lo + step, n_max)
+        if passes(hi):
+            return bisect_first(passes, lo, hi)
+        lo, step = hi, 2 * step
+    return n_max
+
+
 def bisect_first(passes: Callable[[int], bool], lo: int, hi: int) -> int:
     """The smallest n in (lo, hi] with passes(n), for a monotone `passes` known False at
     `lo` and True at `hi`."""

@@ -24,7 +24,8 @@ Method. Where the model's chains are small enough, every probability is exact
 (forecasting/simulate/exact.py, through the `Evaluator`): the answer is the same on every
 seed and no accepted plan is below the goal. The shaped strategies (even, front-loaded,
 just-in-time) answer the smallest prefix of their fill order meeting the goal (binary
-search; to the horizon when the target must hold), so a plan keeps its shape; `fewest`
+search; to the horizon when the target must hold; from the last answer of the shape,
+`HINTS`, when there is one), so a plan keeps its shape; `fewest`
 adds units where they raise the probability most (galloping), prunes what is not needed,
 and answers no more than any shape needs. Where a probability is sampled (reskilling
 couples the roles; a joint chain too large for P(held)), `Judge` decides only when the
@@ -53,8 +54,19 @@ from forecasting.plan.schedule import (
     bisect_first,
     fill_order,
     shaped,
+    smallest_near,
     smallest_prefix,
 )
+
+#: The last answer of each shape's search in this process ((shape, one unit a month,
+#: hold) -> n, whatever the scenario): the next search starts there (`smallest_near`),
+#: as a control moved in the room mostly moves the answer by a position or two. The
+#: answer does not depend on it where the search's test is monotone in n (exact
+#: probabilities; a sampled decision is, unless a schedule clear of the noise above the
+#: goal had one more position clear of it below: tests/test_solver_warm.py compares).
+#: Solving the sample team at five new attritions took 75-90 ms of CPU with it, 113-125
+#: without (median, solve and projection; `python -m benchmarks.bench_solve --controls`).
+HINTS: dict[tuple[str, bool, bool], int] = {}
 
 
 class TargetUnreachable(SolverError):
@@ -267,7 +279,13 @@ def solve(
             def passes_n(n: int, make: Callable[[int], np.ndarray] = make) -> bool:
                 return judge.passes(make(n))
 
-            n = (smallest_from_below if exact else smallest_prefix)(passes_n, n_max)
+            key = (shape.value, one_a_month, hold)
+            hint = HINTS.get(key)
+            if hint is None:
+                n = (smallest_from_below if exact else smallest_prefix)(passes_n, n_max)
+            else:
+                n = smallest_near(passes_n, n_max, hint)
+            HINTS[key] = n
             found = shaped_answers.get(shape)
             if passes_n(n) and (found is None or n < found.sum()):
                 shaped_answers[shape] = make(n) - floor
