@@ -26,7 +26,7 @@ headcounts are whole people), so every band is in whole people.
 ahead: the median and mean per role over ``--reps`` passes.
 
 Run from the repository root (one process by default; ``--workers 2`` on an idle machine):
-    python -m benchmarks.bench_trend_coverage [--series 200] [--compare 9495b82]
+    python -m benchmarks.bench_trend_coverage [--series 200] [--compare 9495b82] [--first 200]
     python -m benchmarks.bench_trend_coverage --fit-time [--reps 5]
 """
 
@@ -145,13 +145,15 @@ def table(
     families: tuple[str, ...] = FAMILIES,
     label: str | None = None,
     how: str = "",
+    first: int = 0,
 ) -> None:
     label = label or path or "forecasting/estimate/trend.py (current)"
     rounded = {
         "unrounded": ", the predictive's own (unrounded) quantiles",
         "integers": ", every series rounded to whole numbers",
     }.get(how, "")
-    print(f"\n== {label}: {series} series per row, level {LEVEL:.0%}{rounded} ==")
+    which = f" (series {first}-{first + series - 1})" if first else ""
+    print(f"\n== {label}: {series} series per row{which}, level {LEVEL:.0%}{rounded} ==")
     heads = " ".join(f"{'cov@' + str(h):>7s}" for h in HORIZONS)
     print(f"{'family':24s} {'hist':>4s} {heads}  {'above/below':>11s}  models (largest weight)")
     started = time.perf_counter()
@@ -159,7 +161,7 @@ def table(
     distance = 0.0  # summed |coverage - LEVEL| over the cells
     for family in families:
         for n in lengths:
-            jobs = [(path, family, n, i, how) for i in range(series)]
+            jobs = [(path, family, n, i, how) for i in range(first, first + series)]
             out = list(pool.map(_one, jobs, chunksize=4)) if pool else [_one(j) for j in jobs]
             above = np.array([o[1] for o in out])
             below = np.array([o[2] for o in out])
@@ -236,6 +238,12 @@ def main() -> None:
         action="store_true",
         help="round every family's series to whole numbers (a headcount) before projecting",
     )
+    parser.add_argument(
+        "--first",
+        type=int,
+        default=0,
+        help="the first series' index: e.g. 200 for series the method was not tuned on",
+    )
     parser.add_argument("--label", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.fit_time:
@@ -251,14 +259,15 @@ def main() -> None:
     try:
         if args.compare and Path(args.compare).is_file():
             table(str(Path(args.compare).resolve()), args.series, lengths, pool, families,
-                  how=how)  # fmt: skip
+                  how=how, first=args.first)  # fmt: skip
         elif args.compare:
             argv = ["--series", str(args.series), "--lengths", args.lengths]
             argv += ["--workers", str(args.workers)]
             argv += ["--families", args.families] if args.families else []
             argv += [f"--{how}"] if how else []
+            argv += ["--first", str(args.first)]
             _run_revision(args.compare, argv)
-        table(None, args.series, lengths, pool, families, args.label, how)
+        table(None, args.series, lengths, pool, families, args.label, how, args.first)
     finally:
         if pool is not None:
             pool.close()
