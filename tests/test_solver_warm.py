@@ -167,7 +167,7 @@ def test_a_chain_found_too_large_is_remembered_as_too_large():
 
 
 @pytest.mark.parametrize("hint", [None, 0, 1, 3, 40])
-def test_a_plan_is_the_same_whatever_the_last_answer_was(monkeypatch, hint):
+def test_an_exact_plan_is_the_same_whatever_the_last_answer_was(monkeypatch, hint):
     scenario = growing_team(ds_per_mle=5.5)
     solver.HINTS.clear()
     if hint is not None:
@@ -178,10 +178,46 @@ def test_a_plan_is_the_same_whatever_the_last_answer_was(monkeypatch, hint):
         same_plan(solve(scenario, strategy), without_speedups(monkeypatch, scenario, strategy))
 
 
+def test_an_unreachable_target_leaves_no_hint_and_the_next_plan_stays_exact(monkeypatch):
+    """A shape that found no answer keeps no hint; an exact search starts from the small end
+    whatever the hints: a probe far above the answer could meet a chain too large and
+    send the whole search to sampling (a reviewer's case: 200 data scientists, up to 500
+    ML engineer starts a month)."""
+
+    def scenario(k: float):
+        return make_scenario(
+            headcount=team(5, 200, 10, 2),
+            horizon_months=18,
+            fill_rate=0.84,
+            attrition_interval={"data_scientist": [0.08, 0.2], "ml_engineer": [0.08, 0.2]},
+            max_starts_per_month={
+                "data_engineer": 3,
+                "data_scientist": 3,
+                "ml_engineer": 500,
+                "product_manager": 3,
+            },
+            target={"ds_per_mle": k, "deadline_month": 12, "confidence": 0.8},
+            paths=500,
+            seed=3,
+        )
+
+    solver.HINTS.clear()
+    with pytest.raises(SolverError):
+        solve(scenario(0.03), "even")
+    assert solver.HINTS == {}
+    solver.HINTS[("even", False, False)] = 5_000  # as if a huge answer came before
+    after = solve(scenario(6), "even")
+    assert after.p_method == "exact"
+    with monkeypatch.context() as m:
+        m.setattr(solver, "HINTS", NoHints())
+        same_plan(after, solve(scenario(6), "even"))
+
+
 def test_a_sampled_plan_is_the_same_whatever_the_last_answer_was(monkeypatch):
     """The sample team (its data scientists' band: a sampled search, whose decisions near
     the goal go on to 8,000 independent paths) at attritions walked up from 13%, each
-    solved after the one before (the search starts from its answer) and from scratch."""
+    solved after the one before (the search starts from its answer), from a hint of 0
+    and of 500, and from scratch."""
     from pathlib import Path
 
     from forecasting.model import edits
@@ -194,4 +230,9 @@ def test_a_sampled_plan_is_the_same_whatever_the_last_answer_was(monkeypatch):
         scenario = edits.with_attrition(base, percent / 100)
         warm = solve(scenario, "even")
         assert warm.p_method == "monte carlo"
-        same_plan(warm, without_speedups(monkeypatch, scenario, "even"))
+        assert solver.HINTS[("even", False, scenario.target.hold)] == warm.total_positions_added
+        scratch = without_speedups(monkeypatch, scenario, "even")
+        same_plan(warm, scratch)
+        for hint in (0, 500):
+            solver.HINTS[("even", False, scenario.target.hold)] = hint
+            same_plan(solve(scenario, "even"), scratch)

@@ -24,8 +24,8 @@ Method. Where the model's chains are small enough, every probability is exact
 (forecasting/simulate/exact.py, through the `Evaluator`): the answer is the same on every
 seed and no accepted plan is below the goal. The shaped strategies (even, front-loaded,
 just-in-time) answer the smallest prefix of their fill order meeting the goal (binary
-search; to the horizon when the target must hold; from the last answer of the shape,
-`HINTS`, when there is one), so a plan keeps its shape; `fewest`
+search; to the horizon when the target must hold; a sampled search from the shape's
+last answer, `HINTS`), so a plan keeps its shape; `fewest`
 adds units where they raise the probability most (galloping), prunes what is not needed,
 and answers no more than any shape needs. Where a probability is sampled (reskilling
 couples the roles; a joint chain too large for P(held)), `Judge` decides only when the
@@ -58,14 +58,17 @@ from forecasting.plan.schedule import (
     smallest_prefix,
 )
 
-#: The last answer of each shape's search in this process ((shape, one unit a month,
-#: hold) -> n, whatever the scenario): the next search starts there (`smallest_near`),
-#: as a control moved in the room mostly moves the answer by a position or two. The
-#: answer does not depend on it where the search's test is monotone in n (exact
-#: probabilities; a sampled decision is, unless a schedule clear of the noise above the
+#: The last answer of each shape's sampled search in this process ((shape, one unit a
+#: month, hold) -> n, whatever the scenario; a shape that found none leaves it): the
+#: next sampled search starts there (`smallest_near`), as a control moved in the room
+#: mostly moves the answer by a position or two. The answer does not depend on it where
+#: the decision is monotone in n (it is unless a schedule clear of the noise above the
 #: goal had one more position clear of it below: tests/test_solver_warm.py compares).
-#: Solving the sample team at five new attritions took 75-90 ms of CPU with it, 113-125
-#: without (median, solve and projection; `python -m benchmarks.bench_solve --controls`).
+#: Not for an exact search: it probes from the small end because a schedule's chain can
+#: prove too large, which sends the whole search to sampling (a hint far above the
+#: answer, e.g. an unreachable target's, would). Solving the sample team at five new
+#: attritions took 75-90 ms of CPU with it, 113-125 without (median, solve and
+#: projection; `python -m benchmarks.bench_solve --controls`).
 HINTS: dict[tuple[str, bool, bool], int] = {}
 
 
@@ -280,15 +283,16 @@ def solve(
                 return judge.passes(make(n))
 
             key = (shape.value, one_a_month, hold)
-            hint = HINTS.get(key)
-            if hint is None:
-                n = (smallest_from_below if exact else smallest_prefix)(passes_n, n_max)
-            else:
+            hint = None if exact else HINTS.get(key)
+            if hint is not None:
                 n = smallest_near(passes_n, n_max, hint)
-            HINTS[key] = n
+            else:
+                n = (smallest_from_below if exact else smallest_prefix)(passes_n, n_max)
             found = shaped_answers.get(shape)
-            if passes_n(n) and (found is None or n < found.sum()):
-                shaped_answers[shape] = make(n) - floor
+            if passes_n(n):
+                HINTS[key] = n
+                if found is None or n < found.sum():
+                    shaped_answers[shape] = make(n) - floor
         if exact and not shaped_answers:
             check_largest()
         if strategy is not Strategy.FEWEST:
