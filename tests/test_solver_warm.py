@@ -236,3 +236,25 @@ def test_a_sampled_plan_is_the_same_whatever_the_last_answer_was(monkeypatch):
         for hint in (0, 500):
             solver.HINTS[("even", False, scenario.target.hold)] = hint
             same_plan(solve(scenario, "even"), scratch)
+
+
+def test_a_sampled_share_of_one_is_not_called_exact():
+    """P(held) reported from the plan's paths (the target need not hold) is sampled even
+    when every path holds it (a share of 1, standard error 0): "monte carlo", while P(met),
+    from the chains, is "exact" (a reviewer's case: it was called exact by its SE)."""
+    scenario = make_scenario(
+        headcount=team(2, 4, 6, 1),
+        horizon_months=15,
+        hiring_policy={
+            "data_engineer": {"kind": "backfill"},
+            "data_scientist": {"kind": "growth", "to": 5, "by_month": 9},
+            "ml_engineer": {"kind": "backfill"},
+            "product_manager": {"kind": "backfill"},
+        },
+        target={"ds_per_mle": 6, "deadline_month": 9, "confidence": 0.8, "hold": False},
+        paths=500,
+    )
+    plan = solve(scenario, "even")
+    assert (plan.p_target_held, plan.p_held_se) == (1.0, 0.0)
+    assert (plan.p_method, plan.p_held_method) == ("exact", "monte carlo")
+    assert plan.certified is not None and plan.certified.method == "exact"  # P(met) decided

@@ -159,10 +159,13 @@ class Judge:
     def certificate(self, schedule: np.ndarray) -> Certificate:
         """How the plan's probabilities were decided (exact, or on which paths)."""
         ev = self._final(schedule)
-        met, se_met = ev.met(schedule)
-        held, se_held = ev.held(schedule) if self.hold else self.held_sampled(schedule)
-        # What decided the plan: P(met), and P(held) only when the target must hold.
-        exact = se_met == 0.0 and (se_held == 0.0 or not self.hold)
+        met, _ = ev.met(schedule)
+        held, _ = ev.held(schedule) if self.hold else self.held_sampled(schedule)
+        # What decided the plan: P(met), and P(held) only when the target must hold (by
+        # where each came from: a sampled share of 1 has a standard error of 0 too).
+        exact = ev.is_exact(schedule, held=False) and (
+            not self.hold or ev.is_exact(schedule, held=True)
+        )
         return Certificate(
             paths=0 if exact else ev.scenario.paths,
             seed=ev.scenario.seed,

@@ -170,6 +170,7 @@ class Evaluator:
         self.mode = PlanMode.of(scenario)
         self.cache: dict[bytes, Outcome] = {}
         self.held_cache: dict[bytes, tuple[float, float]] = {}
+        self.held_exact: set[bytes] = set()  # schedules whose P(held) is the joint chain's
         self.mc_cache: dict[bytes, Outcome] = {}
         self.calls = 0
         self.exact: ExactEvaluator | None = None
@@ -348,6 +349,7 @@ class Evaluator:
         self.not_exact = why
         self.cache.clear()
         self.held_cache.clear()
+        self.held_exact.clear()
 
     def _exact_outcome(self, schedule: np.ndarray) -> Outcome:
         assert self.exact is not None
@@ -415,11 +417,20 @@ class Evaluator:
                 return self.held(schedule)
         if p is not None:
             out = (float(p), 0.0)
+            self.held_exact.add(key)
         else:
             o = self.outcome(schedule) if self.exact is None else self.mc_outcome(schedule)
             out = (o.p_held, se(o.p_held, self.scenario.paths))
         self.held_cache[key] = out
         return out
+
+    def is_exact(self, schedule: np.ndarray, *, held: bool) -> bool:
+        """Whether P(met) (or, with `held`, P(held) as `held` gave it) of a schedule is exact:
+        by where it came from, not by a standard error of 0, which a sampled share of 0 or 1
+        has too."""
+        if self.exact is None:
+            return False
+        return schedule.tobytes() in self.held_exact if held else True
 
     def met(self, schedule: np.ndarray) -> tuple[float, float]:
         """(P(target met at the deadline), its standard error; 0 when exact)."""

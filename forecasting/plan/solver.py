@@ -66,7 +66,9 @@ from forecasting.plan.schedule import (
 #: goal had one more position clear of it below: tests/test_solver_warm.py compares).
 #: Not for an exact search: it probes from the small end because a schedule's chain can
 #: prove too large, which sends the whole search to sampling (a hint far above the
-#: answer, e.g. an unreachable target's, would). Solving the sample team at five new
+#: answer, e.g. an unreachable target's, would). The work a search does depends on it,
+#: so with a `Budget` near its cap whether the search finishes can too (as it depends on
+#: the machine's load with a CPU cap). Solving the sample team at five new
 #: attritions took 75-90 ms of CPU with it, 113-125 without (median, solve and
 #: projection; `python -m benchmarks.bench_solve --controls`).
 HINTS: dict[tuple[str, bool, bool], int] = {}
@@ -357,9 +359,9 @@ def solve(
         total_positions_added=sum(positions_added),
         expected_starts=expected_starts,
         certified=judge.certificate(schedule),
-        p_method=evaluate.method,
+        p_method="exact" if on.is_exact(schedule, held=False) else "monte carlo",
         p_se=se_met,
-        p_held_method="exact" if se_held == 0.0 and evaluate.exact is not None else "monte carlo",
+        p_held_method="exact" if hold and on.is_exact(schedule, held=True) else "monte carlo",
         p_held_se=se_held,
     )
 
