@@ -14,7 +14,10 @@ pages so the machine's load hits both alike:
   asked for yet; what a running server keeps of other values stays: the exact chains and
   the simulated role paths, which a new value of this control may share, e.g. a new
   target re-simulates no role); with `--nothing-kept` those are cleared too (a team the
-  server has never seen); *one step, prepared*: the caches are cleared, the page is drawn at one
+  server has never seen); *cold, new values* (data scientists, attrition: the controls whose
+  value changes the chains): each rerun a value this process has not seen (on up from the
+  two values, further on in workshop mode), its chains and paths computed for the first
+  time; *one step, prepared*: the caches are cleared, the page is drawn at one
   value and left idle until the background has prepared its neighbours (the room looking
   at the screen), then the control moves one step; *warm*: both values are cached.
 - **pages**: the first visit of each page in a session that has opened the app on
@@ -257,10 +260,11 @@ def controls(team: str, bare: Bare, reps: int, *, nothing_kept: bool = False) ->
         )
         for name, (kind, key, a, b) in CONTROLS.items():
             now = widget(at, kind, key).value
+            step = None
             if a is None:  # relative to the value on screen
-                a, b = now, now + b
+                a, b, step = now, now + b, b
             values = (a, b)
-            cold, warm, ready, bare_t = [], [], [], []
+            cold, warm, ready, bare_t, new = [], [], [], [], []
             cold_cpu: list[float] = []
             bare_cpu: list[float] = []
             # cold: nothing cached, nothing prepared
@@ -270,6 +274,14 @@ def controls(team: str, bare: Bare, reps: int, *, nothing_kept: bool = False) ->
                     clear_memos()
                 cold.append(timed(partial(move, at, kind, key, values[(i + 1) % 2]), cold_cpu))
                 bare_t.append(bare.rerun(n, bare_cpu))
+            if step is not None:
+                # cold, a value this process has never seen (its chains and paths new too):
+                # on from the two values above, further on in workshop mode
+                first = now + step * (2 + (reps if workshop else 0))
+                for i in range(reps):
+                    clear_engine_caches()
+                    new.append(timed(partial(move, at, kind, key, first + step * i)))
+                    bare_t.append(bare.rerun(n))
             # warm: both values cached
             for v in values:
                 move(at, kind, key, v)
@@ -290,6 +302,8 @@ def controls(team: str, bare: Bare, reps: int, *, nothing_kept: bool = False) ->
                 print(f"    ({name}: {problems(at)})")
             print(row(f"{name} cold", cold, bare_t, "(target p95 <= 3x)"))
             print(row(f"{name} cold, CPU", cold_cpu, bare_cpu))
+            if new:
+                print(row(f"{name} cold, new values", new, bare_t, "(target p95 <= 3x)"))
             print(row(f"{name} one step, prepared", ready, bare_t, "(target p95 <= 1.2x)"))
             print(row(f"{name} warm", warm, bare_t, "(target p95 <= 1.2x)"))
             move(at, kind, key, values[0])
