@@ -258,3 +258,32 @@ def test_a_sampled_share_of_one_is_not_called_exact():
     assert (plan.p_target_held, plan.p_held_se) == (1.0, 0.0)
     assert (plan.p_method, plan.p_held_method) == ("exact", "monte carlo")
     assert plan.certified is not None and plan.certified.method == "exact"  # P(met) decided
+
+
+def test_a_sampled_share_of_one_on_the_target_held_is_certified_as_sampled():
+    """The target must hold; P(met) exact, P(held) sampled (the joint chain is not used
+    here: 500 paths, every one holding it): the certificate is "monte carlo" on 500 paths
+    with P(met)'s standard error 0 and P(held)'s sampled (a reviewer's case: the old rule,
+    by standard errors, certified it exact on 0 paths, or gave P(met) a sampled SE)."""
+    plan = solve(growing_team(ds_per_mle=5.5, hold=True, confidence=0.98), "even")
+    assert (plan.p_method, plan.p_held_method) == ("exact", "monte carlo")
+    assert plan.p_target_held == 1.0
+    cert = plan.certified
+    assert cert is not None
+    assert (cert.method, cert.paths) == ("monte carlo", 500)
+    assert cert.to_json_dict()["se_met"] == 0.0
+
+
+def test_a_share_of_one_on_few_paths_is_not_evidence_of_a_high_goal():
+    """At 99.9%, 500 paths that all hold the target are not enough (Wilson, z = 2: at
+    least n / (n + 4) = 0.992): the Judge goes on to more paths, and the plan holds the
+    goal on 32,000 independent paths (a reviewer's case: 8 positions were accepted on 500
+    paths, 0.9983 on independent ones)."""
+    from forecasting.plan.evaluate import Evaluator
+
+    scenario = growing_team(ds_per_mle=5.5, hold=True, confidence=0.999)
+    plan = solve(scenario, "even")
+    assert plan.certified is not None and plan.certified.paths > 500
+    check = Evaluator(scenario.replace(paths=32_000, seed=11), exact=False)
+    held = check.mc_outcome(np.array(plan.positions_added, dtype=np.int64)).p_held
+    assert held + 2 * np.sqrt(held * (1 - held) / 32_000) >= 0.999

@@ -29,6 +29,10 @@ class Certificate:
     p_target_met: float
     p_target_held: float
     method: str = "monte carlo"
+    #: The two standard errors when the Judge gave them (0 for an exact value), else
+    #: `se` of each on these paths: P(met) can be exact while P(held) is sampled.
+    se_met: float | None = None
+    se_held: float | None = None
 
     def se(self, p: float) -> float:
         """Monte Carlo standard error of a probability p estimated on these paths (0 when
@@ -44,9 +48,21 @@ class Certificate:
             "seed": self.seed,
             "p_target_met": self.p_target_met,
             "p_target_held": self.p_target_held,
-            "se_met": round(self.se(self.p_target_met), 5),
-            "se_held": round(self.se(self.p_target_held), 5),
+            "se_met": round(self.se(self.p_target_met) if self.se_met is None else self.se_met, 5),
+            "se_held": round(
+                self.se(self.p_target_held) if self.se_held is None else self.se_held, 5
+            ),
         }
+
+
+def sampled_bounds(p: float, se: float, paths: int) -> tuple[float, float]:
+    """Where a sampled probability may lie, for the Judge: p -+ 2 SE, and for a share of 0
+    or 1 (whose SE is 0) the Wilson interval with z = 2: [n / (n + 4), 1] or
+    [0, 4 / (n + 4)] on n paths (1 of 500 paths is not evidence of 99.9%)."""
+    if se > 0.0:
+        return p - 2.0 * se, p + 2.0 * se
+    n = max(paths, 1)
+    return (n / (n + 4.0), 1.0) if p >= 0.5 else (0.0, 4.0 / (n + 4.0))
 
 
 #: Independent paths a plan is certified on: this many times the scenario's paths,
@@ -82,8 +98,9 @@ class Judge:
 
     Exact probabilities decide directly (P >= goal). A Monte Carlo estimate decides only
     when it is clear of its noise: it passes when P - 2 SE >= goal and fails when
-    P + 2 SE < goal; in between, the schedule is evaluated again on independent paths,
-    four times as many each time (`certification_scenario`'s seed), up to
+    P + 2 SE < goal (a share of 0 or 1: `sampled_bounds`); in between, the schedule is
+    evaluated again on independent paths, four times as many each time
+    (`certification_scenario`'s seed), up to
     MAX_DECISION_PATHS (or the budget's `max_paths`), and a schedule still unclear there
     fails (the plan gets one more position rather than a probability that may be below
     the goal).
@@ -115,12 +132,13 @@ class Judge:
         i = 0
         ev: Evaluator | None = self.ladder[0]
         while ev is not None:
-            p, se = self._p(ev, schedule)
-            if se == 0.0:
+            p, se_ = self._p(ev, schedule)
+            low, high = sampled_bounds(p, se_, ev.scenario.paths)
+            if ev.is_exact(schedule, held=self.hold):
                 ok = p >= self.conf
-            elif p - 2 * se >= self.conf:
+            elif low >= self.conf:
                 ok = True
-            elif p + 2 * se < self.conf:
+            elif high < self.conf:
                 ok = False
             else:
                 i += 1
@@ -163,13 +181,16 @@ class Judge:
         held, _ = ev.held(schedule) if self.hold else self.held_sampled(schedule)
         # What decided the plan: P(met), and P(held) only when the target must hold (by
         # where each came from: a sampled share of 1 has a standard error of 0 too).
-        exact = ev.is_exact(schedule, held=False) and (
-            not self.hold or ev.is_exact(schedule, held=True)
-        )
+        met_exact = ev.is_exact(schedule, held=False)
+        held_exact = self.hold and ev.is_exact(schedule, held=True)
+        exact = met_exact and (not self.hold or held_exact)
+        paths = ev.scenario.paths
         return Certificate(
-            paths=0 if exact else ev.scenario.paths,
+            paths=0 if exact else paths,
             seed=ev.scenario.seed,
             p_target_met=met,
             p_target_held=held,
             method="exact" if exact else "monte carlo",
+            se_met=0.0 if met_exact else se(met, paths),
+            se_held=0.0 if held_exact else se(held, paths),
         )

@@ -68,9 +68,10 @@ from forecasting.plan.schedule import (
 #: prove too large, which sends the whole search to sampling (a hint far above the
 #: answer, e.g. an unreachable target's, would). The work a search does depends on it,
 #: so with a `Budget` near its cap whether the search finishes can too (as it depends on
-#: the machine's load with a CPU cap). Solving the sample team at five new
-#: attritions took 75-90 ms of CPU with it, 113-125 without (median, solve and
-#: projection; `python -m benchmarks.bench_solve --controls`).
+#: the machine's load with a CPU cap). A walk through five new attritions, solve and
+#: projection, median CPU with it / without (`python -m benchmarks.bench_solve
+#: --controls`, three runs): the sample team 68-79 / 91-112 ms, the upload roster
+#: 69-104 / 103-138 ms.
 HINTS: dict[tuple[str, bool, bool], int] = {}
 
 
