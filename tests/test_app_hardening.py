@@ -49,8 +49,11 @@ def test_a_link_asking_for_millions_of_simulations_answers_in_seconds(app, ui, t
     text = ui.page_text(at)
     assert "simulates 10,000 per view" in text  # what was capped is shown
     assert "not reachable" in at.markdown[0].value
-    # Capped by path-months or, for a team this size, by CPU seconds first: said in words.
-    assert "than an interactive request may use" in at.markdown[0].value
+    # Every simulated path meets it with the most hiring, but no number of paths a view
+    # may use can show 99.9999%: said in words, with the confidence they can show.
+    answer = at.markdown[0].value
+    assert "with 99.9999% confidence" in answer
+    assert "all 10,000 simulated paths meet it, which shows at least 99.960%" in answer
 
 
 def test_an_interactive_search_stops_when_its_session_has_gone():

@@ -166,3 +166,14 @@ def test_a_sampled_p_just_after_the_run_is_not_said_to_have_fallen(late_plan):
         f"Met at the deadline; holds 2 months (P falls to 79.4% ± 0.9 by "
         f"{month_name(months[deadline + 4])})."
     )
+
+
+@pytest.mark.parametrize(
+    ("p", "text"),
+    [(0.8, "80%"), (0.85, "85%"), (0.975, "97.5%"), (0.999, "99.9%"), (0.999999, "99.9999%")],
+)
+def test_a_confidence_asked_for_is_shown_with_its_decimals(p, text):
+    """Not "100%" for 99.9999%: a goal no sampled answer can show must not read as 100%."""
+    from forecasting.model.formatting import confidence_percent
+
+    assert confidence_percent(p) == text

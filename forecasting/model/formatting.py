@@ -49,6 +49,18 @@ def percent(p: float) -> str:
     return f"{_sign(p, False)}{abs(100 * p):.0f}%"
 
 
+def confidence_percent(p: float) -> str:
+    """A confidence asked for, with the decimals it has (up to 4): 0.8 -> '80%', 0.999 ->
+    '99.9%', 0.999999 -> '99.9999%' (not '100%', which no sampled answer can show)."""
+    if p is None or not math.isfinite(p):
+        return "n/a"
+    for d in range(5):
+        text = f"{100 * p:.{d}f}"
+        if abs(float(text) / 100.0 - p) < 1e-9 or (d == 4):
+            return text + "%"
+    return f"{100 * p:.4f}%"
+
+
 def points(delta: float) -> str:
     """A difference of two shares in percentage points: 0.05 -> '+5 pts'."""
     if delta is None or not math.isfinite(delta):

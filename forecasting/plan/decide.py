@@ -151,6 +151,15 @@ class Judge:
     def _final(self, schedule: np.ndarray) -> Evaluator:
         return self.decided_on.get(schedule.tobytes(), self.ladder[0])
 
+    def shown(self, schedule: np.ndarray) -> tuple[float, int] | None:
+        """(the least a sampled probability of `schedule` shows, the paths it is on) on the
+        most paths it was evaluated on, or None when it is exact."""
+        ev = self.ladder[-1]
+        if ev.is_exact(schedule, held=self.hold):
+            return None
+        p, se_ = self._p(ev, schedule)
+        return sampled_bounds(p, se_, ev.scenario.paths)[0], ev.scenario.paths
+
     def met(self, schedule: np.ndarray) -> tuple[float, float]:
         """(P(met at the deadline), its SE) on the paths the decision was made on."""
         return self._final(schedule).met(schedule)

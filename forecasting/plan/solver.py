@@ -35,6 +35,7 @@ bounds the work of one search.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,7 @@ import numpy as np
 
 from forecasting.model.edits import PlanMode
 from forecasting.model.errors import SolverError
+from forecasting.model.formatting import confidence_percent
 from forecasting.model.roles import MLE, ROLE_KEYS
 from forecasting.model.scenario import Scenario
 from forecasting.plan.decide import Certificate, Judge
@@ -257,9 +259,22 @@ def solve(
             best = score(largest)
             if not judge.passes(floor + largest):
                 every = mode.unit(role="") if mode.positions else mode.unit()
+                most = f"even {cap_month} {every} every month from month {slots_.first_month}"
+                shown = judge.shown(floor + largest)
+                if best >= conf and shown is not None:
+                    # every path meets it, but no more paths than a decision may use can
+                    # show the goal (e.g. 99.9999% on at most 100,000 paths)
+                    low, paths = shown
+                    goal = confidence_percent(conf)
+                    raise TargetUnreachable(
+                        f"cannot show {what} with {goal} confidence: {most} meet "
+                        f"it on all {paths:,} simulated paths a decision may use, which "
+                        f"shows at least {math.floor(low * 1e5) / 1e3:.3f}%; ask for at most that "
+                        "confidence, "
+                        "or " + relax[0].lower() + relax[1:]
+                    )
                 raise TargetUnreachable(
-                    f"cannot reach {what} with {conf:.0%} confidence: even {cap_month} "
-                    f"{every} every month from month {slots_.first_month} give "
+                    f"cannot reach {what} with {confidence_percent(conf)} confidence: {most} give "
                     f"{best:.0%}; " + relax
                 )
 

@@ -140,7 +140,7 @@ def answer_sentence(
     goal = f"To reach {ratio_text(target.ds_per_mle)} by {month_name(months[deadline])}"
     if target.hold:
         goal += " and hold it to the horizon"
-    goal += f" with {target.confidence:.0%} confidence"
+    goal += f" with {formatting.confidence_percent(target.confidence)} confidence"
     goal += ds_plan_text(scenario)
     if (plan is None or error is not None) and reachable is not None:
         return f"{goal}: not reachable with the current hiring limits. " + what_would_work(
@@ -289,7 +289,16 @@ def what_would_work(reachable: Reachable, scenario: Scenario) -> str:
         best = (
             f"Even {reachable.per_month} {plural}{opened} every month from {first}{each} give {by}"
         )
-    goal = formatting.percent(target.confidence)
+    goal = formatting.confidence_percent(target.confidence)
+    paths = reachable.paths or scenario.paths
+    if reachable.probability >= 1.0 and paths / (paths + 4.0) < target.confidence:
+        # every simulated path meets it, yet so few paths cannot show the goal (the
+        # solver's Judge: a share of 1 shows at least n / (n + 4))
+        shown = math.floor(1e5 * paths / (paths + 4.0)) / 1e3
+        later = (
+            f"all {paths:,} simulated paths meet it, which shows at least {shown:.3f}%, not {goal}"
+        )
+        return f"{best}; {later}. Accept a confidence of at most {shown:.3f}%."
     if reachable.earliest_deadline is not None:
         later = f"{goal} is reached by {month_name(months[reachable.earliest_deadline])}{held}"
         fix = "Move the deadline there, accept a lower confidence, or allow more hiring a month."
