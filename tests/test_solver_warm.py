@@ -77,19 +77,23 @@ class NoHints(dict):
         pass
 
 
-def growing_team(**target) -> object:
+def growing_team(
+    headcount: dict[str, int] | None = None, to: int = 24, interval: bool = True, **target
+) -> object:
     """20 -> 24 data scientists by month 9 (growth: exact chains), 2 ML engineers
-    backfilled, a rate interval on both."""
+    backfilled, a rate interval on both (or another team, grown to `to`, without the
+    intervals)."""
+    rates = {"data_scientist": [0.08, 0.2], "ml_engineer": [0.08, 0.2]} if interval else {}
     return make_scenario(
-        headcount=team(2, 20, 2, 1),
+        headcount=headcount or team(2, 20, 2, 1),
         horizon_months=15,
         hiring_policy={
             "data_engineer": {"kind": "backfill"},
-            "data_scientist": {"kind": "growth", "to": 24, "by_month": 9},
+            "data_scientist": {"kind": "growth", "to": to, "by_month": 9},
             "ml_engineer": {"kind": "backfill"},
             "product_manager": {"kind": "backfill"},
         },
-        attrition_interval={"data_scientist": [0.08, 0.2], "ml_engineer": [0.08, 0.2]},
+        attrition_interval=rates,
         target={"ds_per_mle": 6, "deadline_month": 9, "confidence": 0.8, **target},
         paths=500,
     )
@@ -242,18 +246,7 @@ def test_a_sampled_share_of_one_is_not_called_exact():
     """P(held) reported from the plan's paths (the target need not hold) is sampled even
     when every path holds it (a share of 1, standard error 0): "monte carlo", while P(met),
     from the chains, is "exact" (a reviewer's case: it was called exact by its SE)."""
-    scenario = make_scenario(
-        headcount=team(2, 4, 6, 1),
-        horizon_months=15,
-        hiring_policy={
-            "data_engineer": {"kind": "backfill"},
-            "data_scientist": {"kind": "growth", "to": 5, "by_month": 9},
-            "ml_engineer": {"kind": "backfill"},
-            "product_manager": {"kind": "backfill"},
-        },
-        target={"ds_per_mle": 6, "deadline_month": 9, "confidence": 0.8, "hold": False},
-        paths=500,
-    )
+    scenario = growing_team(team(2, 4, 6, 1), to=5, interval=False, hold=False)
     plan = solve(scenario, "even")
     assert (plan.p_target_held, plan.p_held_se) == (1.0, 0.0)
     assert (plan.p_method, plan.p_held_method) == ("exact", "monte carlo")
