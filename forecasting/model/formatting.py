@@ -54,11 +54,17 @@ def confidence_percent(p: float) -> str:
     '99.9%', 0.999999 -> '99.9999%' (not '100%', which no sampled answer can show)."""
     if p is None or not math.isfinite(p):
         return "n/a"
-    for d in range(5):
+    for d in range(4):
         text = f"{100 * p:.{d}f}"
-        if abs(float(text) / 100.0 - p) < 1e-9 or (d == 4):
+        if abs(float(text) / 100.0 - p) < 1e-9:
             return text + "%"
     return f"{100 * p:.4f}%"
+
+
+def percent_at_least(p: float) -> str:
+    """A lower bound as a percentage, rounded down to 3 decimals: 0.99960016 -> '99.960%'
+    (never above what was shown)."""
+    return f"{math.floor(p * 1e5) / 1e3:.3f}%"
 
 
 def points(delta: float) -> str:

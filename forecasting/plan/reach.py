@@ -60,11 +60,11 @@ def reachable(scenario: Scenario, *, budget: Budget | None = None) -> Reachable:
     # A month is at the goal when the share is, and for a share of 1 only when its paths
     # can show it (`decide.sampled_bounds`, as the solver's Judge: 10,000 paths that all
     # meet it do not show 99.9999%).
+    all_show = sampled_bounds(1.0, 0.0, paths)[0]
     later = [
         m
         for m in range(most.deadline + 1, most.horizon_months + 1)
-        if counts[m] >= target.confidence
-        and (counts[m] < 1.0 or sampled_bounds(1.0, 0.0, paths)[0] >= target.confidence)
+        if counts[m] >= target.confidence and (counts[m] < 1.0 or all_show >= target.confidence)
     ]
     return Reachable(
         mode=slots.mode,

@@ -35,7 +35,6 @@ bounds the work of one search.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -44,7 +43,7 @@ import numpy as np
 
 from forecasting.model.edits import PlanMode
 from forecasting.model.errors import SolverError
-from forecasting.model.formatting import confidence_percent
+from forecasting.model.formatting import confidence_percent, percent_at_least
 from forecasting.model.roles import MLE, ROLE_KEYS
 from forecasting.model.scenario import Scenario
 from forecasting.plan.decide import Certificate, Judge
@@ -269,7 +268,7 @@ def solve(
                     raise TargetUnreachable(
                         f"cannot show {what} with {goal} confidence: {most} meet "
                         f"it on all {paths:,} simulated paths a decision may use, which "
-                        f"shows at least {math.floor(low * 1e5) / 1e3:.3f}%; ask for at most that "
+                        f"shows at least {percent_at_least(low)}; ask for at most that "
                         "confidence, "
                         "or " + relax[0].lower() + relax[1:]
                     )

@@ -11,6 +11,7 @@ from forecasting.model.formatting import money, month_name, ratio_text, role_lab
 from forecasting.model.policy import PolicyKind
 from forecasting.model.roles import Role
 from forecasting.model.target import current_ratio
+from forecasting.plan.decide import sampled_bounds
 
 if TYPE_CHECKING:  # pragma: no cover
     from forecasting.model.scenario import Scenario
@@ -291,14 +292,13 @@ def what_would_work(reachable: Reachable, scenario: Scenario) -> str:
         )
     goal = formatting.confidence_percent(target.confidence)
     paths = reachable.paths or scenario.paths
-    if reachable.probability >= 1.0 and paths / (paths + 4.0) < target.confidence:
-        # every simulated path meets it, yet so few paths cannot show the goal (the
-        # solver's Judge: a share of 1 shows at least n / (n + 4))
-        shown = math.floor(1e5 * paths / (paths + 4.0)) / 1e3
-        later = (
-            f"all {paths:,} simulated paths meet it, which shows at least {shown:.3f}%, not {goal}"
-        )
-        return f"{best}; {later}. Accept a confidence of at most {shown:.3f}%."
+    shown = sampled_bounds(1.0, 0.0, paths)[0]  # what paths that all meet it show
+    if reachable.probability >= 1.0 and shown < target.confidence:
+        # every simulated path meets it, yet so few paths cannot show the goal (as the
+        # solver's Judge decides)
+        least = formatting.percent_at_least(shown)
+        later = f"all {paths:,} simulated paths meet it, which shows at least {least}, not {goal}"
+        return f"{best}; {later}. Accept a confidence of at most {least}."
     if reachable.earliest_deadline is not None:
         later = f"{goal} is reached by {month_name(months[reachable.earliest_deadline])}{held}"
         fix = "Move the deadline there, accept a lower confidence, or allow more hiring a month."
